@@ -1,0 +1,5 @@
+import sys
+
+from tkm_assign.cli import main
+
+sys.exit(main())

@@ -1,0 +1,454 @@
+"""Configuration: frozen parameter objects loaded from TOML.
+
+``configs/default.toml`` lists every key with its default and a comment. A user file given
+with ``--config`` is merged over it, then ``--set section.key=value`` overrides are applied.
+Unknown keys, wrongly typed values and out-of-range values raise :class:`ConfigError`
+naming the key. Nothing that changes a result lives anywhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Self
+
+from tkm_assign.errors import ConfigError
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.toml"
+
+SECTOR_CODES = (
+    "pertanian_peternakan",
+    "perdagangan_jasa",
+    "industri_boga",
+    "industri_kreatif",
+    "perikanan_kelautan",
+)
+TRANSPORT_MODES = ("motorcycle", "car", "public")
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def parse_hhmm(text: str, key: str) -> int:
+    """Minutes after midnight of an ``HH:MM`` time; ``key`` names it in errors."""
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    if not match or int(match[1]) > 24 or int(match[2]) > 59:
+        raise ConfigError(f"{key}: {text!r} is not a time of day HH:MM")
+    return int(match[1]) * 60 + int(match[2])
+
+
+def parse_days(text: str) -> frozenset[int]:
+    """Weekdays (0 = Monday) from ``Mon-Fri``, ``Mon-Sat`` or ``Mon;Wed;Thu``.
+
+    Raises ``ValueError`` with a plain message for anything else; callers add the location.
+    """
+    days: set[int] = set()
+    for part in re.split(r"[;,]", text.strip().lower()):
+        part = part.strip()
+        if not part:
+            continue
+        bounds = [b.strip()[:3] for b in part.split("-")]
+        if len(bounds) > 2 or any(b not in DAY_NAMES for b in bounds):
+            raise ValueError(f"{text!r} is not a list of days like Mon-Fri or Mon;Wed;Thu")
+        first, last = DAY_NAMES.index(bounds[0]), DAY_NAMES.index(bounds[-1])
+        if last < first:
+            raise ValueError(f"{text!r} runs backwards; write days from Mon to Sun")
+        days.update(range(first, last + 1))
+    if not days:
+        raise ValueError(f"{text!r} names no working day")
+    return frozenset(days)
+
+
+@dataclass(frozen=True)
+class ProgrammeConfig:
+    start_date: dt.date = dt.date(2027, 7, 5)
+    months: int = 3
+    months_by_sector: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        _check_range("programme.months", self.months, 1, 24)
+        for sector, months in self.months_by_sector.items():
+            if sector not in SECTOR_CODES:
+                raise ConfigError(
+                    f"programme.months_by_sector.{sector}: unknown sector; expected one of "
+                    + ", ".join(SECTOR_CODES)
+                )
+            _check_range(f"programme.months_by_sector.{sector}", months, 1, 24)
+
+    def months_for(self, sector: str, override: int | None = None) -> int:
+        """Programme length for a participant: own override, else sector, else default."""
+        if override is not None:
+            return override
+        return self.months_by_sector.get(sector, self.months)
+
+    @property
+    def longest_months(self) -> int:
+        return max([self.months, *self.months_by_sector.values()])
+
+
+@dataclass(frozen=True)
+class NeedTargets:
+    low: int = 2
+    medium: int = 3
+    high: int = 4
+
+
+@dataclass(frozen=True)
+class SessionsConfig:
+    min_per_month: int = 2
+    max_per_month: int = 4
+    min_days_between: int = 5
+    onsite_duration_min: int = 90
+    online_duration_min: int = 60
+    target_by_need: NeedTargets = field(default_factory=NeedTargets)
+
+    def __post_init__(self) -> None:
+        _check_range("sessions.min_per_month", self.min_per_month, 1, 20)
+        _check_range("sessions.max_per_month", self.max_per_month, self.min_per_month, 20)
+        _check_range("sessions.min_days_between", self.min_days_between, 0, 14)
+        _check_range("sessions.onsite_duration_min", self.onsite_duration_min, 60, 120)
+        _check_range("sessions.online_duration_min", self.online_duration_min, 60, 120)
+        for level in ("low", "medium", "high"):
+            _check_range(
+                f"sessions.target_by_need.{level}",
+                getattr(self.target_by_need, level),
+                self.min_per_month,
+                self.max_per_month,
+            )
+
+
+@dataclass(frozen=True)
+class OnsiteConfig:
+    min_per_month: int = 1
+    min_per_programme: int = 3
+    online_needs_literacy: str = "adequate"
+
+    def __post_init__(self) -> None:
+        _check_range("onsite.min_per_month", self.min_per_month, 0, 20)
+        _check_range("onsite.min_per_programme", self.min_per_programme, 0, 100)
+        _check_choice(
+            "onsite.online_needs_literacy",
+            self.online_needs_literacy,
+            ("proficient", "adequate", "low"),
+        )
+
+
+@dataclass(frozen=True)
+class WorkConfig:
+    days: str = "Mon-Fri"
+    start: str = "08:00"
+    end: str = "16:00"
+    max_travel_min_per_day: int = 300
+    holidays_country: str = "ID"
+    include_cuti_bersama: bool = True
+
+    def __post_init__(self) -> None:
+        try:
+            parse_days(self.days)
+        except ValueError as error:
+            raise ConfigError(f"work.days: {error}") from None
+        if self.start_min >= self.end_min:
+            raise ConfigError(f"work.end: {self.end!r} must be later than work.start {self.start!r}")
+        _check_range("work.max_travel_min_per_day", self.max_travel_min_per_day, 0, 24 * 60)
+
+    @property
+    def weekdays(self) -> frozenset[int]:
+        return parse_days(self.days)
+
+    @property
+    def start_min(self) -> int:
+        return parse_hhmm(self.start, "work.start")
+
+    @property
+    def end_min(self) -> int:
+        return parse_hhmm(self.end, "work.end")
+
+
+@dataclass(frozen=True)
+class CaseloadConfig:
+    max: int = 20
+    hours_per_month: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_range("caseload.max", self.max, 1, 1000)
+        _check_range("caseload.hours_per_month", self.hours_per_month, 0, 744)
+
+
+@dataclass(frozen=True)
+class TravelConfig:
+    model: str = "road"
+    circuity: float = 1.3
+    offroad_speed_kph: float = 25.0
+    cross_island: str = "forbid"
+    ferry_wait_min: int = 60
+    max_travel_min: int = 240
+    k_nearest: int = 25
+    coast_snap_km: float = 5.0
+    cache_dir: str = ".cache/travel"
+    speed_kph: Mapping[str, float] = field(
+        default_factory=lambda: {"motorcycle": 40.0, "car": 45.0, "public": 25.0}
+    )
+
+    def __post_init__(self) -> None:
+        _check_choice("travel.model", self.model, ("road", "haversine"))
+        _check_choice("travel.cross_island", self.cross_island, ("forbid", "ferry"))
+        _check_range("travel.circuity", self.circuity, 1.0, 5.0)
+        _check_positive("travel.offroad_speed_kph", self.offroad_speed_kph)
+        _check_range("travel.ferry_wait_min", self.ferry_wait_min, 0, 24 * 60)
+        _check_range("travel.max_travel_min", self.max_travel_min, 1, 24 * 60)
+        _check_range("travel.k_nearest", self.k_nearest, 1, 100_000)
+        _check_range("travel.coast_snap_km", self.coast_snap_km, 0, 100)
+        for mode, speed in self.speed_kph.items():
+            if mode not in TRANSPORT_MODES:
+                raise ConfigError(
+                    f"travel.speed_kph.{mode}: unknown transport mode; expected one of "
+                    + ", ".join(TRANSPORT_MODES)
+                )
+            _check_positive(f"travel.speed_kph.{mode}", speed)
+        missing = [mode for mode in TRANSPORT_MODES if mode not in self.speed_kph]
+        if missing:
+            raise ConfigError(f"travel.speed_kph: missing speed for {', '.join(missing)}")
+
+
+@dataclass(frozen=True)
+class AssignWeights:
+    unassigned: int = 100_000
+    need_high: int = 20_000
+    need_medium: int = 5_000
+    sector_mismatch: int = 2_000
+    travel_per_min: int = 10
+    balance: int = 50
+    change: int = 300
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            _check_range(f"assign.weights.{f.name}", getattr(self, f.name), 0, 10**9)
+
+
+@dataclass(frozen=True)
+class AssignConfig:
+    province_rule: str = "same"
+    sector_rule: str = "soft"
+    route_sharing: float = 0.5
+    engine: str = "auto"
+    decompose: bool = True
+    time_limit_s: float = 10.0
+    workers: int = 2
+    relative_gap: float = 0.005
+    weights: AssignWeights = field(default_factory=AssignWeights)
+
+    def __post_init__(self) -> None:
+        _check_choice("assign.province_rule", self.province_rule, ("same", "any"))
+        _check_choice("assign.sector_rule", self.sector_rule, ("soft", "hard"))
+        _check_choice("assign.engine", self.engine, ("auto", "flow", "cpsat"))
+        _check_range("assign.route_sharing", self.route_sharing, 0.0, 1.0)
+        _check_positive("assign.time_limit_s", self.time_limit_s)
+        _check_range("assign.workers", self.workers, 1, 64)
+        _check_range("assign.relative_gap", self.relative_gap, 0.0, 1.0)
+
+
+@dataclass(frozen=True)
+class SolverConfig:
+    seed: int = 20240
+
+    def __post_init__(self) -> None:
+        _check_range("solver.seed", self.seed, 0, 2**31 - 1)
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    time_limit_s: float = 2.0
+    workers: int = 2
+
+    def __post_init__(self) -> None:
+        _check_positive("schedule.time_limit_s", self.time_limit_s)
+        _check_range("schedule.workers", self.workers, 1, 64)
+
+
+@dataclass(frozen=True)
+class OutputConfig:
+    lang: str = "id"
+
+    def __post_init__(self) -> None:
+        _check_choice("output.lang", self.lang, ("id", "en"))
+
+
+@dataclass(frozen=True)
+class CostConfig:
+    mentor_month_idr: float = 0.0
+    per_km_idr: float = 0.0
+
+    def __post_init__(self) -> None:
+        _check_range("cost.mentor_month_idr", self.mentor_month_idr, 0, 10**12)
+        _check_range("cost.per_km_idr", self.per_km_idr, 0, 10**9)
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole configuration; one attribute per TOML section."""
+
+    programme: ProgrammeConfig = field(default_factory=ProgrammeConfig)
+    sessions: SessionsConfig = field(default_factory=SessionsConfig)
+    onsite: OnsiteConfig = field(default_factory=OnsiteConfig)
+    work: WorkConfig = field(default_factory=WorkConfig)
+    caseload: CaseloadConfig = field(default_factory=CaseloadConfig)
+    travel: TravelConfig = field(default_factory=TravelConfig)
+    assign: AssignConfig = field(default_factory=AssignConfig)
+    solver: SolverConfig = field(default_factory=SolverConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    cost: CostConfig = field(default_factory=CostConfig)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, overrides: Iterable[str] = ()) -> Self:
+        """Defaults, then the file at ``path`` (if any), then ``section.key=value`` overrides."""
+        data = _read_toml(DEFAULT_CONFIG)
+        if path is not None:
+            _merge(data, _read_toml(Path(path)), prefix="")
+        for override in overrides:
+            _merge(data, parse_override(override), prefix="")
+        return from_mapping(cls, data, "")
+
+    def replace(self, overrides: Iterable[str]) -> Config:
+        """A copy with ``section.key=value`` overrides applied (used by scenario grids)."""
+        data = to_mapping(self)
+        for override in overrides:
+            _merge(data, parse_override(override), prefix="")
+        return from_mapping(Config, data, "")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain, JSON-ready view (dates as ISO text), e.g. for ``summary.json``."""
+        return _jsonable(to_mapping(self))
+
+
+def parse_override(text: str) -> dict[str, Any]:
+    """``section.key=value`` -> nested dict. The value is read as TOML, else as text."""
+    key, sep, raw = text.partition("=")
+    key = key.strip()
+    if not sep or not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+", key):
+        raise ConfigError(f"--set {text!r}: expected section.key=value, e.g. caseload.max=15")
+    try:
+        value: Any = tomllib.loads(f"v = {raw.strip()}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw.strip()
+    nested: dict[str, Any] = {}
+    cursor = nested
+    parts = key.split(".")
+    for part in parts[:-1]:
+        cursor = cursor.setdefault(part, {})
+    cursor[parts[-1]] = value
+    return nested
+
+
+def from_mapping(cls: type[Any], data: Mapping[str, Any], prefix: str) -> Any:
+    """Build dataclass ``cls`` from ``data``, rejecting unknown keys and wrong types."""
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - names)
+    if unknown:
+        key = f"{prefix}{unknown[0]}"
+        raise ConfigError(f"{key}: unknown configuration key; known keys here: {', '.join(sorted(names))}")
+    kwargs = {name: _coerce(hints[name], value, f"{prefix}{name}") for name, value in data.items()}
+    return cls(**kwargs)
+
+
+def to_mapping(obj: Any) -> dict[str, Any]:
+    """Nested plain dicts of a config dataclass (inverse of :func:`from_mapping`)."""
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            out[f.name] = to_mapping(value)
+        elif isinstance(value, Mapping):
+            out[f.name] = dict(value)
+        else:
+            out[f.name] = value
+    return out
+
+
+def _coerce(hint: Any, value: Any, key: str) -> Any:
+    origin = typing.get_origin(hint)
+    if dataclasses.is_dataclass(hint):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{key}: expected a table of keys, got {value!r}")
+        return from_mapping(typing.cast(type, hint), value, f"{key}.")
+    if origin in (Mapping, dict) or origin is typing.get_origin(Mapping[str, int]):
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{key}: expected a table of keys, got {value!r}")
+        _, value_hint = typing.get_args(hint)
+        return {str(k): _coerce(value_hint, v, f"{key}.{k}") for k, v in value.items()}
+    if isinstance(hint, types.UnionType):
+        raise ConfigError(f"{key}: unsupported type {hint}")  # pragma: no cover
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key}: expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{key}: expected a whole number, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(f"{key}: expected a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{key}: expected text, got {value!r}")
+        return value
+    if hint is dt.date:
+        if isinstance(value, dt.datetime):
+            return value.date()
+        if isinstance(value, dt.date):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise ConfigError(f"{key}: expected a date YYYY-MM-DD, got {value!r}") from None
+    raise ConfigError(f"{key}: unsupported type {hint}")  # pragma: no cover
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+
+
+def _merge(base: dict[str, Any], extra: Mapping[str, Any], prefix: str) -> None:
+    for key, value in extra.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _merge(base[key], value, f"{prefix}{key}.")
+        else:
+            base[key] = value
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _check_range(key: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{key}: {value!r} is out of range; expected {low} to {high}")
+
+
+def _check_positive(key: str, value: float) -> None:
+    if not value > 0:
+        raise ConfigError(f"{key}: {value!r} must be greater than 0")
+
+
+def _check_choice(key: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise ConfigError(f"{key}: {value!r} is not one of {', '.join(choices)}")
