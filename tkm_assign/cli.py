@@ -74,8 +74,12 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def _inputs(parser: argparse.ArgumentParser, mentors_required: bool = True) -> None:
-    parser.add_argument("--participants", type=Path, required=True, help="CSV, XLSX, GeoPackage or GeoJSON")
-    parser.add_argument("--mentors", type=Path, required=mentors_required, help="CSV, XLSX, GeoPackage or GeoJSON")
+    parser.add_argument(
+        "--participants", type=Path, required=True, help="CSV, XLSX, GeoPackage or GeoJSON"
+    )
+    parser.add_argument(
+        "--mentors", type=Path, required=mentors_required, help="CSV, XLSX, GeoPackage or GeoJSON"
+    )
 
 
 def _outputs(parser: argparse.ArgumentParser) -> None:

@@ -69,7 +69,9 @@ def parse_days(text: str) -> frozenset[int]:
 class ProgrammeConfig:
     start_date: dt.date = dt.date(2027, 7, 5)
     months: int = 3
-    months_by_sector: Mapping[str, int] = field(default_factory=dict)
+    months_by_sector: Mapping[str, int] = field(
+        default_factory=lambda: {"pertanian_peternakan": 6, "perikanan_kelautan": 6}
+    )
 
     def __post_init__(self) -> None:
         _check_range("programme.months", self.months, 1, 24)
@@ -154,7 +156,9 @@ class WorkConfig:
         except ValueError as error:
             raise ConfigError(f"work.days: {error}") from None
         if self.start_min >= self.end_min:
-            raise ConfigError(f"work.end: {self.end!r} must be later than work.start {self.start!r}")
+            raise ConfigError(
+                f"work.end: {self.end!r} must be later than work.start {self.start!r}"
+            )
         _check_range("work.max_travel_min_per_day", self.max_travel_min_per_day, 0, 24 * 60)
 
     @property
@@ -353,7 +357,9 @@ def from_mapping(cls: type[Any], data: Mapping[str, Any], prefix: str) -> Any:
     unknown = sorted(set(data) - names)
     if unknown:
         key = f"{prefix}{unknown[0]}"
-        raise ConfigError(f"{key}: unknown configuration key; known keys here: {', '.join(sorted(names))}")
+        raise ConfigError(
+            f"{key}: unknown configuration key; known keys here: {', '.join(sorted(names))}"
+        )
     kwargs = {name: _coerce(hints[name], value, f"{prefix}{name}") for name, value in data.items()}
     return cls(**kwargs)
 

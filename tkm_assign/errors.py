@@ -46,7 +46,9 @@ class InputError(TkmError):
     def __init__(self, problems: Sequence[InputProblem]) -> None:
         self.problems = tuple(problems)
         lines = [str(p) for p in self.problems]
-        head = f"{len(lines)} problem(s) in the input:" if len(lines) > 1 else "problem in the input:"
+        head = (
+            f"{len(lines)} problem(s) in the input:" if len(lines) > 1 else "problem in the input:"
+        )
         super().__init__("\n".join([head, *(f"  {line}" for line in lines)]))
 
 

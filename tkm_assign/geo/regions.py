@@ -66,7 +66,9 @@ class Geography:
     islands: gpd.GeoDataFrame  # island_id, island_name, area_km2, geometry
 
     def province_name(self, code: str) -> str:
-        names = dict(zip(self.provinces["province_code"], self.provinces["province_name"]))
+        names = dict(
+            zip(self.provinces["province_code"], self.provinces["province_name"], strict=True)
+        )
         return str(names.get(code, code))
 
     def island_name(self, island_id: int) -> str:
@@ -115,9 +117,7 @@ class Geography:
         gaps = np.flatnonzero(located & (island < 0))
         if gaps.size:
             tree = shapely.STRtree(self.islands.geometry.values)
-            island[gaps] = tree.query_nearest(shapely.points(lon[gaps], lat[gaps]))[1][
-                : gaps.size
-            ]
+            island[gaps] = tree.query_nearest(shapely.points(lon[gaps], lat[gaps]))[1][: gaps.size]
         island[~located] = NOT_LOCATED
         return Located(
             province_code=province.astype(str),
@@ -129,7 +129,9 @@ class Geography:
         )
 
 
-def _containing(polygons: npt.NDArray[np.object_], points: npt.NDArray[np.object_]) -> npt.NDArray[np.int64]:
+def _containing(
+    polygons: npt.NDArray[np.object_], points: npt.NDArray[np.object_]
+) -> npt.NDArray[np.int64]:
     """Row of the polygon containing each point, -1 where none does (first match wins)."""
     tree = shapely.STRtree(polygons)
     pt_idx, poly_idx = tree.query(points, predicate="intersects")
@@ -156,7 +158,9 @@ def load_geography(geo_dir: Path = GEO_DIR) -> Geography:
     else:  # pragma: no cover - the file is committed; rebuilt only by hand
         log.warning("%s missing; building islands from regencies (slow)", islands_path)
         islands = build_islands(regencies, pd.read_csv(geo_dir / "island_names.csv"))
-    return Geography(provinces=provinces, regencies=regencies.reset_index(drop=True), islands=islands)
+    return Geography(
+        provinces=provinces, regencies=regencies.reset_index(drop=True), islands=islands
+    )
 
 
 def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
@@ -164,7 +168,9 @@ def _polygonal(geometry: shapely.Geometry) -> shapely.Geometry:
     if isinstance(geometry, shapely.GeometryCollection) and not isinstance(
         geometry, shapely.MultiPolygon
     ):
-        parts = [g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")]
+        parts = [
+            g for g in shapely.get_parts(geometry) if g.geom_type in ("Polygon", "MultiPolygon")
+        ]
         return shapely.union_all(parts)
     return geometry
 

@@ -34,7 +34,9 @@ class Points:
     island_id: IntArray
 
     @classmethod
-    def of(cls, latitude: npt.ArrayLike, longitude: npt.ArrayLike, island_id: npt.ArrayLike) -> Points:
+    def of(
+        cls, latitude: npt.ArrayLike, longitude: npt.ArrayLike, island_id: npt.ArrayLike
+    ) -> Points:
         lat = np.atleast_1d(np.asarray(latitude, dtype=np.float64))
         lon = np.atleast_1d(np.asarray(longitude, dtype=np.float64))
         isl = np.atleast_1d(np.asarray(island_id, dtype=np.int32))

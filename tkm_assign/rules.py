@@ -1,0 +1,157 @@
+"""Programme rules shared by assignment, scheduling, audit and capacity planning.
+
+One place answers: how long is a participant's programme, how many sessions a month do
+they need, how many of those must be onsite, may they be met online, how much of a
+mentor's month does a participant take, and which days may a mentor work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Mapping
+from functools import cache
+
+import holidays
+
+from tkm_assign.config import Config
+from tkm_assign.model import LITERACY_RANK, Mentor, NeedLevel, Participant, TechLiteracy
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 = 28/29 Feb)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def month_starts(start: dt.date, months: int) -> tuple[dt.date, ...]:
+    """First day of months 1..n and the day after the last: month k is [s[k-1], s[k])."""
+    return tuple(add_months(start, k) for k in range(months + 1))
+
+
+def programme_months(participant: Participant, config: Config) -> int:
+    """Own ``program_months``, else the sector's length, else ``programme.months``."""
+    return config.programme.months_for(participant.sector.value, participant.program_months)
+
+
+def session_target(participant: Participant, config: Config) -> int:
+    """Sessions per month: explicit target, else by need level; always within min..max."""
+    sessions = config.sessions
+    if participant.sessions_per_month is not None:
+        target = participant.sessions_per_month
+    else:
+        by_need = sessions.target_by_need
+        target = {
+            NeedLevel.LOW: by_need.low,
+            NeedLevel.MEDIUM: by_need.medium,
+            NeedLevel.HIGH: by_need.high,
+        }[participant.need_level]
+    return min(max(target, sessions.min_per_month), sessions.max_per_month)
+
+
+def online_allowed(participant: Participant, config: Config) -> bool:
+    """Online sessions need internet access and at least the configured tech literacy."""
+    needed = LITERACY_RANK[TechLiteracy(config.onsite.online_needs_literacy)]
+    return participant.internet and LITERACY_RANK[participant.tech_literacy] >= needed
+
+
+def onsite_required(participant: Participant, config: Config) -> tuple[int, ...]:
+    """Minimum onsite sessions in each month of the participant's programme.
+
+    Everyone gets ``onsite.min_per_month``; the programme minimum is met by adding visits to
+    the earliest months (a first visit early matters most). Participants who cannot be met
+    online are visited onsite every time, i.e. their whole monthly target.
+    """
+    months = programme_months(participant, config)
+    target = session_target(participant, config)
+    if not online_allowed(participant, config):
+        return (target,) * months
+    per_month = [min(config.onsite.min_per_month, target)] * months
+    missing = config.onsite.min_per_programme - sum(per_month)
+    month = 0
+    while missing > 0 and any(v < target for v in per_month):
+        if per_month[month] < target:
+            per_month[month] += 1
+            missing -= 1
+        month = (month + 1) % months
+    return tuple(per_month)
+
+
+def monthly_load_min(participant: Participant, one_way_travel_min: float, config: Config) -> float:
+    """Estimated minutes a month this participant takes from a mentor.
+
+    ``load = onsite x onsite_duration + online x online_duration
+    + onsite x 2 x one_way_travel x route_sharing``, with the monthly session target split
+    into onsite visits (the programme average of :func:`onsite_required`) and online
+    sessions. ``route_sharing`` charges each visit only part of a round trip because visits
+    on one day share the ride.
+    """
+    target = session_target(participant, config)
+    onsite_months = onsite_required(participant, config)
+    onsite = sum(onsite_months) / len(onsite_months)
+    online = target - onsite
+    s = config.sessions
+    return (
+        onsite * s.onsite_duration_min
+        + online * s.online_duration_min
+        + onsite * 2.0 * one_way_travel_min * config.assign.route_sharing
+    )
+
+
+@cache
+def _holidays(years: tuple[int, ...], country: str, cuti_bersama: bool) -> Mapping[dt.date, str]:
+    categories = ("public", "government") if cuti_bersama else ("public",)
+    try:
+        found = holidays.country_holidays(country, years=list(years), categories=categories)
+    except NotImplementedError:  # a country without the government category
+        found = holidays.country_holidays(country, years=list(years))
+    return dict(found)
+
+
+def holiday_dates(start: dt.date, end: dt.date, config: Config) -> Mapping[dt.date, str]:
+    """Public holidays (and cuti bersama when configured) in ``[start, end)`` with names."""
+    years = tuple(range(start.year, end.year + 1))
+    work = config.work
+    every = _holidays(years, work.holidays_country, work.include_cuti_bersama)
+    return {day: name for day, name in every.items() if start <= day < end}
+
+
+def working_dates(mentor: Mentor, start: dt.date, end: dt.date, config: Config) -> list[dt.date]:
+    """Dates in ``[start, end)`` the mentor works: own weekdays, no holiday, not unavailable."""
+    off = holiday_dates(start, end, config)
+    out = []
+    day = start
+    while day < end:
+        if (
+            day.weekday() in mentor.working_days
+            and day not in off
+            and not any(a <= day <= b for a, b in mentor.unavailable)
+        ):
+            out.append(day)
+        day += dt.timedelta(days=1)
+    return out
+
+
+def daily_minutes(config: Config) -> int:
+    return config.work.end_min - config.work.start_min
+
+
+def mentor_month_minutes(mentor: Mentor, config: Config) -> list[int]:
+    """Minutes the mentor can work in each month of the longest programme."""
+    starts = month_starts(config.programme.start_date, config.programme.longest_months)
+    if mentor.hours_per_month is not None:
+        return [round(mentor.hours_per_month * 60)] * (len(starts) - 1)
+    if config.caseload.hours_per_month > 0:
+        return [round(config.caseload.hours_per_month * 60)] * (len(starts) - 1)
+    per_day = daily_minutes(config)
+    return [
+        len(working_dates(mentor, a, b, config)) * per_day for a, b in itertools.pairwise(starts)
+    ]
+
+
+def mentor_capacity_min(mentor: Mentor, config: Config) -> int:
+    """Monthly minutes the assignment may fill: the tightest month of the base programme."""
+    months = mentor_month_minutes(mentor, config)[: config.programme.months]
+    return min(months)
