@@ -93,20 +93,26 @@ class Geography:
             found_pt, found_poly = tree.query_nearest(
                 points[outside], max_distance=max_deg, all_matches=False
             )
-            for pt, poly in zip(found_pt, found_poly, strict=True):
-                i = outside[pt]
-                _, nearest = shapely.ops.nearest_points(
-                    points[i], self.regencies.geometry.values[poly]
-                )
-                km = float(haversine_km(lat[i], lon[i], nearest.y, nearest.x))
-                if km <= snap_km:
-                    # Nudge a hair inside so the island lookup below also succeeds.
-                    inner = shapely.ops.nearest_points(
-                        self.regencies.geometry.values[poly].buffer(-1e-6), points[i]
-                    )[0]
-                    lat[i], lon[i] = inner.y, inner.x
-                    regency_row[i] = poly
-                    snapped_km[i] = km
+            if found_pt.size:
+                # Vectorised: the shortest line from each polygon to its point starts at the
+                # nearest point on land (a per-point loop is far too slow for large files).
+                idx = outside[found_pt]
+                polygons = self.regencies.geometry.values[found_poly]
+                ends = shapely.get_coordinates(shapely.shortest_line(polygons, points[idx]))
+                near_lon, near_lat = ends[0::2, 0], ends[0::2, 1]
+                km = haversine_km(lat[idx], lon[idx], near_lat, near_lon)
+                # Step a hair past the coast, away from the sea, so the island lookup below
+                # finds the point inside its island (slivers fall back to the nearest island).
+                step_lon, step_lat = near_lon - lon[idx], near_lat - lat[idx]
+                norm = np.hypot(step_lon, step_lat)
+                norm[norm == 0] = 1.0
+                near_lon = near_lon + step_lon / norm * 1e-6
+                near_lat = near_lat + step_lat / norm * 1e-6
+                ok = km <= snap_km
+                idx = idx[ok]
+                lat[idx], lon[idx] = near_lat[ok], near_lon[ok]
+                regency_row[idx] = found_poly[ok]
+                snapped_km[idx] = km[ok]
         regency_codes = self.regencies["regency_code"].to_numpy(dtype=str)
         province_codes = self.regencies["province_code"].to_numpy(dtype=str)
         located = regency_row >= 0
@@ -117,7 +123,9 @@ class Geography:
         gaps = np.flatnonzero(located & (island < 0))
         if gaps.size:
             tree = shapely.STRtree(self.islands.geometry.values)
-            island[gaps] = tree.query_nearest(shapely.points(lon[gaps], lat[gaps]))[1][: gaps.size]
+            island[gaps] = tree.query_nearest(
+                shapely.points(lon[gaps], lat[gaps]), all_matches=False
+            )[1]
         island[~located] = NOT_LOCATED
         return Located(
             province_code=province.astype(str),
