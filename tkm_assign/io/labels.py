@@ -1,0 +1,407 @@
+"""Labels people type in spreadsheets, turned into the values the model uses.
+
+Coordinators write sectors, literacy levels, yes/no answers, days and regions in English or
+Bahasa Indonesia, with any case, spacing, ``&`` or ``dan``. Every normaliser here takes one
+cell's text and returns the value, or raises :class:`LabelError` whose ``expected`` text
+completes a message such as ``participants.csv row 7 column sector: 'bakery' <expected>``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from tkm_assign.config import SECTOR_CODES, parse_days
+from tkm_assign.model import IncomeRole, NeedLevel, Sector, TechLiteracy, Transport
+
+
+class LabelError(ValueError):
+    """A cell's text is not an accepted label; ``expected`` says what would be."""
+
+    def __init__(self, expected: str) -> None:
+        super().__init__(expected)
+        self.expected = expected
+
+
+def simplify(text: str) -> str:
+    """Lower case, ``&`` as ``dan``, punctuation and underscores as single spaces."""
+    text = unicodedata.normalize("NFKC", text).lower().replace("&", " dan ")
+    text = re.sub(r"[^\w]+|_", " ", text)
+    return " ".join(text.split())
+
+
+def _table(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:
+    return {simplify(label): value for value, labels in groups.items() for label in labels}
+
+
+_SECTORS = _table(
+    {
+        "pertanian_peternakan": (
+            "pertanian_peternakan",
+            "pertanian dan peternakan",
+            "pertanian peternakan",
+            "pertanian",
+            "peternakan",
+            "tani",
+            "ternak",
+            "agribisnis",
+            "perkebunan",
+            "agriculture",
+            "agriculture and livestock",
+            "livestock",
+            "farming",
+            "agri",
+        ),
+        "perdagangan_jasa": (
+            "perdagangan_jasa",
+            "perdagangan barang dan jasa",
+            "perdagangan dan jasa",
+            "perdagangan jasa",
+            "perdagangan",
+            "dagang",
+            "jasa",
+            "trade",
+            "trade and services",
+            "services",
+            "retail",
+            "commerce",
+        ),
+        "industri_boga": (
+            "industri_boga",
+            "industri boga",
+            "boga",
+            "kuliner",
+            "makanan",
+            "makanan dan minuman",
+            "mamin",
+            "food",
+            "food industry",
+            "food and beverage",
+            "culinary",
+        ),
+        "industri_kreatif": (
+            "industri_kreatif",
+            "industri kreatif",
+            "kreatif",
+            "ekonomi kreatif",
+            "ekraf",
+            "kerajinan",
+            "creative",
+            "creative industry",
+            "crafts",
+            "handicraft",
+        ),
+        "perikanan_kelautan": (
+            "perikanan_kelautan",
+            "perikanan dan kelautan",
+            "perikanan kelautan",
+            "perikanan",
+            "kelautan",
+            "budidaya ikan",
+            "nelayan",
+            "fisheries",
+            "fishery",
+            "fisheries and marine",
+            "marine",
+            "aquaculture",
+        ),
+    }
+)
+_LITERACY = _table(
+    {
+        "proficient": ("proficient", "mahir", "tinggi", "high", "baik", "good"),
+        "adequate": ("adequate", "cukup", "sedang", "medium", "moderate"),
+        "low": ("low", "kurang", "rendah", "lemah", "weak", "poor"),
+    }
+)
+_NEED = _table(
+    {
+        "low": ("low", "rendah", "ringan"),
+        "medium": ("medium", "sedang", "normal", "biasa"),
+        "high": ("high", "tinggi", "mendesak", "urgent", "berat"),
+    }
+)
+_INCOME = _table(
+    {
+        "primary": ("primary", "main", "utama", "pokok", "pendapatan utama"),
+        "secondary": ("secondary", "side", "sampingan", "tambahan", "pendapatan tambahan"),
+    }
+)
+_TRANSPORT = _table(
+    {
+        "motorcycle": ("motorcycle", "motorbike", "motor", "sepeda motor", "roda dua"),
+        "car": ("car", "mobil", "roda empat"),
+        "public": (
+            "public",
+            "public transport",
+            "umum",
+            "angkutan umum",
+            "kendaraan umum",
+            "transportasi umum",
+            "bus",
+            "angkot",
+            "ojek",
+        ),
+    }
+)
+_BOOLEAN = {
+    **dict.fromkeys(("yes", "y", "ya", "iya", "true", "t", "1", "ada", "benar", "sudah"), True),
+    **dict.fromkeys(("no", "n", "tidak", "tdk", "false", "f", "0", "tidak ada", "belum"), False),
+}
+_DAYS_ID = {
+    "senin": "mon",
+    "selasa": "tue",
+    "rabu": "wed",
+    "kamis": "thu",
+    "jumat": "fri",
+    "sabtu": "sat",
+    "minggu": "sun",
+    "ahad": "sun",
+}
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _lookup(text: str, table: Mapping[str, str], what: str, choices: Iterable[str]) -> str:
+    found = table.get(simplify(text))
+    if found is None:
+        raise LabelError(f"is not {what}; expected one of {', '.join(choices)}")
+    return found
+
+
+def sector(text: str) -> Sector:
+    """One sector from its code, Indonesian label or English alias (any case)."""
+    found = _SECTORS.get(simplify(text))
+    if found is None:
+        raise LabelError(
+            "is not a sector; expected one of "
+            + ", ".join(SECTOR_CODES)
+            + " (or a label such as 'Pertanian dan Peternakan', 'Industri Boga', 'fisheries')"
+        )
+    return Sector(found)
+
+
+def sectors(text: str) -> frozenset[Sector]:
+    """One or more sectors separated by ``;`` (or ``,``); at least one is required."""
+    parts = [part for part in re.split(r"[;,\n]", text) if part.strip()]
+    if not parts:
+        raise LabelError("names no sector; expected at least one sector, e.g. 'industri_boga'")
+    found: set[Sector] = set()
+    for part in parts:
+        try:
+            found.add(sector(part))
+        except LabelError as error:
+            raise LabelError(f"contains {part.strip()!r}, which {error.expected}") from None
+    return frozenset(found)
+
+
+def tech_literacy(text: str) -> TechLiteracy:
+    """proficient / adequate / low, or mahir / cukup / kurang."""
+    return TechLiteracy(
+        _lookup(
+            text,
+            _LITERACY,
+            "a tech literacy level",
+            ("proficient (mahir)", "adequate (cukup)", "low (kurang)"),
+        )
+    )
+
+
+def need_level(text: str) -> NeedLevel:
+    """low / medium / high, or rendah / sedang / tinggi."""
+    return NeedLevel(
+        _lookup(text, _NEED, "a need level", ("low (rendah)", "medium (sedang)", "high (tinggi)"))
+    )
+
+
+def income_role(text: str) -> IncomeRole:
+    """primary / secondary, or utama / sampingan."""
+    return IncomeRole(
+        _lookup(text, _INCOME, "an income role", ("primary (utama)", "secondary (sampingan)"))
+    )
+
+
+def transport(text: str) -> Transport:
+    """motorcycle / car / public, or motor / mobil / umum."""
+    return Transport(
+        _lookup(
+            text,
+            _TRANSPORT,
+            "a transport mode",
+            ("motorcycle (motor)", "car (mobil)", "public (umum)"),
+        )
+    )
+
+
+def boolean(text: str) -> bool:
+    """yes/no, ya/tidak, true/false, 1/0."""
+    found = _BOOLEAN.get(simplify(text))
+    if found is None:
+        raise LabelError("is not yes or no; expected yes/no, ya/tidak, true/false or 1/0")
+    return found
+
+
+def working_days(text: str) -> frozenset[int]:
+    """Weekdays (0 = Monday) from ``Mon-Fri``, ``Mon;Wed;Thu`` or ``Senin-Jumat``."""
+    cleaned = unicodedata.normalize("NFKC", text).lower().replace("'", "").replace("’", "")
+    cleaned = re.sub(r"\s*(?:s/d|s\.d\.?|sampai dengan|sampai|to|until|–|—)\s*", "-", cleaned)
+    for name, short in _DAYS_ID.items():
+        cleaned = re.sub(rf"\b{name}\b", short, cleaned)
+    try:
+        return parse_days(cleaned)
+    except ValueError:
+        raise LabelError(
+            "is not a list of working days; expected e.g. Mon-Fri, Mon-Sat, Mon;Wed;Thu "
+            "or Senin-Jumat"
+        ) from None
+
+
+def date_ranges(text: str) -> tuple[tuple[dt.date, dt.date], ...]:
+    """``YYYY-MM-DD..YYYY-MM-DD`` ranges (or single days) separated by ``;``, inclusive."""
+    ranges = []
+    for part in re.split(r"[;,\n]", text):
+        part = part.strip()
+        if not part:
+            continue
+        bounds = [b.strip() for b in part.split("..")]
+        if len(bounds) > 2 or not all(_ISO_DATE.fullmatch(b) for b in bounds):
+            raise LabelError(
+                f"contains {part!r}, which is not a date range; expected "
+                "YYYY-MM-DD..YYYY-MM-DD (or one day YYYY-MM-DD), several separated by ';'"
+            )
+        try:
+            first, last = (dt.date.fromisoformat(b) for b in (bounds[0], bounds[-1]))
+        except ValueError:
+            raise LabelError(
+                f"contains {part!r}, which is not a calendar date; expected YYYY-MM-DD"
+            ) from None
+        if last < first:
+            raise LabelError(f"contains {part!r}, which ends before it starts")
+        ranges.append((first, last))
+    return tuple(sorted(ranges))
+
+
+def id_list(text: str) -> frozenset[str]:
+    """Ids separated by ``;`` (or ``,``), surrounding spaces removed."""
+    return frozenset(part.strip() for part in re.split(r"[;,\n]", text) if part.strip())
+
+
+def number(text: str) -> float:
+    """A finite decimal number; a decimal comma (``-6,9175``) is accepted."""
+    cleaned = text.strip().replace("\u2212", "-")
+    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        value = float(cleaned)
+    except ValueError:
+        raise LabelError("is not a number") from None
+    if not math.isfinite(value):
+        raise LabelError("is not a finite number")
+    return value
+
+
+def whole_number(text: str) -> int:
+    """A whole number (``3`` or ``3.0``)."""
+    try:
+        value = number(text)
+    except LabelError:
+        raise LabelError("is not a whole number") from None
+    if not value.is_integer():
+        raise LabelError("is not a whole number")
+    return int(value)
+
+
+# Common short forms of province names (Indonesian usage).
+_PROVINCE_ALIASES = {
+    "11": ("nad", "nanggroe aceh darussalam", "di aceh"),
+    "12": ("sumut",),
+    "13": ("sumbar",),
+    "16": ("sumsel",),
+    "19": ("babel", "bangka belitung"),
+    "21": ("kepri",),
+    "31": ("dki", "dki jakarta", "jakarta"),
+    "32": ("jabar",),
+    "33": ("jateng",),
+    "34": ("diy", "di yogyakarta", "yogyakarta", "jogja", "jogjakarta", "yogya"),
+    "35": ("jatim",),
+    "52": ("ntb",),
+    "53": ("ntt",),
+    "61": ("kalbar",),
+    "62": ("kalteng",),
+    "63": ("kalsel",),
+    "64": ("kaltim",),
+    "65": ("kaltara",),
+    "71": ("sulut",),
+    "72": ("sulteng",),
+    "73": ("sulsel",),
+    "74": ("sultra",),
+    "76": ("sulbar",),
+    "82": ("malut",),
+    "92": ("pabar",),
+    "96": ("pbd",),
+}
+_REGENCY_PREFIX = re.compile(r"^(kabupaten|kab|kota administrasi|kota adm|kota)\s+")
+
+
+def _region_key(text: str) -> str:
+    key = simplify(text).replace("sumatra", "sumatera")
+    return re.sub(r"^provinsi\s+|^prov\s+", "", key)
+
+
+@dataclass(frozen=True)
+class RegionNames:
+    """Province and regency codes from Kemendagri codes or names.
+
+    Built from the names in ``geo/provinces.gpkg`` and ``geo/regencies.gpkg``. Regency names
+    may omit ``Kabupaten``/``Kab.``/``Kota``; a bare name shared by a regency and a city
+    (``Bandung``) stands for both.
+    """
+
+    province_codes: Mapping[str, str]  # key -> code
+    regency_codes: Mapping[str, frozenset[str]]  # key -> codes
+
+    @classmethod
+    def of(
+        cls, provinces: Iterable[tuple[str, str]], regencies: Iterable[tuple[str, str]]
+    ) -> RegionNames:
+        """From (code, name) pairs of provinces and regencies."""
+        province_codes: dict[str, str] = {}
+        for code, name in provinces:
+            province_codes[code] = code
+            province_codes[_region_key(name)] = code
+        for code, aliases in _PROVINCE_ALIASES.items():
+            for alias in aliases:
+                province_codes.setdefault(simplify(alias), code)
+        regency_codes: dict[str, set[str]] = {}
+        for code, name in regencies:
+            full = _region_key(name)
+            bare = _REGENCY_PREFIX.sub("", full)
+            for key in {code, f"{code[:2]} {code[2:]}", full, bare}:
+                regency_codes.setdefault(key, set()).add(code)
+            if full.startswith("kabupaten "):
+                regency_codes.setdefault("kab " + bare, set()).add(code)
+        return cls(province_codes, {k: frozenset(v) for k, v in regency_codes.items()})
+
+    def province(self, text: str) -> str:
+        """The province code of a code (``32``) or name (``Jawa Barat``, ``Jabar``)."""
+        found = self.province_codes.get(_region_key(text))
+        if found is None:
+            raise LabelError(
+                "is not a province of Indonesia; expected a Kemendagri code such as 32 or a "
+                "name such as Jawa Barat"
+            )
+        return found
+
+    def regency(self, text: str) -> frozenset[str]:
+        """Codes a regency code (``3273``, ``32.73``) or name (``Kota Bandung``) may mean."""
+        key = _region_key(text)
+        found = self.regency_codes.get(key) or self.regency_codes.get(_REGENCY_PREFIX.sub("", key))
+        if not found:
+            raise LabelError(
+                "is not a regency or city of Indonesia; expected a Kemendagri code such as "
+                "3273 or a name such as Kota Bandung or Kabupaten Garut"
+            )
+        return found

@@ -1,0 +1,483 @@
+"""Readers: a participants or mentors file becomes a frame of text cells.
+
+CSV (comma, semicolon or tab; UTF-8 with or without BOM), XLSX (first sheet, or a sheet
+named ``participants``/``peserta`` or ``mentors``/``pendamping``) and GeoPackage/GeoJSON/
+Shapefile (a point geometry gives latitude and longitude) are accepted. Nothing is
+interpreted here beyond text: every cell is a ``str`` (``""`` when empty), header names
+are normalised and Indonesian aliases mapped to the column names of the input format.
+The frame's index, named ``row``, is the row a spreadsheet shows (header = row 1); for
+GeoPackage/GeoJSON features it counts the same way (first feature = row 2).
+
+Problems that make a file unreadable raise :class:`InputError`; problems confined to
+rows (a row with more cells than the header, a polygon instead of a point) are returned in
+:attr:`Table.problems` so that validation can report them together with everything else.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, NoReturn
+
+import numpy as np
+import pandas as pd
+
+from tkm_assign.errors import InputError, InputProblem
+
+Kind = Literal["participants", "mentors"]
+
+PARTICIPANT_COLUMNS = (
+    "participant_id",
+    "name",
+    "latitude",
+    "longitude",
+    "province",
+    "regency",
+    "village",
+    "sector",
+    "tech_literacy",
+    "internet",
+    "income_role",
+    "need_level",
+    "sessions_per_month",
+    "program_months",
+    "current_mentor_id",
+    "pinned_mentor_id",
+    "excluded_mentor_ids",
+)
+MENTOR_COLUMNS = (
+    "mentor_id",
+    "name",
+    "latitude",
+    "longitude",
+    "province",
+    "sectors",
+    "certified",
+    "max_caseload",
+    "hours_per_month",
+    "transport",
+    "working_days",
+    "unavailable",
+)
+REQUIRED_COLUMNS: Mapping[Kind, tuple[str, ...]] = {
+    "participants": ("participant_id", "latitude", "longitude", "sector"),
+    "mentors": ("mentor_id", "latitude", "longitude", "sectors"),
+}
+
+_COMMON_ALIASES = {
+    "latitude": ("lat", "lintang", "y"),
+    "longitude": ("lon", "lng", "long", "bujur", "x"),
+    "province": ("provinsi", "prov", "propinsi"),
+}
+PARTICIPANT_ALIASES: Mapping[str, tuple[str, ...]] = {
+    **_COMMON_ALIASES,
+    "participant_id": ("id", "id_peserta", "peserta_id", "kode_peserta", "no_peserta"),
+    "name": ("nama", "nama_peserta"),
+    "regency": ("kabupaten", "kota", "kabupaten_kota", "kab_kota", "kabkota", "regency_city"),
+    "village": ("desa", "kelurahan", "desa_kelurahan"),
+    "sector": ("sektor", "sektor_usaha", "bidang_usaha"),
+    "tech_literacy": ("literasi_teknologi", "literasi_digital", "literacy"),
+    "internet": ("akses_internet",),
+    "income_role": ("peran_pendapatan", "sumber_pendapatan"),
+    "need_level": ("kebutuhan", "tingkat_kebutuhan", "need"),
+    "sessions_per_month": ("sesi_per_bulan",),
+    "program_months": ("programme_months", "lama_program", "bulan_program"),
+    "current_mentor_id": ("pendamping_saat_ini", "id_pendamping_saat_ini", "current_mentor"),
+    "pinned_mentor_id": ("pendamping_tetap", "id_pendamping_tetap", "pinned_mentor"),
+    "excluded_mentor_ids": (
+        "pendamping_dikecualikan",
+        "id_pendamping_dikecualikan",
+        "excluded_mentors",
+    ),
+}
+MENTOR_ALIASES: Mapping[str, tuple[str, ...]] = {
+    **_COMMON_ALIASES,
+    "mentor_id": ("id", "id_pendamping", "pendamping_id", "kode_pendamping"),
+    "name": ("nama", "nama_pendamping"),
+    "sectors": ("sector", "sektor", "keahlian", "sektor_keahlian", "bidang_keahlian"),
+    "certified": ("bersertifikat", "sertifikasi", "tersertifikasi"),
+    "max_caseload": ("kapasitas", "kuota", "maks_peserta", "beban_maksimal"),
+    "hours_per_month": ("jam_per_bulan",),
+    "transport": ("transportasi", "kendaraan", "moda"),
+    "working_days": ("hari_kerja",),
+    "unavailable": ("tidak_tersedia", "cuti"),
+}
+SHEET_NAMES: Mapping[Kind, tuple[str, ...]] = {
+    "participants": ("participants", "peserta"),
+    "mentors": ("mentors", "pendamping"),
+}
+CSV_SUFFIXES = (".csv", ".txt", ".tsv")
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+GEO_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp")
+RESAVE_HINT = (
+    "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'; in LibreOffice "
+    "tick 'Edit filter settings' and choose 'Unicode (UTF-8)'"
+)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's content as text cells, with the name used in messages.
+
+    ``frame`` has one column per known input column found (canonical names) plus any
+    unknown columns (normalised names); its index ``row`` is the spreadsheet row.
+    ``problems`` lists row-level reading problems (those rows are left out of ``frame``).
+    """
+
+    frame: pd.DataFrame
+    source: str
+    kind: Kind
+    problems: tuple[InputProblem, ...] = ()
+    unknown_columns: tuple[str, ...] = ()
+
+
+def read_table(path: str | Path, kind: Kind) -> Table:
+    """Read a participants or mentors file into text cells.
+
+    Parameters
+    ----------
+    path
+        CSV, XLSX, GeoPackage, GeoJSON or Shapefile.
+    kind
+        ``"participants"`` or ``"mentors"``: chooses column aliases and sheet names.
+
+    Raises
+    ------
+    InputError
+        The file is missing, empty, not UTF-8, of an unknown type or cannot be parsed.
+    """
+    path = Path(path)
+    source = str(path)
+    if not path.exists():
+        _fail(source, "file not found")
+    if path.is_dir():
+        _fail(source, "is a folder; expected a CSV, XLSX, GeoPackage or GeoJSON file")
+    suffix = path.suffix.lower()
+    try:
+        if suffix in CSV_SUFFIXES:
+            return _read_csv(path.read_bytes(), source, kind)
+        if suffix in XLSX_SUFFIXES:
+            return _table_from_grid(_grid(_xlsx_rows(path, source, kind)), source, kind, [])
+        if suffix in GEO_SUFFIXES:
+            return _read_geo(path, source, kind)
+    except PermissionError:
+        _fail(source, "cannot be read (permission denied)")
+    if suffix in (".xls", ".ods"):
+        _fail(source, f"{suffix} files are not read; save the sheet as .xlsx or as CSV UTF-8")
+    _fail(
+        source,
+        f"file type {suffix or '(none)'!r} is not supported; expected .csv, .xlsx, .gpkg "
+        "or .geojson",
+    )
+
+
+def normalise_header(name: object) -> str:
+    """``' Lintang (°)'`` -> ``lintang``: lower case, BOM and punctuation removed."""
+    text = unicodedata.normalize("NFKC", str(name)).replace("\ufeff", "").lower()
+    text = re.sub(r"\(.*?\)", " ", text)  # units in brackets, e.g. "latitude (deg)"
+    return "_".join(re.findall(r"[a-z0-9]+", text))
+
+
+def canonical_columns(
+    headers: Sequence[object], kind: Kind, source: str
+) -> tuple[list[str], list[InputProblem]]:
+    """Canonical column names for ``headers`` and problems with them (duplicates).
+
+    Unknown names are kept (normalised) so callers can mention them.
+    """
+    aliases = PARTICIPANT_ALIASES if kind == "participants" else MENTOR_ALIASES
+    known = PARTICIPANT_COLUMNS if kind == "participants" else MENTOR_COLUMNS
+    lookup = {name: name for name in known}
+    for canonical, names in aliases.items():
+        for alias in names:
+            lookup.setdefault(alias, canonical)
+    names_out: list[str] = []
+    problems: list[InputProblem] = []
+    seen: dict[str, object] = {}
+    for position, header in enumerate(headers):
+        normal = normalise_header(header)
+        canonical = lookup.get(normal, normal) or f"column_{position + 1}"
+        if canonical in seen and canonical in known:
+            problems.append(
+                InputProblem(
+                    source,
+                    1,
+                    str(header),
+                    None,
+                    f"means the same column as {str(seen[canonical])!r} ({canonical}); "
+                    "keep only one of them",
+                )
+            )
+            canonical = f"{canonical}__duplicate_{position + 1}"
+        seen.setdefault(canonical, header)
+        names_out.append(canonical)
+    return names_out, problems
+
+
+def known_columns(kind: Kind) -> tuple[str, ...]:
+    return PARTICIPANT_COLUMNS if kind == "participants" else MENTOR_COLUMNS
+
+
+def _fail(source: str, expected: str, row: int | None = None) -> NoReturn:
+    raise InputError([InputProblem(source, row, None, None, expected)])
+
+
+def _read_csv(raw: bytes, source: str, kind: Kind) -> Table:
+    """CSV text to a table; the C parser is fast, the csv module reports ragged rows."""
+    text = _decode(raw, source)
+    first_line = next(line for line in text.splitlines() if line.strip())
+    delimiter = max((";", ",", "\t"), key=lambda d: _count_outside_quotes(first_line, d))
+    try:
+        grid = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError:
+        # Some row has more cells than the first: read row by row to say which.
+        rows: list[list[str]] = []
+        problems: list[InputProblem] = []
+        try:
+            rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        except csv.Error as error:
+            problems.append(
+                InputProblem(source, len(rows) + 1, None, None, f"cannot be read as CSV ({error})")
+            )
+        return _table_from_grid(_grid(rows), source, kind, problems)
+    return _table_from_grid(grid, source, kind, [])
+
+
+def _decode(raw: bytes, source: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        _fail(source, f"the file is UTF-16 text; expected UTF-8: {RESAVE_HINT}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start : error.start + 1].hex().upper()
+        _fail(
+            source,
+            f"the file is not UTF-8 text (byte 0x{byte} on line {line}; probably a Windows-1252 "
+            f"export from Excel): {RESAVE_HINT}",
+        )
+    if not text.strip():
+        _fail(source, "the file is empty; expected a header row and one row per person")
+    return text
+
+
+def _grid(rows: Sequence[Sequence[str]]) -> pd.DataFrame:
+    """Ragged rows as a rectangular frame of text, padded with empty cells."""
+    width = max((len(r) for r in rows), default=0)
+    return pd.DataFrame(
+        [list(r) + [""] * (width - len(r)) for r in rows],
+        columns=range(width),
+        dtype=object,
+    )
+
+
+def _count_outside_quotes(line: str, delimiter: str) -> int:
+    return len(re.sub(r'"[^"]*"', "", line).split(delimiter)) - 1
+
+
+def _xlsx_rows(path: Path, source: str, kind: Kind) -> list[list[str]]:
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        _fail(source, f"cannot be read as an XLSX workbook ({error})")
+    try:
+        wanted = {name.lower(): name for name in book.sheetnames}
+        sheet_name = next((wanted[n] for n in SHEET_NAMES[kind] if n in wanted), book.sheetnames[0])
+        sheet = book[sheet_name]
+        return [
+            [_cell_text(value) for value in values] for values in sheet.iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
+
+
+def _cell_text(value: object) -> str:
+    """A spreadsheet or attribute value as the text a person would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating):
+        number = float(value)
+        if math.isnan(number):
+            return ""
+        if number.is_integer() and abs(number) < 1e15:
+            return str(int(number))
+        return repr(number)
+    if isinstance(value, dt.datetime | pd.Timestamp):
+        if pd.isna(value):
+            return ""
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.strftime("%H:%M")
+    return str(value).strip()
+
+
+def _table_from_grid(
+    grid: pd.DataFrame, source: str, kind: Kind, problems: list[InputProblem]
+) -> Table:
+    """Rows of text cells (spreadsheet row = position + 1) to a table with a header.
+
+    The first row with any content is the header; rows without content are dropped; a row
+    with content beyond the last named column is a problem and is left out.
+    """
+    grid = pd.DataFrame(
+        {c: [str(v).strip() for v in grid[c].tolist()] for c in grid.columns}, dtype=object
+    )
+    content = np.flatnonzero((grid != "").any(axis=1).to_numpy())
+    if content.size == 0:
+        _fail(source, "the file is empty; expected a header row and one row per person")
+    header_at = int(content[0])
+    header = [str(v) for v in grid.iloc[header_at]]
+    while header and not header[-1]:
+        header.pop()
+    names, header_problems = canonical_columns(header, kind, source)
+    width = len(names)
+    data = grid.iloc[content[1:]]
+    rows = content[1:] + 1
+    extra = (data.iloc[:, width:] != "").any(axis=1).to_numpy()
+    for position in np.flatnonzero(extra):
+        cells = int(np.flatnonzero((data.iloc[position] != "").to_numpy())[-1]) + 1
+        problems.append(
+            InputProblem(
+                source,
+                int(rows[position]),
+                None,
+                None,
+                f"has {cells} cells but the header has {width} columns "
+                "(a separator inside a value that is not in quotes?)",
+            )
+        )
+    data, rows = data.iloc[~extra, :width], rows[~extra]
+    if len(data) == 0 and not problems:
+        _fail(source, "has a header row but no data rows", row=header_at + 1)
+    frame = pd.DataFrame(
+        data.to_numpy(dtype=object), columns=names, index=pd.Index(rows, name="row"), dtype=object
+    )
+    return _finish(frame, source, kind, [*header_problems, *problems])
+
+
+def _finish(
+    frame: pd.DataFrame, source: str, kind: Kind, problems: Iterable[InputProblem]
+) -> Table:
+    known = known_columns(kind)
+    unknown = tuple(c for c in frame.columns if c not in known and "__duplicate_" not in c)
+    return Table(frame, source, kind, tuple(problems), unknown)
+
+
+def table_from_frame(frame: pd.DataFrame, source: str, kind: Kind) -> Table:
+    """A :class:`Table` from a frame built elsewhere (tests, benchmarks, scenario runs).
+
+    Cells become text as if typed into a spreadsheet. Rows are numbered from 2 unless the
+    frame's index is named ``row`` (then it already holds spreadsheet rows).
+    """
+    names, problems = canonical_columns(list(frame.columns), kind, source)
+    if frame.index.name == "row":
+        index = pd.Index(frame.index, name="row")
+    else:
+        index = pd.Index(range(2, len(frame) + 2), name="row")
+    columns = {
+        name: [_cell_text(v) for v in frame.iloc[:, i].tolist()] for i, name in enumerate(names)
+    }
+    text = pd.DataFrame(columns, index=index, dtype=object)
+    return _finish(text, source, kind, problems)
+
+
+def _read_geo(path: Path, source: str, kind: Kind) -> Table:
+    import geopandas as gpd
+    import pyogrio
+    import shapely
+
+    try:
+        layers = [str(name) for name, _ in pyogrio.list_layers(path)]
+        wanted = {name.lower(): name for name in layers}
+        layer = next((wanted[n] for n in SHEET_NAMES[kind] if n in wanted), layers[0])
+        frame = gpd.read_file(path, layer=layer)
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, IndexError) as error:
+        _fail(source, f"cannot be read as GeoPackage/GeoJSON ({error})")
+    if frame.empty:
+        _fail(source, "the file has no features; expected one point per person")
+    problems: list[InputProblem] = []
+    rows = np.arange(2, len(frame) + 2)
+    attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    table = table_from_frame(attributes, source, kind)
+    text = table.frame.set_axis(pd.Index(rows, name="row"))
+    geometry = frame.geometry
+    if geometry.crs is not None and geometry.crs.to_epsg() != 4326:
+        geometry = geometry.to_crs(4326)
+    values = np.asarray(geometry.values, dtype=object)
+    # A MultiPoint of one point is a point; anything else is not a person's location.
+    parts = shapely.get_num_geometries(values)
+    kinds = shapely.get_type_id(values)
+    single = np.where((kinds == 4) & (parts == 1), shapely.get_geometry(values, 0), values)
+    is_point = shapely.get_type_id(single) == 0
+    missing = shapely.is_missing(single) | shapely.is_empty(single)
+    has_columns = "latitude" in text.columns and "longitude" in text.columns
+    keep = np.ones(len(text), dtype=bool)
+    for i in np.flatnonzero(~is_point):
+        if missing[i] and has_columns:
+            continue  # no geometry, but latitude/longitude columns may say where
+        type_id = int(shapely.get_type_id(single[i]))
+        name = "missing" if missing[i] else _GEOMETRY_NAMES.get(type_id, "not a point")
+        problems.append(
+            InputProblem(
+                source,
+                int(rows[i]),
+                "geometry",
+                None,
+                f"is {name}; expected one point per row (the person's location)",
+            )
+        )
+        keep[i] = False
+    x = np.full(len(single), np.nan)
+    y = np.full(len(single), np.nan)
+    x[is_point] = shapely.get_x(single[is_point])
+    y[is_point] = shapely.get_y(single[is_point])
+    text = text.copy()
+    lat_text = [repr(float(v)) if ok else "" for v, ok in zip(y, is_point, strict=True)]
+    lon_text = [repr(float(v)) if ok else "" for v, ok in zip(x, is_point, strict=True)]
+    if has_columns:
+        text["latitude"] = np.where(is_point, lat_text, text["latitude"].to_numpy(dtype=object))
+        text["longitude"] = np.where(is_point, lon_text, text["longitude"].to_numpy(dtype=object))
+    else:
+        text["latitude"] = lat_text
+        text["longitude"] = lon_text
+    text = text.astype(object)
+    return _finish(text[keep], source, kind, [*table.problems, *problems])
+
+
+_GEOMETRY_NAMES = {
+    1: "a line",
+    2: "a ring",
+    3: "a polygon",
+    4: "several points",
+    5: "several lines",
+    6: "several polygons",
+    7: "a geometry collection",
+}

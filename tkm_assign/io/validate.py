@@ -1,0 +1,733 @@
+"""Validation: text cells in, a trusted :class:`~tkm_assign.model.Problem` out.
+
+One step checks both files completely and raises a single :class:`InputError` listing
+every problem (file, spreadsheet row, column, value received, what was expected). Legal
+but suspicious input is reported with :class:`InputWarning` and the run goes on. Every
+person is placed on the map by one vectorised spatial join (province, regency, island);
+points in the sea close to the coast are moved onto land.
+
+Work is done per distinct cell value, not per row, so 300,000 participants validate in
+seconds.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from scipy.spatial import cKDTree
+
+from tkm_assign.config import Config
+from tkm_assign.errors import InputError, InputProblem, InputWarning
+from tkm_assign.geo.regions import (
+    EARTH_RADIUS_KM,
+    NOT_LOCATED,
+    Geography,
+    haversine_km,
+    load_geography,
+)
+from tkm_assign.io import labels
+from tkm_assign.io.labels import LabelError, RegionNames
+from tkm_assign.io.read import REQUIRED_COLUMNS, Kind, Table, read_table, table_from_frame
+from tkm_assign.model import (
+    Location,
+    Mentor,
+    NeedLevel,
+    Participant,
+    Problem,
+    TechLiteracy,
+    Transport,
+)
+
+log = logging.getLogger("tkm_assign")
+
+# Indonesia's bounding box; a point outside it cannot be a participant or mentor.
+INDONESIA_LAT = (-11.5, 6.5)
+INDONESIA_LON = (94.5, 141.5)
+SNAP_WARN_KM = 1.0  # points moved farther than this onto land are worth a look
+FAR_MENTOR_KM = 200.0  # a mentor farther than this from every participant is suspicious
+MAX_WARNINGS_PER_KIND = 20  # then one line counts the rest
+PROGRAM_MONTHS_RANGE = (1, 24)  # same limits as programme.months
+MAX_CASELOAD_RANGE = (0, 1000)
+MAX_HOURS_PER_MONTH = 744.0  # 31 days x 24 h
+
+T = TypeVar("T")
+_BAD = object()  # marks a cell that failed to parse
+
+
+def load_problem(
+    participants_path: str | Path, mentors_path: str | Path, config: Config
+) -> Problem:
+    """Read and validate both input files.
+
+    Parameters
+    ----------
+    participants_path, mentors_path
+        CSV, XLSX, GeoPackage or GeoJSON files in the documented input formats.
+    config
+        The configuration the problem will be planned under (session range, default
+        caseload and working days, coast snapping distance).
+
+    Returns
+    -------
+    Problem
+        Frozen participants and mentors, each placed in a province, regency and island.
+
+    Raises
+    ------
+    InputError
+        With every problem in both files (unreadable files included).
+    """
+    problems: list[InputProblem] = []
+    tables: dict[Kind, Table | None] = {}
+    paths: tuple[tuple[Kind, str | Path], ...] = (
+        ("participants", participants_path),
+        ("mentors", mentors_path),
+    )
+    for kind, path in paths:
+        try:
+            tables[kind] = read_table(path, kind)
+        except InputError as error:
+            problems.extend(error.problems)
+            tables[kind] = None
+    return problem_from_tables(tables["participants"], tables["mentors"], config, problems)
+
+
+def problem_from_frames(
+    participants_df: pd.DataFrame,
+    mentors_df: pd.DataFrame,
+    config: Config,
+    participants_source: str = "participants.csv",
+    mentors_source: str = "mentors.csv",
+) -> Problem:
+    """Validate frames built in memory (generator, benchmarks, scenario runs, tests).
+
+    Columns follow the input formats (aliases accepted); cells may be text or numbers.
+    Rows are numbered from 2 in messages, as in a spreadsheet, unless the index is named
+    ``row``. See :func:`load_problem` for the result and errors.
+    """
+    return problem_from_tables(
+        table_from_frame(participants_df, participants_source, "participants"),
+        table_from_frame(mentors_df, mentors_source, "mentors"),
+        config,
+    )
+
+
+def problem_from_tables(
+    participants: Table | None,
+    mentors: Table | None,
+    config: Config,
+    problems: Sequence[InputProblem] = (),
+) -> Problem:
+    """The one validation step behind :func:`load_problem` and :func:`problem_from_frames`.
+
+    ``None`` stands for a file that could not be read (its problems are in ``problems``);
+    the other file is still checked completely.
+    """
+    geography = load_geography()
+    names = RegionNames.of(
+        zip(
+            geography.provinces["province_code"], geography.provinces["province_name"], strict=True
+        ),
+        zip(geography.regencies["regency_code"], geography.regencies["regency_name"], strict=True),
+    )
+    found = list(problems)
+    notes = _Notes()
+    p_sheet = _Sheet(participants, notes) if participants is not None else None
+    m_sheet = _Sheet(mentors, notes) if mentors is not None else None
+    p_fields = _participant_fields(p_sheet, config, geography, names) if p_sheet else None
+    m_fields = _mentor_fields(m_sheet, config, geography, names) if m_sheet else None
+    if p_sheet and p_fields and m_sheet and m_fields:
+        _check_mentor_references(p_sheet, p_fields, m_fields)
+    for sheet in (p_sheet, m_sheet):
+        if sheet is not None:
+            found.extend(sorted(sheet.problems, key=_problem_order))
+    if found:
+        notes.emit()
+        raise InputError(found)
+    assert p_fields is not None and m_fields is not None  # no problems: both were read
+    problem = Problem(
+        participants=_build_participants(p_fields),
+        mentors=_build_mentors(m_fields),
+        config=config,
+        participants_source=participants.source if participants else "participants",
+        mentors_source=mentors.source if mentors else "mentors",
+    )
+    _warn_about_coverage(problem, geography, notes)
+    notes.emit()
+    log.debug(
+        "validated %d participants and %d mentors", len(problem.participants), len(problem.mentors)
+    )
+    return problem
+
+
+def _problem_order(problem: InputProblem) -> int:
+    return -1 if problem.row is None else problem.row
+
+
+class _Notes:
+    """Warnings grouped by kind; more than a screenful of one kind is counted, not listed."""
+
+    def __init__(self) -> None:
+        self.by_kind: dict[str, list[str]] = {}
+
+    def add(self, kind: str, message: str) -> None:
+        self.by_kind.setdefault(kind, []).append(message)
+
+    def emit(self) -> None:
+        for kind, messages in self.by_kind.items():
+            for message in messages[:MAX_WARNINGS_PER_KIND]:
+                warnings.warn(InputWarning(message), stacklevel=4)
+            if len(messages) > MAX_WARNINGS_PER_KIND:
+                rest = len(messages) - MAX_WARNINGS_PER_KIND
+                warnings.warn(InputWarning(f"... and {rest} more rows: {kind}"), stacklevel=4)
+        self.by_kind.clear()
+
+
+class _Sheet:
+    """One input table under validation: text by column, parsing that records problems."""
+
+    def __init__(self, table: Table, notes: _Notes) -> None:
+        self.table = table
+        self.source = table.source
+        self.kind = table.kind
+        self.notes = notes
+        self.rows: npt.NDArray[np.int64] = table.frame.index.to_numpy(dtype=np.int64)
+        self.n = len(self.rows)
+        self.ok = np.ones(self.n, dtype=bool)
+        self.problems: list[InputProblem] = list(table.problems)
+        if table.unknown_columns:
+            notes.add(
+                "unknown columns",
+                f"{self.source}: column(s) {', '.join(table.unknown_columns)} are not part of "
+                f"the {self.kind} format and are ignored",
+            )
+        self.missing_required = [
+            c for c in REQUIRED_COLUMNS[self.kind] if c not in table.frame.columns
+        ]
+        for column in self.missing_required:
+            if column in ("latitude", "longitude"):
+                expected = "required column is missing (or give a point geometry in a GeoPackage)"
+            else:
+                expected = "required column is missing"
+            found = ", ".join(str(c) for c in table.frame.columns)
+            self.problems.append(
+                InputProblem(self.source, 1, column, None, f"{expected}; columns found: {found}")
+            )
+
+    def has(self, column: str) -> bool:
+        return column in self.table.frame.columns
+
+    def text(self, column: str) -> npt.NDArray[np.object_]:
+        if not self.has(column):
+            return np.full(self.n, "", dtype=object)
+        return self.table.frame[column].to_numpy(dtype=object)
+
+    def add(
+        self, i: int | np.integer[Any], column: str | None, value: str | None, expected: str
+    ) -> None:
+        self.ok[i] = False
+        self.problems.append(InputProblem(self.source, int(self.rows[i]), column, value, expected))
+
+    def warn(
+        self, kind: str, i: int | np.integer[Any], column: str, value: str, message: str
+    ) -> None:
+        self.notes.add(
+            kind, f"{self.source} row {self.rows[i]} column {column}: {value!r} {message}"
+        )
+
+    def parse(
+        self,
+        column: str,
+        parser: Callable[[str], T],
+        default: T,
+        required: str | None = None,
+    ) -> list[T]:
+        """Parse every cell of ``column`` (each distinct text once).
+
+        Empty cells get ``default``, or a problem saying ``required`` when given. Cells that
+        fail get a problem and a placeholder; callers only use values when nothing failed.
+        """
+        values = self.text(column)
+        codes, uniques = pd.factorize(values)
+        parsed: list[Any] = []
+        errors: dict[int, str] = {}
+        for code, text in enumerate(uniques):
+            if text == "":
+                parsed.append(default)
+                if required is not None:
+                    errors[code] = required
+                continue
+            try:
+                parsed.append(parser(str(text)))
+            except LabelError as error:
+                parsed.append(_BAD)
+                errors[code] = error.expected
+        if errors and self.has(column):
+            for i in np.flatnonzero(np.isin(codes, list(errors))):
+                text = str(values[i])
+                self.add(i, column, text or None, errors[int(codes[i])])
+        return [parsed[c] for c in codes]
+
+    def ids(self, column: str, what: str) -> npt.NDArray[np.object_]:
+        """Unique, non-empty ids; problems for empty and repeated ones."""
+        values = np.array([str(v).strip() for v in self.text(column)], dtype=object)
+        if not self.has(column):
+            return values
+        for i in np.flatnonzero(values == ""):
+            self.add(i, column, None, f"is empty; every {what} needs a unique {column}")
+        series = pd.Series(values)
+        repeated = np.flatnonzero(series.duplicated(keep="first").to_numpy() & (values != ""))
+        if repeated.size:
+            first_row = dict(zip(values[::-1], self.rows[::-1], strict=True))
+            for i in repeated:
+                self.add(
+                    i,
+                    column,
+                    str(values[i]),
+                    f"is used more than once; {column} must be unique "
+                    f"(first used on row {first_row[values[i]]})",
+                )
+        return values
+
+
+@dataclass
+class _Where:
+    """Validated and located coordinates of one sheet (positions parallel to rows)."""
+
+    latitude: npt.NDArray[np.float64]
+    longitude: npt.NDArray[np.float64]
+    province_code: npt.NDArray[np.str_]
+    regency_code: npt.NDArray[np.str_]
+    island_id: npt.NDArray[np.int32]
+    snapped_km: npt.NDArray[np.float64]
+
+    def locations(self) -> list[Location]:
+        # Plain Python values (tolist) keep 300,000 constructions fast.
+        return [
+            Location(lat, lon, province, regency, island, snapped)
+            for lat, lon, province, regency, island, snapped in zip(
+                self.latitude.tolist(),
+                self.longitude.tolist(),
+                self.province_code.tolist(),
+                self.regency_code.tolist(),
+                self.island_id.tolist(),
+                np.round(self.snapped_km, 3).tolist(),
+                strict=True,
+            )
+        ]
+
+
+def _coordinates(sheet: _Sheet, config: Config, geography: Geography) -> _Where | None:
+    """Numbers, ranges, Indonesia's box, then the spatial join (points in the sea fail)."""
+    if not (sheet.has("latitude") and sheet.has("longitude")):
+        return None
+    start_ok = sheet.ok.copy()
+    lat = _number_column(sheet, "latitude", "the latitude in decimal degrees, e.g. -6.9175")
+    lon = _number_column(sheet, "longitude", "the longitude in decimal degrees, e.g. 107.6191")
+    numeric = np.isfinite(lat) & np.isfinite(lon)
+    lat_range = np.abs(lat) <= 90
+    lon_range = np.abs(lon) <= 180
+    in_box = _in_indonesia(lat, lon)
+    swapped = _in_indonesia(lon, lat)
+    for i in np.flatnonzero(numeric & ~(lat_range & lon_range & in_box)):
+        hint = "; latitude and longitude look swapped" if swapped[i] else ""
+        if not lat_range[i]:
+            sheet.add(i, "latitude", _fmt(lat[i]), f"is out of range; expected -90 to 90{hint}")
+        elif not lon_range[i]:
+            sheet.add(i, "longitude", _fmt(lon[i]), f"is out of range; expected -180 to 180{hint}")
+        else:
+            sheet.add(
+                i,
+                "latitude, longitude",
+                f"{_fmt(lat[i])}, {_fmt(lon[i])}",
+                "lies outside Indonesia (latitude -11.5 to 6.5, longitude 94.5 to 141.5)" + hint,
+            )
+    placeable = numeric & lat_range & lon_range & in_box
+    where = _Where(
+        latitude=lat.copy(),
+        longitude=lon.copy(),
+        province_code=np.full(sheet.n, "", dtype="<U2"),
+        regency_code=np.full(sheet.n, "", dtype="<U4"),
+        island_id=np.full(sheet.n, NOT_LOCATED, dtype=np.int32),
+        snapped_km=np.zeros(sheet.n),
+    )
+    idx = np.flatnonzero(placeable)
+    if idx.size == 0:
+        return where
+    snap_km = config.travel.coast_snap_km
+    found = geography.locate(lat[idx], lon[idx], snap_km=snap_km)
+    where.latitude[idx] = found.latitude
+    where.longitude[idx] = found.longitude
+    where.province_code[idx] = found.province_code
+    where.regency_code[idx] = found.regency_code
+    where.island_id[idx] = found.island_id
+    where.snapped_km[idx] = found.snapped_km
+    at_sea = idx[found.island_id == NOT_LOCATED]
+    if at_sea.size:
+        land_km = _distance_to_land_km(geography, lat[at_sea], lon[at_sea])
+        for i, km in zip(at_sea, land_km, strict=True):
+            sheet.add(
+                int(i),
+                "latitude, longitude",
+                f"{_fmt(lat[i])}, {_fmt(lon[i])}",
+                f"is not on land in Indonesia: about {km:.0f} km from the nearest Indonesian "
+                f"land (points in the sea within travel.coast_snap_km = {snap_km:g} km of the "
+                "coast are moved onto land)",
+            )
+    for i in idx[found.snapped_km > SNAP_WARN_KM]:
+        if start_ok[i]:
+            sheet.warn(
+                "points in the sea moved onto land",
+                int(i),
+                "latitude, longitude",
+                f"{_fmt(lat[i])}, {_fmt(lon[i])}",
+                f"lies in the sea; moved {where.snapped_km[i]:.1f} km onto the nearest land",
+            )
+    return where
+
+
+def _in_indonesia(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
+) -> npt.NDArray[np.bool_]:
+    with np.errstate(invalid="ignore"):
+        return (
+            (lat >= INDONESIA_LAT[0])
+            & (lat <= INDONESIA_LAT[1])
+            & (lon >= INDONESIA_LON[0])
+            & (lon <= INDONESIA_LON[1])
+        )
+
+
+def _number_column(sheet: _Sheet, column: str, expected: str) -> npt.NDArray[np.float64]:
+    values = sheet.parse(column, labels.number, np.nan, required=f"is empty; expected {expected}")
+    return np.array([v if isinstance(v, float) else np.nan for v in values], dtype=np.float64)
+
+
+def _distance_to_land_km(
+    geography: Geography, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    polygons = geography.regencies.geometry.values
+    points = shapely.points(lon, lat)
+    _, nearest = shapely.STRtree(polygons).query_nearest(points, all_matches=False)
+    ends = shapely.get_coordinates(shapely.shortest_line(polygons[nearest], points))
+    return np.asarray(haversine_km(lat, lon, ends[0::2, 1], ends[0::2, 0]))
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.6g}" if abs(value) < 1000 else f"{value:g}"
+
+
+def _check_given_regions(
+    sheet: _Sheet, where: _Where, names: RegionNames, geography: Geography
+) -> None:
+    """Given province/regency names that contradict the coordinates are warnings."""
+    province_names = dict(
+        zip(geography.provinces["province_code"], geography.provinces["province_name"], strict=True)
+    )
+    regency_names = dict(
+        zip(geography.regencies["regency_code"], geography.regencies["regency_name"], strict=True)
+    )
+    placed = sheet.ok & (where.island_id != NOT_LOCATED)
+    for column, lookup in (("province", names.province), ("regency", names.regency)):
+        if not sheet.has(column):
+            continue
+        values = sheet.text(column)
+        codes, uniques = pd.factorize(values)
+        meaning: list[frozenset[str] | None] = []
+        for text in uniques:
+            try:
+                found = lookup(str(text)) if text else None
+            except LabelError:
+                found = None
+            meaning.append(frozenset({found}) if isinstance(found, str) else found)
+        located = where.province_code if column == "province" else where.regency_code
+        for i in np.flatnonzero(placed & (values != "")):
+            codes_given = meaning[codes[i]]
+            here = str(located[i])
+            place = (
+                province_names.get(here, here)
+                if column == "province"
+                else regency_names.get(here, here)
+            )
+            if codes_given is None:
+                sheet.warn(
+                    f"{column} names not recognised",
+                    int(i),
+                    column,
+                    str(values[i]),
+                    f"is not a known {column} name or code; the coordinates place it in {place}",
+                )
+            elif here not in codes_given:
+                sheet.warn(
+                    f"{column} contradicts the coordinates",
+                    int(i),
+                    column,
+                    str(values[i]),
+                    f"contradicts the coordinates, which lie in {place}; the coordinates are used",
+                )
+
+
+@dataclass
+class _ParticipantFields:
+    ids: npt.NDArray[np.object_]
+    rows: npt.NDArray[np.int64]
+    names: npt.NDArray[np.object_]
+    villages: npt.NDArray[np.object_]
+    where: _Where | None
+    sector: list[Any]
+    tech_literacy: list[Any]
+    internet: list[Any]
+    income_role: list[Any]
+    need_level: list[Any]
+    sessions_per_month: list[Any]
+    program_months: list[Any]
+    current: npt.NDArray[np.object_]
+    pinned: npt.NDArray[np.object_]
+    excluded: list[Any]
+
+
+@dataclass
+class _MentorFields:
+    ids: npt.NDArray[np.object_]
+    rows: npt.NDArray[np.int64]
+    names: npt.NDArray[np.object_]
+    where: _Where | None
+    sectors: list[Any]
+    certified: list[Any]
+    max_caseload: list[Any]
+    hours_per_month: list[Any]
+    transport: list[Any]
+    working_days: list[Any]
+    unavailable: list[Any]
+    source: str
+    id_set: frozenset[str] = field(default_factory=frozenset)
+
+
+def _participant_fields(
+    sheet: _Sheet, config: Config, geography: Geography, names: RegionNames
+) -> _ParticipantFields:
+    ids = sheet.ids("participant_id", "participant")
+    where = _coordinates(sheet, config, geography)
+    if where is not None:
+        _check_given_regions(sheet, where, names, geography)
+    sessions = config.sessions
+    low, high = sessions.min_per_month, sessions.max_per_month
+    fields = _ParticipantFields(
+        ids=ids,
+        rows=sheet.rows,
+        names=sheet.text("name"),
+        villages=sheet.text("village"),
+        where=where,
+        sector=sheet.parse(
+            "sector",
+            labels.sector,
+            None,
+            required="is empty; expected a sector, e.g. pertanian_peternakan or 'Industri Boga'",
+        ),
+        tech_literacy=sheet.parse("tech_literacy", labels.tech_literacy, TechLiteracy.ADEQUATE),
+        internet=sheet.parse("internet", labels.boolean, True),
+        income_role=sheet.parse("income_role", labels.income_role, None),
+        need_level=sheet.parse("need_level", labels.need_level, NeedLevel.MEDIUM),
+        sessions_per_month=sheet.parse(
+            "sessions_per_month",
+            _whole_in_range(
+                low,
+                high,
+                "the configured range (sessions.min_per_month..sessions.max_per_month)",
+            ),
+            None,
+        ),
+        program_months=sheet.parse(
+            "program_months", _whole_in_range(*PROGRAM_MONTHS_RANGE, "months"), None
+        ),
+        current=np.array([str(v).strip() for v in sheet.text("current_mentor_id")], dtype=object),
+        pinned=np.array([str(v).strip() for v in sheet.text("pinned_mentor_id")], dtype=object),
+        excluded=sheet.parse("excluded_mentor_ids", labels.id_list, frozenset()),
+    )
+    for i in range(sheet.n):
+        pinned = fields.pinned[i]
+        excluded = fields.excluded[i]
+        if pinned and isinstance(excluded, frozenset) and pinned in excluded:
+            sheet.add(
+                i,
+                "pinned_mentor_id",
+                str(pinned),
+                "is also listed in excluded_mentor_ids; a participant cannot be pinned to a "
+                "mentor they must not get",
+            )
+    return fields
+
+
+def _mentor_fields(
+    sheet: _Sheet, config: Config, geography: Geography, names: RegionNames
+) -> _MentorFields:
+    ids = sheet.ids("mentor_id", "mentor")
+    where = _coordinates(sheet, config, geography)
+    if where is not None:
+        _check_given_regions(sheet, where, names, geography)
+    return _MentorFields(
+        ids=ids,
+        rows=sheet.rows,
+        names=sheet.text("name"),
+        where=where,
+        sectors=sheet.parse(
+            "sectors",
+            labels.sectors,
+            frozenset(),
+            required="is empty; expected at least one sector, e.g. 'industri_boga' or "
+            "'pertanian_peternakan;perdagangan_jasa'",
+        ),
+        certified=sheet.parse("certified", labels.boolean, None),
+        max_caseload=sheet.parse(
+            "max_caseload",
+            _whole_in_range(*MAX_CASELOAD_RANGE, "participants"),
+            config.caseload.max,
+        ),
+        hours_per_month=sheet.parse("hours_per_month", _hours, None),
+        transport=sheet.parse("transport", labels.transport, Transport.MOTORCYCLE),
+        working_days=sheet.parse("working_days", labels.working_days, config.work.weekdays),
+        unavailable=sheet.parse("unavailable", labels.date_ranges, ()),
+        source=sheet.source,
+        id_set=frozenset(str(v) for v in ids if v),
+    )
+
+
+def _whole_in_range(low: int, high: int, what: str) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = labels.whole_number(text)
+        if not low <= value <= high:
+            raise LabelError(
+                f"is out of range; expected a whole number from {low} to {high} ({what})"
+            )
+        return value
+
+    return parse
+
+
+def _hours(text: str) -> float:
+    value = labels.number(text)
+    if not 0 < value <= MAX_HOURS_PER_MONTH:
+        raise LabelError(
+            f"is out of range; expected hours per month above 0 and at most {MAX_HOURS_PER_MONTH:g}"
+        )
+    return value
+
+
+def _check_mentor_references(
+    sheet: _Sheet, fields: _ParticipantFields, mentors: _MentorFields
+) -> None:
+    """current/pinned/excluded mentor ids must name mentors in the mentors file."""
+    known = mentors.id_set
+    for column, values in (
+        ("current_mentor_id", fields.current),
+        ("pinned_mentor_id", fields.pinned),
+    ):
+        missing = np.array([v != "" and v not in known for v in values], dtype=bool)
+        for i in np.flatnonzero(missing):
+            sheet.add(int(i), column, str(values[i]), f"is not a mentor_id in {mentors.source}")
+    for row, excluded in enumerate(fields.excluded):
+        if isinstance(excluded, frozenset):
+            unknown = sorted(excluded - known)
+            if unknown:
+                sheet.add(
+                    row,
+                    "excluded_mentor_ids",
+                    ";".join(unknown),
+                    f"{'is not a mentor_id' if len(unknown) == 1 else 'are not mentor_ids'} in "
+                    f"{mentors.source}",
+                )
+
+
+def _build_participants(fields: _ParticipantFields) -> tuple[Participant, ...]:
+    assert fields.where is not None
+    locations = fields.where.locations()
+    return tuple(
+        Participant(
+            participant_id=str(fields.ids[i]),
+            name=str(fields.names[i]),
+            location=locations[i],
+            sector=fields.sector[i],
+            tech_literacy=fields.tech_literacy[i],
+            internet=fields.internet[i],
+            income_role=fields.income_role[i],
+            need_level=fields.need_level[i],
+            sessions_per_month=fields.sessions_per_month[i],
+            program_months=fields.program_months[i],
+            current_mentor_id=str(fields.current[i]) or None,
+            pinned_mentor_id=str(fields.pinned[i]) or None,
+            excluded_mentor_ids=fields.excluded[i],
+            village=str(fields.villages[i]),
+            row=int(fields.rows[i]),
+        )
+        for i in range(len(fields.ids))
+    )
+
+
+def _build_mentors(fields: _MentorFields) -> tuple[Mentor, ...]:
+    assert fields.where is not None
+    locations = fields.where.locations()
+    return tuple(
+        Mentor(
+            mentor_id=str(fields.ids[i]),
+            name=str(fields.names[i]),
+            location=locations[i],
+            sectors=fields.sectors[i],
+            certified=fields.certified[i],
+            max_caseload=fields.max_caseload[i],
+            hours_per_month=fields.hours_per_month[i],
+            transport=fields.transport[i],
+            working_days=fields.working_days[i],
+            unavailable=fields.unavailable[i],
+            row=int(fields.rows[i]),
+        )
+        for i in range(len(fields.ids))
+    )
+
+
+def _warn_about_coverage(problem: Problem, geography: Geography, notes: _Notes) -> None:
+    """Provinces with participants but no mentor; mentors far from every participant."""
+    with_mentors = {m.location.province_code for m in problem.mentors}
+    counts: dict[str, int] = {}
+    for p in problem.participants:
+        counts[p.location.province_code] = counts.get(p.location.province_code, 0) + 1
+    for code in sorted(set(counts) - with_mentors):
+        notes.add(
+            "provinces without mentors",
+            f"{problem.participants_source}: {counts[code]} participant(s) in "
+            f"{geography.province_name(code)} but no mentor lives in that province",
+        )
+    if not problem.participants or not problem.mentors:
+        return
+    nearest_km = _nearest_km(problem.mentor_lat_lon, problem.participant_lat_lon)
+    for mentor, km in zip(problem.mentors, nearest_km, strict=True):
+        if km > FAR_MENTOR_KM:
+            notes.add(
+                "mentors far from every participant",
+                f"{problem.mentors_source} row {mentor.row} column latitude, longitude: mentor "
+                f"{mentor.mentor_id} lives {km:.0f} km from the nearest participant",
+            )
+
+
+def _nearest_km(
+    points: npt.NDArray[np.float64], targets: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Great-circle km from each point to the nearest target (both (n, 2) degrees).
+
+    Nearest by straight chord between unit vectors, which orders like great-circle distance.
+    """
+    chord, _ = cKDTree(_unit_vectors(targets)).query(_unit_vectors(points), k=1)
+    return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0)))
+
+
+def _unit_vectors(lat_lon: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    lat, lon = np.radians(lat_lon[:, 0]), np.radians(lat_lon[:, 1])
+    return np.c_[np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)]
