@@ -15,11 +15,12 @@ from pathlib import Path
 
 from tkm_assign import __version__
 from tkm_assign.config import Config
-from tkm_assign.errors import TkmError, TkmWarning
+from tkm_assign.errors import InputError, TkmError, TkmWarning
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
+MAX_PROBLEMS_PRINTED = 200  # then the rest are counted by file and column
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -37,6 +38,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         warnings.simplefilter("always", TkmWarning)
         try:
             code = handler(args)
+        except InputError as error:
+            _print_warnings(caught)
+            _print_input_error(error)
+            return EXIT_INPUT
         except TkmError as error:
             _print_warnings(caught)
             print(f"error: {error}", file=sys.stderr)
@@ -55,6 +60,26 @@ def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
         if issubclass(item.category, TkmWarning) and text not in seen:
             seen.add(text)
             print(f"warning: {text}", file=sys.stderr)
+
+
+def _print_input_error(error: InputError) -> None:
+    """Every problem (file, row, column, value, expected); a long list is cut and counted."""
+    problems = error.problems
+    head = (
+        f"{len(problems)} problems in the input:" if len(problems) > 1 else "problem in the input:"
+    )
+    print(f"error: {head}", file=sys.stderr)
+    for problem in problems[:MAX_PROBLEMS_PRINTED]:
+        print(f"  {problem}", file=sys.stderr)
+    rest = problems[MAX_PROBLEMS_PRINTED:]
+    if rest:
+        counts: dict[str, int] = {}
+        for problem in rest:
+            where = f"{problem.file} column {problem.column or '-'}"
+            counts[where] = counts.get(where, 0) + 1
+        print(f"  ... and {len(rest)} more:", file=sys.stderr)
+        for where, count in sorted(counts.items(), key=lambda kv: -kv[1]):
+            print(f"    {count} in {where}", file=sys.stderr)
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -111,11 +136,49 @@ def _build_parser() -> argparse.ArgumentParser:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    raise TkmError("validate is not available yet")
+    from tkm_assign.geo.regions import load_geography
+    from tkm_assign.io import load_problem
+    from tkm_assign.io.summary import summarise
+
+    config = load_config(args)
+    problem = load_problem(args.participants, args.mentors, config)
+    summary = summarise(problem, load_geography())
+    if not args.quiet:
+        print(summary.provinces.to_string(index=False, na_rep="-"))
+        print()
+    provinces = len(summary.provinces) - 1
+    print(
+        f"valid: {len(problem.participants)} participants ({problem.participants_source}) and "
+        f"{len(problem.mentors)} mentors ({problem.mentors_source}) in {provinces} provinces"
+    )
+    if summary.on_islands_without_mentor:
+        rule = " of their province" if config.assign.province_rule == "same" else ""
+        print(
+            f"note: {summary.on_islands_without_mentor} participants on "
+            f"{summary.islands_without_mentor} islands where no mentor{rule} lives "
+            f"(travel.cross_island = {config.travel.cross_island})"
+        )
+    return EXIT_OK
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    raise TkmError("generate is not available yet")
+    from tkm_assign.io.output import atomic_output_dir, write_csv
+    from tkm_assign.sample import generate_frames
+
+    if args.participants < 1 or args.mentors < 1:
+        raise TkmError("--participants and --mentors must be at least 1")
+    if args.seed < 0:
+        raise TkmError(f"--seed {args.seed}: expected a whole number 0 or greater")
+    participants, mentors = generate_frames(args.participants, args.mentors, args.seed)
+    with atomic_output_dir(args.out, force=args.force) as staging:
+        write_csv(participants, staging / "participants.csv")
+        write_csv(mentors, staging / "mentors.csv")
+    print(
+        f"wrote {args.out / 'participants.csv'} ({len(participants)} participants in "
+        f"{participants['province'].nunique()} provinces) and {args.out / 'mentors.csv'} "
+        f"({len(mentors)} mentors), seed {args.seed}"
+    )
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -166,8 +166,8 @@ def generate_frames(
     places = load_places()
     geography = load_geography()
     people = _sample_villages(rng, places, geography, n_participants)
-    klass = _place_class(people, places, geography)
-    coastal = _coastal(geography, people)
+    klass = _place_class(people, places)
+    coastal = _coastal(people)
     sector = _assign_sectors(rng, klass, coastal)
     literacy = _assign_by_quota(
         rng, klass, LITERACY_SHARES, order=("proficient", "low"), rest="adequate"
@@ -186,7 +186,7 @@ def generate_frames(
         need_level=need,
         income_role=income,
     )
-    mentors = _mentors(rng, places, geography, people, n_mentors)
+    mentors = _mentors(rng, people, n_mentors)
     excluded = _excluded_mentors(rng, people, mentors)
     participants = _participant_frame(rng, people, geography, excluded, len(mentors))
     mentor_frame = _mentor_frame(rng, mentors, geography)
@@ -305,9 +305,7 @@ def _regency_density() -> Mapping[str, float]:
     }
 
 
-def _place_class(
-    people: pd.DataFrame, places: Places, geography: Geography
-) -> npt.NDArray[np.int64]:
+def _place_class(people: pd.DataFrame, places: Places) -> npt.NDArray[np.int64]:
     """URBAN (dense regency), REMOTE (sparse regency or far from its capital) or RURAL."""
     density = _regency_density()
     capitals = places.regencies.set_index("id")[["latitude", "longitude"]]
@@ -338,7 +336,7 @@ def _coast_segments() -> tuple[shapely.STRtree, npt.NDArray[np.int64]]:
     return shapely.STRtree(pieces), np.asarray(owner, dtype=np.int64)
 
 
-def _coastal(geography: Geography, people: pd.DataFrame) -> npt.NDArray[np.bool_]:
+def _coastal(people: pd.DataFrame) -> npt.NDArray[np.bool_]:
     """Within ``COAST_KM`` of the coastline of the village's own island."""
     tree, owner = _coast_segments()
     points = shapely.points(people["longitude"], people["latitude"])
@@ -413,13 +411,7 @@ class _MentorSeat:
     sectors: tuple[str, ...]
 
 
-def _mentors(
-    rng: np.random.Generator,
-    places: Places,
-    geography: Geography,
-    people: pd.DataFrame,
-    n_mentors: int,
-) -> list[_MentorSeat]:
+def _mentors(rng: np.random.Generator, people: pd.DataFrame, n_mentors: int) -> list[_MentorSeat]:
     """Mentor homes by province and island, in towns near their participants."""
     units = (
         people.groupby(["province_code", "island_id"], sort=True).size().rename("participants")

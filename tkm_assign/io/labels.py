@@ -194,6 +194,8 @@ def sectors(text: str) -> frozenset[Sector]:
         try:
             found.add(sector(part))
         except LabelError as error:
+            if len(parts) == 1:
+                raise
             raise LabelError(f"contains {part.strip()!r}, which {error.expected}") from None
     return frozenset(found)
 
@@ -261,25 +263,23 @@ def working_days(text: str) -> frozenset[int]:
 
 def date_ranges(text: str) -> tuple[tuple[dt.date, dt.date], ...]:
     """``YYYY-MM-DD..YYYY-MM-DD`` ranges (or single days) separated by ``;``, inclusive."""
+    parts = [part.strip() for part in re.split(r"[;,\n]", text) if part.strip()]
     ranges = []
-    for part in re.split(r"[;,\n]", text):
-        part = part.strip()
-        if not part:
-            continue
+    for part in parts:
+        # "contains X, which ..." only helps when the cell holds several ranges.
+        which = "" if len(parts) == 1 else f"contains {part!r}, which "
         bounds = [b.strip() for b in part.split("..")]
         if len(bounds) > 2 or not all(_ISO_DATE.fullmatch(b) for b in bounds):
             raise LabelError(
-                f"contains {part!r}, which is not a date range; expected "
-                "YYYY-MM-DD..YYYY-MM-DD (or one day YYYY-MM-DD), several separated by ';'"
+                f"{which}is not a date range; expected YYYY-MM-DD..YYYY-MM-DD (or one day "
+                "YYYY-MM-DD), several separated by ';'"
             )
         try:
             first, last = (dt.date.fromisoformat(b) for b in (bounds[0], bounds[-1]))
         except ValueError:
-            raise LabelError(
-                f"contains {part!r}, which is not a calendar date; expected YYYY-MM-DD"
-            ) from None
+            raise LabelError(f"{which}is not a calendar date; expected YYYY-MM-DD") from None
         if last < first:
-            raise LabelError(f"contains {part!r}, which ends before it starts")
+            raise LabelError(f"{which}ends before it starts")
         ranges.append((first, last))
     return tuple(sorted(ranges))
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Literal, NoReturn
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from tkm_assign.errors import InputError, InputProblem
@@ -232,7 +233,11 @@ def _fail(source: str, expected: str, row: int | None = None) -> NoReturn:
 def _read_csv(raw: bytes, source: str, kind: Kind) -> Table:
     """CSV text to a table; the C parser is fast, the csv module reports ragged rows."""
     text = _decode(raw, source)
-    first_line = next(line for line in text.splitlines() if line.strip())
+    # Leading blank lines: the C parser needs the header first; rows keep their numbers.
+    blank = re.match(r"(?:[ \t]*\r?\n)*", text)
+    first_row = 1 + (blank.group().count("\n") if blank else 0)
+    text = text[blank.end() :] if blank else text
+    first_line = text.splitlines()[0]
     delimiter = max((";", ",", "\t"), key=lambda d: _count_outside_quotes(first_line, d))
     try:
         grid = pd.read_csv(
@@ -244,7 +249,7 @@ def _read_csv(raw: bytes, source: str, kind: Kind) -> Table:
             skip_blank_lines=False,
             engine="c",
         )
-    except pd.errors.ParserError:
+    except (pd.errors.ParserError, pd.errors.EmptyDataError):
         # Some row has more cells than the first: read row by row to say which.
         rows: list[list[str]] = []
         problems: list[InputProblem] = []
@@ -252,10 +257,13 @@ def _read_csv(raw: bytes, source: str, kind: Kind) -> Table:
             rows.extend(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
         except csv.Error as error:
             problems.append(
-                InputProblem(source, len(rows) + 1, None, None, f"cannot be read as CSV ({error})")
+                InputProblem(
+                    source, len(rows) + first_row, None, None, f"cannot be read as CSV ({error})"
+                )
             )
-        return _table_from_grid(_grid(rows), source, kind, problems)
-    return _table_from_grid(grid, source, kind, [])
+        lengths = np.array([len(r) for r in rows], dtype=np.int64)
+        return _table_from_grid(_grid(rows), source, kind, problems, lengths, first_row)
+    return _table_from_grid(grid, source, kind, [], first_row=first_row)
 
 
 def _decode(raw: bytes, source: str) -> str:
@@ -340,12 +348,18 @@ def _cell_text(value: object) -> str:
 
 
 def _table_from_grid(
-    grid: pd.DataFrame, source: str, kind: Kind, problems: list[InputProblem]
+    grid: pd.DataFrame,
+    source: str,
+    kind: Kind,
+    problems: list[InputProblem],
+    lengths: npt.NDArray[np.int64] | None = None,
+    first_row: int = 1,
 ) -> Table:
-    """Rows of text cells (spreadsheet row = position + 1) to a table with a header.
+    """Rows of text cells (``grid`` position 0 is spreadsheet row ``first_row``) to a table.
 
     The first row with any content is the header; rows without content are dropped; a row
-    with content beyond the last named column is a problem and is left out.
+    with content beyond the last named column, or (CSV, ``lengths`` given) with more cells
+    than the header row, is a problem and is left out: its values have probably shifted.
     """
     grid = pd.DataFrame(
         {c: [str(v).strip() for v in grid[c].tolist()] for c in grid.columns}, dtype=object
@@ -360,10 +374,15 @@ def _table_from_grid(
     names, header_problems = canonical_columns(header, kind, source)
     width = len(names)
     data = grid.iloc[content[1:]]
-    rows = content[1:] + 1
-    extra = (data.iloc[:, width:] != "").any(axis=1).to_numpy()
+    rows = content[1:] + first_row
+    extra = np.array((data.iloc[:, width:] != "").any(axis=1), dtype=bool)
+    if lengths is not None:
+        extra |= lengths[content[1:]] > max(lengths[header_at], width)
     for position in np.flatnonzero(extra):
-        cells = int(np.flatnonzero((data.iloc[position] != "").to_numpy())[-1]) + 1
+        if lengths is not None:
+            cells = int(lengths[content[1 + position]])
+        else:
+            cells = int(np.flatnonzero((data.iloc[position] != "").to_numpy())[-1]) + 1
         problems.append(
             InputProblem(
                 source,
@@ -376,7 +395,7 @@ def _table_from_grid(
         )
     data, rows = data.iloc[~extra, :width], rows[~extra]
     if len(data) == 0 and not problems:
-        _fail(source, "has a header row but no data rows", row=header_at + 1)
+        _fail(source, "has a header row but no data rows", row=header_at + first_row)
     frame = pd.DataFrame(
         data.to_numpy(dtype=object), columns=names, index=pd.Index(rows, name="row"), dtype=object
     )

@@ -331,6 +331,7 @@ def _coordinates(sheet: _Sheet, config: Config, geography: Geography) -> _Where 
     if not (sheet.has("latitude") and sheet.has("longitude")):
         return None
     start_ok = sheet.ok.copy()
+    lat_text, lon_text = sheet.text("latitude"), sheet.text("longitude")
     lat = _number_column(sheet, "latitude", "the latitude in decimal degrees, e.g. -6.9175")
     lon = _number_column(sheet, "longitude", "the longitude in decimal degrees, e.g. 107.6191")
     numeric = np.isfinite(lat) & np.isfinite(lon)
@@ -341,14 +342,16 @@ def _coordinates(sheet: _Sheet, config: Config, geography: Geography) -> _Where 
     for i in np.flatnonzero(numeric & ~(lat_range & lon_range & in_box)):
         hint = "; latitude and longitude look swapped" if swapped[i] else ""
         if not lat_range[i]:
-            sheet.add(i, "latitude", _fmt(lat[i]), f"is out of range; expected -90 to 90{hint}")
+            sheet.add(i, "latitude", str(lat_text[i]), f"is out of range; expected -90 to 90{hint}")
         elif not lon_range[i]:
-            sheet.add(i, "longitude", _fmt(lon[i]), f"is out of range; expected -180 to 180{hint}")
+            sheet.add(
+                i, "longitude", str(lon_text[i]), f"is out of range; expected -180 to 180{hint}"
+            )
         else:
             sheet.add(
                 i,
                 "latitude, longitude",
-                f"{_fmt(lat[i])}, {_fmt(lon[i])}",
+                f"{lat_text[i]}, {lon_text[i]}",
                 "lies outside Indonesia (latitude -11.5 to 6.5, longitude 94.5 to 141.5)" + hint,
             )
     placeable = numeric & lat_range & lon_range & in_box
@@ -378,7 +381,7 @@ def _coordinates(sheet: _Sheet, config: Config, geography: Geography) -> _Where 
             sheet.add(
                 int(i),
                 "latitude, longitude",
-                f"{_fmt(lat[i])}, {_fmt(lon[i])}",
+                f"{lat_text[i]}, {lon_text[i]}",
                 f"is not on land in Indonesia: about {km:.0f} km from the nearest Indonesian "
                 f"land (points in the sea within travel.coast_snap_km = {snap_km:g} km of the "
                 "coast are moved onto land)",
@@ -389,7 +392,7 @@ def _coordinates(sheet: _Sheet, config: Config, geography: Geography) -> _Where 
                 "points in the sea moved onto land",
                 int(i),
                 "latitude, longitude",
-                f"{_fmt(lat[i])}, {_fmt(lon[i])}",
+                f"{lat_text[i]}, {lon_text[i]}",
                 f"lies in the sea; moved {where.snapped_km[i]:.1f} km onto the nearest land",
             )
     return where
@@ -420,10 +423,6 @@ def _distance_to_land_km(
     _, nearest = shapely.STRtree(polygons).query_nearest(points, all_matches=False)
     ends = shapely.get_coordinates(shapely.shortest_line(polygons[nearest], points))
     return np.asarray(haversine_km(lat, lon, ends[0::2, 1], ends[0::2, 0]))
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.6g}" if abs(value) < 1000 else f"{value:g}"
 
 
 def _check_given_regions(
@@ -539,11 +538,7 @@ def _participant_fields(
         need_level=sheet.parse("need_level", labels.need_level, NeedLevel.MEDIUM),
         sessions_per_month=sheet.parse(
             "sessions_per_month",
-            _whole_in_range(
-                low,
-                high,
-                "the configured range (sessions.min_per_month..sessions.max_per_month)",
-            ),
+            _whole_in_range(low, high, "sessions.min_per_month..sessions.max_per_month"),
             None,
         ),
         program_months=sheet.parse(

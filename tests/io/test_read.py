@@ -1,0 +1,120 @@
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tkm_assign.config import Config
+from tkm_assign.errors import InputError
+from tkm_assign.io import load_problem
+from tkm_assign.io.read import normalise_header, read_table, table_from_frame
+
+VALID = Path(__file__).parents[1] / "data" / "valid"
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return load_problem(VALID / "participants.csv", VALID / "mentors.csv", Config())
+
+
+@pytest.mark.parametrize(
+    "participants",
+    ["participants_semicolon_bom.csv", "participants.xlsx", "participants.geojson"],
+)
+def test_every_participant_format_reads_to_the_same_problem(participants, reference):
+    problem = load_problem(VALID / participants, VALID / "mentors.csv", Config())
+    assert problem.participants == reference.participants
+    assert problem.mentors == reference.mentors
+
+
+def test_geopackage_in_web_mercator_is_reprojected(reference):
+    problem = load_problem(VALID / "participants.csv", VALID / "mentors.gpkg", Config())
+    for got, want in zip(problem.mentors, reference.mentors, strict=True):
+        assert got.location.latitude == pytest.approx(want.location.latitude, abs=1e-7)
+        assert got.location.longitude == pytest.approx(want.location.longitude, abs=1e-7)
+        assert got.location.regency_code == want.location.regency_code
+        assert (got.mentor_id, got.sectors, got.unavailable, got.working_days) == (
+            want.mentor_id,
+            want.sectors,
+            want.unavailable,
+            want.working_days,
+        )
+
+
+def test_xlsx_reads_the_named_sheet_and_numbers_as_text():
+    table = read_table(VALID / "participants.xlsx", "participants")
+    assert table.frame["participant_id"].iloc[0] == "P01"
+    assert table.frame["latitude"].iloc[0] == "-6.9175"
+    assert table.frame["program_months"].loc[3] == "6"  # spreadsheet row 3 = P02
+    assert list(table.frame.index[:2]) == [2, 3]
+
+
+def test_semicolon_bom_headers_become_canonical_names():
+    table = read_table(VALID / "participants_semicolon_bom.csv", "participants")
+    assert list(table.frame.columns[:7]) == [
+        "participant_id",
+        "name",
+        "latitude",
+        "longitude",
+        "province",
+        "regency",
+        "sector",
+    ]
+    assert table.frame["latitude"].iloc[0] == "-6,9175"
+    assert table.unknown_columns == ()
+
+
+def test_blank_rows_are_skipped_but_rows_keep_their_spreadsheet_number(tmp_path: Path):
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "\n\nparticipant_id;Latitude (deg);Longitude;Sector;;\n"
+        "A;-6.9;107.6;boga;;\n;;;;;\nB;-7.2;107.9;tani;;\n",
+        encoding="utf-8",
+    )
+    table = read_table(path, "participants")
+    assert list(table.frame.index) == [4, 6]
+    assert list(table.frame.columns) == ["participant_id", "latitude", "longitude", "sector"]
+    assert table.problems == ()
+
+
+def test_row_with_too_many_cells_is_a_problem_not_a_shift(tmp_path: Path):
+    path = tmp_path / "p.csv"
+    path.write_text("participant_id,name,sector\nA,Ani,boga\nB,Budi, Jr.,boga\n", encoding="utf-8")
+    table = read_table(path, "participants")
+    assert list(table.frame.index) == [2]
+    (problem,) = table.problems
+    assert problem.row == 3 and "4 cells but the header has 3 columns" in problem.expected
+
+
+def test_unknown_columns_are_reported():
+    frame = pd.DataFrame({"participant_id": ["A"], "no_hp": ["0812"]})
+    table = table_from_frame(frame, "p.csv", "participants")
+    assert table.unknown_columns == ("no_hp",)
+
+
+def test_frames_with_numbers_become_text_rows_from_two():
+    frame = pd.DataFrame({"ID Peserta": ["A", "B"], "Lintang": [-6.9, None], "Sesi": [3, 4]})
+    table = table_from_frame(frame, "p.csv", "participants")
+    assert list(table.frame.index) == [2, 3]
+    assert table.frame["latitude"].tolist() == ["-6.9", ""]
+    assert table.frame["participant_id"].tolist() == ["A", "B"]
+
+
+@pytest.mark.parametrize(
+    ("header", "normal"),
+    [
+        ("\ufeffParticipant ID", "participant_id"),
+        (" Lintang (°) ", "lintang"),
+        ("Kab/Kota", "kab_kota"),
+    ],
+)
+def test_normalise_header(header: str, normal: str):
+    assert normalise_header(header) == normal
+
+
+def test_unreadable_file_types_are_input_errors(tmp_path: Path):
+    path = tmp_path / "p.pdf"
+    path.write_bytes(b"%PDF")
+    with pytest.raises(InputError, match="not supported"):
+        read_table(path, "participants")
+    with pytest.raises(InputError, match="is a folder"):
+        read_table(tmp_path, "participants")

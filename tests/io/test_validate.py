@@ -1,0 +1,326 @@
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tkm_assign.cli import main
+from tkm_assign.config import Config
+from tkm_assign.errors import InputError, InputWarning
+from tkm_assign.io import load_problem, problem_from_frames
+from tkm_assign.model import NeedLevel, Problem, Sector, TechLiteracy, Transport
+
+DATA = Path(__file__).parents[1] / "data"
+VALID = DATA / "valid"
+INVALID = DATA / "invalid"
+
+# Each broken file, paired with the valid other file, and what the message must say:
+# (file, row, column, value received) as they appear in the message.
+BROKEN = [
+    ("participants_missing_file.csv", None, None, "file not found"),
+    ("participants_empty.csv", None, None, "the file is empty"),
+    ("participants_header_only.csv", 1, None, "no data rows"),
+    ("participants_missing_column.csv", 1, "sector", "required column is missing"),
+    ("participants_duplicate_column.csv", 1, "lintang", "means the same column as 'latitude'"),
+    ("participants_duplicate_id.csv", 5, "participant_id", "'P03' is used more than once"),
+    ("participants_missing_id.csv", 4, "participant_id", "is empty"),
+    ("participants_unknown_sector.csv", 3, "sector", "'bakery' is not a sector"),
+    ("participants_missing_sector.csv", 8, "sector", "is empty"),
+    ("participants_non_numeric_latitude.csv", 6, "latitude", '"6°40\'S" is not a number'),
+    ("participants_missing_longitude.csv", 9, "longitude", "is empty"),
+    ("participants_latitude_out_of_range.csv", 2, "latitude", "'96.9175' is out of range"),
+    ("participants_swapped_coordinates.csv", 7, "latitude", "look swapped"),
+    ("participants_outside_indonesia.csv", 8, "latitude, longitude", "lies outside Indonesia"),
+    ("participants_in_sea.csv", 9, "latitude, longitude", "'-5.0, 111.0' is not on land"),
+    ("participants_cp1252.csv", None, None, "not UTF-8"),
+    ("participants_utf16.csv", None, None, "UTF-16"),
+    ("participants_unknown_pinned_mentor.csv", 5, "pinned_mentor_id", "'M9' is not a mentor_id"),
+    ("participants_unknown_current_mentor.csv", 2, "current_mentor_id", "'M7' is not a mentor_id"),
+    ("participants_unknown_excluded_mentor.csv", 10, "excluded_mentor_ids", "'M8' is not a"),
+    ("participants_pinned_and_excluded.csv", 5, "pinned_mentor_id", "'M2' is also listed in"),
+    ("participants_sessions_out_of_range.csv", 4, "sessions_per_month", "'6' is out of range"),
+    ("participants_bad_program_months.csv", 3, "program_months", "'three' is not a whole"),
+    ("participants_bad_tech_literacy.csv", 9, "tech_literacy", "'expert' is not a tech"),
+    ("participants_bad_internet.csv", 11, "internet", "'maybe' is not yes or no"),
+    ("participants_bad_need_level.csv", 2, "need_level", "'urgentissimo' is not a need"),
+    ("participants_extra_cells.csv", 6, None, "has 17 cells but the header has 16"),
+    ("participants_polygon_geometry.geojson", 3, "geometry", "is a polygon"),
+    ("participants_old_excel.xls", None, None, "save the sheet as .xlsx"),
+    ("participants_corrupt.xlsx", None, None, "cannot be read as an XLSX workbook"),
+    ("mentors_empty.csv", None, None, "the file is empty"),
+    ("mentors_missing_column.csv", 1, "latitude", "required column is missing"),
+    ("mentors_no_sectors.csv", 4, "sectors", "is empty; expected at least one sector"),
+    ("mentors_unknown_sector.csv", 3, "sectors", "contains 'bakery', which is not a sector"),
+    ("mentors_duplicate_id.csv", 6, "mentor_id", "'M1' is used more than once"),
+    ("mentors_bad_working_days.csv", 2, "working_days", "'Mon-Fro' is not a list of working"),
+    ("mentors_bad_unavailable_date.csv", 3, "unavailable", "is not a calendar date"),
+    ("mentors_unavailable_backwards.csv", 3, "unavailable", "ends before it starts"),
+    ("mentors_bad_caseload.csv", 2, "max_caseload", "'twenty' is not a whole number"),
+    ("mentors_bad_hours.csv", 5, "hours_per_month", "'-5' is out of range"),
+    ("mentors_bad_transport.csv", 6, "transport", "'helicopter' is not a transport"),
+    ("mentors_bad_certified.csv", 4, "certified", "'perhaps' is not yes or no"),
+    ("mentors_swapped_coordinates.csv", 5, "latitude", "look swapped"),
+]
+
+
+def test_every_broken_file_is_checked():
+    # A broken file without a case here would silently go untested.
+    named = {name for name, *_ in BROKEN}
+    assert {p.name for p in INVALID.iterdir()} == named - {"participants_missing_file.csv"}
+
+
+@pytest.mark.parametrize(("name", "row", "column", "message"), BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_file_exits_2_naming_row_column_and_value(
+    name, row, column, message, tmp_path, monkeypatch, capsys
+):
+    broken = INVALID / name
+    if name.startswith("participants"):
+        args = ["--participants", str(broken), "--mentors", str(VALID / "mentors.csv")]
+    else:
+        args = ["--participants", str(VALID / "participants.csv"), "--mentors", str(broken)]
+    before = sorted(p.name for p in DATA.rglob("*"))
+    monkeypatch.chdir(tmp_path)
+    code = main(["validate", *args])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "Traceback" not in err
+    where = str(broken)
+    if row is not None:
+        where += f" row {row}"
+    if column is not None:
+        where += f" column {column}"
+    line = next((ln for ln in err.splitlines() if ln.strip().startswith(where + ":")), None)
+    assert line is not None, err
+    assert message in line
+    assert out == ""
+    assert list(tmp_path.iterdir()) == []
+    assert sorted(p.name for p in DATA.rglob("*")) == before
+
+
+def test_every_problem_in_both_files_is_reported_at_once():
+    participants = pd.read_csv(VALID / "participants.csv", dtype=str, keep_default_na=False)
+    mentors = pd.read_csv(VALID / "mentors.csv", dtype=str, keep_default_na=False)
+    participants.loc[0, "sector"] = "bakery"
+    participants.loc[3, "latitude"] = "abc"
+    participants.loc[5, "participant_id"] = "P01"
+    mentors.loc[1, "working_days"] = "someday"
+    with pytest.raises(InputError) as caught:
+        problem_from_frames(participants, mentors, Config())
+    found = {(p.file, p.row, p.column) for p in caught.value.problems}
+    assert found == {
+        ("participants.csv", 2, "sector"),
+        ("participants.csv", 5, "latitude"),
+        ("participants.csv", 7, "participant_id"),
+        ("mentors.csv", 3, "working_days"),
+    }
+
+
+def test_valid_files_build_the_problem(config):
+    problem = load_problem(VALID / "participants.csv", VALID / "mentors.csv", config)
+    assert len(problem.participants) == 10 and len(problem.mentors) == 5
+    p01, p02 = problem.participants[:2]
+    assert p01.sector is Sector.INDUSTRI_BOGA and p01.need_level is NeedLevel.HIGH
+    assert p01.current_mentor_id == "M1" and p01.row == 2
+    assert p01.location.province_code == "32" and p01.location.regency_code == "3273"
+    assert p02.tech_literacy is TechLiteracy.LOW and p02.internet is False
+    assert p02.program_months == 6 and p02.sessions_per_month is None
+    m2, m3, m5 = problem.mentors[1], problem.mentors[2], problem.mentors[4]
+    assert m2.max_caseload == 15 and m2.hours_per_month == 120.0
+    assert m2.transport is Transport.CAR and m2.working_days == frozenset(range(6))
+    assert m3.max_caseload == config.caseload.max and m3.hours_per_month is None
+    assert m3.working_days == frozenset({0, 2, 3}) and m3.certified is False
+    assert m5.certified is None and m5.working_days == config.work.weekdays
+    assert problem.participants_source == str(VALID / "participants.csv")
+
+
+def test_default_working_days_come_from_the_config():
+    config = Config.load(overrides=["work.days=Mon-Sat"])
+    problem = load_problem(VALID / "participants.csv", VALID / "mentors.csv", config)
+    assert problem.mentors[4].working_days == frozenset(range(6))
+
+
+def test_sessions_range_follows_the_config():
+    config = Config.load(overrides=["sessions.max_per_month=6"])
+    broken = INVALID / "participants_sessions_out_of_range.csv"
+    problem = load_problem(broken, VALID / "mentors.csv", config)
+    assert problem.participants[2].sessions_per_month == 6
+
+
+def _frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    participants = pd.read_csv(VALID / "participants.csv", dtype=str, keep_default_na=False)
+    mentors = pd.read_csv(VALID / "mentors.csv", dtype=str, keep_default_na=False)
+    return participants, mentors
+
+
+def _warnings_of(participants: pd.DataFrame, mentors: pd.DataFrame) -> list[str]:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        problem_from_frames(participants, mentors, Config())
+    return [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
+
+
+def test_no_warnings_for_clean_files():
+    assert _warnings_of(*_frames()) == []
+
+
+def test_province_contradicting_the_coordinates_is_a_warning():
+    participants, mentors = _frames()
+    participants.loc[0, "province"] = "Jawa Tengah"
+    participants.loc[1, "regency"] = "Kota Bandung"
+    found = _warnings_of(participants, mentors)
+    assert any("row 2 column province: 'Jawa Tengah' contradicts" in w for w in found)
+    assert any("row 3 column regency: 'Kota Bandung' contradicts" in w for w in found)
+
+
+def test_point_in_the_sea_near_the_coast_is_moved_and_warned():
+    participants, mentors = _frames()
+    # About 2 km off Pantai Kuta, Bali.
+    participants.loc[5, ["latitude", "longitude", "province", "regency"]] = [
+        "-8.72",
+        "115.145",
+        "",
+        "",
+    ]
+    found = _warnings_of(participants, mentors)
+    assert any("row 7 column latitude, longitude" in w and "moved" in w for w in found)
+
+
+def test_province_without_mentors_and_far_mentor_are_warnings():
+    participants, mentors = _frames()
+    # A mentor in Jayapura (Papua), more than 2,000 km from every participant.
+    mentors.loc[4, ["latitude", "longitude", "province"]] = ["-2.5337", "140.7181", ""]
+    found = _warnings_of(participants, mentors)
+    assert any("Sulawesi Selatan but no mentor lives in that province" in w for w in found)
+    assert any("mentor M5 lives" in w and "from the nearest participant" in w for w in found)
+
+
+def test_unknown_columns_are_a_warning():
+    participants, mentors = _frames()
+    participants["no_hp"] = "0812"
+    found = _warnings_of(participants, mentors)
+    assert any("no_hp are not part of the participants format" in w for w in found)
+
+
+def test_many_warnings_of_one_kind_are_counted():
+    participants, mentors = _frames()
+    many = pd.concat([participants] * 3, ignore_index=True)
+    many["participant_id"] = [f"X{i}" for i in range(len(many))]
+    many["province"] = "Papua"
+    found = _warnings_of(many, mentors)
+    assert len([w for w in found if w.startswith("participants.csv row")]) == 20
+    assert any(w.startswith("... and 10 more rows") for w in found)
+
+
+# Property tests: whatever the cells hold, validation returns a Problem or raises InputError.
+COLUMNS = [
+    "participant_id",
+    "latitude",
+    "longitude",
+    "sector",
+    "tech_literacy",
+    "internet",
+    "need_level",
+    "sessions_per_month",
+    "program_months",
+    "pinned_mentor_id",
+    "excluded_mentor_ids",
+    "province",
+    "regency",
+]
+GOOD = {
+    "participant_id": st.sampled_from(["P1", "P2", "P3", " P4 "]),
+    "latitude": st.sampled_from(["-6.9175", "-6,9", "-8.67", "5.5", "-7.2"]),
+    "longitude": st.sampled_from(["107.6191", "115.21", "106.8", "95.3"]),
+    "sector": st.sampled_from(["Industri Boga", "pertanian", "fisheries", "perdagangan_jasa"]),
+    "tech_literacy": st.sampled_from(["", "mahir", "low"]),
+    "internet": st.sampled_from(["", "ya", "0"]),
+    "need_level": st.sampled_from(["", "tinggi", "low"]),
+    "sessions_per_month": st.sampled_from(["", "2", "4"]),
+    "program_months": st.sampled_from(["", "3", "12"]),
+    "pinned_mentor_id": st.sampled_from(["", "M1"]),
+    "excluded_mentor_ids": st.sampled_from(["", "M2", "M1;M2"]),
+    "province": st.sampled_from(["", "Jawa Barat", "Bali", "32", "Atlantis"]),
+    "regency": st.sampled_from(["", "Kota Bandung", "Bandung", "9999"]),
+}
+ANY_TEXT = st.one_of(
+    st.text(max_size=12),
+    st.floats(allow_nan=True, allow_infinity=True).map(str),
+    st.integers(-(10**6), 10**6).map(str),
+    st.sampled_from(["", " ", "nan", "inf", "1e400", "-0", "0x10", "١٢", "None", ";", ".."]),
+)
+
+
+@st.composite
+def participant_frames(draw):
+    columns = draw(st.lists(st.sampled_from(COLUMNS), unique=True, min_size=1))
+    n = draw(st.integers(1, 6))
+    rows = []
+    for _ in range(n):
+        rows.append(
+            {
+                c: draw(st.one_of(GOOD[c], ANY_TEXT) if draw(st.booleans()) else GOOD[c])
+                for c in columns
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+MENTORS = pd.DataFrame(
+    {
+        "mentor_id": ["M1", "M2"],
+        "latitude": ["-6.91", "-8.65"],
+        "longitude": ["107.61", "115.22"],
+        "sectors": ["boga;pertanian", "trade"],
+    }
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(participants=participant_frames())
+def test_random_participants_never_crash_validation(participants):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        try:
+            problem = problem_from_frames(participants, MENTORS, Config())
+        except InputError as error:
+            assert error.problems
+            assert all(p.file == "participants.csv" for p in error.problems)
+        else:
+            assert isinstance(problem, Problem)
+            assert len(problem.participants) == len(participants)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    cells=st.dictionaries(
+        st.sampled_from(
+            [
+                "sectors",
+                "certified",
+                "max_caseload",
+                "hours_per_month",
+                "transport",
+                "working_days",
+                "unavailable",
+            ]
+        ),
+        ANY_TEXT,
+    )
+)
+def test_random_mentor_cells_never_crash_validation(cells):
+    mentors = MENTORS.copy()
+    for column, value in cells.items():
+        mentors.loc[0, column] = value
+    participants = pd.DataFrame(
+        {"participant_id": ["P1"], "latitude": ["-6.9"], "longitude": ["107.6"], "sector": ["boga"]}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", InputWarning)
+        try:
+            problem = problem_from_frames(participants, mentors, Config())
+        except InputError as error:
+            assert all(p.file == "mentors.csv" and p.row == 2 for p in error.problems)
+        else:
+            assert problem.mentors[0].sectors
