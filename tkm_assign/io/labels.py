@@ -150,7 +150,9 @@ _TRANSPORT = _table(
 )
 _BOOLEAN = {
     **dict.fromkeys(("yes", "y", "ya", "iya", "true", "t", "1", "ada", "benar", "sudah"), True),
-    **dict.fromkeys(("no", "n", "tidak", "tdk", "false", "f", "0", "tidak ada", "belum"), False),
+    **dict.fromkeys(
+        ("no", "n", "tidak", "tdk", "false", "f", "0", "tidak ada", "salah", "belum"), False
+    ),
 }
 _DAYS_ID = {
     "senin": "mon",
