@@ -1,12 +1,17 @@
+import warnings
 from pathlib import Path
 
 import pandas as pd
+import pyogrio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tkm_assign.config import Config
-from tkm_assign.errors import InputError
+from tkm_assign.errors import InputError, InputWarning
 from tkm_assign.io import load_problem
 from tkm_assign.io.read import normalise_header, read_table, table_from_frame
+from tkm_assign.io.validate import problem_from_tables
 
 VALID = Path(__file__).parents[1] / "data" / "valid"
 
@@ -118,3 +123,40 @@ def test_unreadable_file_types_are_input_errors(tmp_path: Path):
         read_table(path, "participants")
     with pytest.raises(InputError, match="is a folder"):
         read_table(tmp_path, "participants")
+
+
+def test_geopackage_table_without_geometry_uses_columns(tmp_path: Path):
+    path = tmp_path / "p.gpkg"
+    frame = pd.DataFrame({"id_peserta": ["A"], "lintang": ["-6.9"], "bujur": ["107.6"]})
+    pyogrio.write_dataframe(frame, path, layer="peserta")
+    table = read_table(path, "participants")
+    assert table.frame.loc[2, "latitude"] == "-6.9"
+    assert table.frame.loc[2, "participant_id"] == "A"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    raw=st.one_of(
+        st.binary(max_size=300),
+        st.text(alphabet=st.sampled_from(list('ab1,;\t\n\r" .-\x00é')), max_size=300).map(
+            lambda t: t.encode("utf-8")
+        ),
+    )
+)
+def test_any_bytes_read_as_a_table_or_an_input_error(raw: bytes, tmp_path_factory):
+    path = tmp_path_factory.mktemp("raw") / "p.csv"
+    path.write_bytes(raw)
+    try:
+        table = read_table(path, "participants")
+    except InputError as error:
+        assert error.problems
+    else:
+        assert all(isinstance(v, str) for v in table.frame.to_numpy().ravel())
+        assert table.frame.index.is_unique
+        mentors = read_table(VALID / "mentors.csv", "mentors")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", InputWarning)
+            try:
+                problem_from_tables(table, mentors, Config())
+            except InputError as error:
+                assert all(p.file == str(path) for p in error.problems)

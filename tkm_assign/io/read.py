@@ -442,6 +442,9 @@ def _read_geo(path: Path, source: str, kind: Kind) -> Table:
         _fail(source, f"cannot be read as GeoPackage/GeoJSON ({error})")
     if frame.empty:
         _fail(source, "the file has no features; expected one point per person")
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.active_geometry_name is None:
+        # A table without geometry (e.g. a GeoPackage attribute table): columns only.
+        return table_from_frame(pd.DataFrame(frame), source, kind)
     problems: list[InputProblem] = []
     rows = np.arange(2, len(frame) + 2)
     attributes = pd.DataFrame(frame.drop(columns=frame.geometry.name))
