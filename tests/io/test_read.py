@@ -77,6 +77,7 @@ def test_blank_rows_are_skipped_but_rows_keep_their_spreadsheet_number(tmp_path:
     )
     table = read_table(path, "participants")
     assert list(table.frame.index) == [4, 6]
+    assert table.header_row == 3
     assert list(table.frame.columns) == ["participant_id", "latitude", "longitude", "sector"]
     assert table.problems == ()
 

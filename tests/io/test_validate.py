@@ -117,6 +117,12 @@ def test_every_problem_in_both_files_is_reported_at_once():
     }
 
 
+def test_empty_frames_are_an_input_error():
+    participants, mentors = _frames()
+    with pytest.raises(InputError, match="mentors.csv: has no data rows"):
+        problem_from_frames(participants, mentors.iloc[:0], Config())
+
+
 def test_valid_files_build_the_problem(config):
     problem = load_problem(VALID / "participants.csv", VALID / "mentors.csv", config)
     assert len(problem.participants) == 10 and len(problem.mentors) == 5

@@ -137,6 +137,7 @@ class Table:
     kind: Kind
     problems: tuple[InputProblem, ...] = ()
     unknown_columns: tuple[str, ...] = ()
+    header_row: int = 1
 
 
 def read_table(path: str | Path, kind: Kind) -> Table:
@@ -187,7 +188,7 @@ def normalise_header(name: object) -> str:
 
 
 def canonical_columns(
-    headers: Sequence[object], kind: Kind, source: str
+    headers: Sequence[object], kind: Kind, source: str, header_row: int = 1
 ) -> tuple[list[str], list[InputProblem]]:
     """Canonical column names for ``headers`` and problems with them (duplicates).
 
@@ -209,7 +210,7 @@ def canonical_columns(
             problems.append(
                 InputProblem(
                     source,
-                    1,
+                    header_row,
                     str(header),
                     None,
                     f"means the same column as {str(seen[canonical])!r} ({canonical}); "
@@ -371,7 +372,8 @@ def _table_from_grid(
     header = [str(v) for v in grid.iloc[header_at]]
     while header and not header[-1]:
         header.pop()
-    names, header_problems = canonical_columns(header, kind, source)
+    header_row = header_at + first_row
+    names, header_problems = canonical_columns(header, kind, source, header_row)
     width = len(names)
     data = grid.iloc[content[1:]]
     rows = content[1:] + first_row
@@ -395,19 +397,23 @@ def _table_from_grid(
         )
     data, rows = data.iloc[~extra, :width], rows[~extra]
     if len(data) == 0 and not problems:
-        _fail(source, "has a header row but no data rows", row=header_at + first_row)
+        _fail(source, "has a header row but no data rows", row=header_row)
     frame = pd.DataFrame(
         data.to_numpy(dtype=object), columns=names, index=pd.Index(rows, name="row"), dtype=object
     )
-    return _finish(frame, source, kind, [*header_problems, *problems])
+    return _finish(frame, source, kind, [*header_problems, *problems], header_row)
 
 
 def _finish(
-    frame: pd.DataFrame, source: str, kind: Kind, problems: Iterable[InputProblem]
+    frame: pd.DataFrame,
+    source: str,
+    kind: Kind,
+    problems: Iterable[InputProblem],
+    header_row: int = 1,
 ) -> Table:
     known = known_columns(kind)
     unknown = tuple(c for c in frame.columns if c not in known and "__duplicate_" not in c)
-    return Table(frame, source, kind, tuple(problems), unknown)
+    return Table(frame, source, kind, tuple(problems), unknown, header_row)
 
 
 def table_from_frame(frame: pd.DataFrame, source: str, kind: Kind) -> Table:

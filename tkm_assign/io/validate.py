@@ -210,6 +210,8 @@ class _Sheet:
                 f"{self.source}: column(s) {', '.join(table.unknown_columns)} are not part of "
                 f"the {self.kind} format and are ignored",
             )
+        if self.n == 0 and not self.problems:
+            self.problems.append(InputProblem(self.source, None, None, None, "has no data rows"))
         self.missing_required = [
             c for c in REQUIRED_COLUMNS[self.kind] if c not in table.frame.columns
         ]
@@ -220,7 +222,13 @@ class _Sheet:
                 expected = "required column is missing"
             found = ", ".join(str(c) for c in table.frame.columns)
             self.problems.append(
-                InputProblem(self.source, 1, column, None, f"{expected}; columns found: {found}")
+                InputProblem(
+                    self.source,
+                    table.header_row,
+                    column,
+                    None,
+                    f"{expected}; columns found: {found}",
+                )
             )
 
     def has(self, column: str) -> bool:
