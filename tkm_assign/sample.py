@@ -258,7 +258,9 @@ def _sample_villages(
         p = regencies["population"].to_numpy(dtype=np.float64)
         found: list[pd.DataFrame] = []
         have = 0
-        while have < want:
+        for _ in range(100):  # about 0.3% of draws are skipped; 100 rounds is plenty
+            if have >= want:
+                break
             draw = math.ceil((want - have) * 1.3) + 3
             regency_codes = regencies["id"].to_numpy()[rng.choice(len(p), draw, p=p / p.sum())]
             rows = [
@@ -268,9 +270,12 @@ def _sample_villages(
             batch = _locate_villages(places.villages.loc[rows], geography)
             found.append(batch)
             have += len(batch)
+        if have < want:  # pragma: no cover - only with broken places data
+            raise RuntimeError(f"province {code}: too few villages inside their regency")
         chosen.append(pd.concat(found).iloc[:want])
     people = pd.concat(chosen, ignore_index=True)
-    return people.sort_values(["province_code", "regency_code", "village_id"], kind="stable")
+    people = people.sort_values(["province_code", "regency_code", "village_id"], kind="stable")
+    return people.reset_index(drop=True)
 
 
 def _locate_villages(villages: pd.DataFrame, geography: Geography) -> pd.DataFrame:

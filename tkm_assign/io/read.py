@@ -224,6 +224,7 @@ def canonical_columns(
 
 
 def known_columns(kind: Kind) -> tuple[str, ...]:
+    """The columns of the participants or mentors input format."""
     return PARTICIPANT_COLUMNS if kind == "participants" else MENTOR_COLUMNS
 
 
