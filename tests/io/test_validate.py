@@ -119,7 +119,7 @@ def test_every_problem_in_both_files_is_reported_at_once():
 
 def test_empty_frames_are_an_input_error():
     participants, mentors = _frames()
-    with pytest.raises(InputError, match="mentors.csv: has no data rows"):
+    with pytest.raises(InputError, match=r"mentors\.csv: has no data rows"):
         problem_from_frames(participants, mentors.iloc[:0], Config())
 
 
