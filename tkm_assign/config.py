@@ -269,7 +269,7 @@ class SolverConfig:
 class ScheduleConfig:
     time_limit_s: float = 2.0
     workers: int = 2
-    placement_limit: float = 1.0
+    placement_limit: float = 0.3
     priority: str = "minimum_first"
 
     def __post_init__(self) -> None:

@@ -74,8 +74,9 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     routes: list[Route] = []
     shortfalls: list[Shortfall] = []
     index = {c.participant_id: i for i, c in enumerate(job.clients)}
+    orders: dict[frozenset[int], list[int]] = {}  # the same trips recur month after month
     for calendar in job.months:
-        month = plan_month(job, calendar, last)
+        month = plan_month(job, calendar, last, orders)
         sessions += month.sessions
         routes += month.routes
         shortfalls += month.shortfalls
@@ -101,8 +102,17 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     return MentorPlan(job.mentor_id, numbered, tuple(routes), tuple(shortfalls))
 
 
-def plan_month(job: MentorJob, calendar: MonthCalendar, last: Mapping[int, dt.date]) -> _MonthPlan:
-    """Sessions, routes and shortfalls of one month; ``last`` = previous session per client."""
+def plan_month(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    last: Mapping[int, dt.date],
+    orders: dict[frozenset[int], list[int]] | None = None,
+) -> _MonthPlan:
+    """Sessions, routes and shortfalls of one month.
+
+    ``last`` is each client's previous session date; ``orders`` memoises stop orders by
+    the set of stops (filled in here).
+    """
     active = [i for i, c in enumerate(job.clients) if calendar.month <= len(c.targets)]
     if not active:
         return _MonthPlan()
@@ -112,7 +122,9 @@ def plan_month(job: MentorJob, calendar: MonthCalendar, last: Mapping[int, dt.da
     ]
     requests.sort(key=lambda r: priority_key(r, job.params))
     kept, trips = fit_month_budget(job, calendar, requests, reasons)
-    days = _place_on_days(job, calendar, kept, trips, last, reasons)
+    days = _place_on_days(
+        job, calendar, kept, trips, last, reasons, {} if orders is None else orders
+    )
     plan = _timed_days(job, calendar, days)
     plan.shortfalls = _shortfalls(job, calendar, active, plan.sessions, reasons, last)
     return plan
@@ -218,6 +230,7 @@ def _place_on_days(
     trips: Sequence[Sequence[Request]],
     last: Mapping[int, dt.date],
     reasons: Mapping[int, list[str]],
+    orders: dict[frozenset[int], list[int]],
 ) -> dict[int, tuple[list[int], list[Request]]]:
     """Day index -> (clients with an online session, the day's trip in riding order)."""
     gap = min_gap_days(job.params)
@@ -229,11 +242,9 @@ def _place_on_days(
         c: _preferred_days(calendar, n, job.clients[c].phase, earliest.get(c))
         for c, n in counts.items()
     }
-    # One kept session must outweigh any total distance from preferred days.
-    base = 1 + len(kept) * (calendar.end - calendar.start).days
 
     def weight(r: Request) -> int:
-        return base * GROUP_RATIO ** (GROUPS - 1 - priority_group(r, job.params))
+        return GROUP_RATIO ** (GROUPS - 1 - priority_group(r, job.params))
 
     online: dict[int, list[Request]] = defaultdict(list)
     for r in kept:
@@ -277,7 +288,16 @@ def _place_on_days(
     days: dict[int, tuple[list[int], list[Request]]] = defaultdict(lambda: ([], []))
     for t, d in zip(trips, placement.trip_day, strict=True):
         if d is not None:
-            order = order_stops(job.travel_min, _nodes(job, t), job.params.routing_time_limit_s)
+            nodes = _nodes(job, t)
+            key = frozenset(nodes)
+            known = orders.get(key)
+            # A remembered order is reused only if it rides no more than this trip's own
+            # order, on which the day's length was planned.
+            if known is None or route_length(job.travel_min, known) > route_length(
+                job.travel_min, nodes
+            ):
+                orders[key] = order_stops(job.travel_min, nodes, job.params.routing_time_limit_s)
+            order = orders[key]
             by_node = {job.clients[r.client].node: r for r in t}
             days[d][1].extend(by_node[node] for node in order)
     for c, ds in placement.online_days.items():
