@@ -1,0 +1,413 @@
+"""Benchmark: visit schedules on a national-size instance.
+
+    python -m benchmarks.bench_schedule [--participants 3000] [--mentors 150] [--workers 2]
+
+Prints, from one run:
+
+- the wall-clock time of ``schedule()`` (target: under 60 s on 2 cores);
+- riding per onsite visit against the baseline "every visit is its own round trip from
+  home" (target: at least 30% less) and against a lower bound for the same visits, per
+  mentor-month the larger of two (see :func:`travel_figures`):
+  neighbour bound: in any day route a visit is entered once and left once, each time from
+  home or another participant of the mentor, and a leg serves at most two visits, so a
+  visit costs at least half its two cheapest connections among {home, home, the mentor's
+  other participants} (home twice: a lone visit rides out and back);
+  radial bound: a route rides at least to its farthest stop and back and holds at most K
+  stops (K = working day // onsite visit), so sorting the visits by round trip and charging
+  every K-th one bounds the month from below;
+- compliance (session target every month and onsite minimums) among participants whose
+  mentor has enough hours by the assignment's own load estimate and who can be reached on
+  a day trip (target: 100%), with the shortfall reasons found elsewhere.
+
+The instance comes from :func:`build_instance`, isolated so it can be replaced by the
+bundled national sample and the assignment solver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+
+from tkm_assign import rules
+from tkm_assign.config import PROJECT_ROOT, SECTOR_CODES, Config
+from tkm_assign.geo.regions import haversine_km, load_geography
+from tkm_assign.geo.travel import UNREACHABLE_MIN, HaversineTravel, Points, TravelModel
+from tkm_assign.model import (
+    Assignment,
+    Location,
+    Mentor,
+    NeedLevel,
+    Participant,
+    Problem,
+    Schedule,
+    Sector,
+    SolveStatus,
+    TechLiteracy,
+)
+from tkm_assign.report.schedule import schedule_summary
+from tkm_assign.schedule import schedule
+from tkm_assign.schedule.demand import day_trip_problem
+from tkm_assign.schedule.job import ScheduleParams
+
+PLACES = PROJECT_ROOT / "data" / "places"
+# Provinces across the main islands: dense Java, Sumatra, Sulawesi, sparse Kalimantan and
+# the island provinces of Nusa Tenggara.
+PROVINCES = ("32", "33", "35", "12", "16", "73", "72", "61", "52", "53")
+# 2024 evaluation shares; internet access and need levels are assumptions.
+SECTOR_SHARE = (0.3606, 0.32, 0.211, 0.078, 0.03)
+LITERACY_SHARE = {
+    TechLiteracy.PROFICIENT: 0.43,
+    TechLiteracy.ADEQUATE: 0.31,
+    TechLiteracy.LOW: 0.26,
+}
+NEED_SHARE = {NeedLevel.HIGH: 0.3, NeedLevel.MEDIUM: 0.45, NeedLevel.LOW: 0.25}
+INTERNET_SHARE = 0.85
+ROOM = 22  # caseload room per mentor when assigning the nearest mentor
+
+
+def build_instance(
+    config: Config, participants: int = 3000, mentors: int = 150, seed: int = 2024
+) -> tuple[Problem, Assignment]:
+    """A realistic problem and a nearest-mentor assignment.
+
+    Participants live in villages of :data:`PROVINCES`, provinces weighted by the square
+    root of their population and villages by their regency's population; mentors live in
+    district towns near the centres of k-means clusters of the province's participants, as
+    many per province as its participants need (about 20 each). Each
+    participant gets the nearest mentor of its province and island with room for
+    :data:`ROOM`, else the nearest with room in the province.
+    """
+    rng = np.random.default_rng(seed)
+    regencies = pd.read_csv(PLACES / "regencies.csv.gz", dtype={"id": str, "province_id": str})
+    villages = pd.read_csv(PLACES / "villages.csv.gz", dtype={"id": str})
+    districts = pd.read_csv(PLACES / "districts.csv.gz", dtype={"id": str, "regency_id": str})
+    provinces = pd.read_csv(PLACES / "provinces.csv.gz", dtype={"id": str}).set_index("id")
+    weight = np.sqrt(provinces.loc[list(PROVINCES), "population"].to_numpy(dtype=float))
+    per_province = _split(participants, weight)
+    mentors_per_province = _split(mentors, per_province.astype(float))
+    population = regencies.set_index("id")["population"]
+    villages["regency"] = villages["id"].str[:4]
+    districts["regency"] = districts["regency_id"]
+
+    people_rows, mentor_rows = [], []
+    for code, n_people, n_mentors in zip(
+        PROVINCES, per_province, mentors_per_province, strict=True
+    ):
+        homes = villages[villages["id"].str[:2] == code]
+        chosen = homes.iloc[_draw(rng, homes, population, n_people, replace=True)]
+        people_rows.append(chosen)
+        towns = districts[districts["id"].str[:2] == code]
+        mentor_rows.append(towns.iloc[_towns_near(chosen, towns, n_mentors, seed)])
+    people = pd.concat(people_rows, ignore_index=True)
+    towns = pd.concat(mentor_rows, ignore_index=True)
+
+    geography = load_geography()
+    people_at = _locations(geography, people["latitude"], people["longitude"])
+    mentor_at = _locations(geography, towns["latitude"], towns["longitude"])
+    sectors = rng.choice(
+        len(SECTOR_CODES), size=len(people), p=np.array(SECTOR_SHARE) / sum(SECTOR_SHARE)
+    )
+    literacy = rng.choice(list(LITERACY_SHARE), size=len(people), p=list(LITERACY_SHARE.values()))
+    need = rng.choice(list(NEED_SHARE), size=len(people), p=list(NEED_SHARE.values()))
+    internet = rng.random(len(people)) < INTERNET_SHARE
+    participant_list = tuple(
+        Participant(
+            participant_id=f"P{i + 1:04d}",
+            name=str(people["name"].iat[i]),
+            location=people_at[i],
+            sector=Sector(SECTOR_CODES[sectors[i]]),
+            tech_literacy=TechLiteracy(literacy[i]),
+            internet=bool(internet[i]),
+            need_level=NeedLevel(need[i]),
+        )
+        for i in range(len(people))
+    )
+    mentor_list = tuple(
+        Mentor(
+            mentor_id=f"M{j + 1:03d}",
+            name=str(towns["name"].iat[j]),
+            location=mentor_at[j],
+            sectors=frozenset(Sector),
+            max_caseload=ROOM,
+        )
+        for j in range(len(towns))
+    )
+    problem = Problem(participant_list, mentor_list, config)
+    return problem, _nearest_with_room(problem, seed)
+
+
+def _split(total: int, weight: np.ndarray) -> np.ndarray:
+    """Whole numbers proportional to ``weight`` that add up to ``total`` (largest remainder)."""
+    exact = total * weight / weight.sum()
+    out = np.floor(exact).astype(int)
+    out[np.argsort(-(exact - out), kind="stable")[: total - out.sum()]] += 1
+    return np.maximum(out, 1)
+
+
+def _draw(
+    rng: np.random.Generator, places: pd.DataFrame, population: pd.Series, n: int, replace: bool
+) -> np.ndarray:
+    """Rows of ``places`` with probability proportional to regency population per place."""
+    per_regency = places["regency"].map(places["regency"].value_counts())
+    weight = places["regency"].map(population).fillna(0).to_numpy(float) / per_regency.to_numpy()
+    return rng.choice(len(places), size=n, replace=replace, p=weight / weight.sum())
+
+
+def _towns_near(people: pd.DataFrame, towns: pd.DataFrame, n: int, seed: int) -> list[int]:
+    """Rows of ``towns`` nearest to the centres of ``n`` k-means clusters of ``people``.
+
+    Mentors are recruited where participants are, one district town per cluster.
+    """
+    scale = np.cos(np.radians(people["latitude"].astype(float).mean()))
+    xy = np.column_stack(
+        [people["longitude"].astype(float) * scale, people["latitude"].astype(float)]
+    )
+    centres = KMeans(n_clusters=n, random_state=seed, n_init=4).fit(xy).cluster_centers_
+    town_xy = np.column_stack(
+        [towns["longitude"].astype(float) * scale, towns["latitude"].astype(float)]
+    )
+    rows: list[int] = []
+    for centre in centres:
+        order = np.argsort(((town_xy - centre) ** 2).sum(axis=1), kind="stable")
+        rows.append(int(next(i for i in order if i not in rows)))
+    return rows
+
+
+def _locations(geography, latitude: pd.Series, longitude: pd.Series) -> list[Location]:  # type: ignore[no-untyped-def]
+    found = geography.locate(latitude.to_numpy(float), longitude.to_numpy(float))
+    return [
+        Location(
+            float(found.latitude[i]),
+            float(found.longitude[i]),
+            str(found.province_code[i]),
+            str(found.regency_code[i]),
+            int(found.island_id[i]),
+            float(found.snapped_km[i]),
+        )
+        for i in range(len(found.island_id))
+    ]
+
+
+def _nearest_with_room(problem: Problem, seed: int) -> Assignment:
+    km = haversine_km(
+        problem.participant_lat_lon[:, :1],
+        problem.participant_lat_lon[:, 1:],
+        problem.mentor_lat_lon[:, 0][None, :],
+        problem.mentor_lat_lon[:, 1][None, :],
+    )
+    p_prov = np.array([p.location.province_code for p in problem.participants])
+    m_prov = np.array([m.location.province_code for m in problem.mentors])
+    p_isl = np.array([p.location.island_id for p in problem.participants])
+    m_isl = np.array([m.location.island_id for m in problem.mentors])
+    km = np.where(p_prov[:, None] == m_prov[None, :], km, np.inf)
+    # Another island only when no mentor of the participant's own island has room.
+    penalty = np.where(p_isl[:, None] == m_isl[None, :], 0.0, 1e6)
+    cost = km + penalty
+    room = np.full(len(problem.mentors), ROOM)
+    mentor_of: dict[str, str | None] = {p.participant_id: None for p in problem.participants}
+    for flat in np.argsort(cost, axis=None, kind="stable"):
+        i, j = divmod(int(flat), len(problem.mentors))
+        pid = problem.participants[i].participant_id
+        if not np.isfinite(cost[i, j]) or mentor_of[pid] is not None or room[j] == 0:
+            continue
+        mentor_of[pid] = problem.mentors[j].mentor_id
+        room[j] -= 1
+    reasons = {
+        pid: "no mentor with room in the province" for pid, m in mentor_of.items() if m is None
+    }
+    return Assignment(
+        mentor_of, reasons, SolveStatus.FEASIBLE, 0.0, 0.0, 0.0, seed, "nearest mentor with room"
+    )
+
+
+def travel_figures(
+    problem: Problem, assignment: Assignment, plan: Schedule, travel: TravelModel
+) -> dict[str, float]:
+    """Riding minutes per onsite visit: the plan, the round-trip baseline, the lower bounds.
+
+    Lower bounds per mentor-month, for any plan that makes the same onsite visits:
+
+    - neighbour bound: every visit is entered once and left once, from home or another
+      participant of the mentor, and a leg serves at most two visits; so a visit costs at
+      least half its two cheapest connections among {home, home, other participants};
+    - radial bound: a day route rides at least out to its farthest stop and back (triangle
+      inequality) and holds at most ``floor(working day / onsite visit)`` stops; sorting the
+      visits by round-trip time and charging every K-th one (K stops a day) bounds the sum.
+
+    The larger of the two counts for the month.
+    """
+    config = problem.config
+    stops_per_day = max(
+        1, (config.work.end_min - config.work.start_min) // config.sessions.onsite_duration_min
+    )
+    visits: dict[tuple[str, int], list[str]] = {}
+    for s in plan.sessions:
+        if s.mode.value == "onsite":
+            visits.setdefault((s.mentor_id, s.month), []).append(s.participant_id)
+    members: dict[str, list[Participant]] = {}
+    for p in problem.participants:
+        mentor_id = assignment.mentor_of.get(p.participant_id)
+        if mentor_id is not None:
+            members.setdefault(mentor_id, []).append(p)
+    baseline = neighbour = radial = bound = 0.0
+    for mentor in problem.mentors:
+        group = members.get(mentor.mentor_id, [])
+        if not group:
+            continue
+        located = [mentor.location, *(p.location for p in group)]
+        points = Points.of(
+            [x.latitude for x in located],
+            [x.longitude for x in located],
+            [x.island_id for x in located],
+        )
+        minutes, _ = travel.matrix(points, mentor.transport.value)
+        legs = np.minimum(minutes, minutes.T).astype(float)
+        node = {p.participant_id: i for i, p in enumerate(group, start=1)}
+        for month in range(1, len(plan.month_starts)):
+            nodes = [node[pid] for pid in visits.get((mentor.mentor_id, month), [])]
+            if not nodes:
+                continue
+            round_trip = np.array([float(minutes[0, n] + minutes[n, 0]) for n in nodes])
+            near = 0.0
+            for n in nodes:
+                others = np.delete(legs[n], [0, n])
+                near += np.sort(np.concatenate([[legs[n, 0]] * 2, others]))[:2].sum() / 2
+            far = float(np.sort(round_trip)[::-1][::stops_per_day].sum())
+            baseline += float(round_trip.sum())
+            neighbour += near
+            radial += far
+            bound += max(near, far)
+    count = sum(len(v) for v in visits.values())
+    riding = sum(r.travel_min for r in plan.routes)
+    return {
+        "visits": count,
+        "plan": riding / count,
+        "baseline": baseline / count,
+        "neighbour": neighbour / count,
+        "radial": radial / count,
+        "bound": bound / count,
+    }
+
+
+def compliance(
+    problem: Problem, assignment: Assignment, plan: Schedule, travel: TravelModel
+) -> dict[str, float]:
+    """Session targets and onsite minimums met where the mentor has enough hours."""
+    config = problem.config
+    params = ScheduleParams.of(config)
+    home = {m.mentor_id: m for m in problem.mentors}
+    p_ids = [p for p in problem.participants if assignment.mentor_of.get(p.participant_id)]
+    mentors = [home[str(assignment.mentor_of[p.participant_id])] for p in p_ids]
+    a = Points.of(
+        [m.location.latitude for m in mentors],
+        [m.location.longitude for m in mentors],
+        [m.location.island_id for m in mentors],
+    )
+    b = Points.of(
+        [p.location.latitude for p in p_ids],
+        [p.location.longitude for p in p_ids],
+        [p.location.island_id for p in p_ids],
+    )
+    out_min, _ = travel.between(a, b, "motorcycle")
+    back_min, _ = travel.between(b, a, "motorcycle")
+    load: Counter[str] = Counter()
+    reachable = {}
+    for p, m, out, back in zip(p_ids, mentors, out_min, back_min, strict=True):
+        one_way = float(out) if out < UNREACHABLE_MIN else 0.0
+        load[m.mentor_id] += rules.monthly_load_min(p, one_way, config)
+        pair = np.array([[0, out], [back, 0]], dtype=np.int64)
+        reachable[p.participant_id] = day_trip_problem(pair, 1, params) is None
+    enough = {
+        m.mentor_id
+        for m in problem.mentors
+        if load[m.mentor_id] <= rules.mentor_capacity_min(m, config)
+    }
+    short = {(s.participant_id) for s in plan.shortfalls}
+    eligible = [
+        p.participant_id
+        for p, m in zip(p_ids, mentors, strict=True)
+        if m.mentor_id in enough and reachable[p.participant_id]
+    ]
+    met = sum(1 for pid in eligible if pid not in short)
+    return {
+        "mentors_with_enough_hours": len(enough),
+        "mentors_with_participants": len({m.mentor_id for m in mentors}),
+        "eligible_participants": len(eligible),
+        "eligible_met": met,
+        "unreachable_participants": sum(1 for v in reachable.values() if not v),
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--participants", type=int, default=3000)
+    parser.add_argument("--mentors", type=int, default=150)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=2024)
+    args = parser.parse_args(argv)
+    config = Config.load(overrides=[f"schedule.workers={args.workers}"])
+    started = time.perf_counter()
+    problem, assignment = build_instance(config, args.participants, args.mentors, args.seed)
+    built = time.perf_counter() - started
+    travel = HaversineTravel(config.travel)
+    started = time.perf_counter()
+    plan = schedule(problem, assignment, travel)
+    elapsed = time.perf_counter() - started
+    summary = schedule_summary(problem, assignment, plan)
+    figures = travel_figures(problem, assignment, plan, travel)
+    comp = compliance(problem, assignment, plan, travel)
+    months = Counter(rules.programme_months(p, config) for p in problem.participants)
+    print(
+        f"instance: {len(problem.participants)} participants, {len(problem.mentors)} mentors, "
+        f"{sum(1 for v in assignment.mentor_of.values() if v)} assigned, programme months {dict(months)} "
+        f"(built in {built:.1f} s)"
+    )
+    print(
+        f"schedule: {elapsed:.1f} s with {args.workers} workers (target < 60 s); "
+        f"{summary['sessions']} sessions ({summary['onsite_sessions']} onsite), "
+        f"{summary['day_routes']} day routes, {len(plan.shortfalls)} shortfalls"
+    )
+    print(
+        f"riding per onsite visit: plan {figures['plan']:.1f} min, "
+        f"round trips {figures['baseline']:.1f} min, lower bound {figures['bound']:.1f} min "
+        f"(neighbour {figures['neighbour']:.1f}, radial {figures['radial']:.1f})"
+    )
+    print(
+        f"  plan / round trips = {figures['plan'] / figures['baseline']:.3f} "
+        f"({100 * (1 - figures['plan'] / figures['baseline']):.1f}% less; target >= 30%)"
+    )
+    print(f"  plan / lower bound = {figures['plan'] / figures['bound']:.3f}")
+    print(
+        f"compliance where the mentor has enough hours and the participant is reachable: "
+        f"{comp['eligible_met']}/{comp['eligible_participants']} "
+        f"= {100 * comp['eligible_met'] / max(comp['eligible_participants'], 1):.2f}% (target 100%)"
+    )
+    print(
+        f"  mentors with enough hours {comp['mentors_with_enough_hours']}/{comp['mentors_with_participants']}, "
+        f"participants beyond a day trip {comp['unreachable_participants']}"
+    )
+    print(
+        f"all participants with a mentor: target every month {summary['meeting_target_every_month_share']:.3f}, "
+        f"onsite every month {summary['meeting_onsite_every_month_share']:.3f}, "
+        f"onsite programme {summary['meeting_onsite_programme_share']:.3f}"
+    )
+    print(
+        f"sessions in the first 3 months (% of participants): {summary['sessions_in_first_3_months']['percent']} "
+        f"vs 2024 {summary['sessions_in_first_3_months']['evaluation_2024_percent']}"
+    )
+    reasons = Counter(_reason_kind(s.reason) for s in plan.shortfalls)
+    print(f"shortfall reasons: {dict(reasons.most_common())}")
+
+
+def _reason_kind(reason: str) -> str:
+    return reason.split(":")[0].split(" needs ")[0].split(" in month")[0][:60]
+
+
+if __name__ == "__main__":
+    main()
