@@ -69,6 +69,7 @@ LITERACY_SHARE = {
 NEED_SHARE = {NeedLevel.HIGH: 0.3, NeedLevel.MEDIUM: 0.45, NeedLevel.LOW: 0.25}
 INTERNET_SHARE = 0.85
 ROOM = 22  # caseload room per mentor when assigning the nearest mentor
+MIN_ISLAND = 10  # participants an island needs to get mentors of its own
 
 
 def build_instance(
@@ -77,9 +78,9 @@ def build_instance(
     """A realistic problem and a nearest-mentor assignment.
 
     Participants live in villages of :data:`PROVINCES`, provinces weighted by the square
-    root of their population and villages by their regency's population; mentors live in
-    district towns near the centres of k-means clusters of the province's participants, as
-    many per province as its participants need (about 20 each). Each
+    root of their population and villages by their regency's population; mentors, as many
+    per province as its participants need (about 20 each), live in district towns where the
+    participants are (:func:`_recruit`). Each
     participant gets the nearest mentor of its province and island with room for
     :data:`ROOM`, else the nearest with room in the province.
     """
@@ -95,19 +96,20 @@ def build_instance(
     villages["regency"] = villages["id"].str[:4]
     districts["regency"] = districts["regency_id"]
 
+    geography = load_geography()
     people_rows, mentor_rows = [], []
     for code, n_people, n_mentors in zip(
         PROVINCES, per_province, mentors_per_province, strict=True
     ):
         homes = villages[villages["id"].str[:2] == code]
-        chosen = homes.iloc[_draw(rng, homes, population, n_people, replace=True)]
+        chosen = homes.iloc[_draw(rng, homes, population, n_people, replace=True)].copy()
+        chosen["island"] = geography.locate(chosen["latitude"], chosen["longitude"]).island_id
+        towns = districts[districts["id"].str[:2] == code].copy()
+        towns["island"] = geography.locate(towns["latitude"], towns["longitude"]).island_id
         people_rows.append(chosen)
-        towns = districts[districts["id"].str[:2] == code]
-        mentor_rows.append(towns.iloc[_towns_near(chosen, towns, n_mentors, seed)])
+        mentor_rows.append(_recruit(chosen, towns, n_mentors, seed))
     people = pd.concat(people_rows, ignore_index=True)
     towns = pd.concat(mentor_rows, ignore_index=True)
-
-    geography = load_geography()
     people_at = _locations(geography, people["latitude"], people["longitude"])
     mentor_at = _locations(geography, towns["latitude"], towns["longitude"])
     sectors = rng.choice(
@@ -159,15 +161,33 @@ def _draw(
     return rng.choice(len(places), size=n, replace=replace, p=weight / weight.sum())
 
 
-def _towns_near(people: pd.DataFrame, towns: pd.DataFrame, n: int, seed: int) -> list[int]:
-    """Rows of ``towns`` nearest to the centres of ``n`` k-means clusters of ``people``.
+def _recruit(people: pd.DataFrame, towns: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
+    """``n`` mentor towns of a province, recruited where its participants are.
 
-    Mentors are recruited where participants are, one district town per cluster.
+    Islands with at least :data:`MIN_ISLAND` participants share the mentors by their number
+    of participants; on each, mentors live in the district towns nearest to the centres of
+    k-means clusters of its participants. Participants of smaller islands are left to the
+    mainland's mentors (their visits cross the sea).
     """
+    sizes = people["island"].value_counts()
+    islands = [i for i, count in sizes.items() if count >= MIN_ISLAND] or [sizes.index[0]]
+    split = _split(n, sizes[islands].to_numpy(dtype=float))
+    chosen = []
+    for island, count in zip(islands, split, strict=True):
+        here = people[people["island"] == island]
+        options = towns[towns["island"] == island]
+        options = options if len(options) >= count else towns
+        chosen.append(options.iloc[_towns_near(here, options, int(count), seed)])
+    return pd.concat(chosen)
+
+
+def _towns_near(people: pd.DataFrame, towns: pd.DataFrame, n: int, seed: int) -> list[int]:
+    """Rows of ``towns`` nearest to the centres of ``n`` k-means clusters of ``people``."""
     scale = np.cos(np.radians(people["latitude"].astype(float).mean()))
     xy = np.column_stack(
         [people["longitude"].astype(float) * scale, people["latitude"].astype(float)]
     )
+    n = min(n, len(people))
     centres = KMeans(n_clusters=n, random_state=seed, n_init=4).fit(xy).cluster_centers_
     town_xy = np.column_stack(
         [towns["longitude"].astype(float) * scale, towns["latitude"].astype(float)]
@@ -296,50 +316,58 @@ def travel_figures(
 
 
 def compliance(
-    problem: Problem, assignment: Assignment, plan: Schedule, travel: TravelModel
-) -> dict[str, float]:
-    """Session targets and onsite minimums met where the mentor has enough hours."""
+    problem: Problem,
+    assignment: Assignment,
+    plan: Schedule,
+    travel: TravelModel,
+    load_share: float = 1.0,
+) -> dict[str, int]:
+    """Targets and onsite minimums met where the mentor has enough hours.
+
+    "Enough hours": the assignment's own monthly load estimate
+    (:func:`tkm_assign.rules.monthly_load_min`) of the mentor's participants is at most
+    ``load_share`` of the mentor's monthly minutes. Participants beyond a day trip are left
+    out (distance, not hours, is what they lack).
+    """
     config = problem.config
     params = ScheduleParams.of(config)
     home = {m.mentor_id: m for m in problem.mentors}
-    p_ids = [p for p in problem.participants if assignment.mentor_of.get(p.participant_id)]
-    mentors = [home[str(assignment.mentor_of[p.participant_id])] for p in p_ids]
-    a = Points.of(
-        [m.location.latitude for m in mentors],
-        [m.location.longitude for m in mentors],
-        [m.location.island_id for m in mentors],
-    )
-    b = Points.of(
-        [p.location.latitude for p in p_ids],
-        [p.location.longitude for p in p_ids],
-        [p.location.island_id for p in p_ids],
-    )
-    out_min, _ = travel.between(a, b, "motorcycle")
-    back_min, _ = travel.between(b, a, "motorcycle")
+    people = [p for p in problem.participants if assignment.mentor_of.get(p.participant_id)]
     load: Counter[str] = Counter()
     reachable = {}
-    for p, m, out, back in zip(p_ids, mentors, out_min, back_min, strict=True):
-        one_way = float(out) if out < UNREACHABLE_MIN else 0.0
-        load[m.mentor_id] += rules.monthly_load_min(p, one_way, config)
+    for p in people:
+        m = home[str(assignment.mentor_of[p.participant_id])]
+        out, back = (
+            int(
+                travel.between(
+                    Points.of(a.latitude, a.longitude, a.island_id),
+                    Points.of(b.latitude, b.longitude, b.island_id),
+                    m.transport.value,
+                )[0][0]
+            )
+            for a, b in ((m.location, p.location), (p.location, m.location))
+        )
+        load[m.mentor_id] += rules.monthly_load_min(
+            p, out if out < UNREACHABLE_MIN else 0.0, config
+        )
         pair = np.array([[0, out], [back, 0]], dtype=np.int64)
         reachable[p.participant_id] = day_trip_problem(pair, 1, params) is None
     enough = {
         m.mentor_id
         for m in problem.mentors
-        if load[m.mentor_id] <= rules.mentor_capacity_min(m, config)
+        if load[m.mentor_id] <= load_share * rules.mentor_capacity_min(m, config)
     }
-    short = {(s.participant_id) for s in plan.shortfalls}
+    short = {s.participant_id for s in plan.shortfalls}
     eligible = [
         p.participant_id
-        for p, m in zip(p_ids, mentors, strict=True)
-        if m.mentor_id in enough and reachable[p.participant_id]
+        for p in people
+        if assignment.mentor_of[p.participant_id] in enough and reachable[p.participant_id]
     ]
-    met = sum(1 for pid in eligible if pid not in short)
     return {
         "mentors_with_enough_hours": len(enough),
-        "mentors_with_participants": len({m.mentor_id for m in mentors}),
+        "mentors_with_participants": len(load),
         "eligible_participants": len(eligible),
-        "eligible_met": met,
+        "eligible_met": sum(1 for pid in eligible if pid not in short),
         "unreachable_participants": sum(1 for v in reachable.values() if not v),
     }
 
@@ -361,7 +389,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     elapsed = time.perf_counter() - started
     summary = schedule_summary(problem, assignment, plan)
     figures = travel_figures(problem, assignment, plan, travel)
-    comp = compliance(problem, assignment, plan, travel)
     months = Counter(rules.programme_months(p, config) for p in problem.participants)
     print(
         f"instance: {len(problem.participants)} participants, {len(problem.mentors)} mentors, "
@@ -383,15 +410,17 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"({100 * (1 - figures['plan'] / figures['baseline']):.1f}% less; target >= 30%)"
     )
     print(f"  plan / lower bound = {figures['plan'] / figures['bound']:.3f}")
-    print(
-        f"compliance where the mentor has enough hours and the participant is reachable: "
-        f"{comp['eligible_met']}/{comp['eligible_participants']} "
-        f"= {100 * comp['eligible_met'] / max(comp['eligible_participants'], 1):.2f}% (target 100%)"
-    )
-    print(
-        f"  mentors with enough hours {comp['mentors_with_enough_hours']}/{comp['mentors_with_participants']}, "
-        f"participants beyond a day trip {comp['unreachable_participants']}"
-    )
+    for share in (1.0, 0.9):
+        comp = compliance(problem, assignment, plan, travel, load_share=share)
+        rate = comp["eligible_met"] / max(comp["eligible_participants"], 1)
+        print(
+            f"compliance where the assignment's load estimate is <= {share:.0%} of the "
+            f"mentor's hours ({comp['mentors_with_enough_hours']}/"
+            f"{comp['mentors_with_participants']} mentors) and a day trip reaches the "
+            f"participant: {comp['eligible_met']}/{comp['eligible_participants']} = "
+            f"{100 * rate:.2f}% (target 100%)"
+        )
+    print(f"  participants beyond a day trip: {comp['unreachable_participants']}")
     print(
         f"all participants with a mentor: target every month {summary['meeting_target_every_month_share']:.3f}, "
         f"onsite every month {summary['meeting_onsite_every_month_share']:.3f}, "

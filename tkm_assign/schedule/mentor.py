@@ -168,32 +168,50 @@ def fit_month_budget(
     requests: Sequence[Request],
     reasons: Mapping[int, list[str]],
 ) -> tuple[list[Request], list[list[Request]]]:
-    """Drop the requests served last until trips and sessions fit the month's minutes.
+    """Drop the requests served last until the month can hold the rest.
 
-    ``requests`` are in priority order. Returns the kept requests and the day trips of their
-    onsite visits. Each dropped participant gets the reason "mentor M needs X h, has Y h".
+    Two limits: riding, visits and online sessions must fit the mentor's minutes of the
+    month, and the day trips must fit its working days (one route a day). ``requests`` are
+    in priority order. Returns the kept requests and the day trips of their onsite visits;
+    each participant who loses a request gets the limit as its reason, e.g. "mentor M07
+    needs 212 h in month 2, has 168 h".
     """
     capacity = min(calendar.budget_min, len(calendar.dates) * job.params.day_min)
+    days = len(calendar.dates)
     kept = list(requests)
     trips = month_trips(job, kept)
     need = month_minutes(job, kept, trips)
-    if need <= capacity:
-        return kept, trips
-    reason = (
-        f"mentor {job.mentor_id} needs {_hours(need)} h in month {calendar.month}, "
-        f"has {_hours(capacity)} h"
-    )
-    while kept and need > capacity:
-        cost = _request_minutes(job, kept, trips)
-        excess = need - capacity
-        while kept and excess > 0:
-            dropped = kept.pop()
-            excess -= cost[dropped]
-            if reason not in reasons[dropped.client]:
-                reasons[dropped.client].append(reason)
-        trips = month_trips(job, kept)
-        need = month_minutes(job, kept, trips)
+    if need > capacity:
+        reason = (
+            f"mentor {job.mentor_id} needs {_hours(need)} h in month {calendar.month}, "
+            f"has {_hours(capacity)} h"
+        )
+        while kept and need > capacity:
+            cost = _request_minutes(job, kept, trips)
+            excess = need - capacity
+            while kept and excess > 0:
+                dropped = kept.pop()
+                excess -= cost[dropped]
+                _add_reason(reasons[dropped.client], reason)
+            trips = month_trips(job, kept)
+            need = month_minutes(job, kept, trips)
+    if len(trips) > days:
+        reason = (
+            f"mentor {job.mentor_id} needs {len(trips)} day trips in month {calendar.month}, "
+            f"has {days} working days"
+        )
+        while len(trips) > days:
+            # The onsite visit served last goes; online sessions do not take a day trip.
+            dropped = next(r for r in reversed(kept) if r.mode is Mode.ONSITE)
+            kept.remove(dropped)
+            _add_reason(reasons[dropped.client], reason)
+            trips = month_trips(job, kept)
     return kept, trips
+
+
+def _add_reason(reasons: list[str], reason: str) -> None:
+    if reason not in reasons:
+        reasons.append(reason)
 
 
 def month_trips(job: MentorJob, requests: Sequence[Request]) -> list[list[Request]]:
