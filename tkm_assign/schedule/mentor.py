@@ -22,7 +22,7 @@ The last session date of each participant carries into the next month for the sp
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -122,11 +122,10 @@ def plan_month(
     ]
     requests.sort(key=lambda r: priority_key(r, job.params))
     kept, trips = fit_month_budget(job, calendar, requests, reasons)
-    days = _place_on_days(
-        job, calendar, kept, trips, last, reasons, {} if orders is None else orders
-    )
+    days = _place_on_days(job, calendar, kept, trips, last, {} if orders is None else orders)
     plan = _timed_days(job, calendar, days)
-    plan.shortfalls = _shortfalls(job, calendar, active, plan.sessions, reasons, last)
+    offered = Counter(r.client for r in kept)
+    plan.shortfalls = _shortfalls(job, calendar, active, plan.sessions, reasons, offered, last)
     return plan
 
 
@@ -247,7 +246,6 @@ def _place_on_days(
     kept: Sequence[Request],
     trips: Sequence[Sequence[Request]],
     last: Mapping[int, dt.date],
-    reasons: Mapping[int, list[str]],
     orders: dict[frozenset[int], list[int]],
 ) -> dict[int, tuple[list[int], list[Request]]]:
     """Day index -> (clients with an online session, the day's trip in riding order)."""
@@ -297,12 +295,6 @@ def _place_on_days(
             trips += [[r] for t in unplaced for r in t]
             continue
         break
-    if not placement.solved:
-        for c in counts:
-            reasons[c].append(
-                f"the day planning of month {calendar.month} found no plan in its limit; "
-                "raise schedule.placement_limit"
-            )
     days: dict[int, tuple[list[int], list[Request]]] = defaultdict(lambda: ([], []))
     for t, d in zip(trips, placement.trip_day, strict=True):
         if d is not None:
@@ -373,8 +365,14 @@ def _shortfalls(
     active: Sequence[int],
     sessions: Sequence[Session],
     reasons: Mapping[int, list[str]],
+    offered: Mapping[int, int],
     last: Mapping[int, dt.date],
 ) -> list[Shortfall]:
+    """Participant-months below target or onsite minimum, with every reason found.
+
+    ``offered`` counts the sessions that went to the day planning; fewer placed ones add the
+    day planning's reason (spacing, or full days).
+    """
     month, gap = calendar.month, min_gap_days(job.params)
     planned: dict[str, list[Session]] = defaultdict(list)
     for s in sessions:
@@ -387,7 +385,9 @@ def _shortfalls(
         required, onsite_required = need.targets[month - 1], need.onsite_min[month - 1]
         if len(got) >= required and onsite >= onsite_required:
             continue
-        why = list(reasons[c]) or [_placement_reason(job, calendar, got, last.get(c), gap)]
+        why = list(reasons[c])
+        if len(got) < offered.get(c, 0) or not why:
+            why.append(_placement_reason(job, calendar, got, last.get(c), gap))
         out.append(
             Shortfall(
                 participant_id=need.participant_id,

@@ -74,7 +74,7 @@ class PlacementInput:
 class Placement:
     trip_day: tuple[int | None, ...]  # day index of each trip, None when not placed
     online_days: Mapping[int, tuple[int, ...]]  # client -> day indices of its online sessions
-    solved: bool  # False when the search found no solution in its limit (nothing placed)
+    solved: bool  # False when CP-SAT found no solution in its limit (then nothing is placed)
 
 
 @dataclass

@@ -3,7 +3,9 @@
 Mentors are independent problems. Travel matrices are computed here, in the calling
 process; each mentor's :class:`~.job.MentorJob` is then solved by :func:`~.mentor.plan_mentor`
 in a pool of ``schedule.workers`` processes. Results are merged in the order of
-``problem.mentors``, so the number of workers never changes the plan.
+``problem.mentors``, so the number of workers never changes the plan. The pool starts
+processes with "spawn": a script calling :func:`schedule` with more than one worker needs
+the usual ``if __name__ == "__main__":`` guard.
 """
 
 from __future__ import annotations
