@@ -66,6 +66,7 @@ def schedule_tables(
 
 
 def sessions_table(schedule: Schedule) -> pd.DataFrame:
+    """``schedule.csv``: one row per session."""
     rows = [
         (
             s.session_id,
@@ -84,6 +85,7 @@ def sessions_table(schedule: Schedule) -> pd.DataFrame:
 
 
 def routes_table(schedule: Schedule) -> pd.DataFrame:
+    """``routes.csv``: one row per mentor-day with onsite visits."""
     rows = [
         (
             r.mentor_id,
@@ -100,7 +102,12 @@ def routes_table(schedule: Schedule) -> pd.DataFrame:
 
 
 def workload_table(problem: Problem, assignment: Assignment, schedule: Schedule) -> pd.DataFrame:
-    """One row per mentor and programme month, every mentor of the problem."""
+    """``mentor_workload.csv``: one row per mentor (all of them) and programme month.
+
+    ``participants`` counts those assigned whose programme includes the month;
+    ``available_hours`` comes from :func:`tkm_assign.rules.mentor_month_minutes`;
+    ``utilisation`` is ``total_hours / available_hours`` (0 when nothing is available).
+    """
     config = problem.config
     months = len(schedule.month_starts) - 1
     active: Counter[tuple[str, int]] = Counter()
@@ -142,6 +149,7 @@ def workload_table(problem: Problem, assignment: Assignment, schedule: Schedule)
 
 
 def shortfalls_table(schedule: Schedule) -> pd.DataFrame:
+    """One row per participant-month below its session target or onsite minimum."""
     rows = [
         (
             s.participant_id,
@@ -164,13 +172,22 @@ def shortfalls_table(schedule: Schedule) -> pd.DataFrame:
 def schedule_summary(
     problem: Problem, assignment: Assignment, schedule: Schedule
 ) -> dict[str, Any]:
-    """Compliance, sessions, travel and shortfalls for ``summary.json`` (JSON-ready).
+    """Compliance, sessions, travel and shortfalls for ``summary.json``.
 
-    Shares are fractions of the participants with a mentor: meeting the session target in
-    every month of their programme, the onsite minimum in every month, and the programme's
-    onsite minimum (``onsite.min_per_programme``).
-    ``sessions_in_first_3_months`` bins every participant (those without a mentor count as
-    0 sessions) like the 2024 evaluation did, in percent, next to its figures.
+    Parameters
+    ----------
+    problem, assignment, schedule
+        The problem that was planned, its assignment and the resulting schedule.
+
+    Returns
+    -------
+    dict
+        JSON-ready. Shares are fractions of the participants with a mentor: meeting the
+        session target in every month of their programme, the onsite minimum in every
+        month, and the programme's onsite minimum (``onsite.min_per_programme``).
+        ``sessions_in_first_3_months`` bins every participant (those without a mentor count
+        as 0 sessions) like the 2024 evaluation did, in percent, next to its figures.
+        ``shortfalls`` lists every shortfall with its reason.
     """
     config = problem.config
     per_month: Counter[tuple[str, int]] = Counter()

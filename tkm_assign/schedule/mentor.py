@@ -58,7 +58,9 @@ class MentorPlan:
 
 
 @dataclass
-class _MonthPlan:
+class MonthPlan:
+    """One month of one mentor (sessions not yet numbered)."""
+
     sessions: list[Session] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
@@ -67,7 +69,17 @@ class _MonthPlan:
 def plan_mentor(job: MentorJob) -> MentorPlan:
     """Schedule one mentor over all months of its participants' programmes.
 
-    Pure and deterministic: the same job gives the same plan in any process.
+    Parameters
+    ----------
+    job
+        The mentor's participants, travel matrix, calendar and rules.
+
+    Returns
+    -------
+    MentorPlan
+        Sessions numbered ``<mentor_id>-001``... in time order, day routes in date order,
+        shortfalls by month. Pure and deterministic: the same job gives the same plan in
+        any process.
     """
     last: dict[int, dt.date] = {}
     sessions: list[Session] = []
@@ -107,7 +119,7 @@ def plan_month(
     calendar: MonthCalendar,
     last: Mapping[int, dt.date],
     orders: dict[frozenset[int], list[int]] | None = None,
-) -> _MonthPlan:
+) -> MonthPlan:
     """Sessions, routes and shortfalls of one month.
 
     ``last`` is each client's previous session date; ``orders`` memoises stop orders by
@@ -115,7 +127,7 @@ def plan_month(
     """
     active = [i for i, c in enumerate(job.clients) if calendar.month <= len(c.targets)]
     if not active:
-        return _MonthPlan()
+        return MonthPlan()
     reasons: dict[int, list[str]] = {i: [] for i in active}
     requests = [
         r for i in active for r in client_requests(job, calendar, i, last.get(i), reasons[i])
@@ -318,9 +330,9 @@ def _place_on_days(
 
 def _timed_days(
     job: MentorJob, calendar: MonthCalendar, days: Mapping[int, tuple[list[int], list[Request]]]
-) -> _MonthPlan:
+) -> MonthPlan:
     """Clock times: online sessions from the start of the day, then the day trip."""
-    p, plan = job.params, _MonthPlan()
+    p, plan = job.params, MonthPlan()
     for d in sorted(days):
         date, (online, trip) = calendar.dates[d], days[d]
         clock = p.day_start_min

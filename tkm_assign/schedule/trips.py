@@ -40,11 +40,23 @@ def trip_fits(travel: int, stops: int, limits: TripLimits) -> bool:
 
 
 def form_trips(nodes: Sequence[int], travel_min: IntMatrix, limits: TripLimits) -> list[list[int]]:
-    """Day trips over visits; each trip is a list of positions into ``nodes`` in riding order.
+    """Group visits into day trips from home (Clarke and Wright savings).
 
-    ``nodes[i]`` is the matrix node of visit i (one participant may have several visits; they
-    always end up in different trips). Every visit must fit a day on its own. The result is
-    deterministic: ties in saving are broken by visit position.
+    Parameters
+    ----------
+    nodes
+        ``nodes[i]`` is the matrix node of visit i. One participant may have several visits;
+        they always end up in different trips. Every visit must fit a day on its own.
+    travel_min
+        Minutes between all nodes; node 0 is the mentor's home.
+    limits
+        Minutes at each stop, of the working day and of riding a day.
+
+    Returns
+    -------
+    list of list of int
+        Trips as positions into ``nodes``, each in riding order; deterministic (ties in
+        saving go to the lower visit position).
     """
     count = len(nodes)
     if count == 0:
