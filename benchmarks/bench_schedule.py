@@ -12,9 +12,9 @@ Prints, from one run:
   home or another participant of the mentor, and a leg serves at most two visits, so a
   visit costs at least half its two cheapest connections among {home, home, the mentor's
   other participants} (home twice: a lone visit rides out and back);
-  radial bound: a route rides at least to its farthest stop and back and holds at most K
-  stops (K = working day // onsite visit), so sorting the visits by round trip and charging
-  every K-th one bounds the month from below;
+  radial bound: a route rides at least to its farthest stop and back (round trip r) and
+  so holds at most (working day - r) // onsite visit stops; charging the farthest visit
+  left for a full route of the next farthest ones, again and again, bounds the month;
 - compliance (session target every month and onsite minimums) among participants whose
   mentor has enough hours by the assignment's own load estimate and who can be reached on
   a day trip (target: 100%), with the shortfall reasons found elsewhere.
@@ -256,16 +256,14 @@ def travel_figures(
     - neighbour bound: every visit is entered once and left once, from home or another
       participant of the mentor, and a leg serves at most two visits; so a visit costs at
       least half its two cheapest connections among {home, home, other participants};
-    - radial bound: a day route rides at least out to its farthest stop and back (triangle
-      inequality) and holds at most ``floor(working day / onsite visit)`` stops; sorting the
-      visits by round-trip time and charging every K-th one (K stops a day) bounds the sum.
+    - radial bound: a day route rides at least out to its farthest stop and back, round
+      trip r (triangle inequality), so it holds at most ``floor((working day - r) / visit)``
+      stops; see :func:`_radial_bound`.
 
     The larger of the two counts for the month.
     """
     config = problem.config
-    stops_per_day = max(
-        1, (config.work.end_min - config.work.start_min) // config.sessions.onsite_duration_min
-    )
+    day_min = config.work.end_min - config.work.start_min
     visits: dict[tuple[str, int], list[str]] = {}
     for s in plan.sessions:
         if s.mode.value == "onsite":
@@ -298,7 +296,7 @@ def travel_figures(
             for n in nodes:
                 others = np.delete(legs[n], [0, n])
                 near += np.sort(np.concatenate([[legs[n, 0]] * 2, others]))[:2].sum() / 2
-            far = float(np.sort(round_trip)[::-1][::stops_per_day].sum())
+            far = _radial_bound(round_trip, day_min, config.sessions.onsite_duration_min)
             baseline += float(round_trip.sum())
             neighbour += near
             radial += far
@@ -313,6 +311,23 @@ def travel_figures(
         "radial": radial / count,
         "bound": bound / count,
     }
+
+
+def _radial_bound(round_trip: np.ndarray, day_min: int, visit_min: int) -> float:
+    """Least riding of any split of the visits into day routes, counting only far ends.
+
+    A route costs at least the round trip r of its farthest stop and holds at most
+    ``(day_min - r) // visit_min`` stops. Taking the farthest visit left and filling its
+    route with the next farthest ones is optimal for this relaxation: whichever route holds
+    the farthest visit pays its round trip, and removing the next farthest visits leaves
+    the cheapest rest.
+    """
+    ordered = np.sort(round_trip)[::-1]
+    total, i = 0.0, 0
+    while i < len(ordered):
+        total += float(ordered[i])
+        i += max(1, int((day_min - ordered[i]) // visit_min))
+    return total
 
 
 def compliance(
