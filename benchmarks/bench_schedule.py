@@ -26,6 +26,8 @@ bundled national sample and the assignment solver.
 from __future__ import annotations
 
 import argparse
+import os
+import resource
 import time
 from collections import Counter
 from collections.abc import Sequence
@@ -399,9 +401,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     problem, assignment = build_instance(config, args.participants, args.mentors, args.seed)
     built = time.perf_counter() - started
     travel = HaversineTravel(config.travel)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), _cpu_seconds()
     plan = schedule(problem, assignment, travel)
-    elapsed = time.perf_counter() - started
+    elapsed, cpu = time.perf_counter() - started, _cpu_seconds() - cpu_started
     summary = schedule_summary(problem, assignment, plan)
     figures = travel_figures(problem, assignment, plan, travel)
     months = Counter(rules.programme_months(p, config) for p in problem.participants)
@@ -411,7 +413,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         f"(built in {built:.1f} s)"
     )
     print(
-        f"schedule: {elapsed:.1f} s with {args.workers} workers (target < 60 s); "
+        f"schedule: {elapsed:.1f} s with {args.workers} workers (target < 60 s; "
+        f"{cpu:.1f} CPU s in all processes, load average {os.getloadavg()[0]:.1f}); "
         f"{summary['sessions']} sessions ({summary['onsite_sessions']} onsite), "
         f"{summary['day_routes']} day routes, {len(plan.shortfalls)} shortfalls"
     )
@@ -447,6 +450,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     reasons = Counter(_reason_kind(s.reason) for s in plan.shortfalls)
     print(f"shortfall reasons: {dict(reasons.most_common())}")
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes."""
+    own, workers = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
 def _reason_kind(reason: str) -> str:
