@@ -38,7 +38,7 @@ from sklearn.cluster import KMeans
 
 from tkm_assign import rules
 from tkm_assign.config import PROJECT_ROOT, SECTOR_CODES, Config
-from tkm_assign.geo.regions import haversine_km, load_geography
+from tkm_assign.geo.regions import Geography, haversine_km, load_geography
 from tkm_assign.geo.travel import UNREACHABLE_MIN, HaversineTravel, Points, TravelModel
 from tkm_assign.model import (
     Assignment,
@@ -172,8 +172,8 @@ def _recruit(people: pd.DataFrame, towns: pd.DataFrame, n: int, seed: int) -> pd
     mainland's mentors (their visits cross the sea).
     """
     sizes = people["island"].value_counts()
-    islands = [i for i, count in sizes.items() if count >= MIN_ISLAND] or [sizes.index[0]]
-    split = _split(n, sizes[islands].to_numpy(dtype=float))
+    islands = [int(i) for i, count in sizes.items() if count >= MIN_ISLAND] or [int(sizes.index[0])]
+    split = _split(n, sizes.loc[islands].to_numpy(dtype=float))
     chosen = []
     for island, count in zip(islands, split, strict=True):
         here = people[people["island"] == island]
@@ -201,7 +201,7 @@ def _towns_near(people: pd.DataFrame, towns: pd.DataFrame, n: int, seed: int) ->
     return rows
 
 
-def _locations(geography, latitude: pd.Series, longitude: pd.Series) -> list[Location]:  # type: ignore[no-untyped-def]
+def _locations(geography: Geography, latitude: pd.Series, longitude: pd.Series) -> list[Location]:
     found = geography.locate(latitude.to_numpy(float), longitude.to_numpy(float))
     return [
         Location(
@@ -350,7 +350,7 @@ def compliance(
     params = ScheduleParams.of(config)
     home = {m.mentor_id: m for m in problem.mentors}
     people = [p for p in problem.participants if assignment.mentor_of.get(p.participant_id)]
-    load: Counter[str] = Counter()
+    load: dict[str, float] = {}
     reachable = {}
     for p in people:
         m = home[str(assignment.mentor_of[p.participant_id])]
@@ -364,7 +364,7 @@ def compliance(
             )
             for a, b in ((m.location, p.location), (p.location, m.location))
         )
-        load[m.mentor_id] += rules.monthly_load_min(
+        load[m.mentor_id] = load.get(m.mentor_id, 0.0) + rules.monthly_load_min(
             p, out if out < UNREACHABLE_MIN else 0.0, config
         )
         pair = np.array([[0, out], [back, 0]], dtype=np.int64)
@@ -372,7 +372,8 @@ def compliance(
     enough = {
         m.mentor_id
         for m in problem.mentors
-        if load[m.mentor_id] <= load_share * rules.mentor_capacity_min(m, config)
+        if m.mentor_id in load
+        and load[m.mentor_id] <= load_share * rules.mentor_capacity_min(m, config)
     }
     short = {s.participant_id for s in plan.shortfalls}
     eligible = [

@@ -87,7 +87,7 @@ def small_problems(draw: st.DrawFn):
 
 
 @settings(
-    max_examples=40,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
