@@ -269,10 +269,14 @@ class SolverConfig:
 class ScheduleConfig:
     time_limit_s: float = 2.0
     workers: int = 2
+    placement_limit: float = 0.3
+    priority: str = "minimum_first"
 
     def __post_init__(self) -> None:
         _check_positive("schedule.time_limit_s", self.time_limit_s)
         _check_range("schedule.workers", self.workers, 1, 64)
+        _check_positive("schedule.placement_limit", self.placement_limit)
+        _check_choice("schedule.priority", self.priority, ("minimum_first", "need_first"))
 
 
 @dataclass(frozen=True)

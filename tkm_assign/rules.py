@@ -138,9 +138,14 @@ def daily_minutes(config: Config) -> int:
     return config.work.end_min - config.work.start_min
 
 
-def mentor_month_minutes(mentor: Mentor, config: Config) -> list[int]:
-    """Minutes the mentor can work in each month of the longest programme."""
-    starts = month_starts(config.programme.start_date, config.programme.longest_months)
+def mentor_month_minutes(mentor: Mentor, config: Config, months: int | None = None) -> list[int]:
+    """Minutes the mentor can work in each month of the longest programme.
+
+    ``months`` counts months from the programme start instead (e.g. when a participant's
+    own ``program_months`` is longer than any configured programme).
+    """
+    count = config.programme.longest_months if months is None else months
+    starts = month_starts(config.programme.start_date, count)
     if mentor.hours_per_month is not None:
         return [round(mentor.hours_per_month * 60)] * (len(starts) - 1)
     if config.caseload.hours_per_month > 0:

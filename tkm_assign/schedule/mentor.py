@@ -1,0 +1,491 @@
+"""One mentor's calendar, month by month.
+
+For each programme month:
+
+1. every participant's sessions of the month become :class:`~.demand.Request` objects —
+   the onsite minimum onsite, the rest online (all onsite where online is not allowed);
+   a participant too far for a day trip is met online where allowed; no more sessions are
+   asked than fit ``min_days_between`` apart on the mentor's working days;
+2. onsite visits are grouped into day trips (:func:`~.trips.form_trips`); if riding,
+   visits and online sessions need more than the mentor's minutes of the month, the
+   requests served last (:func:`~.demand.priority_key`) are dropped until they fit;
+3. trips and online sessions are put on days with CP-SAT (:func:`~.placement.place`); a
+   trip that finds no day is split into single visits and tried again;
+4. each day's stops are ordered with OR-Tools (:func:`~.routing.order_stops`) and given
+   clock times: online sessions from the start of the working day, then the trip;
+5. every participant-month below its target or onsite minimum becomes a
+   :class:`~tkm_assign.model.Shortfall` with the reasons found on the way.
+
+The last session date of each participant carries into the next month for the spacing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tkm_assign.model import Mode, Route, Session, Shortfall
+from tkm_assign.schedule.demand import (
+    Request,
+    day_trip_problem,
+    min_gap_days,
+    month_requests,
+    priority_group,
+    priority_key,
+    spacing_capacity,
+)
+from tkm_assign.schedule.job import MentorJob, MonthCalendar
+from tkm_assign.schedule.placement import OnlineItem, PlacementInput, TripItem, place
+from tkm_assign.schedule.routing import order_stops
+from tkm_assign.schedule.trips import HOME, TripLimits, form_trips, route_length
+
+# Weight ratio between neighbouring priority groups in the placement objective: one session
+# of a group outweighs up to three of the next.
+GROUP_RATIO = 4
+GROUPS = 6
+
+
+@dataclass(frozen=True)
+class MentorPlan:
+    """The schedule of one mentor (sessions numbered in time order)."""
+
+    mentor_id: str
+    sessions: tuple[Session, ...]
+    routes: tuple[Route, ...]
+    shortfalls: tuple[Shortfall, ...]
+
+
+@dataclass
+class MonthPlan:
+    """One month of one mentor (sessions not yet numbered)."""
+
+    sessions: list[Session] = field(default_factory=list)
+    routes: list[Route] = field(default_factory=list)
+    shortfalls: list[Shortfall] = field(default_factory=list)
+
+
+def plan_mentor(job: MentorJob) -> MentorPlan:
+    """Schedule one mentor over all months of its participants' programmes.
+
+    Parameters
+    ----------
+    job
+        The mentor's participants, travel matrix, calendar and rules.
+
+    Returns
+    -------
+    MentorPlan
+        Sessions numbered ``<mentor_id>-001``... in time order, day routes in date order,
+        shortfalls by month. Pure and deterministic: the same job gives the same plan in
+        any process.
+    """
+    last: dict[int, dt.date] = {}
+    sessions: list[Session] = []
+    routes: list[Route] = []
+    shortfalls: list[Shortfall] = []
+    index = {c.participant_id: i for i, c in enumerate(job.clients)}
+    orders: dict[frozenset[int], list[int]] = {}  # the same trips recur month after month
+    for calendar in job.months:
+        month = plan_month(job, calendar, last, orders)
+        sessions += month.sessions
+        routes += month.routes
+        shortfalls += month.shortfalls
+        for s in month.sessions:
+            client = index[s.participant_id]
+            last[client] = max(s.date, last.get(client, s.date))
+    sessions.sort(key=lambda s: (s.date, s.start_min))
+    numbered = tuple(
+        Session(
+            session_id=f"{job.mentor_id}-{k:03d}",
+            mentor_id=s.mentor_id,
+            participant_id=s.participant_id,
+            date=s.date,
+            start_min=s.start_min,
+            end_min=s.end_min,
+            mode=s.mode,
+            month=s.month,
+            travel_min_before=s.travel_min_before,
+            distance_m_before=s.distance_m_before,
+        )
+        for k, s in enumerate(sessions, start=1)
+    )
+    return MentorPlan(job.mentor_id, numbered, tuple(routes), tuple(shortfalls))
+
+
+def plan_month(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    last: Mapping[int, dt.date],
+    orders: dict[frozenset[int], list[int]] | None = None,
+) -> MonthPlan:
+    """Sessions, routes and shortfalls of one month.
+
+    ``last`` is each client's previous session date; ``orders`` memoises stop orders by
+    the set of stops (filled in here).
+    """
+    active = [i for i, c in enumerate(job.clients) if calendar.month <= len(c.targets)]
+    if not active:
+        return MonthPlan()
+    reasons: dict[int, list[str]] = {i: [] for i in active}
+    requests = [
+        r for i in active for r in client_requests(job, calendar, i, last.get(i), reasons[i])
+    ]
+    requests.sort(key=lambda r: priority_key(r, job.params))
+    kept, trips = fit_month_budget(job, calendar, requests, reasons)
+    days = _place_on_days(job, calendar, kept, trips, last, {} if orders is None else orders)
+    plan = _timed_days(job, calendar, days)
+    offered = Counter(r.client for r in kept)
+    plan.shortfalls = _shortfalls(job, calendar, active, plan.sessions, reasons, offered, last)
+    return plan
+
+
+def client_requests(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    client: int,
+    last: dt.date | None,
+    reasons: list[str],
+) -> list[Request]:
+    """The sessions one participant can be offered this month; limits go into ``reasons``."""
+    need = job.clients[client]
+    month = calendar.month
+    target, onsite = need.targets[month - 1], need.onsite_min[month - 1]
+    if not calendar.dates:
+        reasons.append(f"no working day left in month {month} after holidays and unavailable dates")
+        return []
+    far = day_trip_problem(job.travel_min, need.node, job.params)
+    if far is not None and onsite > 0:
+        reasons.append(far if need.online_ok else f"{far}; online sessions not possible")
+    if far is not None and not need.online_ok:
+        return []
+    gap = min_gap_days(job.params)
+    earliest = last + dt.timedelta(days=gap) if last is not None else None
+    fit = spacing_capacity(calendar.dates, earliest, gap)
+    if fit < target:
+        reasons.append(
+            f"only {fit} session(s) fit in month {month} at least {gap} days apart on the "
+            f"mentor's {len(calendar.dates)} working days"
+        )
+    return month_requests(
+        client, need.need_rank, min(target, fit), 0 if far else onsite, need.online_ok
+    )
+
+
+def fit_month_budget(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    requests: Sequence[Request],
+    reasons: Mapping[int, list[str]],
+) -> tuple[list[Request], list[list[Request]]]:
+    """Drop the requests served last until the month can hold the rest.
+
+    Two limits: riding, visits and online sessions must fit the mentor's minutes of the
+    month, and the day trips must fit its working days (one route a day). ``requests`` are
+    in priority order. Returns the kept requests and the day trips of their onsite visits;
+    each participant who loses a request gets the limit as its reason, e.g. "mentor M07
+    needs 212 h in month 2, has 168 h".
+    """
+    capacity = min(calendar.budget_min, len(calendar.dates) * job.params.day_min)
+    days = len(calendar.dates)
+    kept = list(requests)
+    trips = month_trips(job, kept)
+    need = month_minutes(job, kept, trips)
+    if need > capacity:
+        reason = (
+            f"mentor {job.mentor_id} needs {_hours(need)} h in month {calendar.month}, "
+            f"has {_hours(capacity)} h"
+        )
+        while kept and need > capacity:
+            cost = _request_minutes(job, kept, trips)
+            excess = need - capacity
+            while kept and excess > 0:
+                dropped = kept.pop()
+                excess -= cost[dropped]
+                _add_reason(reasons[dropped.client], reason)
+            trips = month_trips(job, kept)
+            need = month_minutes(job, kept, trips)
+    if len(trips) > days:
+        reason = (
+            f"mentor {job.mentor_id} needs {len(trips)} day trips in month {calendar.month}, "
+            f"has {days} working days"
+        )
+        while len(trips) > days:
+            # The onsite visit served last goes; online sessions do not take a day trip.
+            dropped = next(r for r in reversed(kept) if r.mode is Mode.ONSITE)
+            kept.remove(dropped)
+            _add_reason(reasons[dropped.client], reason)
+            trips = month_trips(job, kept)
+    return kept, trips
+
+
+def _add_reason(reasons: list[str], reason: str) -> None:
+    if reason not in reasons:
+        reasons.append(reason)
+
+
+def month_trips(job: MentorJob, requests: Sequence[Request]) -> list[list[Request]]:
+    """Day trips over the onsite requests, each in riding order."""
+    onsite = [r for r in requests if r.mode is Mode.ONSITE]
+    nodes = [job.clients[r.client].node for r in onsite]
+    return [[onsite[i] for i in trip] for trip in form_trips(nodes, job.travel_min, _limits(job))]
+
+
+def month_minutes(
+    job: MentorJob, requests: Sequence[Request], trips: Sequence[Sequence[Request]]
+) -> int:
+    """Riding, visits and online sessions of the month, in minutes."""
+    online = sum(1 for r in requests if r.mode is Mode.ONLINE)
+    return sum(_trip_minutes(job, trip) for trip in trips) + online * job.params.online_min
+
+
+def _request_minutes(
+    job: MentorJob, requests: Sequence[Request], trips: Sequence[Sequence[Request]]
+) -> dict[Request, int]:
+    """Minutes a request is estimated to free: its session and its share of the trip's riding."""
+    cost = {r: job.params.online_min for r in requests if r.mode is Mode.ONLINE}
+    for trip in trips:
+        riding = route_length(job.travel_min, _nodes(job, trip))
+        for r in trip:
+            cost[r] = job.params.onsite_min + riding // len(trip)
+    return cost
+
+
+def _place_on_days(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    kept: Sequence[Request],
+    trips: Sequence[Sequence[Request]],
+    last: Mapping[int, dt.date],
+    orders: dict[frozenset[int], list[int]],
+) -> dict[int, tuple[list[int], list[Request]]]:
+    """Day index -> (clients with an online session, the day's trip in riding order)."""
+    gap = min_gap_days(job.params)
+    earliest = {c: day + dt.timedelta(days=gap) for c, day in last.items()}
+    counts: dict[int, int] = defaultdict(int)
+    for r in kept:
+        counts[r.client] += 1
+    preferred = {
+        c: _preferred_days(calendar, n, job.clients[c].phase, earliest.get(c))
+        for c, n in counts.items()
+    }
+
+    def weight(r: Request) -> int:
+        return GROUP_RATIO ** (GROUPS - 1 - priority_group(r, job.params))
+
+    online: dict[int, list[Request]] = defaultdict(list)
+    for r in kept:
+        if r.mode is Mode.ONLINE:
+            online[r.client].append(r)
+    online_items = tuple(
+        OnlineItem(c, tuple(sorted((weight(r) for r in rs), reverse=True)), job.params.online_min)
+        for c, rs in sorted(online.items())
+    )
+    trips = [list(t) for t in trips]
+    for attempt in range(2):
+        inp = PlacementInput(
+            days=calendar.dates,
+            trips=tuple(
+                TripItem(
+                    tuple(r.client for r in t), _trip_minutes(job, t), sum(weight(r) for r in t)
+                )
+                for t in trips
+            ),
+            online=online_items,
+            day_min=job.params.day_min,
+            budget_min=calendar.budget_min,
+            gap_days=gap,
+            earliest=earliest,
+            preferred=preferred,
+        )
+        placement = place(inp, job.params.placement_limit, job.params.seed)
+        unplaced = [t for t, d in zip(trips, placement.trip_day, strict=True) if d is None]
+        if attempt == 0 and any(len(t) > 1 for t in unplaced):
+            # A trip that finds no day may still go as single visits on separate days.
+            trips = [t for t, d in zip(trips, placement.trip_day, strict=True) if d is not None]
+            trips += [[r] for t in unplaced for r in t]
+            continue
+        break
+    days: dict[int, tuple[list[int], list[Request]]] = defaultdict(lambda: ([], []))
+    for t, d in zip(trips, placement.trip_day, strict=True):
+        if d is not None:
+            nodes = _nodes(job, t)
+            key = frozenset(nodes)
+            known = orders.get(key)
+            # A remembered order is reused only if it rides no more than this trip's own
+            # order, on which the day's length was planned.
+            if known is None or route_length(job.travel_min, known) > route_length(
+                job.travel_min, nodes
+            ):
+                orders[key] = order_stops(job.travel_min, nodes, job.params.routing_time_limit_s)
+            order = orders[key]
+            by_node = {job.clients[r.client].node: r for r in t}
+            days[d][1].extend(by_node[node] for node in order)
+    for c, ds in placement.online_days.items():
+        for d in ds:
+            days[d][0].append(c)
+    return dict(days)
+
+
+def _timed_days(
+    job: MentorJob, calendar: MonthCalendar, days: Mapping[int, tuple[list[int], list[Request]]]
+) -> MonthPlan:
+    """Clock times: online sessions from the start of the day, then the day trip."""
+    p, plan = job.params, MonthPlan()
+    for d in sorted(days):
+        date, (online, trip) = calendar.dates[d], days[d]
+        clock = p.day_start_min
+        for c in sorted(online):
+            plan.sessions.append(
+                _session(job, calendar, c, date, clock, p.online_min, Mode.ONLINE, 0, 0)
+            )
+            clock += p.online_min
+        if not trip:
+            continue
+        depart, here = clock, HOME
+        for r in trip:
+            node = job.clients[r.client].node
+            ride, metres = int(job.travel_min[here, node]), int(job.distance_m[here, node])
+            clock += ride
+            plan.sessions.append(
+                _session(
+                    job, calendar, r.client, date, clock, p.onsite_min, Mode.ONSITE, ride, metres
+                )
+            )
+            clock += p.onsite_min
+            here = node
+        clock += int(job.travel_min[here, HOME])
+        nodes = _nodes(job, trip)
+        plan.routes.append(
+            Route(
+                mentor_id=job.mentor_id,
+                date=date,
+                depart_min=depart,
+                return_min=clock,
+                stops=tuple(job.clients[r.client].participant_id for r in trip),
+                travel_min=route_length(job.travel_min, nodes),
+                distance_m=route_length(job.distance_m, nodes),
+            )
+        )
+    return plan
+
+
+def _shortfalls(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    active: Sequence[int],
+    sessions: Sequence[Session],
+    reasons: Mapping[int, list[str]],
+    offered: Mapping[int, int],
+    last: Mapping[int, dt.date],
+) -> list[Shortfall]:
+    """Participant-months below target or onsite minimum, with every reason found.
+
+    ``offered`` counts the sessions that went to the day planning; fewer placed ones add the
+    day planning's reason (spacing, or full days).
+    """
+    month, gap = calendar.month, min_gap_days(job.params)
+    planned: dict[str, list[Session]] = defaultdict(list)
+    for s in sessions:
+        planned[s.participant_id].append(s)
+    out = []
+    for c in active:
+        need = job.clients[c]
+        got = planned[need.participant_id]
+        onsite = sum(1 for s in got if s.mode is Mode.ONSITE)
+        required, onsite_required = need.targets[month - 1], need.onsite_min[month - 1]
+        if len(got) >= required and onsite >= onsite_required:
+            continue
+        why = list(reasons[c])
+        if len(got) < offered.get(c, 0) or not why:
+            why.append(_placement_reason(job, calendar, got, last.get(c), gap))
+        out.append(
+            Shortfall(
+                participant_id=need.participant_id,
+                mentor_id=job.mentor_id,
+                month=month,
+                planned=len(got),
+                required=required,
+                onsite_planned=onsite,
+                onsite_required=onsite_required,
+                reason="; ".join(why),
+            )
+        )
+    return out
+
+
+def _placement_reason(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    got: Sequence[Session],
+    last: dt.date | None,
+    gap: int,
+) -> str:
+    """Why the day planning left a session out: spacing, or the mentor's days are full."""
+    taken = [s.date for s in got] + ([last] if last is not None else [])
+    free = [day for day in calendar.dates if all(abs((day - t).days) >= gap for t in taken)]
+    if not free:
+        return (
+            f"no working day in month {calendar.month} is {gap} or more days away from the "
+            "participant's other sessions"
+        )
+    return f"mentor {job.mentor_id}'s working days in month {calendar.month} are full"
+
+
+def _preferred_days(
+    calendar: MonthCalendar, sessions: int, phase: float, earliest: dt.date | None
+) -> tuple[float, ...]:
+    """Evenly spread preferred days (date ordinals) for ``sessions`` sessions this month.
+
+    They split the rest of the month into equal parts, shifted by the participant's
+    ``phase`` so that different participants prefer different days.
+    """
+    first = max(calendar.start, earliest) if earliest is not None else calendar.start
+    span = max((calendar.end - first).days, 1)
+    return tuple(first.toordinal() + (k + phase) * span / sessions for k in range(sessions))
+
+
+def _session(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    client: int,
+    date: dt.date,
+    start: int,
+    duration: int,
+    mode: Mode,
+    travel_before: int,
+    metres_before: int,
+) -> Session:
+    return Session(
+        session_id="",
+        mentor_id=job.mentor_id,
+        participant_id=job.clients[client].participant_id,
+        date=date,
+        start_min=start,
+        end_min=start + duration,
+        mode=mode,
+        month=calendar.month,
+        travel_min_before=travel_before,
+        distance_m_before=metres_before,
+    )
+
+
+def _limits(job: MentorJob) -> TripLimits:
+    p = job.params
+    return TripLimits(
+        service_min=p.onsite_min, day_min=p.day_min, travel_day_min=p.max_travel_day_min
+    )
+
+
+def _nodes(job: MentorJob, trip: Sequence[Request]) -> list[int]:
+    return [job.clients[r.client].node for r in trip]
+
+
+def _trip_minutes(job: MentorJob, trip: Sequence[Request]) -> int:
+    return route_length(job.travel_min, _nodes(job, trip)) + len(trip) * job.params.onsite_min
+
+
+def _hours(minutes: int) -> str:
+    hours = minutes / 60
+    return f"{hours:.0f}" if hours == round(hours) else f"{hours:.1f}"

@@ -1,0 +1,134 @@
+"""Visit schedules for all mentors: check the assignment, solve mentors in parallel, merge.
+
+Mentors are independent problems. Travel matrices are computed here, in the calling
+process; each mentor's :class:`~.job.MentorJob` is then solved by :func:`~.mentor.plan_mentor`
+in a pool of ``schedule.workers`` processes. Results are merged in the order of
+``problem.mentors``, so the number of workers never changes the plan. The pool starts
+processes with "spawn": a script calling :func:`schedule` with more than one worker needs
+the usual ``if __name__ == "__main__":`` guard.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import time
+from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from tkm_assign import rules
+from tkm_assign.errors import InputError, InputProblem
+from tkm_assign.geo.travel import TravelModel
+from tkm_assign.model import Assignment, Participant, Problem, Schedule, Shortfall
+from tkm_assign.schedule.job import MentorJob, build_jobs, programme_length
+from tkm_assign.schedule.mentor import MentorPlan, plan_mentor
+
+log = logging.getLogger("tkm_assign")
+
+
+def schedule(problem: Problem, assignment: Assignment, travel: TravelModel) -> Schedule:
+    """Sessions, day routes and shortfalls for every assigned participant.
+
+    Parameters
+    ----------
+    problem
+        Validated participants and mentors; ``problem.config`` holds the rules
+        (``[programme]``, ``[sessions]``, ``[onsite]``, ``[work]``, ``[schedule]``) and the seed.
+    assignment
+        The mentor of each participant (``None`` when unassigned).
+    travel
+        Travel model for the mentor's home and participants (minutes and metres).
+
+    Returns
+    -------
+    Schedule
+        Sessions sorted by mentor (problem order), date and time; routes by mentor and date;
+        shortfalls by participant (problem order) and month, including one per month for
+        participants without a mentor. Records the seed and the wall-clock time.
+
+    Raises
+    ------
+    InputError
+        When the assignment names participants or mentors the problem does not have.
+    """
+    started = time.perf_counter()
+    config = problem.config
+    _check_assignment(problem, assignment)
+    participants_of: dict[str, list[Participant]] = {}
+    for p in problem.participants:
+        mentor_id = assignment.mentor_of.get(p.participant_id)
+        if mentor_id is not None:
+            participants_of.setdefault(mentor_id, []).append(p)
+    months = programme_length(problem.participants, config)
+    jobs = build_jobs(participants_of, problem.mentors, travel, config, months)
+    plans = list(_solve_all(jobs, config.schedule.workers))
+    shortfalls = _unassigned_shortfalls(problem, assignment)
+    order = problem.participant_index
+    merged = sorted(
+        [s for plan in plans for s in plan.shortfalls] + shortfalls,
+        key=lambda s: (order[s.participant_id], s.month),
+    )
+    elapsed = time.perf_counter() - started
+    log.info(
+        "scheduled %d mentors in %.1f s: %d sessions, %d day routes, %d shortfalls",
+        len(jobs),
+        elapsed,
+        sum(len(plan.sessions) for plan in plans),
+        sum(len(plan.routes) for plan in plans),
+        len(merged),
+    )
+    return Schedule(
+        sessions=tuple(s for plan in plans for s in plan.sessions),
+        routes=tuple(r for plan in plans for r in plan.routes),
+        shortfalls=tuple(merged),
+        month_starts=rules.month_starts(config.programme.start_date, months),
+        solve_seconds=elapsed,
+        seed=config.solver.seed,
+    )
+
+
+def _solve_all(jobs: Sequence[MentorJob], workers: int) -> Iterator[MentorPlan]:
+    """Plans in job order; in a process pool when there is more than one job and worker."""
+    if workers <= 1 or len(jobs) <= 1:
+        yield from map(plan_mentor, jobs)
+        return
+    # "spawn" works the same on every platform and never inherits threads of the caller.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+        yield from pool.map(plan_mentor, jobs)
+
+
+def _check_assignment(problem: Problem, assignment: Assignment) -> None:
+    """Every participant and mentor the assignment names must be in the problem."""
+    problems = []
+    for participant_id, mentor_id in assignment.mentor_of.items():
+        if participant_id not in problem.participant_index:
+            problems.append(
+                InputProblem(
+                    "assignment", None, "participant_id", participant_id, "is not a participant"
+                )
+            )
+        elif mentor_id is not None and mentor_id not in problem.mentor_index:
+            problems.append(
+                InputProblem("assignment", None, "mentor_id", mentor_id, "is not a mentor")
+            )
+    if problems:
+        raise InputError(problems)
+
+
+def _unassigned_shortfalls(problem: Problem, assignment: Assignment) -> list[Shortfall]:
+    """One shortfall per programme month for each participant without a mentor."""
+    config = problem.config
+    out = []
+    for p in problem.participants:
+        if assignment.mentor_of.get(p.participant_id) is not None:
+            continue
+        why = assignment.reasons.get(p.participant_id, "")
+        reason = f"no mentor assigned: {why}" if why else "no mentor assigned"
+        target = rules.session_target(p, config)
+        onsite = rules.onsite_required(p, config)
+        for month in range(1, rules.programme_months(p, config) + 1):
+            out.append(
+                Shortfall(p.participant_id, None, month, 0, target, 0, onsite[month - 1], reason)
+            )
+    return out
