@@ -5,7 +5,7 @@ import pytest
 from tests.conftest import BANDUNG, JAKARTA
 from tkm_assign.config import PROJECT_ROOT, TravelConfig
 from tkm_assign.geo.regions import haversine_km
-from tkm_assign.geo.roads import RoadTravel
+from tkm_assign.geo.roads import RoadTravel, build_road_network
 from tkm_assign.geo.travel import UNREACHABLE_MIN, Points
 from tkm_assign.geo.trunk_roads import load_trunk_roads
 
@@ -142,3 +142,16 @@ def test_public_transport_is_no_faster_off_road_than_on_road(geography, points_a
     pts = points_at((-7.0500, 107.5000), (-7.0680, 107.5000))
     minutes, metres = model.between(pts.take([0]), pts.take([1]), "public")
     assert minutes[0] == round(metres[0] / 1000 / 15.0 * 60)
+
+
+def test_shortest_road_km_are_cached_on_disk(geography, tmp_path):
+    roads = load_trunk_roads(geography)
+    built = build_road_network(roads, tmp_path)
+    (path,) = tmp_path.glob("roads-*.npz")
+    again = build_road_network(roads, tmp_path)
+    assert len(again.component_km) == len(built.component_km)
+    for first, second in zip(built.component_km, again.component_km, strict=True):
+        assert second.dtype == np.float32 and np.array_equal(first, second)
+    path.write_bytes(b"broken")
+    rebuilt = build_road_network(roads, tmp_path)
+    assert np.array_equal(rebuilt.component_km[0], built.component_km[0])

@@ -33,6 +33,7 @@ import hashlib
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -41,6 +42,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from tkm_assign.config import TravelConfig
+from tkm_assign.geo.cache import load_arrays, store_arrays
 from tkm_assign.geo.ferries import SeaLinks
 from tkm_assign.geo.regions import Geography, haversine_km
 from tkm_assign.geo.travel import (
@@ -79,27 +81,30 @@ class RoadNetwork:
 _NETWORKS: dict[int, tuple[Geography, RoadNetwork]] = {}
 
 
-def load_road_network(geography: Geography) -> RoadNetwork:
-    """Build the road network once per process and geography (about a second)."""
+def load_road_network(geography: Geography, cache_dir: str | Path = "") -> RoadNetwork:
+    """Build the road network once per process and geography.
+
+    The shortest road km (about 2 s to compute) are also kept in ``cache_dir`` when given,
+    keyed by a hash of the road graph, so later runs read them instead.
+    """
     key = id(geography)
     if key not in _NETWORKS:
+        roads = load_trunk_roads(geography, ROADS_PATH)
         # The geography is kept alive with the result so that its id is never reused.
-        _NETWORKS[key] = (geography, build_road_network(load_trunk_roads(geography, ROADS_PATH)))
+        _NETWORKS[key] = (geography, build_road_network(roads, cache_dir))
     return _NETWORKS[key][1]
 
 
-def build_road_network(roads: TrunkRoads) -> RoadNetwork:
+def build_road_network(roads: TrunkRoads, cache_dir: str | Path = "") -> RoadNetwork:
     """Components, their shortest road km and the access trees of ``roads``."""
     n = roads.n_nodes
     graph = csr_matrix((roads.edge_km, (roads.edge_u, roads.edge_v)), shape=(n, n))
     n_components, label = connected_components(graph, directed=False)
     node_local = np.zeros(n, dtype=np.int32)
-    component_km = []
-    for c in range(n_components):
-        nodes = np.flatnonzero(label == c)
+    members = [np.flatnonzero(label == c) for c in range(n_components)]
+    for nodes in members:
         node_local[nodes] = np.arange(nodes.size)
-        sub = graph[nodes][:, nodes]
-        component_km.append(dijkstra(sub, directed=False).astype(np.float32))
+    component_km = _component_km(roads, graph, members, cache_dir)
     lines = shapely.linestrings(
         np.stack(
             [
@@ -138,6 +143,32 @@ def build_road_network(roads: TrunkRoads) -> RoadNetwork:
         island_components={k: tuple(v) for k, v in island_components.items()},
         access_trees=trees,
     )
+
+
+def _component_km(
+    roads: TrunkRoads,
+    graph: csr_matrix,
+    members: list[IndexArray],
+    cache_dir: str | Path,
+) -> tuple[npt.NDArray[np.float32], ...]:
+    """All-pairs shortest road km of each component, from the cache when it has them."""
+    path = None
+    if cache_dir:
+        digest = hashlib.sha256(b"road km v1")
+        for array in (roads.edge_u, roads.edge_v, roads.edge_km):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        path = Path(cache_dir) / f"roads-{digest.hexdigest()[:32]}.npz"
+        stored = load_arrays(path)
+        if stored is not None and len(stored) == len(members):
+            km = tuple(stored[f"c{c}"].astype(np.float32) for c in range(len(members)))
+            if all(k.shape == (m.size, m.size) for k, m in zip(km, members, strict=True)):
+                return km
+    computed = tuple(
+        dijkstra(graph[nodes][:, nodes], directed=False).astype(np.float32) for nodes in members
+    )
+    if path is not None:
+        store_arrays(path, **{f"c{c}": km for c, km in enumerate(computed)})
+    return computed
 
 
 @dataclass(frozen=True)

@@ -414,7 +414,7 @@ def make_travel_model(config: TravelConfig, geography: Geography | None = None) 
     # Imported here: the road model builds on this module.
     from tkm_assign.geo.roads import RoadTravel, load_road_network
 
-    return RoadTravel(config, load_road_network(geography), sea)
+    return RoadTravel(config, load_road_network(geography, config.cache_dir), sea)
 
 
 def _rounded(minutes: FloatArray, km: FloatArray) -> tuple[IntArray, IntArray]:
