@@ -46,6 +46,7 @@ IntArray = npt.NDArray[np.int32]
 IndexArray = npt.NDArray[np.int64]
 # Mentors fetched per participant in the first query, beyond k_nearest and exclusions.
 EXTRA_FIRST_QUERY = 8
+BOUND_MARGIN_MIN = 1.0
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,9 @@ def _nearest_in_group(
                 count >= k, minutes[:, min(k, size) - 1], limit
             )  # the time a farther mentor would have to beat
             farthest_km = dist_rad[:, -1] * EARTH_RADIUS_KM
-            done = (size >= m_idx.size) | (farthest_km * rate > kth)
+            # Minutes are rounded (up to 0.5 below the bound) and the road projections carry
+            # float noise, hence a one-minute margin before a farther mentor is ruled out.
+            done = (size >= m_idx.size) | (farthest_km * rate > kth + BOUND_MARGIN_MIN)
             keep = ok & (np.arange(size)[None, :] < k) & done[:, None]
             r, c = np.nonzero(keep)
             out.append(
