@@ -157,3 +157,13 @@ def test_lower_bound_holds(name, travel_model, points_at):
             pts.latitude[:, None], pts.longitude[:, None], pts.latitude, pts.longitude
         )
         assert (minutes + 0.5 >= gc * model.min_minutes_per_km(transport)).all()
+
+
+@pytest.mark.parametrize("name", MODELS)
+def test_no_points_give_empty_results(name, travel_model):
+    empty = Points.of([], [], [])
+    for minutes, metres in (
+        travel_model(model=name).between(empty, empty, "car"),
+        travel_model(model=name).matrix(empty, "car"),
+    ):
+        assert minutes.size == 0 and metres.size == 0

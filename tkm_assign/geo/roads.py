@@ -216,9 +216,10 @@ class RoadTravel(IslandTravel):
         net = self.network
         roads = net.roads
         island = points.island_id
-        counts = np.array([len(net.island_components.get(int(i), ())) for i in island])
-        counts = counts.astype(np.int64).reshape(-1)
-        start = np.concatenate([[0], np.cumsum(counts)[:-1]]).astype(np.int64)
+        counts = np.array(
+            [len(net.island_components.get(int(i), ())) for i in island], dtype=np.int64
+        ).reshape(-1)
+        start = np.cumsum(counts) - counts
         total = int(counts.sum())
         slot_edge = np.zeros(total, dtype=np.int32)
         slot_t = np.zeros(total)
