@@ -1,0 +1,146 @@
+"""On-disk cache of candidate mentors, so that a re-run on the same data is instant.
+
+The key is a SHA-256 of everything the candidates depend on: participant and mentor
+coordinates, islands, provinces, sectors, transports, pins, current mentors and exclusions,
+the ``[travel]`` configuration (except ``cache_dir``), the province and sector rules, and the
+travel model with its roads and ferries. One ``<key>.npz`` file per result, written to a
+temporary file and renamed, so a reader never sees half a file. An unreadable file is
+ignored (and recomputed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any, cast
+
+import numpy as np
+import numpy.typing as npt
+
+from tkm_assign.config import to_mapping
+from tkm_assign.geo.travel import TravelModel
+from tkm_assign.model import Candidates, Problem
+
+log = logging.getLogger("tkm_assign")
+
+CACHE_FORMAT = b"tkm_assign candidates v1"
+
+
+def travel_cache_key(problem: Problem, travel: TravelModel) -> str | None:
+    """Hex key of ``problem`` under ``travel``; ``None`` when the model cannot be keyed."""
+    token = travel.cache_token()
+    if token is None:
+        return None
+    digest = hashlib.sha256(CACHE_FORMAT)
+    digest.update(token)
+    participants, mentors = problem.participants, problem.mentors
+    digest.update(np.ascontiguousarray(problem.participant_lat_lon).tobytes())
+    digest.update(np.ascontiguousarray(problem.mentor_lat_lon).tobytes())
+    rows = [
+        (
+            p.location.island_id,
+            p.location.province_code,
+            p.sector.value,
+            p.pinned_mentor_id or "",
+            p.current_mentor_id or "",
+            sorted(p.excluded_mentor_ids),
+        )
+        for p in participants
+    ]
+    rows_m = [
+        (
+            m.mentor_id,
+            m.location.island_id,
+            m.location.province_code,
+            sorted(s.value for s in m.sectors),
+            m.transport.value,
+        )
+        for m in mentors
+    ]
+    travel_config = to_mapping(problem.config.travel)
+    travel_config.pop("cache_dir", None)
+    rules = {
+        "travel": travel_config,
+        "province_rule": problem.config.assign.province_rule,
+        "sector_rule": problem.config.assign.sector_rule,
+    }
+    for part in (rows, rows_m, rules):
+        digest.update(json.dumps(part, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def load_candidates(cache_dir: str | Path, key: str) -> Candidates | None:
+    """The cached result for ``key``, or ``None`` when absent or unreadable."""
+    path = Path(cache_dir) / f"{key}.npz"
+    data = load_arrays(path)
+    if data is None:
+        return None
+    try:
+        reasons = dict(
+            zip(
+                (int(i) for i in data["reason_participant"]),
+                (str(t) for t in data["reason_text"]),
+                strict=True,
+            )
+        )
+        return Candidates(
+            participant_idx=data["participant_idx"].astype(np.int32),
+            mentor_idx=data["mentor_idx"].astype(np.int32),
+            travel_min=data["travel_min"].astype(np.int32),
+            distance_m=data["distance_m"].astype(np.int32),
+            no_candidate_reason=reasons,
+        )
+    except (KeyError, ValueError) as error:
+        log.warning("ignoring unreadable travel cache file %s (%s)", path, error)
+        return None
+
+
+def store_candidates(cache_dir: str | Path, key: str, candidates: Candidates) -> None:
+    """Write ``candidates`` under ``key`` atomically; a failure only logs a warning."""
+    reasons = sorted(candidates.no_candidate_reason.items())
+    store_arrays(
+        Path(cache_dir) / f"{key}.npz",
+        participant_idx=candidates.participant_idx,
+        mentor_idx=candidates.mentor_idx,
+        travel_min=candidates.travel_min,
+        distance_m=candidates.distance_m,
+        reason_participant=np.array([i for i, _ in reasons], dtype=np.int64),
+        reason_text=np.array([t for _, t in reasons], dtype=str),
+    )
+
+
+def store_arrays(path: Path, **arrays: npt.NDArray[Any]) -> None:
+    """``np.savez`` to a temporary file in the same folder, then rename; warn on failure."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp_name = tempfile.mkstemp(
+            prefix=f".{path.stem}.", suffix=".partial", dir=path.parent
+        )
+        try:
+            os.chmod(temp_name, 0o644)  # mkstemp's 0600 would hide the cache from colleagues
+            with os.fdopen(handle, "wb") as out:
+                # np.savez's stubs type ``**kwds`` like its allow_pickle flag.
+                cast(Any, np.savez)(out, **arrays)
+            os.replace(temp_name, path)
+        except BaseException:
+            Path(temp_name).unlink(missing_ok=True)
+            raise
+    except OSError as error:
+        log.warning("could not write the travel cache in %s (%s)", path.parent, error)
+
+
+def load_arrays(path: Path) -> dict[str, npt.NDArray[Any]] | None:
+    """All arrays of an ``.npz`` file, or ``None`` when absent or unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {name: data[name] for name in data.files}
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        log.warning("ignoring unreadable travel cache file %s (%s)", path, error)
+        return None
