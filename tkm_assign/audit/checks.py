@@ -82,6 +82,10 @@ class Finding:
     details: str
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
@@ -334,7 +338,7 @@ def check_sessions_per_month(facts: PlanFacts) -> list[Finding]:
                         pid,
                         None,
                         month,
-                        f"{n} sessions in month {month}; allowed {low} to {high}",
+                        f"{_count(n, 'session')} in month {month}; allowed {low} to {high}",
                     )
                 )
             elif n < target:
@@ -346,7 +350,7 @@ def check_sessions_per_month(facts: PlanFacts) -> list[Finding]:
                         pid,
                         None,
                         month,
-                        f"{n} sessions in month {month}; target {target}",
+                        f"{_count(n, 'session')} in month {month}; target {target}",
                     )
                 )
     return out
@@ -389,7 +393,7 @@ def check_onsite_minimums(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"{total} onsite visits in the programme; at least {need_total}",
+                    f"{_count(total, 'onsite visit')} in the programme; at least {need_total}",
                 )
             )
     return out
@@ -620,7 +624,7 @@ def check_daily_travel(facts: PlanFacts) -> list[Finding]:
             "",
             route.date,
             facts.month_of(route.date),
-            f"{route.travel_min} min of riding for {len(route.visits)} visits; limit {limit} min",
+            f"{route.travel_min} min of riding for {_count(len(route.visits), 'visit')}; limit {limit} min",
         )
         for route in facts.routes
         if route.reachable and route.travel_min > limit

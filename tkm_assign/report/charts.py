@@ -30,6 +30,8 @@ GREY = "#9ca3af"
 AMBER = "#f59e0b"
 RED = "#dc2626"
 INK = "#1f2937"
+# Charts are drawn at about the page's width so that their text matches the page's.
+WIDTH_IN = 10.5
 
 _STYLE: Any = {
     "svg.fonttype": "none",
@@ -70,7 +72,7 @@ def to_svg(fig: Figure) -> str:
 
 def sessions_chart(shares: dict[str, float], labels: Labels) -> str:
     """Share of participants per sessions-in-three-months bin: 2024 against this plan."""
-    fig = figure(7.0, 3.0)
+    fig = figure(WIDTH_IN, 3.4)
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
         x = np.arange(len(SESSION_BINS))
@@ -105,7 +107,7 @@ def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) 
         RED if u > 100.0 + 1e-6 else AMBER if u >= 90.0 else GREY if u < idle_below * 100 else TEAL
         for u in util
     ]
-    fig = figure(8.0, 3.0)
+    fig = figure(WIDTH_IN, 3.2)
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
         x = np.arange(len(util))
@@ -138,7 +140,7 @@ def caseload_chart(balance: pd.DataFrame, labels: Labels) -> str:
     cap = balance["max_caseload"].to_numpy()[order]
     ids = balance["mentor_id"].to_numpy()[order]
     colours = [RED if c > m else TEAL for c, m in zip(caseload, cap, strict=True)]
-    fig = figure(8.0, 2.6)
+    fig = figure(WIDTH_IN, 2.8)
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
         x = np.arange(len(caseload))
@@ -160,7 +162,7 @@ def province_chart(provinces: pd.DataFrame, labels: Labels) -> str:
     """Per province: mean mentor utilisation with its min–max range, and participants served."""
     data = provinces.dropna(subset=["utilisation_mean"]).sort_values("utilisation_mean")
     height = max(2.2, 0.24 * len(data) + 0.9)
-    fig = figure(8.0, height)
+    fig = figure(WIDTH_IN, height)
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
         y = np.arange(len(data))
@@ -180,14 +182,13 @@ def province_chart(provinces: pd.DataFrame, labels: Labels) -> str:
         ax.set_xlabel(labels["utilisation_pct"])
         ax.set_xlim(0, max(110.0, float(high.max()) * 1.05 if len(high) else 110.0))
         ax.grid(axis="y", visible=False)
-        ax.set_title(labels["province_chart_title"], loc="left")
     return to_svg(fig)
 
 
 def travel_chart(travel_min: Sequence[float], labels: Labels) -> str:
     """Histogram of one-way travel minutes, mentor home to participant."""
     values = np.asarray([t for t in travel_min if np.isfinite(t)], dtype=float)
-    fig = figure(7.0, 2.6)
+    fig = figure(WIDTH_IN, 3.0)
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
         if values.size:

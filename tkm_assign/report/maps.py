@@ -61,7 +61,7 @@ BORDER = "#9ca3af"
 UNASSIGNED = "#dc2626"
 COUNTRY_DPI = 150
 PROVINCE_DPI = 120
-PREVIEW_DPI = 72  # the copy embedded in report.html
+PREVIEW_DPI = 80  # the copy embedded in report.html
 # Zoom a province whose extent is below this share of the country view's width.
 ZOOM_BELOW_SHARE = 0.25
 # Province maps list their mentors (colour, id, name, caseload) up to this many.
