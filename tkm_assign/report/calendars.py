@@ -58,7 +58,22 @@ def time_zone(province_code: str) -> str:
 
 def safe_filename(identifier: str) -> str:
     """An id usable as a file name on every system (``M/01`` -> ``M_01``)."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", identifier) or "_"
+    return re.sub(r"[^A-Za-z0-9._-]", "_", identifier).lstrip(".") or "_"
+
+
+def mentor_file_names(mentor_ids: list[str]) -> dict[str, str]:
+    """A distinct file name stem per mentor id (``M/1`` and ``M_1`` -> ``M_1``, ``M_1-2``)."""
+    out: dict[str, str] = {}
+    used: set[str] = set()
+    for mentor_id in mentor_ids:
+        stem = safe_filename(mentor_id)
+        candidate, n = stem, 1
+        while candidate.lower() in used:  # case-insensitive file systems
+            n += 1
+            candidate = f"{stem}-{n}"
+        used.add(candidate.lower())
+        out[mentor_id] = candidate
+    return out
 
 
 def session_uid(session_id: str, mentor_id: str, participant_id: str) -> str:
@@ -232,13 +247,14 @@ def write_calendars(
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     lookups = _Lookups(participants_by_id(problem), regency_names(load_geography()))
     by_mentor = dict(iter(schedule.groupby(schedule["mentor_id"].map(text), sort=False)))
+    stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
     for mentor in problem.mentors:
         mine = by_mentor.get(mentor.mentor_id)
         if mine is None or not len(mine):
             continue
         calendar = mentor_calendar(problem, mentor, mine, labels, stamp, lookups)
-        path = out_dir / f"{safe_filename(mentor.mentor_id)}.ics"
+        path = out_dir / f"{stems[mentor.mentor_id]}.ics"
         path.write_bytes(calendar.encode("utf-8"))
         written.append(path)
     log.info("calendars: %d mentors", len(written))

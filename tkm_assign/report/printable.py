@@ -22,7 +22,7 @@ import pandas as pd
 from tkm_assign import __version__, rules
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.model import Mentor, Participant, Problem
-from tkm_assign.report.calendars import safe_filename
+from tkm_assign.report.calendars import mentor_file_names
 from tkm_assign.report.figures import (
     assigned_mentor,
     participants_by_id,
@@ -202,6 +202,7 @@ def write_printables(
     route_mentor = tables.routes["mentor_id"].map(text) if tables.routes is not None else None
     out_dir = folder / "calendars"
     context = PageContext.of(problem)
+    stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
     for mentor in problem.mentors:
         mid = mentor.mentor_id
@@ -221,7 +222,7 @@ def write_printables(
             problem, mentor, theirs.get(mid, []), sessions, routes, labels, context
         )
         out_dir.mkdir(exist_ok=True)
-        path = out_dir / f"{safe_filename(mid)}.html"
+        path = out_dir / f"{stems[mid]}.html"
         path.write_text(html, encoding="utf-8")
         written.append(path)
     log.info("printable schedules: %d mentors", len(written))

@@ -155,7 +155,12 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels) -> None:
         for j, value in enumerate(row):
             value = _cell_value(names[j], value, labels)
             fmt = sheet.cell_formats.get((i, j), formats[j])
-            if fmt is None or value is None or isinstance(value, str):
+            if isinstance(value, str) and value.startswith("="):
+                # Text from an input file is never run as a formula (e.g. a name "=HYPERLINK(..)").
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                out.append(cell)
+            elif fmt is None or value is None or isinstance(value, str):
                 out.append(value)
             else:
                 cell = WriteOnlyCell(ws, value=value)
