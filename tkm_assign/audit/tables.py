@@ -112,13 +112,15 @@ def workload_table(facts: PlanFacts) -> pd.DataFrame:
     counts: Counter[tuple[str, int, str]] = Counter()
     for s in facts.sessions:
         counts[(s.mentor_id, facts.month_of(s.date), s.mode.value)] += 1
+    last_session_month: dict[str, int] = {}
+    for who, month in used:
+        last_session_month[who] = max(month, last_session_month.get(who, 0))
     rows = []
     for mentor in facts.problem.mentors:
         mid = mentor.mentor_id
         pids = facts.caseload[mid]
         lengths = [rules.programme_months(facts.people[p], config) for p in pids]
-        session_months = [m for (who, m) in used if who == mid]
-        last = max([*lengths, *session_months, 0])
+        last = max([*lengths, last_session_month.get(mid, 0), 0])
         if not last:
             continue
         available = rules.mentor_month_minutes(mentor, config)

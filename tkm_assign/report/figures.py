@@ -199,8 +199,7 @@ def mentor_balance(problem: Problem, tables: PlanTables) -> pd.DataFrame:
     caseload = mentor_col[mentor_col != ""].value_counts()
     hours = pd.to_numeric(frame["monthly_hours"], errors="coerce").fillna(0.0)
     est_hours = hours.groupby(mentor_col).sum()
-    workload = tables.workload
-    routes = tables.routes
+    per_mentor = _scheduled_per_mentor(tables)
     rows = []
     for mentor in problem.mentors:
         mid = mentor.mentor_id
@@ -215,28 +214,51 @@ def mentor_balance(problem: Problem, tables: PlanTables) -> pd.DataFrame:
             "monthly_hours_estimated": round(est, 2),
             "capacity_hours": round(capacity_h, 2),
             "utilisation": round(est / capacity_h, 4) if capacity_h > 0 else 0.0,
-            "session_hours": np.nan,
-            "travel_hours": np.nan,
-            "travel_km": np.nan,
-            "total_hours": np.nan,
-            "peak_hours": np.nan,
-            "peak_utilisation": np.nan,
         }
-        if workload is not None:
-            mine = workload[workload["mentor_id"].map(text) == mid]
-            row["session_hours"] = round(float(_num(mine["session_hours"]).sum()), 2)
-            row["travel_hours"] = round(float(_num(mine["travel_hours"]).sum()), 2)
-            row["total_hours"] = round(float(_num(mine["total_hours"]).sum()), 2)
-            row["peak_hours"] = round(float(_num(mine["total_hours"]).max()), 2) if len(mine) else 0
-            row["peak_utilisation"] = (
-                round(float(_num(mine["utilisation"]).max()), 4) if len(mine) else 0.0
-            )
-        if routes is not None:
-            mine_routes = routes[routes["mentor_id"].map(text) == mid]
-            row["travel_km"] = round(float(_num(mine_routes["distance_km"]).sum()), 1)
+        for column, (values, empty, digits) in per_mentor.items():
+            value = values.get(mid, empty)
+            row[column] = value if value != value else round(float(value), digits)
         row["flag"] = _flag(row, config.output.idle_utilisation)
         rows.append(row)
     return pd.DataFrame(rows, columns=list(BALANCE_COLUMNS))
+
+
+def _scheduled_per_mentor(
+    tables: PlanTables,
+) -> dict[str, tuple[Mapping[Any, float], float, int]]:
+    """Balance column -> (value per mentor id, value for a mentor without rows, decimals).
+
+    Scheduled columns are NaN for every mentor when the plan has no schedule."""
+    out: dict[str, tuple[Mapping[Any, float], float, int]] = {}
+    workload, routes = tables.workload, tables.routes
+    if workload is None:
+        for column in (
+            "session_hours",
+            "travel_hours",
+            "total_hours",
+            "peak_hours",
+            "peak_utilisation",
+        ):
+            out[column] = ({}, np.nan, 2)
+    else:
+        by = workload.assign(
+            _mid=workload["mentor_id"].map(text),
+            _session=_num(workload["session_hours"]),
+            _travel=_num(workload["travel_hours"]),
+            _total=_num(workload["total_hours"]),
+            _util=_num(workload["utilisation"]),
+        ).groupby("_mid")
+        out["session_hours"] = (by["_session"].sum().to_dict(), 0.0, 2)
+        out["travel_hours"] = (by["_travel"].sum().to_dict(), 0.0, 2)
+        out["total_hours"] = (by["_total"].sum().to_dict(), 0.0, 2)
+        out["peak_hours"] = (by["_total"].max().to_dict(), 0.0, 2)
+        out["peak_utilisation"] = (by["_util"].max().to_dict(), 0.0, 4)
+    if routes is None:
+        out["travel_km"] = ({}, np.nan, 1)
+    else:
+        km = _num(routes["distance_km"]).groupby(routes["mentor_id"].map(text)).sum()
+        out["travel_km"] = (km.to_dict(), 0.0, 1)
+    return out
 
 
 def _num(series: pd.Series) -> pd.Series:

@@ -420,17 +420,23 @@ def write_maps(
         layers = _layers(problem, tables)
         country = render_country_map(problem, tables, labels, layers)
         path = folder / "map.png"
-        country.savefig(path, dpi=COUNTRY_DPI, facecolor="white")
+        country.savefig(
+            path, dpi=COUNTRY_DPI, facecolor="white", bbox_inches="tight", pad_inches=0.15
+        )
         written.append(path)
         preview = io.BytesIO()
-        country.savefig(preview, format="png", dpi=PREVIEW_DPI, facecolor="white")
+        country.savefig(
+            preview, format="png", dpi=PREVIEW_DPI, facecolor="white", bbox_inches="tight"
+        )
         codes = provinces_to_zoom(problem, tables, layers)
         if codes:
             (folder / "maps").mkdir(exist_ok=True)
         for code in codes:
             fig = render_province_map(problem, tables, code, labels, layers)
             path = folder / "maps" / f"{code}.png"
-            fig.savefig(path, dpi=PROVINCE_DPI, facecolor="white")
+            fig.savefig(
+                path, dpi=PROVINCE_DPI, facecolor="white", bbox_inches="tight", pad_inches=0.15
+            )
             written.append(path)
     log.info("maps: map.png and %d province maps", len(codes))
     return written, preview.getvalue()

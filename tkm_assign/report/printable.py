@@ -34,7 +34,7 @@ from tkm_assign.report.figures import (
 )
 from tkm_assign.report.html import environment
 from tkm_assign.report.i18n import Labels
-from tkm_assign.report.tables import PlanTables
+from tkm_assign.report.tables import SCHEDULE_COLUMNS, PlanTables
 
 log = logging.getLogger("tkm_assign")
 
@@ -175,6 +175,13 @@ def render_mentor_page(
     return environment().get_template("mentor.html.j2").render(context)
 
 
+def _by_mentor(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """Rows of a table per mentor id (one pass, not one filter per mentor)."""
+    if frame is None or not len(frame):
+        return {}
+    return {str(k): v for k, v in frame.groupby(frame["mentor_id"].map(text), sort=False)}
+
+
 def write_printables(
     folder: Path, problem: Problem, tables: PlanTables, labels: Labels
 ) -> list[Path]:
@@ -185,39 +192,19 @@ def write_printables(
         if pid in mentor_of:
             theirs.setdefault(mentor_of[pid], []).append(pid)
     schedule = tables.schedule
-    empty = pd.DataFrame(
-        columns=[
-            "session_id",
-            "mentor_id",
-            "participant_id",
-            "date",
-            "start",
-            "end",
-            "mode",
-            "month",
-            "travel_min_before",
-        ]
-    )
-    session_mentor = schedule["mentor_id"].map(text) if schedule is not None else None
-    route_mentor = tables.routes["mentor_id"].map(text) if tables.routes is not None else None
+    empty = pd.DataFrame(columns=list(SCHEDULE_COLUMNS))
+    sessions_of = _by_mentor(schedule)
+    routes_of = _by_mentor(tables.routes)
     out_dir = folder / "calendars"
     context = PageContext.of(problem)
     stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
     for mentor in problem.mentors:
         mid = mentor.mentor_id
-        sessions = (
-            schedule[session_mentor == mid]
-            if schedule is not None and session_mentor is not None
-            else empty
-        )
+        sessions = sessions_of.get(mid, empty)
         if mid not in theirs and not len(sessions):
             continue
-        routes = (
-            tables.routes[route_mentor == mid]
-            if tables.routes is not None and route_mentor is not None
-            else None
-        )
+        routes = routes_of.get(mid) if tables.routes is not None else None
         html = render_mentor_page(
             problem, mentor, theirs.get(mid, []), sessions, routes, labels, context
         )
