@@ -282,9 +282,11 @@ class ScheduleConfig:
 @dataclass(frozen=True)
 class OutputConfig:
     lang: str = "id"
+    idle_utilisation: float = 0.25
 
     def __post_init__(self) -> None:
         _check_choice("output.lang", self.lang, ("id", "en"))
+        _check_range("output.idle_utilisation", self.idle_utilisation, 0.0, 1.0)
 
 
 @dataclass(frozen=True)

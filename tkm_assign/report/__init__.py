@@ -1,1 +1,133 @@
-"""report."""
+"""Outputs of a plan: tables, workbook, calendars, printable schedules, report, maps, GeoPackage.
+
+Everything is written from one :class:`~tkm_assign.report.tables.PlanTables` plus the
+:class:`~tkm_assign.model.Problem` it was planned for, by :func:`write_plan_outputs`. The
+caller provides an empty (staging) folder, normally from
+:func:`tkm_assign.io.output.atomic_output_dir`, so an interrupted run leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+from typing import Any
+
+from tkm_assign.io.output import write_csv, write_json
+from tkm_assign.model import Problem
+from tkm_assign.report.tables import PlanTables
+
+# The writers (matplotlib, openpyxl, icalendar, jinja2) are imported when outputs are
+# written, not when a solver imports ``tkm_assign.report.tables``: worker processes of the
+# solvers stay light.
+
+__all__ = ["PlanTables", "plan_summary", "write_plan_outputs", "write_plan_tables"]
+
+log = logging.getLogger("tkm_assign")
+
+# CSV file name -> PlanTables attribute; tables a plan does not have are not written.
+CSV_FILES = {
+    "assignments.csv": "assignments",
+    "schedule.csv": "schedule",
+    "routes.csv": "routes",
+    "mentor_workload.csv": "workload",
+    "shortfalls.csv": "shortfalls",
+}
+
+
+def write_plan_tables(folder: Path, tables: PlanTables) -> list[Path]:
+    """The plan's CSV files (UTF-8 with BOM, as Excel expects)."""
+    written = []
+    for name, attribute in CSV_FILES.items():
+        frame = getattr(tables, attribute)
+        if frame is None:
+            continue
+        path = folder / name
+        write_csv(frame, path)
+        written.append(path)
+    return written
+
+
+def plan_summary(problem: Problem, tables: PlanTables, figures: dict[str, Any]) -> dict[str, Any]:
+    """``summary.json``: the assignment summary's keys at the top level (status, objective,
+    ..., config), the schedule summary under ``schedule`` and the report's key figures under
+    ``figures``."""
+    summary = dict(tables.assignment_summary or {})
+    summary.setdefault("config", problem.config.to_dict())
+    if tables.schedule_summary is not None:
+        summary["schedule"] = tables.schedule_summary
+    summary["figures"] = figures
+    summary["inputs"] = {
+        "participants": problem.participants_source,
+        "mentors": problem.mentors_source,
+    }
+    return summary
+
+
+def write_plan_outputs(folder: Path, problem: Problem, tables: PlanTables, lang: str) -> list[Path]:
+    """Write every output of a plan into ``folder`` (which must exist, normally empty).
+
+    Parameters
+    ----------
+    folder
+        The (staging) output folder.
+    problem
+        The validated problem the plan was made for (names, villages, coordinates).
+    tables
+        The plan's tables; parts a plan does not have (no schedule yet) are ``None`` and
+        the outputs that need them are left out or shown as estimates.
+    lang
+        ``"id"`` (Bahasa Indonesia) or ``"en"``: labels of the report, workbook,
+        calendars and printable schedules.
+
+    Returns
+    -------
+    list of Path
+        Every file written: the CSVs, ``summary.json``, ``plan.xlsx``,
+        ``calendars/<mentor_id>.ics`` and ``.html``, ``map.png``, ``maps/<code>.png``,
+        ``report.html`` and ``plan.gpkg``.
+    """
+    from tkm_assign.report.calendars import write_calendars
+    from tkm_assign.report.figures import key_figures, mentor_balance, province_table
+    from tkm_assign.report.gpkg import write_geopackage
+    from tkm_assign.report.html import render_report
+    from tkm_assign.report.i18n import Labels
+    from tkm_assign.report.maps import write_maps
+    from tkm_assign.report.printable import write_printables
+    from tkm_assign.report.workbook import summary_rows, write_plan_workbook
+
+    labels = Labels(lang)
+    generated = dt.datetime.now().astimezone().replace(microsecond=0)
+    balance = mentor_balance(problem, tables)
+    provinces = province_table(problem, tables, balance)
+    figures = key_figures(problem, tables, balance)
+
+    written = write_plan_tables(folder, tables)
+    write_json(plan_summary(problem, tables, figures), folder / "summary.json")
+    written.append(folder / "summary.json")
+
+    log.info("writing plan.xlsx")
+    workbook = folder / "plan.xlsx"
+    rows = summary_rows(problem, figures, labels, generated)
+    write_plan_workbook(workbook, problem, tables, labels, rows, balance, provinces)
+    written.append(workbook)
+
+    log.info("writing calendars and printable schedules")
+    written += write_calendars(folder, problem, tables, labels)
+    written += write_printables(folder, problem, tables, labels)
+
+    log.info("drawing maps")
+    maps, preview = write_maps(folder, problem, tables, labels)
+    written += maps
+
+    log.info("writing report.html")
+    report = folder / "report.html"
+    page = render_report(problem, tables, labels, figures, balance, provinces, preview, generated)
+    report.write_text(page, encoding="utf-8")
+    written.append(report)
+
+    log.info("writing plan.gpkg")
+    gpkg = folder / "plan.gpkg"
+    write_geopackage(gpkg, problem, tables, balance)
+    written.append(gpkg)
+    return written

@@ -1,0 +1,116 @@
+"""Key figures, balance measures and labels on tiny cases worked out by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from tkm_assign.report.figures import (
+    key_figures,
+    mentor_balance,
+    province_table,
+    sessions_first_months,
+    spread,
+)
+from tkm_assign.report.i18n import COLUMNS, LABELS, VALUES, Labels, column_aliases
+
+
+def test_spread_of_a_tiny_case():
+    measured = spread([10, 20, 30])
+    assert measured["mean"] == pytest.approx(20.0)
+    assert measured["std"] == pytest.approx((200 / 3) ** 0.5)
+    assert measured["cv"] == pytest.approx((200 / 3) ** 0.5 / 20)
+    assert measured["min"] == 10 and measured["max"] == 30
+    assert measured["max_over_mean"] == pytest.approx(1.5)
+    # Gini: (-2*10 + 0*20 + 2*30) / (3 * 60)
+    assert measured["gini"] == pytest.approx(40 / 180)
+
+
+@pytest.mark.parametrize("values", [[], [0, 0, 0]])
+def test_spread_without_load_is_zero(values):
+    assert set(spread(values).values()) <= {0.0}
+
+
+def test_equal_load_has_no_spread():
+    measured = spread([5, 5, 5, 5])
+    assert measured["cv"] == 0 and measured["gini"] == 0 and measured["max_over_mean"] == 1
+
+
+def test_sessions_in_the_first_three_months_count_unassigned_as_zero(small_problem, small_tables):
+    binned = sessions_first_months(small_problem, small_tables)
+    assert binned["participants"] == 8
+    assert binned["counts"] == {"0-2": 8, "3-4": 0, ">4": 0}
+    assert binned["shares"]["0-2"] == 1.0
+
+
+def test_mentor_balance(small_problem, small_tables):
+    balance = mentor_balance(small_problem, small_tables).set_index("mentor_id")
+    assert balance["caseload"].to_dict() == {"M01": 5, "M02": 2}
+    # M01's estimated load: 4.6 + 7.3 + 7.9 + 4.9 + 9.3 = 34.0 h a month.
+    assert balance.loc["M01", "monthly_hours_estimated"] == pytest.approx(34.0)
+    assert balance.loc["M01", "session_hours"] == pytest.approx(9.0)
+    assert balance.loc["M01", "peak_hours"] == pytest.approx(13.2)
+    assert balance.loc["M01", "peak_utilisation"] == pytest.approx(0.0786)
+    assert balance.loc["M02", "travel_km"] == pytest.approx(52.5)
+    assert set(balance["flag"]) == {"idle"}
+
+
+def test_overloaded_beats_idle(small_problem, small_tables):
+    workload = small_tables.workload.copy()
+    workload.loc[0, "utilisation"] = 1.2
+    tables = type(small_tables)(**{**small_tables.__dict__, "workload": workload})
+    balance = mentor_balance(small_problem, tables).set_index("mentor_id")
+    assert balance.loc["M01", "flag"] == "overloaded"
+
+
+def test_province_table(small_problem, small_tables):
+    balance = mentor_balance(small_problem, small_tables)
+    provinces = province_table(small_problem, small_tables, balance).set_index("province")
+    assert provinces.loc["Bali", ["participants", "assigned", "mentors", "places"]].tolist() == [
+        3,
+        2,
+        1,
+        2,
+    ]
+    assert provinces.loc["Jawa Barat", "sector_match_rate"] == pytest.approx(0.8)
+
+
+def test_key_figures_degrade_without_a_schedule(small_problem, assignment_only_tables):
+    balance = mentor_balance(small_problem, assignment_only_tables)
+    figures = key_figures(small_problem, assignment_only_tables, balance)
+    assert figures["assigned"] == 7 and figures["sector_match_rate"] == pytest.approx(6 / 7)
+    assert figures["sessions"] is None and figures["onsite_share"] is None
+    assert figures["target_share"] is None and figures["travel_hours_total"] is None
+    assert figures["utilisation_basis"] == "estimated"
+
+
+def test_key_figures_with_a_schedule(small_problem, small_tables):
+    balance = mentor_balance(small_problem, small_tables)
+    figures = key_figures(small_problem, small_tables, balance)
+    assert figures["onsite_share"] == pytest.approx(7 / 11)
+    assert figures["target_share"] == pytest.approx(6 / 7)  # P03 misses month 1
+    assert figures["travel_min_per_visit"] == pytest.approx((42 + 132 + 140 + 73 + 6) / 7)
+    assert figures["status"] == "OPTIMAL" and figures["engine"] == "min-cost flow"
+
+
+def test_every_label_exists_in_both_languages():
+    for table in (LABELS, COLUMNS, VALUES):
+        for key, pair in table.items():
+            assert len(pair) == 2 and all(pair), key
+
+
+def test_labels_format_numbers_the_local_way():
+    assert Labels("id").percent(0.5890, 2) == "58,90 %"
+    assert Labels("en").percent(0.5890, 2) == "58.90%"
+    assert Labels("id").number(3000.5, 1) == "3.000,5"
+    assert Labels("en").number(3000.5, 1) == "3,000.5"
+    assert Labels("id").long_date(__import__("datetime").date(2027, 8, 17)) == (
+        "Selasa, 17 Agustus 2027"
+    )
+    with pytest.raises(ValueError, match="fr"):
+        Labels("fr")
+
+
+def test_headers_map_back_to_columns():
+    aliases = column_aliases()
+    assert aliases["tanggal"] == "date" and aliases["date"] == "date"
+    assert aliases["id pendamping"] == "mentor_id"

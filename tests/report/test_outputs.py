@@ -1,0 +1,125 @@
+"""Every output is written, reads back, and an interrupted run leaves no folder behind."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+import pytest
+from matplotlib import image
+
+from tkm_assign.errors import OutputError
+from tkm_assign.io.output import atomic_output_dir
+from tkm_assign.report import write_plan_outputs
+
+
+def test_all_files_are_written(outputs):
+    names = {p.relative_to(outputs).as_posix() for p in outputs.rglob("*") if p.is_file()}
+    assert names == {
+        "assignments.csv",
+        "schedule.csv",
+        "routes.csv",
+        "mentor_workload.csv",
+        "shortfalls.csv",
+        "summary.json",
+        "plan.xlsx",
+        "calendars/M01.ics",
+        "calendars/M02.ics",
+        "calendars/M01.html",
+        "calendars/M02.html",
+        "report.html",
+        "map.png",
+        "maps/32.png",
+        "maps/51.png",
+        "plan.gpkg",
+    }
+
+
+def test_csv_files_keep_the_table_columns(outputs, small_tables):
+    frame = pd.read_csv(outputs / "schedule.csv", encoding="utf-8-sig", dtype=str)
+    assert list(frame.columns) == list(small_tables.schedule.columns)
+    assert len(frame) == len(small_tables.schedule)
+    assert (outputs / "assignments.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # Excel BOM
+
+
+def test_summary_json(outputs):
+    summary = json.loads((outputs / "summary.json").read_text(encoding="utf-8"))
+    assert summary["status"] == "OPTIMAL"
+    assert summary["schedule"]["onsite_share"] == pytest.approx(7 / 11)
+    figures = summary["figures"]
+    assert figures["participants"] == 8 and figures["assigned"] == 7
+    assert figures["sessions_first_3_months"]["counts"] == {"0-2": 8, "3-4": 0, ">4": 0}
+    assert figures["baseline_2024"] == {"0-2": 0.3107, "3-4": 0.589, ">4": 0.1003}
+    assert summary["config"]["caseload"]["max"] == 20
+
+
+def test_geopackage_layers_read_back(outputs, small_tables):
+    path = outputs / "plan.gpkg"
+    layers = dict(pyogrio.list_layers(path))
+    assert layers == {
+        "participants": "Point",
+        "mentors": "Point",
+        "assignment_lines": "LineString",
+        "routes": "LineString",
+    }
+    counts = {"participants": 8, "mentors": 2, "assignment_lines": 7, "routes": 5}
+    for layer, rows in counts.items():
+        frame = gpd.read_file(path, layer=layer)
+        assert len(frame) == rows, layer
+        assert frame.crs.to_epsg() == 4326
+    routes = gpd.read_file(path, layer="routes")
+    first = routes.iloc[0]
+    assert first["stops"] == "P01;P04" and first["n_stops"] == 2
+    assert len(first.geometry.coords) == 4  # home, P01, P04, home
+    people = gpd.read_file(path, layer="participants").set_index("participant_id")
+    assert people.loc["P08", "status"] == "unassigned"
+    assert people.loc["P01", "sessions"] == 2 and people.loc["P01", "onsite"] == 1
+
+
+def test_empty_layers_are_still_written(tmp_path, small_problem, assignment_only_tables):
+    from tkm_assign.report.figures import mentor_balance
+    from tkm_assign.report.gpkg import write_geopackage
+
+    path = tmp_path / "plan.gpkg"
+    balance = mentor_balance(small_problem, assignment_only_tables)
+    write_geopackage(path, small_problem, assignment_only_tables, balance)
+    assert len(gpd.read_file(path, layer="routes")) == 0
+    assert [name for name, _ in pyogrio.list_layers(path)] == [
+        "participants",
+        "mentors",
+        "assignment_lines",
+        "routes",
+    ]
+
+
+def test_maps_are_real_pngs(outputs):
+    country = outputs / "map.png"
+    assert country.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    height, width = image.imread(country).shape[:2]
+    assert width >= 2000 and 700 <= height <= width
+    for code in ("32", "51"):
+        pixels = image.imread(outputs / "maps" / f"{code}.png")
+        assert pixels.shape[1] >= 1000
+        assert pixels[..., :3].std() > 0.05  # a drawing, not a blank canvas
+
+
+def test_interrupted_run_leaves_no_folder(tmp_path, small_problem, small_tables, monkeypatch):
+    import tkm_assign.report.gpkg
+
+    def power_cut(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tkm_assign.report.gpkg, "write_geopackage", power_cut)
+    target = tmp_path / "plan"
+    with pytest.raises(KeyboardInterrupt), atomic_output_dir(target) as staging:
+        write_plan_outputs(staging, small_problem, small_tables, "id")
+    assert not target.exists()
+    assert list(tmp_path.iterdir()) == []  # no half-written staging folder either
+
+
+def test_existing_folder_is_not_replaced_without_force(tmp_path):
+    (tmp_path / "plan").mkdir()
+    with pytest.raises(OutputError, match="--force"), atomic_output_dir(tmp_path / "plan"):
+        pass

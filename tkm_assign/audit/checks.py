@@ -1,0 +1,697 @@
+"""The rules a plan is checked against: one function per rule, each returning its findings.
+
+A finding is a :class:`Finding` with a rule code, a severity (``violation`` breaks a rule of
+the programme or the configuration; ``note`` is allowed but worth a look, e.g. a sector
+mismatch under the soft sector rule), the mentor, participant, date and month concerned and
+plain-words details with the numbers. :data:`ASSIGNMENT_CHECKS` run on every plan;
+:data:`SCHEDULE_CHECKS` when the plan has sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from tkm_assign import rules
+from tkm_assign.audit.facts import PlanFacts
+from tkm_assign.geo.travel import UNREACHABLE_MIN
+from tkm_assign.model import Mode
+
+VIOLATION = "violation"
+NOTE = "note"
+
+# Rule code -> (Bahasa Indonesia, English) title, in the order they are reported.
+RULES: Mapping[str, tuple[str, str]] = {
+    "caseload": ("Jumlah peserta melebihi batas", "Caseload above the cap"),
+    "monthly_hours": (
+        "Perkiraan jam per bulan melebihi kapasitas",
+        "Estimated monthly hours above capacity",
+    ),
+    "province": ("Pendamping dari provinsi lain", "Mentor from another province"),
+    "sector": ("Sektor tidak sesuai keahlian pendamping", "Sector outside the mentor's expertise"),
+    "pinned": ("Tidak sesuai pendamping yang ditetapkan", "Not the pinned mentor"),
+    "excluded": ("Pendamping yang dikecualikan", "Excluded mentor"),
+    "unreachable": (
+        "Tidak terjangkau lewat darat (beda pulau)",
+        "Not reachable overland (another island)",
+    ),
+    "max_travel": ("Perjalanan melebihi batas", "Travel above the limit"),
+    "unassigned": ("Peserta tanpa pendamping", "Participant without a mentor"),
+    "wrong_mentor": ("Sesi dengan pendamping lain", "Session with another mentor"),
+    "outside_programme": ("Sesi di luar periode program", "Session outside the programme"),
+    "sessions_per_month": (
+        "Jumlah sesi per bulan di luar batas",
+        "Sessions per month out of range",
+    ),
+    "session_target": ("Target sesi bulanan tidak tercapai", "Monthly session target not met"),
+    "onsite_month": ("Minimum tatap muka bulanan", "Monthly onsite minimum"),
+    "onsite_programme": ("Minimum tatap muka program", "Programme onsite minimum"),
+    "online_not_allowed": (
+        "Sesi daring untuk peserta yang perlu tatap muka",
+        "Online session for an onsite-only participant",
+    ),
+    "holiday": ("Sesi pada hari libur", "Session on a public holiday"),
+    "non_working_day": ("Sesi di luar hari kerja pendamping", "Session on a mentor's day off"),
+    "unavailable": ("Sesi saat pendamping berhalangan", "Session while the mentor is unavailable"),
+    "working_hours": ("Di luar jam kerja", "Outside working hours"),
+    "session_length": ("Lama sesi di luar 1–2 jam", "Session length outside 1–2 hours"),
+    "overlap": ("Sesi bertabrakan", "Overlapping sessions"),
+    "travel_gap": (
+        "Waktu tempuh antar kunjungan tidak cukup",
+        "Not enough time to ride between visits",
+    ),
+    "spacing": ("Jarak antar sesi terlalu dekat", "Sessions too close together"),
+    "daily_travel": ("Perjalanan harian melebihi batas", "Daily travel above the limit"),
+    "month_hours": ("Jam kerja bulanan terlampaui", "Monthly working hours exceeded"),
+}
+# Sessions shorter or longer than this are outside the recommended 1–2 hours.
+SESSION_MIN_MIN, SESSION_MAX_MIN = 60, 120
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    severity: str
+    mentor_id: str
+    participant_id: str
+    date: dt.date | None
+    month: int | None
+    details: str
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def check_caseload(facts: PlanFacts) -> list[Finding]:
+    """More participants than the mentor's ``max_caseload``."""
+    out = []
+    for mid, pids in facts.caseload.items():
+        cap = facts.mentors[mid].max_caseload
+        if len(pids) > cap:
+            out.append(
+                Finding(
+                    "caseload",
+                    VIOLATION,
+                    mid,
+                    "",
+                    None,
+                    None,
+                    f"{len(pids)} participants, cap {cap}",
+                )
+            )
+    return out
+
+
+def check_monthly_hours(facts: PlanFacts) -> list[Finding]:
+    """Estimated monthly load (rules.monthly_load_min) above the mentor's monthly capacity."""
+    out = []
+    for mid, pids in facts.caseload.items():
+        if not pids:
+            continue
+        need = sum(facts.estimated_load_min(pid) for pid in pids)
+        have = rules.mentor_capacity_min(facts.mentors[mid], facts.config)
+        if need > have:
+            out.append(
+                Finding(
+                    "monthly_hours",
+                    VIOLATION,
+                    mid,
+                    "",
+                    None,
+                    None,
+                    f"needs an estimated {need / 60:.1f} h a month, has {have / 60:.1f} h",
+                )
+            )
+    return out
+
+
+def check_province(facts: PlanFacts) -> list[Finding]:
+    """Mentor and participant in different provinces under ``province_rule = "same"``."""
+    if facts.config.assign.province_rule != "same":
+        return []
+    out = []
+    for pid, mid in facts.plan.mentor_of.items():
+        if mid is None:
+            continue
+        p_code = facts.people[pid].location.province_code
+        m_code = facts.mentors[mid].location.province_code
+        if p_code != m_code:
+            out.append(
+                Finding(
+                    "province",
+                    VIOLATION,
+                    mid,
+                    pid,
+                    None,
+                    None,
+                    f"participant in province {p_code}, mentor in province {m_code}",
+                )
+            )
+    return out
+
+
+def check_sector(facts: PlanFacts) -> list[Finding]:
+    """Participant's sector not among the mentor's; a violation only under the hard rule."""
+    severity = VIOLATION if facts.config.assign.sector_rule == "hard" else NOTE
+    out = []
+    for pid, mid in facts.plan.mentor_of.items():
+        if mid is None:
+            continue
+        sector = facts.people[pid].sector
+        if sector not in facts.mentors[mid].sectors:
+            expertise = ", ".join(sorted(s.value for s in facts.mentors[mid].sectors))
+            out.append(
+                Finding(
+                    "sector",
+                    severity,
+                    mid,
+                    pid,
+                    None,
+                    None,
+                    f"sector {sector.value}; mentor knows {expertise}",
+                )
+            )
+    return out
+
+
+def check_pinned_excluded(facts: PlanFacts) -> list[Finding]:
+    """A pinned participant with another mentor (or none); an excluded mentor assigned."""
+    out = []
+    for pid, mid in facts.plan.mentor_of.items():
+        person = facts.people[pid]
+        if person.pinned_mentor_id and mid != person.pinned_mentor_id:
+            out.append(
+                Finding(
+                    "pinned",
+                    VIOLATION,
+                    mid or "",
+                    pid,
+                    None,
+                    None,
+                    f"pinned to {person.pinned_mentor_id}, plan gives {mid or 'no mentor'}",
+                )
+            )
+        if mid is not None and mid in person.excluded_mentor_ids:
+            out.append(
+                Finding(
+                    "excluded",
+                    VIOLATION,
+                    mid,
+                    pid,
+                    None,
+                    None,
+                    f"{mid} is excluded for this participant",
+                )
+            )
+    return out
+
+
+def check_travel_limit(facts: PlanFacts) -> list[Finding]:
+    """One-way travel above ``travel.max_travel_min``, or no overland way at all."""
+    limit = facts.config.travel.max_travel_min
+    out = []
+    for pid, minutes in facts.travel_min.items():
+        mid = facts.plan.mentor_of[pid] or ""
+        if minutes >= UNREACHABLE_MIN:
+            out.append(
+                Finding(
+                    "unreachable",
+                    VIOLATION,
+                    mid,
+                    pid,
+                    None,
+                    None,
+                    "participant and mentor are on different islands; onsite visits are "
+                    "impossible under travel.cross_island = forbid",
+                )
+            )
+        elif minutes > limit:
+            out.append(
+                Finding(
+                    "max_travel",
+                    VIOLATION,
+                    mid,
+                    pid,
+                    None,
+                    None,
+                    f"{minutes} min one way, limit {limit} min",
+                )
+            )
+    return out
+
+
+def check_unassigned(facts: PlanFacts) -> list[Finding]:
+    """Participants the plan leaves without a mentor (or does not list)."""
+    out = []
+    for pid, mid in facts.plan.mentor_of.items():
+        if mid is None:
+            why = "not listed in the plan" if pid in facts.plan.not_listed else "no mentor given"
+            out.append(Finding("unassigned", NOTE, "", pid, None, None, why))
+    return out
+
+
+def check_session_mentor(facts: PlanFacts) -> list[Finding]:
+    """Sessions held by a mentor other than the participant's assigned mentor."""
+    out = []
+    for s in facts.sessions:
+        assigned = facts.plan.mentor_of.get(s.participant_id)
+        if assigned != s.mentor_id:
+            out.append(
+                Finding(
+                    "wrong_mentor",
+                    VIOLATION,
+                    s.mentor_id,
+                    s.participant_id,
+                    s.date,
+                    facts.month_of(s.date),
+                    f"session with {s.mentor_id}; assigned mentor is {assigned or 'none'}",
+                )
+            )
+    return out
+
+
+def check_programme_window(facts: PlanFacts) -> list[Finding]:
+    """Sessions before the programme starts or after the participant's programme ends."""
+    out = []
+    for s in facts.sessions:
+        month = facts.month_of(s.date)
+        months = rules.programme_months(facts.people[s.participant_id], facts.config)
+        if not 1 <= month <= months:
+            end = facts.month_starts[min(months, len(facts.month_starts) - 1)]
+            out.append(
+                Finding(
+                    "outside_programme",
+                    VIOLATION,
+                    s.mentor_id,
+                    s.participant_id,
+                    s.date,
+                    None,
+                    f"programme runs {facts.month_starts[0]} to "
+                    f"{end - dt.timedelta(days=1)} ({months} months)",
+                )
+            )
+    return out
+
+
+def _monthly_counts(facts: PlanFacts) -> dict[str, tuple[Counter[int], Counter[int]]]:
+    """Assigned participant -> (sessions per month, onsite sessions per month)."""
+    out = {}
+    for pid, mid in facts.plan.mentor_of.items():
+        if mid is None:
+            continue
+        every: Counter[int] = Counter()
+        onsite: Counter[int] = Counter()
+        for s in facts.sessions_by_participant.get(pid, []):
+            month = facts.month_of(s.date)
+            every[month] += 1
+            onsite[month] += s.mode == Mode.ONSITE
+        out[pid] = (every, onsite)
+    return out
+
+
+def check_sessions_per_month(facts: PlanFacts) -> list[Finding]:
+    """Per assigned participant and programme month: count within [min, max] (violation),
+    and at least the participant's target (``rules.session_target``; a note when missed
+    but within range)."""
+    low, high = facts.config.sessions.min_per_month, facts.config.sessions.max_per_month
+    out = []
+    for pid, (every, _) in _monthly_counts(facts).items():
+        person = facts.people[pid]
+        mid = facts.plan.mentor_of[pid] or ""
+        target = rules.session_target(person, facts.config)
+        for month in range(1, rules.programme_months(person, facts.config) + 1):
+            n = every[month]
+            if not low <= n <= high:
+                out.append(
+                    Finding(
+                        "sessions_per_month",
+                        VIOLATION,
+                        mid,
+                        pid,
+                        None,
+                        month,
+                        f"{_count(n, 'session')} in month {month}; allowed {low} to {high}",
+                    )
+                )
+            elif n < target:
+                out.append(
+                    Finding(
+                        "session_target",
+                        NOTE,
+                        mid,
+                        pid,
+                        None,
+                        month,
+                        f"{_count(n, 'session')} in month {month}; target {target}",
+                    )
+                )
+    return out
+
+
+def check_onsite_minimums(facts: PlanFacts) -> list[Finding]:
+    """At least ``onsite.min_per_month`` onsite visits every programme month and
+    ``onsite.min_per_programme`` over the programme (both capped by the participant's
+    session target, as in :func:`tkm_assign.rules.onsite_required`). Which month gets an
+    extra visit is the planner's choice, so only the two configured minimums are rules."""
+    onsite_cfg = facts.config.onsite
+    out = []
+    for pid, (_, onsite) in _monthly_counts(facts).items():
+        person = facts.people[pid]
+        mid = facts.plan.mentor_of[pid] or ""
+        target = rules.session_target(person, facts.config)
+        months = rules.programme_months(person, facts.config)
+        per_month = min(onsite_cfg.min_per_month, target)
+        for month in range(1, months + 1):
+            if onsite[month] < per_month:
+                out.append(
+                    Finding(
+                        "onsite_month",
+                        VIOLATION,
+                        mid,
+                        pid,
+                        None,
+                        month,
+                        f"{onsite[month]} onsite in month {month}; at least {per_month}",
+                    )
+                )
+        total = sum(onsite[m] for m in range(1, months + 1))
+        need_total = min(onsite_cfg.min_per_programme, target * months)
+        if total < need_total:
+            out.append(
+                Finding(
+                    "onsite_programme",
+                    VIOLATION,
+                    mid,
+                    pid,
+                    None,
+                    None,
+                    f"{_count(total, 'onsite visit')} in the programme; at least {need_total}",
+                )
+            )
+    return out
+
+
+def check_online_allowed(facts: PlanFacts) -> list[Finding]:
+    """Online sessions only for participants with internet and enough tech literacy."""
+    out = []
+    for s in facts.sessions:
+        person = facts.people[s.participant_id]
+        if s.mode == Mode.ONLINE and not rules.online_allowed(person, facts.config):
+            why = (
+                "no internet"
+                if not person.internet
+                else f"tech literacy {person.tech_literacy.value}"
+            )
+            out.append(
+                Finding(
+                    "online_not_allowed",
+                    VIOLATION,
+                    s.mentor_id,
+                    s.participant_id,
+                    s.date,
+                    facts.month_of(s.date),
+                    f"online session but {why}; visit onsite",
+                )
+            )
+    return out
+
+
+def check_holidays(facts: PlanFacts) -> list[Finding]:
+    """No session on a public holiday (or cuti bersama when configured)."""
+    if not facts.sessions:
+        return []
+    first = min(s.date for s in facts.sessions)
+    last = max(s.date for s in facts.sessions)
+    off = rules.holiday_dates(first, last + dt.timedelta(days=1), facts.config)
+    return [
+        Finding(
+            "holiday",
+            VIOLATION,
+            s.mentor_id,
+            s.participant_id,
+            s.date,
+            facts.month_of(s.date),
+            f"{s.date} is a holiday: {off[s.date]}",
+        )
+        for s in facts.sessions
+        if s.date in off
+    ]
+
+
+def check_working_days(facts: PlanFacts) -> list[Finding]:
+    """Sessions on a mentor's day off or inside one of the mentor's unavailable ranges."""
+    out = []
+    for s in facts.sessions:
+        mentor = facts.mentors[s.mentor_id]
+        if s.date.weekday() not in mentor.working_days:
+            out.append(
+                Finding(
+                    "non_working_day",
+                    VIOLATION,
+                    s.mentor_id,
+                    s.participant_id,
+                    s.date,
+                    facts.month_of(s.date),
+                    f"{s.date:%A} is not one of {s.mentor_id}'s working days",
+                )
+            )
+        for a, b in mentor.unavailable:
+            if a <= s.date <= b:
+                out.append(
+                    Finding(
+                        "unavailable",
+                        VIOLATION,
+                        s.mentor_id,
+                        s.participant_id,
+                        s.date,
+                        facts.month_of(s.date),
+                        f"{s.mentor_id} is unavailable {a} to {b}",
+                    )
+                )
+    return out
+
+
+def check_working_hours(facts: PlanFacts) -> list[Finding]:
+    """Sessions, and onsite days from leaving home to coming back, within working hours."""
+    start, end = facts.config.work.start_min, facts.config.work.end_min
+    window = f"{_hhmm(start)}–{_hhmm(end)}"
+    out = []
+    for s in facts.sessions:
+        if s.start_min < start or s.end_min > end:
+            out.append(
+                Finding(
+                    "working_hours",
+                    VIOLATION,
+                    s.mentor_id,
+                    s.participant_id,
+                    s.date,
+                    facts.month_of(s.date),
+                    f"session {_hhmm(s.start_min)}–{_hhmm(s.end_min)} outside {window}",
+                )
+            )
+    for route in facts.routes:
+        if not route.reachable:
+            continue
+        inside = all(start <= v.start_min and v.end_min <= end for v in route.visits)
+        if inside and (route.depart_min < start or route.return_min > end):
+            out.append(
+                Finding(
+                    "working_hours",
+                    VIOLATION,
+                    route.mentor_id,
+                    "",
+                    route.date,
+                    facts.month_of(route.date),
+                    f"leaves home {_hhmm(route.depart_min)}, back {_hhmm(route.return_min)}; "
+                    f"working day {window}",
+                )
+            )
+    return out
+
+
+def check_session_length(facts: PlanFacts) -> list[Finding]:
+    """Sessions of 1 to 2 hours, as the programme recommends."""
+    return [
+        Finding(
+            "session_length",
+            VIOLATION,
+            s.mentor_id,
+            s.participant_id,
+            s.date,
+            facts.month_of(s.date),
+            f"{s.duration_min} min; sessions last {SESSION_MIN_MIN} to {SESSION_MAX_MIN} min",
+        )
+        for s in facts.sessions
+        if not SESSION_MIN_MIN <= s.duration_min <= SESSION_MAX_MIN
+    ]
+
+
+def check_overlaps(facts: PlanFacts) -> list[Finding]:
+    """Two sessions of one mentor at the same time."""
+    out = []
+    for mid, sessions in facts.sessions_by_mentor.items():
+        for _, day in itertools.groupby(sessions, key=lambda s: s.date):
+            busy_until, busy_with = -1, None
+            for s in day:
+                if busy_with is not None and s.start_min < busy_until:
+                    out.append(
+                        Finding(
+                            "overlap",
+                            VIOLATION,
+                            mid,
+                            s.participant_id,
+                            s.date,
+                            facts.month_of(s.date),
+                            f"{_hhmm(s.start_min)}–{_hhmm(s.end_min)} overlaps the session "
+                            f"with {busy_with.participant_id} "
+                            f"({_hhmm(busy_with.start_min)}–{_hhmm(busy_with.end_min)})",
+                        )
+                    )
+                if s.end_min > busy_until:
+                    busy_until, busy_with = s.end_min, s
+    return out
+
+
+def check_travel_gaps(facts: PlanFacts) -> list[Finding]:
+    """Enough time between consecutive onsite visits of a day to ride from one to the next."""
+    out = []
+    for route in facts.routes:
+        for before, after, leg in zip(
+            route.visits, route.visits[1:], route.leg_min[1:], strict=False
+        ):
+            gap = after.start_min - before.end_min
+            if gap < 0:
+                continue  # reported as an overlap
+            if leg >= UNREACHABLE_MIN:
+                needed = "no overland way"
+            elif leg > gap:
+                needed = f"{leg} min ride"
+            else:
+                continue
+            out.append(
+                Finding(
+                    "travel_gap",
+                    VIOLATION,
+                    route.mentor_id,
+                    after.participant_id,
+                    route.date,
+                    facts.month_of(route.date),
+                    f"{gap} min between {before.participant_id} and {after.participant_id}; "
+                    f"needs {needed}",
+                )
+            )
+    return out
+
+
+def check_spacing(facts: PlanFacts) -> list[Finding]:
+    """At least ``sessions.min_days_between`` days between two sessions of a participant."""
+    need = facts.config.sessions.min_days_between
+    out = []
+    for pid, sessions in facts.sessions_by_participant.items():
+        for before, after in itertools.pairwise(sessions):
+            days = (after.date - before.date).days
+            if days < need:
+                out.append(
+                    Finding(
+                        "spacing",
+                        VIOLATION,
+                        after.mentor_id,
+                        pid,
+                        after.date,
+                        facts.month_of(after.date),
+                        f"{days} days after the session of {before.date}; at least {need}",
+                    )
+                )
+    return out
+
+
+def check_daily_travel(facts: PlanFacts) -> list[Finding]:
+    """Riding per day, home to home, within ``work.max_travel_min_per_day``."""
+    limit = facts.config.work.max_travel_min_per_day
+    return [
+        Finding(
+            "daily_travel",
+            VIOLATION,
+            route.mentor_id,
+            "",
+            route.date,
+            facts.month_of(route.date),
+            f"{route.travel_min} min of riding for {_count(len(route.visits), 'visit')}; limit {limit} min",
+        )
+        for route in facts.routes
+        if route.reachable and route.travel_min > limit
+    ]
+
+
+def month_minutes(facts: PlanFacts) -> dict[tuple[str, int], tuple[int, int]]:
+    """(mentor, month) -> (session minutes, travel minutes) of the plan."""
+    used: dict[tuple[str, int], list[int]] = defaultdict(lambda: [0, 0])
+    for s in facts.sessions:
+        used[(s.mentor_id, facts.month_of(s.date))][0] += s.duration_min
+    for route in facts.routes:
+        if route.reachable:
+            used[(route.mentor_id, facts.month_of(route.date))][1] += route.travel_min
+    return {key: (v[0], v[1]) for key, v in used.items()}
+
+
+def check_month_hours(facts: PlanFacts) -> list[Finding]:
+    """Scheduled session + travel hours per mentor and month within the month's working hours."""
+    out = []
+    available = {
+        m.mentor_id: rules.mentor_month_minutes(m, facts.config) for m in facts.problem.mentors
+    }
+    for (mid, month), (session_min, travel_min) in sorted(month_minutes(facts).items()):
+        months = available[mid]
+        if not 1 <= month <= len(months):
+            continue
+        if session_min + travel_min > months[month - 1]:
+            out.append(
+                Finding(
+                    "month_hours",
+                    VIOLATION,
+                    mid,
+                    "",
+                    None,
+                    month,
+                    f"{(session_min + travel_min) / 60:.1f} h planned in month {month} "
+                    f"({travel_min / 60:.1f} h riding); has {months[month - 1] / 60:.1f} h",
+                )
+            )
+    return out
+
+
+Check = Callable[[PlanFacts], list[Finding]]
+
+ASSIGNMENT_CHECKS: tuple[Check, ...] = (
+    check_caseload,
+    check_monthly_hours,
+    check_province,
+    check_sector,
+    check_pinned_excluded,
+    check_travel_limit,
+    check_unassigned,
+)
+SCHEDULE_CHECKS: tuple[Check, ...] = (
+    check_session_mentor,
+    check_programme_window,
+    check_sessions_per_month,
+    check_onsite_minimums,
+    check_online_allowed,
+    check_holidays,
+    check_working_days,
+    check_working_hours,
+    check_session_length,
+    check_overlaps,
+    check_travel_gaps,
+    check_spacing,
+    check_daily_travel,
+    check_month_hours,
+)

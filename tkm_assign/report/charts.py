@@ -1,0 +1,203 @@
+"""Charts for the HTML report and audit, rendered by matplotlib to inline SVG text.
+
+Figures are built with :class:`matplotlib.figure.Figure` (no pyplot, no global state).
+The SVG is cleaned for inlining into an offline HTML page: no XML prolog, no DOCTYPE, no
+metadata and no namespace URLs, so the page holds no external reference of any kind.
+Text stays text (``svg.fonttype = none``): smaller files, crisp at any zoom.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import matplotlib as mpl
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+from tkm_assign.report.figures import BASELINE_2024, SESSION_BINS, balance_utilisation
+from tkm_assign.report.i18n import Labels
+
+TEAL = "#0f766e"
+TEAL_LIGHT = "#5eead4"
+GREY = "#9ca3af"
+AMBER = "#f59e0b"
+RED = "#dc2626"
+INK = "#1f2937"
+# Charts are drawn at about the page's width so that their text matches the page's.
+WIDTH_IN = 10.5
+
+_STYLE: Any = {
+    "svg.fonttype": "none",
+    "svg.hashsalt": "tkm_assign",  # stable element ids: same plan, same file
+    "font.family": "sans-serif",  # DejaVu Sans (bundled) first, browser fonts as fallback
+    "font.size": 9,
+    "axes.edgecolor": "#d1d5db",
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": "#4b5563",
+    "ytick.color": "#4b5563",
+    "axes.titleweight": "bold",
+    "axes.titlesize": 10,
+    "axes.grid": True,
+    "grid.color": "#eef0f3",
+    "axes.axisbelow": True,
+}
+
+
+def figure(width_in: float = 8.0, height_in: float = 3.2) -> Figure:
+    with mpl.rc_context(_STYLE):
+        return Figure(figsize=(width_in, height_in), layout="constrained")
+
+
+def to_svg(fig: Figure) -> str:
+    """Inline SVG text of ``fig`` without prolog, metadata or namespace URLs."""
+    buffer = io.StringIO()
+    with mpl.rc_context(_STYLE):
+        fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
+    svg = buffer.getvalue()
+    svg = svg[svg.index("<svg") :]
+    svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
+    # The HTML parser knows the SVG and xlink namespaces; the URLs are not needed inline.
+    svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
+    return svg.replace("<svg ", '<svg role="img" ', 1)
+
+
+def sessions_chart(shares: dict[str, float], labels: Labels) -> str:
+    """Share of participants per sessions-in-three-months bin: 2024 against this plan."""
+    fig = figure(WIDTH_IN, 3.4)
+    with mpl.rc_context(_STYLE):
+        ax = fig.add_subplot()
+        x = np.arange(len(SESSION_BINS))
+        width = 0.38
+        base = [BASELINE_2024[b] for b in SESSION_BINS]
+        plan = [shares.get(b, 0.0) for b in SESSION_BINS]
+        bars_base = ax.bar(x - width / 2, base, width, color=GREY, label=labels["baseline_2024"])
+        bars_plan = ax.bar(x + width / 2, plan, width, color=TEAL, label=labels["this_plan"])
+        for bars, values in ((bars_base, base), (bars_plan, plan)):
+            ax.bar_label(bars, labels=[labels.percent(v) for v in values], padding=2, fontsize=8)
+        ax.set_xticks(x, [labels["bin_low"], labels["bin_mid"], labels["bin_high"]])
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+        ax.set_ylim(0, max([*base, *plan, 0.1]) * 1.15)
+        ax.set_ylabel(labels["share_of_participants"])
+        ax.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=2)
+        ax.grid(axis="x", visible=False)
+    return to_svg(fig)
+
+
+def _few_bars(ax: Axes, n: int) -> None:
+    """Keep bars slim when there are only a few mentors."""
+    ax.set_xlim(-0.6, max(n, 16) - 0.4)
+
+
+def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) -> str:
+    """Utilisation of every mentor, busiest first; red over 100 %, grey when idle."""
+    util = balance_utilisation(balance).to_numpy() * 100.0
+    order = np.argsort(-util, kind="stable")
+    util = util[order]
+    ids = balance["mentor_id"].to_numpy()[order]
+    colours = [
+        RED if u > 100.0 + 1e-6 else AMBER if u >= 90.0 else GREY if u < idle_below * 100 else TEAL
+        for u in util
+    ]
+    fig = figure(WIDTH_IN, 3.2)
+    with mpl.rc_context(_STYLE):
+        ax = fig.add_subplot()
+        x = np.arange(len(util))
+        ax.bar(x, util, width=0.85, color=colours, linewidth=0)
+        _few_bars(ax, len(util))
+        ax.axhline(100.0, color=RED, linewidth=0.8, linestyle="--")
+        if 0 < len(ids) <= 40:
+            ax.set_xticks(x, ids, rotation=90, fontsize=7)
+        else:
+            ax.set_xticks([])
+            ax.set_xlabel(labels["mentors_sorted"])
+        ax.set_ylabel(labels["utilisation_pct"])
+        ax.set_ylim(0, max(110.0, float(util.max()) * 1.08 if len(util) else 110.0))
+        ax.grid(axis="x", visible=False)
+        ax.set_title(labels["workload_per_mentor"], loc="left")
+        bands = [
+            Patch(color=RED, label="> 100 %"),
+            Patch(color=AMBER, label="90–100 %"),
+            Patch(color=TEAL, label=labels.value("ok")),
+            Patch(color=GREY, label=f"{labels.value('idle')} (< {idle_below * 100:.0f} %)"),
+        ]
+        ax.legend(handles=bands, loc="upper right", frameon=False, ncol=4, fontsize=8)
+    return to_svg(fig)
+
+
+def caseload_chart(balance: pd.DataFrame, labels: Labels) -> str:
+    """Caseload of every mentor, largest first, against each mentor's cap."""
+    order = np.argsort(-balance["caseload"].to_numpy(), kind="stable")
+    caseload = balance["caseload"].to_numpy()[order]
+    cap = balance["max_caseload"].to_numpy()[order]
+    ids = balance["mentor_id"].to_numpy()[order]
+    colours = [RED if c > m else TEAL for c, m in zip(caseload, cap, strict=True)]
+    fig = figure(WIDTH_IN, 2.8)
+    with mpl.rc_context(_STYLE):
+        ax = fig.add_subplot()
+        x = np.arange(len(caseload))
+        ax.bar(x, caseload, width=0.85, color=colours, linewidth=0)
+        _few_bars(ax, len(caseload))
+        ax.step(x, cap, where="mid", color=INK, linewidth=0.8, linestyle=":")
+        if 0 < len(ids) <= 40:
+            ax.set_xticks(x, ids, rotation=90, fontsize=7)
+        else:
+            ax.set_xticks([])
+            ax.set_xlabel(labels["mentors_sorted"])
+        ax.set_ylabel(labels["caseload"])
+        ax.grid(axis="x", visible=False)
+        ax.set_title(labels["caseload_per_mentor"], loc="left")
+    return to_svg(fig)
+
+
+def province_chart(provinces: pd.DataFrame, labels: Labels) -> str:
+    """Per province: mean mentor utilisation with its min–max range, and participants served."""
+    data = provinces.dropna(subset=["utilisation_mean"]).sort_values("utilisation_mean")
+    height = max(2.2, 0.24 * len(data) + 0.9)
+    fig = figure(WIDTH_IN, height)
+    with mpl.rc_context(_STYLE):
+        ax = fig.add_subplot()
+        y = np.arange(len(data))
+        mean = data["utilisation_mean"].to_numpy(dtype=float) * 100
+        low = data["utilisation_min"].to_numpy(dtype=float) * 100
+        high = data["utilisation_max"].to_numpy(dtype=float) * 100
+        ax.hlines(y, low, high, color=TEAL_LIGHT, linewidth=4)
+        ax.scatter(mean, y, color=[RED if m > 100 else TEAL for m in mean], zorder=3, s=18)
+        ax.axvline(100.0, color=RED, linewidth=0.8, linestyle="--")
+        names = [
+            f"{name}  ({served}/{total})"
+            for name, served, total in zip(
+                data["province"], data["assigned"], data["participants"], strict=True
+            )
+        ]
+        ax.set_yticks(y, names, fontsize=8)
+        ax.set_xlabel(labels["utilisation_pct"])
+        ax.set_xlim(0, max(110.0, float(high.max()) * 1.05 if len(high) else 110.0))
+        ax.grid(axis="y", visible=False)
+    return to_svg(fig)
+
+
+def travel_chart(travel_min: Sequence[float], labels: Labels) -> str:
+    """Histogram of one-way travel minutes, mentor home to participant."""
+    values = np.asarray([t for t in travel_min if np.isfinite(t)], dtype=float)
+    fig = figure(WIDTH_IN, 3.0)
+    with mpl.rc_context(_STYLE):
+        ax = fig.add_subplot()
+        if values.size:
+            top = max(30.0, float(np.ceil(values.max() / 15.0) * 15.0))
+            ax.hist(values, bins=np.arange(0.0, top + 15.0, 15.0).tolist(), color=TEAL, rwidth=0.9)
+            ax.axvline(float(np.median(values)), color=INK, linewidth=0.8, linestyle="--")
+        ax.set_xlabel(labels["minutes"])
+        ax.set_ylabel(labels["participants_count"])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="x", visible=False)
+        ax.set_title(labels["travel_distribution"], loc="left")
+    return to_svg(fig)

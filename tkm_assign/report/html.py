@@ -1,0 +1,397 @@
+"""``report.html``: the plan's key figures in one self-contained, offline HTML file.
+
+Charts are inline SVG, the map an embedded PNG (``data:`` URI), the style sheet inline;
+the page loads nothing from anywhere, so it opens the same on a laptop without internet or
+after being forwarded on WhatsApp. Templates live in ``tkm_assign/report/templates``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from functools import cache
+from typing import Any
+
+import jinja2
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from tkm_assign import __version__
+from tkm_assign.model import Problem
+from tkm_assign.report import charts
+from tkm_assign.report.figures import (
+    BASELINE_2024,
+    SESSION_BINS,
+    balance_utilisation,
+    participants_by_id,
+    programme_period,
+    reason_counts,
+    text,
+    unassigned_rows,
+)
+from tkm_assign.report.i18n import Labels
+from tkm_assign.report.tables import PlanTables
+
+log = logging.getLogger("tkm_assign")
+
+# Long lists are cut in the page (the workbook has them all): the page stays light.
+MAX_TABLE_ROWS = 300
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The template environment (templates shipped inside the package, autoescaped)."""
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("tkm_assign.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+
+
+def flatten(data: Mapping[str, Any], prefix: str = "") -> list[tuple[str, str]]:
+    """``{"a": {"b": 1}}`` -> ``[("a.b", "1")]``, for showing the configuration."""
+    rows: list[tuple[str, str]] = []
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            rows += flatten(value, f"{name}.")
+        else:
+            rows.append((name, str(value).lower() if isinstance(value, bool) else str(value)))
+    return rows
+
+
+def _card(label: str, big: str, sub: str = "", cls: str = "") -> dict[str, str]:
+    return {"label": label, "big": big, "sub": sub, "cls": cls}
+
+
+def key_cards(figures: Mapping[str, Any], labels: Labels) -> list[dict[str, str]]:
+    """The headline figures as cards; a card is amber or red when the figure is worrying."""
+    served = figures["served_share"]
+    cards = [
+        _card(
+            labels["participants_served"],
+            labels.number(figures["assigned"]),
+            f"{labels['of']} {labels.number(figures['participants'])} ({labels.percent(served)})",
+            "bad" if served < 0.8 else "warn" if served < 0.95 else "",
+        )
+    ]
+    if figures["target_share"] is not None:
+        share = figures["target_share"]
+        cards.append(
+            _card(
+                labels["target_share"],
+                labels.percent(share),
+                "",
+                "bad" if share < 0.8 else "warn" if share < 0.95 else "",
+            )
+        )
+    low = figures["sessions_first_3_months"]["shares"]["0-2"]
+    cards.append(
+        _card(
+            f"{labels['sessions_distribution']}: {labels['bin_low']}",
+            labels.percent(low),
+            f"{labels['baseline_2024']}: {labels.percent(BASELINE_2024['0-2'], 2)}",
+            "warn" if low > BASELINE_2024["0-2"] else "",
+        )
+    )
+    if figures["onsite_share"] is not None:
+        cards.append(_card(labels["onsite_share"], labels.percent(figures["onsite_share"])))
+    if figures["sector_match_rate"] is not None:
+        cards.append(_card(labels["sector_match"], labels.percent(figures["sector_match_rate"])))
+    if figures["mean_travel_min"] is not None:
+        sub = ""
+        if figures["travel_hours_total"] is not None:
+            sub = f"{labels['travel_hours_total']}: {labels.number(figures['travel_hours_total'])}"
+        cards.append(
+            _card(labels["mean_travel_min"], labels.number(figures["mean_travel_min"], 1), sub)
+        )
+    spread = figures["utilisation_spread"]
+    n_over, n_idle = len(figures["overloaded"]), len(figures["idle"])
+    cards.append(
+        _card(
+            labels["utilisation_mean"],
+            labels.percent(spread["mean"], 0),
+            f"{labels['measure_cv']} {labels.number(spread['cv'], 2)} · "
+            f"{n_over} {labels.value('overloaded')} · {n_idle} {labels.value('idle')}",
+            "bad" if n_over else "warn" if spread["cv"] > 0.3 else "",
+        )
+    )
+    if figures["shortfalls"] is not None:
+        cards.append(
+            _card(
+                labels["shortfalls_count"],
+                labels.number(figures["shortfalls"]),
+                "",
+                "warn" if figures["shortfalls"] else "",
+            )
+        )
+    return cards
+
+
+def spread_table(
+    balance: pd.DataFrame, figures: Mapping[str, Any], labels: Labels
+) -> tuple[list[str], list[list[str]]]:
+    """Spread measures (rows) of caseload, hours, utilisation and travel (columns)."""
+    from tkm_assign.report.figures import spread
+
+    scheduled = figures["utilisation_basis"] == "busiest_month"
+    columns: list[tuple[str, pd.Series, int, bool]] = [
+        (labels["caseload"], balance["caseload"].astype(float), 1, False),
+        (
+            labels["hours"],
+            (balance["peak_hours"] if scheduled else balance["monthly_hours_estimated"]).astype(
+                float
+            ),
+            1,
+            False,
+        ),
+        (labels.column("utilisation"), balance_utilisation(balance), 0, True),
+    ]
+    if scheduled:
+        columns.append(
+            (labels.column("travel_hours"), balance["travel_hours"].astype(float), 1, False)
+        )
+    measures = [
+        ("mean", "measure_mean"),
+        ("std", "measure_std"),
+        ("cv", "measure_cv"),
+        ("min", "measure_min"),
+        ("max", "measure_max"),
+        ("max_over_mean", "measure_max_over_mean"),
+        ("gini", "measure_gini"),
+    ]
+    spreads = [spread(values) for _, values, _, _ in columns]
+    rows = []
+    for key, label in measures:
+        row = [labels[label]]
+        for (_, _, digits, is_share), measured in zip(columns, spreads, strict=True):
+            value = measured[key]
+            if key in ("cv", "max_over_mean", "gini"):
+                row.append(labels.number(value, 2))
+            elif is_share:
+                row.append(labels.percent(value, digits))
+            else:
+                row.append(labels.number(value, digits))
+        rows.append(row)
+    return [name for name, _, _, _ in columns], rows
+
+
+def _flagged(balance: pd.DataFrame, labels: Labels) -> tuple[list[str], list[dict[str, Any]]]:
+    heads = [
+        labels.column("mentor_id"),
+        labels.column("mentor_name"),
+        labels.column("province"),
+        labels.column("caseload"),
+        labels.column("max_caseload"),
+        labels.column("utilisation"),
+    ]
+    util = balance_utilisation(balance)
+    order = np.argsort(-util.to_numpy(), kind="stable")
+    balance = balance.iloc[order]
+    util = util.iloc[order]
+    groups = []
+    for flag, title in (("overloaded", "overloaded"), ("idle", "idle")):
+        rows = [
+            [
+                row.mentor_id,
+                row.name,
+                row.province,
+                labels.number(float(str(row.caseload))),
+                labels.number(float(str(row.max_caseload))),
+                labels.percent(float(u), 0),
+            ]
+            for row, u in zip(balance.itertuples(), util, strict=True)
+            if row.flag == flag
+        ]
+        groups.append({"title": labels[title], "rows": rows})
+    return heads, groups
+
+
+def _province_rows(
+    provinces: pd.DataFrame, labels: Labels
+) -> tuple[list[str], list[list[tuple[str, str]]]]:
+    """Province table cells as (text, css class): amber when under 90 % of participants are
+    served, red when the province's mentors are above 100 % on average."""
+    names = [
+        "province",
+        "participants",
+        "assigned",
+        "mentors",
+        "places",
+        "served_share",
+        "sector_match_rate",
+        "mean_travel_min",
+        "utilisation_mean",
+    ]
+    shares = {"served_share", "sector_match_rate", "utilisation_mean"}
+    heads = [labels.column(n) for n in names]
+    rows = []
+    for record in provinces.to_dict("records"):
+        cells = []
+        for name in names:
+            value = record[name]
+            cls = ""
+            if name == "province":
+                shown = str(value)
+            elif pd.isna(value):
+                shown = "–"
+            elif name in shares:
+                shown = labels.percent(float(value), 0)
+                if name == "served_share" and float(value) < 0.9:
+                    cls = "warn"
+                if name == "utilisation_mean" and float(value) > 1.0 + 1e-6:
+                    cls = "over"
+            elif name == "mean_travel_min":
+                shown = labels.number(float(value), 0)
+            else:
+                shown = labels.number(float(value))
+            cells.append((shown, cls))
+        rows.append(cells)
+    return heads, rows
+
+
+def _problem_blocks(problem: Problem, tables: PlanTables, labels: Labels) -> list[dict[str, Any]]:
+    blocks = []
+    lost = unassigned_rows(problem, tables)
+    heads = [
+        labels.column(c)
+        for c in ("participant_id", "participant_name", "province", "sector", "reason")
+    ]
+    rows = [
+        [r.participant_id, r.participant_name, r.province, labels.value(r.sector), r.reason]
+        for r in lost.head(MAX_TABLE_ROWS).itertuples()
+    ]
+    blocks.append(
+        {
+            "title": labels["unassigned_section"],
+            "total": len(lost),
+            "reasons": reason_counts(lost["reason"]),
+            "heads": heads,
+            "rows": rows,
+            "truncated": _truncated(len(rows), len(lost), labels),
+        }
+    )
+    if tables.shortfalls is not None:
+        short = tables.shortfalls
+        people = participants_by_id(problem)
+        cols = [
+            "participant_id",
+            "participant_name",
+            "mentor_id",
+            "month",
+            "planned",
+            "required",
+            "onsite_planned",
+            "onsite_required",
+            "reason",
+        ]
+        short_rows: list[list[str]] = []
+        for record in short.head(MAX_TABLE_ROWS).to_dict("records"):
+            pid = text(record["participant_id"])
+            short_rows.append(
+                [pid, people[pid].name if pid in people else ""]
+                + [text(record[c]) for c in cols[2:]]
+            )
+        blocks.append(
+            {
+                "title": labels["shortfalls_section"],
+                "total": len(short),
+                "reasons": reason_counts(short["reason"]),
+                "heads": [labels.column(c) for c in cols],
+                "rows": short_rows,
+                "truncated": _truncated(len(short_rows), len(short), labels),
+            }
+        )
+    return blocks
+
+
+def _truncated(shown: int, total: int, labels: Labels) -> str:
+    return labels.text("table_truncated", shown=shown, total=total) if shown < total else ""
+
+
+def render_report(
+    problem: Problem,
+    tables: PlanTables,
+    labels: Labels,
+    figures: Mapping[str, Any],
+    balance: pd.DataFrame,
+    provinces: pd.DataFrame,
+    map_png: bytes | None,
+    generated: dt.datetime,
+    title: str | None = None,
+    extra_sections: Sequence[Markup] = (),
+) -> str:
+    """The report page as HTML text (see the module docstring)."""
+    first, last = programme_period(problem)
+    shares = figures["sessions_first_3_months"]["shares"]
+    counts = figures["sessions_first_3_months"]["counts"]
+    bin_labels = (labels["bin_low"], labels["bin_mid"], labels["bin_high"])
+    session_bins = [
+        {
+            "label": label,
+            "baseline": labels.percent(BASELINE_2024[key], 2),
+            "plan": labels.percent(shares[key], 2),
+            "count": labels.number(counts[key]),
+        }
+        for key, label in zip(SESSION_BINS, bin_labels, strict=True)
+    ]
+    assigned = tables.assignments["mentor_id"].map(text) != ""
+    travel = pd.to_numeric(tables.assignments.loc[assigned, "travel_min"], errors="coerce")
+    spread_heads, spread_rows = spread_table(balance, figures, labels)
+    flagged_heads, flagged = _flagged(balance, labels)
+    province_heads, province_rows = _province_rows(provinces, labels)
+    summary = tables.assignment_summary or {}
+    inputs = [
+        (labels["participants_file"], problem.participants_source),
+        (labels["mentors_file"], problem.mentors_source),
+        (labels["participants_total"], labels.number(len(problem.participants))),
+        (labels["mentors_total"], labels.number(len(problem.mentors))),
+    ]
+    for key, label in (
+        ("status", "solver_status"),
+        ("engine", "solver_engine"),
+        ("seed", "seed"),
+        ("solve_seconds", "solve_seconds"),
+    ):
+        if summary.get(key) is not None:
+            inputs.append((labels[label], str(summary[key])))
+    if summary.get("gap") is not None:
+        inputs.append((labels["solver_gap"], labels.percent(float(summary["gap"]), 2)))
+    note = labels["utilisation_note"] if tables.workload is not None else labels["estimated_note"]
+    context = {
+        "lang": labels.lang,
+        "L": labels,
+        "title": title or labels["report_title"],
+        "period": f"{labels.short_date(first)} – {labels.short_date(last)}",
+        "generated": generated.strftime("%Y-%m-%d %H:%M"),
+        "cards": key_cards(figures, labels),
+        "charts": {
+            "sessions": Markup(charts.sessions_chart(shares, labels)),
+            "utilisation": Markup(
+                charts.utilisation_chart(balance, labels, problem.config.output.idle_utilisation)
+            ),
+            "caseload": Markup(charts.caseload_chart(balance, labels)),
+            "provinces": Markup(charts.province_chart(provinces, labels)),
+            "travel": Markup(charts.travel_chart(travel.dropna().tolist(), labels)),
+        },
+        "session_bins": session_bins,
+        "utilisation_note": note,
+        "spread_heads": spread_heads,
+        "spread_rows": spread_rows,
+        "flagged_heads": flagged_heads,
+        "flagged": flagged,
+        "province_heads": province_heads,
+        "province_rows": province_rows,
+        "map_png": base64.b64encode(map_png).decode("ascii") if map_png else "",
+        "problem_blocks": _problem_blocks(problem, tables, labels),
+        "inputs": inputs,
+        "config_rows": flatten(problem.config.to_dict()),
+        "footer": labels.text("footer", version=__version__),
+        "extra_sections": list(extra_sections),
+    }
+    return environment().get_template("report.html.j2").render(context)

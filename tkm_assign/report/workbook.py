@@ -1,0 +1,562 @@
+"""``plan.xlsx``: the plan as a workbook coordinators can filter, sort and print.
+
+Every sheet has a formatted header, a frozen top row, an auto filter over its table and
+column widths fitted to the content. Codes are shown in words of the chosen language
+(``onsite`` -> ``tatap muka``), dates are real Excel dates, hours and shares are numbers
+with a display format, so sums and filters work. The same writer makes ``audit.xlsx``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from tkm_assign.geo.regions import load_geography
+from tkm_assign.model import Problem
+from tkm_assign.report.figures import (
+    as_float,
+    mentors_by_id,
+    participants_by_id,
+    place_of,
+    regency_names,
+    text,
+    truthy,
+)
+from tkm_assign.report.i18n import Labels
+from tkm_assign.report.tables import PlanTables
+
+log = logging.getLogger("tkm_assign")
+
+HEADER_FILL = PatternFill("solid", fgColor="0F766E")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+HEADER_BORDER = Border(bottom=Side(style="thin", color="134E4A"))
+OVER_FILL = PatternFill("solid", fgColor="FECACA")
+DATE_FORMAT = "yyyy-mm-dd"
+PERCENT = "0.0%"
+ONE_DECIMAL = "0.0"
+TWO_DECIMALS = "0.00"
+INTEGER = "0"
+MIN_WIDTH, MAX_WIDTH = 8, 60
+# Widths are estimated from this many rows; enough to see typical values.
+WIDTH_SAMPLE_ROWS = 400
+
+# Number format by column name (columns not listed are written as they are).
+COLUMN_FORMATS: Mapping[str, str] = {
+    "date": DATE_FORMAT,
+    "travel_min": INTEGER,
+    "travel_min_before": INTEGER,
+    "distance_km": ONE_DECIMAL,
+    "travel_km": ONE_DECIMAL,
+    "monthly_hours": TWO_DECIMALS,
+    "monthly_hours_estimated": ONE_DECIMAL,
+    "capacity_hours": ONE_DECIMAL,
+    "session_hours": ONE_DECIMAL,
+    "travel_hours": ONE_DECIMAL,
+    "total_hours": ONE_DECIMAL,
+    "available_hours": ONE_DECIMAL,
+    "peak_hours": ONE_DECIMAL,
+    "mean_travel_min": ONE_DECIMAL,
+    "utilisation": PERCENT,
+    "peak_utilisation": PERCENT,
+    "utilisation_mean": PERCENT,
+    "utilisation_min": PERCENT,
+    "utilisation_max": PERCENT,
+    "served_share": PERCENT,
+    "sector_match_rate": PERCENT,
+}
+# Columns where a value above 1 (100 %) is shaded red.
+OVER_ONE = frozenset({"utilisation", "peak_utilisation", "utilisation_max", "utilisation_mean"})
+# Columns whose codes are shown in words.
+WORDED = frozenset(
+    {
+        "mode",
+        "status",
+        "sector",
+        "need_level",
+        "sector_match",
+        "flag",
+        "kind",
+        "severity",
+        "transport",
+    }
+)
+
+
+@dataclass
+class Sheet:
+    """One worksheet: a title, column names (labelled on writing) and rows of values.
+
+    ``cell_formats`` overrides the number format of single cells as ``(row, column)`` ->
+    format, e.g. for the mixed value column of a summary sheet.
+    """
+
+    title: str
+    columns: Sequence[str]
+    rows: list[list[Any]]
+    cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+
+
+def frame_sheet(title: str, frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Sheet:
+    """A sheet from a frame whose column names are plan-table names."""
+    names = list(columns) if columns is not None else list(frame.columns)
+    rows = frame[names].astype(object).where(frame[names].notna(), None).values.tolist()
+    return Sheet(title=title, columns=names, rows=rows)
+
+
+def write_workbook(path: Path, sheets: Sequence[Sheet], labels: Labels) -> None:
+    """Write ``sheets`` to ``path`` (write-only mode: fast and lean on 40,000-row schedules)."""
+    book = Workbook(write_only=True)
+    for sheet in sheets:
+        _write_sheet(book.create_sheet(sheet.title[:31]), sheet, labels)
+    book.save(path)
+
+
+def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels) -> None:
+    names = list(sheet.columns)
+    n_rows = len(sheet.rows)
+    last_col = get_column_letter(max(len(names), 1))
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{last_col}{n_rows + 1}"
+    headers = [labels.column(name) for name in names]
+    for j, name in enumerate(names):
+        ws.column_dimensions[get_column_letter(j + 1)].width = _width(
+            headers[j], [row[j] for row in sheet.rows[:WIDTH_SAMPLE_ROWS]], name
+        )
+    for j, name in enumerate(names):
+        if name in OVER_ONE and n_rows:
+            letter = get_column_letter(j + 1)
+            ws.conditional_formatting.add(
+                f"{letter}2:{letter}{n_rows + 1}",
+                CellIsRule(operator="greaterThan", formula=["1.000001"], fill=OVER_FILL),
+            )
+    header_cells = []
+    for title in headers:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, HEADER_ALIGN
+        cell.border = HEADER_BORDER
+        header_cells.append(cell)
+    ws.append(header_cells)
+    formats = [COLUMN_FORMATS.get(name) for name in names]
+    for i, row in enumerate(sheet.rows):
+        out: list[Any] = []
+        for j, value in enumerate(row):
+            value = _cell_value(names[j], value, labels)
+            fmt = sheet.cell_formats.get((i, j), formats[j])
+            if isinstance(value, str) and value.startswith("="):
+                # Text from an input file is never run as a formula (e.g. a name "=HYPERLINK(..)").
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"
+                out.append(cell)
+            elif fmt is None or value is None or isinstance(value, str):
+                out.append(value)
+            else:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = fmt
+                out.append(cell)
+        ws.append(out)
+
+
+def _cell_value(name: str, value: Any, labels: Labels) -> Any:
+    if value is None:
+        return None
+    if isinstance(value, float) and value != value:  # NaN
+        return None
+    if name == "date" and isinstance(value, str) and value:
+        try:
+            return dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if name in WORDED:
+        if name == "sector_match":
+            return labels.value(truthy(value))
+        return labels.value(value)
+    if hasattr(value, "item"):  # numpy scalar -> Python scalar
+        return value.item()
+    return value
+
+
+def _width(header: str, values: Sequence[Any], name: str) -> float:
+    longest_word = max((len(w) for w in header.split()), default=0)
+    widest = max([min(len(header), 18), longest_word, *(len(_shown(name, v)) for v in values)])
+    return float(min(max(widest + 2, MIN_WIDTH), MAX_WIDTH))
+
+
+def _shown(name: str, value: Any) -> str:
+    if value is None:
+        return ""
+    if name == "date":
+        return "2027-07-05"
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value)
+
+
+def plan_sheets(
+    problem: Problem,
+    tables: PlanTables,
+    labels: Labels,
+    summary_rows: Sequence[tuple[str, Any, str | None]],
+    balance: pd.DataFrame,
+    provinces: pd.DataFrame,
+) -> list[Sheet]:
+    """The sheets of ``plan.xlsx``, in order.
+
+    Summary, Assignments, Schedule, Routes, Workload, Mentors, Unassigned & shortfalls,
+    Provinces. Without a schedule the Schedule and Routes sheets hold only their headers
+    and Workload shows the estimated monthly load per mentor.
+    """
+    return [
+        summary_sheet(labels["sheet_summary"], summary_rows),
+        _assignments_sheet(problem, tables, labels),
+        _schedule_sheet(problem, tables, labels),
+        _routes_sheet(problem, tables, labels),
+        _workload_sheet(problem, tables, labels, balance),
+        frame_sheet(labels["sheet_mentors"], balance.rename(columns={"name": "mentor_name"})),
+        _unassigned_sheet(problem, tables, labels),
+        frame_sheet(labels["sheet_provinces"], provinces),
+    ]
+
+
+def summary_sheet(title: str, rows: Sequence[tuple[str, Any, str | None]]) -> Sheet:
+    """Two columns, measure and value; each value keeps its own number format."""
+    sheet = Sheet(title=title, columns=["item", "value"], rows=[[a, b] for a, b, _ in rows])
+    for i, (_, _, fmt) in enumerate(rows):
+        if fmt:
+            sheet.cell_formats[(i, 1)] = fmt
+    return sheet
+
+
+def _assignments_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet:
+    people = participants_by_id(problem)
+    mentors = mentors_by_id(problem)
+    regencies = regency_names(load_geography())
+    frame = tables.assignments
+    rows = []
+    for record in frame.to_dict("records"):
+        pid, mid = text(record["participant_id"]), text(record["mentor_id"])
+        person, mentor = people.get(pid), mentors.get(mid)
+        rows.append(
+            [
+                pid,
+                person.name if person else "",
+                person.village if person else "",
+                regencies.get(person.location.regency_code, "") if person else "",
+                text(record["province"]),
+                text(record["sector"]),
+                person.need_level.value if person else "",
+                mid,
+                mentor.name if mentor else "",
+                text(record["status"]),
+                text(record["reason"]),
+                truthy(record["sector_match"]) if mid else None,
+                _number(record["travel_min"]),
+                _number(record["distance_km"]),
+                _number(record["monthly_hours"]),
+            ]
+        )
+    columns = [
+        "participant_id",
+        "participant_name",
+        "village",
+        "regency",
+        "province",
+        "sector",
+        "need_level",
+        "mentor_id",
+        "mentor_name",
+        "status",
+        "reason",
+        "sector_match",
+        "travel_min",
+        "distance_km",
+        "monthly_hours",
+    ]
+    return Sheet(labels["sheet_assignments"], columns, rows)
+
+
+def _number(value: Any) -> float | None:
+    return as_float(value)
+
+
+def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet:
+    columns = [
+        "session_id",
+        "date",
+        "weekday",
+        "start",
+        "end",
+        "mentor_id",
+        "mentor_name",
+        "participant_id",
+        "participant_name",
+        "village",
+        "mode",
+        "month",
+        "travel_min_before",
+    ]
+    rows: list[list[Any]] = []
+    schedule = tables.schedule
+    if schedule is not None:
+        people = participants_by_id(problem)
+        mentors = mentors_by_id(problem)
+        regencies = regency_names(load_geography())
+        for record in schedule.to_dict("records"):
+            pid, mid = text(record["participant_id"]), text(record["mentor_id"])
+            person, mentor = people.get(pid), mentors.get(mid)
+            day = _date(record["date"])
+            rows.append(
+                [
+                    text(record["session_id"]),
+                    text(record["date"]),
+                    labels.weekday(day) if day else "",
+                    text(record["start"]),
+                    text(record["end"]),
+                    mid,
+                    mentor.name if mentor else "",
+                    pid,
+                    person.name if person else "",
+                    place_of(person, regencies) if person else "",
+                    text(record["mode"]),
+                    _int(record["month"]),
+                    _int(record["travel_min_before"]),
+                ]
+            )
+    return Sheet(labels["sheet_schedule"], columns, rows)
+
+
+def _date(value: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text(value)[:10])
+    except ValueError:
+        return None
+
+
+def _int(value: Any) -> int | None:
+    number = _number(value)
+    return None if number is None else round(number)
+
+
+def _routes_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet:
+    columns = [
+        "mentor_id",
+        "mentor_name",
+        "date",
+        "weekday",
+        "depart",
+        "return",
+        "n_stops",
+        "stops",
+        "stop_names",
+        "travel_min",
+        "distance_km",
+    ]
+    rows: list[list[Any]] = []
+    routes = tables.routes
+    if routes is not None:
+        people = participants_by_id(problem)
+        mentors = mentors_by_id(problem)
+        for record in routes.to_dict("records"):
+            mid = text(record["mentor_id"])
+            stops = [s for s in text(record["stops"]).split(";") if s]
+            names = [people[s].name or s if s in people else s for s in stops]
+            day = _date(record["date"])
+            rows.append(
+                [
+                    mid,
+                    mentors[mid].name if mid in mentors else "",
+                    text(record["date"]),
+                    labels.weekday(day) if day else "",
+                    text(record["depart"]),
+                    text(record["return"]),
+                    len(stops),
+                    ";".join(stops),
+                    "; ".join(names),
+                    _int(record["travel_min"]),
+                    _number(record["distance_km"]),
+                ]
+            )
+    return Sheet(labels["sheet_routes"], columns, rows)
+
+
+def _workload_sheet(
+    problem: Problem, tables: PlanTables, labels: Labels, balance: pd.DataFrame
+) -> Sheet:
+    if tables.workload is None:
+        columns = [
+            "mentor_id",
+            "mentor_name",
+            "caseload",
+            "max_caseload",
+            "monthly_hours_estimated",
+            "capacity_hours",
+            "utilisation",
+        ]
+        return frame_sheet(
+            labels["sheet_workload"], balance.rename(columns={"name": "mentor_name"}), columns
+        )
+    mentors = mentors_by_id(problem)
+    frame = tables.workload.copy()
+    frame.insert(
+        1, "mentor_name", [mentors[m].name if m in mentors else "" for m in frame["mentor_id"]]
+    )
+    return frame_sheet(labels["sheet_workload"], frame)
+
+
+def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet:
+    people = participants_by_id(problem)
+    columns = [
+        "kind",
+        "participant_id",
+        "participant_name",
+        "province",
+        "sector",
+        "mentor_id",
+        "month",
+        "planned",
+        "required",
+        "onsite_planned",
+        "onsite_required",
+        "reason",
+    ]
+    rows: list[list[Any]] = []
+    frame = tables.assignments
+    for record in frame.to_dict("records"):
+        if text(record["mentor_id"]):
+            continue
+        pid = text(record["participant_id"])
+        person = people.get(pid)
+        rows.append(
+            [
+                "unassigned",
+                pid,
+                person.name if person else "",
+                text(record["province"]),
+                text(record["sector"]),
+                "",
+                None,
+                None,
+                None,
+                None,
+                None,
+                text(record["reason"]),
+            ]
+        )
+    province = dict(
+        zip(frame["participant_id"].map(text), frame["province"].map(text), strict=True)
+    )
+    if tables.shortfalls is not None:
+        for record in tables.shortfalls.to_dict("records"):
+            pid = text(record["participant_id"])
+            person = people.get(pid)
+            rows.append(
+                [
+                    "shortfall",
+                    pid,
+                    person.name if person else "",
+                    province.get(pid, ""),
+                    person.sector.value if person else "",
+                    text(record["mentor_id"]),
+                    _int(record["month"]),
+                    _int(record["planned"]),
+                    _int(record["required"]),
+                    _int(record["onsite_planned"]),
+                    _int(record["onsite_required"]),
+                    text(record["reason"]),
+                ]
+            )
+    return Sheet(labels["sheet_unassigned"], columns, rows)
+
+
+def write_plan_workbook(
+    path: Path,
+    problem: Problem,
+    tables: PlanTables,
+    labels: Labels,
+    summary_rows: Sequence[tuple[str, Any, str | None]],
+    balance: pd.DataFrame,
+    provinces: pd.DataFrame,
+) -> None:
+    """Write ``plan.xlsx`` (see :func:`plan_sheets`)."""
+    write_workbook(
+        path, plan_sheets(problem, tables, labels, summary_rows, balance, provinces), labels
+    )
+    log.info("workbook: %s", path.name)
+
+
+def summary_rows(
+    problem: Problem, figures: Mapping[str, Any], labels: Labels, generated: dt.datetime
+) -> list[tuple[str, Any, str | None]]:
+    """The Summary sheet: (label, value, number format) per key figure, unknowns left out."""
+    from tkm_assign.report.figures import BASELINE_2024, SESSION_BINS, programme_period
+
+    first, last = programme_period(problem)
+    rows: list[tuple[str, Any, str | None]] = [
+        (labels["period"], f"{labels.short_date(first)} – {labels.short_date(last)}", None),
+        (labels["participants_total"], figures["participants"], INTEGER),
+        (labels["participants_served"], figures["assigned"], INTEGER),
+        (labels["served_share"], figures["served_share"], PERCENT),
+        (labels["participants_unassigned"], figures["unassigned"], INTEGER),
+        (labels["mentors_total"], figures["mentors"], INTEGER),
+        (labels["mentors_active"], figures["mentors_active"], INTEGER),
+        (labels["sessions_total"], figures["sessions"], INTEGER),
+        (labels["onsite_share"], figures["onsite_share"], PERCENT),
+        (labels["target_share"], figures["target_share"], PERCENT),
+        (labels["onsite_min_share"], figures["onsite_min_share"], PERCENT),
+    ]
+    shares = figures["sessions_first_3_months"]["shares"]
+    bin_label = dict(zip(SESSION_BINS, ("bin_low", "bin_mid", "bin_high"), strict=True))
+    for key in SESSION_BINS:
+        name = (
+            f"{labels['sessions_distribution']}: {labels[bin_label[key]]} "
+            f"({labels['baseline_2024']} {labels.percent(BASELINE_2024[key], 2)})"
+        )
+        rows.append((name, shares[key], PERCENT))
+    caseload = figures["caseload"]
+    spread = figures["utilisation_spread"]
+    rows += [
+        (labels["sector_match"], figures["sector_match_rate"], PERCENT),
+        (labels["mean_travel_min"], figures["mean_travel_min"], ONE_DECIMAL),
+        (labels["travel_hours_total"], figures["travel_hours_total"], ONE_DECIMAL),
+        (labels["travel_km_total"], figures["travel_km_total"], ONE_DECIMAL),
+        (labels["travel_per_visit"], figures["travel_min_per_visit"], ONE_DECIMAL),
+        (
+            labels["caseload_range"],
+            f"{labels.number(caseload['min'])} – {labels.number(caseload['mean'], 1)} – "
+            f"{labels.number(caseload['max'])}",
+            None,
+        ),
+        (labels["utilisation_mean"], spread["mean"], PERCENT),
+        (labels["utilisation_cv"], spread["cv"], TWO_DECIMALS),
+        (labels["overloaded"], _id_list(figures["overloaded"]), None),
+        (labels["idle"], _id_list(figures["idle"]), None),
+        (labels["shortfalls_count"], figures["shortfalls"], INTEGER),
+        (labels["solver_status"], figures["status"], None),
+        (labels["solver_engine"], figures["engine"], None),
+        (labels["solver_gap"], figures["gap"], "0.00%"),
+        (labels["solve_seconds"], figures["solve_seconds"], ONE_DECIMAL),
+        (labels["seed"], figures["seed"], INTEGER),
+        (labels["changes_from_current"], figures["changes_from_current"], INTEGER),
+        (labels["participants_file"], problem.participants_source, None),
+        (labels["mentors_file"], problem.mentors_source, None),
+        (labels["generated"], generated.strftime("%Y-%m-%d %H:%M"), None),
+    ]
+    return [row for row in rows if row[1] is not None]
+
+
+def _id_list(ids: Sequence[str], limit: int = 30) -> str:
+    shown = ", ".join(ids[:limit])
+    more = len(ids) - limit
+    return f"{len(ids)}: {shown}" + (f", … (+{more})" if more > 0 else "") if ids else "0"
