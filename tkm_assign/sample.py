@@ -67,6 +67,10 @@ URBAN_DENSITY = 1000.0  # people per km² of the regency: a city
 REMOTE_DENSITY = 50.0  # people per km² of the regency below which villages are remote
 REMOTE_CAPITAL_KM = 30.0  # ... or this far (straight line) from the regency capital
 MIN_ISLAND_PARTICIPANTS = 8  # islands with this many participants get at least one mentor
+# Recruitment follows the programme's reach: most people drawn on an island that gets no
+# mentor of their province are recruited on a mentored island of the province instead; this
+# share stays where it was drawn, the hard cases a planner must explain.
+UNREACHED_KEEP = 0.2
 MAX_DEMAND_POINTS = 2000  # participants considered when choosing mentor towns per island
 
 # Relative weights by place class (urban, rural, remote) used to spread sectors and tech
@@ -166,6 +170,7 @@ def generate_frames(
     places = load_places()
     geography = load_geography()
     people = _sample_villages(rng, places, geography, n_participants)
+    people = _recruit_within_reach(rng, people, n_mentors)
     klass = _place_class(people, places)
     coastal = _coastal(people)
     sector = _assign_sectors(rng, klass, coastal)
@@ -276,6 +281,38 @@ def _sample_villages(
     people = pd.concat(chosen, ignore_index=True)
     people = people.sort_values(["province_code", "regency_code", "village_id"], kind="stable")
     return people.reset_index(drop=True)
+
+
+def _recruit_within_reach(
+    rng: np.random.Generator, people: pd.DataFrame, n_mentors: int
+) -> pd.DataFrame:
+    """Move most people on islands without a mentor to mentored islands of their province.
+
+    A moved person takes the place (village, regency, island) of a randomly drawn person
+    already recruited on a mentored island of the same province, which keeps the regency
+    population weighting. ``UNREACHED_KEEP`` of them stay where they were drawn.
+    """
+    units = (
+        people.groupby(["province_code", "island_id"], sort=True).size().rename("participants")
+    ).reset_index()
+    units["mentors"] = _mentors_per_unit(units, n_mentors)
+    mentored = set(
+        zip(
+            units.loc[units["mentors"] > 0, "province_code"],
+            units.loc[units["mentors"] > 0, "island_id"],
+            strict=True,
+        )
+    )
+    key = list(zip(people["province_code"], people["island_id"], strict=True))
+    reached = np.array([k in mentored for k in key])
+    move = ~reached & (rng.random(len(people)) >= UNREACHED_KEEP)
+    out = people.copy()
+    for i in np.flatnonzero(move):
+        pool = np.flatnonzero(reached & (people["province_code"] == people.at[i, "province_code"]))
+        if pool.size:
+            out.iloc[i] = people.iloc[pool[rng.integers(pool.size)]]
+    out = out.sort_values(["province_code", "regency_code", "village_id"], kind="stable")
+    return out.reset_index(drop=True)
 
 
 def _locate_villages(villages: pd.DataFrame, geography: Geography) -> pd.DataFrame:
