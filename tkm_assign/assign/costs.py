@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tkm_assign.config import AssignWeights, Config
-from tkm_assign.model import Candidates, Mentor, NeedLevel, Participant, Problem
+from tkm_assign.model import Candidates, Mentor, NeedLevel, Participant, Problem, Sector
 from tkm_assign.rules import mentor_capacity_min, monthly_load_min
 
 IntArray = npt.NDArray[np.int64]
@@ -102,16 +102,12 @@ class PairData:
 
 def sector_match(problem: Problem, candidates: Candidates) -> BoolArray:
     """Whether each candidate mentor has the participant's sector."""
-    sectors = np.array([p.sector.value for p in problem.participants], dtype=object)
-    mentor_sectors = [frozenset(s.value for s in m.sectors) for m in problem.mentors]
-    return np.fromiter(
-        (
-            sectors[p] in mentor_sectors[m]
-            for p, m in zip(candidates.participant_idx, candidates.mentor_idx, strict=True)
-        ),
-        dtype=np.bool_,
-        count=len(candidates),
-    )
+    codes = {sector: k for k, sector in enumerate(Sector)}
+    has = np.zeros((len(problem.mentors), len(codes)), dtype=np.bool_)
+    for j, m in enumerate(problem.mentors):
+        has[j, [codes[s] for s in m.sectors]] = True
+    sector = np.array([codes[p.sector] for p in problem.participants], dtype=np.int64)
+    return has[candidates.mentor_idx, sector[candidates.participant_idx]].reshape(-1)
 
 
 def is_change(problem: Problem, candidates: Candidates) -> BoolArray:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -28,23 +29,47 @@ def hours_text(minutes: float) -> str:
     return f"{hours:.0f} h" if abs(hours - round(hours)) < 0.05 else f"{hours:.1f} h"
 
 
-def province_capacity_text(problem: Problem, data: PairData, province_code: str) -> str:
-    """``Maluku: 3 mentors x 20 = 60 places for 71 participants`` for one province."""
-    name = load_geography().province_name(province_code)
-    mentors = [
-        j for j, m in enumerate(problem.mentors) if m.location.province_code == province_code
-    ]
-    participants = sum(1 for p in problem.participants if p.location.province_code == province_code)
-    limits = {int(data.mentor_caseload[j]) for j in mentors}
-    places = int(sum(int(data.mentor_caseload[j]) for j in mentors))
-    noun = "participant" if participants == 1 else "participants"
-    if len(mentors) == 1:
-        head = f"1 mentor with {places} places"
-    elif len(limits) == 1:
-        head = f"{len(mentors)} mentors x {limits.pop()} = {places} places"
-    else:
-        head = f"{len(mentors)} mentors with {places} places"
-    return f"{name}: {head} for {participants} {noun}"
+@dataclass(frozen=True)
+class ProvinceFigures:
+    """Mentors, caseload places and participants of one province."""
+
+    name: str
+    mentors: int
+    places: int
+    participants: int
+    limits: frozenset[int]
+
+    def text(self) -> str:
+        """``Maluku: 3 mentors x 20 = 60 places for 71 participants``."""
+        noun = "participant" if self.participants == 1 else "participants"
+        if self.mentors == 0:
+            head = "no mentor"
+        elif self.mentors == 1:
+            head = f"1 mentor with {self.places} places"
+        elif len(self.limits) == 1:
+            head = f"{self.mentors} mentors x {next(iter(self.limits))} = {self.places} places"
+        else:
+            head = f"{self.mentors} mentors with {self.places} places"
+        return f"{self.name}: {head} for {self.participants} {noun}"
+
+
+def province_figures(problem: Problem, data: PairData) -> dict[str, ProvinceFigures]:
+    """Figures for every province with participants or mentors, by province code."""
+    geography = load_geography()
+    participants = Counter(p.location.province_code for p in problem.participants)
+    mentors: dict[str, list[int]] = {}
+    for j, m in enumerate(problem.mentors):
+        mentors.setdefault(m.location.province_code, []).append(int(data.mentor_caseload[j]))
+    return {
+        code: ProvinceFigures(
+            name=geography.province_name(code),
+            mentors=len(mentors.get(code, [])),
+            places=sum(mentors.get(code, [])),
+            participants=participants.get(code, 0),
+            limits=frozenset(mentors.get(code, [])),
+        )
+        for code in sorted(set(participants) | set(mentors))
+    }
 
 
 def check_pins(
@@ -57,12 +82,7 @@ def check_pins(
     ``hours_apply``, monthly hours) left.
     """
     index = problem.mentor_index
-    pair_of: dict[tuple[int, int], int] = {
-        (int(p), int(m)): k
-        for k, (p, m) in enumerate(
-            zip(candidates.participant_idx, candidates.mentor_idx, strict=True)
-        )
-    }
+    starts = np.searchsorted(candidates.participant_idx, np.arange(len(problem.participants) + 1))
     honoured: dict[int, int] = {}
     reasons: dict[int, str] = {}
     count: Counter[int] = Counter()
@@ -78,7 +98,9 @@ def check_pins(
         if mid in p.excluded_mentor_ids:
             reasons[i] = f"pinned mentor {mid} is also listed as excluded"
             continue
-        pair = pair_of.get((i, j))
+        pairs = np.arange(starts[i], starts[i + 1])
+        found = pairs[candidates.mentor_idx[pairs] == j]
+        pair = int(found[0]) if found.size else None
         if pair is None:
             reasons[i] = unreachable_pin_text(problem, i, j)
             continue
@@ -146,17 +168,12 @@ def unassigned_reasons(
     assigned = mentor_of != NONE
     caseload = np.bincount(mentor_of[assigned], minlength=m)
     # The load each mentor carries, from the chosen pairs.
-    pair_of = {
-        (int(p), int(j)): k
-        for k, (p, j) in enumerate(
-            zip(candidates.participant_idx, candidates.mentor_idx, strict=True)
-        )
-    }
-    load_min = np.zeros(m, dtype=np.int64)
-    for served in np.flatnonzero(assigned):
-        j = int(mentor_of[served])
-        load_min[j] += data.pair_load_min[pair_of[(int(served), j)]]
+    chosen = np.flatnonzero(mentor_of[candidates.participant_idx] == candidates.mentor_idx)
+    load_min = np.bincount(
+        candidates.mentor_idx[chosen], weights=data.pair_load_min[chosen], minlength=m
+    ).astype(np.int64)
     starts = np.searchsorted(candidates.participant_idx, np.arange(n + 1))
+    figures = province_figures(problem, data)
     reasons: dict[int, str] = {}
     for i in (int(k) for k in np.flatnonzero(~assigned)):
         if i in pin_reasons:
@@ -166,8 +183,9 @@ def unassigned_reasons(
         if pairs.size == 0:
             reasons[i] = candidates.no_candidate_reason.get(i, "no eligible mentor")
             continue
+        province = figures[problem.participants[i].location.province_code].text()
         reasons[i] = _full_text(
-            problem, data, i, pairs, candidates, caseload, load_min, hours_apply, proven
+            problem, data, province, pairs, candidates, caseload, load_min, hours_apply, proven
         )
     return reasons
 
@@ -175,7 +193,7 @@ def unassigned_reasons(
 def _full_text(
     problem: Problem,
     data: PairData,
-    i: int,
+    province: str,
     pairs: IntArray,
     candidates: Candidates,
     caseload: IntArray,
@@ -190,7 +208,6 @@ def _full_text(
             full_count.append(j)
         elif hours_apply and load_min[j] + data.pair_load_min[k] > data.mentor_capacity_min[j]:
             full_hours.append(j)
-    province = province_capacity_text(problem, data, problem.participants[i].location.province_code)
     hours = "; ".join(
         f"{problem.mentors[j].mentor_id}: {hours_text(int(data.mentor_capacity_min[j]))} available"
         for j in full_hours[:3]

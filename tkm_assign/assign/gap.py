@@ -117,13 +117,20 @@ def objective(instance: GapInstance, agent_of: IntArray) -> int:
     assigned = agent_of != UNASSIGNED
     if instance.item_skip_cost is not None:
         total += int(instance.item_skip_cost[~assigned].sum())
-    items = np.flatnonzero(assigned)
-    arcs = np.array([instance.arc_index[(int(i), int(agent_of[i]))] for i in items], dtype=np.int64)
-    if arcs.size:
-        total += int(instance.arc_cost[arcs].sum())
+    arcs = chosen_arcs(instance, agent_of)
+    if int(np.bincount(instance.arc_item[arcs], minlength=instance.n_items).sum()) != int(
+        assigned.sum()
+    ):
+        raise ValueError("an item is on an agent it has no arc to")
+    total += int(instance.arc_cost[arcs].sum())
     counts = np.bincount(agent_of[assigned], minlength=instance.n_agents)
     total += sum(int(p[c]) for p, c in zip(instance.balance_prefix, counts, strict=True))
     return total
+
+
+def chosen_arcs(instance: GapInstance, agent_of: IntArray) -> IntArray:
+    """Indices of the arcs a solution uses."""
+    return np.flatnonzero(agent_of[instance.arc_item] == instance.arc_agent)
 
 
 def violations(instance: GapInstance, agent_of: IntArray) -> list[str]:
@@ -334,7 +341,7 @@ def _shift_pass(state: _State, movable: IntArray, deadline: float) -> bool:
         leave = state.add_delta(old, -1) if old != UNASSIGNED else 0
         best_gain, best_arc = 0, -2
         if old != UNASSIGNED and inst.item_skip_cost is not None:
-            gain = here + leave - int(inst.item_skip_cost[i])
+            gain = int(inst.item_skip_cost[i]) - here + leave
             if gain < best_gain:
                 best_gain, best_arc = gain, -1
         for a in inst.arcs_of_item[i]:

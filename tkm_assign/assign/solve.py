@@ -18,7 +18,7 @@ from tkm_assign.assign.costs import PairData, pair_data
 from tkm_assign.assign.cpsat import GapParams, solve_gap
 from tkm_assign.assign.explain import check_pins, unassigned_reasons
 from tkm_assign.assign.flow import solve_flow
-from tkm_assign.assign.gap import UNASSIGNED, GapInstance, IntArray, objective
+from tkm_assign.assign.gap import UNASSIGNED, GapInstance, IntArray, chosen_arcs, objective
 from tkm_assign.assign.regions import Region, find_regions, one_region, run_parallel, time_shares
 from tkm_assign.model import Assignment, Candidates, Problem, SolveStatus
 
@@ -79,16 +79,14 @@ def _region_instance(
 ) -> GapInstance:
     data = prepared.data
     pairs = prepared.keep[region.pairs]
-    item_of = {int(p): k for k, p in enumerate(region.participants)}
     agent_local = np.searchsorted(region.mentors, candidates.mentor_idx[pairs])
-    item_local = np.array(
-        [item_of[int(p)] for p in candidates.participant_idx[pairs]], dtype=np.int64
-    )
-    fixed = np.array([k for k, pair in enumerate(pairs) if int(pair) in pinned], dtype=np.int64)
+    item_local = np.searchsorted(region.participants, candidates.participant_idx[pairs])
+    pinned_pairs = np.fromiter(pinned, dtype=np.int64, count=len(pinned))
+    fixed = np.flatnonzero(np.isin(pairs, pinned_pairs)).astype(np.int64)
     return GapInstance(
         n_items=int(region.participants.size),
         n_agents=int(region.mentors.size),
-        arc_item=item_local,
+        arc_item=item_local.astype(np.int64),
         arc_agent=agent_local.astype(np.int64),
         arc_cost=data.pair_cost[pairs],
         arc_weight=data.pair_load_min[pairs],
@@ -101,9 +99,7 @@ def _region_instance(
 
 
 def _hours_exceeded(instance: GapInstance, agent_of: IntArray) -> bool:
-    assigned = agent_of != UNASSIGNED
-    items = np.flatnonzero(assigned)
-    arcs = np.array([instance.arc_index[(int(i), int(agent_of[i]))] for i in items], dtype=np.int64)
+    arcs = chosen_arcs(instance, agent_of)
     load = np.bincount(
         instance.arc_agent[arcs], weights=instance.arc_weight[arcs], minlength=instance.n_agents
     )
@@ -166,11 +162,14 @@ def assign(problem: Problem, candidates: Candidates) -> Assignment:
         per_part_workers = max(1, settings.workers // lanes)
         shares = time_shares([instances[k].arc_item.size for k in needs_cpsat], remaining, lanes)
 
-        def task(k: int, limit: float) -> _RegionResult:
+        deadline = time.monotonic() + remaining
+
+        def task(k: int, share: float) -> _RegionResult:
             inst = instances[k]
             agent_of, flow_cost = flows[k]
             params = GapParams(
-                time_limit_s=limit,
+                # Regions queue on the lanes: none may run past the overall deadline.
+                time_limit_s=max(0.05, min(share, deadline - time.monotonic())),
                 workers=per_part_workers,
                 seed=config.solver.seed,
                 relative_gap=settings.relative_gap,
