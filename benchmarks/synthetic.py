@@ -34,7 +34,11 @@ SECTOR_SHARES = {
     Sector.INDUSTRI_KREATIF: 0.078,
     Sector.PERIKANAN_KELAUTAN: 0.030,
 }
-LITERACY_SHARES = {TechLiteracy.PROFICIENT: 0.43, TechLiteracy.ADEQUATE: 0.31, TechLiteracy.LOW: 0.26}
+LITERACY_SHARES = {
+    TechLiteracy.PROFICIENT: 0.43,
+    TechLiteracy.ADEQUATE: 0.31,
+    TechLiteracy.LOW: 0.26,
+}
 NEED_SHARES = {NeedLevel.LOW: 0.3, NeedLevel.MEDIUM: 0.5, NeedLevel.HIGH: 0.2}
 
 
@@ -74,7 +78,10 @@ def build_instance(
     m_rows = []
     for province, q in zip(provinces, quota, strict=True):
         towns = districts[districts["province"] == province]
-        w = towns["population"].to_numpy() / towns.groupby("regency_id")["id"].transform("size").to_numpy()
+        w = (
+            towns["population"].to_numpy()
+            / towns.groupby("regency_id")["id"].transform("size").to_numpy()
+        )
         m_rows.append(towns.iloc[rng.choice(len(towns), size=int(q), p=w / w.sum())])
     towns = pd.concat(m_rows, ignore_index=True)
 

@@ -65,12 +65,14 @@ def balance_marginals(max_caseload: int, weights: AssignWeights) -> IntArray:
 
     The balance cost of a mentor with k participants is ``balance x u^2 / 100`` with
     ``u = 100 k / max_caseload`` the caseload share in percent; the k-th participant adds
-    ``balance x 100 x (2k - 1) / max_caseload^2``. Rounding each step down keeps the steps
-    non-decreasing, i.e. the cost convex, which the flow model needs (parallel unit arcs
-    are filled cheapest first) and the CP-SAT model reproduces exactly with tangent cuts.
+    ``balance x 100 x (2k - 1) / max_caseload^2``. Steps are differences of the rounded-down
+    totals (so totals are exact to the unit), kept non-decreasing, i.e. the cost convex,
+    which the flow model needs (parallel unit arcs are filled cheapest first) and the
+    CP-SAT model reproduces exactly with tangent cuts.
     """
-    k = np.arange(1, max_caseload + 1, dtype=np.int64)
-    return (weights.balance * 100 * (2 * k - 1)) // (max_caseload * max_caseload)
+    k = np.arange(0, max_caseload + 1, dtype=np.int64)
+    totals = (weights.balance * 100 * k * k) // (max_caseload * max_caseload)
+    return np.maximum.accumulate(np.diff(totals)).astype(np.int64)
 
 
 def balance_cost(caseload: int, max_caseload: int, weights: AssignWeights) -> int:

@@ -57,6 +57,7 @@ class GapParams:
     relative_gap: float = 0.0
     deterministic: bool = True
     plain: bool = False
+    require_cpsat: bool = False  # run CP-SAT even when the priced flow already meets the gap
 
 
 @dataclass(frozen=True)
@@ -430,7 +431,7 @@ def solve_gap(
     if start is not None:
         value = objective(instance, start)
         early = GapSolution(start, value, min(bound, value), SolveStatus.FEASIBLE, 0.0, PRICED_FLOW)
-        if _within_gap(early, params.relative_gap):
+        if _within_gap(early, params.relative_gap) and not params.require_cpsat:
             proven = bound >= value
             return GapSolution(
                 start,

@@ -37,7 +37,6 @@ from tkm_assign.assign.gap import (
 
 # Prices are kept in 1/PRICE_SCALE cost units per minute so that priced costs stay integer.
 PRICE_SCALE = 64
-TARGET_SHARE = 0.005
 
 
 class FlowError(RuntimeError):
@@ -131,7 +130,7 @@ def priced_flow(instance: GapInstance, deadline: float, max_steps: int = 200) ->
     best: IntArray | None = None
     best_value = math.inf
     bound = -math.inf
-    theta = 1.0
+    theta = 0.5
     stall = 0
     steps = 0
     for steps in range(1, max_steps + 1):  # noqa: B007 - steps is reported
@@ -169,9 +168,13 @@ def priced_flow(instance: GapInstance, deadline: float, max_steps: int = 200) ->
         norm = float((direction * direction).sum())
         if norm == 0:
             break
-        # Aim a little above the bound rather than at the plan: early plans are poor and
-        # would make steps far too long.
-        target = min(best_value, bound + TARGET_SHARE * abs(bound) + 1.0)
+        # Aim a little above the bound (early plans are poor and would make steps far too
+        # long), or a tenth above it while there is no plan yet; the step factor halves
+        # whenever the bound stalls.
+        if math.isfinite(best_value):
+            target = min(best_value, bound + 0.005 * abs(bound) + 1.0)
+        else:
+            target = bound + 0.1 * abs(bound) + 1.0
         step = theta * max(target - bound, 1e-6) / norm
         price = np.maximum(0.0, price + step * PRICE_SCALE * direction)
         if time.monotonic() > deadline or theta < 1e-4:

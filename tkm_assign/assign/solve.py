@@ -173,6 +173,7 @@ def assign(problem: Problem, candidates: Candidates) -> Assignment:
                 workers=per_part_workers,
                 seed=config.solver.seed,
                 relative_gap=settings.relative_gap,
+                require_cpsat=engine == "cpsat",
             )
             solution = solve_gap(inst, params, hint=agent_of)
             # The flow drops only the hours rule: its optimum bounds the hours model.
