@@ -50,7 +50,24 @@ def test_table_has_exactly_the_contract_columns(make_participant, make_mentor):
 def test_summary_has_the_documented_keys_and_is_json_ready(make_participant, make_mentor):
     problem, candidates, plan = small_plan(make_participant, make_mentor)
     summary = assignment_summary(problem, candidates, plan)
-    for key in ["status", "objective", "bound", "gap", "solve_seconds", "assigned", "unassigned", "sector_match_rate", "mean_travel_min", "caseload", "utilisation", "changes_from_current", "seed", "engine", "config", "provinces"]:
+    for key in [
+        "status",
+        "objective",
+        "bound",
+        "gap",
+        "solve_seconds",
+        "assigned",
+        "unassigned",
+        "sector_match_rate",
+        "mean_travel_min",
+        "caseload",
+        "utilisation",
+        "changes_from_current",
+        "seed",
+        "engine",
+        "config",
+        "provinces",
+    ]:
         assert key in summary
     assert summary["status"] == "OPTIMAL"
     assert (summary["assigned"], summary["unassigned"]) == (2, 1)
