@@ -290,3 +290,12 @@ def test_baseline_respects_hours(build, make_participant, make_mentor):
     baseline = assign_baseline(problem, candidates)
     assert baseline.mentor_of == {"P0": "M1", "P1": "M1", "P2": None}
     assert baseline.objective >= assign(problem, candidates).objective
+
+
+def test_no_mentors_at_all_is_a_result_not_a_crash(build, make_participant):
+    problem, candidates = build([make_participant("P1", BANDUNG)], [])
+    result = assign(problem, candidates)
+    assert result.mentor_of == {"P1": None}
+    assert result.status == SolveStatus.OPTIMAL
+    assert result.reasons == {"P1": "no mentor in the province"}
+    assert assign_baseline(problem, candidates).mentor_of == {"P1": None}

@@ -9,7 +9,6 @@ candidates.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -99,8 +98,3 @@ def run_parallel(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     with ThreadPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
         futures = [pool.submit(task) for task in tasks]
         return [f.result() for f in futures]
-
-
-def deadline_after(seconds: float) -> float:
-    """``time.monotonic()`` value ``seconds`` from now."""
-    return time.monotonic() + seconds
