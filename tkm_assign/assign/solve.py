@@ -158,39 +158,12 @@ def assign(problem: Problem, candidates: Candidates) -> Assignment:
 
     if needs_cpsat:
         remaining = max(0.1, settings.time_limit_s - (time.monotonic() - started))
-        lanes = min(settings.workers, len(needs_cpsat))
-        per_part_workers = max(1, settings.workers // lanes)
-        shares = time_shares([instances[k].arc_item.size for k in needs_cpsat], remaining, lanes)
-
-        deadline = time.monotonic() + remaining
-
-        def task(k: int, share: float) -> _RegionResult:
-            inst = instances[k]
-            agent_of, flow_cost = flows[k]
-            params = GapParams(
-                # Regions queue on the lanes: none may run past the overall deadline.
-                time_limit_s=max(0.05, min(share, deadline - time.monotonic())),
-                workers=per_part_workers,
-                seed=config.solver.seed,
-                relative_gap=settings.relative_gap,
-                require_cpsat=engine == "cpsat",
-            )
-            solution = solve_gap(inst, params, hint=agent_of)
-            # The flow drops only the hours rule: its optimum bounds the hours model.
-            bound = max(solution.bound, flow_cost)
-            if (
-                solution.status == SolveStatus.INFEASIBLE
-            ):  # pragma: no cover - all-unassigned is feasible
-                raise RuntimeError("CP-SAT found the assignment infeasible")
-            chosen = solution.agent_of
-            mentors = np.where(chosen >= 0, regions[k].mentors[np.maximum(chosen, 0)], UNASSIGNED)
-            return _RegionResult(
-                mentors, solution.objective, bound, bound >= solution.objective, solution.engine
-            )
-
-        solved = run_parallel(
-            [functools.partial(task, k, s) for k, s in zip(needs_cpsat, shares, strict=True)],
-            lanes,
+        solved = _solve_hours_regions(
+            [instances[k] for k in needs_cpsat],
+            [flows[k] for k in needs_cpsat],
+            [regions[k] for k in needs_cpsat],
+            problem,
+            remaining,
         )
         for k, result in zip(needs_cpsat, solved, strict=True):
             results[k] = result
@@ -233,6 +206,47 @@ def assign(problem: Problem, candidates: Candidates) -> Assignment:
         bound + constant,
         time.monotonic() - started,
         engine_text,
+    )
+
+
+def _solve_hours_regions(
+    instances: list[GapInstance],
+    flows: list[tuple[IntArray, int]],
+    regions: list[Region],
+    problem: Problem,
+    seconds: float,
+) -> list[_RegionResult]:
+    """The hours model in each region, warm-started from its flow plan, in parallel.
+
+    Regions share ``assign.workers`` lanes and get time by size; none runs past
+    ``seconds`` from now. The flow's optimum stays a valid bound (it only drops hours).
+    """
+    settings = problem.config.assign
+    deadline = time.monotonic() + seconds
+    lanes = min(settings.workers, len(instances))
+    shares = time_shares([inst.arc_item.size for inst in instances], seconds, lanes)
+
+    def task(k: int, share: float) -> _RegionResult:
+        agent_of, flow_cost = flows[k]
+        params = GapParams(
+            time_limit_s=max(0.05, min(share, deadline - time.monotonic())),
+            workers=max(1, settings.workers // lanes),
+            seed=problem.config.solver.seed,
+            relative_gap=settings.relative_gap,
+            require_cpsat=settings.engine == "cpsat",
+        )
+        solution = solve_gap(instances[k], params, hint=agent_of)
+        if solution.status == SolveStatus.INFEASIBLE:  # pragma: no cover - skipping is feasible
+            raise RuntimeError("the hours model was found infeasible")
+        bound = max(solution.bound, flow_cost)
+        chosen = solution.agent_of
+        mentors = np.where(chosen >= 0, regions[k].mentors[np.maximum(chosen, 0)], UNASSIGNED)
+        return _RegionResult(
+            mentors, solution.objective, bound, bound >= solution.objective, solution.engine
+        )
+
+    return run_parallel(
+        [functools.partial(task, k, share) for k, share in enumerate(shares)], lanes
     )
 
 
