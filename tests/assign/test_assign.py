@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from tests.conftest import AMBON, BANDUNG, DENPASAR, GARUT, JAKARTA
 from tkm_assign.assign import assign, assign_baseline
-from tkm_assign.model import NeedLevel, SolveStatus
+from tkm_assign.model import Candidates, NeedLevel, SolveStatus
 
 CIMAHI = (-6.8722, 107.5425)  # about 20 minutes from Bandung by motorcycle
 
@@ -299,3 +300,20 @@ def test_no_mentors_at_all_is_a_result_not_a_crash(build, make_participant):
     assert result.status == SolveStatus.OPTIMAL
     assert result.reasons == {"P1": "no mentor in the province"}
     assert assign_baseline(problem, candidates).mentor_of == {"P1": None}
+
+
+def test_hard_rules_hold_even_if_candidates_break_them(build, make_participant, make_mentor):
+    participants = [
+        make_participant("P1", BANDUNG, excluded_mentor_ids=frozenset({"M1"})),
+        make_participant("P2", BANDUNG, sector="pertanian_peternakan"),
+    ]
+    problem, _ = build(participants, [make_mentor("M1", BANDUNG)], "assign.sector_rule=hard")
+    # A sloppy candidate list that offers M1 to both.
+    everything = Candidates(
+        participant_idx=np.array([0, 1], dtype=np.int32),
+        mentor_idx=np.array([0, 0], dtype=np.int32),
+        travel_min=np.array([0, 0], dtype=np.int32),
+        distance_m=np.array([0, 0], dtype=np.int32),
+    )
+    assert assign(problem, everything).mentor_of == {"P1": None, "P2": None}
+    assert assign_baseline(problem, everything).mentor_of == {"P1": None, "P2": None}

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tkm_assign.assign.baseline import nearest_with_space
-from tkm_assign.assign.costs import PairData, pair_data
+from tkm_assign.assign.costs import PairData, pair_data, sector_match
 from tkm_assign.assign.cpsat import GapParams, solve_gap
 from tkm_assign.assign.explain import check_pins, unassigned_reasons
 from tkm_assign.assign.flow import solve_flow
@@ -43,6 +43,38 @@ class _RegionResult:
     bound: int
     proven: bool
     engine: str
+
+
+def usable_candidates(problem: Problem, candidates: Candidates) -> Candidates:
+    """``candidates`` without pairs that break an exclusion or the hard sector rule.
+
+    The candidate search applies both already; checking again here keeps the two hard
+    rules true whatever produced the pairs (a warning is logged if any pair is dropped).
+    """
+    bad = np.zeros(len(candidates), dtype=bool)
+    if problem.config.assign.sector_rule == "hard":
+        bad |= ~sector_match(problem, candidates)
+    excluded = {
+        i: p.excluded_mentor_ids
+        for i, p in enumerate(problem.participants)
+        if p.excluded_mentor_ids
+    }
+    if excluded:
+        ids = np.array([m.mentor_id for m in problem.mentors], dtype=object)
+        for k in np.flatnonzero(np.isin(candidates.participant_idx, list(excluded))):
+            if ids[candidates.mentor_idx[k]] in excluded[int(candidates.participant_idx[k])]:
+                bad[k] = True
+    if not bad.any():
+        return candidates
+    log.warning("dropped %d candidate pairs that break an exclusion or the sector rule", bad.sum())
+    keep = ~bad
+    return Candidates(
+        participant_idx=candidates.participant_idx[keep],
+        mentor_idx=candidates.mentor_idx[keep],
+        travel_min=candidates.travel_min[keep],
+        distance_m=candidates.distance_m[keep],
+        no_candidate_reason=candidates.no_candidate_reason,
+    )
 
 
 def _prepare(problem: Problem, candidates: Candidates, hours_apply: bool) -> _Prepared:
@@ -134,6 +166,7 @@ def assign(problem: Problem, candidates: Candidates) -> Assignment:
     settings = config.assign
     engine = settings.engine
     hours_apply = engine != "flow"
+    candidates = usable_candidates(problem, candidates)
     prepared = _prepare(problem, candidates, hours_apply)
     pidx = candidates.participant_idx[prepared.keep].astype(np.int64)
     midx = candidates.mentor_idx[prepared.keep].astype(np.int64)
@@ -279,6 +312,7 @@ def assign_baseline(problem: Problem, candidates: Candidates) -> Assignment:
         With engine ``"baseline"`` and status FEASIBLE.
     """
     started = time.monotonic()
+    candidates = usable_candidates(problem, candidates)
     prepared = _prepare(problem, candidates, hours_apply=True)
     n = len(problem.participants)
     mentor_of = nearest_with_space(
