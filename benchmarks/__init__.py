@@ -1,0 +1,1 @@
+"""Benchmarks: speed and quality against baselines measured in the same run."""

@@ -1,0 +1,170 @@
+"""GAP benchmark: the assignment's CP-SAT core on the OR-Library / Chu & Beasley instances.
+
+    python -m benchmarks.bench_gap /work/shared/data/bench/gap [--time-limit 60] [--only gap1 d20200]
+
+Reads every instance under the folder (format: ``m n``; an m x n cost matrix; an m x n
+weight matrix; m capacities; minimisation), solves it with
+:func:`tkm_assign.assign.cpsat.solve_gap` -- the same model and warm start the mentor
+assignment uses -- and with a plain CP-SAT model (no warm start, no heuristics) under the
+same time limit, and prints objective, best known value, gap % and time for both. The
+instance files carry their own licence: they are read from the given folder, never copied.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from tkm_assign.assign.cpsat import GapParams, GapSolution, solve_gap
+from tkm_assign.assign.gap import GapInstance
+
+
+def read_orlibrary(path: Path) -> GapInstance:
+    """One instance in the OR-Library GAP format, as a dense :class:`GapInstance`."""
+    numbers = np.array(path.read_text().split(), dtype=np.int64)
+    m, n = int(numbers[0]), int(numbers[1])
+    expected = 2 + 2 * m * n + m
+    if numbers.size < expected:
+        raise ValueError(f"{path}: {numbers.size} numbers, expected {expected} for m={m} n={n}")
+    cost = numbers[2 : 2 + m * n].reshape(m, n)
+    weight = numbers[2 + m * n : 2 + 2 * m * n].reshape(m, n)
+    capacity = numbers[2 + 2 * m * n : expected]
+    agent, item = np.meshgrid(np.arange(m), np.arange(n), indexing="ij")
+    # Arcs sorted by item, as the assignment's candidates are.
+    order = np.lexsort((agent.ravel(), item.ravel()))
+    return GapInstance(
+        n_items=n,
+        n_agents=m,
+        arc_item=item.ravel()[order].astype(np.int64),
+        arc_agent=agent.ravel()[order].astype(np.int64),
+        arc_cost=cost.ravel()[order],
+        arc_weight=weight.ravel()[order],
+        agent_capacity=capacity.copy(),
+    )
+
+
+def best_known(folder: Path) -> dict[str, int]:
+    """Instance name (e.g. ``gap1-0``, ``d20200``) -> best known value."""
+    out = {}
+    with (folder / "best_known.csv").open(newline="") as handle:
+        for row in csv.DictReader(handle):
+            out[Path(row["Path"]).name] = int(row["Best known solution value"])
+    return out
+
+
+def instances(folder: Path, only: Sequence[str]) -> list[Path]:
+    """Instance files, OR-Library sets first, in natural order; ``only`` filters by prefix."""
+
+    def key(path: Path) -> tuple[str, int, int, str]:
+        name = path.name
+        if name.startswith("gap"):
+            number, _, part = name[3:].partition("-")
+            return ("0", int(number), int(part or 0), name)
+        return ("1", 0, 0, name)
+
+    paths = [
+        p
+        for sub in ("cattrysse1994", "chu1997")
+        if (folder / sub).is_dir()
+        for p in (folder / sub).iterdir()
+        if p.is_file()
+    ]
+    if only:
+        paths = [p for p in paths if any(p.name == o or p.name.startswith(f"{o}-") for o in only)]
+    return sorted(paths, key=key)
+
+
+def run(folder: Path, time_limit_s: float, workers: int, only: Sequence[str], plain: bool) -> int:
+    known = best_known(folder)
+    paths = instances(folder, only)
+    if not paths:
+        print(f"no instances found under {folder}", file=sys.stderr)
+        return 2
+    print(
+        f"{'instance':<10} {'best':>7} {'core':>7} {'gap%':>6} {'time_s':>7} {'status':<9}"
+        + (f" {'plain':>7} {'gap%':>6} {'time_s':>7}" if plain else "")
+    )
+    gaps: dict[str, list[float]] = {}
+    plain_gaps: dict[str, list[float]] = {}
+    for path in paths:
+        instance = read_orlibrary(path)
+        params = GapParams(time_limit_s=time_limit_s, workers=workers, seed=1, deterministic=False)
+        ours = solve_gap(instance, params)
+        best = known[path.name]
+        gap = _gap(ours, best)
+        group = "gap1-12" if path.name.startswith("gap") else f"type {path.name[0].upper()}"
+        gaps.setdefault(group, []).append(gap)
+        line = (
+            f"{path.name:<10} {best:>7} {ours.objective:>7} {gap:>6.2f} {ours.solve_seconds:>7.1f}"
+            f" {ours.status.value:<9}"
+        )
+        if plain:
+            started = time.monotonic()
+            reference = solve_gap(
+                instance,
+                GapParams(
+                    time_limit_s=time_limit_s,
+                    workers=workers,
+                    seed=1,
+                    plain=True,
+                    deterministic=False,
+                ),
+            )
+            plain_gap = _gap(reference, best)
+            plain_gaps.setdefault(group, []).append(plain_gap)
+            line += (
+                f" {reference.objective:>7} {plain_gap:>6.2f} {time.monotonic() - started:>7.1f}"
+            )
+        print(line, flush=True)
+    print()
+    print(
+        f"{'group':<10} {'n':>3} {'mean gap%':>9} {'max gap%':>9} {'optimal':>8}"
+        + (" plain mean gap%" if plain else "")
+    )
+    for group, values in gaps.items():
+        line = (
+            f"{group:<10} {len(values):>3} {np.mean(values):>9.3f} {np.max(values):>9.3f}"
+            f" {sum(v == 0 for v in values):>8}"
+        )
+        if plain:
+            line += f" {np.mean(plain_gaps[group]):>15.3f}"
+        print(line)
+    chu = [v for g, vs in gaps.items() if g.startswith("type") for v in vs]
+    if chu:
+        line = f"types A-D average gap: {np.mean(chu):.3f}%"
+        if plain:
+            chu_plain = [v for g, vs in plain_gaps.items() if g.startswith("type") for v in vs]
+            line += f" (plain CP-SAT {np.mean(chu_plain):.3f}%, ratio {np.mean(chu_plain) / max(np.mean(chu), 1e-9):.1f}x)"
+        print(line)
+    return 0
+
+
+def _gap(solution: GapSolution, best: int) -> float:
+    if solution.status.value == "INFEASIBLE":
+        return float("inf")
+    return 100.0 * (solution.objective - best) / best
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_gap", description=__doc__)
+    parser.add_argument(
+        "folder", type=Path, help="folder with best_known.csv, cattrysse1994/, chu1997/"
+    )
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per instance")
+    parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers")
+    parser.add_argument(
+        "--only", nargs="*", default=[], help="instance names or prefixes, e.g. gap1 d20200"
+    )
+    parser.add_argument("--no-plain", action="store_true", help="skip the plain CP-SAT comparison")
+    args = parser.parse_args(argv)
+    return run(args.folder, args.time_limit, args.workers, args.only, not args.no_plain)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,380 @@
+"""The assignment pipeline: costs, pins, regions, flow and CP-SAT, reasons, IDs.
+
+Solver indices stay in here and the solver modules; :func:`_to_assignment` is the one
+place that turns mentor indices back into IDs.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from tkm_assign.assign.baseline import nearest_with_space
+from tkm_assign.assign.costs import PairData, pair_data, sector_match
+from tkm_assign.assign.cpsat import GapParams, solve_gap
+from tkm_assign.assign.explain import check_pins, unassigned_reasons
+from tkm_assign.assign.flow import solve_flow
+from tkm_assign.assign.gap import UNASSIGNED, GapInstance, IntArray, chosen_arcs, objective
+from tkm_assign.assign.regions import Region, find_regions, one_region, run_parallel, time_shares
+from tkm_assign.model import Assignment, Candidates, Problem, SolveStatus
+
+log = logging.getLogger("tkm_assign")
+
+FLOW = "min-cost flow"
+FLOW_NO_HOURS = "min-cost flow (monthly hours not checked)"
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    data: PairData
+    pinned_pair: dict[int, int]
+    pin_reasons: dict[int, str]
+    keep: IntArray  # candidate pairs the solvers may use
+
+
+@dataclass(frozen=True)
+class _RegionResult:
+    mentor_of: IntArray  # global mentor index per region participant, or -1
+    objective: int
+    bound: int
+    proven: bool
+    engine: str
+
+
+def usable_candidates(problem: Problem, candidates: Candidates) -> Candidates:
+    """``candidates`` without pairs that break an exclusion or the hard sector rule.
+
+    The candidate search applies both already; checking again here keeps the two hard
+    rules true whatever produced the pairs (a warning is logged if any pair is dropped).
+    """
+    bad = np.zeros(len(candidates), dtype=bool)
+    if problem.config.assign.sector_rule == "hard":
+        bad |= ~sector_match(problem, candidates)
+    excluded = {
+        i: p.excluded_mentor_ids
+        for i, p in enumerate(problem.participants)
+        if p.excluded_mentor_ids
+    }
+    if excluded:
+        ids = np.array([m.mentor_id for m in problem.mentors], dtype=object)
+        for k in np.flatnonzero(np.isin(candidates.participant_idx, list(excluded))):
+            if ids[candidates.mentor_idx[k]] in excluded[int(candidates.participant_idx[k])]:
+                bad[k] = True
+    if not bad.any():
+        return candidates
+    log.warning("dropped %d candidate pairs that break an exclusion or the sector rule", bad.sum())
+    keep = ~bad
+    return Candidates(
+        participant_idx=candidates.participant_idx[keep],
+        mentor_idx=candidates.mentor_idx[keep],
+        travel_min=candidates.travel_min[keep],
+        distance_m=candidates.distance_m[keep],
+        no_candidate_reason=candidates.no_candidate_reason,
+    )
+
+
+def _prepare(problem: Problem, candidates: Candidates, hours_apply: bool) -> _Prepared:
+    data = pair_data(problem, candidates)
+    pinned_pair, pin_reasons = check_pins(problem, candidates, data, hours_apply)
+    pidx = candidates.participant_idx
+    pinned = np.full(len(problem.participants), -1, dtype=np.int64)
+    for i, pair in pinned_pair.items():
+        pinned[i] = pair
+    blocked = np.zeros(len(problem.participants), dtype=bool)
+    blocked[list(pin_reasons)] = True
+    pair_ids = np.arange(len(candidates), dtype=np.int64)
+    # A pinned participant may use only its pin; a pin that cannot be honoured blocks it.
+    keep = ((pinned[pidx] == -1) | (pinned[pidx] == pair_ids)) & ~blocked[pidx]
+    _check_weight_order(problem)
+    return _Prepared(data, pinned_pair, pin_reasons, np.flatnonzero(keep))
+
+
+def _check_weight_order(problem: Problem) -> None:
+    weights = problem.config.assign.weights
+    longest = problem.config.travel.max_travel_min * weights.travel_per_min
+    if weights.sector_mismatch <= longest:
+        log.warning(
+            "assign.weights.sector_mismatch (%d) is not above the cost of the longest allowed "
+            "trip (%d min x %d): a shorter trip may win over sector expertise",
+            weights.sector_mismatch,
+            problem.config.travel.max_travel_min,
+            weights.travel_per_min,
+        )
+
+
+def _region_instance(
+    region: Region, candidates: Candidates, prepared: _Prepared, pinned: set[int]
+) -> GapInstance:
+    data = prepared.data
+    pairs = prepared.keep[region.pairs]
+    agent_local = np.searchsorted(region.mentors, candidates.mentor_idx[pairs])
+    item_local = np.searchsorted(region.participants, candidates.participant_idx[pairs])
+    pinned_pairs = np.fromiter(pinned, dtype=np.int64, count=len(pinned))
+    fixed = np.flatnonzero(np.isin(pairs, pinned_pairs)).astype(np.int64)
+    return GapInstance(
+        n_items=int(region.participants.size),
+        n_agents=int(region.mentors.size),
+        arc_item=item_local.astype(np.int64),
+        arc_agent=agent_local.astype(np.int64),
+        arc_cost=data.pair_cost[pairs],
+        arc_weight=data.pair_load_min[pairs],
+        agent_capacity=data.mentor_capacity_min[region.mentors],
+        item_skip_cost=data.participant_skip_cost[region.participants],
+        agent_max_items=data.mentor_caseload[region.mentors],
+        agent_balance=tuple(data.balance[int(j)] for j in region.mentors),
+        fixed_arcs=fixed.reshape(-1),
+    )
+
+
+def _hours_exceeded(instance: GapInstance, agent_of: IntArray) -> bool:
+    arcs = chosen_arcs(instance, agent_of)
+    load = np.bincount(
+        instance.arc_agent[arcs], weights=instance.arc_weight[arcs], minlength=instance.n_agents
+    )
+    return bool((load > instance.agent_capacity).any())
+
+
+def assign(problem: Problem, candidates: Candidates) -> Assignment:
+    """Give every participant the best affordable mentor; explain who is left without one.
+
+    All settings come from ``problem.config``: ``assign.engine`` (``auto``: the min-cost
+    flow, and CP-SAT warm-started from it in every region where the flow overruns a
+    mentor's monthly hours; ``flow``: the flow only, monthly hours not enforced;
+    ``cpsat``: CP-SAT in every region), ``assign.decompose``, ``assign.time_limit_s``,
+    ``assign.workers``, ``assign.relative_gap``, ``solver.seed``, ``[assign.weights]`` and
+    the caseload and hours rules. Pure: reads no files, prints nothing.
+
+    Parameters
+    ----------
+    problem
+        Validated participants, mentors and configuration.
+    candidates
+        Eligible pairs (province, island, travel, sector and exclusion rules applied).
+
+    Returns
+    -------
+    Assignment
+        Mentor per participant, a reason for each one left without, the objective and a
+        proven lower bound; status OPTIMAL only when the optimum is proven.
+    """
+    started = time.monotonic()
+    config = problem.config
+    settings = config.assign
+    engine = settings.engine
+    hours_apply = engine != "flow"
+    candidates = usable_candidates(problem, candidates)
+    prepared = _prepare(problem, candidates, hours_apply)
+    pidx = candidates.participant_idx[prepared.keep].astype(np.int64)
+    midx = candidates.mentor_idx[prepared.keep].astype(np.int64)
+    n, m = len(problem.participants), len(problem.mentors)
+    regions = find_regions(n, m, pidx, midx) if settings.decompose else one_region(pidx, midx)
+    pinned = set(prepared.pinned_pair.values())
+    instances = [_region_instance(r, candidates, prepared, pinned) for r in regions]
+
+    flows = [solve_flow(inst) for inst in instances]
+    results: list[_RegionResult | None] = []
+    needs_cpsat = []
+    for k, (inst, (agent_of, cost)) in enumerate(zip(instances, flows, strict=True)):
+        if engine == "flow" or (engine == "auto" and not _hours_exceeded(inst, agent_of)):
+            name = FLOW if engine != "flow" else FLOW_NO_HOURS
+            mentors = np.where(
+                agent_of >= 0, regions[k].mentors[np.maximum(agent_of, 0)], UNASSIGNED
+            )
+            results.append(_RegionResult(mentors, cost, cost, True, name))
+        else:
+            results.append(None)
+            needs_cpsat.append(k)
+
+    if needs_cpsat:
+        remaining = max(0.1, settings.time_limit_s - (time.monotonic() - started))
+        solved = _solve_hours_regions(
+            [instances[k] for k in needs_cpsat],
+            [flows[k] for k in needs_cpsat],
+            [regions[k] for k in needs_cpsat],
+            problem,
+            remaining,
+        )
+        for k, result in zip(needs_cpsat, solved, strict=True):
+            results[k] = result
+
+    mentor_of = np.full(n, UNASSIGNED, dtype=np.int64)
+    total = 0
+    bound = 0
+    proven = True
+    for region, maybe in zip(regions, results, strict=True):
+        assert maybe is not None
+        result = maybe
+        mentor_of[region.participants] = result.mentor_of
+        total += result.objective
+        bound += result.bound
+        proven &= result.proven
+    # Participants outside every region (no usable pair) pay their skip cost in any plan.
+    outside = np.ones(n, dtype=bool)
+    for region in regions:
+        outside[region.participants] = False
+    constant = int(prepared.data.participant_skip_cost[outside].sum())
+    engines = sorted({r.engine for r in results if r is not None})
+    engine_text = _engine_text(engines, results, len(needs_cpsat))
+    reasons = unassigned_reasons(
+        problem, candidates, prepared.data, mentor_of, prepared.pin_reasons, hours_apply, proven
+    )
+    log.info(
+        "assignment: %d of %d participants assigned, %d regions, %s, %.1f s",
+        int((mentor_of >= 0).sum()),
+        n,
+        len(regions),
+        engine_text,
+        time.monotonic() - started,
+    )
+    return _to_assignment(
+        problem,
+        mentor_of,
+        reasons,
+        SolveStatus.OPTIMAL if proven else SolveStatus.FEASIBLE,
+        total + constant,
+        bound + constant,
+        time.monotonic() - started,
+        engine_text,
+    )
+
+
+def _solve_hours_regions(
+    instances: list[GapInstance],
+    flows: list[tuple[IntArray, int]],
+    regions: list[Region],
+    problem: Problem,
+    seconds: float,
+) -> list[_RegionResult]:
+    """The hours model in each region, warm-started from its flow plan, in parallel.
+
+    Regions share ``assign.workers`` lanes and get time by size; none runs past
+    ``seconds`` from now. The flow's optimum stays a valid bound (it only drops hours).
+    """
+    settings = problem.config.assign
+    deadline = time.monotonic() + seconds
+    lanes = min(settings.workers, len(instances))
+    shares = time_shares([inst.arc_item.size for inst in instances], seconds, lanes)
+
+    def task(k: int, share: float) -> _RegionResult:
+        agent_of, flow_cost = flows[k]
+        params = GapParams(
+            time_limit_s=max(0.05, min(share, deadline - time.monotonic())),
+            workers=max(1, settings.workers // lanes),
+            seed=problem.config.solver.seed,
+            relative_gap=settings.relative_gap,
+            require_cpsat=settings.engine == "cpsat",
+        )
+        solution = solve_gap(instances[k], params, hint=agent_of)
+        if solution.status == SolveStatus.INFEASIBLE:  # pragma: no cover - skipping is feasible
+            raise RuntimeError("the hours model was found infeasible")
+        bound = max(solution.bound, flow_cost)
+        chosen = solution.agent_of
+        mentors = np.where(chosen >= 0, regions[k].mentors[np.maximum(chosen, 0)], UNASSIGNED)
+        return _RegionResult(
+            mentors, solution.objective, bound, bound >= solution.objective, solution.engine
+        )
+
+    return run_parallel(
+        [functools.partial(task, k, share) for k, share in enumerate(shares)], lanes
+    )
+
+
+def _engine_text(engines: list[str], results: list[_RegionResult | None], n_cpsat: int) -> str:
+    if not engines:
+        return FLOW
+    if len(engines) == 1 and n_cpsat in (0, len(results)):
+        return engines[0]
+    cp = [e for e in engines if e not in (FLOW, FLOW_NO_HOURS)]
+    return f"{FLOW}; {', '.join(cp)} in {n_cpsat} of {len(results)} regions"
+
+
+def assign_baseline(problem: Problem, candidates: Candidates) -> Assignment:
+    """The manual baseline: participants in input order, each to the nearest candidate
+    mentor (by travel) that still has a caseload place and monthly hours left.
+
+    Pins are honoured first-come; the objective is the same weighted sum as
+    :func:`assign`, so the two can be compared. The baseline proves nothing: bound 0.
+
+    Parameters
+    ----------
+    problem
+        Validated participants, mentors and configuration.
+    candidates
+        Eligible pairs.
+
+    Returns
+    -------
+    Assignment
+        With engine ``"baseline"`` and status FEASIBLE.
+    """
+    started = time.monotonic()
+    candidates = usable_candidates(problem, candidates)
+    prepared = _prepare(problem, candidates, hours_apply=True)
+    n = len(problem.participants)
+    mentor_of = nearest_with_space(
+        n, candidates, prepared.data, prepared.pinned_pair, set(prepared.pin_reasons)
+    )
+    reasons = unassigned_reasons(
+        problem, candidates, prepared.data, mentor_of, prepared.pin_reasons, True, True
+    )
+    return _to_assignment(
+        problem,
+        mentor_of,
+        reasons,
+        SolveStatus.FEASIBLE,
+        plan_cost(problem, candidates, mentor_of, prepared.data),
+        0,
+        time.monotonic() - started,
+        "baseline",
+    )
+
+
+def plan_cost(
+    problem: Problem, candidates: Candidates, mentor_of: IntArray, data: PairData | None = None
+) -> int:
+    """The objective of any plan (mentor index per participant, -1 none), hours ignored."""
+    data = data if data is not None else pair_data(problem, candidates)
+    instance = GapInstance(
+        n_items=len(problem.participants),
+        n_agents=len(problem.mentors),
+        arc_item=candidates.participant_idx.astype(np.int64),
+        arc_agent=candidates.mentor_idx.astype(np.int64),
+        arc_cost=data.pair_cost,
+        arc_weight=data.pair_load_min,
+        agent_capacity=data.mentor_capacity_min,
+        item_skip_cost=data.participant_skip_cost,
+        agent_max_items=data.mentor_caseload,
+        agent_balance=tuple(data.balance),
+    )
+    return objective(instance, mentor_of)
+
+
+def _to_assignment(
+    problem: Problem,
+    mentor_of: IntArray,
+    reasons: dict[int, str],
+    status: SolveStatus,
+    objective_value: int,
+    bound: int,
+    seconds: float,
+    engine: str,
+) -> Assignment:
+    """The one place where solver indices become participant and mentor IDs."""
+    mentors = problem.mentors
+    return Assignment(
+        mentor_of={
+            p.participant_id: (mentors[int(j)].mentor_id if j >= 0 else None)
+            for p, j in zip(problem.participants, mentor_of, strict=True)
+        },
+        reasons={problem.participants[i].participant_id: text for i, text in reasons.items()},
+        status=status,
+        objective=float(objective_value),
+        bound=float(bound),
+        solve_seconds=seconds,
+        seed=problem.config.solver.seed,
+        engine=engine,
+    )
