@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/tkm-assign demo
+	$(BIN)/tkm-assign demo --force
 
 test: $(STAMP) lint typecheck pytest
 

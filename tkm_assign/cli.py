@@ -9,18 +9,23 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import traceback
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from tkm_assign import __version__
-from tkm_assign.config import Config
+from tkm_assign.config import PROJECT_ROOT, Config
 from tkm_assign.errors import InputError, TkmError, TkmWarning
+from tkm_assign.report.tables import PlanTables
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 MAX_PROBLEMS_PRINTED = 200  # then the rest are counted by file and column
+SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
+DEMO_OUT = Path("outputs") / "demo"
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -28,11 +33,7 @@ Handler = Callable[[argparse.Namespace], int]
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING if getattr(args, "quiet", False) else logging.INFO,
-        format="%(message)s",
-        stream=sys.stderr,
-    )
+    _configure_logging(quiet=getattr(args, "quiet", False))
     handler: Handler = args.handler
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TkmWarning)
@@ -49,8 +50,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print("interrupted; nothing was written", file=sys.stderr)
             return 130
+        except Exception as error:  # an internal error: say so plainly, with the trace
+            _print_warnings(caught)
+            print(
+                f"internal error: {type(error).__name__}: {error}\n"
+                "nothing was written. Please report this with the command you ran; the "
+                "details follow.",
+                file=sys.stderr,
+            )
+            traceback.print_exc(file=sys.stderr)
+            return EXIT_INTERNAL
     _print_warnings(caught)
     return code
+
+
+def _configure_logging(quiet: bool) -> None:
+    """Progress of the ``tkm_assign`` logger on stderr; other libraries stay quiet."""
+    log = logging.getLogger("tkm_assign")
+    for handler in [h for h in log.handlers if getattr(h, "tkm_cli", False)]:
+        log.removeHandler(handler)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.tkm_cli = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    log.propagate = False
 
 
 def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
@@ -132,7 +156,62 @@ def _build_parser() -> argparse.ArgumentParser:
     _outputs(generate)
     generate.add_argument("--quiet", action="store_true", help="print only errors and warnings")
     generate.set_defaults(handler=_cmd_generate)
+
+    assign = sub.add_parser("assign", help="assign mentors to participants (optimal, explained)")
+    _inputs(assign)
+    _common(assign)
+    _outputs(assign)
+    assign.set_defaults(handler=_cmd_assign)
+
+    schedule = sub.add_parser("schedule", help="plan every session and day route of an assignment")
+    _inputs(schedule)
+    schedule.add_argument(
+        "--assignments", type=Path, required=True, help="assignments.csv (from assign, or by hand)"
+    )
+    _common(schedule)
+    _outputs(schedule)
+    schedule.set_defaults(handler=_cmd_schedule)
+
+    plan = sub.add_parser("plan", help="validate, assign, schedule and write every output")
+    _inputs(plan)
+    _common(plan)
+    _outputs(plan)
+    _lang(plan)
+    plan.set_defaults(handler=_cmd_plan)
+
+    demo = sub.add_parser("demo", help="the whole plan on the bundled national sample")
+    demo.add_argument(
+        "--out", type=Path, default=DEMO_OUT, help=f"output folder (default {DEMO_OUT})"
+    )
+    demo.add_argument("--force", action="store_true", help="replace an existing output folder")
+    _common(demo)
+    _lang(demo)
+    demo.set_defaults(handler=_cmd_demo)
+
+    audit = sub.add_parser(
+        "audit", help="check an existing plan (e.g. made by hand) against every rule"
+    )
+    _inputs(audit)
+    audit.add_argument("--assignments", type=Path, required=True, help="participant_id, mentor_id")
+    audit.add_argument("--schedule", type=Path, help="one row per session (optional)")
+    audit.add_argument(
+        "--compare", action="store_true", help="also run the optimizer and show what it improves"
+    )
+    _common(audit)
+    _outputs(audit)
+    _lang(audit)
+    audit.set_defaults(handler=_cmd_audit)
     return parser
+
+
+def _lang(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--lang", choices=("id", "en"), help="labels of report and workbook (default output.lang)"
+    )
+
+
+def _language(args: argparse.Namespace, config: Config) -> str:
+    return str(args.lang or config.output.lang)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -178,6 +257,156 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         f"{participants['province'].nunique()} provinces) and {args.out / 'mentors.csv'} "
         f"({len(mentors)} mentors), seed {args.seed}"
     )
+    return EXIT_OK
+
+
+def _cmd_assign(args: argparse.Namespace) -> int:
+    from tkm_assign import pipeline
+    from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
+    from tkm_assign.report.assignment import assignment_summary, assignment_table
+
+    config = load_config(args)
+    problem = pipeline.read_problem(args.participants, args.mentors, config)
+    candidates, assignment = pipeline.run_assignment(problem, pipeline.travel_model(config))
+    table = assignment_table(problem, candidates, assignment)
+    summary = assignment_summary(problem, candidates, assignment)
+    with atomic_output_dir(args.out, force=args.force) as staging:
+        write_csv(table, staging / "assignments.csv")
+        write_json(summary, staging / "summary.json")
+    _print_assignment(summary, args.out)
+    return EXIT_OK
+
+
+def _print_assignment(summary: dict[str, Any], out: Path) -> None:
+    total = summary["assigned"] + summary["unassigned"]
+    print(
+        f"assigned {summary['assigned']} of {total} participants "
+        f"({summary['status']}, gap {summary['gap']:.2%}); sector match "
+        f"{summary['sector_match_rate']:.1%}; mean travel {summary['mean_travel_min']:.0f} min "
+        f"one way; caseload {summary['caseload']['min']:.0f}-{summary['caseload']['max']:.0f}"
+    )
+    if summary["unassigned"]:
+        print(
+            f"{summary['unassigned']} participants without a mentor: reasons in {out / 'assignments.csv'}"
+        )
+
+
+def _cmd_schedule(args: argparse.Namespace) -> int:
+    from tkm_assign import pipeline
+    from tkm_assign.audit.plan import read_plan
+    from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
+    from tkm_assign.io.read import read_table
+
+    config = load_config(args)
+    problem = pipeline.read_problem(args.participants, args.mentors, config)
+    given = read_table(args.assignments, "assignments")
+    if given.problems:
+        raise InputError(given.problems)
+    hand = read_plan(problem, given.frame, None, assignments_source=given.source)
+    assignment = pipeline.assignment_from_mentors(problem, hand.mentor_of)
+    _, tables = pipeline.run_schedule(problem, assignment, pipeline.travel_model(config))
+    summary = dict(tables.schedule_summary or {})
+    summary["config"] = config.to_dict()
+    with atomic_output_dir(args.out, force=args.force) as staging:
+        for name, frame in (
+            ("schedule.csv", tables.schedule),
+            ("routes.csv", tables.routes),
+            ("mentor_workload.csv", tables.workload),
+            ("shortfalls.csv", tables.shortfalls),
+        ):
+            if frame is not None:
+                write_csv(frame, staging / name)
+        write_json(summary, staging / "summary.json")
+    _print_schedule(tables, args.out)
+    return EXIT_OK
+
+
+def _print_schedule(tables: PlanTables, out: Path) -> None:
+    sessions = tables.schedule if tables.schedule is not None else None
+    shortfalls = tables.shortfalls
+    n_sessions = 0 if sessions is None else len(sessions)
+    n_short = 0 if shortfalls is None else len(shortfalls)
+    print(f"planned {n_sessions} sessions; {n_short} participant-months short of target")
+    if n_short:
+        print(f"shortfalls with reasons: {out / 'shortfalls.csv'}")
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    return _plan(
+        args.participants, args.mentors, config, args.out, args.force, _language(args, config)
+    )
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    log = logging.getLogger("tkm_assign")
+    log.info("demo: the bundled national sample in %s", SAMPLE_DIR)
+    return _plan(
+        SAMPLE_DIR / "participants.csv",
+        SAMPLE_DIR / "mentors.csv",
+        config,
+        args.out,
+        args.force,
+        _language(args, config),
+    )
+
+
+def _plan(
+    participants: Path, mentors: Path, config: Config, out: Path, force: bool, lang: str
+) -> int:
+    from tkm_assign import pipeline
+    from tkm_assign.io.output import atomic_output_dir
+    from tkm_assign.report import write_plan_outputs
+
+    problem = pipeline.read_problem(participants, mentors, config)
+    with atomic_output_dir(out, force=force) as staging:
+        result = pipeline.run_plan(problem)
+        written = write_plan_outputs(staging, problem, result.tables, lang)
+    _print_assignment(result.tables.assignment_summary, out)
+    _print_schedule(result.tables, out)
+    print(f"wrote {len(written)} files to {out}; open {out / 'report.html'} or {out / 'plan.xlsx'}")
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from tkm_assign import pipeline
+    from tkm_assign.audit import audit_plan, compare_tables, write_audit_outputs
+    from tkm_assign.io.output import atomic_output_dir
+    from tkm_assign.io.read import read_table
+
+    config = load_config(args)
+    problem = pipeline.read_problem(args.participants, args.mentors, config)
+    assignments = read_table(args.assignments, "assignments")
+    schedule = read_table(args.schedule, "schedule") if args.schedule else None
+    problems = [*assignments.problems, *(schedule.problems if schedule else ())]
+    if problems:
+        raise InputError(problems)
+    travel = pipeline.travel_model(config)
+    result = audit_plan(
+        problem,
+        assignments.frame,
+        schedule.frame if schedule else None,
+        travel,
+        assignments_source=assignments.source,
+        schedule_source=schedule.source if schedule else "schedule",
+    )
+    comparison = None
+    if args.compare:
+        optimized = pipeline.run_plan(problem, travel, with_schedule=schedule is not None)
+        comparison = compare_tables(result, optimized.tables)
+    with atomic_output_dir(args.out, force=args.force) as staging:
+        write_audit_outputs(staging, problem, result, _language(args, config), comparison)
+    summary = result.summary
+    verdict = "clean" if result.clean else f"{summary['violations']} violations"
+    print(
+        f"audit: {verdict}, {summary['notes']} notes; overloaded mentors: "
+        f"{len(summary['overloaded'])}, idle: {len(summary['idle'])}; details in {args.out}"
+    )
+    if comparison is not None:
+        better = comparison[comparison["better"].astype(bool)]
+        for row in better.itertuples():
+            print(f"  optimizer: {row.measure}: {row.audited} -> {row.optimised}")
     return EXIT_OK
 
 

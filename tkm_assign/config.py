@@ -146,7 +146,7 @@ class WorkConfig:
     days: str = "Mon-Fri"
     start: str = "08:00"
     end: str = "16:00"
-    max_travel_min_per_day: int = 300
+    max_travel_min_per_day: int = 360
     holidays_country: str = "ID"
     include_cuti_bersama: bool = True
 
@@ -188,10 +188,10 @@ class CaseloadConfig:
 class TravelConfig:
     model: str = "road"
     circuity: float = 1.3
-    offroad_speed_kph: float = 25.0
+    offroad_speed_kph: float = 30.0
     cross_island: str = "forbid"
     ferry_wait_min: int = 60
-    max_travel_min: int = 240
+    max_travel_min: int = 180
     k_nearest: int = 25
     coast_snap_km: float = 5.0
     cache_dir: str = ".cache/travel"
@@ -239,7 +239,7 @@ class AssignWeights:
 class AssignConfig:
     province_rule: str = "same"
     sector_rule: str = "soft"
-    route_sharing: float = 0.5
+    route_sharing: float = 0.75
     engine: str = "auto"
     decompose: bool = True
     time_limit_s: float = 10.0

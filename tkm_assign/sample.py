@@ -71,6 +71,7 @@ MIN_ISLAND_PARTICIPANTS = 8  # islands with this many participants get at least 
 # mentor of their province are recruited on a mentored island of the province instead; this
 # share stays where it was drawn, the hard cases a planner must explain.
 UNREACHED_KEEP = 0.2
+REACH_KM = 75.0  # straight line from a mentor town: about a three-hour ride one way
 MAX_DEMAND_POINTS = 2000  # participants considered when choosing mentor towns per island
 
 # Relative weights by place class (urban, rural, remote) used to spread sectors and tech
@@ -286,9 +287,11 @@ def _sample_villages(
 def _recruit_within_reach(
     rng: np.random.Generator, people: pd.DataFrame, n_mentors: int
 ) -> pd.DataFrame:
-    """Move most people on islands without a mentor to mentored islands of their province.
+    """Move most people out of the mentors' reach to places within it, in their province.
 
-    A moved person takes the place (village, regency, island) of a randomly drawn person
+    Out of reach: on an island where no mentor of the province will live, or farther than
+    ``REACH_KM`` (straight line) from every town a mentor of their island will live in
+    (the same greedy p-median as the final placement). A moved person takes the place (village, regency, island) of a randomly drawn person
     already recruited on a mentored island of the same province, which keeps the regency
     population weighting. ``UNREACHED_KEEP`` of them stay where they were drawn.
     """
@@ -305,13 +308,32 @@ def _recruit_within_reach(
     )
     key = list(zip(people["province_code"], people["island_id"], strict=True))
     reached = np.array([k in mentored for k in key])
+    # Within reach also means a day trip: not farther than REACH_KM from a mentor town.
+    towns = _unit_towns(people, units)
+    far = np.ones(len(people), dtype=bool)
+    for (province_code, island_id), group in towns.groupby(["province_code", "island_id"]):
+        mine = np.flatnonzero(
+            (people["province_code"] == province_code).to_numpy()
+            & (people["island_id"] == island_id).to_numpy()
+        )
+        km = _km_matrix(
+            people["latitude"].to_numpy(dtype=np.float64)[mine],
+            people["longitude"].to_numpy(dtype=np.float64)[mine],
+            group["latitude"].to_numpy(dtype=np.float64),
+            group["longitude"].to_numpy(dtype=np.float64),
+        )
+        far[mine] = km.min(axis=1) > REACH_KM
+    reached &= ~far
     move = ~reached & (rng.random(len(people)) >= UNREACHED_KEEP)
-    out = people.copy()
+    source = np.arange(len(people))
+    province = people["province_code"].to_numpy()
     for i in np.flatnonzero(move):
-        pool = np.flatnonzero(reached & (people["province_code"] == people.at[i, "province_code"]))
+        pool = np.flatnonzero(reached & (province == province[i]))
         if pool.size:
-            out.iloc[i] = people.iloc[pool[rng.integers(pool.size)]]
-    out = out.sort_values(["province_code", "regency_code", "village_id"], kind="stable")
+            source[i] = pool[rng.integers(pool.size)]
+    out = people.iloc[source].sort_values(
+        ["province_code", "regency_code", "village_id"], kind="stable"
+    )
     return out.reset_index(drop=True)
 
 
@@ -561,19 +583,11 @@ def _nearest(towns: pd.DataFrame, people: pd.DataFrame) -> npt.NDArray[np.int64]
     return np.asarray(nearest, dtype=np.int64)
 
 
-def _seats_in_unit(
-    rng: np.random.Generator,
-    here: pd.DataFrame,
-    candidates: pd.DataFrame,
-    k: int,
-    province_code: str,
-    island_id: int,
-) -> list[_MentorSeat]:
-    """``k`` mentor homes among ``candidates`` by greedy p-median on the participants.
-
-    Each step adds the town that most reduces the total distance from participants to
-    their nearest mentor town; with more mentors than towns, the busiest towns get more.
-    """
+def _p_median(
+    here: pd.DataFrame, candidates: pd.DataFrame, k: int
+) -> tuple[list[int], npt.NDArray[np.float64]]:
+    """Greedy p-median: positions in ``candidates`` of up to ``k`` towns, and the
+    town x demand-point km matrix (demand thinned to ``MAX_DEMAND_POINTS``)."""
     demand = here
     if len(demand) > MAX_DEMAND_POINTS:
         demand = demand.iloc[np.linspace(0, len(demand) - 1, MAX_DEMAND_POINTS).astype(int)]
@@ -591,6 +605,49 @@ def _seats_in_unit(
         pick = int(np.argmin(cost))
         chosen.append(pick)
         best = np.minimum(best, dist[pick])
+    return chosen, dist
+
+
+def _unit_towns(people: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Towns the mentors of each (province, island) unit would live in (as ``_mentors``)."""
+    towns = _towns()
+    found = []
+    for province_code, island_id, k in zip(
+        units["province_code"], units["island_id"], units["mentors"], strict=True
+    ):
+        if k == 0:
+            continue
+        here = people[
+            (people["province_code"] == province_code) & (people["island_id"] == island_id)
+        ]
+        candidates = towns[
+            (towns["province_code"] == province_code) & (towns["island_id"] == island_id)
+        ]
+        if candidates.empty:
+            candidates = here[["latitude", "longitude", "regency_code"]].drop_duplicates()
+        chosen, _ = _p_median(here, candidates, int(k))
+        found.append(
+            candidates.iloc[chosen][["latitude", "longitude"]].assign(
+                province_code=province_code, island_id=island_id
+            )
+        )
+    return pd.concat(found, ignore_index=True)
+
+
+def _seats_in_unit(
+    rng: np.random.Generator,
+    here: pd.DataFrame,
+    candidates: pd.DataFrame,
+    k: int,
+    province_code: str,
+    island_id: int,
+) -> list[_MentorSeat]:
+    """``k`` mentor homes among ``candidates`` by greedy p-median on the participants.
+
+    Each step adds the town that most reduces the total distance from participants to
+    their nearest mentor town; with more mentors than towns, the busiest towns get more.
+    """
+    chosen, dist = _p_median(here, candidates, k)
     nearest = np.asarray(chosen)[np.argmin(dist[chosen], axis=0)]
     load = {c: int((nearest == c).sum()) for c in chosen}
     extra = k - len(chosen)

@@ -49,7 +49,9 @@ def audit_problem(
         make_mentor("M2", DENPASAR, ("pertanian_peternakan", "industri_kreatif")),
         make_mentor("M3", JAKARTA, ("industri_boga",)),
     )
-    return Problem(participants, mentors, Config.load(), "participants.csv", "mentors.csv")
+    # Jakarta-Bandung (J1 with M1, the planted province breach) is within the travel limit.
+    config = Config.load(overrides=["travel.max_travel_min=240"])
+    return Problem(participants, mentors, config, "participants.csv", "mentors.csv")
 
 
 @pytest.fixture(scope="session")

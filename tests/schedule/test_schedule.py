@@ -198,7 +198,7 @@ def test_too_far_for_a_day_trip_goes_online_and_says_why():
     assert not any(s.participant_id == "STUCK" for s in plan.sessions)
     short = {f.participant_id: f for f in plan.shortfalls}
     assert short["FAR"].reason.startswith("too far for a day trip: ")
-    assert "daily limit 300 min round trip" in short["FAR"].reason
+    assert "daily limit 360 min round trip" in short["FAR"].reason
     assert short["FAR"].planned == short["FAR"].required and short["FAR"].onsite_planned == 0
     assert short["STUCK"].planned == 0 and "online sessions not possible" in short["STUCK"].reason
 

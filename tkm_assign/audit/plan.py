@@ -89,6 +89,13 @@ def normalise_headers(frame: pd.DataFrame) -> pd.DataFrame:
     return frame.rename(columns=renamed)
 
 
+def spreadsheet_rows(frame: pd.DataFrame) -> list[int]:
+    """Row numbers as a spreadsheet shows them: the reader's ``row`` index, else 2, 3, ..."""
+    if frame.index.name == "row":
+        return [int(r) for r in frame.index]
+    return list(range(2, len(frame) + 2))
+
+
 def cell(value: object) -> str:
     """A cell as stripped text (``""`` for empty cells, ``"7"`` for a float 7.0)."""
     if value is None or value is pd.NA or value is pd.NaT:
@@ -188,10 +195,9 @@ def read_plan(
     mentors = problem.mentor_index
     mentor_of: dict[str, str | None] = {}
     rows: dict[str, int] = {}
-    for i, (raw_pid, raw_mid) in enumerate(
-        zip(frame["participant_id"], frame["mentor_id"], strict=True)
+    for row, raw_pid, raw_mid in zip(
+        spreadsheet_rows(frame), frame["participant_id"], frame["mentor_id"], strict=True
     ):
-        row = i + 2
         pid, mid = cell(raw_pid), cell(raw_mid)
         if not pid:
             if mid.lower() not in NO_MENTOR:
@@ -263,8 +269,7 @@ def _read_sessions(
     has_mentor = "mentor_id" in frame.columns
     has_id = "session_id" in frame.columns
     seen_ids: dict[str, int] = {}
-    for i, record in enumerate(frame.to_dict("records")):
-        row = i + 2
+    for row, record in zip(spreadsheet_rows(frame), frame.to_dict("records"), strict=True):
         values = {k: cell(v) for k, v in record.items()}
         if not any(values.get(k) for k in ("participant_id", "date", "start", "end", "mode")):
             continue  # an empty line in the sheet

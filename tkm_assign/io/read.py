@@ -32,7 +32,10 @@ import pandas as pd
 
 from tkm_assign.errors import InputError, InputProblem
 
-Kind = Literal["participants", "mentors"]
+Kind = Literal["participants", "mentors", "assignments", "schedule"]
+# Plan files (an assignment or a schedule, e.g. typed into Excel) keep their header text:
+# the audit maps column names and workbook labels in either language itself.
+PLAN_KINDS = ("assignments", "schedule")
 
 PARTICIPANT_COLUMNS = (
     "participant_id",
@@ -113,6 +116,8 @@ MENTOR_ALIASES: Mapping[str, tuple[str, ...]] = {
 SHEET_NAMES: Mapping[Kind, tuple[str, ...]] = {
     "participants": ("participants", "peserta"),
     "mentors": ("mentors", "pendamping"),
+    "assignments": ("assignments", "penugasan"),
+    "schedule": ("schedule", "jadwal"),
 }
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -194,6 +199,8 @@ def canonical_columns(
 
     Unknown names are kept (normalised) so callers can mention them.
     """
+    if kind in PLAN_KINDS:
+        return [str(h).replace("\ufeff", "").strip() for h in headers], []
     aliases = PARTICIPANT_ALIASES if kind == "participants" else MENTOR_ALIASES
     known = PARTICIPANT_COLUMNS if kind == "participants" else MENTOR_COLUMNS
     lookup = {name: name for name in known}
@@ -224,7 +231,9 @@ def canonical_columns(
 
 
 def known_columns(kind: Kind) -> tuple[str, ...]:
-    """The columns of the participants or mentors input format."""
+    """The columns of the participants or mentors input format (none fixed for plan files)."""
+    if kind in PLAN_KINDS:
+        return ()
     return PARTICIPANT_COLUMNS if kind == "participants" else MENTOR_COLUMNS
 
 

@@ -1,0 +1,114 @@
+"""The whole plan as plain calls: validate -> geography -> assign -> schedule -> tables.
+
+The command line, scenario grids and capacity checks all call these functions, so every
+entry point plans the same way. Nothing here reads or writes files except through the
+readers and writers it calls; progress goes to the ``tkm_assign`` logger.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import pandas as pd
+
+from tkm_assign.assign import assign
+from tkm_assign.config import Config
+from tkm_assign.geo.candidates import find_candidates
+from tkm_assign.geo.regions import load_geography
+from tkm_assign.geo.travel import TravelModel, make_travel_model
+from tkm_assign.io import load_problem
+from tkm_assign.model import Assignment, Candidates, Problem, Schedule, SolveStatus
+from tkm_assign.report.assignment import assignment_summary, assignment_table
+from tkm_assign.report.schedule import schedule_summary, schedule_tables
+from tkm_assign.report.tables import PlanTables
+from tkm_assign.schedule import schedule
+
+log = logging.getLogger("tkm_assign")
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """Every intermediate result of one planning run, and the tables written from it."""
+
+    problem: Problem
+    travel: TravelModel
+    candidates: Candidates
+    assignment: Assignment
+    schedule: Schedule | None
+    tables: PlanTables
+
+
+def read_problem(participants: Path, mentors: Path, config: Config) -> Problem:
+    """Read and validate both input files (raises ``InputError`` listing every problem)."""
+    started = time.perf_counter()
+    problem = load_problem(participants, mentors, config)
+    log.info(
+        "read %d participants and %d mentors in %.1f s",
+        len(problem.participants),
+        len(problem.mentors),
+        time.perf_counter() - started,
+    )
+    return problem
+
+
+def travel_model(config: Config) -> TravelModel:
+    return make_travel_model(config.travel, load_geography())
+
+
+def run_assignment(problem: Problem, travel: TravelModel) -> tuple[Candidates, Assignment]:
+    """Candidate mentors, then the optimal assignment."""
+    candidates = find_candidates(problem, travel)
+    return candidates, assign(problem, candidates)
+
+
+def run_plan(
+    problem: Problem, travel: TravelModel | None = None, with_schedule: bool = True
+) -> PlanResult:
+    """Assign mentors and (unless ``with_schedule`` is false) schedule every visit."""
+    travel = travel or travel_model(problem.config)
+    candidates, assignment = run_assignment(problem, travel)
+    table = assignment_table(problem, candidates, assignment)
+    summary = assignment_summary(problem, candidates, assignment)
+    if not with_schedule:
+        return PlanResult(problem, travel, candidates, assignment, None, PlanTables(table, summary))
+    plan, tables = run_schedule(problem, assignment, travel)
+    tables = replace(tables, assignments=table, assignment_summary=summary)
+    return PlanResult(problem, travel, candidates, assignment, plan, tables)
+
+
+def run_schedule(
+    problem: Problem, assignment: Assignment, travel: TravelModel
+) -> tuple[Schedule, PlanTables]:
+    """Schedule every visit of an assignment; the tables hold the schedule parts only."""
+    plan = schedule(problem, assignment, travel)
+    sessions, routes, workload, shortfalls = schedule_tables(problem, assignment, plan)
+    tables = PlanTables(
+        assignments=pd.DataFrame(),
+        assignment_summary={},
+        schedule=sessions,
+        routes=routes,
+        workload=workload,
+        shortfalls=shortfalls,
+        schedule_summary=schedule_summary(problem, assignment, plan),
+    )
+    return plan, tables
+
+
+def assignment_from_mentors(problem: Problem, mentor_of: Mapping[str, str | None]) -> Assignment:
+    """An :class:`Assignment` for a given plan (e.g. an ``assignments.csv`` read back)."""
+    return Assignment(
+        mentor_of=dict(mentor_of),
+        reasons={
+            pid: "no mentor in the given assignment" for pid, m in mentor_of.items() if m is None
+        },
+        status=SolveStatus.FEASIBLE,
+        objective=0.0,
+        bound=0.0,
+        solve_seconds=0.0,
+        seed=problem.config.solver.seed,
+        engine="given",
+    )
