@@ -71,7 +71,7 @@ MIN_ISLAND_PARTICIPANTS = 8  # islands with this many participants get at least 
 # mentor of their province are recruited on a mentored island of the province instead; this
 # share stays where it was drawn, the hard cases a planner must explain.
 UNREACHED_KEEP = 0.2
-REACH_KM = 75.0  # straight line from a mentor town: about a three-hour ride one way
+REACH_KM = 60.0  # straight line from a mentor town: within a three-hour ride off the trunk roads
 MAX_DEMAND_POINTS = 2000  # participants considered when choosing mentor towns per island
 
 # Relative weights by place class (urban, rural, remote) used to spread sectors and tech
