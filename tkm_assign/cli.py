@@ -322,13 +322,18 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def _print_schedule(tables: PlanTables, out: Path) -> None:
-    sessions = tables.schedule if tables.schedule is not None else None
+    n_sessions = 0 if tables.schedule is None else len(tables.schedule)
     shortfalls = tables.shortfalls
-    n_sessions = 0 if sessions is None else len(sessions)
-    n_short = 0 if shortfalls is None else len(shortfalls)
-    print(f"planned {n_sessions} sessions; {n_short} participant-months short of target")
-    if n_short:
-        print(f"shortfalls with reasons: {out / 'shortfalls.csv'}")
+    if shortfalls is None or shortfalls.empty:
+        print(f"planned {n_sessions} sessions; every participant with a mentor meets the target")
+        return
+    with_mentor = shortfalls["mentor_id"].fillna("").astype(str) != ""
+    people = shortfalls.loc[with_mentor, "participant_id"].nunique()
+    print(
+        f"planned {n_sessions} sessions; {people} participants with a mentor are short of "
+        f"their target in {int(with_mentor.sum())} participant-months; reasons in "
+        f"{out / 'shortfalls.csv'}"
+    )
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
