@@ -57,10 +57,8 @@ def test_assign_writes_the_table_and_summary(assigned: Path):
 
 def test_schedule_from_an_assignments_file(assigned: Path, tmp_path: Path):
     out = tmp_path / "sched"
-    code = main(
-        ["schedule", *INPUTS, "--assignments", str(assigned / "assignments.csv"), *FAST]
-        + ["--out", str(out)]
-    )
+    given = str(assigned / "assignments.csv")
+    code = main(["schedule", *INPUTS, "--assignments", given, *FAST, "--out", str(out)])
     assert code == 0
     sessions = _csv(out / "schedule.csv")
     assert tuple(sessions.columns) == SCHEDULE_COLUMNS
