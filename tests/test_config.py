@@ -93,3 +93,18 @@ def test_parse_days(text: str, days: set[int] | None):
             parse_days(text)
     else:
         assert parse_days(text) == days
+
+
+def test_readme_documents_every_config_key():
+    import re
+
+    readme = (DEFAULT_CONFIG.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = ""
+    for line in DEFAULT_CONFIG.read_text().splitlines():
+        header = re.match(r"^\[([\w.]+)\]", line)
+        if header:
+            section = header.group(1)
+            continue
+        key = re.match(r"^(\w+)\s*=", line)
+        if key:
+            assert f"`{section}.{key.group(1)}`" in readme, f"{section}.{key.group(1)}"
