@@ -240,6 +240,7 @@ class AssignConfig:
     province_rule: str = "same"
     sector_rule: str = "soft"
     route_sharing: float = 0.75
+    max_utilisation: float = 0.9
     engine: str = "auto"
     decompose: bool = True
     time_limit_s: float = 10.0
@@ -252,6 +253,7 @@ class AssignConfig:
         _check_choice("assign.sector_rule", self.sector_rule, ("soft", "hard"))
         _check_choice("assign.engine", self.engine, ("auto", "flow", "cpsat"))
         _check_range("assign.route_sharing", self.route_sharing, 0.0, 1.0)
+        _check_range("assign.max_utilisation", self.max_utilisation, 0.1, 1.0)
         _check_positive("assign.time_limit_s", self.time_limit_s)
         _check_range("assign.workers", self.workers, 1, 64)
         _check_range("assign.relative_gap", self.relative_gap, 0.0, 1.0)

@@ -156,6 +156,15 @@ def mentor_month_minutes(mentor: Mentor, config: Config, months: int | None = No
     ]
 
 
+def assignable_min(mentor: Mentor, config: Config) -> int:
+    """Monthly minutes the assignment may fill: ``assign.max_utilisation`` of the capacity.
+
+    The slack absorbs what a monthly estimate cannot see — visits that do not pack into
+    whole days, rides longer than average, urgent cases a mentor takes on.
+    """
+    return int(mentor_capacity_min(mentor, config) * config.assign.max_utilisation)
+
+
 def mentor_capacity_min(mentor: Mentor, config: Config) -> int:
     """Monthly minutes the assignment may fill: the tightest month of the base programme."""
     months = mentor_month_minutes(mentor, config)[: config.programme.months]
