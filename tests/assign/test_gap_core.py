@@ -25,6 +25,7 @@ from tkm_assign.assign.cpsat import (
 from tkm_assign.assign.flow import priced_flow, solve_flow
 from tkm_assign.assign.gap import (
     UNASSIGNED,
+    Budget,
     GapInstance,
     greedy,
     local_search,
@@ -187,7 +188,7 @@ def test_flow_is_optimal_for_the_head_count_model(seed):
     agent_of, cost = solve_flow(relaxed)
     assert cost == objective(relaxed, agent_of) == brute_force(relaxed)
     # With hours, the flow bounds the optimum from below and the prices keep it a bound.
-    priced = priced_flow(instance, time.monotonic() + 2)
+    priced = priced_flow(instance, Budget(1.0, time.monotonic() + 10))
     assert cost <= priced.bound <= brute_force(instance)
     assert priced.agent_of is not None and not violations(instance, priced.agent_of)
 
@@ -219,7 +220,7 @@ def test_greedy_and_local_search_give_feasible_plans():
     instance = random_instance(rng, n=12, m=3, skip=False)
     start = greedy(instance)
     assert start is not None and not violations(instance, start)
-    better = local_search(instance, start, time.monotonic() + 2)
+    better = local_search(instance, start, Budget(1.0, time.monotonic() + 10))
     assert not violations(instance, better)
     assert objective(instance, better) <= objective(instance, start)
 
@@ -229,7 +230,7 @@ def test_lns_never_worsens_and_stays_feasible():
     instance = random_instance(rng, n=30, m=5, skip=False)
     start = greedy(instance)
     assert start is not None
-    better = large_neighbourhood_search(instance, start, time.monotonic() + 1.0, seed=1)
+    better = large_neighbourhood_search(instance, start, Budget(0.5, time.monotonic() + 10), seed=1)
     assert not violations(instance, better)
     assert objective(instance, better) <= objective(instance, start)
 
@@ -242,3 +243,23 @@ def test_plain_model_is_the_same_model():
     assert plain.status == ours.status == SolveStatus.OPTIMAL
     assert plain.objective == ours.objective
     assert build_model(instance).model.validate() == ""
+
+
+def test_lns_is_the_same_for_the_same_seed():
+    rng = np.random.default_rng(6)
+    instance = random_instance(rng, n=30, m=5, skip=True)
+    start = np.full(instance.n_items, UNASSIGNED, dtype=np.int64)
+    runs = [
+        large_neighbourhood_search(instance, start, Budget(0.3, time.monotonic() + 30), seed=2)
+        for _ in range(2)
+    ]
+    assert runs[0].tolist() == runs[1].tolist()
+
+
+def test_budget_spends_work_and_watches_the_clock():
+    budget = Budget(1.0, time.monotonic() + 60)
+    part = budget.part(0.25, time.monotonic() + 60)
+    assert part.left == 0.25 and not part.exhausted
+    part.spend(0.25)
+    assert part.exhausted
+    assert Budget(float("inf"), time.monotonic() - 1).exhausted

@@ -29,6 +29,7 @@ from ortools.sat.python import cp_model
 from tkm_assign.assign.flow import priced_flow
 from tkm_assign.assign.gap import (
     UNASSIGNED,
+    Budget,
     GapInstance,
     IntArray,
     greedy,
@@ -58,6 +59,7 @@ class GapParams:
     deterministic: bool = True
     plain: bool = False
     require_cpsat: bool = False  # run CP-SAT even when the priced flow already meets the gap
+    wall_deadline: float = math.inf  # ``time.monotonic()`` value no step may run past
 
 
 @dataclass(frozen=True)
@@ -209,7 +211,7 @@ def add_hint(built: _Model, instance: GapInstance, agent_of: IntArray) -> None:
 
 
 def warm_start(
-    instance: GapInstance, hint: IntArray | None, deadline: float, seed: int
+    instance: GapInstance, hint: IntArray | None, budget: Budget, seed: int
 ) -> IntArray | None:
     """A feasible starting solution: the hint repaired and improved, else a greedy one."""
     start: IntArray | None = None
@@ -221,7 +223,7 @@ def warm_start(
         start = greedy(instance, np.random.default_rng(seed))
     if start is None:
         return None
-    return local_search(instance, start, deadline)
+    return local_search(instance, start, budget)
 
 
 def sub_instance(
@@ -272,14 +274,15 @@ def sub_instance(
 
 
 def large_neighbourhood_search(
-    instance: GapInstance, start: IntArray, deadline: float, seed: int
+    instance: GapInstance, start: IntArray, budget: Budget, seed: int
 ) -> IntArray:
     """Improve a feasible solution by re-solving small parts exactly with CP-SAT.
 
     Two kinds of part alternate: the items of a few related agents re-placed among those
     agents, and a few dozen related items re-placed among all agents. Each part is solved
     with the rest fixed; a better sub-solution is kept. Parts grow while steps stop
-    improving. Deterministic for a seed, except for where ``deadline`` cuts the loop.
+    improving. Each part spends its CP-SAT deterministic time (plus a fixed share for
+    building it) from ``budget``, so the loop is the same on every run for a seed.
     """
     if instance.n_agents < 2 or instance.n_items < 2:
         return start
@@ -288,7 +291,7 @@ def large_neighbourhood_search(
     n_agents, n_items = 2, min(20, instance.n_items)
     failures = [0, 0]
     step = 0
-    while time.monotonic() < deadline:
+    while not budget.exhausted:
         kind = step % 2
         step += 1
         if kind == 0:
@@ -302,7 +305,7 @@ def large_neighbourhood_search(
             agents = np.arange(instance.n_agents, dtype=np.int64)
             free = _related_items(instance, best, n_items, rng)
         sub, items, agent_ids = sub_instance(instance, best, free, agents)
-        improved = sub.n_items > 0 and _improve_part(sub, best, items, agent_ids, deadline, rng)
+        improved = sub.n_items > 0 and _improve_part(sub, best, items, agent_ids, budget, rng)
         if improved:
             failures[kind] = 0
             continue
@@ -321,7 +324,7 @@ def _improve_part(
     best: IntArray,
     items: IntArray,
     agent_ids: IntArray,
-    deadline: float,
+    budget: Budget,
     rng: np.random.Generator,
 ) -> bool:
     """Solve one part; write a better solution into ``best`` and say so."""
@@ -336,8 +339,14 @@ def _improve_part(
     p = solver.parameters
     p.random_seed = int(rng.integers(0, 2**31 - 1))
     p.num_workers = 1
-    p.max_time_in_seconds = max(0.01, min(1.0, deadline - time.monotonic()))
+    p.max_deterministic_time = max(0.001, min(PART_DETERMINISTIC_S, budget.left))
+    p.max_time_in_seconds = max(
+        0.01, min(5 * PART_DETERMINISTIC_S, budget.deadline - time.monotonic())
+    )
     status = solver.solve(built.model)
+    budget.spend(
+        PART_DETERMINISTIC_FACTOR * solver.response_proto.deterministic_time + PART_OVERHEAD
+    )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return False
     chosen = np.array([solver.boolean_value(v) for v in built.x], dtype=bool)
@@ -391,6 +400,16 @@ def _related_items(
     return free
 
 
+# With ``deterministic``, the searches run on work budgets worth this share of the time
+# limit, so that on an ordinary machine they end by work (the same on every run), well
+# before the wall clock, which stays as a safety limit.
+DETERMINISTIC_SHARE = 0.3
+PART_DETERMINISTIC_S = 0.5  # CP-SAT deterministic time per large-neighbourhood part
+# Small CP-SAT runs spend several wall seconds per deterministic second (presolve and
+# model building are counted little or not at all): charge parts accordingly.
+PART_DETERMINISTIC_FACTOR = 3.0
+PART_OVERHEAD = 0.05  # work units charged for building one part
+
 PRICED_FLOW = "min-cost flow with hours prices"
 CPSAT_FROM_FLOW = "CP-SAT (warm start from flow)"
 
@@ -414,20 +433,30 @@ def solve_gap(
     """
     started = time.monotonic()
     limit = params.time_limit_s
-    deadline = started + limit
+    deadline = min(started + limit, params.wall_deadline)
+    work = Budget(limit * DETERMINISTIC_SHARE if params.deterministic else math.inf, deadline)
+    if params.deterministic and math.isfinite(params.wall_deadline):
+        # Work decides where each step ends; the caller's deadline is only a safety net.
+        deadline = params.wall_deadline
+        work = Budget(work.left, deadline)
+
+    def at(share: float) -> float:
+        """Wall-clock end of a step: a share of the limit, or the safety net only."""
+        return deadline if params.deterministic else started + share * limit
+
     if params.plain:
-        return _solve_whole(instance, params, None, deadline, started, "CP-SAT")
-    priced = priced_flow(instance, started + 0.3 * limit)
+        return _solve_whole(instance, params, None, Budget(math.inf, deadline), started, "CP-SAT")
+    priced = priced_flow(instance, work.part(0.3, at(0.3)))
     bound = priced.bound
     start = priced.agent_of
     if hint is not None:
-        repaired = warm_start(instance, hint, started + 0.35 * limit, params.seed)
+        repaired = warm_start(instance, hint, work.part(0.05, at(0.35)), params.seed)
         if repaired is not None and (
             start is None or objective(instance, repaired) < objective(instance, start)
         ):
             start = repaired
     if start is None:
-        start = warm_start(instance, None, started + 0.4 * limit, params.seed)
+        start = warm_start(instance, None, work.part(0.05, at(0.4)), params.seed)
     if start is not None:
         value = objective(instance, start)
         early = GapSolution(start, value, min(bound, value), SolveStatus.FEASIBLE, 0.0, PRICED_FLOW)
@@ -442,15 +471,16 @@ def solve_gap(
                 PRICED_FLOW,
             )
     engine = CPSAT_FROM_FLOW
-    first = _solve_whole(instance, params, start, started + 0.5 * limit, started, engine)
+    first = _solve_whole(instance, params, start, work.part(0.2, at(0.5)), started, engine)
     first = _with_bound(first, bound, started)
     if first.status != SolveStatus.FEASIBLE or _within_gap(first, params.relative_gap):
         return first
     now = time.monotonic()
+    lns_end = deadline if params.deterministic else now + 0.6 * (deadline - now)
     improved = large_neighbourhood_search(
-        instance, first.agent_of, now + 0.6 * (deadline - now), params.seed
+        instance, first.agent_of, work.part(0.3, lns_end), params.seed
     )
-    last = _solve_whole(instance, params, improved, deadline, started, engine)
+    last = _solve_whole(instance, params, improved, work.part(0.15, deadline), started, engine)
     if last.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return first
     best = last if last.objective <= first.objective else first
@@ -494,7 +524,7 @@ def _solve_whole(
     instance: GapInstance,
     params: GapParams,
     start: IntArray | None,
-    deadline: float,
+    budget: Budget,
     started: float,
     engine: str,
 ) -> GapSolution:
@@ -505,7 +535,9 @@ def _solve_whole(
     p = solver.parameters
     p.random_seed = params.seed
     p.num_workers = params.workers
-    p.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+    p.max_time_in_seconds = max(0.05, budget.deadline - time.monotonic())
+    if math.isfinite(budget.left):
+        p.max_deterministic_time = max(0.01, budget.left)
     p.relative_gap_limit = params.relative_gap
     p.log_search_progress = False
     if params.deterministic and params.workers > 1 and not params.plain:

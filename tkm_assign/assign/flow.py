@@ -16,7 +16,6 @@ relaxation of the hours rule, solved by subgradient steps, one flow per step). W
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +24,9 @@ import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
 from tkm_assign.assign.gap import (
+    ARCS_PER_UNIT,
     UNASSIGNED,
+    Budget,
     GapInstance,
     IntArray,
     chosen_arcs,
@@ -114,15 +115,15 @@ class PricedFlow:
     steps: int
 
 
-def priced_flow(instance: GapInstance, deadline: float, max_steps: int = 200) -> PricedFlow:
+def priced_flow(instance: GapInstance, budget: Budget, max_steps: int = 200) -> PricedFlow:
     """Lagrangian relaxation of the weight (hours) capacities, one flow per step.
 
     Each agent's weight gets a price ``mu >= 0`` per unit; the flow with priced arc costs
     gives ``L(mu) = flow cost - sum(mu x capacity)``, a lower bound on the optimum, and a
     plan that is repaired to feasibility (:func:`~tkm_assign.assign.gap.repair`) as a
     candidate solution. Prices move along the capacity overrun (subgradient steps of the
-    Polyak size towards the best plan). Stops at ``deadline``, after ``max_steps``, or when
-    bound and plan meet.
+    Polyak size towards the best plan). Stops when ``budget`` is spent (each flow counts its
+    arcs), after ``max_steps``, or when bound and plan meet.
     """
     cap = instance.agent_capacity.astype(np.float64)
     weight = instance.arc_weight.astype(np.float64)
@@ -137,6 +138,7 @@ def priced_flow(instance: GapInstance, deadline: float, max_steps: int = 200) ->
         mu = np.rint(price).astype(np.int64)
         priced = instance.arc_cost * PRICE_SCALE + mu[instance.arc_agent] * instance.arc_weight
         agent_of, cost = solve_flow(instance, priced, PRICE_SCALE)
+        budget.spend((instance.arc_item.size + instance.n_items) / ARCS_PER_UNIT)
         value_l = (cost - float((mu * instance.agent_capacity).sum())) / PRICE_SCALE
         if value_l > bound + 1e-9:
             bound, stall = value_l, 0
@@ -161,7 +163,7 @@ def priced_flow(instance: GapInstance, deadline: float, max_steps: int = 200) ->
             value = objective(instance, candidate)
             if value < best_value:
                 best, best_value = candidate, value
-        if best_value - math.ceil(bound - 1e-9) <= 0 or time.monotonic() > deadline:
+        if best_value - math.ceil(bound - 1e-9) <= 0 or budget.exhausted:
             break
         # Complementary slackness: an unpriced agent with room needs no step down.
         direction = np.where((price <= 0) & (overrun < 0), 0.0, overrun)
@@ -177,10 +179,10 @@ def priced_flow(instance: GapInstance, deadline: float, max_steps: int = 200) ->
             target = bound + 0.1 * abs(bound) + 1.0
         step = theta * max(target - bound, 1e-6) / norm
         price = np.maximum(0.0, price + step * PRICE_SCALE * direction)
-        if time.monotonic() > deadline or theta < 1e-4:
+        if budget.exhausted or theta < 1e-4:
             break
     if best is not None:
-        best = local_search(instance, best, deadline)
+        best = local_search(instance, best, budget)
         best_value = objective(instance, best)
     return PricedFlow(
         best,

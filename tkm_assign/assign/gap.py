@@ -24,6 +24,32 @@ import numpy.typing as npt
 IntArray = npt.NDArray[np.int64]
 
 UNASSIGNED = -1
+# Work units: one unit is about a second of work on an ordinary machine. Counting work
+# instead of reading the clock makes a search stop at the same point on every run.
+MOVES_PER_UNIT = 200_000  # local-search move evaluations
+ARCS_PER_UNIT = 1_000_000  # arcs of one min-cost flow solve
+
+
+class Budget:
+    """A work allowance (units, see above) with a wall-clock deadline as a safety net.
+
+    ``work = inf`` leaves only the deadline (searches then depend on machine speed).
+    """
+
+    def __init__(self, work: float, deadline: float) -> None:
+        self.left = work
+        self.deadline = deadline
+
+    def spend(self, units: float) -> None:
+        self.left -= units
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= 0 or time.monotonic() > self.deadline
+
+    def part(self, share: float, deadline: float) -> Budget:
+        """A share of what is left, ending no later than ``deadline``."""
+        return Budget(self.left * share, min(self.deadline, deadline))
 
 
 @dataclass(frozen=True, eq=False)
@@ -310,28 +336,27 @@ def repair(instance: GapInstance, agent_of: IntArray) -> IntArray:
 
 
 def local_search(
-    instance: GapInstance, agent_of: IntArray, deadline: float, max_rounds: int = 50
+    instance: GapInstance, agent_of: IntArray, budget: Budget, max_rounds: int = 50
 ) -> IntArray:
     """Improve a feasible solution by shifting one item and swapping two, until no gain.
 
     Shifts also insert unassigned items and (where allowed) take items off; every move
-    keeps the solution feasible and lowers the objective. Stops at ``deadline``
-    (``time.monotonic()``).
+    keeps the solution feasible and lowers the objective. Stops when ``budget`` is spent.
     """
     state = _State(instance, agent_of)
     fixed = instance.fixed_agent
     movable = np.flatnonzero(fixed == UNASSIGNED)
     for _ in range(max_rounds):
-        improved = _shift_pass(state, movable, deadline)
-        if time.monotonic() > deadline:
+        improved = _shift_pass(state, movable, budget)
+        if budget.exhausted:
             break
-        improved |= _swap_pass(state, movable, deadline)
-        if not improved or time.monotonic() > deadline:
+        improved |= _swap_pass(state, movable, budget)
+        if not improved or budget.exhausted:
             break
     return state.agent_of
 
 
-def _shift_pass(state: _State, movable: IntArray, deadline: float) -> bool:
+def _shift_pass(state: _State, movable: IntArray, budget: Budget) -> bool:
     inst = state.instance
     improved = False
     for i in movable:
@@ -359,12 +384,13 @@ def _shift_pass(state: _State, movable: IntArray, deadline: float) -> bool:
             if best_arc >= 0:
                 state._add(i, best_arc)
             improved = True
-        if time.monotonic() > deadline:
+        budget.spend(len(inst.arcs_of_item[i]) / MOVES_PER_UNIT)
+        if budget.exhausted:
             break
     return improved
 
 
-def _swap_pass(state: _State, movable: IntArray, deadline: float) -> bool:
+def _swap_pass(state: _State, movable: IntArray, budget: Budget) -> bool:
     """Exchange the agents of two assigned items when both fit and the cost falls.
 
     Counts do not change, so the balance term stays the same.
@@ -403,6 +429,7 @@ def _swap_pass(state: _State, movable: IntArray, deadline: float) -> bool:
             state._add(i, arc_i)
             state._add(j, arc_j)
             improved = True
-        if time.monotonic() > deadline:
+        budget.spend((len(assigned) - x) / MOVES_PER_UNIT)
+        if budget.exhausted:
             break
     return improved

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -190,13 +191,12 @@ def assign(problem: Problem, candidates: Candidates) -> Assignment:
             needs_cpsat.append(k)
 
     if needs_cpsat:
-        remaining = max(0.1, settings.time_limit_s - (time.monotonic() - started))
         solved = _solve_hours_regions(
             [instances[k] for k in needs_cpsat],
             [flows[k] for k in needs_cpsat],
             [regions[k] for k in needs_cpsat],
             problem,
-            remaining,
+            started + settings.time_limit_s,
         )
         for k, result in zip(needs_cpsat, solved, strict=True):
             results[k] = result
@@ -217,8 +217,7 @@ def assign(problem: Problem, candidates: Candidates) -> Assignment:
     for region in regions:
         outside[region.participants] = False
     constant = int(prepared.data.participant_skip_cost[outside].sum())
-    engines = sorted({r.engine for r in results if r is not None})
-    engine_text = _engine_text(engines, results, len(needs_cpsat))
+    engine_text = _engine_text(results)
     reasons = unassigned_reasons(
         problem, candidates, prepared.data, mentor_of, prepared.pin_reasons, hours_apply, proven
     )
@@ -247,22 +246,25 @@ def _solve_hours_regions(
     flows: list[tuple[IntArray, int]],
     regions: list[Region],
     problem: Problem,
-    seconds: float,
+    deadline: float,
 ) -> list[_RegionResult]:
     """The hours model in each region, warm-started from its flow plan, in parallel.
 
-    Regions share ``assign.workers`` lanes and get time by size; none runs past
-    ``seconds`` from now. The flow's optimum stays a valid bound (it only drops hours).
+    Regions share ``assign.workers`` lanes and get shares of ``assign.time_limit_s`` by
+    size (shares of the configured limit, not of the time left, so that the work each
+    region does is the same on every run); none runs past ``deadline``. The flow's optimum
+    stays a valid bound (it only drops the hours rule).
     """
     settings = problem.config.assign
-    deadline = time.monotonic() + seconds
     lanes = min(settings.workers, len(instances))
-    shares = time_shares([inst.arc_item.size for inst in instances], seconds, lanes)
+    sizes = [inst.arc_item.size for inst in instances]
+    shares = time_shares(sizes, settings.time_limit_s, lanes)
 
     def task(k: int, share: float) -> _RegionResult:
         agent_of, flow_cost = flows[k]
         params = GapParams(
-            time_limit_s=max(0.05, min(share, deadline - time.monotonic())),
+            time_limit_s=share,
+            wall_deadline=deadline,
             workers=max(1, settings.workers // lanes),
             seed=problem.config.solver.seed,
             relative_gap=settings.relative_gap,
@@ -283,13 +285,17 @@ def _solve_hours_regions(
     )
 
 
-def _engine_text(engines: list[str], results: list[_RegionResult | None], n_cpsat: int) -> str:
-    if not engines:
+def _engine_text(results: list[_RegionResult | None]) -> str:
+    """E.g. ``min-cost flow; hours model in 5 of 42 regions: CP-SAT (warm start from flow) x3,
+    min-cost flow with hours prices x2``, or a single engine name when all regions agree."""
+    names = Counter(r.engine for r in results if r is not None)
+    if not names:
         return FLOW
-    if len(engines) == 1 and n_cpsat in (0, len(results)):
-        return engines[0]
-    cp = [e for e in engines if e not in (FLOW, FLOW_NO_HOURS)]
-    return f"{FLOW}; {', '.join(cp)} in {n_cpsat} of {len(results)} regions"
+    if len(names) == 1:
+        return next(iter(names))
+    hours = {name: count for name, count in sorted(names.items()) if name != FLOW}
+    parts = ", ".join(f"{name} x{count}" for name, count in hours.items())
+    return f"{FLOW}; hours model in {sum(hours.values())} of {len(results)} regions: {parts}"
 
 
 def assign_baseline(problem: Problem, candidates: Candidates) -> Assignment:
