@@ -71,7 +71,8 @@ def build(config: Config) -> Build:
     def make(
         participants: Sequence[Participant], mentors: Sequence[Mentor], *overrides: str
     ) -> tuple[Problem, Candidates]:
-        settings = ["assign.time_limit_s=5", *overrides]
+        # Full hours unless a test says otherwise: the numbers in tests stay readable.
+        settings = ["assign.time_limit_s=5", "assign.max_utilisation=1.0", *overrides]
         problem = Problem(tuple(participants), tuple(mentors), config.replace(settings))
         return problem, simple_candidates(problem)
 

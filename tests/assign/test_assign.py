@@ -52,6 +52,17 @@ def test_monthly_hours_are_never_exceeded(build, make_participant, make_mentor):
     )
 
 
+def test_max_utilisation_keeps_slack_in_every_mentor_month(build, make_participant, make_mentor):
+    # Half of 7.5 h = 225 min: room for one participant of 210 min, not two.
+    participants = [make_participant(f"P{i}", BANDUNG) for i in range(3)]
+    mentor = make_mentor("M1", BANDUNG, hours_per_month=7.5)
+    problem, candidates = build(participants, [mentor], "assign.max_utilisation=0.5")
+    result = assign(problem, candidates)
+    assert len(served(result)) == 1
+    (left, _) = [p for p, m in result.mentor_of.items() if m is None]
+    assert "M1: 3.8 h available" in result.reasons[left]
+
+
 def test_flow_engine_ignores_hours_and_says_so(build, make_participant, make_mentor):
     participants = [make_participant(f"P{i}", BANDUNG) for i in range(3)]
     mentor = make_mentor("M1", BANDUNG, hours_per_month=7.5)

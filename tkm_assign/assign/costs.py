@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from tkm_assign.config import AssignWeights, Config
 from tkm_assign.model import Candidates, Mentor, NeedLevel, Participant, Problem, Sector
-from tkm_assign.rules import mentor_capacity_min, monthly_load_min
+from tkm_assign.rules import assignable_min, monthly_load_min
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -158,14 +158,15 @@ def pair_loads_min(problem: Problem, candidates: Candidates) -> IntArray:
 
 
 def mentor_capacities_min(problem: Problem) -> IntArray:
-    """Monthly minutes each mentor can give, by :func:`tkm_assign.rules.mentor_capacity_min`."""
+    """Monthly minutes the assignment may fill per mentor (:func:`tkm_assign.rules.assignable_min`:
+    ``assign.max_utilisation`` of the tightest month's working time)."""
     config = problem.config
     seen: dict[tuple[object, ...], int] = {}
     out = np.empty(len(problem.mentors), dtype=np.int64)
     for j, m in enumerate(problem.mentors):
         key = (m.hours_per_month, m.working_days, m.unavailable)
         if key not in seen:
-            seen[key] = mentor_capacity_min(m, config)
+            seen[key] = assignable_min(m, config)
         out[j] = seen[key]
     return out
 
