@@ -243,7 +243,7 @@ class AssignConfig:
     max_utilisation: float = 0.9
     engine: str = "auto"
     decompose: bool = True
-    time_limit_s: float = 10.0
+    time_limit_s: float = 30.0
     workers: int = 2
     relative_gap: float = 0.005
     weights: AssignWeights = field(default_factory=AssignWeights)

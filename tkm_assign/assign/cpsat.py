@@ -520,6 +520,9 @@ def _within_gap(solution: GapSolution, relative_gap: float) -> bool:
     return (solution.objective - solution.bound) / abs(solution.objective) <= relative_gap
 
 
+LINEARIZATION_LEVEL = 2
+
+
 def _solve_whole(
     instance: GapInstance,
     params: GapParams,
@@ -540,6 +543,7 @@ def _solve_whole(
         p.max_deterministic_time = max(0.01, budget.left)
     p.relative_gap_limit = params.relative_gap
     p.log_search_progress = False
+    p.linearization_level = LINEARIZATION_LEVEL
     if params.deterministic and params.workers > 1 and not params.plain:
         p.interleave_search = True
     status = solver.solve(built.model)
