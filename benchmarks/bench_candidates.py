@@ -1,24 +1,27 @@
-"""Candidate generation: time and peak memory on national-like synthetic instances.
+"""Candidate mentors: time and peak memory of the real search, road and haversine models.
 
-    python -m benchmarks.bench_candidates [--sizes 3000x150 30000x1500 300000x15000]
-                                          [--models road haversine] [--seed 1]
+    python -m benchmarks.bench_candidates [--sizes national 30000x1500 ...] [--full]
+                                          [--models road haversine]
 
-Each (size, model) runs in its own process so that its peak memory (``ru_maxrss``) is its
-own; the instance is built first (see :mod:`benchmarks.instances`), then the travel model,
-then :func:`find_candidates` with the cache off. Baselines measured in the same run: one
-pass of :meth:`Geography.locate` over the participants, and a naive dense haversine
-participants x mentors matrix with a k-smallest selection (small size only). Targets on 2
-cores: the national sample (3,000 x 150) under 5 s; 300,000 x 15,000 under 5 min in 4 GB.
-The road / straight-line distance ratios of the national sample are printed as a sanity
-report.
+Instances: the national sample and generated national instances (:mod:`benchmarks.instances`;
+default national and 30,000 x 1,500, ``--full`` adds 300,000 x 15,000). Each (size, model)
+runs in a fresh process, so its peak memory (resident high-water mark, reading and
+validating the files included) is its own; the travel cache is off, so roads and travel
+are computed, not read.
+
+Measured per (size, model): building the travel model (the road graph and its shortest
+road distances), and :func:`tkm_assign.geo.candidates.find_candidates`. Baselines from the
+same process: one :meth:`Geography.locate` pass over the same participants (the cheapest
+thing any geography step does), and -- up to 30,000 participants -- the naive search that
+evaluates every same-province pair with the same travel model and keeps the k fastest;
+the two must agree pair for pair. Targets on 2 cores: the national sample under 5 s
+(model and search); 300,000 x 15,000 under 5 minutes in under 4 GB. The road /
+straight-line distance ratios of the national sample are printed as a sanity report.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import resource
-import subprocess
 import sys
 import time
 from collections.abc import Sequence
@@ -26,134 +29,149 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.instances import load_places, synthetic_problem
-from tkm_assign.config import PROJECT_ROOT, Config
+from benchmarks.instances import (
+    NATIONAL,
+    benchmark_config,
+    instance_files,
+    load_instance,
+    parse_size,
+    size_label,
+)
+from benchmarks.measure import (
+    add_size_arguments,
+    chosen_sizes,
+    in_fresh_process,
+    machine,
+    peak_rss_mb,
+    ratio,
+)
+from tkm_assign.config import TRANSPORT_MODES
 from tkm_assign.geo.candidates import find_candidates
 from tkm_assign.geo.regions import haversine_km, load_geography
-from tkm_assign.geo.travel import UNREACHABLE_MIN, Points, make_travel_model
+from tkm_assign.geo.travel import UNREACHABLE_MIN, Points, TravelModel, make_travel_model
+from tkm_assign.model import Candidates, Problem
 
-SIZES = ("3000x150", "30000x1500", "300000x15000")
 MODELS = ("road", "haversine")
-TARGETS_S = {"3000x150": 5.0, "300000x15000": 300.0}
+TARGET_S = {NATIONAL: 5.0, "300000x15000": 300.0}
 TARGET_MB = 4096.0
+DENSE_MAX_PARTICIPANTS = 30_000
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)
+RANDOM_PAIRS = 20_000
+PAIR_BATCH = 500_000
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_candidates")
-    parser.add_argument("--sizes", nargs="+", default=list(SIZES), help="PARTICIPANTSxMENTORS")
-    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--one", nargs=2, metavar=("SIZE", "MODEL"), help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.one:
-        print(json.dumps(_run_one(args.one[0], args.one[1], args.seed)))
-        return 0
-    baseline = _baselines(args.seed)
-    print("baselines (same machine, same run):")
-    print(f"  locate 3,000 participants      {baseline['locate_s']:8.3f} s")
-    print(f"  dense haversine 3,000 x 150    {baseline['dense_s']:8.3f} s  (matrix + k smallest)")
-    print()
-    header = (
-        f"{'size':>14} {'model':>9} {'build s':>8} {'search s':>9} {'x locate':>9} "
-        f"{'x dense':>8} {'peak MB':>8} {'pairs':>10} {'no cand.':>8}  target"
-    )
-    print(header)
-    failed = False
-    for size in args.sizes:
-        for model in args.models:
-            result = _in_subprocess(size, model, args.seed)
-            if result is None:
-                failed = True
-                print(f"{size:>14} {model:>9}  failed")
-                continue
-            target = TARGETS_S.get(size)
-            verdict = ""
-            if target is not None:
-                ok = result["search_s"] + result["build_s"] < target
-                ok &= result["peak_mb"] < TARGET_MB
-                verdict = f"{'met' if ok else 'MISSED'} (< {target:g} s, < {TARGET_MB:g} MB)"
-            print(
-                f"{size:>14} {model:>9} {result['build_s']:8.2f} {result['search_s']:9.2f} "
-                f"{result['search_s'] / baseline['locate_s']:9.1f} "
-                f"{result['search_s'] / baseline['dense_s']:8.1f} {result['peak_mb']:8.0f} "
-                f"{result['pairs']:10d} {result['unserved']:8d}  {verdict}"
-            )
-            if "ratios" in result:
-                ratios = result["ratios"]
-                print(
-                    "      road / straight-line distance, candidate pairs (quantiles "
-                    + ", ".join(f"{q:.0%}" for q in QUANTILES)
-                    + "): "
-                    + ", ".join(f"{r:.2f}" for r in ratios["candidates"])
-                )
-                print(
-                    "      same for random same-land pairs of participants: "
-                    + ", ".join(f"{r:.2f}" for r in ratios["random"])
-                    + f"  (share on the road network {ratios['road_share']:.0%})"
-                )
-    return 1 if failed else 0
-
-
-def _in_subprocess(size: str, model: str, seed: int) -> dict[str, Any] | None:
-    command = [
-        sys.executable,
-        "-m",
-        "benchmarks.bench_candidates",
-        "--one",
-        size,
-        model,
-        "--seed",
-        str(seed),
-    ]
-    done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        sys.stderr.write(done.stderr)
-        return None
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def _run_one(size: str, model: str, seed: int) -> dict[str, Any]:
-    n_p, n_m = (int(x) for x in size.lower().split("x"))
-    config = Config.load(overrides=[f"travel.model={model}", 'travel.cache_dir=""'])
+def measure(size: str, model: str) -> dict[str, Any]:
+    """Every figure of one (size, model); meant to run in a fresh process."""
+    config = benchmark_config(model=model)
     geography = load_geography()
-    problem = synthetic_problem(n_p, n_m, seed=seed, config=config, geography=geography)
-    start = time.perf_counter()
+    started = time.perf_counter()
+    problem = load_instance(size, config)
+    read_s = time.perf_counter() - started
+    lat_lon = problem.participant_lat_lon
+    started = time.perf_counter()
+    geography.locate(lat_lon[:, 0], lat_lon[:, 1])
+    locate_s = time.perf_counter() - started
+    started = time.perf_counter()
     travel = make_travel_model(config.travel, geography)
-    build_s = time.perf_counter() - start
-    start = time.perf_counter()
+    build_s = time.perf_counter() - started
+    started = time.perf_counter()
     found = find_candidates(problem, travel)
-    search_s = time.perf_counter() - start
+    search_s = time.perf_counter() - started
     result: dict[str, Any] = {
+        "size": size,
+        "model": model,
+        "read_s": read_s,
+        "locate_s": locate_s,
         "build_s": build_s,
         "search_s": search_s,
-        "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0,
+        "peak_mb": peak_rss_mb(),
         "pairs": len(found),
         "unserved": len(found.no_candidate_reason),
     }
-    if model == "road" and n_p <= 5000:
-        result["ratios"] = _ratios(problem, travel, found, seed)
+    if len(problem.participants) <= DENSE_MAX_PARTICIPANTS:
+        started = time.perf_counter()
+        dense = dense_candidates(problem, travel)
+        result["dense_s"] = time.perf_counter() - started
+        result["agree"] = agreement(found, dense)
+    if model == "road" and size == NATIONAL:
+        result["ratios"] = distance_ratios(problem, travel, found)
     return result
 
 
-def _ratios(problem: Any, travel: Any, found: Any, seed: int) -> dict[str, Any]:
+def dense_candidates(problem: Problem, travel: TravelModel) -> set[tuple[int, int]]:
+    """The naive search: every same-province pair evaluated, the k fastest kept.
+
+    Same rules as the real search with the default configuration (same province, same
+    land, within ``travel.max_travel_min``, exclusions; ties by mentor order); pins and
+    current mentors are not modelled (the instances have none). Returns (participant,
+    mentor) index pairs.
+    """
+    config = problem.config
+    k, limit = config.travel.k_nearest, config.travel.max_travel_min
+    p_ll, m_ll = problem.participant_lat_lon, problem.mentor_lat_lon
+    p_points = Points.of(
+        p_ll[:, 0], p_ll[:, 1], [p.location.island_id for p in problem.participants]
+    )
+    m_points = Points.of(m_ll[:, 0], m_ll[:, 1], [m.location.island_id for m in problem.mentors])
+    p_prep, m_prep = travel.prepare(p_points), travel.prepare(m_points)
+    p_province = np.array([p.location.province_code for p in problem.participants])
+    m_province = np.array([m.location.province_code for m in problem.mentors])
+    m_mode = np.array([TRANSPORT_MODES.index(m.transport.value) for m in problem.mentors])
+    index = problem.mentor_index
+    excluded = {
+        (i, index[mid])
+        for i, p in enumerate(problem.participants)
+        for mid in p.excluded_mentor_ids
+        if mid in index
+    }
+    chosen: set[tuple[int, int]] = set()
+    for province in np.unique(p_province):
+        people = np.flatnonzero(p_province == province)
+        mentors = np.flatnonzero(m_province == province)
+        if not mentors.size:
+            continue
+        a = np.repeat(people, mentors.size)
+        b = np.tile(mentors, people.size)
+        minutes = np.empty(a.size, dtype=np.int64)
+        for code, mode in enumerate(TRANSPORT_MODES):
+            for start in range(0, a.size, PAIR_BATCH):
+                part = np.arange(start, min(start + PAIR_BATCH, a.size))
+                part = part[m_mode[b[part]] == code]
+                if part.size:
+                    minutes[part] = travel.pairs(m_prep, b[part], p_prep, a[part], mode)[0]
+        table = minutes.reshape(people.size, mentors.size)
+        for row, i in enumerate(people):
+            ok = np.flatnonzero(table[row] <= limit)
+            ok = ok[[(int(i), int(mentors[c])) not in excluded for c in ok]]
+            order = np.lexsort((mentors[ok], table[row, ok]))[:k]
+            chosen.update((int(i), int(mentors[c])) for c in ok[order])
+    return chosen
+
+
+def agreement(found: Candidates, dense: set[tuple[int, int]]) -> float:
+    """Share of the naive search's pairs that the real search returns too."""
+    if not dense:
+        return 1.0
+    ours = set(zip(found.participant_idx.tolist(), found.mentor_idx.tolist(), strict=True))
+    return len(ours & dense) / len(dense)
+
+
+def distance_ratios(problem: Problem, travel: TravelModel, found: Candidates) -> dict[str, Any]:
     """Road distance over great circle: candidate pairs and random same-land pairs."""
     p_ll, m_ll = problem.participant_lat_lon, problem.mentor_lat_lon
     p_i, m_i = found.participant_idx, found.mentor_idx
     straight = haversine_km(p_ll[p_i, 0], p_ll[p_i, 1], m_ll[m_i, 0], m_ll[m_i, 1])
     far = straight > 1.0
     candidates = found.distance_m[far] / 1000.0 / straight[far]
-    rng = np.random.default_rng(seed)
-    n = len(problem.participants)
-    a, b = rng.integers(0, n, size=(2, 20_000))
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, len(problem.participants), size=(2, RANDOM_PAIRS))
     island = np.array([p.location.island_id for p in problem.participants], dtype=np.int32)
-    points = Points(p_ll[:, 0].copy(), p_ll[:, 1].copy(), island)
-    prepared = travel.prepare(points)
+    prepared = travel.prepare(Points(p_ll[:, 0].copy(), p_ll[:, 1].copy(), island))
     minutes, metres = travel.pairs(prepared, a, prepared, b, "motorcycle")
     gc = haversine_km(p_ll[a, 0], p_ll[a, 1], p_ll[b, 0], p_ll[b, 1])
     ok = (minutes < UNREACHABLE_MIN) & (gc > 1.0)
     random = metres[ok] / 1000.0 / gc[ok]
+    # A pair that never touches the trunk roads rides straight line x circuity.
     direct = np.abs(metres[ok] / 1000.0 - gc[ok] * travel.config.circuity) < 0.002
     return {
         "candidates": np.quantile(candidates, QUANTILES).tolist(),
@@ -162,23 +180,76 @@ def _ratios(problem: Any, travel: Any, found: Any, seed: int) -> dict[str, Any]:
     }
 
 
-def _baselines(seed: int) -> dict[str, float]:
-    geography = load_geography()
-    places = load_places()
-    rng = np.random.default_rng(seed)
-    pick = rng.choice(places.village_lat.size, size=3000, p=places.village_weight)
-    lat, lon = places.village_lat[pick], places.village_lon[pick]
-    start = time.perf_counter()
-    geography.locate(lat, lon)
-    locate_s = time.perf_counter() - start
-    towns = rng.choice(places.town_lat.size, size=150, p=places.town_weight)
-    start = time.perf_counter()
-    dense = haversine_km(
-        lat[:, None], lon[:, None], places.town_lat[towns][None, :], places.town_lon[towns][None, :]
+def report(result: dict[str, Any]) -> bool:
+    """Print one row; True when the size has a target and meets it."""
+    size = result["size"]
+    total = result["build_s"] + result["search_s"]
+    target = TARGET_S.get(size)
+    verdict = ""
+    met = True
+    if target is not None:
+        met = total < target and result["peak_mb"] < TARGET_MB
+        verdict = f"{'met' if met else 'MISSED'} (< {target:g} s, < {TARGET_MB / 1024:g} GB)"
+    dense = ""
+    if "dense_s" in result:
+        dense = f"{ratio(result['dense_s'], result['search_s']):>8} {100 * result['agree']:6.1f}%"
+    else:
+        dense = f"{'-':>8} {'-':>7}"
+    print(
+        f"{size_label(size):>26} {result['model']:>9} {result['read_s']:7.1f} "
+        f"{result['build_s']:8.2f} {result['search_s']:8.2f} "
+        f"{ratio(result['search_s'], result['locate_s']):>8} {dense} "
+        f"{result['peak_mb']:8.0f} {result['pairs']:10,d} {result['unserved']:7,d}  {verdict}",
+        flush=True,
     )
-    np.argpartition(dense, 25, axis=1)[:, :25]
-    dense_s = time.perf_counter() - start
-    return {"locate_s": locate_s, "dense_s": max(dense_s, 1e-6)}
+    if "ratios" in result:
+        ratios = result["ratios"]
+        quantiles = "/".join(f"{q:.0%}" for q in QUANTILES)
+        print(
+            f"      road / straight-line distance, quantiles {quantiles}: candidate pairs "
+            + ", ".join(f"{r:.2f}" for r in ratios["candidates"])
+            + "; random same-land pairs "
+            + ", ".join(f"{r:.2f}" for r in ratios["random"])
+            + f" ({ratios['road_share']:.0%} of them use the trunk roads)"
+        )
+    return met
+
+
+def _prepare(sizes: list[str]) -> None:
+    for size in sizes:
+        instance_files(size)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_candidates", description=__doc__.splitlines()[0]
+    )
+    add_size_arguments(parser)
+    parser.add_argument("--models", nargs="+", default=list(MODELS), choices=MODELS)
+    args = parser.parse_args(argv)
+    sizes = chosen_sizes(args)
+    # Generated in a process of its own: generating never counts towards a measurement.
+    in_fresh_process(_prepare, sizes)
+    print(machine())
+    print(
+        "read = read and validate the files (not part of the target); model = build the "
+        "travel model; search = find_candidates; x locate = search / one locate pass over "
+        "the same participants; dense = naive all-pairs search / search (speed-up) and the "
+        "share of its pairs the search returns; peak = whole process"
+    )
+    print(
+        f"{'size':>26} {'model':>9} {'read s':>7} {'model s':>8} {'search s':>8} "
+        f"{'x locate':>8} {'dense':>8} {'agree':>7} {'peak MB':>8} {'pairs':>10} "
+        f"{'no cand':>7}  target"
+    )
+    missed = False
+    for size in sizes:
+        parse_size(size)
+        for model in args.models:
+            result = in_fresh_process(measure, size, model)
+            missed |= not report(result)
+    print("targets: " + ("some MISSED (see above)" if missed else "all met"))
+    return 0
 
 
 if __name__ == "__main__":
