@@ -1,235 +1,387 @@
-"""Assignment benchmark: time, memory and plan quality at national scale and beyond.
+"""Mentor assignment: time, memory and plan quality on the national sample and beyond.
 
-    python -m benchmarks.bench_assign [3000x150 30000x1500 300000x15000] [--plain-limit 120]
+    python -m benchmarks.bench_assign [--sizes national 30000x1500 ...] [--full]
+                                      [--plain-limit 120]
 
-For every size (participants x mentors, synthetic: :mod:`benchmarks.synthetic`), in a
-fresh process so that peak memory is the size's own:
+Instances from :mod:`benchmarks.instances` (default national and 30,000 x 1,500; ``--full``
+adds 300,000 x 15,000) with candidates from the real search, road model. Each size runs in
+a fresh process, so its peak memory (reading, candidates and every solve included) is its
+own. With the default configuration (``assign.time_limit_s`` is a cap; searches stop
+earlier on counted work or at ``assign.relative_gap``):
 
-- the head-count model (``assign.engine = flow``): time and status;
-- the hours model (``assign.engine = auto``): time, status and gap to its bound;
-- the manual baseline (nearest mentor with space, in list order): participants served,
-  travel, sector match and workload spread against the plan;
-- a plain CP-SAT model of the same hours problem -- whole, no warm start, no
-  decomposition -- and the time it needs to reach the plan's objective (capped).
+- the head-count model (``assign.engine = flow``): time and whether it is proven optimal;
+- the hours model (``assign.engine = auto``): time, status and gap to its proven bound;
+- against the greedy baseline (:func:`tkm_assign.assign.assign_baseline`, nearest mentor
+  with space in list order, measured in the same process): participants served, travel,
+  sector match and workload spread, as ratios; plus the same plan with the sector weight
+  at 0 ("travel first"), which shows what pure routing would save;
+- against a plain CP-SAT model of the same hours problem -- whole, without warm start,
+  decomposition or local search, in a fresh process of its own -- the time it needs to
+  reach the plan's objective, and how far it is at the plan's own time.
 
-Ratios are printed from this one run. Targets (2 cores): 3,000 x 150 head-count model
-proven optimal < 2 s and hours model within 0.5% of its bound < 10 s; 30,000 x 1,500
-< 30 s; 300,000 x 15,000 < 10 min and < 8 GB.
+Targets on 2 cores: national head-count model proven optimal < 2 s and hours model within
+0.5% of its bound < 10 s; 30,000 x 1,500 < 30 s; 300,000 x 15,000 < 10 min and < 8 GB.
 """
 
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import resource
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from benchmarks.synthetic import build_instance
-from tkm_assign.assign import assign, assign_baseline
+from benchmarks.instances import (
+    NATIONAL,
+    benchmark_config,
+    find_instance_candidates,
+    instance_files,
+    load_instance,
+    size_label,
+)
+from benchmarks.measure import (
+    add_size_arguments,
+    chosen_sizes,
+    in_fresh_process,
+    machine,
+    peak_rss_mb,
+    ratio,
+)
+from tkm_assign import rules
+from tkm_assign.assign import assign, assign_baseline, plan_cost
 from tkm_assign.assign.cpsat import build_model
 from tkm_assign.assign.regions import one_region
-from tkm_assign.assign.solve import _prepare, _region_instance
+from tkm_assign.assign.solve import _prepare, _region_instance, usable_candidates
 from tkm_assign.config import Config
-from tkm_assign.model import Candidates, Problem
-from tkm_assign.report.assignment import assignment_summary
-
-# Wall-clock limit of the hours model per size (assign.time_limit_s).
-TIME_LIMITS = {3_000: 10.0, 30_000: 25.0, 300_000: 300.0}
+from tkm_assign.model import Assignment, Candidates, Problem, SolveStatus
+from tkm_assign.report.assignment import assignment_table
+from tkm_assign.report.figures import spread
 
 
-class _FirstAtOrBelow(cp_model.CpSolverSolutionCallback):
-    """Records when the search first reaches an objective at or below a target."""
+@dataclass(frozen=True)
+class Target:
+    seconds: float
+    gap: float | None = None  # hours model within this relative gap of its bound
+    memory_gb: float | None = None
+    flow_seconds: float | None = None  # head-count model proven optimal within
 
-    def __init__(self, target: float) -> None:
+
+TARGETS = {
+    NATIONAL: Target(10.0, gap=0.005, flow_seconds=2.0),
+    "30000x1500": Target(30.0),
+    "300000x15000": Target(600.0, memory_gb=8.0),
+}
+PLAIN_MIN_S = 30.0  # the plain model gets at least this long
+PLAIN_TIMES = 10.0  # ... and up to this multiple of the plan's own time, within --plain-limit
+
+
+def plan_figures(problem: Problem, candidates: Candidates, plan: Assignment) -> dict[str, Any]:
+    """Served, travel, sector match, workload balance and objective of one plan.
+
+    The objective is recomputed with the problem's own weights (:func:`plan_cost`), so that
+    plans made under other weights compare on the same scale.
+    """
+    table = assignment_table(problem, candidates, plan)
+    served = table[table["status"] == "assigned"]
+    caseload = np.zeros(len(problem.mentors))
+    load_min = np.zeros(len(problem.mentors))
+    for mentor_id, hours in zip(served["mentor_id"], served["monthly_hours"], strict=True):
+        j = problem.mentor_index[mentor_id]
+        caseload[j] += 1
+        load_min[j] += float(hours) * 60.0
+    capacity = np.array([rules.mentor_capacity_min(m, problem.config) for m in problem.mentors])
+    utilisation = np.divide(load_min, capacity, out=np.zeros_like(load_min), where=capacity > 0)
+    travel = served["travel_min"].astype(float)
+    mentor_of = np.array(
+        [
+            problem.mentor_index[m] if m is not None else -1
+            for m in (plan.mentor_of[p.participant_id] for p in problem.participants)
+        ],
+        dtype=np.int64,
+    )
+    return {
+        "objective": float(plan_cost(problem, usable_candidates(problem, candidates), mentor_of)),
+        "served": len(served),
+        "travel_h": float(travel.sum()) / 60.0,
+        "mean_travel_min": float(travel.mean()) if len(served) else 0.0,
+        "sector_match": float(served["sector_match"].astype(bool).mean()) if len(served) else 0.0,
+        "caseload": spread(caseload),
+        "utilisation": spread(utilisation),
+        "travel_min_of": dict(zip(served["participant_id"], travel, strict=True)),
+    }
+
+
+def common_travel_h(a: dict[str, Any], b: dict[str, Any]) -> tuple[int, float, float]:
+    """Participants both plans serve, and each plan's one-way travel hours over them."""
+    both = a["travel_min_of"].keys() & b["travel_min_of"].keys()
+    return (
+        len(both),
+        sum(a["travel_min_of"][pid] for pid in both) / 60.0,
+        sum(b["travel_min_of"][pid] for pid in both) / 60.0,
+    )
+
+
+def measure(size: str) -> dict[str, Any]:
+    """Everything but the plain model for one size; meant to run in a fresh process."""
+    out: dict[str, Any] = {"size": size}
+    config = benchmark_config(cache=True)
+    started = time.perf_counter()
+    problem = load_instance(size, config)
+    candidates = find_instance_candidates(problem)
+    out["build_s"] = time.perf_counter() - started
+    out["pairs"] = len(candidates)
+    out["participants"] = len(problem.participants)
+    out["time_limit_s"] = config.assign.time_limit_s
+    out["relative_gap"] = config.assign.relative_gap
+
+    flow = assign(_with(problem, "assign.engine=flow"), candidates)
+    out["flow"] = (flow.solve_seconds, flow.status.value)
+    plan = assign(problem, candidates)
+    out["hours"] = (plan.solve_seconds, plan.status.value, plan.gap, plan.engine, plan.bound)
+    baseline = assign_baseline(problem, candidates)
+    out["baseline_s"] = baseline.solve_seconds
+    travel_first = assign(_with(problem, "assign.weights.sector_mismatch=0"), candidates)
+    out["travel_first_s"] = travel_first.solve_seconds
+    for name, assignment in (("plan", plan), ("baseline", baseline), ("travel", travel_first)):
+        out[name] = plan_figures(problem, candidates, assignment)
+    for name in ("plan", "travel"):
+        out[f"{name}_common"] = common_travel_h(out[name], out["baseline"])
+    for name in ("plan", "baseline", "travel"):
+        del out[name]["travel_min_of"]  # large; the common figures are kept
+    out["peak_mb"] = peak_rss_mb()
+    return out
+
+
+def _with(problem: Problem, *overrides: str) -> Problem:
+    return Problem(problem.participants, problem.mentors, problem.config.replace(overrides))
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Every improving solution's time, and when the search first reaches ``target``."""
+
+    def __init__(self, target: float, started: float) -> None:
         super().__init__()
         self.target = target
-        self.started = time.monotonic()
+        self.started = started
         self.reached_s: float | None = None
-        self.best = float("inf")
+        self.history: list[tuple[float, float]] = []
 
     def on_solution_callback(self) -> None:
-        self.best = min(self.best, self.objective_value)
+        now = time.perf_counter() - self.started
+        self.history.append((now, self.objective_value))
         if self.reached_s is None and self.objective_value <= self.target + 1e-6:
-            self.reached_s = time.monotonic() - self.started
+            self.reached_s = now
             self.stop_search()
 
 
-def plain_time_to(
-    problem: Problem, candidates: Candidates, target: float, limit_s: float, workers: int
-) -> tuple[float | None, float, float]:
-    """Seconds a plain whole CP-SAT model needs to reach ``target`` (None: not in time).
+def plain_cpsat(size: str, target: float, plan_s: float, limit_s: float) -> dict[str, Any]:
+    """A plain CP-SAT model of the whole hours problem: time to reach ``target``.
 
-    Returns (seconds or None, best objective found, model building seconds).
+    The same model as the assignment's (one function per rule and term) on a single region,
+    without warm start, hint, decomposition or local search; model building counts. Runs
+    in a fresh process. Returns seconds to the target (None if not reached within
+    ``limit_s``), the best objective and the best objective at ``plan_s``.
     """
-    started = time.monotonic()
+    config = benchmark_config(cache=True)
+    problem = load_instance(size, config)
+    candidates = usable_candidates(problem, find_instance_candidates(problem))
+    started = time.perf_counter()
     prepared = _prepare(problem, candidates, hours_apply=True)
     pidx = candidates.participant_idx[prepared.keep].astype(np.int64)
     midx = candidates.mentor_idx[prepared.keep].astype(np.int64)
     (region,) = one_region(pidx, midx)
     instance = _region_instance(region, candidates, prepared, set(prepared.pinned_pair.values()))
     built = build_model(instance)
-    build_s = time.monotonic() - started
-    # Participants with no pair pay their skip cost in any plan: add it to compare totals.
+    build_s = time.perf_counter() - started
+    # Participants without any usable pair pay their skip cost in every plan.
     outside = np.ones(len(problem.participants), dtype=bool)
     outside[region.participants] = False
     constant = float(prepared.data.participant_skip_cost[outside].sum())
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = workers
-    solver.parameters.max_time_in_seconds = limit_s
-    solver.parameters.random_seed = problem.config.solver.seed
-    callback = _FirstAtOrBelow(target - constant)
-    solver.solve(built.model, callback)
-    return callback.reached_s, callback.best + constant, build_s
+    solver.parameters.num_workers = config.assign.workers
+    solver.parameters.random_seed = config.solver.seed
+    solver.parameters.max_time_in_seconds = max(1.0, limit_s - build_s)
+    progress = _Progress(target - constant, started)
+    status = solver.solve(built.model, progress)
+    at_plan_time = [value for t, value in progress.history if t <= plan_s]
+    return {
+        "reached_s": progress.reached_s,
+        "build_s": build_s,
+        "best": (min(v for _, v in progress.history) + constant) if progress.history else None,
+        "at_plan_time": (min(at_plan_time) + constant) if at_plan_time else None,
+        "bound": solver.best_objective_bound + constant
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+        else None,
+        "limit_s": limit_s,
+        "peak_mb": peak_rss_mb(),
+    }
 
 
-def measure(n: int, m: int, plain_limit_s: float, workers: int) -> dict[str, Any]:
-    """Everything for one size; runs in its own process."""
-    out: dict[str, Any] = {"size": f"{n}x{m}"}
-    started = time.monotonic()
-    limit = TIME_LIMITS.get(n, max(10.0, n / 1000.0))
-    base = Config.load(overrides=[f"assign.time_limit_s={limit}", f"assign.workers={workers}"])
-    problem, candidates = build_instance(n, m, seed=1, config=base)
-    out["build_s"] = time.monotonic() - started
-    out["pairs"] = len(candidates)
-
-    flow_problem = Problem(
-        problem.participants, problem.mentors, base.replace(["assign.engine=flow"])
+def report(result: dict[str, Any]) -> bool:
+    """Print one size; True when its targets are met."""
+    size = result["size"]
+    target = TARGETS.get(size)
+    flow_s, flow_status = result["flow"]
+    hours_s, hours_status, gap, engine, _ = result["hours"]
+    peak_gb = result["peak_mb"] / 1024.0
+    print(
+        f"== {size_label(size)}: {result['pairs']:,} candidate pairs (instance and candidates "
+        f"{result['build_s']:.1f} s); assign.time_limit_s = {result['time_limit_s']:g} s (cap), "
+        f"assign.relative_gap = {result['relative_gap']:g}"
     )
-    flow = assign(flow_problem, candidates)
-    out["flow"] = (flow.solve_seconds, flow.status.value, flow.gap)
-
-    plan = assign(problem, candidates)
-    out["hours"] = (plan.solve_seconds, plan.status.value, plan.gap, plan.engine)
-    started = time.monotonic()
-    baseline = assign_baseline(problem, candidates)
-    out["baseline_s"] = time.monotonic() - started
-    # The same plan with travel first (no sector weight) shows what pure routing saves.
-    travel_problem = Problem(
-        problem.participants,
-        problem.mentors,
-        base.replace(["assign.weights.sector_mismatch=0"]),
-    )
-    travel_first = assign(travel_problem, candidates)
-    ours = assignment_summary(problem, candidates, plan)
-    theirs = assignment_summary(problem, candidates, baseline)
-    travel = assignment_summary(problem, candidates, travel_first)
-    for name, summary, assignment in (
-        ("plan", ours, plan),
-        ("baseline", theirs, baseline),
-        ("travel_first", travel, travel_first),
-    ):
-        out[name] = {
-            "objective": assignment.objective,
-            "assigned": summary["assigned"],
-            "mean_travel_min": summary["mean_travel_min"],
-            "total_travel_h": summary["mean_travel_min"] * summary["assigned"] / 60.0,
-            "sector_match_rate": summary["sector_match_rate"],
-            "caseload": summary["caseload"],
-            "utilisation": summary["utilisation"],
-        }
-    if plain_limit_s > 0:
-        reached, best, build_s = plain_time_to(
-            problem, candidates, plan.objective, plain_limit_s, workers
+    met = True
+    flow_verdict = ""
+    if target is not None and target.flow_seconds is not None:
+        ok = flow_s < target.flow_seconds and flow_status == SolveStatus.OPTIMAL.value
+        met &= ok
+        flow_verdict = (
+            f"  target proven optimal < {target.flow_seconds:g} s: {'met' if ok else 'MISSED'}"
         )
-        out["plain"] = (reached, best, build_s)
-        out["plain_limit_s"] = plain_limit_s
-    out["peak_rss_gb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
-    return out
-
-
-def _run_one(args: tuple[int, int, float, int]) -> dict[str, Any]:
-    return measure(*args)
-
-
-def report(result: dict[str, Any]) -> None:
-    plan, base, travel = result["plan"], result["baseline"], result["travel_first"]
-    flow_s, flow_status, _ = result["flow"]
-    hours_s, hours_status, gap, engine = result["hours"]
+    print(f"  head-count model (flow):  {flow_s:7.2f} s  {flow_status}{flow_verdict}")
+    hours_verdict = ""
+    if target is not None:
+        ok = hours_s < target.seconds
+        text = f"< {target.seconds:g} s"
+        if target.gap is not None:
+            ok &= gap <= target.gap
+            text = f"within {100 * target.gap:g}% of the bound " + text
+        met &= ok
+        hours_verdict = f"  target {text}: {'met' if ok else 'MISSED'}"
     print(
-        f"== {result['size']} ({result['pairs']:,} candidate pairs, built in {result['build_s']:.1f} s)"
+        f"  hours model (auto):       {hours_s:7.2f} s  {hours_status}, gap {100 * gap:.3f}% "
+        f"[{engine}]{hours_verdict}"
     )
-    print(f"  head-count model (flow): {flow_s:7.2f} s  {flow_status}")
+    memory_verdict = ""
+    if target is not None and target.memory_gb is not None:
+        ok = peak_gb < target.memory_gb
+        met &= ok
+        memory_verdict = f"  target < {target.memory_gb:g} GB: {'met' if ok else 'MISSED'}"
+    print(f"  peak memory (process):    {peak_gb:7.2f} GB{memory_verdict}")
     print(
-        f"  hours model (auto):      {hours_s:7.2f} s  {hours_status}  gap {100 * gap:.3f}%  [{engine}]"
+        f"  greedy baseline:          {result['baseline_s']:7.2f} s; travel-first plan "
+        f"{result['travel_first_s']:.2f} s"
     )
-    print(f"  peak memory:             {result['peak_rss_gb']:7.2f} GB")
-    print(f"  {'':22} {'plan':>14} {'baseline':>14} {'ratio':>6} {'travel-first':>14} {'ratio':>6}")
-
-    def spread(x: dict[str, Any]) -> float:
-        return float(x["utilisation"]["max"] - x["utilisation"]["min"])
-
+    plan, base, travel = result["plan"], result["baseline"], result["travel"]
+    print(
+        f"  {'':28} {'plan':>12} {'baseline':>12} {'plan/base':>9} {'travel-first':>12} "
+        f"{'tf/base':>8}"
+    )
     rows = [
-        ("participants served", "assigned"),
-        ("mean travel, min", "mean_travel_min"),
-        ("total travel, h", "total_travel_h"),
-        ("sector match rate", "sector_match_rate"),
-        ("objective", "objective"),
+        ("participants served", "served", "{:,.0f}"),
+        ("one-way travel, total h", "travel_h", "{:,.1f}"),
+        ("one-way travel, mean min", "mean_travel_min", "{:.1f}"),
+        ("sector match", "sector_match", "{:.3f}"),
+        ("objective", "objective", "{:,.0f}"),
     ]
-    lines = [(name, plan[key], base[key], travel[key]) for name, key in rows]
-    lines.append(
-        (
-            "caseload max",
-            plan["caseload"]["max"],
-            base["caseload"]["max"],
-            travel["caseload"]["max"],
+    lines = [(label, plan[key], base[key], travel[key], fmt) for label, key, fmt in rows]
+    for measure_name, stat in (("caseload", "cv"), ("utilisation", "cv"), ("utilisation", "max")):
+        lines.append(
+            (
+                f"{measure_name} {stat} over mentors",
+                plan[measure_name][stat],
+                base[measure_name][stat],
+                travel[measure_name][stat],
+                "{:.3f}",
+            )
         )
+    for label, a, b, c, fmt in lines:
+        print(
+            f"  {label:<28} {fmt.format(a):>12} {fmt.format(b):>12} {ratio(a, b):>9} "
+            f"{fmt.format(c):>12} {ratio(c, b):>8}"
+        )
+    for name, key, other in (("plan", "plan", plan), ("travel-first plan", "travel", travel)):
+        both, theirs, base_h = result[f"{key}_common"]
+        print(
+            f"  {name} against the baseline: serves {other['served'] - base['served']:+,d} "
+            f"participants; on the {both:,d} both serve it rides {theirs:,.1f} h one way "
+            f"against {base_h:,.1f} h ({(theirs - base_h) / max(base_h, 1e-9):+.1%}); "
+            f"sector match {100 * (other['sector_match'] - base['sector_match']):+.1f} points"
+        )
+    return met
+
+
+def report_plain(plain: dict[str, Any], objective: float, plan_s: float, bound: float) -> None:
+    def gap(value: float | None) -> str:
+        if value is None:
+            return "no solution"
+        return f"{100 * (value - bound) / max(abs(value), 1e-9):.2f}% above the plan's bound"
+
+    head = (
+        f"  plain CP-SAT (whole, no warm start), model built in {plain['build_s']:.1f} s, "
+        f"peak {plain['peak_mb'] / 1024:.2f} GB: "
     )
-    lines.append(("utilisation spread", spread(plan), spread(base), spread(travel)))
-    for name, a, b, c in lines:
-        ratio_a = f"{a / b:.3f}" if b else "-"
-        ratio_c = f"{c / b:.3f}" if b else "-"
-        print(f"  {name:<22} {a:>14,.3f} {b:>14,.3f} {ratio_a:>6} {c:>14,.3f} {ratio_c:>6}")
-    saved_min = base["mean_travel_min"] - travel["mean_travel_min"]
+    if plain["reached_s"] is not None:
+        print(
+            head + f"reached the plan's objective after {plain['reached_s']:.1f} s = "
+            f"{ratio(plain['reached_s'], plan_s)} the plan's time"
+        )
+    else:
+        print(
+            head + f"did not reach the plan's objective in {plain['limit_s']:.0f} s "
+            f"(> {ratio(plain['limit_s'], plan_s)} the plan's time); best "
+            f"{gap(plain['best'])} (plan {gap(objective)})"
+        )
     print(
-        f"  travel-first plan against the baseline: {saved_min:+.1f} min one-way travel saved per "
-        f"served participant ({travel['mean_travel_min']:.1f} vs {base['mean_travel_min']:.1f}) "
-        f"while serving {travel['assigned'] - base['assigned']:+,d} participants"
+        f"    at the plan's own time ({plan_s:.1f} s) the plain model was {gap(plain['at_plan_time'])}"
     )
-    if "plain" in result:
-        reached, best, build_s = result["plain"]
-        if reached is None:
-            print(
-                f"  plain CP-SAT (whole, no warm start): did not reach the plan's objective in "
-                f"{result['plain_limit_s']:.0f} s (> {result['plain_limit_s'] / max(hours_s, 1e-3):.0f}x "
-                f"the plan's time; best {best:,.0f} vs {plan['objective']:,.0f}; model built in "
-                f"{build_s:.1f} s)"
-            )
-        else:
-            total = reached + build_s
-            print(
-                f"  plain CP-SAT (whole, no warm start): reached the plan's objective after "
-                f"{total:.1f} s (build {build_s:.1f} s) = {total / max(hours_s, 1e-3):.1f}x the plan's time"
-            )
+
+
+def _prepare_instances(sizes: list[str]) -> None:
+    for size in sizes:
+        instance_files(size)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_assign", description=__doc__)
-    parser.add_argument("sizes", nargs="*", default=["3000x150", "30000x1500"], help="NxM sizes")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_assign", description=__doc__.splitlines()[0]
+    )
+    add_size_arguments(parser)
     parser.add_argument(
-        "--plain-limit", type=float, default=120.0, help="seconds for the plain CP-SAT (0: skip)"
+        "--plain-limit",
+        type=float,
+        default=120.0,
+        help="at most this many seconds for the plain CP-SAT model (0: skip it)",
     )
     parser.add_argument(
         "--plain-max-participants",
         type=int,
         default=50_000,
-        help="skip the plain CP-SAT above this many participants",
+        help="skip the plain CP-SAT model above this many participants",
     )
-    parser.add_argument("--workers", type=int, default=2, help="CP-SAT workers")
     args = parser.parse_args(argv)
-    context = multiprocessing.get_context("spawn")
-    for size in args.sizes:
-        n, _, m = size.lower().partition("x")
-        plain = args.plain_limit if int(n) <= args.plain_max_participants else 0.0
-        with context.Pool(1) as pool:
-            result = pool.apply(_run_one, ((int(n), int(m), plain, args.workers),))
-        report(result)
+    sizes = chosen_sizes(args)
+    in_fresh_process(_prepare_instances, sizes)
+    print(machine())
+    settings = Config().assign
+    print(
+        f"default configuration: assign.engine = {settings.engine}, assign.time_limit_s = "
+        f"{settings.time_limit_s:g} (cap), assign.relative_gap = {settings.relative_gap:g}, "
+        f"assign.workers = {settings.workers}, travel.model = road"
+    )
+    missed = []
+    for size in sizes:
+        result = in_fresh_process(measure, size)
+        if not report(result):
+            missed.append(size)
         sys.stdout.flush()
+        hours_s = result["hours"][0]
+        if args.plain_limit <= 0:
+            print("  plain CP-SAT: skipped (--plain-limit 0)")
+        elif result["participants"] > args.plain_max_participants:
+            print(
+                f"  plain CP-SAT: skipped above {args.plain_max_participants:,} participants "
+                "(--plain-max-participants); its memory grows with the whole model"
+            )
+        else:
+            limit = min(args.plain_limit, max(PLAIN_MIN_S, PLAIN_TIMES * hours_s))
+            plain = in_fresh_process(plain_cpsat, size, result["plan"]["objective"], hours_s, limit)
+            report_plain(plain, result["plan"]["objective"], hours_s, result["hours"][4])
+        sys.stdout.flush()
+    print("targets: " + (f"MISSED for {', '.join(missed)}" if missed else "all met"))
     return 0
 
 
