@@ -1,0 +1,48 @@
+"""The schedule benchmark's lower bound and reason counting."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from benchmarks.bench_schedule import exception_kind, radial_bound, reason_kind
+
+
+def test_radial_bound_fills_each_route_from_the_farthest_visit():
+    # 480-min day, 90-min visits: a 300-min round trip leaves room for 2 stops, a 100-min
+    # one for 4. Farthest (300) takes itself and 250; 100 takes the three near ones.
+    trips = np.array([300.0, 250.0, 100.0, 60.0, 40.0])
+    assert radial_bound(trips, 480, 90) == 300.0 + 100.0
+
+
+def test_radial_bound_of_one_visit_is_its_round_trip():
+    assert radial_bound(np.array([120.0]), 480, 90) == 120.0
+
+
+def test_a_visit_that_fills_the_day_alone_still_counts_once():
+    assert radial_bound(np.array([450.0, 450.0]), 480, 90) == 900.0
+
+
+def test_reason_kinds_drop_numbers_and_mentor_ids():
+    assert reason_kind("mentor M032's working days in month 2 are full") == (
+        "mentor # working days in month # are full"
+    )
+    assert (
+        reason_kind(
+            "only 3 session(s) fit in month 2 at least 5 days apart on the mentor's 17 working days"
+        )
+        == "only # session(s) fit in month # at least # days apart on the mentor's # working days"
+    )
+    assert reason_kind("no mentor assigned: nearest mentor in Aceh is 181 min away") == (
+        "no mentor assigned"
+    )
+
+
+def test_exceptions_are_sorted_into_calendar_spacing_days_full_and_other():
+    assert exception_kind(
+        "only 3 session(s) fit in month 2 at least 5 days apart on the mentor's 17 working days"
+    ) == ("calendar spacing")
+    assert exception_kind(
+        "no working day in month 2 is 5 or more days away from the participant's other sessions"
+    ) == ("calendar spacing")
+    assert exception_kind("mentor M032's working days in month 2 are full") == "days full"
+    assert exception_kind("mentor M07 needs 212 h in month 2, has 168 h") == "other"
