@@ -1,13 +1,16 @@
-"""Outputs and audit at national size: time to audit a plan and to write every output.
+"""Outputs and audit: time to audit a hand-made plan and to write every output.
 
-    python -m benchmarks.bench_report [--participants 3000] [--mentors 150] [--out DIR]
+    python -m benchmarks.bench_report [--sizes national ...] [--full] [--out DIR]
 
-A national-size plan is built the way a coordinator would by hand (nearest mentor in the
-province with room; sessions spread over each month, first visit of the month onsite),
-audited with :func:`tkm_assign.audit.audit_plan`, and written with
+On the national sample (:mod:`benchmarks.instances`; ``--full`` adds 30,000 x 1,500) a plan
+is made the way a coordinator would by hand: the greedy baseline assignment
+(:func:`tkm_assign.assign.assign_baseline`, nearest mentor with space in list order, on the
+real candidates, road model) and sessions spread over each month with the first visit of
+the month onsite (:func:`spread_schedule`). It is audited with
+:func:`tkm_assign.audit.audit_plan` and written with
 :func:`tkm_assign.report.write_plan_outputs`. Timings are printed as ratios against a
-baseline measured in the same run: writing the plan's CSV files only. The national demo
-must finish end to end in under 3 minutes on 2 cores, so the outputs should take a small
+baseline from the same run: writing the plan's CSV files only. The national demo must
+finish end to end in under 3 minutes on 2 cores, so audit and outputs should take a small
 share of that.
 """
 
@@ -17,190 +20,52 @@ import argparse
 import dataclasses
 import itertools
 import shutil
+import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
-from tkm_assign import rules
-from tkm_assign.audit import audit_plan
-from tkm_assign.config import PROJECT_ROOT, Config
-from tkm_assign.geo.regions import haversine_km, load_geography
-from tkm_assign.geo.travel import HaversineTravel
-from tkm_assign.model import (
-    Location,
-    Mentor,
-    Mode,
-    NeedLevel,
-    Participant,
-    Problem,
-    Sector,
-    TechLiteracy,
+from benchmarks.instances import (
+    NATIONAL,
+    benchmark_config,
+    find_instance_candidates,
+    instance_files,
+    load_instance,
+    size_label,
+    travel_for,
 )
+from benchmarks.measure import add_size_arguments, chosen_sizes, in_fresh_process, machine, ratio
+from tkm_assign import rules
+from tkm_assign.assign import assign_baseline
+from tkm_assign.audit import audit_plan
+from tkm_assign.model import Assignment, Mode, Problem
 from tkm_assign.report import write_plan_outputs, write_plan_tables
 
-PLACES = PROJECT_ROOT / "data" / "places"
-# 31 provinces, as in the 2024 programme: the newest Papua provinces, Kalimantan Utara and
-# Sulawesi Barat are left out.
-LEFT_OUT = {"65", "76", "92", "93", "94", "95", "96"}
-SECTOR_SHARES = {
-    "pertanian_peternakan": 0.3606,
-    "perdagangan_jasa": 0.3204,
-    "industri_boga": 0.211,
-    "industri_kreatif": 0.078,
-    "perikanan_kelautan": 0.030,
-}
-NAMES = (
-    "Siti",
-    "Budi",
-    "Dewi",
-    "Agus",
-    "Rina",
-    "Made",
-    "Komang",
-    "Ketut",
-    "Yusuf",
-    "Nur",
-    "Ahmad",
-    "Sri",
-    "Wayan",
-    "Putri",
-    "Hendra",
-    "Lestari",
-    "Rahmat",
-    "Indah",
-)
+DEMO_BUDGET_S = 180.0
 
 
-def build_plan(
-    n_participants: int, n_mentors: int, seed: int = 2024
-) -> tuple[Problem, pd.DataFrame, pd.DataFrame]:
-    """A national problem and a hand-style plan for it (assignments and schedule frames)."""
-    rng = np.random.default_rng(seed)
-    config = Config.load(overrides=["travel.model=haversine"])
-    geography = load_geography()
-    villages = pd.read_csv(PLACES / "villages.csv.gz", dtype={"id": str})
-    regencies = pd.read_csv(PLACES / "regencies.csv.gz", dtype={"id": str, "province_id": str})
-    districts = pd.read_csv(PLACES / "districts.csv.gz", dtype={"id": str, "regency_id": str})
-    villages["regency"] = villages["id"].str[:4]
-    villages = villages[~villages["regency"].str[:2].isin(LEFT_OUT)]
-    weight = villages["regency"].map(
-        regencies.set_index("id")["population"] / villages.groupby("regency").size()
-    )
-    chosen = villages.sample(n_participants, weights=weight.fillna(0), random_state=seed)
-    found = geography.locate(chosen["latitude"], chosen["longitude"])
-    keep = found.province_code != ""
-    sectors = rng.choice(list(SECTOR_SHARES), size=len(chosen), p=list(SECTOR_SHARES.values()))
-    literacy = rng.choice(["proficient", "adequate", "low"], size=len(chosen), p=[0.43, 0.31, 0.26])
-    need = rng.choice(["low", "medium", "high"], size=len(chosen), p=[0.25, 0.5, 0.25])
-    participants = []
-    for k in np.flatnonzero(keep):
-        location = Location(
-            float(found.latitude[k]),
-            float(found.longitude[k]),
-            str(found.province_code[k]),
-            str(found.regency_code[k]),
-            int(found.island_id[k]),
-        )
-        participants.append(
-            Participant(
-                f"P{len(participants) + 1:04d}",
-                f"{rng.choice(NAMES)} {rng.choice(NAMES)}",
-                location,
-                Sector(sectors[k]),
-                tech_literacy=TechLiteracy(literacy[k]),
-                internet=bool(literacy[k] != "low" or rng.random() < 0.5),
-                need_level=NeedLevel(need[k]),
-                village=str(chosen["name"].iloc[k]),
-            )
-        )
-    # Mentors: per province in proportion to participants, at the district seat nearest to
-    # a randomly drawn participant of that province.
-    by_province: dict[str, list[Participant]] = {}
-    for p in participants:
-        by_province.setdefault(p.location.province_code, []).append(p)
-    seats = districts.assign(province=districts["regency_id"].str[:2])
-    mentors: list[Mentor] = []
-    for code, people in sorted(by_province.items()):
-        count = max(1, round(n_mentors * len(people) / len(participants)))
-        towns = seats[seats["province"] == code]
-        for anchor in rng.choice(len(people), size=min(count, len(people)), replace=False):
-            person = people[int(anchor)]
-            km = haversine_km(
-                person.location.latitude,
-                person.location.longitude,
-                towns["latitude"].to_numpy(),
-                towns["longitude"].to_numpy(),
-            )
-            town = towns.iloc[int(np.argmin(km))]
-            spot = geography.locate([town["latitude"]], [town["longitude"]])
-            if spot.province_code[0] != code:
-                spot = geography.locate([person.location.latitude], [person.location.longitude])
-            mentors.append(
-                Mentor(
-                    f"M{len(mentors) + 1:03d}",
-                    f"{rng.choice(NAMES)} {rng.choice(NAMES)}",
-                    Location(
-                        float(spot.latitude[0]),
-                        float(spot.longitude[0]),
-                        code,
-                        str(spot.regency_code[0]),
-                        int(spot.island_id[0]),
-                    ),
-                    frozenset(Sector(s) for s in rng.choice(list(SECTOR_SHARES), size=2)),
-                )
-            )
-    problem = Problem(
-        tuple(participants), tuple(mentors), config, "sample participants", "sample mentors"
-    )
-    return (
-        problem,
-        _nearest_assignment(problem),
-        _spread_schedule(problem, _nearest_assignment(problem)),
+def hand_assignments(problem: Problem, assignment: Assignment) -> pd.DataFrame:
+    """``participant_id, mentor_id`` as a coordinator's sheet holds them (empty: none)."""
+    return pd.DataFrame(
+        [
+            (p.participant_id, assignment.mentor_of.get(p.participant_id) or "")
+            for p in problem.participants
+        ],
+        columns=["participant_id", "mentor_id"],
     )
 
 
-def _nearest_assignment(problem: Problem) -> pd.DataFrame:
-    """Nearest mentor in the province and on the island with room, in list order."""
-    left = {m.mentor_id: m.max_caseload for m in problem.mentors}
-    rows = []
-    for p in problem.participants:
-        options = [
-            m
-            for m in problem.mentors
-            if m.location.province_code == p.location.province_code
-            and m.location.island_id == p.location.island_id
-            and left[m.mentor_id] > 0
-        ]
-        if not options:
-            rows.append((p.participant_id, ""))
-            continue
-        km = [
-            float(
-                haversine_km(
-                    p.location.latitude,
-                    p.location.longitude,
-                    m.location.latitude,
-                    m.location.longitude,
-                )
-            )
-            for m in options
-        ]
-        best = options[int(np.argmin(km))]
-        left[best.mentor_id] -= 1
-        rows.append((p.participant_id, best.mentor_id))
-    return pd.DataFrame(rows, columns=["participant_id", "mentor_id"])
-
-
-def _spread_schedule(problem: Problem, assignments: pd.DataFrame) -> pd.DataFrame:
+def spread_schedule(problem: Problem, assignments: pd.DataFrame) -> pd.DataFrame:
     """Each participant's monthly target spread over the month; the first visit onsite."""
     config = problem.config
     people = {p.participant_id: p for p in problem.participants}
     mentors = {m.mentor_id: m for m in problem.mentors}
     starts = rules.month_starts(config.programme.start_date, config.programme.longest_months)
-    rows = []
+    rows: list[tuple[str, ...]] = []
     theirs = assignments[assignments["mentor_id"] != ""].groupby("mentor_id")["participant_id"]
     for mid, pids in theirs:
         mentor = mentors[str(mid)]
@@ -235,50 +100,96 @@ def _spread_schedule(problem: Problem, assignments: pd.DataFrame) -> pd.DataFram
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--participants", type=int, default=3000)
-    parser.add_argument("--mentors", type=int, default=150)
-    parser.add_argument("--out", type=Path, help="keep the outputs in this folder")
-    args = parser.parse_args(argv)
+def measure(size: str, out: str | None) -> dict[str, Any]:
+    """Plan, audit and outputs of one size; runs in a fresh process."""
+    config = benchmark_config(cache=True)
+    started = time.perf_counter()
+    problem = load_instance(size, config)
+    travel = travel_for(config)
+    candidates = find_instance_candidates(problem, travel)
+    assignments = hand_assignments(problem, assign_baseline(problem, candidates))
+    sessions = spread_schedule(problem, assignments)
+    built_s = time.perf_counter() - started
 
-    t0 = time.perf_counter()
-    problem, assignments, schedule = build_plan(args.participants, args.mentors)
-    t_build = time.perf_counter() - t0
-    print(
-        f"instance: {len(problem.participants)} participants, {len(problem.mentors)} mentors, "
-        f"{len(schedule)} sessions (built in {t_build:.1f} s)"
-    )
+    started = time.perf_counter()
+    result = audit_plan(problem, assignments.astype(str), sessions.astype(str), travel)
+    audit_s = time.perf_counter() - started
 
-    travel = HaversineTravel(problem.config.travel)
-    t0 = time.perf_counter()
-    result = audit_plan(problem, assignments.astype(str), schedule.astype(str), travel)
-    t_audit = time.perf_counter() - t0
-
-    folder = args.out or Path(tempfile.mkdtemp(prefix="bench_report."))
+    folder = Path(out) if out else Path(tempfile.mkdtemp(prefix="bench_report."))
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    t0 = time.perf_counter()
-    write_plan_tables(folder, result.tables)
-    t_csv = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    files = write_plan_outputs(folder, problem, dataclasses.replace(result.tables), "id")
-    t_all = time.perf_counter() - t0
-    size_mb = sum(f.stat().st_size for f in files) / 1e6
+    try:
+        started = time.perf_counter()
+        write_plan_tables(folder, result.tables)
+        csv_s = time.perf_counter() - started
+        started = time.perf_counter()
+        files = write_plan_outputs(folder, problem, dataclasses.replace(result.tables), "id")
+        all_s = time.perf_counter() - started
+        size_mb = sum(f.stat().st_size for f in files) / 1e6
+    finally:
+        if not out:
+            shutil.rmtree(folder)
+    return {
+        "size": size,
+        "participants": len(problem.participants),
+        "mentors": len(problem.mentors),
+        "sessions": len(sessions),
+        "built_s": built_s,
+        "audit_s": audit_s,
+        "violations": result.summary["violations"],
+        "notes": result.summary["notes"],
+        "csv_s": csv_s,
+        "all_s": all_s,
+        "files": len(files),
+        "size_mb": size_mb,
+    }
+
+
+def report(result: dict[str, Any]) -> None:
     print(
-        f"audit: {t_audit:6.1f} s  ({result.summary['violations']} violations, "
-        f"{result.summary['notes']} notes)"
+        f"== {size_label(result['size'])}: {result['sessions']:,} hand-planned sessions "
+        f"(instance, candidates and plan {result['built_s']:.1f} s)"
     )
-    print(f"baseline, CSV files only: {t_csv:6.2f} s")
     print(
-        f"every output:             {t_all:6.1f} s  = {t_all / max(t_csv, 1e-9):.0f} x baseline; "
-        f"{len(files)} files, {size_mb:.1f} MB"
+        f"  audit:                    {result['audit_s']:6.1f} s  ({result['violations']:,} "
+        f"violations, {result['notes']:,} notes)"
     )
-    print(f"audit + outputs: {t_audit + t_all:.1f} s of the 180 s end-to-end demo budget")
-    if args.out is None:
-        shutil.rmtree(folder)
+    print(f"  baseline, CSV files only: {result['csv_s']:6.2f} s")
+    print(
+        f"  every output:             {result['all_s']:6.1f} s  = "
+        f"{ratio(result['all_s'], result['csv_s'])} the baseline; {result['files']:,} files, "
+        f"{result['size_mb']:.1f} MB"
+    )
+    if result["size"] == NATIONAL:
+        total = result["audit_s"] + result["all_s"]
+        print(
+            f"  audit + outputs: {total:.1f} s = {total / DEMO_BUDGET_S:.0%} of the "
+            f"{DEMO_BUDGET_S:g} s end-to-end demo budget"
+        )
+
+
+def _prepare(sizes: list[str]) -> None:
+    for size in sizes:
+        instance_files(size)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_report", description=__doc__.splitlines()[0]
+    )
+    add_size_arguments(parser, default=(NATIONAL,), full=(NATIONAL, "30000x1500"))
+    parser.add_argument("--out", type=Path, help="keep the outputs in DIR/<size>")
+    args = parser.parse_args(argv)
+    sizes = chosen_sizes(args)
+    in_fresh_process(_prepare, sizes)
+    print(machine())
+    for size in sizes:
+        out = str(args.out / size) if args.out else None
+        report(in_fresh_process(measure, size, out))
+        sys.stdout.flush()
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

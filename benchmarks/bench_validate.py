@@ -1,89 +1,110 @@
-"""Validation speed on a national-scale file (target: 300,000 participants well under a minute).
+"""Reading and validating input files: time and peak memory per size.
 
-    python -m benchmarks.validate_large [--copies 100]
+    python -m benchmarks.bench_validate [--sizes national 30000x1500 ...] [--full]
 
-Builds participants and mentors files by repeating the bundled national sample with fresh
-ids (100 copies: 300,000 participants, 15,000 mentors), then times ``load_problem`` on
-them. Ratios are printed against baselines measured in the same run: reading the same CSV
-with plain pandas, and validating the 3,000-participant sample (per-row cost). Nothing is
-asserted; the numbers are for people.
+For each instance of :mod:`benchmarks.instances` (the national sample's files; generated
+30,000 x 1,500 and, with ``--full``, 300,000 x 15,000 files), in a fresh process:
+:func:`tkm_assign.io.load_problem` on both files (reading, every check, the spatial join
+placing everyone in a province, regency and island). Baselines from the same process:
+reading the same participants file with plain ``pandas.read_csv`` (text only, no checks),
+and the per-row cost of the national sample. Target: 300,000 participants well under a
+minute.
 """
 
 from __future__ import annotations
 
 import argparse
-import tempfile
+import sys
 import time
 import warnings
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 
-from tkm_assign.config import PROJECT_ROOT, Config
-from tkm_assign.errors import InputWarning
+from benchmarks.instances import NATIONAL, instance_files, parse_size, size_label
+from benchmarks.measure import (
+    add_size_arguments,
+    chosen_sizes,
+    in_fresh_process,
+    machine,
+    peak_rss_mb,
+    ratio,
+)
+from tkm_assign.config import Config
+from tkm_assign.errors import TkmWarning
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.io import load_problem
-from tkm_assign.io.output import write_csv
 
-SAMPLE = PROJECT_ROOT / "data" / "sample"
+TARGET_S = {"300000x15000": 60.0}
 
 
-def build(copies: int, folder: Path) -> tuple[Path, Path]:
-    """Write ``copies`` copies of the sample with ids suffixed ``-k``; return both paths."""
-    participants = pd.read_csv(SAMPLE / "participants.csv", dtype=str, keep_default_na=False)
-    mentors = pd.read_csv(SAMPLE / "mentors.csv", dtype=str, keep_default_na=False)
-    p_parts, m_parts = [], []
-    for k in range(copies):
-        p = participants.copy()
-        p["participant_id"] += f"-{k}"
-        p["excluded_mentor_ids"] = p["excluded_mentor_ids"].map(
-            lambda v, k=k: f"{v}-{k}" if v else ""
+def measure(size: str) -> dict[str, Any]:
+    """Timings of one size; meant to run in a fresh process."""
+    files = instance_files(size)
+    load_geography()  # loaded once per process, not part of either measurement
+    started = time.perf_counter()
+    pd.read_csv(files.participants, dtype=str, keep_default_na=False)
+    read_s = time.perf_counter() - started
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", TkmWarning)
+        started = time.perf_counter()
+        problem = load_problem(files.participants, files.mentors, Config())
+        validate_s = time.perf_counter() - started
+    return {
+        "size": size,
+        "rows": len(problem.participants),
+        "mentors": len(problem.mentors),
+        "read_s": read_s,
+        "validate_s": validate_s,
+        "peak_mb": peak_rss_mb(),
+    }
+
+
+def _prepare(sizes: list[str]) -> None:
+    for size in sizes:
+        instance_files(size)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.bench_validate", description=__doc__.splitlines()[0]
+    )
+    add_size_arguments(parser)
+    args = parser.parse_args(argv)
+    sizes = chosen_sizes(args)
+    if NATIONAL not in sizes:
+        sizes.insert(0, NATIONAL)  # the per-row baseline
+    in_fresh_process(_prepare, sizes)
+    print(machine())
+    print(
+        f"{'size':>26} {'load_problem s':>14} {'pandas s':>9} {'x pandas':>9} "
+        f"{'per row x national':>18} {'peak MB':>8}  target"
+    )
+    per_row_national = 0.0
+    missed = []
+    for size in sizes:
+        parse_size(size)
+        result = in_fresh_process(measure, size)
+        per_row = result["validate_s"] / result["rows"]
+        if size == NATIONAL:
+            per_row_national = per_row
+        target = TARGET_S.get(size)
+        verdict = ""
+        if target is not None:
+            ok = result["validate_s"] < target
+            verdict = f"{'met' if ok else 'MISSED'} (< {target:g} s)"
+            if not ok:
+                missed.append(size)
+        print(
+            f"{size_label(size):>26} {result['validate_s']:14.2f} {result['read_s']:9.2f} "
+            f"{ratio(result['validate_s'], result['read_s']):>9} "
+            f"{ratio(per_row, per_row_national):>18} {result['peak_mb']:8.0f}  {verdict}",
+            flush=True,
         )
-        m = mentors.copy()
-        m["mentor_id"] += f"-{k}"
-        p_parts.append(p)
-        m_parts.append(m)
-    p_path, m_path = folder / "participants.csv", folder / "mentors.csv"
-    write_csv(pd.concat(p_parts, ignore_index=True), p_path)
-    write_csv(pd.concat(m_parts, ignore_index=True), m_path)
-    return p_path, m_path
-
-
-def timed(what: str, action: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    action()
-    seconds = time.perf_counter() - start
-    print(f"  {what:<44} {seconds:8.2f} s")
-    return seconds
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--copies", type=int, default=100, help="copies of the 3,000 sample")
-    args = parser.parse_args()
-    config = Config.load()
-    load_geography()  # loaded once per process; not part of either measurement
-    warnings.simplefilter("ignore", InputWarning)
-    with tempfile.TemporaryDirectory(prefix="tkm-bench-") as tmp:
-        p_path, m_path = build(args.copies, Path(tmp))
-        rows = 3000 * args.copies
-        print(f"validation of {rows:,} participants and {150 * args.copies:,} mentors")
-        read_s = timed(
-            "baseline: pandas.read_csv (text only)",
-            lambda: pd.read_csv(p_path, dtype=str, keep_default_na=False),
-        )
-        small_s = timed(
-            "baseline: validate the 3,000 sample",
-            lambda: load_problem(SAMPLE / "participants.csv", SAMPLE / "mentors.csv", config),
-        )
-        large_s = timed(
-            f"validate {rows:,} participants", lambda: load_problem(p_path, m_path, config)
-        )
-    print(f"  ratio to plain pandas read: {large_s / read_s:.1f}x")
-    print(f"  per-row cost against the 3,000 sample: {large_s / rows / (small_s / 3000):.2f}x")
-    print(f"  target: well under 60 s ({'met' if large_s < 60 else 'NOT met'})")
+    print("targets: " + (f"MISSED for {', '.join(missed)}" if missed else "all met"))
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
