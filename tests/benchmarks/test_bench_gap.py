@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.bench_gap import read_orlibrary
+from benchmarks.bench_gap import DEFAULT_FOLDER, SHORT_SET, main, read_orlibrary
 from tkm_assign.assign.cpsat import GapParams, solve_gap
 from tkm_assign.model import SolveStatus
 
@@ -29,3 +29,14 @@ def test_core_solves_the_tiny_instance_to_its_optimum():
     assert solution.status == SolveStatus.OPTIMAL
     assert solution.objective == 14
     assert solution.agent_of.tolist() == [0, 1, 0, 1]
+
+
+def test_a_missing_instance_folder_is_skipped_with_a_clear_line(tmp_path, capsys):
+    assert main([str(tmp_path / "nowhere")]) == 0
+    assert capsys.readouterr().out.startswith("skipped: GAP instances not found at ")
+
+
+def test_the_short_run_keeps_every_or_library_set_and_a_few_chu_instances():
+    assert SHORT_SET[:12] == tuple(f"gap{k}" for k in range(1, 13))
+    assert 0 < len(SHORT_SET) - 12 <= 8
+    assert DEFAULT_FOLDER.parts[-4:] == ("shared", "data", "bench", "gap")
