@@ -102,7 +102,7 @@ def command() -> tuple[float, int, str]:
             check=False,
         )
         elapsed = time.perf_counter() - started
-    lines = (done.stdout + done.stderr).strip().splitlines()
+    lines = (done.stdout + done.stderr).replace(folder, "<out>").strip().splitlines()
     return elapsed, done.returncode, lines[-1] if lines else ""
 
 
