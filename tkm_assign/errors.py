@@ -51,6 +51,11 @@ class InputError(TkmError):
         )
         super().__init__("\n".join([head, *(f"  {line}" for line in lines)]))
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[InputProblem, ...]]]:
+        # Exceptions pickle their message; rebuild from the problems instead, so that an
+        # error raised in a worker process arrives whole.
+        return (type(self), (self.problems,))
+
 
 class ConfigError(TkmError):
     """A configuration key is unknown, wrongly typed or out of range."""
