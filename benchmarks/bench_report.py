@@ -60,11 +60,17 @@ def hand_assignments(problem: Problem, assignment: Assignment) -> pd.DataFrame:
 
 
 def spread_schedule(problem: Problem, assignments: pd.DataFrame) -> pd.DataFrame:
-    """Each participant's monthly target spread over the month; the first visit onsite."""
+    """Sessions as a coordinator might type them: each participant's monthly target spread
+    over the month's working days, the first visit of the month onsite (every visit for
+    those who cannot meet online), one after the other from 08:30 with 45 min after an
+    onsite visit and 15 min after an online one. A day that is full moves the session to
+    the next working day with room before 16:00 (else the least busy day), so clock times
+    stay valid at any caseload; rules broken on the way are for the audit to find."""
     config = problem.config
     people = {p.participant_id: p for p in problem.participants}
     mentors = {m.mentor_id: m for m in problem.mentors}
     starts = rules.month_starts(config.programme.start_date, config.programme.longest_months)
+    day_end = config.work.end_min
     rows: list[tuple[str, ...]] = []
     theirs = assignments[assignments["mentor_id"] != ""].groupby("mentor_id")["participant_id"]
     for mid, pids in theirs:
@@ -74,19 +80,28 @@ def spread_schedule(problem: Problem, assignments: pd.DataFrame) -> pd.DataFrame
             days = rules.working_dates(mentor, a, b, config)
             for i, pid in enumerate(pids):
                 person = people[pid]
-                if month > rules.programme_months(person, config):
+                if month > rules.programme_months(person, config) or not days:
                     continue
                 target = rules.session_target(person, config)
                 step = max(len(days) // target, 1)
                 for k in range(target):
-                    day = days[min(i % step + k * step, len(days) - 1)]
                     onsite = k == 0 or not rules.online_allowed(person, config)
-                    length = config.sessions.onsite_duration_min if onsite else 60
+                    length = (
+                        config.sessions.onsite_duration_min
+                        if onsite
+                        else config.sessions.online_duration_min
+                    )
+                    first = min(i % step + k * step, len(days) - 1)
+                    order = [days[(first + d) % len(days)] for d in range(len(days))]
+                    roomy = [d for d in order if busy.get(d, 8 * 60 + 30) + length <= day_end]
+                    day = roomy[0] if roomy else min(order, key=lambda d: busy.get(d, 0))
                     start = busy.get(day, 8 * 60 + 30)
+                    if start + length >= 24 * 60:  # no clock time left in the month
+                        continue
                     busy[day] = start + length + (45 if onsite else 15)
                     rows.append(
                         (
-                            f"S{len(rows) + 1:05d}",
+                            f"S{len(rows) + 1:06d}",
                             str(mid),
                             pid,
                             day.isoformat(),
