@@ -366,7 +366,7 @@ def report(result: dict[str, Any]) -> bool:
     reasons: Counter[str] = result["reasons"]
     print(
         "  shortfall reasons (participant-months): "
-        + "; ".join(f"{kind} x{count}" for kind, count in reasons.most_common())
+        + " | ".join(f"{kind} x{count}" for kind, count in reasons.most_common())
     )
     return bool(met)
 
