@@ -213,6 +213,28 @@ def _build_parser() -> argparse.ArgumentParser:
     _outputs(capacity)
     _lang(capacity)
     capacity.set_defaults(handler=_cmd_capacity)
+
+    scenarios = sub.add_parser(
+        "scenarios", help="compare policies: the whole plan under every combination of settings"
+    )
+    _inputs(scenarios)
+    scenarios.add_argument(
+        "--grid",
+        action="append",
+        metavar="KEY=V1,V2,...",
+        help="values of one configuration key to compare (repeatable; every combination "
+        "runs), e.g. --grid caseload.max=15,20,25 --grid sessions.target=2,3,4",
+    )
+    scenarios.add_argument(
+        "--scenarios",
+        type=Path,
+        metavar="FILE",
+        help="named scenarios, e.g. configs/scenarios/praktik_2024_vs_rekomendasi.toml",
+    )
+    _common(scenarios)
+    _outputs(scenarios)
+    _lang(scenarios)
+    scenarios.set_defaults(handler=_cmd_scenarios)
     return parser
 
 
@@ -475,6 +497,48 @@ def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, str], existing
         )
     else:
         print("  checked by planning with every mentor: every participant gets their sessions")
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from tkm_assign.io.output import atomic_output_dir
+    from tkm_assign.scenarios.grid import (
+        expand,
+        parse_grid,
+        read_scenario_file,
+        run_scenarios,
+        validate_scenarios,
+    )
+    from tkm_assign.scenarios.outputs import scenario_table, write_scenario_outputs
+
+    config = load_config(args)
+    grid = [parse_grid(spec) for spec in args.grid or ()]
+    named = read_scenario_file(args.scenarios) if args.scenarios else []
+    if not grid and not named:
+        raise TkmError("nothing to compare: give --grid KEY=V1,V2,... and/or --scenarios FILE")
+    configured = expand(config, named, grid)
+    log = logging.getLogger("tkm_assign")
+    log.info("scenarios: %d to plan", len(configured))
+    problems = validate_scenarios(args.participants, args.mentors, configured)
+    scenarios = [scenario for scenario, _ in configured]
+    with atomic_output_dir(args.out, force=args.force) as staging:
+        results = run_scenarios(problems, scenarios, config.capacity.scenario_workers)
+        written = write_scenario_outputs(
+            staging, results, [c for _, c in configured], _language(args, config)
+        )
+    for row in scenario_table(results).to_dict("records"):
+        cost = (
+            f", cost with everyone served Rp {row['cost_full_idr']:,.0f}"
+            if "cost_full_idr" in row
+            else ""
+        )
+        print(
+            f"{row['scenario']}: with a mentor {row['served_share']:.1%}, 2-4 sessions every "
+            f"month {row['meeting_2_4_share']:.1%}, onsite visits {row['onsite_visits']:,}, "
+            f"mentor hours {row['mentor_hours']:,.0f}, travel hours {row['travel_hours']:,.0f}; "
+            f"mentors needed {row['mentors_needed']} (+{row['mentors_to_add']}){cost}"
+        )
+    print(f"wrote {len(written)} files to {args.out}; open {args.out / 'scenarios.xlsx'}")
+    return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

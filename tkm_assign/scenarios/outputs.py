@@ -16,10 +16,12 @@ import matplotlib as mpl
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
+from tkm_assign.config import Config
 from tkm_assign.io.output import write_csv, write_json
 from tkm_assign.scenarios.capacity import CapacityResult
+from tkm_assign.scenarios.grid import RECOMMENDED_SESSIONS, ScenarioResult
 from tkm_assign.scenarios.tables import (
     capacity_summary,
     capacity_table,
@@ -160,6 +162,7 @@ def scenario_chart(
                 ax.set_ylim(0, 1.12)
             else:
                 ax.set_ylim(0, max(float(values.max(initial=0.0)) * 1.18, 1.0))
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _short_number(v)))
     return fig
 
 
@@ -173,3 +176,154 @@ def _short_number(value: float) -> str:
     if size >= 1e4:
         return f"{value / 1e3:.0f}k"
     return f"{value:,.0f}" if size >= 10 else f"{value:.1f}".rstrip("0").rstrip(".")
+
+
+# --- scenarios ---------------------------------------------------------------------------------
+
+SCENARIO_COLUMNS = (
+    "scenario",
+    "settings",
+    "participants",
+    "served",
+    "served_share",
+    "meeting_2_4_share",
+    "sessions_3m_0_2_pct",
+    "sessions_3m_3_4_pct",
+    "sessions_3m_over_4_pct",
+    "sessions",
+    "onsite_visits",
+    "online_sessions",
+    "shortfall_participant_months",
+    "mentors",
+    "mentors_with_participants",
+    "mentor_hours",
+    "travel_hours",
+    "travel_km",
+    "mentor_months",
+    "mentors_needed",
+    "mentors_to_add",
+    "participants_short_with_needed",
+    "cost_idr",
+    "cost_full_idr",
+)
+SHARE_COLUMNS = frozenset({"served_share", "meeting_2_4_share"})
+# Column headers of scenarios.xlsx (Bahasa Indonesia, English).
+SCENARIO_HEADERS: Mapping[str, tuple[str, str]] = {
+    "scenario": ("Skenario", "Scenario"),
+    "settings": ("Pengaturan", "Settings"),
+    "participants": ("Peserta", "Participants"),
+    "served": ("Peserta berpendamping", "Participants with a mentor"),
+    "served_share": ("Porsi berpendamping", "Share with a mentor"),
+    "meeting_2_4_share": ("Porsi 2–4 sesi tiap bulan", "Share with 2–4 sessions every month"),
+    "sessions_3m_0_2_pct": ("% 0–2 sesi dalam 3 bulan", "% 0–2 sessions in 3 months"),
+    "sessions_3m_3_4_pct": ("% 3–4 sesi dalam 3 bulan", "% 3–4 sessions in 3 months"),
+    "sessions_3m_over_4_pct": ("% >4 sesi dalam 3 bulan", "% >4 sessions in 3 months"),
+    "sessions": ("Sesi", "Sessions"),
+    "onsite_visits": ("Kunjungan tatap muka", "Onsite visits"),
+    "online_sessions": ("Sesi daring", "Online sessions"),
+    "shortfall_participant_months": ("Bulan-peserta kurang sesi", "Participant-months short"),
+    "mentors": ("Pendamping", "Mentors"),
+    "mentors_with_participants": ("Pendamping dengan peserta", "Mentors with participants"),
+    "mentor_hours": ("Jam kerja pendamping", "Mentor hours"),
+    "travel_hours": ("Jam perjalanan", "Travel hours"),
+    "travel_km": ("Km perjalanan", "Travel km"),
+    "mentor_months": ("Bulan-pendamping", "Mentor-months"),
+    "mentors_needed": ("Pendamping dibutuhkan", "Mentors needed"),
+    "mentors_to_add": ("Pendamping ditambah", "Mentors to add"),
+    "participants_short_with_needed": (
+        "Peserta masih kurang (dengan yang dibutuhkan)",
+        "Participants still short (with those needed)",
+    ),
+    "cost_idr": ("Biaya rencana (Rp)", "Cost of the plan (IDR)"),
+    "cost_full_idr": ("Biaya semua terlayani (Rp)", "Cost with everyone served (IDR)"),
+}
+CHART_MEASURES: Mapping[str, tuple[tuple[str, str, bool], ...]] = {
+    lang: tuple(
+        (column, SCENARIO_HEADERS[column][k], column in SHARE_COLUMNS)
+        for column in (
+            "served_share",
+            "meeting_2_4_share",
+            "onsite_visits",
+            "mentor_hours",
+            "travel_hours",
+            "mentors_needed",
+            "cost_full_idr",
+        )
+    )
+    for k, lang in enumerate(("id", "en"))
+}
+
+
+def scenario_table(results: Sequence[ScenarioResult]) -> pd.DataFrame:
+    """``scenarios.csv``: one row per scenario in run order; cost columns only when
+    ``[cost]`` rates are set."""
+    rows = []
+    for result in results:
+        row: dict[str, Any] = {
+            "scenario": result.scenario.name,
+            "settings": "; ".join(f"{k}={_setting(v)}" for k, v in result.scenario.settings),
+        }
+        row.update({k: v for k, v in result.measures.items() if k != "seconds"})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    columns = [c for c in SCENARIO_COLUMNS if c in table.columns]
+    return table[columns] if len(table) else pd.DataFrame(columns=columns)
+
+
+def _setting(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def write_scenario_outputs(
+    folder: Path, results: Sequence[ScenarioResult], configs: Sequence[Config], lang: str
+) -> list[Path]:
+    """``scenarios.csv``, ``scenarios.xlsx``, ``scenarios.png`` and
+    ``scenarios_summary.json`` (every scenario's settings, full configuration and run time).
+    """
+    from tkm_assign.report.i18n import Labels
+    from tkm_assign.report.workbook import Sheet, write_workbook
+
+    table = scenario_table(results)
+    paths = [
+        folder / "scenarios.csv",
+        folder / "scenarios.xlsx",
+        folder / "scenarios.png",
+        folder / "scenarios_summary.json",
+    ]
+    write_csv(table, paths[0])
+    k = 0 if lang == "id" else 1
+    headers = [SCENARIO_HEADERS[c][k] for c in table.columns]
+    formats = {
+        j: ("0.0%" if c in SHARE_COLUMNS else "#,##0.0" if table[c].dtype.kind == "f" else "#,##0")
+        for j, c in enumerate(table.columns)
+        if c not in ("scenario", "settings")
+    }
+    rows = table.astype(object).where(table.notna(), None).values.tolist()
+    sheet = Sheet(
+        title="Skenario" if lang == "id" else "Scenarios",
+        columns=headers,
+        rows=rows,
+        cell_formats={(i, j): fmt for i in range(len(rows)) for j, fmt in formats.items()},
+    )
+    write_workbook(paths[1], [sheet], Labels(lang))
+    fig = scenario_chart(table, CHART_MEASURES[lang], lang)
+    fig.savefig(paths[2], dpi=DPI, facecolor="white", bbox_inches="tight")
+    write_json(
+        {
+            "scenarios": [
+                {
+                    "name": r.scenario.name,
+                    "description": r.scenario.description,
+                    "settings": dict(r.scenario.settings),
+                    "measures": dict(r.measures),
+                    "config": config.to_dict(),
+                }
+                for r, config in zip(results, configs, strict=True)
+            ],
+            "recommended_sessions_per_month": list(RECOMMENDED_SESSIONS),
+        },
+        paths[3],
+    )
+    return paths
