@@ -218,19 +218,26 @@ def _best_base(instance: FacilityInstance, arcs: IntArray) -> int:
 
 
 @dataclass
-class _Model:
+class FacilityModel:
+    """The CP-SAT model and its variables (solver indices: only for this module and tests)."""
+
     model: cp_model.CpModel
-    x: list[cp_model.IntVar]  # per arc
-    mentors: list[cp_model.IntVar]  # per base: new mentors
+    x: list[cp_model.IntVar]  # per arc: the arc serves its client
+    mentors: list[cp_model.IntVar]  # per base: new mentors living there
 
 
-def build_model(instance: FacilityInstance) -> _Model:
-    """Variables and every constraint of the count model (no objective)."""
+def model_variables(instance: FacilityInstance) -> FacilityModel:
+    """An empty model with its variables; each ``add_*`` function adds one rule."""
     model = cp_model.CpModel()
     x = [model.new_bool_var(f"x{a}") for a in range(instance.arc_client.size)]
     most = _most_mentors(instance)
     mentors = [model.new_int_var(0, int(most[b]), f"y{b}") for b in range(instance.n_bases)]
-    built = _Model(model, x, mentors)
+    return FacilityModel(model, x, mentors)
+
+
+def build_model(instance: FacilityInstance) -> FacilityModel:
+    """Variables and every constraint of the count model (no objective)."""
+    built = model_variables(instance)
     add_one_site_per_client(built, _arcs_by(instance.arc_client, instance.n_clients))
     add_site_limits(built, instance, _arcs_by(instance.arc_site, instance.n_sites))
     add_open_bases_only(built, instance)
@@ -239,9 +246,14 @@ def build_model(instance: FacilityInstance) -> _Model:
 
 
 def _most_mentors(instance: FacilityInstance) -> IntArray:
-    """Upper bound of new mentors per base: enough for every client it can serve."""
+    """Upper bound of new mentors per base: enough for every client it can serve, by
+    caseload and by minutes."""
     arcs = np.bincount(instance.arc_site, minlength=instance.n_sites)[: instance.n_bases]
-    return np.maximum(1, -(-arcs // instance.new_caseload)).astype(np.int64)
+    minutes = np.bincount(
+        instance.arc_site, weights=instance.arc_load_min, minlength=instance.n_sites
+    )[: instance.n_bases]
+    by_minutes = np.ceil(minutes / instance.new_capacity_min).astype(np.int64)
+    return np.maximum.reduce([np.ones_like(arcs), -(-arcs // instance.new_caseload), by_minutes])
 
 
 def _arcs_by(key: IntArray, n: int) -> list[IntArray]:
@@ -250,13 +262,15 @@ def _arcs_by(key: IntArray, n: int) -> list[IntArray]:
     return [order[bounds[k] : bounds[k + 1]] for k in range(n)]
 
 
-def add_one_site_per_client(built: _Model, arcs_of: Sequence[IntArray]) -> None:
+def add_one_site_per_client(built: FacilityModel, arcs_of: Sequence[IntArray]) -> None:
     """Every client is served by exactly one of its arcs."""
     for arcs in arcs_of:
         built.model.add_exactly_one(built.x[a] for a in arcs.tolist())
 
 
-def add_site_limits(built: _Model, instance: FacilityInstance, arcs_at: Sequence[IntArray]) -> None:
+def add_site_limits(
+    built: FacilityModel, instance: FacilityInstance, arcs_at: Sequence[IntArray]
+) -> None:
     """Caseload and monthly minutes at each site: per new mentor at a base, or the
     existing mentor's own."""
     for s, arcs in enumerate(arcs_at):
@@ -274,7 +288,7 @@ def add_site_limits(built: _Model, instance: FacilityInstance, arcs_at: Sequence
             built.model.add(minutes <= int(instance.existing_capacity_min[f]))
 
 
-def add_open_bases_only(built: _Model, instance: FacilityInstance) -> None:
+def add_open_bases_only(built: FacilityModel, instance: FacilityInstance) -> None:
     """A client is served from a base only when a new mentor lives there.
 
     Implied by the limits, but it tightens the linear relaxation a great deal (the bound
@@ -285,19 +299,19 @@ def add_open_bases_only(built: _Model, instance: FacilityInstance) -> None:
             built.model.add(built.mentors[s] >= 1).only_enforce_if(built.x[a])
 
 
-def add_fixed_arcs(built: _Model, instance: FacilityInstance) -> None:
+def add_fixed_arcs(built: FacilityModel, instance: FacilityInstance) -> None:
     """Pinned participants keep their pinned mentor."""
     for a in instance.fixed_arcs.tolist():
         built.model.add(built.x[a] == 1)
 
 
-def new_mentors_term(built: _Model) -> cp_model.LinearExpr:
+def new_mentors_term(built: FacilityModel) -> cp_model.LinearExpr:
     """Number of new mentors (the objective)."""
     return cp_model.LinearExpr.sum(built.mentors)
 
 
 def _add_hint(
-    built: _Model, instance: FacilityInstance, mentors: IntArray, site_of: IntArray
+    built: FacilityModel, instance: FacilityInstance, mentors: IntArray, site_of: IntArray
 ) -> None:
     chosen = site_of[instance.arc_client] == instance.arc_site
     for var, value in zip(built.x, chosen.tolist(), strict=True):
@@ -307,7 +321,7 @@ def _add_hint(
 
 
 def _read(
-    solver: cp_model.CpSolver, built: _Model, instance: FacilityInstance
+    solver: cp_model.CpSolver, built: FacilityModel, instance: FacilityInstance
 ) -> tuple[IntArray, IntArray]:
     """The one place where CP-SAT values become counts per base and the site of each client."""
     mentors = np.array([solver.value(v) for v in built.mentors], dtype=np.int64).reshape(-1)
