@@ -212,3 +212,10 @@ def test_participants_beyond_reach_of_the_mentor_get_mentors_near_them():
     for p in result.problem.participants:
         expected_new = p.location.regency_code == "3205"
         assert mentor_of[p.participant_id].startswith("BARU") == expected_new
+
+
+def test_participants_no_mentor_could_take_are_reported(participants_df, mentors_df):
+    result = capacity(quietly_build(participants_df, mentors_df, "caseload.hours_per_month=2"))
+    assert not result.suggested
+    assert len(result.unresolved) == len(participants_df)
+    assert all("more than a mentor's 2 h" in why for why in result.unresolved.values())

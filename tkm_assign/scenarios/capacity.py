@@ -34,7 +34,7 @@ import functools
 import logging
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 import numpy as np
@@ -164,6 +164,8 @@ class _Model:
     """One region's facility instance with its bases and the solution."""
 
     region: _Region
+    clients: IntArray  # global indices of the participants in the model
+    skipped: dict[int, str]  # participants no new mentor could take, with the reason
     bases: tuple[Place, ...]
     capital: tuple[bool, ...]
     instance: FacilityInstance
@@ -218,6 +220,7 @@ def plan_capacity(problem: Problem, travel: TravelModel, existing: bool = True) 
                 candidates,
                 data,
                 pinned_pair,
+                set(pin_reasons),
                 region,
                 new_mentor,
             )
@@ -235,6 +238,10 @@ def plan_capacity(problem: Problem, travel: TravelModel, existing: bool = True) 
         len(suggested),
         time.perf_counter() - started,
     )
+    for model in models:
+        unresolved.update(
+            {base_problem.participants[i].participant_id: why for i, why in model.skipped.items()}
+        )
     checked = _verify(base_problem, travel, models, suggested, numbers, taken, new_mentor)
     unresolved.update({pid: why for pid, why in checked.failures.items() if pid not in unresolved})
     results = tuple(
@@ -423,13 +430,20 @@ def build_region_model(
     candidates: Candidates,
     data: PairData,
     pinned_pair: Mapping[int, int],
+    blocked: Set[int],
     region: _Region,
     new_mentor: Mentor,
 ) -> _Model:
-    """Bases, arcs and the solved facility model of one region."""
+    """Bases, arcs and the solved facility model of one region.
+
+    Participants in ``blocked`` (a pin that cannot be honoured) and participants no new
+    mentor could take (a monthly load above a mentor's hours) stay out of the model: no
+    number of mentors serves them, and they are reported instead.
+    """
     config = problem.config
-    participants = region.participants
-    # Pinned participants whose pin cannot be honoured stay out of the model (unresolved).
+    participants = np.array(
+        [i for i in region.participants.tolist() if i not in blocked], dtype=np.int64
+    )
     bases = [
         Place(
             str(towns.name[t]),
@@ -456,51 +470,56 @@ def build_region_model(
     bi = np.concatenate([bi, np.asarray(extra_b, dtype=np.int64)])
     minutes = np.concatenate([minutes, np.asarray(extra_min, dtype=np.int64)])
     base_load = _loads(problem, pi, minutes)
-    local = {int(i): k for k, i in enumerate(participants.tolist())}
-    mentor_local = {int(j): k for k, j in enumerate(region.mentors.tolist())}
-    in_region = np.isin(candidates.participant_idx, participants) & np.isin(
-        candidates.mentor_idx, region.mentors
-    )
-    pairs = np.flatnonzero(in_region)
-    arc_client = np.concatenate(
-        [
-            np.array([local[int(i)] for i in pi], dtype=np.int64).reshape(-1),
-            np.array(
-                [local[int(i)] for i in candidates.participant_idx[pairs]], dtype=np.int64
-            ).reshape(-1),
-        ]
-    )
-    arc_site = np.concatenate(
-        [
-            bi,
-            len(bases)
-            + np.array(
-                [mentor_local[int(j)] for j in candidates.mentor_idx[pairs]], dtype=np.int64
-            ).reshape(-1),
-        ]
-    )
-    arc_travel = np.concatenate([minutes, candidates.travel_min[pairs].astype(np.int64)])
-    arc_load = np.concatenate([base_load, data.pair_load_min[pairs].astype(np.int64)])
-    pinned = {int(p) for p in pinned_pair.values()}
-    fixed = [bi.size + k for k, pair in enumerate(pairs.tolist()) if pair in pinned]
     capacity = rules.mentor_capacity_min(new_mentor, config)
     # A base arc whose load alone exceeds a new mentor's hours can never be used.
-    usable = (arc_site >= len(bases)) | (arc_load <= capacity)
+    fits = base_load <= capacity
+    in_region = np.flatnonzero(
+        np.isin(candidates.participant_idx, participants)
+        & np.isin(candidates.mentor_idx, region.mentors)
+        & (data.pair_load_min <= data.mentor_capacity_min[candidates.mentor_idx])
+    )
+    reachable = set(pi[fits].tolist()) | set(candidates.participant_idx[in_region].tolist())
+    skipped = {
+        i: (
+            f"needs {base_load[pi == i].min() / 60:.1f} h a month even from the nearest town, "
+            f"more than a mentor's {capacity / 60:.0f} h"
+        )
+        for i in participants.tolist()
+        if i not in reachable
+    }
+    clients = np.array([i for i in participants.tolist() if i not in skipped], dtype=np.int64)
+    local = {int(i): k for k, i in enumerate(clients.tolist())}
+    pi, bi, minutes, base_load = pi[fits], bi[fits], minutes[fits], base_load[fits]
+    pairs = in_region[np.isin(candidates.participant_idx[in_region], clients)]
+    mentor_local = {int(j): k for k, j in enumerate(region.mentors.tolist())}
+    pinned = {int(p) for p in pinned_pair.values()}
     instance = FacilityInstance(
-        n_clients=int(participants.size),
+        n_clients=int(clients.size),
         n_bases=len(bases),
         n_existing=int(region.mentors.size),
-        arc_client=arc_client[usable],
-        arc_site=arc_site[usable],
-        arc_travel_min=arc_travel[usable],
-        arc_load_min=arc_load[usable],
+        arc_client=np.array(
+            [local[int(i)] for i in [*pi.tolist(), *candidates.participant_idx[pairs].tolist()]],
+            dtype=np.int64,
+        ).reshape(-1),
+        arc_site=np.concatenate(
+            [
+                bi,
+                len(bases)
+                + np.array(
+                    [mentor_local[int(j)] for j in candidates.mentor_idx[pairs]], dtype=np.int64
+                ).reshape(-1),
+            ]
+        ),
+        arc_travel_min=np.concatenate([minutes, candidates.travel_min[pairs].astype(np.int64)]),
+        arc_load_min=np.concatenate([base_load, data.pair_load_min[pairs].astype(np.int64)]),
         new_caseload=effective_caseload(new_mentor, config),
         new_capacity_min=capacity,
         existing_caseload=data.mentor_caseload[region.mentors].astype(np.int64),
         existing_capacity_min=data.mentor_capacity_min[region.mentors].astype(np.int64),
-        fixed_arcs=np.cumsum(usable)[np.asarray(fixed, dtype=np.int64)] - 1
-        if fixed
-        else np.zeros(0, dtype=np.int64),
+        fixed_arcs=np.array(
+            [pi.size + k for k, pair in enumerate(pairs.tolist()) if pair in pinned],
+            dtype=np.int64,
+        ).reshape(-1),
     )
     params = FacilityParams(config.capacity.time_limit, config.solver.seed)
     solution = solve_facility(instance, params)
@@ -515,6 +534,8 @@ def build_region_model(
         alone = int(found.sum())
     return _Model(
         region=region,
+        clients=clients,
+        skipped=skipped,
         bases=tuple(bases),
         capital=tuple(capital),
         instance=instance,
@@ -612,7 +633,7 @@ def _suggestions(
     for b, count in enumerate(model.solution.new_mentors.tolist()):
         if count == 0:
             continue
-        clients = model.region.participants[np.flatnonzero(site_of == b)]
+        clients = model.clients[np.flatnonzero(site_of == b)]
         people = [problem.participants[i] for i in clients.tolist()]
         for k in range(count):
             out.append(
@@ -685,6 +706,8 @@ def _verify(
     for k, model in enumerate(models):
         region_of[model.region.participants] = k
     settled = {p.participant_id for p in problem.participants if p.pinned_mentor_id is not None}
+    for model in models:
+        settled.update(problem.participants[i].participant_id for i in model.skipped)
     suggested = list(suggested)
     added: Counter[int] = Counter()
     open_regions = set(range(len(models)))
@@ -760,7 +783,7 @@ def _mentors_where_needed(
     base order), taking up to a caseload of the nearest within a mentor's hours; repeat.
     """
     instance = model.instance
-    local = {int(i): k for k, i in enumerate(model.region.participants.tolist())}
+    local = {int(i): k for k, i in enumerate(model.clients.tolist())}
     left = {local[i] for i in failing if i in local}
     out: list[SuggestedMentor] = []
     while left:
@@ -783,7 +806,7 @@ def _mentors_where_needed(
         assert best_key is not None
         site = best_key[2]
         clients = [int(instance.arc_client[a]) for a in best_take]
-        people = [problem.participants[int(model.region.participants[c])] for c in clients]
+        people = [problem.participants[int(model.clients[c])] for c in clients]
         out.append(
             _new_mentor(
                 problem,
