@@ -180,3 +180,11 @@ def test_a_scenario_under_which_the_input_is_invalid_is_named(tmp_path: Path, ca
     err = capsys.readouterr().err
     assert code == 2
     assert "scenario 'praktik_2024'" in err and "sessions_per_month" in err
+
+
+def test_capacity_explains_a_broken_participants_file(tmp_path: Path, capsys):
+    broken = VALID.parent / "invalid" / "participants_unknown_sector.csv"
+    code = main(["capacity", "--participants", str(broken), "--out", str(tmp_path / "never")])
+    err = capsys.readouterr().err
+    assert code == 2 and "participants_unknown_sector.csv row" in err and "sector" in err
+    assert "Traceback" not in err and not (tmp_path / "never").exists()

@@ -15,14 +15,19 @@ planned across the sea under ``travel.cross_island = "forbid"``:
    mentor among their candidates (the same candidate search as ``plan``); a base with k new
    mentors takes k times a mentor's caseload (``caseload.max``) and monthly hours; loads are
    the assignment's (:func:`tkm_assign.rules.monthly_load_min`: session targets by need,
-   onsite minimums, riding). Fewest new mentors first, then fewest existing mentors used
-   (the others are *spare*), then the least travel.
+   onsite minimums, riding). The fewest new mentors, then placed to ride least. A region
+   that needs no new mentor is also counted from scratch (every mentor new): what it has
+   beyond that is *spare*.
 3. **Check.** The real plan (:func:`tkm_assign.pipeline.run_plan`: assignment and
    schedule) runs with the existing and suggested mentors. Where a participant is left
    without a mentor or short of sessions, a mentor is added at the base that reaches most
    such participants, and the region is planned again, up to ``capacity.max_rounds``
    times. When any mentor was added this way, the whole plan is run once more at the end,
    so the plan returned is exactly the plan of the mentors suggested.
+
+Participants no number of mentors can serve -- a pin that cannot be honoured, a monthly
+load above a mentor's hours, or a shortfall that persists after a mentor was added for
+them (e.g. their mentor's leave) -- are reported in ``CapacityResult.unresolved``.
 
 Pure: reads only the bundled place lists, prints nothing.
 """

@@ -162,8 +162,16 @@ def scenario_chart(
                 ax.set_ylim(0, 1.12)
             else:
                 ax.set_ylim(0, max(float(values.max(initial=0.0)) * 1.18, 1.0))
-                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _short_number(v)))
+                ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: _tick(v)))
     return fig
+
+
+def _tick(value: float) -> str:
+    """Axis ticks: ``500``, ``5k``, ``2.5M``, ``1B``."""
+    for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if abs(value) >= size:
+            return f"{value / size:g}{suffix}"
+    return f"{value:g}"
 
 
 def _short_number(value: float) -> str:

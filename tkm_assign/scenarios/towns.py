@@ -91,6 +91,14 @@ def load_towns(snap_km: float = 5.0) -> Towns:
             "is_capital": True,
         }
     )
+    # A district seat named like its regency's capital is that town: the capital stands
+    # for it. A capital right next to another district seat is that seat.
+    capital_names = {
+        (r, str(c).strip().lower())
+        for r, c in zip(capitals["id"].astype(str), capitals["capital"], strict=True)
+    }
+    seat_names = zip(seat_frame["regency"], seats["name"].astype(str), strict=True)
+    seat_frame = seat_frame[[(r, n.strip().lower()) not in capital_names for r, n in seat_names]]
     capital_frame = capital_frame[~_near_a_seat(capital_frame, seat_frame)]
     towns = pd.concat([seat_frame, capital_frame], ignore_index=True)
     towns["latitude"] = towns["latitude"].round(COORDINATE_DECIMALS)
