@@ -303,18 +303,33 @@ def run_scenarios(
     lanes = max(1, min(workers, len(problems)))
     jobs = [_job(problem, lanes) for problem in problems]
     started = time.perf_counter()
+    rows: list[dict[str, Any]] = []
     if lanes == 1:
-        rows = [measure_scenario(job) for job in jobs]
+        for job, scenario in zip(jobs, scenarios, strict=True):
+            rows.append(measure_scenario(job))
+            _log_done(scenario, rows[-1], len(rows), len(jobs))
     else:
         # "spawn" works the same on every platform; callers need the __main__ guard.
         context = multiprocessing.get_context("spawn")
         with ProcessPoolExecutor(max_workers=lanes, mp_context=context) as pool:
-            rows = list(pool.map(measure_scenario, jobs))
+            for scenario, row in zip(scenarios, pool.map(measure_scenario, jobs), strict=True):
+                rows.append(row)
+                _log_done(scenario, row, len(rows), len(jobs))
     log.info("scenarios: %d planned in %.1f s", len(rows), time.perf_counter() - started)
     return [
         ScenarioResult(scenario, measures, float(measures["seconds"]))
         for scenario, measures in zip(scenarios, rows, strict=True)
     ]
+
+
+def _log_done(scenario: Scenario, row: Mapping[str, Any], done: int, total: int) -> None:
+    log.info(
+        "scenario %d of %d (%s): planned and sized in %.0f s",
+        done,
+        total,
+        scenario.name,
+        row["seconds"],
+    )
 
 
 def _job(problem: Problem, lanes: int) -> Problem:
