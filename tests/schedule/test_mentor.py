@@ -87,3 +87,24 @@ def test_online_sessions_start_the_day_then_the_trip_rides():
     assert route.return_min - route.depart_min == route.travel_min + 2 * 90
     dates = sorted({s.date for s in plan.sessions if s.participant_id == "P1"})
     assert (dates[1] - dates[0]).days >= 5
+
+
+def test_a_late_previous_session_is_named_when_it_costs_a_session():
+    # Seven weekdays (1-9 March) hold two sessions 5 days apart (1 and 8 March), but after
+    # a session on 28 February only one (5 March).
+    job = _job([[0, 30], [30, 0]], [_client(1, sessions=2)], days=7, budget_min=10_000)
+    reasons: list[str] = []
+    requests = client_requests(job, job.months[0], 0, dt.date(2027, 2, 28), reasons)
+    assert len(requests) == 1
+    assert reasons == [
+        "only 1 session(s) fit in month 1 at least 5 days apart on the mentor's 7 working days "
+        "after the session on 2027-02-28"
+    ]
+
+
+def test_plan_month_keeps_the_look_ahead_deadline():
+    job = _job([[0, 30], [30, 0]], [_client(1, sessions=2)], days=22, budget_min=10_000)
+    plan = plan_month(job, job.months[0], {}, deadlines={0: dt.date(2027, 3, 10)})
+    dates = sorted(s.date for s in plan.sessions)
+    assert len(dates) == 2 and plan.shortfalls == []
+    assert dates[-1] <= dt.date(2027, 3, 10) and (dates[1] - dates[0]).days >= 5
