@@ -8,7 +8,12 @@ from tests.schedule.factory import config
 from tkm_assign.model import Mode
 from tkm_assign.schedule.demand import priority_key
 from tkm_assign.schedule.job import ClientNeed, MentorJob, MonthCalendar, ScheduleParams
-from tkm_assign.schedule.mentor import client_requests, fit_month_budget, plan_month
+from tkm_assign.schedule.mentor import (
+    client_requests,
+    fit_month_budget,
+    month_deadlines,
+    plan_month,
+)
 
 MONDAY = dt.date(2027, 3, 1)
 
@@ -108,3 +113,17 @@ def test_plan_month_keeps_the_look_ahead_deadline():
     dates = sorted(s.date for s in plan.sessions)
     assert len(dates) == 2 and plan.shortfalls == []
     assert dates[-1] <= dt.date(2027, 3, 10) and (dates[1] - dates[0]).days >= 5
+
+
+def test_month_deadlines_move_only_where_sessions_would_not_fit():
+    clients = [_client(i) for i in (1, 2, 3)]
+    job = _job([[0] * 4] * 4, clients, days=22, budget_min=10_000)
+    latest = month_deadlines(
+        job,
+        job.months[0],
+        offered={0: 2, 1: 2, 2: 2},
+        last={0: dt.date(2027, 2, 26)},
+        deadlines={0: dt.date(2027, 3, 3), 1: dt.date(2027, 3, 19)},
+    )
+    # Client 0 may start on 3 March: two sessions end on 8 March at the earliest.
+    assert latest == {0: dt.date(2027, 3, 8), 1: dt.date(2027, 3, 19)}

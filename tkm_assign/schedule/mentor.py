@@ -156,21 +156,37 @@ def plan_month(
     ]
     requests.sort(key=lambda r: priority_key(r, job.params))
     kept, trips = fit_month_budget(job, calendar, requests, reasons)
-    gap = min_gap_days(job.params)
-    counts = Counter(r.client for r in kept)
-    latest = {}
-    for c, n in counts.items():
-        earliest = last[c] + dt.timedelta(days=gap) if c in last else None
-        due = month_deadline(calendar.dates, earliest, gap, n, (deadlines or {}).get(c))
-        if due is not None:
-            latest[c] = due
+    offered = Counter(r.client for r in kept)
+    latest = month_deadlines(job, calendar, offered, last, deadlines or {})
     days = _place_on_days(
         job, calendar, kept, trips, last, {} if orders is None else orders, latest
     )
     plan = _timed_days(job, calendar, days)
-    offered = Counter(r.client for r in kept)
     plan.shortfalls = _shortfalls(job, calendar, active, plan.sessions, reasons, offered, last)
     return plan
+
+
+def month_deadlines(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    offered: Mapping[int, int],
+    last: Mapping[int, dt.date],
+    deadlines: Mapping[int, dt.date | None],
+) -> dict[int, dt.date]:
+    """Each client's last allowed day this month, for the ``offered`` sessions.
+
+    The look-ahead deadline, moved later where the client's offered sessions would not fit
+    before it after its previous session (:func:`~.demand.month_deadline`); clients whose
+    month is not limited are left out.
+    """
+    gap = min_gap_days(job.params)
+    latest = {}
+    for c, sessions in sorted(offered.items()):
+        earliest = last[c] + dt.timedelta(days=gap) if c in last else None
+        due = month_deadline(calendar.dates, earliest, gap, sessions, deadlines.get(c))
+        if due is not None:
+            latest[c] = due
+    return latest
 
 
 def client_requests(

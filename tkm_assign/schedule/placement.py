@@ -169,7 +169,8 @@ class _GreedyState:
         self.month_used = 0
         self.taken: dict[int, list[int]] = defaultdict(list)  # client -> its session days
         self.online: dict[int, list[int]] = defaultdict(list)  # client -> online session days
-        # Days each client can no longer use: before its earliest day or too close to a session.
+        # Days each client can no longer use: before its earliest day, after its latest day, or
+        # too close to one of its sessions.
         self.blocked: dict[int, set[int]] = defaultdict(set)
         for client in inp.earliest.keys() | inp.latest.keys():
             self.blocked[client] = self._blocked_by(client)
