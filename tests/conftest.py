@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from tkm_assign.config import Config
 from tkm_assign.geo.regions import Geography, load_geography
 from tkm_assign.model import Location, Mentor, Participant, Sector
+
+# CI runs the property tests on a fixed sequence of examples, so a run is repeatable; local
+# runs keep exploring new examples.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 # Real places used across tests: (latitude, longitude).
 BANDUNG = (-6.9175, 107.6191)

@@ -108,3 +108,10 @@ def test_readme_documents_every_config_key():
         key = re.match(r"^(\w+)\s*=", line)
         if key:
             assert f"`{section}.{key.group(1)}`" in readme, f"{section}.{key.group(1)}"
+
+
+@pytest.mark.parametrize(
+    "path", sorted((DEFAULT_CONFIG.parent / "examples").glob("*.toml")), ids=lambda p: p.name
+)
+def test_example_configs_load(path: Path):
+    assert Config.load(path) != Config()

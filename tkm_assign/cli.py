@@ -11,14 +11,17 @@ import logging
 import sys
 import traceback
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tkm_assign import __version__
 from tkm_assign.config import PROJECT_ROOT, Config
 from tkm_assign.errors import InputError, TkmError, TkmWarning
 from tkm_assign.report.tables import PlanTables
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -201,6 +204,37 @@ def _build_parser() -> argparse.ArgumentParser:
     _outputs(audit)
     _lang(audit)
     audit.set_defaults(handler=_cmd_audit)
+
+    capacity = sub.add_parser(
+        "capacity", help="how many mentors every participant's sessions need, and where"
+    )
+    _inputs(capacity, mentors_required=False)
+    _common(capacity)
+    _outputs(capacity)
+    _lang(capacity)
+    capacity.set_defaults(handler=_cmd_capacity)
+
+    scenarios = sub.add_parser(
+        "scenarios", help="compare policies: the whole plan under every combination of settings"
+    )
+    _inputs(scenarios)
+    scenarios.add_argument(
+        "--grid",
+        action="append",
+        metavar="KEY=V1,V2,...",
+        help="values of one configuration key to compare (repeatable; every combination "
+        "runs), e.g. --grid caseload.max=15,20,25 --grid sessions.target=2,3,4",
+    )
+    scenarios.add_argument(
+        "--scenarios",
+        type=Path,
+        metavar="FILE",
+        help="named scenarios, e.g. configs/scenarios/praktik_2024_vs_rekomendasi.toml",
+    )
+    _common(scenarios)
+    _outputs(scenarios)
+    _lang(scenarios)
+    scenarios.set_defaults(handler=_cmd_scenarios)
     return parser
 
 
@@ -412,6 +446,103 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         better = comparison[comparison["better"].astype(bool)]
         for row in better.itertuples():
             print(f"  optimizer: {row.measure}: {row.audited} -> {row.optimised}")
+    return EXIT_OK
+
+
+def _cmd_capacity(args: argparse.Namespace) -> int:
+    from tkm_assign import pipeline
+    from tkm_assign.io import load_participants
+    from tkm_assign.io.output import atomic_output_dir
+    from tkm_assign.scenarios.capacity import plan_capacity
+    from tkm_assign.scenarios.outputs import write_capacity_outputs
+    from tkm_assign.scenarios.tables import capacity_table
+
+    config = load_config(args)
+    existing = args.mentors is not None
+    if existing:
+        problem = pipeline.read_problem(args.participants, args.mentors, config)
+    else:
+        problem = load_participants(args.participants, config)
+    with atomic_output_dir(args.out, force=args.force) as staging:
+        result = plan_capacity(problem, pipeline.travel_model(config), existing=existing)
+        written = write_capacity_outputs(staging, result, _language(args, config))
+    _print_capacity(capacity_table(result), result.unresolved, existing)
+    print(
+        f"wrote {len(written)} files to {args.out}; open {args.out / 'capacity.csv'} or "
+        f"{args.out / 'capacity.png'}; new mentors in {args.out / 'suggested_mentors.csv'}"
+    )
+    return EXIT_OK
+
+
+def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, str], existing: bool) -> None:
+    towns = sum(len(b.split("; ")) for b in table["suggested_bases"] if b)
+    adding = table[table["to_add"] > 0]
+    now = int(table["mentors_now"].sum())
+    head = (
+        f"mentors now {now}, needed {int(table['mentors_needed'].sum())}"
+        if existing
+        else (f"mentors needed {int(table['mentors_needed'].sum())} (all new)")
+    )
+    print(
+        f"capacity: {int(table['participants'].sum())} participants in {len(table)} provinces; "
+        f"{head}; add {int(table['to_add'].sum())} at {towns} towns in {len(adding)} provinces; "
+        f"lower bound {int(table['lower_bound'].sum())}"
+    )
+    most = adding.sort_values(["to_add", "province_code"], ascending=[False, True]).head(8)
+    if len(most):
+        print("  most to add: " + ", ".join(f"{r.province} +{r.to_add}" for r in most.itertuples()))
+    spare = table[table["spare"] > 0]
+    if existing:
+        listed = ", ".join(f"{r.province} {r.spare}" for r in spare.itertuples())
+        print(f"  spare mentors: {listed or 'none'}")
+    if unresolved:
+        print(
+            f"  checked by planning with every mentor: {len(unresolved)} participants still "
+            "short; reasons in capacity_summary.json"
+        )
+    else:
+        print("  checked by planning with every mentor: every participant gets their sessions")
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from tkm_assign.io.output import atomic_output_dir
+    from tkm_assign.scenarios.grid import (
+        expand,
+        parse_grid,
+        read_scenario_file,
+        run_scenarios,
+        validate_scenarios,
+    )
+    from tkm_assign.scenarios.outputs import scenario_table, write_scenario_outputs
+
+    config = load_config(args)
+    grid = [parse_grid(spec) for spec in args.grid or ()]
+    named = read_scenario_file(args.scenarios) if args.scenarios else []
+    if not grid and not named:
+        raise TkmError("nothing to compare: give --grid KEY=V1,V2,... and/or --scenarios FILE")
+    configured = expand(config, named, grid)
+    log = logging.getLogger("tkm_assign")
+    log.info("scenarios: %d to plan", len(configured))
+    problems = validate_scenarios(args.participants, args.mentors, configured)
+    scenarios = [scenario for scenario, _ in configured]
+    with atomic_output_dir(args.out, force=args.force) as staging:
+        results = run_scenarios(problems, scenarios, config.capacity.scenario_workers)
+        written = write_scenario_outputs(
+            staging, results, [c for _, c in configured], _language(args, config)
+        )
+    for row in scenario_table(results).to_dict("records"):
+        cost = (
+            f", cost with everyone served Rp {row['cost_full_idr']:,.0f}"
+            if "cost_full_idr" in row
+            else ""
+        )
+        print(
+            f"{row['scenario']}: with a mentor {row['served_share']:.1%}, 2-4 sessions every "
+            f"month {row['meeting_2_4_share']:.1%}, onsite visits {row['onsite_visits']:,}, "
+            f"mentor hours {row['mentor_hours']:,.0f}, travel hours {row['travel_hours']:,.0f}; "
+            f"mentors needed {row['mentors_needed']} (+{row['mentors_to_add']}){cost}"
+        )
+    print(f"wrote {len(written)} files to {args.out}; open {args.out / 'scenarios.xlsx'}")
     return EXIT_OK
 
 

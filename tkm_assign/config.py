@@ -292,6 +292,20 @@ class OutputConfig:
 
 
 @dataclass(frozen=True)
+class CapacityConfig:
+    bases_per_participant: int = 20
+    time_limit: float = 1.0
+    max_rounds: int = 4
+    scenario_workers: int = 2
+
+    def __post_init__(self) -> None:
+        _check_range("capacity.bases_per_participant", self.bases_per_participant, 1, 1000)
+        _check_positive("capacity.time_limit", self.time_limit)
+        _check_range("capacity.max_rounds", self.max_rounds, 1, 50)
+        _check_range("capacity.scenario_workers", self.scenario_workers, 1, 2)
+
+
+@dataclass(frozen=True)
 class CostConfig:
     mentor_month_idr: float = 0.0
     per_km_idr: float = 0.0
@@ -315,6 +329,7 @@ class Config:
     solver: SolverConfig = field(default_factory=SolverConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
+    capacity: CapacityConfig = field(default_factory=CapacityConfig)
     cost: CostConfig = field(default_factory=CostConfig)
 
     @classmethod

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -17,6 +18,7 @@ import pandas as pd
 
 from tkm_assign.assign import assign
 from tkm_assign.config import Config
+from tkm_assign.errors import PlanWarning
 from tkm_assign.geo.candidates import find_candidates
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.geo.travel import TravelModel, make_travel_model
@@ -59,8 +61,31 @@ def travel_model(config: Config) -> TravelModel:
     return make_travel_model(config.travel, load_geography())
 
 
+def day_trip_warnings(config: Config) -> list[str]:
+    """Travel limits that let the assignment pick visits no day trip can make."""
+    round_trip = 2 * config.travel.max_travel_min
+    day = config.work.end_min - config.work.start_min
+    notes = []
+    if round_trip > config.work.max_travel_min_per_day:
+        notes.append(
+            f"travel.max_travel_min = {config.travel.max_travel_min} allows round trips of "
+            f"{round_trip} min but work.max_travel_min_per_day = "
+            f"{config.work.max_travel_min_per_day}: the farthest assigned participants cannot "
+            "be visited onsite"
+        )
+    if round_trip + config.sessions.onsite_duration_min > day:
+        notes.append(
+            f"a {round_trip}-min round trip (2 x travel.max_travel_min) plus a "
+            f"{config.sessions.onsite_duration_min}-min visit does not fit the {day}-min "
+            f"working day ({config.work.start}-{config.work.end})"
+        )
+    return notes
+
+
 def run_assignment(problem: Problem, travel: TravelModel) -> tuple[Candidates, Assignment]:
     """Candidate mentors, then the optimal assignment."""
+    for note in day_trip_warnings(problem.config):
+        warnings.warn(PlanWarning(note), stacklevel=2)
     candidates = find_candidates(problem, travel)
     return candidates, assign(problem, candidates)
 

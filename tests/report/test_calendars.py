@@ -29,6 +29,15 @@ def test_one_event_per_session_of_each_mentor(outputs, small_tables):
         }
 
 
+def test_every_line_is_folded_once_and_the_time_zone_block_is_intact(outputs):
+    raw = (outputs / "calendars" / "M01.ics").read_bytes()
+    lines = raw.split(b"\r\n")
+    assert all(len(line) <= 75 for line in lines)
+    assert b"" not in lines[:-1]  # no empty lines (a block folded a second time makes some)
+    for line in (b"BEGIN:VTIMEZONE", b"END:STANDARD", b"END:VTIMEZONE"):
+        assert line in lines
+
+
 def test_times_are_local_to_the_mentors_province(outputs):
     _, events = _events(outputs / "calendars" / "M02.ics")  # Bali: WITA
     first = min(events, key=lambda e: e.decoded("DTSTART"))

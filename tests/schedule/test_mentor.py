@@ -8,7 +8,12 @@ from tests.schedule.factory import config
 from tkm_assign.model import Mode
 from tkm_assign.schedule.demand import priority_key
 from tkm_assign.schedule.job import ClientNeed, MentorJob, MonthCalendar, ScheduleParams
-from tkm_assign.schedule.mentor import client_requests, fit_month_budget, plan_month
+from tkm_assign.schedule.mentor import (
+    client_requests,
+    fit_month_budget,
+    month_deadlines,
+    plan_month,
+)
 
 MONDAY = dt.date(2027, 3, 1)
 
@@ -87,3 +92,38 @@ def test_online_sessions_start_the_day_then_the_trip_rides():
     assert route.return_min - route.depart_min == route.travel_min + 2 * 90
     dates = sorted({s.date for s in plan.sessions if s.participant_id == "P1"})
     assert (dates[1] - dates[0]).days >= 5
+
+
+def test_a_late_previous_session_is_named_when_it_costs_a_session():
+    # Seven weekdays (1-9 March) hold two sessions 5 days apart (1 and 8 March), but after
+    # a session on 28 February only one (5 March).
+    job = _job([[0, 30], [30, 0]], [_client(1, sessions=2)], days=7, budget_min=10_000)
+    reasons: list[str] = []
+    requests = client_requests(job, job.months[0], 0, dt.date(2027, 2, 28), reasons)
+    assert len(requests) == 1
+    assert reasons == [
+        "only 1 session(s) fit in month 1 at least 5 days apart on the mentor's 7 working days "
+        "after the session on 2027-02-28"
+    ]
+
+
+def test_plan_month_keeps_the_look_ahead_deadline():
+    job = _job([[0, 30], [30, 0]], [_client(1, sessions=2)], days=22, budget_min=10_000)
+    plan = plan_month(job, job.months[0], {}, deadlines={0: dt.date(2027, 3, 10)})
+    dates = sorted(s.date for s in plan.sessions)
+    assert len(dates) == 2 and plan.shortfalls == []
+    assert dates[-1] <= dt.date(2027, 3, 10) and (dates[1] - dates[0]).days >= 5
+
+
+def test_month_deadlines_move_only_where_sessions_would_not_fit():
+    clients = [_client(i) for i in (1, 2, 3)]
+    job = _job([[0] * 4] * 4, clients, days=22, budget_min=10_000)
+    latest = month_deadlines(
+        job,
+        job.months[0],
+        offered={0: 2, 1: 2, 2: 2},
+        last={0: dt.date(2027, 2, 26)},
+        deadlines={0: dt.date(2027, 3, 3), 1: dt.date(2027, 3, 19)},
+    )
+    # Client 0 may start on 3 March: two sessions end on 8 March at the earliest.
+    assert latest == {0: dt.date(2027, 3, 8), 1: dt.date(2027, 3, 19)}

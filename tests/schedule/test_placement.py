@@ -94,6 +94,23 @@ def test_nothing_before_the_earliest_day(solve):
 
 
 @pytest.mark.parametrize("solve", SOLVERS)
+def test_nothing_after_the_latest_day(solve):
+    # Participant 0 must be done by day 6 (the look-ahead deadline): two sessions, days 0
+    # and 5 or 6, and its trip with participant 1 also by day 6.
+    inp = _input(
+        trips=(TripItem((0, 1), 300, 16),),
+        online=(OnlineItem(0, (4,), 60), OnlineItem(1, (4,), 60)),
+        latest={0: MONDAY + dt.timedelta(days=6)},
+        preferred={0: (MONDAY.toordinal() + 8,), 1: (MONDAY.toordinal() + 9,)},
+    )
+    result = solve(inp)
+    assert result.trip_day[0] is not None and result.trip_day[0] <= 6
+    assert len(result.online_days[0]) == 1 and result.online_days[0][0] <= 6
+    days = sorted([result.trip_day[0], *result.online_days[0]])
+    assert days[1] - days[0] >= 5
+
+
+@pytest.mark.parametrize("solve", SOLVERS)
 def test_heavier_sessions_win_a_scarce_slot(solve):
     inp = _input(
         days=_days(1),

@@ -219,6 +219,47 @@ def test_a_month_without_working_days_is_explained():
     }
 
 
+def test_a_month_with_leave_and_a_holiday_still_gets_every_session():
+    # The pattern of mentor M118 in the national sample: month 2 (5 Aug - 4 Sep 2027) loses
+    # 15-22 August to leave and 17 August to Independence Day, leaving 17 working days.
+    # Four sessions 5 days apart fit there (5, 10, 23, 30 Aug) only if they start by
+    # 6 August, so month 1's last session must be on or before 1 August; months planned
+    # without looking ahead end month 1 on 2-4 August and lose a session in month 2.
+    cfg = config("programme.start_date=2027-07-05", "programme.months=3")
+    leave = ((dt.date(2027, 8, 15), dt.date(2027, 8, 22)),)
+    people = _ring(8, km=15.0, need_level=NeedLevel.HIGH)
+    prob = problem(people, [mentor("M118", unavailable=leave)], cfg)
+    assignment = all_to("M118", people)
+    plan = schedule(prob, assignment, travel_of(cfg))
+    check_invariants(prob, assignment, plan, travel_of(cfg))
+    assert plan.shortfalls == ()
+    per_month = Counter((s.participant_id, s.month) for s in plan.sessions)
+    assert set(per_month.values()) == {4} and len(per_month) == 8 * 3
+    month1_last = max(s.date for s in plan.sessions if s.month == 1)
+    assert month1_last <= dt.date(2027, 8, 1)
+
+
+def test_a_target_that_cannot_fit_keeps_its_reason():
+    # Mon, Wed and Thu only, away 9-22 August: month 2 keeps 7 working days (5, 23, 25,
+    # 26, 30 Aug, 1, 2 Sep), where 5-day spacing allows three sessions, not four; the third
+    # needs the one on 5 August, so month 1 ends by 31 July.
+    cfg = config("programme.start_date=2027-07-05", "programme.months=3")
+    leave = ((dt.date(2027, 8, 9), dt.date(2027, 8, 22)),)
+    people = _ring(2, km=15.0, need_level=NeedLevel.HIGH)
+    tutor = mentor("M07", working_days=frozenset({0, 2, 3}), unavailable=leave)
+    prob = problem(people, [tutor], cfg)
+    assignment = all_to("M07", people)
+    plan = schedule(prob, assignment, travel_of(cfg))
+    check_invariants(prob, assignment, plan, travel_of(cfg))
+    assert {(f.participant_id, f.month, f.planned) for f in plan.shortfalls} == {
+        ("P01", 2, 3),
+        ("P02", 2, 3),
+    }
+    assert {f.reason for f in plan.shortfalls} == {
+        "only 3 session(s) fit in month 2 at least 5 days apart on the mentor's 7 working days"
+    }
+
+
 def test_participants_without_mentor_are_listed_every_month():
     cfg = config()
     people = _ring(2)

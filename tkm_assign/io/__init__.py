@@ -4,6 +4,6 @@
 through: it reads both files, checks them completely and returns a frozen ``Problem``.
 """
 
-from tkm_assign.io.validate import load_problem, problem_from_frames
+from tkm_assign.io.validate import load_participants, load_problem, problem_from_frames
 
-__all__ = ["load_problem", "problem_from_frames"]
+__all__ = ["load_participants", "load_problem", "problem_from_frames"]

@@ -12,6 +12,7 @@ seconds.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import warnings
 from collections.abc import Callable, Sequence
@@ -99,6 +100,55 @@ def load_problem(
             problems.extend(error.problems)
             tables[kind] = None
     return problem_from_tables(tables["participants"], tables["mentors"], config, problems)
+
+
+def load_participants(participants_path: str | Path, config: Config) -> Problem:
+    """Read and validate a participants file alone: a problem without mentors.
+
+    Used by capacity planning from scratch. Checks everything :func:`load_problem` checks
+    in a participants file; mentor references (``current_mentor_id``, ``pinned_mentor_id``,
+    ``excluded_mentor_ids``) cannot refer to anything without a mentors file and are
+    ignored with a warning.
+
+    Raises
+    ------
+    InputError
+        With every problem in the file.
+    """
+    table = read_table(participants_path, "participants")
+    references = [
+        c
+        for c in ("current_mentor_id", "pinned_mentor_id", "excluded_mentor_ids")
+        if c in table.frame.columns and (table.frame[c].astype(str).str.strip() != "").any()
+    ]
+    frame = table.frame.drop(columns=references)
+    geography = load_geography()
+    names = RegionNames.of(
+        zip(
+            geography.provinces["province_code"], geography.provinces["province_name"], strict=True
+        ),
+        zip(geography.regencies["regency_code"], geography.regencies["regency_name"], strict=True),
+    )
+    notes = _Notes()
+    for column in references:
+        notes.add(
+            "mentor references without a mentors file",
+            f"{table.source}: column {column} is ignored: there is no mentors file to refer to",
+        )
+    sheet = _Sheet(dataclasses.replace(table, frame=frame), notes)
+    fields = _participant_fields(sheet, config, geography, names)
+    if sheet.problems:
+        notes.emit()
+        raise InputError(sorted(sheet.problems, key=_problem_order))
+    problem = Problem(
+        participants=_build_participants(fields),
+        mentors=(),
+        config=config,
+        participants_source=table.source,
+        mentors_source="",
+    )
+    notes.emit()
+    return problem
 
 
 def problem_from_frames(

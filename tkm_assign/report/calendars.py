@@ -101,6 +101,9 @@ def escape_text(value: str) -> str:
     )
 
 
+CRLF = "\r\n"
+
+
 def fold(line: str) -> str:
     """RFC 5545 line folding (section 3.1): at most 75 octets a line, never inside a UTF-8
     character; continuation lines start with one space."""
@@ -232,7 +235,8 @@ def mentor_calendar(
         ]
         lines += event
     lines.append("END:VCALENDAR")
-    return "".join(f"{fold(line)}\r\n" for line in lines)
+    # The VTIMEZONE entry is a block of lines, each already folded.
+    return "".join(f"{line if CRLF in line else fold(line)}{CRLF}" for line in lines)
 
 
 def write_calendars(

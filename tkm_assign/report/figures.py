@@ -399,10 +399,13 @@ def _compliance(tables: PlanTables, n_assigned: int) -> dict[str, Any]:
     assigned_ids = set(assigned_mentor(tables))
     if not n_assigned:
         return {"target_share": None, "onsite_min_share": None, "shortfalls": len(short)}
+    # Participant-months short among participants with a mentor: those without one are
+    # counted (with their reasons) as unassigned, not again here.
+    with_mentor = short["_pid"].isin(assigned_ids)
     return {
         "target_share": len(assigned_ids - missed_target) / n_assigned,
         "onsite_min_share": len(assigned_ids - missed_onsite) / n_assigned,
-        "shortfalls": len(short),
+        "shortfalls": int(with_mentor.sum()),
     }
 
 

@@ -69,7 +69,10 @@ LABELS: Mapping[str, tuple[str, str]] = {
     ),
     "overloaded": ("Pendamping kelebihan beban", "Overloaded mentors"),
     "idle": ("Pendamping menganggur / sangat ringan", "Idle or barely used mentors"),
-    "shortfalls_count": ("Kekurangan jadwal (peserta × bulan)", "Shortfalls (participant × month)"),
+    "shortfalls_count": (
+        "Kekurangan jadwal peserta berpendamping (peserta × bulan)",
+        "Shortfalls of participants with a mentor (participant × month)",
+    ),
     "solver_status": ("Status penyelesaian", "Solver status"),
     "solver_engine": ("Metode", "Engine"),
     "solver_gap": ("Selisih terhadap batas optimal", "Gap to the bound"),
@@ -242,6 +245,8 @@ LABELS: Mapping[str, tuple[str, str]] = {
 
 # Column labels, by column name of the plan tables (and a few derived columns).
 COLUMNS: Mapping[str, tuple[str, str]] = {
+    "item": ("Ukuran", "Measure"),  # the Summary sheet: one measure and its value a row
+    "value": ("Nilai", "Value"),
     "participant_id": ("ID peserta", "Participant ID"),
     "participant_name": ("Nama peserta", "Participant name"),
     "mentor_id": ("ID pendamping", "Mentor ID"),

@@ -17,6 +17,10 @@ For each programme month:
    :class:`~tkm_assign.model.Shortfall` with the reasons found on the way.
 
 The last session date of each participant carries into the next month for the spacing.
+Months look ahead across the boundary: each participant's sessions of a month end by a
+deadline that leaves the next month room for its own sessions
+(:func:`~.demand.look_ahead_deadlines`), e.g. before a month that loses a week to leave
+and a holiday.
 """
 
 from __future__ import annotations
@@ -30,7 +34,9 @@ from tkm_assign.model import Mode, Route, Session, Shortfall
 from tkm_assign.schedule.demand import (
     Request,
     day_trip_problem,
+    look_ahead_deadlines,
     min_gap_days,
+    month_deadline,
     month_requests,
     priority_group,
     priority_key,
@@ -87,8 +93,12 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     shortfalls: list[Shortfall] = []
     index = {c.participant_id: i for i, c in enumerate(job.clients)}
     orders: dict[frozenset[int], list[int]] = {}  # the same trips recur month after month
+    deadlines = client_deadlines(job)
     for calendar in job.months:
-        month = plan_month(job, calendar, last, orders)
+        due = {
+            c: ds[calendar.month - 1] for c, ds in deadlines.items() if calendar.month <= len(ds)
+        }
+        month = plan_month(job, calendar, last, orders, due)
         sessions += month.sessions
         routes += month.routes
         shortfalls += month.shortfalls
@@ -114,16 +124,28 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     return MentorPlan(job.mentor_id, numbered, tuple(routes), tuple(shortfalls))
 
 
+def client_deadlines(job: MentorJob) -> dict[int, tuple[dt.date | None, ...]]:
+    """Each client's look-ahead deadline per month (:func:`~.demand.look_ahead_deadlines`)."""
+    months = [calendar.dates for calendar in job.months]
+    gap = min_gap_days(job.params)
+    return {
+        c: look_ahead_deadlines(months, need.targets, gap) for c, need in enumerate(job.clients)
+    }
+
+
 def plan_month(
     job: MentorJob,
     calendar: MonthCalendar,
     last: Mapping[int, dt.date],
     orders: dict[frozenset[int], list[int]] | None = None,
+    deadlines: Mapping[int, dt.date | None] | None = None,
 ) -> MonthPlan:
     """Sessions, routes and shortfalls of one month.
 
     ``last`` is each client's previous session date; ``orders`` memoises stop orders by
-    the set of stops (filled in here).
+    the set of stops (filled in here); ``deadlines`` is each client's look-ahead deadline
+    for its last session of the month (:func:`client_deadlines`), moved later here where
+    it would cost the month sessions.
     """
     active = [i for i, c in enumerate(job.clients) if calendar.month <= len(c.targets)]
     if not active:
@@ -134,11 +156,37 @@ def plan_month(
     ]
     requests.sort(key=lambda r: priority_key(r, job.params))
     kept, trips = fit_month_budget(job, calendar, requests, reasons)
-    days = _place_on_days(job, calendar, kept, trips, last, {} if orders is None else orders)
-    plan = _timed_days(job, calendar, days)
     offered = Counter(r.client for r in kept)
+    latest = month_deadlines(job, calendar, offered, last, deadlines or {})
+    days = _place_on_days(
+        job, calendar, kept, trips, last, {} if orders is None else orders, latest
+    )
+    plan = _timed_days(job, calendar, days)
     plan.shortfalls = _shortfalls(job, calendar, active, plan.sessions, reasons, offered, last)
     return plan
+
+
+def month_deadlines(
+    job: MentorJob,
+    calendar: MonthCalendar,
+    offered: Mapping[int, int],
+    last: Mapping[int, dt.date],
+    deadlines: Mapping[int, dt.date | None],
+) -> dict[int, dt.date]:
+    """Each client's last allowed day this month, for the ``offered`` sessions.
+
+    The look-ahead deadline, moved later where the client's offered sessions would not fit
+    before it after its previous session (:func:`~.demand.month_deadline`); clients whose
+    month is not limited are left out.
+    """
+    gap = min_gap_days(job.params)
+    latest = {}
+    for c, sessions in sorted(offered.items()):
+        earliest = last[c] + dt.timedelta(days=gap) if c in last else None
+        due = month_deadline(calendar.dates, earliest, gap, sessions, deadlines.get(c))
+        if due is not None:
+            latest[c] = due
+    return latest
 
 
 def client_requests(
@@ -164,10 +212,15 @@ def client_requests(
     earliest = last + dt.timedelta(days=gap) if last is not None else None
     fit = spacing_capacity(calendar.dates, earliest, gap)
     if fit < target:
-        reasons.append(
+        reason = (
             f"only {fit} session(s) fit in month {month} at least {gap} days apart on the "
             f"mentor's {len(calendar.dates)} working days"
         )
+        if last is not None and spacing_capacity(calendar.dates, None, gap) > fit:
+            # The month alone would hold more: the previous month ended too late (the
+            # look-ahead could not move it without costing that month a session).
+            reason += f" after the session on {last.isoformat()}"
+        reasons.append(reason)
     return month_requests(
         client, need.need_rank, min(target, fit), 0 if far else onsite, need.online_ok
     )
@@ -259,15 +312,19 @@ def _place_on_days(
     trips: Sequence[Sequence[Request]],
     last: Mapping[int, dt.date],
     orders: dict[frozenset[int], list[int]],
+    latest: Mapping[int, dt.date],
 ) -> dict[int, tuple[list[int], list[Request]]]:
-    """Day index -> (clients with an online session, the day's trip in riding order)."""
+    """Day index -> (clients with an online session, the day's trip in riding order).
+
+    ``latest`` is each client's last allowed day of the month (the look-ahead deadline).
+    """
     gap = min_gap_days(job.params)
     earliest = {c: day + dt.timedelta(days=gap) for c, day in last.items()}
     counts: dict[int, int] = defaultdict(int)
     for r in kept:
         counts[r.client] += 1
     preferred = {
-        c: _preferred_days(calendar, n, job.clients[c].phase, earliest.get(c))
+        c: _preferred_days(calendar, n, job.clients[c].phase, earliest.get(c), latest.get(c))
         for c, n in counts.items()
     }
 
@@ -297,6 +354,7 @@ def _place_on_days(
             budget_min=calendar.budget_min,
             gap_days=gap,
             earliest=earliest,
+            latest=latest,
             preferred=preferred,
         )
         placement = place(inp, job.params.placement_limit, job.params.seed)
@@ -434,15 +492,21 @@ def _placement_reason(
 
 
 def _preferred_days(
-    calendar: MonthCalendar, sessions: int, phase: float, earliest: dt.date | None
+    calendar: MonthCalendar,
+    sessions: int,
+    phase: float,
+    earliest: dt.date | None,
+    latest: dt.date | None = None,
 ) -> tuple[float, ...]:
     """Evenly spread preferred days (date ordinals) for ``sessions`` sessions this month.
 
-    They split the rest of the month into equal parts, shifted by the participant's
-    ``phase`` so that different participants prefer different days.
+    They split the rest of the month (up to the look-ahead deadline ``latest``) into equal
+    parts, shifted by the participant's ``phase`` so that different participants prefer
+    different days.
     """
     first = max(calendar.start, earliest) if earliest is not None else calendar.start
-    span = max((calendar.end - first).days, 1)
+    end = min(calendar.end, latest + dt.timedelta(days=1)) if latest is not None else calendar.end
+    span = max((end - first).days, 1)
     return tuple(first.toordinal() + (k + phase) * span / sessions for k in range(sessions))
 
 

@@ -8,6 +8,8 @@ same way by the greedy pass and (one function each) by the CP-SAT model:
 - all of them together fit the mentor's minutes of the month;
 - two sessions of one participant are at least ``gap_days`` calendar days apart, also
   after the participant's last session of the previous month (``earliest``);
+- no session of a participant after its ``latest`` day (the look-ahead deadline that
+  leaves the next month room for its sessions);
 - a participant gets at most the online sessions asked for.
 
 Goal: keep as much weight as possible (weights encode who is served first), on days near
@@ -56,6 +58,7 @@ class PlacementInput:
     budget_min: int  # minutes the mentor can work this month
     gap_days: int  # calendar days between two sessions of one participant
     earliest: Mapping[int, dt.date] = field(default_factory=dict)  # client -> first allowed day
+    latest: Mapping[int, dt.date] = field(default_factory=dict)  # client -> last allowed day
     # client -> preferred days (date ordinals, one per session wanted this month)
     preferred: Mapping[int, Sequence[float]] = field(default_factory=dict)
 
@@ -166,9 +169,10 @@ class _GreedyState:
         self.month_used = 0
         self.taken: dict[int, list[int]] = defaultdict(list)  # client -> its session days
         self.online: dict[int, list[int]] = defaultdict(list)  # client -> online session days
-        # Days each client can no longer use: before its earliest day or too close to a session.
+        # Days each client can no longer use: before its earliest day, after its latest day, or
+        # too close to one of its sessions.
         self.blocked: dict[int, set[int]] = defaultdict(set)
-        for client in inp.earliest:
+        for client in inp.earliest.keys() | inp.latest.keys():
             self.blocked[client] = self._blocked_by(client)
         self.open = {c: list(days) for c, days in inp.preferred.items()}
 
@@ -347,8 +351,7 @@ class _GreedyState:
         return {d for d, o in enumerate(self.ordinal) if abs(o - here) < self.inp.gap_days}
 
     def _blocked_by(self, client: int) -> set[int]:
-        first = self.inp.earliest.get(client)
-        blocked = {d for d, day in enumerate(self.inp.days) if first is not None and day < first}
+        blocked = set(range(len(self.inp.days))) - set(allowed_days((client,), self.inp))
         for day in self.taken[client]:
             blocked |= self._near(day)
         return blocked
@@ -388,9 +391,14 @@ def _everything_placed(placement: Placement, inp: PlacementInput) -> bool:
 
 
 def allowed_days(clients: Sequence[int], inp: PlacementInput) -> list[int]:
-    """Day indices not before any of the clients' earliest allowed day."""
+    """Day indices between every client's earliest and latest allowed day."""
     first = max((inp.earliest[c] for c in clients if c in inp.earliest), default=None)
-    return [d for d, day in enumerate(inp.days) if first is None or day >= first]
+    last = min((inp.latest[c] for c in clients if c in inp.latest), default=None)
+    return [
+        d
+        for d, day in enumerate(inp.days)
+        if (first is None or day >= first) and (last is None or day <= last)
+    ]
 
 
 def _variables(model: cp_model.CpModel, inp: PlacementInput) -> _Vars:
