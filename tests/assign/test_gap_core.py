@@ -9,7 +9,9 @@ import numpy as np
 import pytest
 from ortools.sat.python import cp_model
 
+from tkm_assign.assign import cpsat
 from tkm_assign.assign.cpsat import (
+    CPSAT_PARTS,
     GapParams,
     add_fixed_arcs,
     add_item_limit,
@@ -243,6 +245,31 @@ def test_plain_model_is_the_same_model():
     assert plain.status == ours.status == SolveStatus.OPTIMAL
     assert plain.objective == ours.objective
     assert build_model(instance).model.validate() == ""
+
+
+def test_large_models_with_skips_are_searched_in_parts(monkeypatch):
+    monkeypatch.setattr(cpsat, "WHOLE_MODEL_MAX_ARCS", 100)
+    rng = np.random.default_rng(0)
+    n, m = 60, 6  # 360 arcs; room for about a third of the weight
+    instance = dense(
+        rng.integers(1, 50, size=(m, n)),
+        rng.integers(5, 40, size=(m, n)),
+        np.full(m, 120),
+        item_skip_cost=rng.integers(200, 400, size=n),
+        agent_max_items=np.full(m, 10),
+    )
+    hint = np.arange(n, dtype=np.int64) % m  # overfull: needs repair
+    params = GapParams(time_limit_s=5, workers=1, relative_gap=0.0)
+    solution = solve_gap(instance, params, hint=hint)
+    assert solution.engine == CPSAT_PARTS
+    assert not violations(instance, solution.agent_of)
+    assert solution.bound <= solution.objective
+    assert solution.objective <= objective(instance, repair(instance, hint))
+    again = solve_gap(instance, params, hint=hint)
+    assert again.agent_of.tolist() == solution.agent_of.tolist()
+    # Every item assigned (the classic GAP): the whole model is still searched.
+    whole = random_instance(rng, n=30, m=5, skip=False)
+    assert solve_gap(whole, params).engine != CPSAT_PARTS
 
 
 def test_lns_is_the_same_for_the_same_seed():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tkm_assign.assign.regions import find_regions, one_region, run_parallel, time_shares
+from tkm_assign.assign.regions import effort, find_regions, one_region, run_parallel, time_shares
 
 
 def test_regions_are_the_connected_parts_largest_first():
@@ -24,6 +24,14 @@ def test_time_shares_follow_size_and_never_exceed_the_total():
     assert shares[0] == 10.0  # 18 s by size, capped at the total
     assert shares[1] == 2.0
     assert time_shares([5], total_s=3.0, parallel=4) == [3.0]
+
+
+def test_effort_weighs_size_and_overrun_equally():
+    # The large region's flow plan almost fits; the small one overruns by far more hours.
+    weights = effort([900, 100], [1.0, 9.0])
+    assert weights == [0.5 * 0.9 + 0.5 * 0.1, 0.5 * 0.1 + 0.5 * 0.9]
+    assert sum(weights) == 1.0
+    assert effort([300, 100], [0.0, 0.0]) == [0.75, 0.25]  # nothing overruns: size only
 
 
 def test_run_parallel_keeps_task_order():

@@ -80,7 +80,22 @@ def one_region(pair_participant: IntArray, pair_mentor: IntArray) -> list[Region
     ]
 
 
-def time_shares(sizes: Sequence[int], total_s: float, parallel: int) -> list[float]:
+def effort(arcs: Sequence[int], overrun: Sequence[float]) -> list[float]:
+    """Weight of each region in the time split: half by model size, half by work to re-plan.
+
+    ``arcs`` are the regions' pairs (what a solver step costs), ``overrun`` the hours by
+    which the flow plan exceeds mentors' capacity (how much must be re-planned, and so how
+    much plan quality is at stake). A large region whose flow plan almost fits gets less
+    than its size alone would give, a small one with many overloaded mentors more.
+    """
+    total_arcs = float(sum(arcs)) or 1.0
+    total_over = float(sum(overrun))
+    if total_over <= 0:
+        return [a / total_arcs for a in arcs]
+    return [0.5 * a / total_arcs + 0.5 * o / total_over for a, o in zip(arcs, overrun, strict=True)]
+
+
+def time_shares(sizes: Sequence[float], total_s: float, parallel: int) -> list[float]:
     """Time limit per task: the total split by size over ``parallel`` lanes, at most the total.
 
     A region with a tenth of the pairs gets a tenth of the lane-seconds; small regions

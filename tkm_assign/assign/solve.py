@@ -20,7 +20,14 @@ from tkm_assign.assign.cpsat import GapParams, solve_gap
 from tkm_assign.assign.explain import check_pins, unassigned_reasons
 from tkm_assign.assign.flow import solve_flow
 from tkm_assign.assign.gap import UNASSIGNED, GapInstance, IntArray, chosen_arcs, objective
-from tkm_assign.assign.regions import Region, find_regions, one_region, run_parallel, time_shares
+from tkm_assign.assign.regions import (
+    Region,
+    effort,
+    find_regions,
+    one_region,
+    run_parallel,
+    time_shares,
+)
 from tkm_assign.model import Assignment, Candidates, Problem, SolveStatus
 
 log = logging.getLogger("tkm_assign")
@@ -131,12 +138,17 @@ def _region_instance(
     )
 
 
-def _hours_exceeded(instance: GapInstance, agent_of: IntArray) -> bool:
+def _hours_overrun(instance: GapInstance, agent_of: IntArray) -> float:
+    """Minutes by which ``agent_of`` exceeds the agents' capacities, summed over agents."""
     arcs = chosen_arcs(instance, agent_of)
     load = np.bincount(
         instance.arc_agent[arcs], weights=instance.arc_weight[arcs], minlength=instance.n_agents
     )
-    return bool((load > instance.agent_capacity).any())
+    return float(np.maximum(load - instance.agent_capacity, 0).sum())
+
+
+def _hours_exceeded(instance: GapInstance, agent_of: IntArray) -> bool:
+    return _hours_overrun(instance, agent_of) > 0
 
 
 def assign(problem: Problem, candidates: Candidates) -> Assignment:
@@ -251,14 +263,21 @@ def _solve_hours_regions(
     """The hours model in each region, warm-started from its flow plan, in parallel.
 
     Regions share ``assign.workers`` lanes and get shares of ``assign.time_limit_s`` by
-    size (shares of the configured limit, not of the time left, so that the work each
-    region does is the same on every run); none runs past ``deadline``. The flow's optimum
+    size and by the hours their flow plan overruns (:func:`~tkm_assign.assign.regions.effort`;
+    shares of the configured limit, not of the time left, so that the work each region does
+    is the same on every run); none runs past ``deadline``. The flow's optimum
     stays a valid bound (it only drops the hours rule).
     """
     settings = problem.config.assign
     lanes = min(settings.workers, len(instances))
-    sizes = [inst.arc_item.size for inst in instances]
-    shares = time_shares(sizes, settings.time_limit_s, lanes)
+    weights = effort(
+        [inst.arc_item.size for inst in instances],
+        [
+            _hours_overrun(inst, agent_of)
+            for inst, (agent_of, _) in zip(instances, flows, strict=True)
+        ],
+    )
+    shares = time_shares(weights, settings.time_limit_s, lanes)
 
     def task(k: int, share: float) -> _RegionResult:
         agent_of, flow_cost = flows[k]
