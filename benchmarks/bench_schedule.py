@@ -282,11 +282,17 @@ def reason_kind(reason: str) -> str:
 
 def exception_kind(reason: str) -> str:
     """``calendar spacing`` (too few working days for the target at the minimum spacing),
-    ``days full`` (the mentor's working days are taken) or ``other``."""
+    ``days full`` (the mentor's working days are taken), ``hours short`` (the month's
+    sessions and riding need more than the mentor's hours), ``day trips short`` (more day
+    trips than working days) or ``other``."""
     if "days apart" in reason or "days away" in reason:
         return "calendar spacing"
     if "are full" in reason:
         return "days full"
+    if " h in month " in reason:
+        return "hours short"
+    if "day trips in month" in reason:
+        return "day trips short"
     return "other"
 
 

@@ -45,4 +45,9 @@ def test_exceptions_are_sorted_into_calendar_spacing_days_full_and_other():
         "no working day in month 2 is 5 or more days away from the participant's other sessions"
     ) == ("calendar spacing")
     assert exception_kind("mentor M032's working days in month 2 are full") == "days full"
-    assert exception_kind("mentor M07 needs 212 h in month 2, has 168 h") == "other"
+    assert exception_kind("mentor M07 needs 212 h in month 2, has 168 h") == "hours short"
+    assert (
+        exception_kind("mentor M032 needs 22 day trips in month 2, has 21 working days")
+        == "day trips short"
+    )
+    assert exception_kind("no mentor assigned: none within reach") == "other"
