@@ -40,8 +40,8 @@ from benchmarks.instances import (
     NATIONAL,
     benchmark_config,
     find_instance_candidates,
-    instance_files,
     load_instance,
+    prepare_instances,
     size_label,
 )
 from benchmarks.measure import (
@@ -368,11 +368,6 @@ def report_plain(plain: dict[str, Any], objective: float, plan_s: float, bound: 
     )
 
 
-def _prepare_instances(sizes: list[str]) -> None:
-    for size in sizes:
-        instance_files(size)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench_assign", description=__doc__.splitlines()[0]
@@ -392,7 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     sizes = chosen_sizes(args)
-    in_fresh_process(_prepare_instances, sizes)
+    in_fresh_process(prepare_instances, sizes)
     print(machine())
     settings = Config().assign
     print(

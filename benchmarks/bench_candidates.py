@@ -32,9 +32,9 @@ import numpy as np
 from benchmarks.instances import (
     NATIONAL,
     benchmark_config,
-    instance_files,
     load_instance,
     parse_size,
+    prepare_instances,
     size_label,
 )
 from benchmarks.measure import (
@@ -215,11 +215,6 @@ def report(result: dict[str, Any]) -> bool:
     return met
 
 
-def _prepare(sizes: list[str]) -> None:
-    for size in sizes:
-        instance_files(size)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench_candidates", description=__doc__.splitlines()[0]
@@ -229,7 +224,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = chosen_sizes(args)
     # Generated in a process of its own: generating never counts towards a measurement.
-    in_fresh_process(_prepare, sizes)
+    in_fresh_process(prepare_instances, sizes)
     print(machine())
     print(
         "read = read and validate the files (not part of the target); model = build the "

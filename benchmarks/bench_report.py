@@ -33,8 +33,8 @@ from benchmarks.instances import (
     NATIONAL,
     benchmark_config,
     find_instance_candidates,
-    instance_files,
     load_instance,
+    prepare_instances,
     size_label,
     travel_for,
 )
@@ -184,11 +184,6 @@ def report(result: dict[str, Any]) -> None:
         )
 
 
-def _prepare(sizes: list[str]) -> None:
-    for size in sizes:
-        instance_files(size)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench_report", description=__doc__.splitlines()[0]
@@ -197,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, help="keep the outputs in DIR/<size>")
     args = parser.parse_args(argv)
     sizes = chosen_sizes(args)
-    in_fresh_process(_prepare, sizes)
+    in_fresh_process(prepare_instances, sizes)
     print(machine())
     for size in sizes:
         out = str(args.out / size) if args.out else None

@@ -46,8 +46,8 @@ import numpy.typing as npt
 from benchmarks.instances import (
     NATIONAL,
     benchmark_config,
-    instance_files,
     load_instance,
+    prepare_instances,
     size_label,
     travel_for,
 )
@@ -384,11 +384,6 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + workers.ru_utime + workers.ru_stime
 
 
-def _prepare_instances(sizes: list[str]) -> None:
-    for size in sizes:
-        instance_files(size)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench_schedule", description=__doc__.splitlines()[0]
@@ -397,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2, help="schedule.workers")
     args = parser.parse_args(argv)
     sizes = chosen_sizes(args)
-    in_fresh_process(_prepare_instances, sizes)
+    in_fresh_process(prepare_instances, sizes)
     print(machine())
     missed = []
     for size in sizes:

@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from benchmarks.instances import NATIONAL, instance_files, parse_size, size_label
+from benchmarks.instances import NATIONAL, instance_files, parse_size, prepare_instances, size_label
 from benchmarks.measure import (
     add_size_arguments,
     chosen_sizes,
@@ -61,11 +61,6 @@ def measure(size: str) -> dict[str, Any]:
     }
 
 
-def _prepare(sizes: list[str]) -> None:
-    for size in sizes:
-        instance_files(size)
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench_validate", description=__doc__.splitlines()[0]
@@ -75,7 +70,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = chosen_sizes(args)
     if NATIONAL not in sizes:
         sizes.insert(0, NATIONAL)  # the per-row baseline
-    in_fresh_process(_prepare, sizes)
+    in_fresh_process(prepare_instances, sizes)
     print(machine())
     print(
         f"{'size':>26} {'load_problem s':>14} {'pandas s':>9} {'x pandas':>9} "

@@ -163,6 +163,16 @@ def instance_files(name: str) -> Files:
     return synthetic_files(*parse_size(name))
 
 
+def prepare_instances(names: Sequence[str]) -> None:
+    """Generate (or find cached) the files of every instance in ``names``.
+
+    Benchmarks run this in a process of their own so that generating never counts towards
+    a measurement.
+    """
+    for name in names:
+        instance_files(name)
+
+
 def load_instance(name: str, config: Config | None = None) -> Problem:
     """The instance ``name``: the national sample or a generated one."""
     return _load(instance_files(name), config)
