@@ -79,24 +79,48 @@ def onsite_required(participant: Participant, config: Config) -> tuple[int, ...]
     return tuple(per_month)
 
 
+def onsite_per_month(participant: Participant, config: Config) -> float:
+    """Onsite visits a month, the programme average of :func:`onsite_required`."""
+    months = onsite_required(participant, config)
+    return sum(months) / len(months)
+
+
+def lone_ride_min(config: Config) -> float:
+    """One-way ride above which a visit cannot share its day with a second visit.
+
+    The round trip and two onsite visits must fit the working day: with 08:00-16:00 and
+    90-minute visits, rides longer than (480 - 2 x 90) / 2 = 150 min ride alone.
+    """
+    day = config.work.end_min - config.work.start_min
+    return (day - 2 * config.sessions.onsite_duration_min) / 2.0
+
+
+def route_share(one_way_travel_min: float, config: Config) -> float:
+    """Share of its round trip charged to a visit: ``assign.route_sharing`` (visits on one day
+    share the ride), or all of it when the visit rides alone (:func:`lone_ride_min`)."""
+    if one_way_travel_min > lone_ride_min(config):
+        return 1.0
+    return config.assign.route_sharing
+
+
 def monthly_load_min(participant: Participant, one_way_travel_min: float, config: Config) -> float:
     """Estimated minutes a month this participant takes from a mentor.
 
     ``load = onsite x onsite_duration + online x online_duration
-    + onsite x 2 x one_way_travel x route_sharing``, with the monthly session target split
-    into onsite visits (the programme average of :func:`onsite_required`) and online
-    sessions. ``route_sharing`` charges each visit only part of a round trip because visits
-    on one day share the ride.
+    + onsite x 2 x one_way_travel x share``, with the monthly session target split into
+    onsite visits (:func:`onsite_per_month`) and online sessions. ``share`` is
+    :func:`route_share`: ``route_sharing`` charges each visit only part of a round trip
+    because visits on one day share the ride, except a visit too far to share its day,
+    which pays its whole round trip.
     """
     target = session_target(participant, config)
-    onsite_months = onsite_required(participant, config)
-    onsite = sum(onsite_months) / len(onsite_months)
+    onsite = onsite_per_month(participant, config)
     online = target - onsite
     s = config.sessions
     return (
         onsite * s.onsite_duration_min
         + online * s.online_duration_min
-        + onsite * 2.0 * one_way_travel_min * config.assign.route_sharing
+        + onsite * 2.0 * one_way_travel_min * route_share(one_way_travel_min, config)
     )
 
 

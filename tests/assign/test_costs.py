@@ -17,7 +17,7 @@ from tkm_assign.assign.costs import (
 )
 from tkm_assign.config import AssignWeights, Config
 from tkm_assign.model import NeedLevel, TechLiteracy
-from tkm_assign.rules import monthly_load_min
+from tkm_assign.rules import lone_ride_min, monthly_load_min, onsite_per_month, route_share
 
 
 def test_unassigned_cost_grows_with_need_and_counts_a_change(make_participant):
@@ -69,6 +69,29 @@ def test_pair_loads_follow_the_rules_load_formula(build, make_participant, make_
     ):
         expected = monthly_load_min(problem.participants[i], float(minutes), problem.config)
         assert loads[k] == int(np.ceil(expected - 1e-9))
+
+
+def test_a_visit_too_far_to_share_its_day_pays_its_whole_round_trip(config):
+    # 08:00-16:00 and 90-minute visits: a round trip over 480 - 2 x 90 = 300 min leaves no
+    # room for a second visit that day.
+    assert lone_ride_min(config) == 150.0
+    assert route_share(150.0, config) == config.assign.route_sharing
+    assert route_share(151.0, config) == 1.0
+    short_day = config.replace(["work.end=12:00"])  # 240 min: rides over 30 min are alone
+    assert lone_ride_min(short_day) == 30.0
+
+
+def test_pair_loads_charge_lone_rides_in_full(build, make_participant, make_mentor):
+    # A half-day (08:00-12:00) makes the Bandung-Garut ride too long to share a day.
+    participants = [make_participant("P1", GARUT, tech_literacy=TechLiteracy.LOW)]
+    problem, candidates = build(participants, [make_mentor("M1", BANDUNG)], "work.end=12:00")
+    (minutes,) = candidates.travel_min
+    assert minutes > lone_ride_min(problem.config)
+    p = problem.participants[0]
+    at_home = monthly_load_min(p, 0.0, problem.config)
+    alone = at_home + onsite_per_month(p, problem.config) * 2.0 * float(minutes)
+    assert pair_loads_min(problem, candidates).tolist() == [int(np.ceil(alone - 1e-9))]
+    assert monthly_load_min(p, float(minutes), problem.config) == alone
 
 
 def test_pair_data_adds_the_pair_terms(build, make_participant, make_mentor):

@@ -23,7 +23,7 @@ import numpy.typing as npt
 
 from tkm_assign.config import AssignWeights, Config
 from tkm_assign.model import Candidates, Mentor, NeedLevel, Participant, Problem, Sector
-from tkm_assign.rules import assignable_min, monthly_load_min
+from tkm_assign.rules import assignable_min, lone_ride_min, monthly_load_min, onsite_per_month
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -130,13 +130,14 @@ def is_change(problem: Problem, candidates: Candidates) -> BoolArray:
 def pair_loads_min(problem: Problem, candidates: Candidates) -> IntArray:
     """Monthly load in whole minutes of each pair, by :func:`tkm_assign.rules.monthly_load_min`.
 
-    The load is affine in the one-way travel time, so it is evaluated at 0 and 1 minute once
-    per kind of participant and extended to every pair; rounded up so that a plan within
-    the hours limit in whole minutes is within it exactly.
+    The load is the participant's load at no travel plus onsite visits x round trip x
+    :func:`tkm_assign.rules.route_share`; the first two are computed once per kind of
+    participant and extended to every pair. Rounded up so that a plan within the hours
+    limit in whole minutes is within it exactly.
     """
     config = problem.config
     base = np.empty(len(problem.participants), dtype=np.float64)
-    slope = np.empty(len(problem.participants), dtype=np.float64)
+    onsite = np.empty(len(problem.participants), dtype=np.float64)
     seen: dict[tuple[object, ...], tuple[float, float]] = {}
     for i, p in enumerate(problem.participants):
         key = (
@@ -148,11 +149,12 @@ def pair_loads_min(problem: Problem, candidates: Candidates) -> IntArray:
             p.internet,
         )
         if key not in seen:
-            at_zero = monthly_load_min(p, 0.0, config)
-            seen[key] = (at_zero, monthly_load_min(p, 1.0, config) - at_zero)
-        base[i], slope[i] = seen[key]
+            seen[key] = (monthly_load_min(p, 0.0, config), onsite_per_month(p, config))
+        base[i], onsite[i] = seen[key]
     pidx = candidates.participant_idx
-    loads = base[pidx] + slope[pidx] * candidates.travel_min.astype(np.float64)
+    travel = candidates.travel_min.astype(np.float64)
+    share = np.where(travel > lone_ride_min(config), 1.0, config.assign.route_sharing)
+    loads = base[pidx] + onsite[pidx] * 2.0 * travel * share
     # A hair below the next integer counts as that integer: float noise must not round up.
     return np.ceil(loads - 1e-9).astype(np.int64)
 

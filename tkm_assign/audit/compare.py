@@ -46,7 +46,7 @@ _MEASURES: dict[str, tuple[Callable[[AuditResult, dict[str, Any]], float | None]
 
 def _estimated_travel_hours(result: AuditResult) -> float:
     """Monthly riding the assignment implies: the travel part of ``rules.monthly_load_min``
-    (onsite visits x round trip x route sharing), summed over assigned participants."""
+    (onsite visits x round trip x ``rules.route_share``), summed over assigned participants."""
     config = result.problem.config
     people = {p.participant_id: p for p in result.problem.participants}
     frame = result.tables.assignments
@@ -58,10 +58,8 @@ def _estimated_travel_hours(result: AuditResult) -> float:
     ):
         if pd.isna(travel):
             continue
-        person = people[pid]
-        onsite = rules.onsite_required(person, config)
-        per_month = sum(onsite) / len(onsite)
-        minutes += per_month * 2.0 * float(travel) * config.assign.route_sharing
+        per_month = rules.onsite_per_month(people[pid], config)
+        minutes += per_month * 2.0 * float(travel) * rules.route_share(float(travel), config)
     return minutes / 60.0
 
 
