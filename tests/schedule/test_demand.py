@@ -149,6 +149,15 @@ def test_look_ahead_ends_a_month_early_enough_for_the_next():
     assert look_ahead_deadlines(M118_MONTHS, (4, 2), 5) == (dt.date(2027, 8, 22), None)
 
 
+def test_look_ahead_can_leave_the_next_month_a_spare_session():
+    # Three sessions in month 2 start by 13 August (13, 27 Aug, 3 Sep); room for a fourth
+    # moves the start to 6 August and month 1's end to 1 August.
+    assert look_ahead_deadlines(M118_MONTHS, (3, 3), 5) == (dt.date(2027, 8, 8), None)
+    assert look_ahead_deadlines(M118_MONTHS, (3, 3), 5, spare=1) == (dt.date(2027, 8, 1), None)
+    # Never more than the month can hold: four is already the most month 2 fits.
+    assert look_ahead_deadlines(M118_MONTHS, (4, 4), 5, spare=1) == (dt.date(2027, 8, 1), None)
+
+
 def test_look_ahead_asks_the_next_month_only_what_it_can_hold():
     # Month 2 with only 5 and 30 August: two sessions at most, starting on 5 August.
     sparse = ([dt.date(2027, 7, 5)], [dt.date(2027, 8, 5), dt.date(2027, 8, 30)])

@@ -116,7 +116,7 @@ def latest_start(dates: Sequence[dt.date], sessions: int, gap_days: int) -> dt.d
 
 
 def look_ahead_deadlines(
-    months: Sequence[Sequence[dt.date]], targets: Sequence[int], gap_days: int
+    months: Sequence[Sequence[dt.date]], targets: Sequence[int], gap_days: int, spare: int = 0
 ) -> tuple[dt.date | None, ...]:
     """Latest date of each month's last session that still lets the next month fit its sessions.
 
@@ -124,8 +124,9 @@ def look_ahead_deadlines(
     first session forward by the spacing gap. When month k+1 loses days (holidays, an
     unavailable week), its sessions only fit if they start early, so month k's last session
     must be earlier still: the deadline is the latest start of month k+1's sessions
-    (:func:`latest_start`) less ``gap_days``. Month k+1 is asked for its target, or as many
-    as fit its working dates at all; its own deadline counts too, but never below the
+    (:func:`latest_start`) less ``gap_days``. Month k+1 is asked for its target plus
+    ``spare`` sessions (room to move its sessions around a shared trip or a busy day), or as
+    many as fit its working dates at all; its own deadline counts too, but never below the
     earliest day its sessions could end (a deadline never costs a month its own sessions).
     Computed backwards from the last month.
 
@@ -137,6 +138,8 @@ def look_ahead_deadlines(
         The participant's sessions wanted in months 1..m (m <= n).
     gap_days
         Days between two sessions of the participant.
+    spare
+        Extra sessions month k+1 should have room for.
 
     Returns
     -------
@@ -147,7 +150,7 @@ def look_ahead_deadlines(
     deadlines: list[dt.date | None] = [None] * len(targets)
     for k in reversed(range(len(targets) - 1)):
         following = list(months[k + 1])
-        wanted = min(targets[k + 1], spacing_capacity(following, None, gap_days))
+        wanted = min(targets[k + 1] + spare, spacing_capacity(following, None, gap_days))
         if wanted <= 0:
             continue
         own = deadlines[k + 1]

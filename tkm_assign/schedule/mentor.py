@@ -93,12 +93,16 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     shortfalls: list[Shortfall] = []
     index = {c.participant_id: i for i, c in enumerate(job.clients)}
     orders: dict[frozenset[int], list[int]] = {}  # the same trips recur month after month
-    deadlines = client_deadlines(job)
+    roomy = client_deadlines(job, LOOK_AHEAD_SPARE)
+    tight = client_deadlines(job)
     for calendar in job.months:
-        due = {
-            c: ds[calendar.month - 1] for c, ds in deadlines.items() if calendar.month <= len(ds)
-        }
-        month = plan_month(job, calendar, last, orders, due)
+        month = plan_month(job, calendar, last, orders, _month_due(roomy, calendar))
+        if month.shortfalls:
+            # Roomy deadlines pull sessions earlier; where that costs this month sessions,
+            # the plain look-ahead may do better.
+            other = plan_month(job, calendar, last, orders, _month_due(tight, calendar))
+            if _sessions_missing(other) < _sessions_missing(month):
+                month = other
         sessions += month.sessions
         routes += month.routes
         shortfalls += month.shortfalls
@@ -124,13 +128,30 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     return MentorPlan(job.mentor_id, numbered, tuple(routes), tuple(shortfalls))
 
 
-def client_deadlines(job: MentorJob) -> dict[int, tuple[dt.date | None, ...]]:
-    """Each client's look-ahead deadline per month (:func:`~.demand.look_ahead_deadlines`)."""
+# Sessions of room the look-ahead leaves the next month beyond its target: one spare day
+# lets a month place its sessions around shared trips and busy days.
+LOOK_AHEAD_SPARE = 1
+
+
+def client_deadlines(job: MentorJob, spare: int = 0) -> dict[int, tuple[dt.date | None, ...]]:
+    """Each client's look-ahead deadline per month (:func:`~.demand.look_ahead_deadlines`),
+    leaving the next month room for ``spare`` sessions beyond its target."""
     months = [calendar.dates for calendar in job.months]
     gap = min_gap_days(job.params)
     return {
-        c: look_ahead_deadlines(months, need.targets, gap) for c, need in enumerate(job.clients)
+        c: look_ahead_deadlines(months, need.targets, gap, spare)
+        for c, need in enumerate(job.clients)
     }
+
+
+def _month_due(
+    deadlines: Mapping[int, tuple[dt.date | None, ...]], calendar: MonthCalendar
+) -> dict[int, dt.date | None]:
+    return {c: ds[calendar.month - 1] for c, ds in deadlines.items() if calendar.month <= len(ds)}
+
+
+def _sessions_missing(month: MonthPlan) -> int:
+    return sum(s.required - s.planned for s in month.shortfalls)
 
 
 def plan_month(
