@@ -9,12 +9,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from tkm_assign.cli import SAMPLE_DIR, main
+from tkm_assign.cli import SAMPLE_DIR, _print_schedule, main
 from tkm_assign.report.tables import (
     ASSIGNMENT_COLUMNS,
     ROUTE_COLUMNS,
     SCHEDULE_COLUMNS,
     WORKLOAD_COLUMNS,
+    PlanTables,
 )
 
 VALID = Path(__file__).parent / "data" / "valid"
@@ -173,3 +174,21 @@ def test_demo_runs_the_national_sample_end_to_end(tmp_path: Path):
     assert (unassigned["reason"] != "").all()
     assert len(list((out / "calendars").glob("*.ics"))) == 150
     assert (SAMPLE_DIR / "participants.csv").exists()
+
+
+def test_schedule_line_counts_only_participants_with_a_mentor(capsys, tmp_path):
+    sessions = pd.DataFrame({"session_id": ["M1-001", "M1-002"]})
+    nobody = pd.DataFrame(
+        {"participant_id": ["P9"], "mentor_id": [None], "reason": ["no mentor assigned: ..."]}
+    )
+    _print_schedule(PlanTables(pd.DataFrame(), {}, sessions, shortfalls=nobody), tmp_path)
+    assert capsys.readouterr().out.strip() == (
+        "planned 2 sessions; every participant with a mentor meets their target every month"
+    )
+    short = pd.concat(
+        [nobody, pd.DataFrame({"participant_id": ["P1"], "mentor_id": ["M1"], "reason": ["x"]})]
+    )
+    _print_schedule(PlanTables(pd.DataFrame(), {}, sessions, shortfalls=short), tmp_path)
+    assert "1 participants with a mentor are short of their target in 1 participant-months" in (
+        capsys.readouterr().out
+    )

@@ -358,10 +358,18 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
 def _print_schedule(tables: PlanTables, out: Path) -> None:
     n_sessions = 0 if tables.schedule is None else len(tables.schedule)
     shortfalls = tables.shortfalls
-    if shortfalls is None or shortfalls.empty:
-        print(f"planned {n_sessions} sessions; every participant with a mentor meets the target")
+    with_mentor = (
+        None
+        if shortfalls is None or shortfalls.empty
+        else shortfalls["mentor_id"].fillna("").astype(str) != ""
+    )
+    if shortfalls is None or with_mentor is None or not with_mentor.any():
+        # Participants without a mentor are reported with the assignment.
+        print(
+            f"planned {n_sessions} sessions; every participant with a mentor meets their "
+            "target every month"
+        )
         return
-    with_mentor = shortfalls["mentor_id"].fillna("").astype(str) != ""
     people = shortfalls.loc[with_mentor, "participant_id"].nunique()
     print(
         f"planned {n_sessions} sessions; {people} participants with a mentor are short of "

@@ -80,7 +80,7 @@ def test_capacity_with_mentors_writes_every_file(inputs, tmp_path: Path, capsys)
     printed, err = capsys.readouterr()
     assert code == 0, err
     assert "without a mentor" not in printed and "planned" in printed
-    assert "every participant with a mentor meets the target" in printed
+    assert "every participant with a mentor meets their target every month" in printed
 
 
 def test_capacity_without_mentors_plans_every_mentor(inputs, tmp_path: Path, capsys):
