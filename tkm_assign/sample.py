@@ -17,7 +17,7 @@ import datetime as dt
 import heapq
 import logging
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -481,8 +481,19 @@ def _mentors(rng: np.random.Generator, people: pd.DataFrame, n_mentors: int) -> 
         people.groupby(["province_code", "island_id"], sort=True).size().rename("participants")
     ).reset_index()
     units["mentors"] = _mentors_per_unit(units, n_mentors)
-    towns = _towns()
     seats: list[_MentorSeat] = []
+    for province_code, island_id, k, here, candidates in _unit_candidates(people, units):
+        seats.extend(_seats_in_unit(rng, here, candidates, k, province_code, island_id))
+    # Mentor ids follow province and regency, like a coordinator's list.
+    return sorted(seats, key=lambda s: (s.province_code, s.regency_code))
+
+
+def _unit_candidates(
+    people: pd.DataFrame, units: pd.DataFrame
+) -> Iterator[tuple[str, int, int, pd.DataFrame, pd.DataFrame]]:
+    """Per (province, island) unit with mentors: its code, island, mentor count, participants
+    and candidate homes (district seats, or its villages where the island has none)."""
+    towns = _towns()
     for province_code, island_id, k in zip(
         units["province_code"].astype(str),
         units["island_id"].astype(int),
@@ -499,9 +510,7 @@ def _mentors(rng: np.random.Generator, people: pd.DataFrame, n_mentors: int) -> 
         ]
         if candidates.empty:  # no district seat on this island: mentors live in a village
             candidates = here[["latitude", "longitude", "regency_code"]].drop_duplicates()
-        seats.extend(_seats_in_unit(rng, here, candidates, k, province_code, island_id))
-    # Mentor ids follow province and regency, like a coordinator's list.
-    return sorted(seats, key=lambda s: (s.province_code, s.regency_code))
+        yield province_code, int(island_id), int(k), here, candidates
 
 
 def _mentors_per_unit(units: pd.DataFrame, n_mentors: int) -> npt.NDArray[np.int64]:
@@ -610,22 +619,9 @@ def _p_median(
 
 def _unit_towns(people: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """Towns the mentors of each (province, island) unit would live in (as ``_mentors``)."""
-    towns = _towns()
     found = []
-    for province_code, island_id, k in zip(
-        units["province_code"], units["island_id"], units["mentors"], strict=True
-    ):
-        if k == 0:
-            continue
-        here = people[
-            (people["province_code"] == province_code) & (people["island_id"] == island_id)
-        ]
-        candidates = towns[
-            (towns["province_code"] == province_code) & (towns["island_id"] == island_id)
-        ]
-        if candidates.empty:
-            candidates = here[["latitude", "longitude", "regency_code"]].drop_duplicates()
-        chosen, _ = _p_median(here, candidates, int(k))
+    for province_code, island_id, k, here, candidates in _unit_candidates(people, units):
+        chosen, _ = _p_median(here, candidates, k)
         found.append(
             candidates.iloc[chosen][["latitude", "longitude"]].assign(
                 province_code=province_code, island_id=island_id
