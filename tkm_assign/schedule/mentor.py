@@ -94,12 +94,13 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     index = {c.participant_id: i for i, c in enumerate(job.clients)}
     orders: dict[frozenset[int], list[int]] = {}  # the same trips recur month after month
     roomy = client_deadlines(job, LOOK_AHEAD_SPARE)
-    tight = client_deadlines(job)
+    tight: dict[int, tuple[dt.date | None, ...]] | None = None  # computed when first needed
     for calendar in job.months:
         month = plan_month(job, calendar, last, orders, _month_due(roomy, calendar))
         if month.shortfalls:
             # Roomy deadlines pull sessions earlier; where that costs this month sessions,
             # the plain look-ahead may do better.
+            tight = tight if tight is not None else client_deadlines(job)
             other = plan_month(job, calendar, last, orders, _month_due(tight, calendar))
             if _sessions_missing(other) < _sessions_missing(month):
                 month = other
