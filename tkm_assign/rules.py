@@ -120,8 +120,16 @@ def monthly_load_min(participant: Participant, one_way_travel_min: float, config
     return (
         onsite * s.onsite_duration_min
         + online * s.online_duration_min
-        + onsite * 2.0 * one_way_travel_min * route_share(one_way_travel_min, config)
+        + monthly_travel_min(participant, one_way_travel_min, config)
     )
+
+
+def monthly_travel_min(
+    participant: Participant, one_way_travel_min: float, config: Config
+) -> float:
+    """The riding part of :func:`monthly_load_min`: onsite x 2 x one_way_travel x share."""
+    onsite = onsite_per_month(participant, config)
+    return onsite * 2.0 * one_way_travel_min * route_share(one_way_travel_min, config)
 
 
 @cache

@@ -45,8 +45,8 @@ _MEASURES: dict[str, tuple[Callable[[AuditResult, dict[str, Any]], float | None]
 
 
 def _estimated_travel_hours(result: AuditResult) -> float:
-    """Monthly riding the assignment implies: the travel part of ``rules.monthly_load_min``
-    (onsite visits x round trip x ``rules.route_share``), summed over assigned participants."""
+    """Monthly riding the assignment implies (``rules.monthly_travel_min``), summed over
+    assigned participants."""
     config = result.problem.config
     people = {p.participant_id: p for p in result.problem.participants}
     frame = result.tables.assignments
@@ -58,8 +58,7 @@ def _estimated_travel_hours(result: AuditResult) -> float:
     ):
         if pd.isna(travel):
             continue
-        per_month = rules.onsite_per_month(people[pid], config)
-        minutes += per_month * 2.0 * float(travel) * rules.route_share(float(travel), config)
+        minutes += rules.monthly_travel_min(people[pid], float(travel), config)
     return minutes / 60.0
 
 
