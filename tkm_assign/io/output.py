@@ -17,7 +17,21 @@ from typing import Any
 
 import pandas as pd
 
-from tkm_assign.errors import OutputError
+from tkm_assign.errors import OutputError, OutputExistsError
+
+
+def check_output_dir(out: str | Path, force: bool = False) -> None:
+    """Raise :class:`OutputError` now for a folder :func:`atomic_output_dir` would refuse.
+
+    Front ends call it before a long computation, so a bad output folder fails at once.
+    An existing folder raises :class:`~tkm_assign.errors.OutputExistsError` (front ends
+    say how to choose another or replace it).
+    """
+    target = Path(out)
+    if target.exists() and not force:
+        raise OutputExistsError(f"{target}: output folder already exists")
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"{target}: exists and is not a folder")
 
 
 @contextmanager
@@ -28,12 +42,7 @@ def atomic_output_dir(out: str | Path, force: bool = False) -> Iterator[Path]:
     or its parent cannot be written.
     """
     target = Path(out)
-    if target.exists() and not force:
-        raise OutputError(
-            f"{target}: output folder already exists; choose another --out or add --force"
-        )
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: exists and is not a folder")
+    check_output_dir(target, force)
     parent = target.parent if str(target.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
