@@ -7,7 +7,7 @@ nothing behind and an existing folder is replaced only with ``force=True``.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 from tkm_assign import notify
@@ -48,6 +48,7 @@ def write_outputs(
     formats: Collection[str] | None = None,
     lang: str | None = None,
     force: bool = False,
+    inputs: Iterable[str | Path | None] = (),
     progress: ProgressCallback | None = None,
 ) -> list[Path]:
     """Write a command's result into ``folder``, atomically.
@@ -66,7 +67,10 @@ def write_outputs(
         ``"id"`` or ``"en"`` for the labels of workbooks, reports, calendars and charts
         (default ``output.lang`` of the result's configuration).
     force
-        Replace an existing ``folder``.
+        Replace an existing ``folder`` (only when tkm_assign wrote every file in it).
+    inputs
+        The files the command read: ``folder`` must neither be nor hold one (see
+        :func:`tkm_assign.io.output.check_output_dir`).
     progress
         ``progress("step.write", done, total)`` callback.
 
@@ -78,7 +82,8 @@ def write_outputs(
     Raises
     ------
     OutputError
-        When ``folder`` exists (without ``force``) or cannot be written.
+        When ``folder`` exists (without ``force``), is or holds an input, or cannot be
+        written.
     ValueError
         For a format the command does not write.
     """
@@ -92,7 +97,10 @@ def write_outputs(
             + ", ".join(allowed)
         )
     language = lang or _config_lang(result)
-    with notify.collecting(progress), atomic_output_dir(target, force=force) as staging:
+    with (
+        notify.collecting(progress),
+        atomic_output_dir(target, force=force, inputs=inputs) as staging,
+    ):
         notify.progress("step.write", 0, 1)
         written = _write(result, staging, wanted, language)
         notify.progress("step.write", 1, 1)
