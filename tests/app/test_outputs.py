@@ -10,11 +10,15 @@ import pytest
 
 from tkm_assign import app
 from tkm_assign.errors import OutputError
+from tkm_assign.io.output import MANIFEST
 from tkm_assign.io.read import table_from_frame
 
 
 def _names(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()}
+    """Files written, without the list of them that every output folder keeps."""
+    return {
+        str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST
+    }
 
 
 def test_a_plan_writes_every_output(small_plan, tmp_path: Path):
@@ -48,13 +52,22 @@ def test_a_plan_writes_only_the_formats_asked(small_plan, tmp_path: Path):
 
 def test_an_existing_folder_is_kept_unless_forced(small_plan, tmp_path: Path):
     out = tmp_path / "plan"
-    out.mkdir()
-    (out / "keep.txt").write_text("mine", encoding="utf-8")
-    with pytest.raises(OutputError, match="already exists"):
+    app.write_outputs(small_plan, out, formats=("csv",))
+    with pytest.raises(OutputError, match="already exists") as caught:
         app.write_outputs(small_plan, out, formats=("json",))
-    assert (out / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert "--force" not in str(caught.value)  # the library speaks of folders, not flags
+    assert "summary.json" not in _names(out)
     app.write_outputs(small_plan, out, formats=("json",), force=True)
     assert _names(out) == {"summary.json"}
+
+
+def test_the_output_folder_never_holds_an_input(small_plan, tmp_path: Path):
+    source = tmp_path / "in" / "peserta.csv"
+    source.parent.mkdir()
+    source.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="input"):
+        app.write_outputs(small_plan, tmp_path / "in", force=True, inputs=[source])
+    assert source.read_text(encoding="utf-8") == "x"
 
 
 def test_each_command_writes_its_files(small_problem, small_plan, tmp_path: Path):
