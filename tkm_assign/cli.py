@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tkm_assign import __version__
-from tkm_assign.config import PROJECT_ROOT, Config
+from tkm_assign.config import Config
 from tkm_assign.errors import InputError, OutputExistsError, TkmError, TkmWarning
 from tkm_assign.report.tables import PlanTables
+from tkm_assign.resources import SAMPLE_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +28,6 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 MAX_PROBLEMS_PRINTED = 200  # then the rest are counted by file and column
-SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 DEMO_OUT = Path("outputs") / "demo"
 
 Handler = Callable[[argparse.Namespace], int]
