@@ -7,10 +7,8 @@ import pickle
 import pytest
 from babel.messages.pofile import read_po
 
-from tkm_assign.errors import InputWarning
 from tkm_assign.messages import LANGUAGES, MESSAGES, Message, joined, placeholders, render
 from tkm_assign.messages.__main__ import LOCALE, stale_files
-from tkm_assign.notify import collecting, progress, warn
 
 
 def _catalog(lang: str):
@@ -68,26 +66,3 @@ def test_messages_are_values():
     parts = joined([a, Message.of("step.assign"), a])
     assert render(parts, "en") == "Reading the input files; Assigning mentors"
     assert joined([a]) is a
-
-
-def test_warnings_are_collected_per_call_and_progress_goes_to_its_callback():
-    first = Message.of("step.read")
-    seen: list[tuple[str, int, int]] = []
-    with collecting(lambda *args: seen.append(args)) as outer:
-        warn(first, InputWarning)
-        progress("step.read", 1, 2)
-        with collecting() as inner:
-            warn(Message.of("step.assign"))
-        warn(first, InputWarning)  # the same fact once
-    assert outer.warnings == (first,)
-    assert inner.warnings == (Message.of("step.assign"),)
-    assert seen == [("step.read", 1, 2)]
-
-
-def test_outside_a_call_a_warning_is_a_python_warning_that_pickles():
-    with pytest.warns(InputWarning, match="Reading the input files") as caught:
-        warn(Message.of("step.read"), InputWarning)
-    warning = caught[0].message
-    assert isinstance(warning, InputWarning)
-    again = pickle.loads(pickle.dumps(warning))
-    assert again.message == Message.of("step.read") and str(again) == str(warning)

@@ -16,8 +16,10 @@ from tkm_assign.app.results import (
     AuditResult,
     CapacityResult,
     PlanResult,
+    SampleResult,
     ScenariosResult,
     ScheduleResult,
+    Written,
 )
 from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
 from tkm_assign.notify import ProgressCallback
@@ -26,6 +28,7 @@ Result = AssignResult | ScheduleResult | PlanResult | AuditResult | CapacityResu
 
 # The files of each command, by format (file extension); ``write_outputs`` writes these.
 FORMATS: dict[type, tuple[str, ...]] = {
+    SampleResult: ("csv",),
     AssignResult: ("csv", "json"),
     ScheduleResult: ("csv", "json"),
     PlanResult: ("csv", "json", "xlsx", "ics", "html", "png", "gpkg"),
@@ -50,7 +53,7 @@ def write_outputs(
     force: bool = False,
     inputs: Iterable[str | Path | None] = (),
     progress: ProgressCallback | None = None,
-) -> list[Path]:
+) -> Written:
     """Write a command's result into ``folder``, atomically.
 
     Parameters
@@ -76,8 +79,9 @@ def write_outputs(
 
     Returns
     -------
-    list of Path
-        Every file written, inside ``folder``.
+    Written
+        Every file written (inside ``folder``; ``len`` and iteration give the files) and
+        the warnings of writing.
 
     Raises
     ------
@@ -98,22 +102,32 @@ def write_outputs(
         )
     language = lang or _config_lang(result)
     with (
-        notify.collecting(progress),
+        notify.collecting(progress) as call,
         atomic_output_dir(target, force=force, inputs=inputs) as staging,
     ):
         notify.progress("step.write", 0, 1)
         written = _write(result, staging, wanted, language)
         notify.progress("step.write", 1, 1)
-    return [target / path.relative_to(staging) for path in written]
+    files = tuple(target / path.relative_to(staging) for path in written)
+    return Written(files, call.warnings)
 
 
 def _config_lang(result: Result) -> str:
+    if isinstance(result, SampleResult):
+        return "id"
     if isinstance(result, ScenariosResult):
         return result.configs[0].output.lang if result.configs else "id"
     return result.problem.config.output.lang
 
 
 def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -> list[Path]:
+    if isinstance(result, SampleResult):
+        for name, frame in (
+            ("participants.csv", result.participants),
+            ("mentors.csv", result.mentors),
+        ):
+            write_csv(frame, staging / name)
+        return [staging / "participants.csv", staging / "mentors.csv"]
     if isinstance(result, PlanResult):
         from tkm_assign.report import write_plan_outputs
 

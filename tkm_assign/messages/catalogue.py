@@ -78,6 +78,11 @@ WARNINGS = {
     "warning.kind.region_name_contradicts": "{column} contradicts the coordinates",
     "warning.kind.province_without_mentor": "provinces without mentors",
     "warning.kind.mentor_far_from_participants": "mentors far from every participant",
+    "warning.output_leftovers_removed": (
+        "{folder}: removed {count} unfinished output folder(s) left by an interrupted earlier "
+        "run: {names}"
+    ),
+    "warning.output_previous_kept": "{folder}: could not remove the previous output, kept in {kept}",
     "warning.round_trip_beyond_daily_travel": (
         "travel.max_travel_min = {max_travel_min} allows round trips of {round_trip_min} min "
         "but work.max_travel_min_per_day = {max_travel_min_per_day}: the farthest assigned "
