@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 from collections import Counter
 
@@ -162,13 +163,13 @@ def test_a_replan_keeps_every_rule_across_held_and_planned_sessions(days, droppe
         by_participant.setdefault(s.participant_id, []).append(s.date)
     for dates in by_participant.values():
         dates.sort()
-        for a, b in zip(dates, dates[1:], strict=False):
+        for a, b in itertools.pairwise(dates):
             assert (b - a).days >= max(gap, 1)
     per_month = Counter((s.participant_id, rules.month_of(s.date, starts)) for s in every)
     assert max(per_month.values(), default=0) <= cfg.sessions.max_per_month
     working = {
         d
-        for a, b in zip(starts, starts[1:], strict=False)
+        for a, b in itertools.pairwise(starts)
         for d in rules.working_dates(prob.mentors[0], a, b, cfg)
     }
     assert all(s.date in working for s in again.sessions)

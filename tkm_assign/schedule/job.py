@@ -94,6 +94,7 @@ class ScheduleParams:
     routing_time_limit_s: float
     placement_limit: float
     seed: int
+    improve_work: float = 0.0  # routing-core work units per month after placement (0: off)
 
     @property
     def day_min(self) -> int:
@@ -114,6 +115,7 @@ class ScheduleParams:
             routing_time_limit_s=config.schedule.time_limit_s,
             placement_limit=config.schedule.placement_limit,
             seed=config.solver.seed,
+            improve_work=config.schedule.improve_work,
         )
 
 

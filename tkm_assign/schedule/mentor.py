@@ -42,6 +42,7 @@ from tkm_assign.schedule.demand import (
     priority_key,
     spacing_capacity,
 )
+from tkm_assign.schedule.improve import improve_month
 from tkm_assign.schedule.job import MentorJob, MonthCalendar
 from tkm_assign.schedule.placement import OnlineItem, PlacementInput, TripItem, place
 from tkm_assign.schedule.routing import order_stops
@@ -454,22 +455,34 @@ def _place_on_days(
     days: dict[int, tuple[list[int], list[Request]]] = defaultdict(lambda: ([], []))
     for t, d in zip(trips, placement.trip_day, strict=True):
         if d is not None:
-            nodes = _nodes(job, t)
-            key = frozenset(nodes)
-            known = orders.get(key)
-            # A remembered order is reused only if it rides no more than this trip's own
-            # order, on which the day's length was planned.
-            if known is None or route_length(job.travel_min, known) > route_length(
-                job.travel_min, nodes
-            ):
-                orders[key] = order_stops(job.travel_min, nodes, job.params.routing_time_limit_s)
-            order = orders[key]
-            by_node = {job.clients[r.client].node: r for r in t}
-            days[d][1].extend(by_node[node] for node in order)
+            days[d][1].extend(t)
     for c, ds in placement.online_days.items():
         for d in ds:
             days[d][0].append(c)
+    if not keep_onsite and not keep_online:
+        # A re-plan keeps the earlier plan's days instead of re-forming trips.
+        days = defaultdict(
+            lambda: ([], []), improve_month(job, calendar, days, earliest, latest, gap)
+        )
+    for _, trip in days.values():
+        if trip:
+            trip[:] = _riding_order(job, trip, orders)
     return dict(days)
+
+
+def _riding_order(
+    job: MentorJob, trip: Sequence[Request], orders: dict[frozenset[int], list[int]]
+) -> list[Request]:
+    """The trip's stops in an OR-Tools riding order, never longer than the given one."""
+    nodes = _nodes(job, trip)
+    key = frozenset(nodes)
+    known = orders.get(key)
+    # A remembered order is reused only if it rides no more than this trip's own order, on
+    # which the day's length was planned.
+    if known is None or route_length(job.travel_min, known) > route_length(job.travel_min, nodes):
+        orders[key] = order_stops(job.travel_min, nodes, job.params.routing_time_limit_s)
+    by_node = {job.clients[r.client].node: r for r in trip}
+    return [by_node[node] for node in orders[key]]
 
 
 def _timed_days(

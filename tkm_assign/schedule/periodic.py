@@ -27,8 +27,8 @@ and work give the same solution on any machine; the wall-clock limit is only a s
 
 from __future__ import annotations
 
-import itertools
 import dataclasses
+import itertools
 import math
 import time
 from collections.abc import Sequence
