@@ -127,8 +127,13 @@ def test_existing_output_folder_is_kept_without_force(tmp_path: Path, capsys):
     assert main(["assign", *INPUTS, *FAST, "--out", str(out)]) == 2
     assert "already exists" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    # --force replaces only what tkm_assign wrote: a file of the user's is never deleted.
+    assert main(["assign", *INPUTS, *FAST, "--out", str(out), "--force"]) == 2
+    assert "keep.txt; nothing was deleted" in capsys.readouterr().err
+    (out / "keep.txt").unlink()
     assert main(["assign", *INPUTS, *FAST, "--out", str(out), "--force"]) == 0
-    assert (out / "assignments.csv").exists() and not (out / "keep.txt").exists()
+    assert (out / "assignments.csv").exists()
+    assert main(["assign", *INPUTS, *FAST, "--out", str(out), "--force"]) == 0
 
 
 def test_bad_override_names_the_key(tmp_path: Path, capsys):

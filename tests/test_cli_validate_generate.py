@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from tkm_assign.cli import main
+from tkm_assign.io.output import MANIFEST
 
 VALID = Path(__file__).parent / "data" / "valid"
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
@@ -92,7 +93,7 @@ def test_generate_writes_both_files_atomically(tmp_path, capsys):
         ["generate", "--participants", "40", "--mentors", "3", "--seed", "5", "--out", str(out)]
     )
     assert code == 0
-    assert sorted(p.name for p in out.iterdir()) == ["mentors.csv", "participants.csv"]
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "mentors.csv", "participants.csv"]
     assert "40 participants" in capsys.readouterr().out
     assert [p.name for p in tmp_path.iterdir()] == ["sample"]  # no staging folder left
     code = main(
@@ -115,8 +116,12 @@ def test_generate_refuses_an_existing_folder_without_force(tmp_path, capsys):
     assert main(args) == 2
     assert "already exists" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
+    assert main([*args, "--force"]) == 2  # keep.txt was not written by tkm_assign
+    assert "keep.txt; nothing was deleted" in capsys.readouterr().err
+    (out / "keep.txt").unlink()
     assert main([*args, "--force"]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["mentors.csv", "participants.csv"]
+    assert main([*args, "--force"]) == 0  # its own output is replaced
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "mentors.csv", "participants.csv"]
 
 
 @pytest.mark.parametrize(

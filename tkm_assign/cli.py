@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tkm_assign import __version__
-from tkm_assign.config import PROJECT_ROOT, Config
+from tkm_assign.config import Config
 from tkm_assign.errors import InputError, TkmError, TkmWarning
 from tkm_assign.report.tables import PlanTables
+from tkm_assign.resources import SAMPLE_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -27,7 +28,6 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 MAX_PROBLEMS_PRINTED = 200  # then the rest are counted by file and column
-SAMPLE_DIR = PROJECT_ROOT / "data" / "sample"
 DEMO_OUT = Path("outputs") / "demo"
 
 Handler = Callable[[argparse.Namespace], int]
@@ -107,6 +107,21 @@ def _print_input_error(error: InputError) -> None:
         print(f"  ... and {len(rest)} more:", file=sys.stderr)
         for where, count in sorted(counts.items(), key=lambda kv: -kv[1]):
             print(f"    {count} in {where}", file=sys.stderr)
+
+
+def _read_paths(args: argparse.Namespace) -> list[Path]:
+    """Every file the command reads: an output folder must neither be nor hold one."""
+    names = ("participants", "mentors", "assignments", "schedule", "config", "scenarios")
+    return [p for p in (getattr(args, name, None) for name in names) if isinstance(p, Path)]
+
+
+def _check_out(args: argparse.Namespace, *extra: Path) -> list[Path]:
+    """Refuse an unsafe output folder before any work; the inputs for ``atomic_output_dir``."""
+    from tkm_assign.io.output import check_output_dir
+
+    inputs = [*_read_paths(args), *extra]
+    check_output_dir(args.out, force=args.force, inputs=inputs)
+    return inputs
 
 
 def load_config(args: argparse.Namespace) -> Config:
@@ -282,8 +297,9 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         raise TkmError("--participants and --mentors must be at least 1")
     if args.seed < 0:
         raise TkmError(f"--seed {args.seed}: expected a whole number 0 or greater")
+    inputs = _check_out(args)
     participants, mentors = generate_frames(args.participants, args.mentors, args.seed)
-    with atomic_output_dir(args.out, force=args.force) as staging:
+    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
         write_csv(participants, staging / "participants.csv")
         write_csv(mentors, staging / "mentors.csv")
     print(
@@ -299,12 +315,13 @@ def _cmd_assign(args: argparse.Namespace) -> int:
     from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
     from tkm_assign.report.assignment import assignment_summary, assignment_table
 
+    inputs = _check_out(args)
     config = load_config(args)
     problem = pipeline.read_problem(args.participants, args.mentors, config)
     candidates, assignment = pipeline.run_assignment(problem, pipeline.travel_model(config))
     table = assignment_table(problem, candidates, assignment)
     summary = assignment_summary(problem, candidates, assignment)
-    with atomic_output_dir(args.out, force=args.force) as staging:
+    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
         write_csv(table, staging / "assignments.csv")
         write_json(summary, staging / "summary.json")
     _print_assignment(summary, args.out)
@@ -331,6 +348,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
     from tkm_assign.io.read import read_table
 
+    inputs = _check_out(args)
     config = load_config(args)
     problem = pipeline.read_problem(args.participants, args.mentors, config)
     given = read_table(args.assignments, "assignments")
@@ -341,7 +359,7 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
     _, tables = pipeline.run_schedule(problem, assignment, pipeline.travel_model(config))
     summary = dict(tables.schedule_summary or {})
     summary["config"] = config.to_dict()
-    with atomic_output_dir(args.out, force=args.force) as staging:
+    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
         for name, frame in (
             ("schedule.csv", tables.schedule),
             ("routes.csv", tables.routes),
@@ -379,13 +397,21 @@ def _print_schedule(tables: PlanTables, out: Path) -> None:
 
 
 def _cmd_plan(args: argparse.Namespace) -> int:
+    inputs = _check_out(args)
     config = load_config(args)
     return _plan(
-        args.participants, args.mentors, config, args.out, args.force, _language(args, config)
+        args.participants,
+        args.mentors,
+        config,
+        args.out,
+        args.force,
+        _language(args, config),
+        inputs,
     )
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    inputs = _check_out(args, SAMPLE_DIR / "participants.csv", SAMPLE_DIR / "mentors.csv")
     config = load_config(args)
     log = logging.getLogger("tkm_assign")
     log.info("demo: the bundled national sample in %s", SAMPLE_DIR)
@@ -396,18 +422,25 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         args.out,
         args.force,
         _language(args, config),
+        inputs,
     )
 
 
 def _plan(
-    participants: Path, mentors: Path, config: Config, out: Path, force: bool, lang: str
+    participants: Path,
+    mentors: Path,
+    config: Config,
+    out: Path,
+    force: bool,
+    lang: str,
+    inputs: Sequence[Path],
 ) -> int:
     from tkm_assign import pipeline
     from tkm_assign.io.output import atomic_output_dir
     from tkm_assign.report import write_plan_outputs
 
     problem = pipeline.read_problem(participants, mentors, config)
-    with atomic_output_dir(out, force=force) as staging:
+    with atomic_output_dir(out, force=force, inputs=inputs) as staging:
         result = pipeline.run_plan(problem)
         written = write_plan_outputs(staging, problem, result.tables, lang)
     _print_assignment(result.tables.assignment_summary, out)
@@ -422,6 +455,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from tkm_assign.io.output import atomic_output_dir
     from tkm_assign.io.read import read_table
 
+    inputs = _check_out(args)
     config = load_config(args)
     problem = pipeline.read_problem(args.participants, args.mentors, config)
     assignments = read_table(args.assignments, "assignments")
@@ -442,7 +476,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     if args.compare:
         optimized = pipeline.run_plan(problem, travel, with_schedule=schedule is not None)
         comparison = compare_tables(result, optimized.tables)
-    with atomic_output_dir(args.out, force=args.force) as staging:
+    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
         write_audit_outputs(staging, problem, result, _language(args, config), comparison)
     summary = result.summary
     verdict = "clean" if result.clean else f"{summary['violations']} violations"
@@ -465,13 +499,14 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
     from tkm_assign.scenarios.outputs import write_capacity_outputs
     from tkm_assign.scenarios.tables import capacity_table
 
+    inputs = _check_out(args)
     config = load_config(args)
     existing = args.mentors is not None
     if existing:
         problem = pipeline.read_problem(args.participants, args.mentors, config)
     else:
         problem = load_participants(args.participants, config)
-    with atomic_output_dir(args.out, force=args.force) as staging:
+    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
         result = plan_capacity(problem, pipeline.travel_model(config), existing=existing)
         written = write_capacity_outputs(staging, result, _language(args, config))
     _print_capacity(capacity_table(result), result.unresolved, existing)
@@ -523,6 +558,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     )
     from tkm_assign.scenarios.outputs import scenario_table, write_scenario_outputs
 
+    inputs = _check_out(args)
     config = load_config(args)
     grid = [parse_grid(spec) for spec in args.grid or ()]
     named = read_scenario_file(args.scenarios) if args.scenarios else []
@@ -533,7 +569,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     log.info("scenarios: %d to plan", len(configured))
     problems = validate_scenarios(args.participants, args.mentors, configured)
     scenarios = [scenario for scenario, _ in configured]
-    with atomic_output_dir(args.out, force=args.force) as staging:
+    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
         results = run_scenarios(problems, scenarios, config.capacity.scenario_workers)
         written = write_scenario_outputs(
             staging, results, [c for _, c in configured], _language(args, config)

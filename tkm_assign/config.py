@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import Any, Self
 
 from tkm_assign.errors import ConfigError
+from tkm_assign.resources import DEFAULT_CONFIG
 
+# The repository checkout (tests and benchmarks); the program finds its own files through
+# tkm_assign.resources, which also works in an installed wheel.
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.toml"
 
 SECTOR_CODES = (
     "pertanian_peternakan",
@@ -308,6 +310,31 @@ class CapacityConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """Limits and the map of the coordinators' page (``tkm-assign serve``)."""
+
+    max_upload_mb: float = 20.0
+    max_rows: int = 50_000
+    keep_days: int = 0
+    tile_url: str = ""
+    tile_attribution: str = ""
+
+    def __post_init__(self) -> None:
+        _check_range("web.max_upload_mb", self.max_upload_mb, 0.01, 1024)
+        _check_range("web.max_rows", self.max_rows, 1, 10_000_000)
+        _check_range("web.keep_days", self.keep_days, 0, 100_000)
+        if self.tile_url and not re.fullmatch(r"https?://\S+\{z\}\S*", self.tile_url):
+            raise ConfigError(
+                f"web.tile_url: {self.tile_url!r} is not a tile address like "
+                "https://tile.example.org/{z}/{x}/{y}.png"
+            )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+@dataclass(frozen=True)
 class CostConfig:
     mentor_month_idr: float = 0.0
     per_km_idr: float = 0.0
@@ -333,6 +360,7 @@ class Config:
     output: OutputConfig = field(default_factory=OutputConfig)
     capacity: CapacityConfig = field(default_factory=CapacityConfig)
     cost: CostConfig = field(default_factory=CostConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
     @classmethod
     def load(cls, path: str | Path | None = None, overrides: Iterable[str] = ()) -> Self:

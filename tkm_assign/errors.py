@@ -75,3 +75,7 @@ class InputWarning(TkmWarning):
 
 class PlanWarning(TkmWarning):
     """Suspicious plan, e.g. a province with participants but no mentors."""
+
+
+class OutputWarning(TkmWarning):
+    """Something about an output folder worth knowing, e.g. leftovers of a killed run removed."""

@@ -11,6 +11,7 @@ import pytest
 from tests.scenarios.conftest import SETTINGS, participants_frame
 from tkm_assign.cli import main
 from tkm_assign.config import PROJECT_ROOT
+from tkm_assign.io.output import MANIFEST
 
 VALID = Path(__file__).parents[1] / "data" / "valid"
 POLICY_FILE = PROJECT_ROOT / "configs" / "scenarios" / "praktik_2024_vs_rekomendasi.toml"
@@ -44,6 +45,7 @@ def test_capacity_with_mentors_writes_every_file(inputs, tmp_path: Path, capsys)
     printed, err = capsys.readouterr()
     assert code == 0, err
     assert sorted(p.name for p in out.iterdir()) == [
+        MANIFEST,
         "capacity.csv",
         "capacity.png",
         "capacity_summary.json",

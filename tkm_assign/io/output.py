@@ -1,61 +1,360 @@
-"""Atomic output folders: everything is written to a temporary sibling folder, then moved.
+"""Output folders that never lose anything: written aside, moved into place when complete.
 
-An interrupted run (error, Ctrl-C, power cut) leaves no half-written output folder behind,
-and an existing folder is replaced only with ``force=True``.
+Everything is written to a hidden sibling folder (``.<name>.tkm-XXXXXXXX.partial``) and
+renamed to the output folder when complete, so an interrupted run (error, Ctrl-C, power
+cut) leaves no half-written output behind. Safety rules, all checked before any work
+starts (:func:`check_output_dir`):
+
+- an output folder is never an input file, nor a folder holding one (at any depth), nor
+  the current folder or one holding it;
+- an existing folder is replaced only with ``force=True``, and only when every file in it
+  was written by tkm_assign (listed in its :data:`MANIFEST`); otherwise nothing is deleted
+  and the error names the files;
+- a folder that cannot be replaced (read-only, immutable) or a parent where nothing can
+  be created is refused up front, leaving nothing behind.
+
+Unfinished folders of an earlier run of the same output that was killed are removed on
+the next run, with an :class:`~tkm_assign.errors.OutputWarning` naming them; a folder
+still being written by a running process is left alone (it holds a lock).
+
+JSON never holds ``NaN`` or ``Infinity`` (which browsers cannot parse).
 """
 
 from __future__ import annotations
 
 import json
+import math
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+import warnings
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from tkm_assign.errors import OutputError
+from tkm_assign.errors import OutputError, OutputWarning
+
+# The list of what tkm_assign wrote into an output folder; replacing it needs nothing else.
+MANIFEST = ".tkm-assign-files.json"
+_STAGING_TAG = "tkm-"
+# mkdtemp's random part: 8 characters of [a-z0-9_]. The untagged form is the one earlier
+# versions used; their leftovers are cleaned up too.
+_LEFTOVER = r"^\.{name}\.(?:tkm-)?[a-z0-9_]{{8}}\.(?:partial|old)$"
+# Without a lock to test (no fcntl), only leftovers this old count as abandoned.
+_STALE_WITHOUT_LOCK_S = 24 * 3600
+_LISTED = 5  # file names quoted in an error; the rest are counted
+
+try:  # POSIX: a running writer holds an advisory lock on its staging folder.
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None  # type: ignore[assignment]
+
+
+def check_output_dir(
+    out: str | Path, *, force: bool = False, inputs: Iterable[str | Path | None] = ()
+) -> None:
+    """Raise :class:`OutputError` unless ``out`` can safely become (or replace) an output folder.
+
+    Call it before any work so that a refusal costs nothing; :func:`atomic_output_dir`
+    checks again when it starts.
+
+    Parameters
+    ----------
+    out
+        The output folder.
+    force
+        Whether an existing folder written by tkm_assign may be replaced.
+    inputs
+        Every file the run reads (``None`` entries are ignored): the output folder must
+        neither be one nor hold one.
+
+    Raises
+    ------
+    OutputError
+        The folder is (or holds) an input or the current folder; it exists without
+        ``force``; it holds files tkm_assign did not write; it or its parent cannot be
+        written.
+    """
+    target = Path(out)
+    resolved = target.resolve()
+    if resolved.parent == resolved:
+        raise OutputError(f"{target}: is the root of the file system; choose an output folder")
+    for given in inputs:
+        if given is None:
+            continue
+        source = Path(given).resolve()
+        if source == resolved or resolved in source.parents:
+            what = "is" if source == resolved else "holds"
+            raise OutputError(
+                f"{target}: the output folder {what} the input {given}; the inputs are never "
+                "overwritten: choose an output folder outside the inputs' folders"
+            )
+    here = Path.cwd().resolve()
+    if resolved == here or resolved in here.parents:
+        raise OutputError(
+            f"{target}: is the current folder (or holds it), which cannot be replaced; "
+            "choose a new output folder"
+        )
+    if target.is_symlink():
+        raise OutputError(f"{target}: is a link; give the folder it points to, or a new folder")
+    if target.exists():
+        if not target.is_dir():
+            raise OutputError(f"{target}: exists and is not a folder; choose another output folder")
+        if not force:
+            raise OutputError(
+                f"{target}: output folder already exists; choose another output folder or "
+                "allow replacing it (--force)"
+            )
+        _check_replaceable(target)
+    _check_parent(target, resolved.parent)
 
 
 @contextmanager
-def atomic_output_dir(out: str | Path, force: bool = False) -> Iterator[Path]:
-    """Yield a temporary folder; on success it becomes ``out``.
+def atomic_output_dir(
+    out: str | Path, force: bool = False, inputs: Iterable[str | Path | None] = ()
+) -> Iterator[Path]:
+    """Yield a private staging folder; when the block succeeds it becomes ``out``.
 
-    Raises :class:`OutputError` before anything runs if ``out`` exists (without ``force``)
-    or its parent cannot be written.
+    Parameters
+    ----------
+    out, force, inputs
+        As for :func:`check_output_dir`, which runs first.
+
+    Yields
+    ------
+    Path
+        The staging folder to write into. On an exception it is removed and ``out`` is
+        left as it was.
+
+    Raises
+    ------
+    OutputError
+        From :func:`check_output_dir`, or when moving the finished folder into place fails
+        (then the previous folder is restored and nothing is left behind).
     """
+    inputs = tuple(inputs)
+    check_output_dir(out, force=force, inputs=inputs)
     target = Path(out)
-    if target.exists() and not force:
-        raise OutputError(
-            f"{target}: output folder already exists; choose another --out or add --force"
-        )
-    if target.exists() and not target.is_dir():
-        raise OutputError(f"{target}: exists and is not a folder")
-    parent = target.parent if str(target.parent) else Path(".")
+    resolved = target.resolve()
+    parent = resolved.parent
     try:
         parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=parent))
     except OSError as error:
-        raise OutputError(f"{target}: cannot create the output folder ({error.strerror})") from None
+        raise OutputError(f"{target}: cannot create the output folder ({_reason(error)})") from None
+    remove_leftovers(target)
     try:
-        yield staging
-    except BaseException:
+        staging = Path(
+            tempfile.mkdtemp(
+                prefix=f".{resolved.name}.{_STAGING_TAG}", suffix=".partial", dir=parent
+            )
+        )
+    except OSError as error:
+        raise OutputError(f"{target}: cannot create the output folder ({_reason(error)})") from None
+    lock = _lock(staging)
+    try:
+        try:
+            yield staging
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        _write_manifest(staging)
+        # mkdtemp makes the folder private (0700); give it the permissions a new folder gets.
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
+        _move_into_place(staging, target, resolved)
+    finally:
+        _unlock(lock)
+
+
+def remove_leftovers(out: str | Path) -> list[Path]:
+    """Remove unfinished folders that killed runs of output ``out`` left beside it.
+
+    A folder still locked by a running process is kept. Each removal is reported with an
+    :class:`OutputWarning`.
+
+    Returns
+    -------
+    list of Path
+        The folders removed.
+    """
+    resolved = Path(out).resolve()
+    parent = resolved.parent
+    if not parent.is_dir():
+        return []
+    pattern = re.compile(_LEFTOVER.format(name=re.escape(resolved.name)))
+    removed = []
+    for entry in sorted(parent.iterdir()):
+        if not pattern.match(entry.name) or entry.is_symlink() or not entry.is_dir():
+            continue
+        if not _abandoned(entry):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        if not entry.exists():
+            removed.append(entry)
+    if removed:
+        names = ", ".join(p.name for p in removed)
+        warnings.warn(
+            OutputWarning(
+                f"{Path(out)}: removed {len(removed)} unfinished output folder(s) left by an "
+                f"interrupted earlier run: {names}"
+            ),
+            stacklevel=2,
+        )
+    return removed
+
+
+def written_files(folder: Path) -> set[str]:
+    """Relative paths (POSIX) of every file and folder tkm_assign wrote into ``folder``."""
+    try:
+        data = json.loads((folder / MANIFEST).read_text("utf-8"))
+    except (OSError, ValueError):
+        return set()
+    entries = data.get("entries") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return set()
+    return {str(e) for e in entries}
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """Files and links in ``folder`` (relative POSIX paths) that tkm_assign did not write."""
+    ours = written_files(folder)
+    foreign = []
+    for root, dirs, files in os.walk(folder):
+        base = Path(root).relative_to(folder)
+        for name in sorted(dirs):
+            path = Path(root) / name
+            rel = (base / name).as_posix()
+            if path.is_symlink() or rel not in ours:
+                foreign.append(rel + ("" if path.is_symlink() else "/"))
+        # Do not look inside folders that are not ours: one line names the folder.
+        dirs[:] = [d for d in sorted(dirs) if (base / d).as_posix() in ours]
+        for name in sorted(files):
+            rel = (base / name).as_posix()
+            if rel != MANIFEST and (rel not in ours or (Path(root) / name).is_symlink()):
+                foreign.append(rel)
+    return foreign
+
+
+def _check_replaceable(target: Path) -> None:
+    foreign = foreign_files(target)
+    if foreign:
+        listed = ", ".join(foreign[:_LISTED])
+        more = f" and {len(foreign) - _LISTED} more" if len(foreign) > _LISTED else ""
+        origin = (
+            ""
+            if (target / MANIFEST).exists()
+            else f" (it has no {MANIFEST}: tkm_assign did not write it, or an older version did)"
+        )
+        raise OutputError(
+            f"{target}: holds {len(foreign)} file(s) that tkm_assign did not write{origin}: "
+            f"{listed}{more}; nothing was deleted: move them away, delete the folder "
+            "yourself, or choose another output folder"
+        )
+    for root, _, _ in os.walk(target):
+        if not os.access(root, os.W_OK | os.X_OK):
+            raise OutputError(
+                f"{target}: cannot be replaced: {root} is read-only or immutable (permission "
+                "denied); choose another output folder"
+            )
+
+
+def _check_parent(target: Path, parent: Path) -> None:
+    existing = parent
+    while not existing.exists() and existing.parent != existing:
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputError(f"{target}: cannot create the output folder: {existing} is not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OutputError(
+            f"{target}: cannot create the output folder: {existing} is read-only or immutable "
+            "(permission denied); choose another output folder"
+        )
+
+
+def _move_into_place(staging: Path, target: Path, resolved: Path) -> None:
+    """Rename ``staging`` to ``resolved``, swapping out a previous folder; restore on failure."""
+    old: Path | None = None
+    old_lock = None
+    try:
+        if resolved.exists():
+            old = Path(
+                tempfile.mkdtemp(
+                    prefix=f".{resolved.name}.{_STAGING_TAG}", suffix=".old", dir=resolved.parent
+                )
+            )
+            old_lock = _lock(old)
+            resolved.rename(old / "previous")
+        try:
+            staging.rename(resolved)
+        except OSError:
+            if old is not None:
+                (old / "previous").rename(resolved)
+            raise
+    except OSError as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    # mkdtemp makes the folder private (0700); give it the permissions a new folder gets.
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)
-    old = None
-    if target.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
-        target.rename(old / "previous")
-    staging.rename(target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        raise OutputError(
+            f"{target}: cannot move the finished output into place ({_reason(error)}); the "
+            "previous folder, if any, is unchanged"
+        ) from None
+    finally:
+        _unlock(old_lock)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+        if old.exists():
+            warnings.warn(
+                OutputWarning(f"{target}: could not remove the previous output, kept in {old}"),
+                stacklevel=3,
+            )
+
+
+def _write_manifest(staging: Path) -> None:
+    entries = sorted(p.relative_to(staging).as_posix() for p in staging.rglob("*"))
+    data = {"written_by": "tkm_assign", "entries": entries}
+    (staging / MANIFEST).write_text(json.dumps(data, indent=1) + "\n", "utf-8")
+
+
+def _lock(folder: Path) -> int | None:
+    """Hold an advisory lock on ``folder`` so other runs see it is in use."""
+    if fcntl is None:  # pragma: no cover - Windows
+        return None
+    handle = os.open(folder, os.O_RDONLY)
+    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return handle
+
+
+def _unlock(handle: int | None) -> None:
+    if handle is not None:
+        os.close(handle)  # closing releases the lock
+
+
+def _abandoned(folder: Path) -> bool:
+    if fcntl is None:  # pragma: no cover - Windows
+        with suppress(OSError):
+            return time.time() - folder.stat().st_mtime > _STALE_WITHOUT_LOCK_S
+        return False
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False  # a running process is writing it
+    finally:
+        os.close(handle)
+    return True
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or type(error).__name__
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
@@ -63,5 +362,18 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
+def json_ready(data: Any) -> Any:
+    """``data`` with every non-finite float (``NaN``, ``Infinity``) as ``None`` (JSON null)."""
+    if isinstance(data, float):
+        return data if math.isfinite(data) else None
+    if isinstance(data, dict):
+        return {key: json_ready(value) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [json_ready(value) for value in data]
+    return data
+
+
 def write_json(data: Any, path: Path) -> None:
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", "utf-8")
+    """Indented UTF-8 JSON that any browser parses (no ``NaN``/``Infinity``)."""
+    text = json.dumps(json_ready(data), indent=2, ensure_ascii=False, default=str, allow_nan=False)
+    path.write_text(text + "\n", "utf-8")
