@@ -5,31 +5,18 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
-import math
 from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.schedule.factory import all_to, config, mentor, participant, problem, travel_of
+from tests.schedule.factory import all_to, config, mentor, problem, ring, travel_of
 from tkm_assign import rules
 from tkm_assign.model import Mode, NeedLevel, Schedule, Session
 from tkm_assign.schedule import HeldSession, ReplanState, schedule
 
 START = dt.date(2027, 7, 5)
-
-
-def _ring(n: int, km: float = 25.0, **kw) -> list:
-    return [
-        participant(
-            f"P{i + 1:02d}",
-            north_km=km * math.cos(2 * math.pi * i / n),
-            east_km=km * math.sin(2 * math.pi * i / n),
-            **kw,
-        )
-        for i in range(n)
-    ]
 
 
 def _held(sessions, before: dt.date) -> tuple[HeldSession, ...]:
@@ -46,7 +33,7 @@ def _slots(sessions) -> list[tuple]:
 
 def _case(n: int = 8, *overrides: str, **kw):
     cfg = config(f"programme.start_date={START.isoformat()}", *overrides)
-    people = _ring(n, **kw)
+    people = ring(n, **kw)
     prob = problem(people, [mentor()], cfg)
     return prob, all_to("M01", people), travel_of(cfg)
 

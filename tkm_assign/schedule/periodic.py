@@ -645,21 +645,36 @@ class _Search:
     def result(self, iterations: int, work: float, started: float) -> PeriodicSolution:
         assert self.best is not None
         (infeasible, _), routes, pattern, home = self.best
-        travel = sum(route_travel(self.inst, k, r) for k, r in enumerate(routes))
-        skipped = 0
-        if self.skip is not None:
-            skipped = int(sum(int(self.skip[v]) for v, p in enumerate(pattern) if p < 0))
-        return PeriodicSolution(
-            routes=tuple(tuple(r) for r in routes),
-            pattern=tuple(pattern),
-            home=tuple(home),
-            travel=travel,
-            skipped_cost=skipped,
-            feasible=infeasible == 0,
-            iterations=iterations,
-            work_units=work,
-            seconds=time.monotonic() - started,
+        return _solution(
+            self.inst, routes, pattern, home, infeasible == 0, iterations, work, started
         )
+
+
+def _solution(
+    inst: PeriodicInstance,
+    routes: Sequence[Sequence[int]],
+    pattern: Sequence[int],
+    home: Sequence[int],
+    feasible: bool,
+    iterations: int,
+    work: float,
+    started: float,
+) -> PeriodicSolution:
+    """A result with its riding and skipped cost counted from the routes and patterns."""
+    skipped = 0
+    if inst.visit_skip_cost is not None:
+        skipped = int(sum(int(inst.visit_skip_cost[v]) for v, p in enumerate(pattern) if p < 0))
+    return PeriodicSolution(
+        routes=tuple(tuple(r) for r in routes),
+        pattern=tuple(pattern),
+        home=tuple(home),
+        travel=sum(route_travel(inst, k, r) for k, r in enumerate(routes)),
+        skipped_cost=skipped,
+        feasible=feasible,
+        iterations=iterations,
+        work_units=work,
+        seconds=time.monotonic() - started,
+    )
 
 
 def polish(
@@ -781,20 +796,5 @@ def _from_routes(
         if key not in inst.visit_patterns[v]:
             return None
         pattern[v] = inst.visit_patterns[v].index(key)
-    travel = sum(route_travel(inst, k, r) for k, r in enumerate(routes))
-    skipped = 0
-    if inst.visit_skip_cost is not None:
-        skipped = int(
-            sum(int(inst.visit_skip_cost[v]) for v in range(inst.n_visits) if pattern[v] < 0)
-        )
-    return PeriodicSolution(
-        routes=tuple(tuple(r) for r in routes),
-        pattern=tuple(pattern),
-        home=tuple(home),
-        travel=travel,
-        skipped_cost=skipped,
-        feasible=True,
-        iterations=like.iterations,
-        work_units=like.work_units,
-        seconds=like.seconds,
-    )
+    started = time.monotonic() - like.seconds
+    return _solution(inst, routes, pattern, home, True, like.iterations, like.work_units, started)
