@@ -59,6 +59,9 @@ class Mode(StrEnum):
 
 
 LITERACY_RANK = {TechLiteracy.LOW: 0, TechLiteracy.ADEQUATE: 1, TechLiteracy.PROFICIENT: 2}
+# Travel minutes at or above this mean there is no way at all (no road on the land, no
+# ferry where allowed): the value travel models give such pairs.
+UNREACHABLE_MIN = 10**7
 
 
 @dataclass(frozen=True, slots=True)

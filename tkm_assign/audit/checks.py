@@ -30,6 +30,10 @@ RULES: Mapping[str, tuple[str, str]] = {
         "Perkiraan jam per bulan melebihi kapasitas",
         "Estimated monthly hours above capacity",
     ),
+    "riding_days": (
+        "Perkiraan hari kunjungan melebihi hari kerja",
+        "Estimated visit days above the working days",
+    ),
     "province": ("Pendamping dari provinsi lain", "Mentor from another province"),
     "sector": ("Sektor tidak sesuai keahlian pendamping", "Sector outside the mentor's expertise"),
     "pinned": ("Tidak sesuai pendamping yang ditetapkan", "Not the pinned mentor"),
@@ -91,10 +95,11 @@ def _hhmm(minutes: int) -> str:
 
 
 def check_caseload(facts: PlanFacts) -> list[Finding]:
-    """More participants than the mentor's ``max_caseload``."""
+    """More participants than the mentor's caseload limit (:func:`rules.effective_caseload`:
+    own ``max_caseload`` capped by ``caseload.max``, the limit the assignment keeps)."""
     out = []
     for mid, pids in facts.caseload.items():
-        cap = facts.mentors[mid].max_caseload
+        cap = rules.effective_caseload(facts.mentors[mid], facts.config)
         if len(pids) > cap:
             out.append(
                 Finding(
@@ -133,17 +138,44 @@ def check_monthly_hours(facts: PlanFacts) -> list[Finding]:
     return out
 
 
+def check_riding_days(facts: PlanFacts) -> list[Finding]:
+    """Working days the assignment needs above those the mentor has in the tightest month:
+    the riding-days rule of the assignment (:func:`rules.monthly_day_use_min` against
+    :func:`rules.working_day_capacity_min`; a visit too far to share its day takes a day)."""
+    out = []
+    for mid, pids in facts.caseload.items():
+        if not pids:
+            continue
+        need = sum(facts.estimated_day_use_min(pid) for pid in pids)
+        have = rules.working_day_capacity_min(facts.mentors[mid], facts.config)
+        if need > have:
+            day = rules.daily_minutes(facts.config)
+            out.append(
+                Finding(
+                    "riding_days",
+                    VIOLATION,
+                    mid,
+                    "",
+                    None,
+                    None,
+                    f"needs an estimated {need / day:.1f} working days a month for visits and "
+                    f"sessions, has {have / day:.0f}",
+                )
+            )
+    return out
+
+
 def check_province(facts: PlanFacts) -> list[Finding]:
-    """Mentor and participant in different provinces under ``province_rule = "same"``."""
-    if facts.config.assign.province_rule != "same":
-        return []
+    """Mentor and participant in different provinces under ``province_rule = "same"``
+    (:func:`rules.province_rule_holds`; a pin to the mentor is allowed, as in planning)."""
     out = []
     for pid, mid in facts.plan.mentor_of.items():
         if mid is None:
             continue
-        p_code = facts.people[pid].location.province_code
-        m_code = facts.mentors[mid].location.province_code
-        if p_code != m_code:
+        person, mentor = facts.people[pid], facts.mentors[mid]
+        p_code = person.location.province_code
+        m_code = mentor.location.province_code
+        if not rules.province_rule_holds(person, mentor, facts.config):
             out.append(
                 Finding(
                     "province",
@@ -159,14 +191,17 @@ def check_province(facts: PlanFacts) -> list[Finding]:
 
 
 def check_sector(facts: PlanFacts) -> list[Finding]:
-    """Participant's sector not among the mentor's; a violation only under the hard rule."""
-    severity = VIOLATION if facts.config.assign.sector_rule == "hard" else NOTE
+    """Participant's sector not among the mentor's (:func:`rules.sector_match`): a violation
+    where the hard rule does not hold (:func:`rules.sector_rule_holds`), else a note."""
     out = []
     for pid, mid in facts.plan.mentor_of.items():
         if mid is None:
             continue
-        sector = facts.people[pid].sector
-        if sector not in facts.mentors[mid].sectors:
+        person, mentor = facts.people[pid], facts.mentors[mid]
+        sector = person.sector
+        if not rules.sector_match(person, mentor):
+            holds = rules.sector_rule_holds(person, mentor, facts.config)
+            severity = NOTE if holds else VIOLATION
             expertise = ", ".join(sorted(s.value for s in facts.mentors[mid].sectors))
             out.append(
                 Finding(
@@ -199,7 +234,7 @@ def check_pinned_excluded(facts: PlanFacts) -> list[Finding]:
                     f"pinned to {person.pinned_mentor_id}, plan gives {mid or 'no mentor'}",
                 )
             )
-        if mid is not None and mid in person.excluded_mentor_ids:
+        if mid is not None and rules.excluded(person, facts.mentors[mid]):
             out.append(
                 Finding(
                     "excluded",
@@ -215,12 +250,16 @@ def check_pinned_excluded(facts: PlanFacts) -> list[Finding]:
 
 
 def check_travel_limit(facts: PlanFacts) -> list[Finding]:
-    """One-way travel above ``travel.max_travel_min``, or no overland way at all."""
+    """One-way travel above ``travel.max_travel_min``, or no overland way at all
+    (:func:`rules.travel_limit_holds`; a pinned mentor needs only to be reachable)."""
     limit = facts.config.travel.max_travel_min
     out = []
     for pid, minutes in facts.travel_min.items():
         mid = facts.plan.mentor_of[pid] or ""
-        if minutes >= UNREACHABLE_MIN:
+        person, mentor = facts.people[pid], facts.mentors[mid]
+        if rules.travel_limit_holds(person, mentor, minutes, facts.config):
+            continue
+        if not rules.reachable(minutes):
             out.append(
                 Finding(
                     "unreachable",
@@ -233,7 +272,7 @@ def check_travel_limit(facts: PlanFacts) -> list[Finding]:
                     "impossible under travel.cross_island = forbid",
                 )
             )
-        elif minutes > limit:
+        else:
             out.append(
                 Finding(
                     "max_travel",
@@ -357,18 +396,17 @@ def check_sessions_per_month(facts: PlanFacts) -> list[Finding]:
 
 
 def check_onsite_minimums(facts: PlanFacts) -> list[Finding]:
-    """At least ``onsite.min_per_month`` onsite visits every programme month and
-    ``onsite.min_per_programme`` over the programme (both capped by the participant's
-    session target, as in :func:`tkm_assign.rules.onsite_required`). Which month gets an
-    extra visit is the planner's choice, so only the two configured minimums are rules."""
-    onsite_cfg = facts.config.onsite
+    """The two onsite rules: :func:`rules.onsite_minimum_per_month` in every programme month
+    and :func:`rules.onsite_minimum_per_programme` over the programme (the rules
+    :func:`rules.onsite_required` plans to). Which month gets an extra visit is the
+    planner's choice, so only the two minimums are violations; the shortfall table measures
+    each month against :func:`rules.onsite_required`, as the plan's does."""
     out = []
     for pid, (_, onsite) in _monthly_counts(facts).items():
         person = facts.people[pid]
         mid = facts.plan.mentor_of[pid] or ""
-        target = rules.session_target(person, facts.config)
         months = rules.programme_months(person, facts.config)
-        per_month = min(onsite_cfg.min_per_month, target)
+        per_month = rules.onsite_minimum_per_month(person, facts.config)
         for month in range(1, months + 1):
             if onsite[month] < per_month:
                 out.append(
@@ -383,7 +421,7 @@ def check_onsite_minimums(facts: PlanFacts) -> list[Finding]:
                     )
                 )
         total = sum(onsite[m] for m in range(1, months + 1))
-        need_total = min(onsite_cfg.min_per_programme, target * months)
+        need_total = rules.onsite_minimum_per_programme(person, facts.config)
         if total < need_total:
             out.append(
                 Finding(
@@ -673,6 +711,7 @@ Check = Callable[[PlanFacts], list[Finding]]
 ASSIGNMENT_CHECKS: tuple[Check, ...] = (
     check_caseload,
     check_monthly_hours,
+    check_riding_days,
     check_province,
     check_sector,
     check_pinned_excluded,

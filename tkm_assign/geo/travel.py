@@ -39,11 +39,11 @@ from tkm_assign.config import TRANSPORT_MODES, TravelConfig, to_mapping
 from tkm_assign.errors import ConfigError
 from tkm_assign.geo.ferries import SeaLinks, default_sea_links, load_sea_links
 from tkm_assign.geo.regions import Geography, haversine_km, load_geography
+from tkm_assign.model import UNREACHABLE_MIN
 
 if TYPE_CHECKING:
     from tkm_assign.geo.roads import RoadAccess
 
-UNREACHABLE_MIN = 10**7
 UNREACHABLE_M = 10**9
 # Pairs are evaluated in slices of this many to bound temporary memory.
 PAIR_CHUNK = 200_000

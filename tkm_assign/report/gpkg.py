@@ -24,6 +24,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from tkm_assign import rules
 from tkm_assign.model import Problem
 from tkm_assign.report.figures import as_float, text, truthy
 from tkm_assign.report.tables import PlanTables
@@ -105,7 +106,7 @@ def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
                 "sectors": ";".join(sorted(s.value for s in m.sectors)),
                 "transport": m.transport.value,
                 "caseload": int(b["caseload"]),
-                "max_caseload": m.max_caseload,
+                "max_caseload": rules.effective_caseload(m, problem.config),
                 "utilisation": float(b["utilisation"]),
                 "peak_utilisation": _float(b["peak_utilisation"]),
                 "travel_hours": _float(b["travel_hours"]),

@@ -49,7 +49,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.neighbors import BallTree
 
 from tkm_assign import rules
-from tkm_assign.assign.costs import PairData, effective_caseload, pair_data, pair_loads_min
+from tkm_assign.assign.costs import PairData, pair_data, pair_loads_min
 from tkm_assign.assign.explain import check_pins
 from tkm_assign.assign.regions import run_parallel
 from tkm_assign.assign.solve import usable_candidates
@@ -517,7 +517,7 @@ def build_region_model(
         ),
         arc_travel_min=np.concatenate([minutes, candidates.travel_min[pairs].astype(np.int64)]),
         arc_load_min=np.concatenate([base_load, data.pair_load_min[pairs].astype(np.int64)]),
-        new_caseload=effective_caseload(new_mentor, config),
+        new_caseload=rules.effective_caseload(new_mentor, config),
         new_capacity_min=capacity,
         existing_caseload=data.mentor_caseload[region.mentors].astype(np.int64),
         existing_capacity_min=data.mentor_capacity_min[region.mentors].astype(np.int64),
