@@ -60,6 +60,7 @@ def place_programme(
     }
     model = cp_model.CpModel()
     trip_vars: dict[tuple[int, int, int], cp_model.IntVar] = {}
+    trip_items: dict[tuple[int, int], tuple[Request, ...]] = {}
     online_vars: dict[tuple[int, int, int], cp_model.IntVar] = {}
     kept_vars: dict[tuple[int, int], list[cp_model.IntVar]] = {}
     by_day: dict[tuple[int, int], list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
@@ -70,7 +71,12 @@ def place_programme(
     for m, items in enumerate(months):
         dates = items.calendar.dates
         month_terms = []
-        for r, trip in enumerate(items.trips):
+        # Every trip of several stops may also go as single visits on separate days.
+        alternatives = [(trip, None) for trip in items.trips] + [
+            ((q,), r) for r, trip in enumerate(items.trips) if len(trip) > 1 for q in trip
+        ]
+        whole: dict[int, list[cp_model.IntVar]] = {}
+        for r, (trip, part_of) in enumerate(alternatives):
             clients = [q.client for q in trip]
             minutes = _trip_minutes(job, trip)
             placed = []
@@ -85,9 +91,15 @@ def place_programme(
                 month_terms.append(minutes * var)
                 for c in clients:
                     sessions[c][day].append(var)
+            if part_of is None:
+                whole[r] = placed
+            elif whole.get(part_of):
+                # A visit goes with its trip or alone, not both.
+                model.add(sum(whole[part_of]) + sum(placed) <= 1)
             if placed:
                 model.add_at_most_one(placed)
                 objective.append(sum(weight_of[q] for q in trip) * sum(placed))
+                trip_items[m, r] = trip
         online = Counter(q.client for q in items.kept if q.mode is Mode.ONLINE)
         weights = defaultdict(list)
         for q in items.kept:
@@ -136,7 +148,7 @@ def place_programme(
     out: list[Days] = [defaultdict(lambda: ([], [])) for _ in months]
     for (m, r, d), var in trip_vars.items():
         if solver.boolean_value(var):
-            out[m][d][1].extend(months[m].trips[r])
+            out[m][d][1].extend(trip_items[m, r])
     for (m, c, d), var in sorted(online_vars.items()):
         if solver.boolean_value(var):
             out[m][d][0].append(c)
