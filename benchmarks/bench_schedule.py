@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import resource
 import sys
@@ -460,7 +461,7 @@ def calendar_missing(problem: Problem, participant: Participant, mentor: Mentor)
     gap = max(config.sessions.min_days_between, 1)
     target = rules.session_target(participant, config)
     fitted, last = 0, None
-    for a, b in zip(starts, starts[1:], strict=False):
+    for a, b in itertools.pairwise(starts):
         dates = rules.working_dates(mentor, a, b, config)
         earliest = last + dt.timedelta(days=gap) if last is not None else None
         packed = packed_dates(dates, earliest, gap, target)
@@ -492,7 +493,7 @@ def stress_report() -> bool:
         f"{problem.config.sessions.min_days_between} days apart): {sum(missing.values())} "
         f"sessions short; {sum(min(forced[p], n) for p, n in missing.items())} forced by the "
         f"calendar itself (no plan fits them a spacing gap apart on the working dates), "
-        f"{sum(left.values())} left by the month-by-month planning for {len(left)} "
+        f"{sum(left.values())} left by the planning for {len(left)} "
         f"participants (target 0: {'met' if ok else 'MISSED'})"
     )
     for s in plan.shortfalls:

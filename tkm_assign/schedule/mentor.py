@@ -17,6 +17,8 @@ For each programme month:
    :class:`~tkm_assign.model.Shortfall` with the reasons found on the way.
 
 The last session date of each participant carries into the next month for the spacing.
+Where the months still fall short, :func:`plan_whole_programme` places every month's trips
+and online sessions at once (:mod:`~.programme`) and keeps that plan if it serves more.
 Months look ahead across the boundary: each participant's sessions of a month end by a
 deadline that leaves the next month room for its own sessions
 (:func:`~.demand.look_ahead_deadlines`), e.g. before a month that loses a week to leave
