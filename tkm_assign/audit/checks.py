@@ -12,65 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tkm_assign import rules
 from tkm_assign.audit.facts import PlanFacts
 from tkm_assign.geo.travel import UNREACHABLE_MIN
+from tkm_assign.messages import MESSAGES
 from tkm_assign.model import Mode
 
 VIOLATION = "violation"
 NOTE = "note"
 
-# Rule code -> (Bahasa Indonesia, English) title, in the order they are reported.
-RULES: Mapping[str, tuple[str, str]] = {
-    "caseload": ("Jumlah peserta melebihi batas", "Caseload above the cap"),
-    "monthly_hours": (
-        "Perkiraan jam per bulan melebihi kapasitas",
-        "Estimated monthly hours above capacity",
-    ),
-    "riding_days": (
-        "Perkiraan hari kunjungan melebihi hari kerja",
-        "Estimated visit days above the working days",
-    ),
-    "province": ("Pendamping dari provinsi lain", "Mentor from another province"),
-    "sector": ("Sektor tidak sesuai keahlian pendamping", "Sector outside the mentor's expertise"),
-    "pinned": ("Tidak sesuai pendamping yang ditetapkan", "Not the pinned mentor"),
-    "excluded": ("Pendamping yang dikecualikan", "Excluded mentor"),
-    "unreachable": (
-        "Tidak terjangkau lewat darat (beda pulau)",
-        "Not reachable overland (another island)",
-    ),
-    "max_travel": ("Perjalanan melebihi batas", "Travel above the limit"),
-    "unassigned": ("Peserta tanpa pendamping", "Participant without a mentor"),
-    "wrong_mentor": ("Sesi dengan pendamping lain", "Session with another mentor"),
-    "outside_programme": ("Sesi di luar periode program", "Session outside the programme"),
-    "sessions_per_month": (
-        "Jumlah sesi per bulan di luar batas",
-        "Sessions per month out of range",
-    ),
-    "session_target": ("Target sesi bulanan tidak tercapai", "Monthly session target not met"),
-    "onsite_month": ("Minimum tatap muka bulanan", "Monthly onsite minimum"),
-    "onsite_programme": ("Minimum tatap muka program", "Programme onsite minimum"),
-    "online_not_allowed": (
-        "Sesi daring untuk peserta yang perlu tatap muka",
-        "Online session for an onsite-only participant",
-    ),
-    "holiday": ("Sesi pada hari libur", "Session on a public holiday"),
-    "non_working_day": ("Sesi di luar hari kerja pendamping", "Session on a mentor's day off"),
-    "unavailable": ("Sesi saat pendamping berhalangan", "Session while the mentor is unavailable"),
-    "working_hours": ("Di luar jam kerja", "Outside working hours"),
-    "session_length": ("Lama sesi di luar 1–2 jam", "Session length outside 1–2 hours"),
-    "overlap": ("Sesi bertabrakan", "Overlapping sessions"),
-    "travel_gap": (
-        "Waktu tempuh antar kunjungan tidak cukup",
-        "Not enough time to ride between visits",
-    ),
-    "spacing": ("Jarak antar sesi terlalu dekat", "Sessions too close together"),
-    "daily_travel": ("Perjalanan harian melebihi batas", "Daily travel above the limit"),
-    "month_hours": ("Jam kerja bulanan terlampaui", "Monthly working hours exceeded"),
-}
+# Rule codes in the order they are reported; their titles are the catalogue's ``rule.*``.
+RULES: tuple[str, ...] = tuple(
+    code.removeprefix("rule.") for code in MESSAGES if code.startswith("rule.")
+)
 # Sessions shorter or longer than this are outside the recommended 1–2 hours.
 SESSION_MIN_MIN, SESSION_MAX_MIN = 60, 120
 

@@ -11,12 +11,13 @@ from typing import Any, Protocol
 import pandas as pd
 from markupsafe import Markup
 
-from tkm_assign.audit.checks import RULES, VIOLATION
+from tkm_assign.audit.checks import VIOLATION
 from tkm_assign.io.output import write_csv, write_json
+from tkm_assign.messages import MESSAGES, template
 from tkm_assign.model import Problem
 from tkm_assign.report.figures import key_figures, province_table, text
 from tkm_assign.report.html import MAX_TABLE_ROWS, environment, render_report
-from tkm_assign.report.i18n import LANGUAGES, Labels
+from tkm_assign.report.i18n import Labels
 from tkm_assign.report.tables import PlanTables
 from tkm_assign.report.workbook import (
     INTEGER,
@@ -50,8 +51,9 @@ PERCENT_MEASURES = frozenset({"sector_match_rate", "target_share", "utilisation_
 
 
 def rule_title(rule: str, labels: Labels) -> str:
-    pair = RULES.get(rule)
-    return pair[LANGUAGES.index(labels.lang)] if pair else rule
+    """The title of an audit rule in the labels' language (the code when it has none)."""
+    code = f"rule.{rule}"
+    return template(code, labels.lang) if code in MESSAGES else rule
 
 
 def _rule_rows(result: AuditedPlan, labels: Labels) -> list[dict[str, Any]]:
