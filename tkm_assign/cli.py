@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from tkm_assign.app import Inputs, ValidateResult
+    from tkm_assign.scenarios.grid import ScenarioResult
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -148,8 +149,23 @@ def _check_out(args: argparse.Namespace, *extra: Path) -> list[Path]:
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    """Defaults, then ``--config``, then every ``--set``."""
-    return Config.load(args.config, args.set or ())
+    """Defaults, then ``--config``, then every ``--set`` (and ``--cluster``)."""
+    config = Config.load(args.config, args.set or ())
+    address = getattr(args, "cluster", None)
+    if address is not None:
+        from dataclasses import replace
+
+        config = replace(config, cluster=replace(config.cluster, address=address.strip()))
+    return config
+
+
+def _cluster(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the independent plans on this Dask scheduler's workers, e.g. "
+        "tcp://10.0.0.5:8786 (default cluster.address; none: this machine)",
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -248,6 +264,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _inputs(capacity, mentors_required=False)
     _common(capacity)
+    _cluster(capacity)
     _outputs(capacity)
     _lang(capacity)
     capacity.set_defaults(handler=_cmd_capacity)
@@ -270,6 +287,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="named scenarios, e.g. configs/scenarios/praktik_2024_vs_rekomendasi.toml",
     )
     _common(scenarios)
+    _cluster(scenarios)
+    scenarios.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a grid that was interrupted: scenarios it finished are not planned again",
+    )
     _outputs(scenarios)
     _lang(scenarios)
     scenarios.set_defaults(handler=_cmd_scenarios)
@@ -521,6 +544,8 @@ def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, Any], existing
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     from tkm_assign import app
+    from tkm_assign.io.output import atomic_output_dir
+    from tkm_assign.scenarios.outputs import drop_finished, load_finished, save_finished
 
     inputs = _check_out(args)
     config = load_config(args)
@@ -529,10 +554,44 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     if not grid and not named:
         raise TkmError("nothing to compare: give --grid KEY=V1,V2,... and/or --scenarios FILE")
     configured = app.expand_scenarios(config, named, grid)
-    logging.getLogger("tkm_assign").info("scenarios: %d to plan", len(configured))
+    log = logging.getLogger("tkm_assign")
+    log.info("scenarios: %d to plan", len(configured))
     files: Inputs = app.read_inputs(args.participants, args.mentors)
-    result = app.scenarios(files, configured)
-    written = _write(result, args, inputs, _language(args, config))
+    kept: list[int] = []
+    finished: dict[str, ScenarioResult] = {}
+
+    def keep(index: int, key: str, result: ScenarioResult) -> None:
+        save_finished(staging, index, key, result)
+        kept.append(index)
+
+    # Each finished scenario is saved in the staging folder as it arrives, so that an
+    # interrupted grid continues with --resume; the folder still appears only when complete.
+    try:
+        with atomic_output_dir(
+            args.out, force=args.force, inputs=inputs, resumable=True, resume=args.resume
+        ) as staging:
+            finished = load_finished(staging)
+            if args.resume:
+                log.info(
+                    "resuming: %d finished scenario(s) kept by the interrupted run", len(finished)
+                )
+            result = app.scenarios(
+                files,
+                configured,
+                workers=config.capacity.scenario_workers,
+                finished=finished,
+                on_result=keep,
+            )
+            _print_messages(result.warnings)
+            drop_finished(staging)
+            written = app.write_into(result, staging, lang=_language(args, config))
+    except KeyboardInterrupt:
+        print(
+            f"interrupted; {len(finished) + len(kept)} finished scenario(s) are kept: run the "
+            "same command with --resume to continue",
+            file=sys.stderr,
+        )
+        return 130
     for row in result.table.to_dict("records"):
         cost = (
             f", cost with everyone served Rp {row['cost_full_idr']:,.0f}"

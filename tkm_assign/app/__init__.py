@@ -94,7 +94,7 @@ from tkm_assign.app.commands import (
     schedule,
     validate,
 )
-from tkm_assign.app.outputs import FORMATS, write_outputs
+from tkm_assign.app.outputs import FORMATS, write_into, write_outputs
 from tkm_assign.app.results import (
     AssignResult,
     AuditResult,
@@ -149,5 +149,6 @@ __all__ = [
     "scenarios",
     "schedule",
     "validate",
+    "write_into",
     "write_outputs",
 ]

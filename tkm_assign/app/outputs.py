@@ -93,6 +93,56 @@ def write_outputs(
     """
     target = Path(folder)
     allowed = FORMATS[type(result)]
+    unknown = sorted(set(allowed if formats is None else formats) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"{type(result).__name__} has no {unknown[0]!r} output; expected one of "
+            + ", ".join(allowed)
+        )
+    with (
+        notify.collecting(progress) as call,
+        atomic_output_dir(target, force=force, inputs=inputs) as staging,
+    ):
+        notify.progress("step.write", 0, 1)
+        written = write_into(result, staging, formats=formats, lang=lang)
+        notify.progress("step.write", 1, 1)
+    files = tuple(target / path.relative_to(staging) for path in written)
+    return Written(files, call.warnings)
+
+
+def write_into(
+    result: Result,
+    folder: Path,
+    *,
+    formats: Collection[str] | None = None,
+    lang: str | None = None,
+) -> list[Path]:
+    """Write a command's result into an existing folder the caller manages.
+
+    For front ends that hold the (staging) folder open while a command runs, e.g. a
+    scenario grid that saves each finished scenario there so an interrupted run can resume;
+    they create and move the folder themselves with
+    :func:`tkm_assign.io.output.atomic_output_dir`. Everyone else calls
+    :func:`write_outputs`.
+
+    Parameters
+    ----------
+    result, formats, lang
+        As for :func:`write_outputs`.
+    folder
+        An existing folder.
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+
+    Raises
+    ------
+    ValueError
+        For a format the command does not write.
+    """
+    allowed = FORMATS[type(result)]
     wanted = tuple(allowed if formats is None else formats)
     unknown = sorted(set(wanted) - set(allowed))
     if unknown:
@@ -100,16 +150,7 @@ def write_outputs(
             f"{type(result).__name__} has no {unknown[0]!r} output; expected one of "
             + ", ".join(allowed)
         )
-    language = lang or _config_lang(result)
-    with (
-        notify.collecting(progress) as call,
-        atomic_output_dir(target, force=force, inputs=inputs) as staging,
-    ):
-        notify.progress("step.write", 0, 1)
-        written = _write(result, staging, wanted, language)
-        notify.progress("step.write", 1, 1)
-    files = tuple(target / path.relative_to(staging) for path in written)
-    return Written(files, call.warnings)
+    return _write(result, Path(folder), wanted, lang or _config_lang(result))
 
 
 def _config_lang(result: Result) -> str:
