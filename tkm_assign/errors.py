@@ -10,6 +10,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+MAX_SHOWN_CHARS = 80  # a value longer than this is cut in messages
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """``text`` cut to about ``limit`` characters for a message, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20]}... ({len(text):,} characters)"
+
+
+def quoted(value: object) -> str:
+    """``value`` as a message shows it: quoted (``repr``) and cut when long."""
+    if isinstance(value, str):
+        return repr(shorten(value))
+    return shorten(repr(value))
+
 
 class TkmError(Exception):
     """Base class of every error tkm_assign raises on purpose."""
@@ -28,6 +44,11 @@ class InputProblem:
     column: str | None
     value: str | None
     expected: str
+
+    def __post_init__(self) -> None:
+        # A whole pasted document in one cell is not repeated in the message.
+        if self.value is not None and len(self.value) > MAX_SHOWN_CHARS:
+            object.__setattr__(self, "value", shorten(self.value))
 
     def __str__(self) -> str:
         where = self.file
