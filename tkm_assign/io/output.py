@@ -17,7 +17,8 @@ Unfinished folders of an earlier run of the same output that was killed are remo
 the next run, with an :class:`~tkm_assign.errors.OutputWarning` naming them; a folder
 still being written by a running process is left alone (it holds a lock).
 
-JSON never holds ``NaN`` or ``Infinity`` (which browsers cannot parse).
+CSV files are neutralised against formula injection (:func:`neutralise_cell`), and JSON
+never holds ``NaN`` or ``Infinity`` (which browsers cannot parse).
 """
 
 from __future__ import annotations
@@ -357,9 +358,43 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
+# Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"),
+# with their full-width forms; a leading quote is escaped too so that reading back is exact.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "＝", "＋", "－", "＠", "'")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def neutralise_cell(value: str) -> str:
+    """``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``: text a spreadsheet shows, never runs.
+
+    A text starting with a formula character (or with a quote) gets a leading quote, which
+    spreadsheets hide and :func:`restore_cell` removes. Plain numbers (``-6.9``) stay.
+    """
+    if value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """The inverse of :func:`neutralise_cell`, applied to every CSV cell read."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell passed through :func:`neutralise_cell`."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+            out[column] = series.map(lambda v: neutralise_cell(v) if isinstance(v, str) else v)
+    return out
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV as spreadsheets expect it: UTF-8 with BOM so Excel shows Indonesian names right."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    """CSV as spreadsheets expect it: UTF-8 with BOM, formula-like text neutralised."""
+    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
 def json_ready(data: Any) -> Any:

@@ -33,7 +33,13 @@ INK = "#1f2937"
 # Charts are drawn at about the page's width so that their text matches the page's.
 WIDTH_IN = 10.5
 
+# Every text drawn on a chart or map is plain text: ids and names may hold "$", which
+# matplotlib would otherwise read as maths (and fail on, or silently draw as formulas).
+# Text objects read this when created, tick labels when drawn: build and save inside it.
+PLAIN_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
+
 _STYLE: Any = {
+    **PLAIN_TEXT,
     "svg.fonttype": "none",
     "svg.hashsalt": "tkm_assign",  # stable element ids: same plan, same file
     "font.family": "sans-serif",  # DejaVu Sans (bundled) first, browser fonts as fallback

@@ -34,6 +34,7 @@ from matplotlib.lines import Line2D
 
 from tkm_assign.geo.regions import Geography, haversine_km, load_geography
 from tkm_assign.model import Problem
+from tkm_assign.report.charts import PLAIN_TEXT
 from tkm_assign.report.figures import assigned_mentor
 from tkm_assign.report.i18n import Labels
 from tkm_assign.report.tables import PlanTables
@@ -416,7 +417,7 @@ def write_maps(
     Returns the files written and a small PNG of the country map for the HTML report.
     """
     written = []
-    with mpl.rc_context({"font.family": "sans-serif"}):
+    with mpl.rc_context({**PLAIN_TEXT, "font.family": "sans-serif"}):
         layers = _layers(problem, tables)
         country = render_country_map(problem, tables, labels, layers)
         path = folder / "map.png"
