@@ -21,25 +21,24 @@ import dataclasses
 import itertools
 import json
 import logging
-import multiprocessing
 import re
 import time
 import tomllib
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tkm_assign import rules
-from tkm_assign.config import Config, TravelConfig, from_mapping, to_mapping
+from tkm_assign.config import Config, TravelConfig, from_mapping, read_toml_file, to_mapping
 from tkm_assign.errors import ConfigError, InputError, TkmError, TkmWarning
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.geo.travel import TravelModel, make_travel_model
 from tkm_assign.io import load_problem
 from tkm_assign.model import Mode, Problem
 from tkm_assign.pipeline import PlanResult, run_plan
+from tkm_assign.processes import process_pool
 from tkm_assign.scenarios.capacity import plan_capacity
 
 log = logging.getLogger("tkm_assign")
@@ -163,12 +162,7 @@ def read_scenario_file(path: str | Path) -> list[Scenario]:
         When the file is missing or not TOML, has no scenario, or holds anything else.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: scenario file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    data = read_toml_file(path, "scenario file")
     extra = sorted(set(data) - {SCENARIO_TABLE})
     if extra:
         raise ConfigError(
@@ -309,9 +303,8 @@ def run_scenarios(
             rows.append(measure_scenario(job))
             _log_done(scenario, rows[-1], len(rows), len(jobs))
     else:
-        # "spawn" works the same on every platform; callers need the __main__ guard.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=lanes, mp_context=context) as pool:
+        # Callers need the __main__ guard (spawn); the workers die with this process.
+        with process_pool(lanes) as pool:
             for scenario, row in zip(scenarios, pool.map(measure_scenario, jobs), strict=True):
                 rows.append(row)
                 _log_done(scenario, row, len(rows), len(jobs))
