@@ -19,8 +19,8 @@ demo: $(STAMP)
 test: $(STAMP) lint typecheck pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check tkm_assign tests benchmarks
-	$(BIN)/ruff format --check tkm_assign tests benchmarks
+	$(BIN)/ruff check tkm_assign tests benchmarks setup.py
+	$(BIN)/ruff format --check tkm_assign tests benchmarks setup.py
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

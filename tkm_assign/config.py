@@ -23,9 +23,11 @@ from pathlib import Path
 from typing import Any, Self
 
 from tkm_assign.errors import ConfigError, quoted
+from tkm_assign.resources import DEFAULT_CONFIG
 
+# The repository checkout (tests and benchmarks); the program finds its own files through
+# tkm_assign.resources, which also works in an installed wheel.
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.toml"
 
 SECTOR_CODES = (
     "pertanian_peternakan",
@@ -317,6 +319,7 @@ class ScheduleConfig:
     workers: int = _ranged(2, 1, 64)
     placement_limit: float = _ranged(0.3, 0.01, 600)
     priority: str = "minimum_first"
+    improve_work: float = _ranged(0.0, 0.0, 10.0)
 
     def __post_init__(self) -> None:
         _check_fields(self, "schedule")
@@ -345,6 +348,29 @@ class CapacityConfig:
 
 
 @dataclass(frozen=True)
+class WebConfig:
+    """Limits and the map of the coordinators' page (``tkm-assign serve``)."""
+
+    max_upload_mb: float = _ranged(20.0, 0.01, 1024)
+    max_rows: int = _ranged(50_000, 1, 10_000_000)
+    keep_days: int = _ranged(0, 0, 100_000)
+    tile_url: str = ""
+    tile_attribution: str = ""
+
+    def __post_init__(self) -> None:
+        _check_fields(self, "web")
+        if self.tile_url and not re.fullmatch(r"https?://\S+\{z\}\S*", self.tile_url):
+            raise ConfigError(
+                f"web.tile_url: {self.tile_url!r} is not a tile address like "
+                "https://tile.example.org/{z}/{x}/{y}.png"
+            )
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return int(self.max_upload_mb * 1024 * 1024)
+
+
+@dataclass(frozen=True)
 class CostConfig:
     mentor_month_idr: float = _ranged(0.0, 0, 10**12)
     per_km_idr: float = _ranged(0.0, 0, 10**9)
@@ -369,6 +395,7 @@ class Config:
     output: OutputConfig = field(default_factory=OutputConfig)
     capacity: CapacityConfig = field(default_factory=CapacityConfig)
     cost: CostConfig = field(default_factory=CostConfig)
+    web: WebConfig = field(default_factory=WebConfig)
 
     @classmethod
     def load(cls, path: str | Path | None = None, overrides: Iterable[str] = ()) -> Self:

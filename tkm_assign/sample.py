@@ -27,7 +27,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
-from tkm_assign.config import PROJECT_ROOT, ProgrammeConfig
+from tkm_assign.config import ProgrammeConfig
 from tkm_assign.geo.regions import (
     KM_PER_DEGREE,
     NOT_LOCATED,
@@ -37,11 +37,11 @@ from tkm_assign.geo.regions import (
 )
 from tkm_assign.io.read import MENTOR_COLUMNS, PARTICIPANT_COLUMNS
 from tkm_assign.model import Sector
+from tkm_assign.resources import PLACES_DIR
 from tkm_assign.rules import add_months
 
 log = logging.getLogger("tkm_assign")
 
-PLACES_DIR = PROJECT_ROOT / "data" / "places"
 
 # 2024 evaluation of TKM Lanjutan (percent).
 SECTOR_SHARES: Mapping[Sector, float] = {

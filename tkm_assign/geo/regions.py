@@ -18,11 +18,10 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
-from tkm_assign.config import PROJECT_ROOT
+from tkm_assign.resources import GEO_DIR
 
 log = logging.getLogger("tkm_assign")
 
-GEO_DIR = PROJECT_ROOT / "geo"
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.195
 # A point farther than this from any land is "in the sea"; within it, it snaps to the coast.

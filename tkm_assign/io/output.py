@@ -30,7 +30,6 @@ import re
 import shutil
 import tempfile
 import time
-import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -38,7 +37,9 @@ from typing import Any
 
 import pandas as pd
 
-from tkm_assign.errors import OutputError, OutputWarning
+from tkm_assign import notify
+from tkm_assign.errors import OutputError, OutputExistsError, OutputWarning
+from tkm_assign.messages import Message
 
 # The list of what tkm_assign wrote into an output folder; replacing it needs nothing else.
 MANIFEST = ".tkm-assign-files.json"
@@ -107,10 +108,8 @@ def check_output_dir(
         if not target.is_dir():
             raise OutputError(f"{target}: exists and is not a folder; choose another output folder")
         if not force:
-            raise OutputError(
-                f"{target}: output folder already exists; choose another output folder or "
-                "allow replacing it (--force)"
-            )
+            # Front ends add how to replace it (the command line: --force).
+            raise OutputExistsError(f"{target}: output folder already exists")
         _check_replaceable(target)
     _check_parent(target, resolved.parent)
 
@@ -199,13 +198,14 @@ def remove_leftovers(out: str | Path) -> list[Path]:
         if not entry.exists():
             removed.append(entry)
     if removed:
-        names = ", ".join(p.name for p in removed)
-        warnings.warn(
-            OutputWarning(
-                f"{Path(out)}: removed {len(removed)} unfinished output folder(s) left by an "
-                f"interrupted earlier run: {names}"
+        notify.warn(
+            Message.of(
+                "warning.output_leftovers_removed",
+                folder=str(out),
+                count=len(removed),
+                names=", ".join(p.name for p in removed),
             ),
-            stacklevel=2,
+            OutputWarning,
         )
     return removed
 
@@ -310,9 +310,9 @@ def _move_into_place(staging: Path, target: Path, resolved: Path) -> None:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
         if old.exists():
-            warnings.warn(
-                OutputWarning(f"{target}: could not remove the previous output, kept in {old}"),
-                stacklevel=3,
+            notify.warn(
+                Message.of("warning.previous_output_kept", folder=str(target), kept=str(old)),
+                OutputWarning,
             )
 
 

@@ -25,10 +25,11 @@ import io
 import math
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import BinaryIO, Literal, NoReturn
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +37,13 @@ import pandas as pd
 
 from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.io.output import restore_cell
+from tkm_assign.messages import Message
+
+# GDAL names a GeoPackage read from memory /vsimem/pyogrio_<id> (no .gpkg extension) and
+# warns about that name, not about the file; uploads are read that way.
+warnings.filterwarnings(
+    "ignore", r".*has GPKG application_id, but non conformant file extension", RuntimeWarning
+)
 
 Kind = Literal["participants", "mentors", "assignments", "schedule"]
 # Plan files (an assignment or a schedule, e.g. typed into Excel) keep their header text:
@@ -148,24 +156,57 @@ class Table:
     problems: tuple[InputProblem, ...] = ()
     unknown_columns: tuple[str, ...] = ()
     header_row: int = 1
-    warnings: tuple[InputProblem, ...] = ()
+    warnings: tuple[Message, ...] = ()
 
 
-def read_table(path: str | Path, kind: Kind) -> Table:
-    """Read a participants or mentors file into text cells.
+@dataclass(frozen=True)
+class Upload:
+    """A file received in memory, e.g. from a browser: the name it was sent with and its bytes.
+
+    The name only chooses the reader (by its extension) and names the file in messages; it
+    is never used as a path, and the bytes are never written to disk.
+    """
+
+    name: str
+    data: bytes = field(repr=False)
+
+    @property
+    def source(self) -> str:
+        """The name without any folder part, as shown in messages."""
+        return self.name.replace("\\", "/").rsplit("/", 1)[-1] or "upload"
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.source).suffix.lower()
+
+
+Source = str | Path | Upload
+
+
+def read_table(path: Source, kind: Kind) -> Table:
+    """Read a participants, mentors, assignments or schedule file into text cells.
 
     Parameters
     ----------
     path
-        CSV, XLSX, GeoPackage, GeoJSON or Shapefile.
+        A path to a CSV, XLSX, GeoPackage, GeoJSON or Shapefile, or an :class:`Upload`
+        (CSV, XLSX, GeoPackage or GeoJSON in memory).
     kind
-        ``"participants"`` or ``"mentors"``: chooses column aliases and sheet names.
+        ``"participants"``, ``"mentors"``, ``"assignments"`` or ``"schedule"``: chooses
+        column aliases and sheet names.
+
+    Returns
+    -------
+    Table
+        Text cells with canonical column names; row-level problems in ``problems``.
 
     Raises
     ------
     InputError
         The file is missing, empty, not UTF-8, of an unknown type or cannot be parsed.
     """
+    if isinstance(path, Upload):
+        return _read_upload(path, kind)
     path = Path(path)
     source = str(path)
     if not path.exists():
@@ -192,6 +233,24 @@ def read_table(path: str | Path, kind: Kind) -> Table:
         source,
         f"file type {suffix or '(none)'!r} is not supported; expected .csv, .xlsx, .gpkg "
         "or .geojson",
+    )
+
+
+def _read_upload(upload: Upload, kind: Kind) -> Table:
+    """:func:`read_table` for a file in memory (the same readers, fed from the bytes)."""
+    source, suffix = upload.source, upload.suffix
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(upload.data, source, kind)
+    if suffix in XLSX_SUFFIXES:
+        return _read_xlsx(upload.data, source, kind)
+    if suffix in (".gpkg", ".geojson", ".json"):
+        return _read_geo(upload.data, source, kind)
+    if suffix in (".xls", ".ods"):
+        _fail(source, f"{suffix} files are not read; save the sheet as .xlsx or as CSV UTF-8")
+    _fail(
+        source,
+        f"file type {suffix or '(none)'!r} is not supported for uploads; expected .csv, .xlsx, "
+        ".gpkg or .geojson",
     )
 
 
@@ -344,50 +403,53 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return len(re.sub(r'"[^"]*"', "", line).split(delimiter)) - 1
 
 
-def _read_xlsx(path: Path, source: str, kind: Kind) -> Table:
-    """The chosen worksheet; formulas without a saved result are warned about, by cell."""
-    sheet, others, rows = _xlsx_rows(path, source, kind, data_only=True)
-    warnings: list[InputProblem] = []
-    if _has_formulas(path):
-        _, _, formulas = _xlsx_rows(path, source, kind, data_only=False)
+def _read_xlsx(path: Path | bytes, source: str, kind: Kind) -> Table:
+    """The chosen worksheet; formulas without a saved result are warned about, by cell.
+
+    ``path`` is a file or the bytes of an upload.
+    """
+
+    def opened() -> Path | BinaryIO:
+        return io.BytesIO(path) if isinstance(path, bytes) else path
+
+    sheet, others, rows = _xlsx_rows(opened(), source, kind, data_only=True)
+    empty_formulas: list[tuple[int, int]] = []  # (row, column) positions, 0-based
+    if _has_formulas(opened()):
+        _, _, formulas = _xlsx_rows(opened(), source, kind, data_only=False)
         for r, (values, texts) in enumerate(zip(rows, formulas, strict=False)):
             for c, (value, text) in enumerate(zip(values, texts, strict=False)):
                 if value == "" and text.startswith("="):
-                    warnings.append(
-                        InputProblem(
-                            source,
-                            r + 1,
-                            f"{_column_letter(c)} ({sheet})",
-                            None,
-                            "holds a formula without a saved result, read as empty: open the "
-                            "workbook in Excel or LibreOffice and save it, or type the value",
-                        )
-                    )
+                    empty_formulas.append((r, c))
     table = _table_from_grid(_grid(rows), source, kind, [], sheet=(sheet, others))
-    if not warnings:
+    if not empty_formulas:
         return table
-    # Name the columns by their header now that it is known.
-    header = {_column_letter(c): name for c, name in enumerate(table.frame.columns) if name}
-    named = tuple(
-        dataclasses.replace(w, column=header.get(str(w.column).split(" ")[0], w.column))
-        for w in warnings
-        if w.row is not None and w.row > table.header_row
-    )
-    return dataclasses.replace(table, warnings=named)
-
-
-def _column_letter(index: int) -> str:
     from openpyxl.utils import get_column_letter
 
-    return get_column_letter(index + 1)
+    # Name the column by its header when it has one, else as the sheet shows it.
+    names = list(table.frame.columns)
+    found = tuple(
+        Message.of(
+            "warning.formula_without_result",
+            source=source,
+            row=r + 1,
+            column=names[c] if c < len(names) else f"{get_column_letter(c + 1)} ({sheet})",
+        )
+        for r, c in empty_formulas
+        if r + 1 > table.header_row
+    )
+    return dataclasses.replace(table, warnings=found)
 
 
-def _has_formulas(path: Path) -> bool:
+def _has_formulas(path: Path | BinaryIO) -> bool:
     """Whether any worksheet of the workbook holds a formula (``<f>`` element)."""
     import zipfile
 
     pattern = re.compile(rb"<(?:\w+:)?f[ >/]")
-    with zipfile.ZipFile(path) as archive:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return False  # openpyxl already read it; nothing more to learn
+    with archive:
         for name in archive.namelist():
             if name.startswith("xl/worksheets/") and name.endswith(".xml"):
                 with archive.open(name) as member:
@@ -397,7 +459,7 @@ def _has_formulas(path: Path) -> bool:
 
 
 def _xlsx_rows(
-    path: Path, source: str, kind: Kind, data_only: bool
+    path: Path | BinaryIO, source: str, kind: Kind, data_only: bool
 ) -> tuple[str, list[str], list[list[str]]]:
     """The sheet read, the workbook's other sheets and the sheet's cells as text."""
     import zipfile
@@ -569,7 +631,7 @@ def table_from_frame(frame: pd.DataFrame, source: str, kind: Kind) -> Table:
     return _finish(text, source, kind, problems)
 
 
-def _read_geo(path: Path, source: str, kind: Kind) -> Table:
+def _read_geo(path: Path | bytes, source: str, kind: Kind) -> Table:
     import geopandas as gpd
     import pyogrio
     import shapely
@@ -578,7 +640,7 @@ def _read_geo(path: Path, source: str, kind: Kind) -> Table:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
         wanted = {name.lower(): name for name in layers}
         layer = next((wanted[n] for n in SHEET_NAMES[kind] if n in wanted), layers[0])
-        frame = gpd.read_file(path, layer=layer)
+        frame = gpd.read_file(io.BytesIO(path) if isinstance(path, bytes) else path, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, IndexError) as error:
         _fail(source, f"cannot be read as GeoPackage/GeoJSON ({error})")
     if frame.empty:
