@@ -171,3 +171,27 @@ def test_maths_text_in_scenario_names_crashes_the_charts(tmp_path, monkeypatch):
     with mpl.rc_context(_STYLE):
         scenario_chart(table, CHART_MEASURES["en"], "en").savefig(tmp_path / "s.png")
     assert parsed == []
+
+
+def test_long_names_and_ids_squeeze_charts_and_maps_to_nothing(tmp_path):
+    # Found by the fuzz test: a 5,000-character mentor name in the map legend (and 64-
+    # character ids as tick labels) collapsed the drawing ("axes sizes collapsed to zero").
+    from pathlib import Path
+
+    from tkm_assign.cli import main
+
+    valid = Path(__file__).parents[1] / "data" / "valid"
+    participants = pd.read_csv(valid / "participants.csv", dtype=str, keep_default_na=False)
+    mentors = pd.read_csv(valid / "mentors.csv", dtype=str, keep_default_na=False)
+    long_id = "M" * 64
+    mentors.loc[0, ["mentor_id", "name"]] = [long_id, "x" * 5000]
+    for column in ("current_mentor_id", "pinned_mentor_id"):
+        participants[column] = participants[column].replace({"M1": long_id})
+    participants.loc[0, "name"] = "y" * 5000
+    participants.to_csv(tmp_path / "p.csv", index=False)
+    mentors.to_csv(tmp_path / "m.csv", index=False)
+    args = ["--participants", str(tmp_path / "p.csv"), "--mentors", str(tmp_path / "m.csv")]
+    fast = ["--set", "travel.model=haversine", "--set", 'travel.cache_dir=""', "--quiet"]
+    assert main(["plan", *args, *fast, "--out", str(tmp_path / "plan")]) == 0
+    stems = [p.stem for p in (tmp_path / "plan" / "calendars").glob("*.ics")]
+    assert len(stems) == 5 and all(len(stem) <= MAX_STEM_CHARS for stem in stems)

@@ -38,6 +38,17 @@ WIDTH_IN = 10.5
 # Text objects read this when created, tick labels when drawn: build and save inside it.
 PLAIN_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
 
+# Ids, names and scenario names drawn on a chart or map are cut: a long one would squeeze
+# the drawing to nothing (a 5,000-character name in a legend collapses the map).
+MAX_LABEL_CHARS = 24
+
+
+def short_label(text: object, limit: int = MAX_LABEL_CHARS) -> str:
+    """``text`` for a chart or map: at most ``limit`` characters, the rest as an ellipsis."""
+    shown = str(text)
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
 _STYLE: Any = {
     **PLAIN_TEXT,
     "svg.fonttype": "none",
@@ -121,7 +132,7 @@ def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) 
         _few_bars(ax, len(util))
         ax.axhline(100.0, color=RED, linewidth=0.8, linestyle="--")
         if 0 < len(ids) <= 40:
-            ax.set_xticks(x, ids, rotation=90, fontsize=7)
+            ax.set_xticks(x, [short_label(i) for i in ids], rotation=90, fontsize=7)
         else:
             ax.set_xticks([])
             ax.set_xlabel(labels["mentors_sorted"])
@@ -154,7 +165,7 @@ def caseload_chart(balance: pd.DataFrame, labels: Labels) -> str:
         _few_bars(ax, len(caseload))
         ax.step(x, cap, where="mid", color=INK, linewidth=0.8, linestyle=":")
         if 0 < len(ids) <= 40:
-            ax.set_xticks(x, ids, rotation=90, fontsize=7)
+            ax.set_xticks(x, [short_label(i) for i in ids], rotation=90, fontsize=7)
         else:
             ax.set_xticks([])
             ax.set_xlabel(labels["mentors_sorted"])
