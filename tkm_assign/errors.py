@@ -7,6 +7,7 @@ them.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -29,6 +30,33 @@ def quoted(value: object) -> str:
     if isinstance(value, str):
         return repr(shorten(value))
     return shorten(repr(value))
+
+
+def withheld_traceback(error: BaseException) -> str:
+    """The traceback of an unexpected error, without the exceptions' texts.
+
+    An exception's text may quote the data it failed on (a participant's name, a phone
+    number); personal data never reaches a terminal or a log, so only where the error
+    happened and its type are shown: enough to find the defect, nothing to leak.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    parts: list[str] = []
+    for item in reversed(chain):
+        if parts:
+            parts.append("\nwhich led to:\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(item.__traceback__))
+        kind = type(item)
+        parts.append(
+            f"{kind.__module__}.{kind.__qualname__} (its text is withheld: it may quote data)\n"
+        )
+    return "".join(parts)
 
 
 class TkmError(Exception):
