@@ -200,8 +200,8 @@ def test_formula_without_saved_result_no_longer_disappears_silently(tmp_path: Pa
     book.save(path)
     table = read_table(path, "participants")
     (warning,) = table.warnings
-    assert (warning.row, warning.column) == (4, "village")
-    assert "formula without a saved result" in warning.expected
+    assert warning.code == "warning.formula_without_result"
+    assert (warning["row"], warning["column"]) == (4, "village")
     with pytest.warns(InputWarning, match=r"row 4 column village: holds a formula without"):
         load_problem(path, VALID / "mentors.csv", Config())
 
