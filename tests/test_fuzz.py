@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from tkm_assign.cli import main
 from tkm_assign.io.output import FORMULA_TRIGGERS
+from tkm_assign.io.read import MENTOR_COLUMNS, PARTICIPANT_COLUMNS
 from tkm_assign.report.calendars import MAX_STEM_CHARS
 
 VALID = Path(__file__).parent / "data" / "valid"
@@ -75,33 +76,9 @@ HOSTILE = st.one_of(
     ),
     st.sampled_from(["", " ", "x" * 5000, "Ünïcödé", "日本語", "🙂"]),
 )
-# Cells worth attacking: ids (and references to them), names, numbers, labels, dates.
-PARTICIPANT_COLUMNS = [
-    "participant_id",
-    "name",
-    "latitude",
-    "longitude",
-    "province",
-    "regency",
-    "sector",
-    "need_level",
-    "sessions_per_month",
-    "program_months",
-    "current_mentor_id",
-    "pinned_mentor_id",
-    "excluded_mentor_ids",
-]
-MENTOR_COLUMNS = [
-    "mentor_id",
-    "name",
-    "latitude",
-    "sectors",
-    "max_caseload",
-    "hours_per_month",
-    "transport",
-    "working_days",
-    "unavailable",
-]
+# Cells worth attacking: every column of both formats (ids and references to them, names,
+# numbers, labels, dates); "village" and the names also carry the secret.
+ATTACKED = {"participants": PARTICIPANT_COLUMNS, "mentors": MENTOR_COLUMNS}
 
 
 # Hostile text that validation accepts (or cleans), so that it reaches every writer.
@@ -118,12 +95,19 @@ ACCEPTED_TEXT = st.one_of(
 )
 
 
-@st.composite
-def accepted_mutation(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Ids and free text that validate: the plan runs and every writer sees them."""
+def _with_secret() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Copies of the small valid pair whose names and villages hold the secret."""
     participants, mentors = PARTICIPANTS.copy(), MENTORS.copy()
     participants["name"] = participants["name"] + " " + SECRET
     participants["village"] = SECRET + " Desa"
+    mentors["name"] = mentors["name"] + " " + SECRET
+    return participants, mentors
+
+
+@st.composite
+def accepted_mutation(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Ids and free text that validate: the plan runs and every writer sees them."""
+    participants, mentors = _with_secret()
     for _ in range(draw(st.integers(1, 3))):
         kind = draw(st.sampled_from(["mentor_id", "participant_id", "name", "village"]))
         if kind == "mentor_id":
@@ -154,14 +138,11 @@ def accepted_mutation(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
 @st.composite
 def any_mutation(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Anything in any attacked cell: most of these must be refused with exit 2."""
-    participants, mentors = PARTICIPANTS.copy(), MENTORS.copy()
-    participants["name"] = participants["name"] + " " + SECRET
-    participants["village"] = SECRET + " Desa"
+    participants, mentors = _with_secret()
     for _ in range(draw(st.integers(1, 3))):
-        if draw(st.booleans()):
-            frame, columns = participants, PARTICIPANT_COLUMNS
-        else:
-            frame, columns = mentors, MENTOR_COLUMNS
+        kind = draw(st.sampled_from(["participants", "mentors"]))
+        frame = participants if kind == "participants" else mentors
+        columns = [c for c in ATTACKED[kind] if c in frame.columns]
         row = draw(st.integers(0, len(frame) - 1))
         column = draw(st.sampled_from(columns))
         frame.loc[row, column] = draw(HOSTILE)
