@@ -8,6 +8,7 @@ Text stays text (``svg.fonttype = none``): smaller files, crisp at any zoom.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -43,10 +44,23 @@ PLAIN_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
 MAX_LABEL_CHARS = 24
 
 
-def short_label(text: object, limit: int = MAX_LABEL_CHARS) -> str:
-    """``text`` for a chart or map: at most ``limit`` characters, the rest as an ellipsis."""
-    shown = str(text)
+def chart_text(text: object, limit: int = MAX_LABEL_CHARS) -> str:
+    """``text`` as a chart or map draws it: at most ``limit`` characters (then an ellipsis),
+    and ``?`` for a character the charts' font cannot draw (e.g. Chinese script)."""
+    drawable = _drawable()
+    shown = "".join(c if ord(c) in drawable else "?" for c in str(text))
     return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """Code points of the charts' font (DejaVu Sans, which matplotlib ships)."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    with mpl.rc_context(_STYLE):
+        path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
+    return frozenset(FT2Font(path).get_charmap())
 
 
 _STYLE: Any = {
@@ -132,7 +146,7 @@ def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) 
         _few_bars(ax, len(util))
         ax.axhline(100.0, color=RED, linewidth=0.8, linestyle="--")
         if 0 < len(ids) <= 40:
-            ax.set_xticks(x, [short_label(i) for i in ids], rotation=90, fontsize=7)
+            ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=7)
         else:
             ax.set_xticks([])
             ax.set_xlabel(labels["mentors_sorted"])
@@ -165,7 +179,7 @@ def caseload_chart(balance: pd.DataFrame, labels: Labels) -> str:
         _few_bars(ax, len(caseload))
         ax.step(x, cap, where="mid", color=INK, linewidth=0.8, linestyle=":")
         if 0 < len(ids) <= 40:
-            ax.set_xticks(x, [short_label(i) for i in ids], rotation=90, fontsize=7)
+            ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=7)
         else:
             ax.set_xticks([])
             ax.set_xlabel(labels["mentors_sorted"])

@@ -20,7 +20,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from tkm_assign.config import Config
 from tkm_assign.io.output import write_csv, write_json
-from tkm_assign.report.charts import PLAIN_TEXT, short_label
+from tkm_assign.report.charts import PLAIN_TEXT, chart_text
 from tkm_assign.scenarios.capacity import CapacityResult
 from tkm_assign.scenarios.grid import RECOMMENDED_SESSIONS, ScenarioResult
 from tkm_assign.scenarios.tables import (
@@ -135,7 +135,7 @@ def scenario_chart(
     """Small multiples: one panel per measure ``(column, title, is_share)``, one bar per
     scenario."""
     words = WORDS[lang]
-    names = [short_label(name, 40) for name in table["scenario"]]
+    names = [chart_text(name, 40) for name in table["scenario"]]
     shown = [m for m in measures if m[0] in table.columns and table[m[0]].notna().any()]
     cols = 3
     n_rows = max(1, -(-len(shown) // cols))
