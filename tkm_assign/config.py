@@ -320,6 +320,7 @@ class ScheduleConfig:
     placement_limit: float = _ranged(0.3, 0.01, 600)
     priority: str = "minimum_first"
     improve_work: float = _ranged(0.0, 0.0, 10.0)
+    programme_limit: float = _ranged(2.0, 0.0, 600.0)
 
     def __post_init__(self) -> None:
         _check_fields(self, "schedule")
@@ -348,6 +349,27 @@ class CapacityConfig:
 
 
 @dataclass(frozen=True)
+class ClusterConfig:
+    """Where scenario grids and capacity regions run: this machine or a Dask cluster.
+
+    Never changes a result: the same tasks run either way.
+    """
+
+    address: str = ""
+    connect_timeout_s: float = _ranged(30.0, 0.1, 3600)
+
+    def __post_init__(self) -> None:
+        if self.address and not re.fullmatch(
+            r"(?:(?:tcp|tls|ws|wss|ucx)://)?[A-Za-z0-9_.\-\[\]:]+", self.address
+        ):
+            raise ConfigError(
+                f"cluster.address: {quoted(self.address)} is not a scheduler address like "
+                "tcp://10.0.0.5:8786"
+            )
+        _check_fields(self, "cluster")
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """Limits and the map of the coordinators' page (``tkm-assign serve``)."""
 
@@ -361,7 +383,7 @@ class WebConfig:
         _check_fields(self, "web")
         if self.tile_url and not re.fullmatch(r"https?://\S+\{z\}\S*", self.tile_url):
             raise ConfigError(
-                f"web.tile_url: {self.tile_url!r} is not a tile address like "
+                f"web.tile_url: {quoted(self.tile_url)} is not a tile address like "
                 "https://tile.example.org/{z}/{x}/{y}.png"
             )
 
@@ -395,6 +417,7 @@ class Config:
     output: OutputConfig = field(default_factory=OutputConfig)
     capacity: CapacityConfig = field(default_factory=CapacityConfig)
     cost: CostConfig = field(default_factory=CostConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
     web: WebConfig = field(default_factory=WebConfig)
 
     @classmethod
