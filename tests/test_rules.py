@@ -80,7 +80,7 @@ def test_the_caseload_cap_is_the_same_for_the_planner_and_the_audit(crowded: Pro
         crowded, _hand(crowded, {p.participant_id: "M1" for p in crowded.participants})
     )
     caseload = _violations(audited, "caseload")
-    assert list(caseload["details"]) == ["6 participants, cap 3"]
+    assert [str(d) for d in caseload["details"]] == ["6 participants, cap 3"]
     balance = audited.balance.set_index("mentor_id").loc["M1"]
     assert balance["max_caseload"] == 3 and balance["flag"] == "overloaded"
     assert int(audited.measures.provinces["places"].sum()) == 3

@@ -177,7 +177,9 @@ def assignment_from_mentors(problem: Problem, mentor_of: Mapping[str, str | None
     return Assignment(
         mentor_of=dict(mentor_of),
         reasons={
-            pid: "no mentor in the given assignment" for pid, m in mentor_of.items() if m is None
+            pid: Message.of("reason.not_in_given_assignment")
+            for pid, m in mentor_of.items()
+            if m is None
         },
         status=SolveStatus.FEASIBLE,
         objective=0.0,

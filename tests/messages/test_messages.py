@@ -23,10 +23,10 @@ def test_the_catalogue_files_hold_every_code_of_the_code():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_translation_keeps_the_placeholders_of_its_source(lang: str):
     for entry in _catalog(lang):
-        if not entry.id or not entry.string:
-            continue
-        source = MESSAGES[entry.context]
         texts = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if not entry.id or not any(texts):
+            continue  # not translated yet: renders in English
+        source = MESSAGES[entry.context]
         for text in texts:
             assert placeholders(text) == placeholders(source), (entry.context, text)
 
@@ -77,3 +77,17 @@ def test_messages_are_values():
     parts = joined([a, Message.of("step.assign"), a])
     assert render(parts, "en") == "Reading the input files; Assigning mentors"
     assert joined([a]) is a
+
+
+def test_an_untranslated_plural_falls_back_to_the_english_form_of_its_count():
+    catalog = _catalog("id")
+    untranslated = [
+        e.context for e in catalog if e.context and isinstance(e.id, tuple) and not any(e.string)
+    ]
+    if not untranslated:
+        pytest.skip("every plural has its Indonesian text")
+    code = untranslated[0]
+    values = {name: 7 for name in placeholders(MESSAGES[code])}
+    many = Message.of(code, **values)
+    assert render(many, "id") == render(many, "en")
+    assert render(many, "en") == MESSAGES[code].plural.format(**values)  # type: ignore[union-attr]

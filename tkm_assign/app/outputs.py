@@ -22,7 +22,9 @@ from tkm_assign.app.results import (
     Written,
 )
 from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
+from tkm_assign.messages import rendered
 from tkm_assign.notify import ProgressCallback
+from tkm_assign.report.tables import rendered_frame
 
 Result = AssignResult | ScheduleResult | PlanResult | AuditResult | CapacityResult | ScenariosResult
 
@@ -186,10 +188,10 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
     if isinstance(result, AssignResult):
         paths = []
         if "csv" in formats:
-            write_csv(result.tables.assignments, staging / "assignments.csv")
+            write_csv(rendered_frame(result.tables.assignments, lang), staging / "assignments.csv")
             paths.append(staging / "assignments.csv")
         if "json" in formats:
-            write_json(result.summary, staging / "summary.json")
+            write_json(rendered(result.summary, lang), staging / "summary.json")
             paths.append(staging / "summary.json")
         return paths
     if isinstance(result, ScheduleResult):
@@ -198,10 +200,10 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
             for name, attribute in SCHEDULE_FILES.items():
                 frame = getattr(result.tables, attribute)
                 if frame is not None:
-                    write_csv(frame, staging / name)
+                    write_csv(rendered_frame(frame, lang), staging / name)
                     paths.append(staging / name)
         if "json" in formats:
-            write_json(result.summary, staging / "summary.json")
+            write_json(rendered(result.summary, lang), staging / "summary.json")
             paths.append(staging / "summary.json")
         return paths
     if isinstance(result, AuditResult):

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from tkm_assign import rules
 from tkm_assign.audit.facts import PlanFacts
 from tkm_assign.geo.travel import UNREACHABLE_MIN
-from tkm_assign.messages import MESSAGES
+from tkm_assign.messages import MESSAGES, Message, Value
 from tkm_assign.model import Mode
 
 VIOLATION = "violation"
@@ -40,11 +40,7 @@ class Finding:
     participant_id: str
     date: dt.date | None
     month: int | None
-    details: str
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    details: Message
 
 
 def _hhmm(minutes: int) -> str:
@@ -66,7 +62,7 @@ def check_caseload(facts: PlanFacts) -> list[Finding]:
                     "",
                     None,
                     None,
-                    f"{len(pids)} participants, cap {cap}",
+                    Message.of("finding.caseload", count=len(pids), cap=cap),
                 )
             )
     return out
@@ -89,7 +85,7 @@ def check_monthly_hours(facts: PlanFacts) -> list[Finding]:
                     "",
                     None,
                     None,
-                    f"needs an estimated {need / 60:.1f} h a month, has {have / 60:.1f} h",
+                    Message.of("finding.monthly_hours", need_h=need / 60, have_h=have / 60),
                 )
             )
     return out
@@ -115,8 +111,7 @@ def check_riding_days(facts: PlanFacts) -> list[Finding]:
                     "",
                     None,
                     None,
-                    f"needs an estimated {need / day:.1f} working days a month for visits and "
-                    f"sessions, has {have / day:.0f}",
+                    Message.of("finding.riding_days", need_days=need / day, have_days=have / day),
                 )
             )
     return out
@@ -141,7 +136,9 @@ def check_province(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"participant in province {p_code}, mentor in province {m_code}",
+                    Message.of(
+                        "finding.province", participant_province=p_code, mentor_province=m_code
+                    ),
                 )
             )
     return out
@@ -168,7 +165,7 @@ def check_sector(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"sector {sector.value}; mentor knows {expertise}",
+                    Message.of("finding.sector", sector=sector.value, expertise=expertise),
                 )
             )
     return out
@@ -188,7 +185,9 @@ def check_pinned_excluded(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"pinned to {person.pinned_mentor_id}, plan gives {mid or 'no mentor'}",
+                    Message.of("finding.pinned", pinned=person.pinned_mentor_id, given=mid)
+                    if mid
+                    else Message.of("finding.pinned_none", pinned=person.pinned_mentor_id),
                 )
             )
         if mid is not None and rules.excluded(person, facts.mentors[mid]):
@@ -200,7 +199,7 @@ def check_pinned_excluded(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"{mid} is excluded for this participant",
+                    Message.of("finding.excluded", mentor_id=mid),
                 )
             )
     return out
@@ -225,8 +224,7 @@ def check_travel_limit(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    "participant and mentor are on different islands; onsite visits are "
-                    "impossible under travel.cross_island = forbid",
+                    Message.of("finding.unreachable"),
                 )
             )
         else:
@@ -238,7 +236,7 @@ def check_travel_limit(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"{minutes} min one way, limit {limit} min",
+                    Message.of("finding.max_travel", travel_min=minutes, limit=limit),
                 )
             )
     return out
@@ -249,7 +247,11 @@ def check_unassigned(facts: PlanFacts) -> list[Finding]:
     out = []
     for pid, mid in facts.plan.mentor_of.items():
         if mid is None:
-            why = "not listed in the plan" if pid in facts.plan.not_listed else "no mentor given"
+            why = (
+                Message.of("reason.not_listed_in_plan")
+                if pid in facts.plan.not_listed
+                else Message.of("reason.no_mentor_given")
+            )
             out.append(Finding("unassigned", NOTE, "", pid, None, None, why))
     return out
 
@@ -268,7 +270,9 @@ def check_session_mentor(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     facts.month_of(s.date),
-                    f"session with {s.mentor_id}; assigned mentor is {assigned or 'none'}",
+                    Message.of("finding.wrong_mentor", mentor_id=s.mentor_id, assigned=assigned)
+                    if assigned
+                    else Message.of("finding.wrong_mentor_none", mentor_id=s.mentor_id),
                 )
             )
     return out
@@ -290,8 +294,12 @@ def check_programme_window(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     None,
-                    f"programme runs {facts.month_starts[0]} to "
-                    f"{end - dt.timedelta(days=1)} ({months} months)",
+                    Message.of(
+                        "finding.outside_programme",
+                        first=facts.month_starts[0].isoformat(),
+                        last=(end - dt.timedelta(days=1)).isoformat(),
+                        months=months,
+                    ),
                 )
             )
     return out
@@ -334,7 +342,9 @@ def check_sessions_per_month(facts: PlanFacts) -> list[Finding]:
                         pid,
                         None,
                         month,
-                        f"{_count(n, 'session')} in month {month}; allowed {low} to {high}",
+                        Message.of(
+                            "finding.sessions_per_month", count=n, month=month, low=low, high=high
+                        ),
                     )
                 )
             elif n < target:
@@ -346,7 +356,7 @@ def check_sessions_per_month(facts: PlanFacts) -> list[Finding]:
                         pid,
                         None,
                         month,
-                        f"{_count(n, 'session')} in month {month}; target {target}",
+                        Message.of("finding.session_target", count=n, month=month, target=target),
                     )
                 )
     return out
@@ -374,7 +384,12 @@ def check_onsite_minimums(facts: PlanFacts) -> list[Finding]:
                         pid,
                         None,
                         month,
-                        f"{onsite[month]} onsite in month {month}; at least {per_month}",
+                        Message.of(
+                            "finding.onsite_month",
+                            onsite=onsite[month],
+                            month=month,
+                            need=per_month,
+                        ),
                     )
                 )
         total = sum(onsite[m] for m in range(1, months + 1))
@@ -388,7 +403,7 @@ def check_onsite_minimums(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"{_count(total, 'onsite visit')} in the programme; at least {need_total}",
+                    Message.of("finding.onsite_programme", count=total, need=need_total),
                 )
             )
     return out
@@ -401,9 +416,9 @@ def check_online_allowed(facts: PlanFacts) -> list[Finding]:
         person = facts.people[s.participant_id]
         if s.mode == Mode.ONLINE and not rules.online_allowed(person, facts.config):
             why = (
-                "no internet"
+                Message.of("finding.online_no_internet")
                 if not person.internet
-                else f"tech literacy {person.tech_literacy.value}"
+                else Message.of("finding.online_literacy", literacy=person.tech_literacy.value)
             )
             out.append(
                 Finding(
@@ -413,7 +428,7 @@ def check_online_allowed(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     facts.month_of(s.date),
-                    f"online session but {why}; visit onsite",
+                    why,
                 )
             )
     return out
@@ -434,7 +449,7 @@ def check_holidays(facts: PlanFacts) -> list[Finding]:
             s.participant_id,
             s.date,
             facts.month_of(s.date),
-            f"{s.date} is a holiday: {off[s.date]}",
+            Message.of("finding.holiday", date=s.date.isoformat(), holiday=off[s.date]),
         )
         for s in facts.sessions
         if s.date in off
@@ -455,7 +470,11 @@ def check_working_days(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     facts.month_of(s.date),
-                    f"{s.date:%A} is not one of {s.mentor_id}'s working days",
+                    Message.of(
+                        "finding.non_working_day",
+                        weekday=Message.of(f"weekday.{s.date.weekday()}"),
+                        mentor_id=s.mentor_id,
+                    ),
                 )
             )
         for a, b in mentor.unavailable:
@@ -468,7 +487,12 @@ def check_working_days(facts: PlanFacts) -> list[Finding]:
                         s.participant_id,
                         s.date,
                         facts.month_of(s.date),
-                        f"{s.mentor_id} is unavailable {a} to {b}",
+                        Message.of(
+                            "finding.unavailable",
+                            mentor_id=s.mentor_id,
+                            first=a.isoformat(),
+                            last=b.isoformat(),
+                        ),
                     )
                 )
     return out
@@ -477,7 +501,7 @@ def check_working_days(facts: PlanFacts) -> list[Finding]:
 def check_working_hours(facts: PlanFacts) -> list[Finding]:
     """Sessions, and onsite days from leaving home to coming back, within working hours."""
     start, end = facts.config.work.start_min, facts.config.work.end_min
-    window = f"{_hhmm(start)}–{_hhmm(end)}"
+    window = {"window_start": _hhmm(start), "window_end": _hhmm(end)}
     out = []
     for s in facts.sessions:
         if s.start_min < start or s.end_min > end:
@@ -489,7 +513,12 @@ def check_working_hours(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     facts.month_of(s.date),
-                    f"session {_hhmm(s.start_min)}–{_hhmm(s.end_min)} outside {window}",
+                    Message.of(
+                        "finding.session_hours",
+                        start=_hhmm(s.start_min),
+                        end=_hhmm(s.end_min),
+                        **window,
+                    ),
                 )
             )
     for route in facts.routes:
@@ -505,8 +534,12 @@ def check_working_hours(facts: PlanFacts) -> list[Finding]:
                     "",
                     route.date,
                     facts.month_of(route.date),
-                    f"leaves home {_hhmm(route.depart_min)}, back {_hhmm(route.return_min)}; "
-                    f"working day {window}",
+                    Message.of(
+                        "finding.route_hours",
+                        depart=_hhmm(route.depart_min),
+                        back=_hhmm(route.return_min),
+                        **window,
+                    ),
                 )
             )
     return out
@@ -522,7 +555,12 @@ def check_session_length(facts: PlanFacts) -> list[Finding]:
             s.participant_id,
             s.date,
             facts.month_of(s.date),
-            f"{s.duration_min} min; sessions last {SESSION_MIN_MIN} to {SESSION_MAX_MIN} min",
+            Message.of(
+                "finding.session_length",
+                duration_min=s.duration_min,
+                low=SESSION_MIN_MIN,
+                high=SESSION_MAX_MIN,
+            ),
         )
         for s in facts.sessions
         if not SESSION_MIN_MIN <= s.duration_min <= SESSION_MAX_MIN
@@ -545,9 +583,14 @@ def check_overlaps(facts: PlanFacts) -> list[Finding]:
                             s.participant_id,
                             s.date,
                             facts.month_of(s.date),
-                            f"{_hhmm(s.start_min)}–{_hhmm(s.end_min)} overlaps the session "
-                            f"with {busy_with.participant_id} "
-                            f"({_hhmm(busy_with.start_min)}–{_hhmm(busy_with.end_min)})",
+                            Message.of(
+                                "finding.overlap",
+                                start=_hhmm(s.start_min),
+                                end=_hhmm(s.end_min),
+                                other=busy_with.participant_id,
+                                other_start=_hhmm(busy_with.start_min),
+                                other_end=_hhmm(busy_with.end_min),
+                            ),
                         )
                     )
                 if s.end_min > busy_until:
@@ -565,10 +608,15 @@ def check_travel_gaps(facts: PlanFacts) -> list[Finding]:
             gap = after.start_min - before.end_min
             if gap < 0:
                 continue  # reported as an overlap
+            where: dict[str, Value] = {
+                "gap_min": gap,
+                "before": before.participant_id,
+                "after": after.participant_id,
+            }
             if leg >= UNREACHABLE_MIN:
-                needed = "no overland way"
+                details = Message.of("finding.travel_gap_no_way", **where)
             elif leg > gap:
-                needed = f"{leg} min ride"
+                details = Message.of("finding.travel_gap", leg_min=leg, **where)
             else:
                 continue
             out.append(
@@ -579,8 +627,7 @@ def check_travel_gaps(facts: PlanFacts) -> list[Finding]:
                     after.participant_id,
                     route.date,
                     facts.month_of(route.date),
-                    f"{gap} min between {before.participant_id} and {after.participant_id}; "
-                    f"needs {needed}",
+                    details,
                 )
             )
     return out
@@ -602,7 +649,9 @@ def check_spacing(facts: PlanFacts) -> list[Finding]:
                         pid,
                         after.date,
                         facts.month_of(after.date),
-                        f"{days} days after the session of {before.date}; at least {need}",
+                        Message.of(
+                            "finding.spacing", days=days, before=before.date.isoformat(), need=need
+                        ),
                     )
                 )
     return out
@@ -619,7 +668,12 @@ def check_daily_travel(facts: PlanFacts) -> list[Finding]:
             "",
             route.date,
             facts.month_of(route.date),
-            f"{route.travel_min} min of riding for {_count(len(route.visits), 'visit')}; limit {limit} min",
+            Message.of(
+                "finding.daily_travel",
+                travel_min=route.travel_min,
+                count=len(route.visits),
+                limit=limit,
+            ),
         )
         for route in facts.routes
         if route.reachable and route.travel_min > limit
@@ -656,8 +710,13 @@ def check_month_hours(facts: PlanFacts) -> list[Finding]:
                     "",
                     None,
                     month,
-                    f"{(session_min + travel_min) / 60:.1f} h planned in month {month} "
-                    f"({travel_min / 60:.1f} h riding); has {months[month - 1] / 60:.1f} h",
+                    Message.of(
+                        "finding.month_hours",
+                        total_h=(session_min + travel_min) / 60,
+                        month=month,
+                        travel_h=travel_min / 60,
+                        have_h=months[month - 1] / 60,
+                    ),
                 )
             )
     return out

@@ -18,6 +18,7 @@ import pandas as pd
 from tkm_assign import rules
 from tkm_assign.audit.facts import PlanFacts
 from tkm_assign.geo.regions import load_geography
+from tkm_assign.messages import Message, joined
 from tkm_assign.model import UNREACHABLE_MIN, Mode, Route, Schedule, Session, Shortfall
 from tkm_assign.report.figures import province_names
 from tkm_assign.report.schedule import schedule_tables
@@ -32,7 +33,11 @@ def assignments_table(facts: PlanFacts) -> pd.DataFrame:
         mid = facts.plan.mentor_of[pid]
         province = names.get(p.location.province_code, p.location.province_code)
         if mid is None:
-            reason = "not listed in the plan" if pid in facts.plan.not_listed else "no mentor given"
+            reason = (
+                Message.of("reason.not_listed_in_plan")
+                if pid in facts.plan.not_listed
+                else Message.of("reason.no_mentor_given")
+            )
             rows.append(
                 (pid, "", "unassigned", reason, province, p.sector.value, False, None, None, None)
             )
@@ -122,12 +127,14 @@ def shortfalls(facts: PlanFacts) -> tuple[Shortfall, ...]:
                 continue
             parts = []
             if planned[month] < target:
-                parts.append(f"the plan has {planned[month]} of {target} sessions")
+                parts.append(
+                    Message.of("reason.plan_sessions", planned=planned[month], target=target)
+                )
             if onsite[month] < need:
-                parts.append(f"{onsite[month]} of {need} onsite")
+                parts.append(Message.of("reason.plan_onsite", onsite=onsite[month], need=need))
             out.append(
                 Shortfall(
-                    pid, mid, month, planned[month], target, onsite[month], need, "; ".join(parts)
+                    pid, mid, month, planned[month], target, onsite[month], need, joined(parts)
                 )
             )
     return tuple(out)

@@ -9,6 +9,8 @@ into the catalogues, and write its Indonesian ``msgstr`` in ``locale/id``. Codes
 - ``joined``: several messages as one (:func:`tkm_assign.messages.joined`);
 - ``step.*``: steps of a command, for progress bars (``progress(step, done, total)``);
 - ``warning.*``: legal but suspicious input or plan (``result.warnings``);
+- ``reason.*``: why someone has no mentor or falls short (results' reasons);
+- ``finding.*``: what an audit found, by rule (:mod:`tkm_assign.audit.checks`);
 - ``label.*``: titles, sheet names and texts of the report, workbook, calendars and
   printable schedules (:class:`tkm_assign.report.i18n.Labels`);
 - ``column.*``: table headers by column name (the audit maps them back to columns);
@@ -111,6 +113,208 @@ WARNINGS = {
         "visit does not fit the {day_min}-min working day ({start}-{end})"
     ),
 }
+
+# Why a participant has no mentor, a pin cannot be honoured, or a month falls short: the
+# facts a plan returns (``Assignment.reasons``, ``Shortfall.reason``, capacity's
+# ``unresolved``), worded at the edge.
+REASONS: dict[str, str | Plural] = {
+    "reason.places.no_mentor": Plural(
+        "{province}: no mentor for {count} participant",
+        "{province}: no mentor for {count} participants",
+    ),
+    "reason.places.one_mentor": Plural(
+        "{province}: 1 mentor with {places} places for {count} participant",
+        "{province}: 1 mentor with {places} places for {count} participants",
+    ),
+    "reason.places.same_limit": Plural(
+        "{province}: {mentors} mentors x {limit} = {places} places for {count} participant",
+        "{province}: {mentors} mentors x {limit} = {places} places for {count} participants",
+    ),
+    "reason.places.mixed_limits": Plural(
+        "{province}: {mentors} mentors with {places} places for {count} participant",
+        "{province}: {mentors} mentors with {places} places for {count} participants",
+    ),
+    "reason.pin.not_a_mentor": "pinned mentor {mentor_id} is not in the mentor list",
+    "reason.pin.excluded": "pinned mentor {mentor_id} is also listed as excluded",
+    "reason.pin.full": (
+        "pinned mentor {mentor_id} is full: more participants are pinned to {mentor_id} than "
+        "the caseload limit of {limit}"
+    ),
+    "reason.pin.hours_used": (
+        "pinned mentor {mentor_id}'s monthly hours are used up by earlier pins "
+        "({capacity_min:hours} h available, this participant needs {load_min:hours} h)"
+    ),
+    "reason.pin.days_used": (
+        "pinned mentor {mentor_id}'s working days are used up by earlier pins ({days:num1} "
+        "working days a month; a visit too far to share its day takes a whole day)"
+    ),
+    "reason.pin.other_island": (
+        "pinned mentor {mentor_id} lives on another island ({island}) and "
+        "travel.cross_island is forbid"
+    ),
+    "reason.pin.other_province": (
+        "pinned mentor {mentor_id} is in another province ({province}) and "
+        "assign.province_rule is same"
+    ),
+    "reason.pin.sector": (
+        "pinned mentor {mentor_id} lacks the sector {sector} and assign.sector_rule is hard"
+    ),
+    "reason.pin.too_far": (
+        "pinned mentor {mentor_id} is not reachable within travel.max_travel_min ({limit} min "
+        "one way)"
+    ),
+    "reason.pin.cannot_travel": (
+        "pinned mentor {mentor_id} cannot travel there (see travel.cross_island)"
+    ),
+    "reason.no_eligible_mentor": "no eligible mentor",
+    "reason.no_mentor_in_province": "no mentor in {province}",
+    "reason.no_mentor_on_island": (
+        "no mentor on {island} (onsite visits across the sea are not allowed; see "
+        "travel.cross_island)"
+    ),
+    "reason.no_ferry": (
+        "no mentor can reach {island}: no ferry route in geo/ferries.csv joins it to a "
+        "mentor's island"
+    ),
+    "reason.no_sector_in_province": (
+        "no mentor in {province} covers {sector} (assign.sector_rule = hard)"
+    ),
+    "reason.no_sector_in_reach": (
+        "no mentor that can reach them covers {sector} (assign.sector_rule = hard)"
+    ),
+    "reason.too_far_in_province": (
+        "nearest mentor in {province} is {travel_min} min away (limit "
+        "travel.max_travel_min = {limit})"
+    ),
+    "reason.too_far": (
+        "nearest mentor is {travel_min} min away (limit travel.max_travel_min = {limit})"
+    ),
+    "reason.all_excluded": "every eligible mentor is excluded for this participant",
+    "reason.mentor_hours_available": "{mentor_id}: {capacity_min:hours} h available",
+    "reason.mentor_working_days": "{mentor_id}: {days:num1} working days",
+    "reason.and_more": " and {count} more",
+    "reason.full.days": (
+        "eligible mentors' working days are used up by day trips, a visit too far to share "
+        "its day taking a whole day ({mentors}{more})"
+    ),
+    "reason.full.caseload": "every eligible mentor is full ({places})",
+    "reason.full.hours": "eligible mentors' monthly hours are used up ({mentors}{more})",
+    "reason.full.caseload_and_hours": (
+        "every eligible mentor is full: {by_caseload} by caseload ({places}), {by_hours} by "
+        "monthly hours ({mentors}{more})"
+    ),
+    "reason.time_limit": (
+        "not placed before the solver's time limit; a longer assign.time_limit_s may place it"
+    ),
+    "reason.unassigned_costs_less": (
+        "leaving this participant unassigned costs less than any eligible mentor under "
+        "assign.weights"
+    ),
+    "reason.not_in_given_assignment": "no mentor in the given assignment",
+    "reason.no_mentor_assigned": "no mentor assigned",
+    "reason.no_mentor_assigned_because": "no mentor assigned: {reason}",
+    "reason.no_working_day_left": (
+        "no working day left in month {month} after holidays and unavailable dates"
+    ),
+    "reason.no_land_route": (
+        "no onsite visit possible: no land route from the mentor's home (another island)"
+    ),
+    "reason.day_trip_too_long": (
+        "too far for a day trip: {travel_min} min one way, daily limit {limit_min} min round trip"
+    ),
+    "reason.day_trip_beyond_day": (
+        "too far for a day trip: {travel_min} min one way and back plus the {visit_min}-min "
+        "visit exceed the {day_min}-min working day"
+    ),
+    "reason.online_not_possible": "{reason}; online sessions not possible",
+    "reason.spacing_fit": (
+        "only {fit} session(s) fit in month {month} at least {gap} days apart on the mentor's "
+        "{days} working days"
+    ),
+    "reason.spacing_fit_after": (
+        "only {fit} session(s) fit in month {month} at least {gap} days apart on the mentor's "
+        "{days} working days after the session on {last}"
+    ),
+    "reason.month_hours": (
+        "mentor {mentor_id} needs {need_min:hours} h in month {month}, has {capacity_min:hours} h"
+    ),
+    "reason.month_day_trips": (
+        "mentor {mentor_id} needs {trips} day trips in month {month}, has {days} working days"
+    ),
+    "reason.no_spaced_day": (
+        "no working day in month {month} is {gap} or more days away from the participant's "
+        "other sessions"
+    ),
+    "reason.working_days_full": "mentor {mentor_id}'s working days in month {month} are full",
+    "reason.capacity_month_short": ("month {month}: {planned} of {required} sessions ({reason})"),
+    "reason.capacity_hours_beyond_new_mentor": (
+        "needs {load_h:.1f} h a month even from the nearest town, more than a mentor's "
+        "{capacity_h:.0f} h"
+    ),
+    "reason.not_listed_in_plan": "not listed in the plan",
+    "reason.no_mentor_given": "no mentor given",
+    "reason.plan_sessions": "the plan has {planned} of {target} sessions",
+    "reason.plan_onsite": "{onsite} of {need} onsite",
+}
+
+# What an audit finding says, by rule (the details of each row of violations.csv).
+FINDINGS: dict[str, str | Plural] = {
+    "finding.caseload": "{count} participants, cap {cap}",
+    "finding.monthly_hours": "needs an estimated {need_h:.1f} h a month, has {have_h:.1f} h",
+    "finding.riding_days": (
+        "needs an estimated {need_days:.1f} working days a month for visits and sessions, has "
+        "{have_days:.0f}"
+    ),
+    "finding.province": "participant in province {participant_province}, mentor in province "
+    "{mentor_province}",
+    "finding.sector": "sector {sector}; mentor knows {expertise}",
+    "finding.pinned": "pinned to {pinned}, plan gives {given}",
+    "finding.pinned_none": "pinned to {pinned}, plan gives no mentor",
+    "finding.excluded": "{mentor_id} is excluded for this participant",
+    "finding.unreachable": (
+        "participant and mentor are on different islands; onsite visits are impossible under "
+        "travel.cross_island = forbid"
+    ),
+    "finding.max_travel": "{travel_min} min one way, limit {limit} min",
+    "finding.wrong_mentor": "session with {mentor_id}; assigned mentor is {assigned}",
+    "finding.wrong_mentor_none": "session with {mentor_id}; assigned mentor is none",
+    "finding.outside_programme": "programme runs {first} to {last} ({months} months)",
+    "finding.sessions_per_month": Plural(
+        "{count} session in month {month}; allowed {low} to {high}",
+        "{count} sessions in month {month}; allowed {low} to {high}",
+    ),
+    "finding.session_target": Plural(
+        "{count} session in month {month}; target {target}",
+        "{count} sessions in month {month}; target {target}",
+    ),
+    "finding.onsite_month": "{onsite} onsite in month {month}; at least {need}",
+    "finding.onsite_programme": Plural(
+        "{count} onsite visit in the programme; at least {need}",
+        "{count} onsite visits in the programme; at least {need}",
+    ),
+    "finding.online_no_internet": "online session but no internet; visit onsite",
+    "finding.online_literacy": "online session but tech literacy {literacy}; visit onsite",
+    "finding.holiday": "{date} is a holiday: {holiday}",
+    "finding.non_working_day": "{weekday} is not one of {mentor_id}'s working days",
+    "finding.unavailable": "{mentor_id} is unavailable {first} to {last}",
+    "finding.session_hours": "session {start}–{end} outside {window_start}–{window_end}",
+    "finding.route_hours": (
+        "leaves home {depart}, back {back}; working day {window_start}–{window_end}"
+    ),
+    "finding.session_length": "{duration_min} min; sessions last {low} to {high} min",
+    "finding.overlap": "{start}–{end} overlaps the session with {other} ({other_start}–{other_end})",
+    "finding.travel_gap": "{gap_min} min between {before} and {after}; needs {leg_min} min ride",
+    "finding.travel_gap_no_way": "{gap_min} min between {before} and {after}; needs no overland way",
+    "finding.spacing": "{days} days after the session of {before}; at least {need}",
+    "finding.daily_travel": Plural(
+        "{travel_min} min of riding for {count} visit; limit {limit} min",
+        "{travel_min} min of riding for {count} visits; limit {limit} min",
+    ),
+    "finding.month_hours": (
+        "{total_h:.1f} h planned in month {month} ({travel_h:.1f} h riding); has {have_h:.1f} h"
+    ),
+}
+
 
 # Labels of the report, workbook, calendars and printable schedules.
 LABELS = {
@@ -470,6 +674,8 @@ MESSAGES: Mapping[str, str | Plural] = {
     **JOINED,
     **STEPS,
     **WARNINGS,
+    **REASONS,
+    **FINDINGS,
     **LABELS,
     **COLUMNS,
     **VALUES,

@@ -423,14 +423,14 @@ def _travel_totals(tables: PlanTables) -> dict[str, Any]:
 
 
 def unassigned_rows(problem: Problem, tables: PlanTables) -> pd.DataFrame:
-    """Participants without a mentor: id, name, province, sector, reason."""
+    """Participants without a mentor: id, name, province, sector, reason (a message)."""
     frame = tables.assignments
     people = participants_by_id(problem)
     rows = []
     for pid, mid, reason, province in zip(
         frame["participant_id"].map(text),
         frame["mentor_id"].map(text),
-        frame["reason"].map(text),
+        frame["reason"],
         frame["province"].map(text),
         strict=True,
     ):

@@ -36,9 +36,12 @@ class Labels:
         """A label with ``{placeholders}`` filled in."""
         return self[key].format(**fields)
 
-    def message(self, message: Message | None) -> str:
-        """A message (a reason, a finding) in this language; ``""`` for none."""
-        return "" if message is None else render(message, self.lang)
+    def message(self, message: object) -> str:
+        """A message (a reason, a finding) in this language; other values as text; ``""``
+        for none."""
+        if isinstance(message, Message):
+            return render(message, self.lang)
+        return "" if message is None else str(message)
 
     def column(self, name: str) -> str:
         """Header of a table column; the column name itself when it has no label."""

@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from tkm_assign.config import Config
 from tkm_assign.io.output import write_csv, write_json
-from tkm_assign.messages import MESSAGES, template
+from tkm_assign.messages import MESSAGES, rendered, template
 from tkm_assign.report.charts import PLAIN_TEXT, chart_text
 from tkm_assign.scenarios.capacity import CapacityResult
 from tkm_assign.scenarios.grid import RECOMMENDED_SESSIONS, Scenario, ScenarioResult
@@ -80,7 +80,7 @@ def write_capacity_outputs(folder: Path, result: CapacityResult, lang: str) -> l
     ]
     write_csv(table, paths[0])
     write_csv(suggested_mentors_frame(result), paths[1])
-    write_json(capacity_summary(result, table), paths[2])
+    write_json(rendered(capacity_summary(result, table), lang), paths[2])
     with mpl.rc_context(_STYLE):  # tick labels are made while saving
         capacity_chart(table, lang).savefig(
             paths[3], dpi=DPI, facecolor="white", bbox_inches="tight"
