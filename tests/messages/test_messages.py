@@ -87,7 +87,7 @@ def test_an_untranslated_plural_falls_back_to_the_english_form_of_its_count():
     if not untranslated:
         pytest.skip("every plural has its Indonesian text")
     code = untranslated[0]
-    values = {name: 7 for name in placeholders(MESSAGES[code])}
+    values = dict.fromkeys(placeholders(MESSAGES[code]), 7)
     many = Message.of(code, **values)
     assert render(many, "id") == render(many, "en")
     assert render(many, "en") == MESSAGES[code].plural.format(**values)  # type: ignore[union-attr]
