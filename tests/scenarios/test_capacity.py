@@ -10,7 +10,7 @@ import pytest
 
 from tests.scenarios.conftest import build, participants_frame
 from tkm_assign.errors import InputWarning
-from tkm_assign.geo.travel import make_travel_model
+from tkm_assign.geo.models import make_travel_model
 from tkm_assign.io.read import MENTOR_COLUMNS
 from tkm_assign.model import Problem
 from tkm_assign.pipeline import run_plan
