@@ -248,6 +248,7 @@ class AssignConfig:
     time_limit_s: float = 30.0
     workers: int = 2
     relative_gap: float = 0.005
+    lp_relaxation: bool = True
     weights: AssignWeights = field(default_factory=AssignWeights)
 
     def __post_init__(self) -> None:

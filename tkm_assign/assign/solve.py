@@ -310,6 +310,7 @@ def _solve_hours_regions(
             seed=problem.config.solver.seed,
             relative_gap=settings.relative_gap,
             require_cpsat=settings.engine == "cpsat",
+            lp_relaxation=settings.lp_relaxation,
         )
         solution = solve_gap(instances[k], params, hint=agent_of)
         if solution.status == SolveStatus.INFEASIBLE:  # pragma: no cover - skipping is feasible
