@@ -39,7 +39,7 @@ from tkm_assign.assign.gap import (
     repair,
     violations,
 )
-from tkm_assign.assign.lp import LpRelaxation, lp_bound, lp_relaxation, whole_part
+from tkm_assign.assign.lp import LpRelaxation, lp_bound, lp_relaxation, prune_arcs, whole_part
 from tkm_assign.model import SolveStatus
 
 log = logging.getLogger("tkm_assign")
@@ -530,27 +530,31 @@ def solve_gap(
                 time.monotonic() - started,
                 PRICED_FLOW,
             )
-    if start is not None and _parts_only(instance, params):
+    searched = instance
+    if relaxation is not None and start is not None:
+        # Reduced-cost fixing: the searches below look only at arcs a better plan may use.
+        searched = prune_arcs(instance, relaxation, objective(instance, start), start)
+    if start is not None and _parts_only(searched, params):
         improved = large_neighbourhood_search(
-            instance, start, work.part(0.5, deadline), params.seed
+            searched, start, work.part(0.5, deadline), params.seed
         )
-        value = objective(instance, improved)
+        value = objective(searched, improved)
         return _with_bound(
             GapSolution(improved, value, min(bound, value), SolveStatus.FEASIBLE, 0.0, CPSAT_PARTS),
             bound,
             started,
         )
     engine = CPSAT_FROM_FLOW
-    first = _solve_whole(instance, params, start, work.part(0.2, at(0.5)), started, engine)
+    first = _solve_whole(searched, params, start, work.part(0.2, at(0.5)), started, engine)
     first = _with_bound(first, bound, started)
     if first.status != SolveStatus.FEASIBLE or _within_gap(first, params.relative_gap):
         return first
     now = time.monotonic()
     lns_end = deadline if params.deterministic else now + 0.6 * (deadline - now)
     improved = large_neighbourhood_search(
-        instance, first.agent_of, work.part(0.3, lns_end), params.seed
+        searched, first.agent_of, work.part(0.3, lns_end), params.seed
     )
-    last = _solve_whole(instance, params, improved, work.part(0.15, deadline), started, engine)
+    last = _solve_whole(searched, params, improved, work.part(0.15, deadline), started, engine)
     if last.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return first
     best = last if last.objective <= first.objective else first

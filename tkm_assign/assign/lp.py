@@ -52,6 +52,7 @@ class LpRelaxation:
     arc_share: FloatArray
     value: float
     prices: IntArray
+    arc_reduced_cost: FloatArray  # what taking an arc the relaxation leaves at 0 adds, at least
 
 
 def lp_relaxation(instance: GapInstance) -> LpRelaxation | None:
@@ -145,6 +146,7 @@ def lp_relaxation(instance: GapInstance) -> LpRelaxation | None:
         arc_share=np.clip(result.x[:n_arcs], 0.0, 1.0),
         value=float(result.fun) + constant,
         prices=prices,
+        arc_reduced_cost=np.maximum(result.lower.marginals[:n_arcs], 0.0),
     )
 
 
@@ -160,3 +162,39 @@ def whole_part(instance: GapInstance, relaxation: LpRelaxation) -> IntArray:
     agent_of = np.full(instance.n_items, UNASSIGNED, dtype=np.int64)
     agent_of[instance.arc_item[whole]] = instance.arc_agent[whole]
     return agent_of
+
+
+def prune_arcs(
+    instance: GapInstance, relaxation: LpRelaxation, upper: int, keep: IntArray
+) -> GapInstance:
+    """``instance`` without the arcs no solution better than ``upper`` can use.
+
+    Taking an arc raises the relaxation's value by at least its reduced cost, so an arc
+    whose value plus reduced cost reaches ``upper`` (the objective of a known solution)
+    is in no better solution (reduced-cost fixing). The arcs of the solution ``keep`` and
+    the fixed arcs stay, so ``keep`` remains a solution of the smaller instance; items and
+    agents keep their numbers.
+    """
+    # The simplex's tolerances, scaled to the objective, keep every arc in doubt.
+    tolerance = 1e-6 * max(1.0, abs(relaxation.value))
+    use = relaxation.arc_reduced_cost < upper - relaxation.value + tolerance
+    use[instance.fixed_arcs] = True
+    use[np.flatnonzero(keep[instance.arc_item] == instance.arc_agent)] = True
+    if use.all():
+        return instance
+    arcs = np.flatnonzero(use)
+    new_index = np.full(instance.arc_item.size, -1, dtype=np.int64)
+    new_index[arcs] = np.arange(arcs.size)
+    return GapInstance(
+        n_items=instance.n_items,
+        n_agents=instance.n_agents,
+        arc_item=instance.arc_item[arcs],
+        arc_agent=instance.arc_agent[arcs],
+        arc_cost=instance.arc_cost[arcs],
+        arc_weight=instance.weights[:, arcs],
+        agent_capacity=instance.capacities,
+        item_skip_cost=instance.item_skip_cost,
+        agent_max_items=instance.agent_max_items,
+        agent_balance=instance.agent_balance,
+        fixed_arcs=new_index[instance.fixed_arcs],
+    )
