@@ -11,7 +11,7 @@ from tests.assign.test_gap_core import brute_force, dense, random_instance
 from tkm_assign.assign.cpsat import lp_rounding
 from tkm_assign.assign.flow import priced_flow, solve_flow
 from tkm_assign.assign.gap import UNASSIGNED, Budget, GapInstance, objective, violations
-from tkm_assign.assign.lp import lp_bound, lp_relaxation, whole_part
+from tkm_assign.assign.lp import lp_bound, lp_relaxation, prune_arcs, whole_part
 
 
 def _budget() -> Budget:
@@ -77,3 +77,18 @@ def test_two_resources_both_bind():
     assert lp_bound(instance, relaxation) <= brute_force(instance)
     rounded = lp_rounding(instance, relaxation, _budget(), 0)
     assert rounded is not None and int((rounded != UNASSIGNED).sum()) == 1
+
+
+@pytest.mark.parametrize("skip", [True, False])
+@pytest.mark.parametrize("seed", range(6))
+def test_pruned_arcs_keep_the_optimum(seed, skip):
+    instance = random_instance(np.random.default_rng(seed), 6, 3, skip)
+    relaxation = lp_relaxation(instance)
+    assert relaxation is not None
+    known = lp_rounding(instance, relaxation, _budget(), seed)
+    if known is None:
+        pytest.skip("the split items found no room")
+    pruned = prune_arcs(instance, relaxation, objective(instance, known), known)
+    assert pruned.arc_item.size <= instance.arc_item.size
+    assert violations(pruned, known) == []
+    assert brute_force(pruned) == brute_force(instance)
