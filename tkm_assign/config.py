@@ -227,7 +227,7 @@ class AssignWeights:
     unassigned: int = 100_000
     need_high: int = 20_000
     need_medium: int = 10_000
-    sector_mismatch: int = 4_000
+    sector_mismatch: int = 600
     travel_per_min: int = 10
     balance: int = 50
     change: int = 300
