@@ -207,12 +207,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     pool_results = [
         ScenarioResult(s, m, float(m["seconds"])) for s, m in zip(scenarios, pool_rows, strict=True)
     ]
-    same = table_of(results).equals(table_of(pool_results))
+    ours, theirs = table_of(results), table_of(pool_results)
+    same = ours.equals(theirs)
+    differ = [c for c in ours.columns if not ours[c].equals(theirs[c])]
     task_s = [r.seconds for r in results]
     overhead_s = (lanes * cluster_s - sum(task_s)) / n
     print(
         f"cluster: {lanes} dask workers: {cluster_s:.1f} s ({cluster_s / pool_s:.2f} x the pool; "
-        f"same table: {'yes' if same else 'NO'}); connecting {connect_s:.1f} s"
+        f"same table: {'yes' if same else 'NO: ' + ', '.join(differ)}); connecting "
+        f"{connect_s:.1f} s"
     )
     print(
         f"  overhead per task: {overhead_s:.2f} s of lane time outside tasks (idle tail "
