@@ -12,9 +12,13 @@ The input files are read once and validated once per distinct set of reading set
 applied at validation, so a grid over ``caseload.max`` validates once per value; a grid over
 anything else validates once). Each scenario then runs the full plan
 (:func:`tkm_assign.pipeline.run_plan`) and the capacity analysis
-(:func:`tkm_assign.scenarios.capacity.plan_capacity`), in up to
-``capacity.scenario_workers`` processes. Results come back in scenario order, so the
-number of workers never changes the table.
+(:func:`tkm_assign.scenarios.capacity.plan_capacity`) as one task of an executor
+(:mod:`tkm_assign.executor`): in this process, in ``capacity.scenario_workers`` worker
+processes, or on a Dask cluster (``cluster.address``). The validated people go to the
+workers once per reading, each task carries its configuration, and results come back in
+scenario order, so neither the number of workers nor where they run changes the table.
+A finished scenario is identified by :func:`scenario_key`, so that an interrupted grid
+can be resumed without planning it again.
 """
 
 from __future__ import annotations
