@@ -36,6 +36,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SCREENSHOTS = PROJECT_ROOT / "outputs" / "screenshots"
+# Every screenshot these tests take, as ``<name>-<lang>-<width>.png``.
+SHOTS = ("home", "new_plan", "running", "problems", "plan", "plan-province", "mentor", "help")
 XSS = "<script>window.__tkm_xss = 1</script>"
 PLAN_TIMEOUT_MS = 15 * 60 * 1000
 
@@ -118,22 +120,33 @@ def national_plan(browser_context, server, mentors_with_a_script_name) -> str:
     context, _ = browser_context
     page = context.new_page()
     page.goto(f"{server.base}/new")
+    both_languages(page, "new_plan")
     page.set_input_files("input[name=participants]", str(SAMPLE / "participants.csv"))
     page.set_input_files("input[name=mentors]", str(mentors_with_a_script_name))
     page.fill("input[name=title]", "Nasional 2027")
-    shoot(page, "new_plan")
     page.click("button[type=submit]")
     page.wait_for_url("**/jobs/*")
     page.wait_for_selector("progress")
-    shoot(page, "running")
+    both_languages(page, "running")
     page.wait_for_url("**/plans/*", timeout=PLAN_TIMEOUT_MS)
     url = page.url
     page.close()
     return url
 
 
+def both_languages(page, name: str) -> None:
+    """Screenshots of the page in Bahasa Indonesia and in English (back to Indonesian)."""
+    shoot(page, name)
+    page.click("a.lang")
+    page.wait_for_load_state()
+    shoot(page, name)
+    page.click("a.lang")
+    page.wait_for_load_state()
+
+
 def shoot(page, name: str, full_page: bool = False) -> Path:
     """A screenshot kept as an artefact, checked to show more than an empty page."""
+    assert name in SHOTS
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     lang = page.evaluate("document.documentElement.lang")
     width = page.viewport_size["width"]
@@ -162,7 +175,8 @@ def test_the_plan_shows_every_mentor_and_served_participant_on_the_map(page, nat
     assert served > 2500
     assert drawn["drawnServed"] + drawn["drawnUnserved"] == 3000
     assert page.inner_text("#mentor-count") == "150"
-    shoot(page, "plan")
+    both_languages(page, "plan")
+    wait_for_map(page)
     # A province filter shows that province only.
     page.select_option("#province-filter", "32")
     page.wait_for_function("document.querySelector('#map').dataset.drawnMentors === '27'")
@@ -181,7 +195,7 @@ def test_a_mentor_page_has_the_calendar_and_the_day_routes(page, national_plan):
     calendar = page.get_attribute("a[href$='.ics']", "href")
     answer = httpx.get(urlparse(national_plan)._replace(path=calendar).geturl(), timeout=30)
     assert answer.text.startswith("BEGIN:VCALENDAR")
-    shoot(page, "mentor")
+    both_languages(page, "mentor")
 
 
 def test_plan_xlsx_downloads_and_opens(page, national_plan, tmp_path):
@@ -215,8 +229,6 @@ def test_the_language_switches_to_english_and_back(page, national_plan):
     page.wait_for_load_state()
     assert "Participants with a mentor" in page.inner_text("#figures")
     assert page.evaluate("document.documentElement.lang") == "en"
-    wait_for_map(page)
-    shoot(page, "plan")
     page.click("a.lang")
     page.wait_for_load_state()
     assert page.evaluate("document.documentElement.lang") == "id"
@@ -233,7 +245,38 @@ def test_a_broken_file_shows_the_row_and_column_of_each_problem(page, server):
     row = page.locator("#problems tbody tr").first
     cells = [row.locator("td").nth(i).inner_text() for i in range(4)]
     assert cells == ["participants_unknown_sector.csv", "3", "sector", "bakery"]
-    shoot(page, "problems")
+    both_languages(page, "problems")
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_main_pages_fit_a_phone(page, server, national_plan, lang):
+    page.set_viewport_size(PHONE)
+    page.goto(f"{server.base}/lang?to={lang}&next=/")
+    plan = urlparse(national_plan).path
+    for name, path in (("home", "/"), ("new_plan", "/new"), ("plan", plan), ("help", "/help/")):
+        page.goto(server.base + path)
+        if name == "plan":
+            wait_for_map(page)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"] + 1, f"{name} is {width} px wide on a phone"
+        shoot(page, name)
+    page.goto(server.base + plan)
+    page.click("#workload tbody tr:nth-child(1) a")
+    wait_for_map(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    shoot(page, "mentor")
+
+
+def test_the_guide_shows_its_pictures_in_both_languages(page, server):
+    for lang, heading in (("id", "Panduan koordinator"), ("en", "Coordinators' guide")):
+        page.goto(f"{server.base}/lang?to={lang}&next=/help/")
+        assert heading in page.inner_text("#guide h1")
+        pictures = page.eval_on_selector_all("#guide img", "imgs => imgs.map(i => i.naturalWidth)")
+        assert pictures and all(width > 0 for width in pictures)
+    page.goto(f"{server.base}/lang?to=id&next=/")
 
 
 def test_an_oversized_upload_is_refused(page, server, tmp_path):

@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
@@ -40,7 +41,7 @@ from starlette.staticfiles import StaticFiles
 from tkm_assign import __version__
 from tkm_assign.config import Config
 from tkm_assign.errors import ConfigError
-from tkm_assign.web import geodata, pagedata, security, tasks, texts
+from tkm_assign.web import geodata, guide, pagedata, security, tasks, texts
 from tkm_assign.web.forms import SETTINGS, current_values, presets, settings_from_form
 from tkm_assign.web.jobs import JobRunner
 from tkm_assign.web.store import Job, Store, is_id
@@ -349,6 +350,18 @@ def create_app(options: Options) -> Starlette:
             raise HTTPException(404)
         return Response(geodata.regencies_geojson(code), media_type="application/geo+json")
 
+    async def help_redirect(_request: Request) -> Response:
+        return RedirectResponse("/help/", status_code=308)
+
+    async def help_page(request: Request) -> Response:
+        return web.page(request, "guide.html", guide=Markup(guide.render(web.lang(request))))
+
+    async def help_image(request: Request) -> Response:
+        path = guide.image(request.path_params["name"])
+        if path is None:
+            raise HTTPException(404)
+        return FileResponse(path, media_type="image/png")
+
     async def set_lang(request: Request) -> Response:
         lang = request.query_params.get("to", "")
         back = request.query_params.get("next", "/")
@@ -398,6 +411,9 @@ def create_app(options: Options) -> Starlette:
         Route("/plans/{job_id}/mentors/{mentor_id}", mentor_page),
         Route("/geo/provinces.json", provinces),
         Route("/geo/regencies/{code}.json", regencies),
+        Route("/help", help_redirect),
+        Route("/help/", help_page),
+        Route("/help/img/{name}", help_image),
         Route("/lang", set_lang),
         Mount("/static", StaticFiles(directory=STATIC_DIR), name="static"),
     ]
