@@ -125,7 +125,8 @@ def test_existing_output_folder_is_kept_without_force(tmp_path: Path, capsys):
     out.mkdir()
     (out / "keep.txt").write_text("mine")
     assert main(["assign", *INPUTS, *FAST, "--out", str(out)]) == 2
-    assert "already exists" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "already exists" in err and "add --force" in err  # the CLI's own words
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
     # --force replaces only what tkm_assign wrote: a file of the user's is never deleted.
     assert main(["assign", *INPUTS, *FAST, "--out", str(out), "--force"]) == 2

@@ -9,5 +9,5 @@ def test_default_travel_limits_fit_a_day_trip():
 def test_a_travel_limit_beyond_a_day_trip_is_named():
     notes = day_trip_warnings(Config.load(overrides=["travel.max_travel_min=240"]))
     assert len(notes) == 2
-    assert "work.max_travel_min_per_day = 360" in notes[0]
-    assert "480-min working day" in notes[1]
+    assert "work.max_travel_min_per_day = 360" in str(notes[0])
+    assert "480-min working day" in str(notes[1])

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tkm_assign import __version__
 from tkm_assign.config import Config
-from tkm_assign.errors import InputError, TkmError, TkmWarning
+from tkm_assign.errors import InputError, OutputExistsError, TkmError, TkmWarning
 from tkm_assign.report.tables import PlanTables
 from tkm_assign.resources import SAMPLE_DIR
 
@@ -46,6 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         except InputError as error:
             _print_warnings(caught)
             _print_input_error(error)
+            return EXIT_INPUT
+        except OutputExistsError as error:
+            _print_warnings(caught)
+            print(f"error: {error}; choose another --out or add --force", file=sys.stderr)
             return EXIT_INPUT
         except TkmError as error:
             _print_warnings(caught)
@@ -577,6 +581,7 @@ def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, str], existing
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
+    from tkm_assign.io.inputs import read_inputs
     from tkm_assign.io.output import atomic_output_dir
     from tkm_assign.scenarios.grid import (
         expand,
@@ -596,7 +601,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     configured = expand(config, named, grid)
     log = logging.getLogger("tkm_assign")
     log.info("scenarios: %d to plan", len(configured))
-    problems = validate_scenarios(args.participants, args.mentors, configured)
+    problems = validate_scenarios(read_inputs(args.participants, args.mentors), configured)
     scenarios = [scenario for scenario, _ in configured]
     with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
         results = run_scenarios(problems, scenarios, config.capacity.scenario_workers)

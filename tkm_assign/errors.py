@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tkm_assign.messages import Message
 
 
 class TkmError(Exception):
@@ -62,11 +66,26 @@ class ConfigError(TkmError):
 
 
 class OutputError(TkmError):
-    """An output folder cannot be written (exists without --force, not writable, ...)."""
+    """An output folder cannot be written (exists, is not writable, ...)."""
+
+
+class OutputExistsError(OutputError):
+    """The output folder exists and replacing it was not asked for."""
 
 
 class TkmWarning(UserWarning):
-    """Legal but suspicious input or result; the run continues."""
+    """Legal but suspicious input or result; the run continues.
+
+    Raised by :func:`tkm_assign.notify.warn` outside an application call; ``message`` is
+    the structured :class:`~tkm_assign.messages.Message` (``None`` for a plain text).
+    """
+
+    def __init__(self, message: Message | str) -> None:
+        self.message: Message | None = None if isinstance(message, str) else message
+        super().__init__(str(message))
+
+    def __reduce__(self) -> tuple[type[TkmWarning], tuple[Message | str]]:
+        return (type(self), (self.message if self.message is not None else str(self),))
 
 
 class InputWarning(TkmWarning):

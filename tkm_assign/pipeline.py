@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import logging
 import time
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
+from tkm_assign import notify
 from tkm_assign.assign import assign
 from tkm_assign.config import Config
 from tkm_assign.errors import PlanWarning
@@ -23,6 +23,7 @@ from tkm_assign.geo.candidates import find_candidates
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.geo.travel import TravelModel, make_travel_model
 from tkm_assign.io import load_problem
+from tkm_assign.messages import Message
 from tkm_assign.model import Assignment, Candidates, Problem, Schedule, SolveStatus
 from tkm_assign.report.assignment import assignment_summary, assignment_table
 from tkm_assign.report.schedule import schedule_summary, schedule_tables
@@ -61,23 +62,30 @@ def travel_model(config: Config) -> TravelModel:
     return make_travel_model(config.travel, load_geography())
 
 
-def day_trip_warnings(config: Config) -> list[str]:
+def day_trip_warnings(config: Config) -> list[Message]:
     """Travel limits that let the assignment pick visits no day trip can make."""
     round_trip = 2 * config.travel.max_travel_min
     day = config.work.end_min - config.work.start_min
     notes = []
     if round_trip > config.work.max_travel_min_per_day:
         notes.append(
-            f"travel.max_travel_min = {config.travel.max_travel_min} allows round trips of "
-            f"{round_trip} min but work.max_travel_min_per_day = "
-            f"{config.work.max_travel_min_per_day}: the farthest assigned participants cannot "
-            "be visited onsite"
+            Message.of(
+                "warning.round_trip_beyond_daily_travel",
+                max_travel_min=config.travel.max_travel_min,
+                round_trip_min=round_trip,
+                max_travel_min_per_day=config.work.max_travel_min_per_day,
+            )
         )
     if round_trip + config.sessions.onsite_duration_min > day:
         notes.append(
-            f"a {round_trip}-min round trip (2 x travel.max_travel_min) plus a "
-            f"{config.sessions.onsite_duration_min}-min visit does not fit the {day}-min "
-            f"working day ({config.work.start}-{config.work.end})"
+            Message.of(
+                "warning.round_trip_beyond_working_day",
+                round_trip_min=round_trip,
+                visit_min=config.sessions.onsite_duration_min,
+                day_min=day,
+                start=config.work.start,
+                end=config.work.end,
+            )
         )
     return notes
 
@@ -85,9 +93,14 @@ def day_trip_warnings(config: Config) -> list[str]:
 def run_assignment(problem: Problem, travel: TravelModel) -> tuple[Candidates, Assignment]:
     """Candidate mentors, then the optimal assignment."""
     for note in day_trip_warnings(problem.config):
-        warnings.warn(PlanWarning(note), stacklevel=2)
+        notify.warn(note, PlanWarning)
+    notify.progress("step.candidates", 0, 1)
     candidates = find_candidates(problem, travel)
-    return candidates, assign(problem, candidates)
+    notify.progress("step.candidates", 1, 1)
+    notify.progress("step.assign", 0, 1)
+    assignment = assign(problem, candidates)
+    notify.progress("step.assign", 1, 1)
+    return candidates, assignment
 
 
 def run_plan(
@@ -96,13 +109,24 @@ def run_plan(
     """Assign mentors and (unless ``with_schedule`` is false) schedule every visit."""
     travel = travel or travel_model(problem.config)
     candidates, assignment = run_assignment(problem, travel)
-    table = assignment_table(problem, candidates, assignment)
-    summary = assignment_summary(problem, candidates, assignment)
+    assigned = assignment_tables(problem, candidates, assignment)
     if not with_schedule:
-        return PlanResult(problem, travel, candidates, assignment, None, PlanTables(table, summary))
+        return PlanResult(problem, travel, candidates, assignment, None, assigned)
     plan, tables = run_schedule(problem, assignment, travel)
-    tables = replace(tables, assignments=table, assignment_summary=summary)
+    tables = replace(
+        tables, assignments=assigned.assignments, assignment_summary=assigned.assignment_summary
+    )
     return PlanResult(problem, travel, candidates, assignment, plan, tables)
+
+
+def assignment_tables(
+    problem: Problem, candidates: Candidates, assignment: Assignment
+) -> PlanTables:
+    """The assignment's table and summary as plan tables (no schedule parts)."""
+    return PlanTables(
+        assignment_table(problem, candidates, assignment),
+        assignment_summary(problem, candidates, assignment),
+    )
 
 
 def run_schedule(

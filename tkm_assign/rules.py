@@ -88,17 +88,27 @@ def onsite_per_month(participant: Participant, config: Config) -> float:
 def lone_ride_min(config: Config) -> float:
     """One-way ride above which a visit cannot share its day with a second visit.
 
-    The round trip and two onsite visits must fit the working day: with 08:00-16:00 and
-    90-minute visits, rides longer than (480 - 2 x 90) / 2 = 150 min ride alone.
+    A day with two visits rides at least the farther one's round trip, so that round trip
+    and two onsite visits must fit the working day, and the round trip the daily riding
+    limit: with 08:00-16:00, 90-minute visits and 360 riding minutes a day, rides longer
+    than min((480 - 2 x 90) / 2, 360 / 2) = 150 min ride alone.
     """
     day = config.work.end_min - config.work.start_min
-    return (day - 2 * config.sessions.onsite_duration_min) / 2.0
+    return min(
+        (day - 2 * config.sessions.onsite_duration_min) / 2.0,
+        config.work.max_travel_min_per_day / 2.0,
+    )
+
+
+def rides_alone(one_way_travel_min: float, config: Config) -> bool:
+    """Whether a visit this far from the mentor's home takes a day trip of its own."""
+    return one_way_travel_min > lone_ride_min(config)
 
 
 def route_share(one_way_travel_min: float, config: Config) -> float:
     """Share of its round trip charged to a visit: ``assign.route_sharing`` (visits on one day
     share the ride), or all of it when the visit rides alone (:func:`lone_ride_min`)."""
-    if one_way_travel_min > lone_ride_min(config):
+    if rides_alone(one_way_travel_min, config):
         return 1.0
     return config.assign.route_sharing
 
@@ -130,6 +140,30 @@ def monthly_travel_min(
     """The riding part of :func:`monthly_load_min`: onsite x 2 x one_way_travel x share."""
     onsite = onsite_per_month(participant, config)
     return onsite * 2.0 * one_way_travel_min * route_share(one_way_travel_min, config)
+
+
+def monthly_day_use_min(
+    participant: Participant, one_way_travel_min: float, config: Config
+) -> float:
+    """Working-day minutes this participant takes from a mentor in its busiest month.
+
+    The riding-days rule of the assignment: a visit too far to share its day
+    (:func:`rides_alone`) takes the whole working day, however short the ride leaves it;
+    every other visit its session and its share of the ride (as in
+    :func:`monthly_load_min`), every online session its length. Compared with
+    :func:`working_day_capacity_min`, this says whether the month has enough working days
+    for the day trips a mentor's participants need: with 08:00-16:00, 21 working days
+    hold 21 lone visits however much of each day the ride leaves free. The busiest month
+    of :func:`onsite_required` counts, so the rule holds in every month.
+    """
+    target = session_target(participant, config)
+    onsite = max(onsite_required(participant, config))
+    s = config.sessions
+    if rides_alone(one_way_travel_min, config):
+        visit = float(daily_minutes(config))
+    else:
+        visit = s.onsite_duration_min + 2.0 * one_way_travel_min * config.assign.route_sharing
+    return onsite * visit + (target - onsite) * s.online_duration_min
 
 
 @cache
@@ -167,7 +201,15 @@ def working_dates(mentor: Mentor, start: dt.date, end: dt.date, config: Config) 
 
 
 def daily_minutes(config: Config) -> int:
+    """Minutes of one working day, ``work.start`` to ``work.end``."""
     return config.work.end_min - config.work.start_min
+
+
+def working_days_per_month(mentor: Mentor, config: Config, months: int | None = None) -> list[int]:
+    """The mentor's working days in each month of the longest programme (or ``months``)."""
+    count = config.programme.longest_months if months is None else months
+    starts = month_starts(config.programme.start_date, count)
+    return [len(working_dates(mentor, a, b, config)) for a, b in itertools.pairwise(starts)]
 
 
 def mentor_month_minutes(mentor: Mentor, config: Config, months: int | None = None) -> list[int]:
@@ -177,15 +219,23 @@ def mentor_month_minutes(mentor: Mentor, config: Config, months: int | None = No
     own ``program_months`` is longer than any configured programme).
     """
     count = config.programme.longest_months if months is None else months
-    starts = month_starts(config.programme.start_date, count)
     if mentor.hours_per_month is not None:
-        return [round(mentor.hours_per_month * 60)] * (len(starts) - 1)
+        return [round(mentor.hours_per_month * 60)] * count
     if config.caseload.hours_per_month > 0:
-        return [round(config.caseload.hours_per_month * 60)] * (len(starts) - 1)
+        return [round(config.caseload.hours_per_month * 60)] * count
     per_day = daily_minutes(config)
-    return [
-        len(working_dates(mentor, a, b, config)) * per_day for a, b in itertools.pairwise(starts)
-    ]
+    return [days * per_day for days in working_days_per_month(mentor, config, count)]
+
+
+def working_day_capacity_min(mentor: Mentor, config: Config) -> int:
+    """Working-day minutes of the mentor's tightest month of the base programme.
+
+    Working days x :func:`daily_minutes`, whatever ``hours_per_month`` says: the
+    capacity :func:`monthly_day_use_min` is measured against (a day trip takes a working
+    day, however few hours the mentor is paid for).
+    """
+    days = working_days_per_month(mentor, config)[: config.programme.months]
+    return min(days) * daily_minutes(config)
 
 
 def assignable_min(mentor: Mentor, config: Config) -> int:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tkm_assign.config import Config
 from tkm_assign.errors import InputError, InputWarning
 from tkm_assign.io import load_problem
-from tkm_assign.io.read import normalise_header, read_table, table_from_frame
+from tkm_assign.io.read import Upload, normalise_header, read_table, table_from_frame
 from tkm_assign.io.validate import problem_from_tables
 
 VALID = Path(__file__).parents[1] / "data" / "valid"
@@ -161,3 +161,29 @@ def test_any_bytes_read_as_a_table_or_an_input_error(raw: bytes, tmp_path_factor
                 problem_from_tables(table, mentors, Config())
             except InputError as error:
                 assert all(p.file == str(path) for p in error.problems)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("participants.csv", "participants"),
+        ("participants_semicolon_bom.csv", "participants"),
+        ("participants.xlsx", "participants"),
+        ("participants.geojson", "participants"),
+        ("mentors.gpkg", "mentors"),
+    ],
+)
+def test_an_upload_in_memory_reads_like_the_file(name: str, kind: str):
+    from_path = read_table(VALID / name, kind)  # type: ignore[arg-type]
+    upload = Upload(f"C:\\Unduhan\\{name}", (VALID / name).read_bytes())
+    from_memory = read_table(upload, kind)  # type: ignore[arg-type]
+    assert from_memory.source == name  # the name only, never the sender's folder
+    pd.testing.assert_frame_equal(from_memory.frame, from_path.frame)
+    assert from_memory.problems == from_path.problems
+
+
+def test_an_upload_of_an_unreadable_type_is_an_input_error():
+    with pytest.raises(InputError, match=r"lama\.xls: \.xls files are not read"):
+        read_table(Upload("lama.xls", b"\xd0\xcf\x11\xe0"), "participants")
+    with pytest.raises(InputError, match="not supported for uploads"):
+        read_table(Upload("peta.shp", b"\x00"), "participants")

@@ -121,5 +121,5 @@ def test_interrupted_run_leaves_no_folder(tmp_path, small_problem, small_tables,
 
 def test_existing_folder_is_not_replaced_without_force(tmp_path):
     (tmp_path / "plan").mkdir()
-    with pytest.raises(OutputError, match="--force"), atomic_output_dir(tmp_path / "plan"):
+    with pytest.raises(OutputError, match="already exists"), atomic_output_dir(tmp_path / "plan"):
         pass

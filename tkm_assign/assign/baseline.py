@@ -1,8 +1,8 @@
 """The manual baseline: nearest mentor with space, in list order.
 
 This is how a coordinator assigns by hand: go down the participant list; give each
-participant the nearest eligible mentor (by travel time) who still has a caseload place
-and enough monthly hours. Pins are honoured first-come. Used in benchmarks and reports
+participant the nearest eligible mentor (by travel time) who still has a caseload place,
+enough monthly hours and enough working days for the day trips. Pins are honoured first-come. Used in benchmarks and reports
 ("the plan saves X hours of travel against a manual assignment").
 """
 
@@ -30,6 +30,7 @@ def nearest_with_space(
     m = data.mentor_caseload.size
     count = np.zeros(m, dtype=np.int64)
     load = np.zeros(m, dtype=np.int64)
+    days = np.zeros(m, dtype=np.int64)
     mentor_of = np.full(n_participants, UNASSIGNED, dtype=np.int64)
     starts = np.searchsorted(candidates.participant_idx, np.arange(n_participants + 1))
     for i in range(n_participants):
@@ -43,11 +44,14 @@ def nearest_with_space(
             pairs = pairs[np.argsort(candidates.travel_min[pairs], kind="stable")]
         for k in pairs:
             j = int(candidates.mentor_idx[k])
-            if count[j] < data.mentor_caseload[j] and (
-                load[j] + data.pair_load_min[k] <= data.mentor_capacity_min[j]
+            if (
+                count[j] < data.mentor_caseload[j]
+                and load[j] + data.pair_load_min[k] <= data.mentor_capacity_min[j]
+                and days[j] + data.pair_day_use_min[k] <= data.mentor_day_capacity_min[j]
             ):
                 mentor_of[i] = j
                 count[j] += 1
                 load[j] += data.pair_load_min[k]
+                days[j] += data.pair_day_use_min[k]
                 break
     return mentor_of

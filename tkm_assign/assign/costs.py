@@ -15,7 +15,7 @@ the cross-checks in the tests, optimise exactly the same numbers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,7 +23,12 @@ import numpy.typing as npt
 
 from tkm_assign.config import AssignWeights, Config
 from tkm_assign.model import Candidates, Mentor, NeedLevel, Participant, Problem, Sector
-from tkm_assign.rules import assignable_min, lone_ride_min, monthly_load_min, onsite_per_month
+from tkm_assign.rules import (
+    assignable_min,
+    monthly_day_use_min,
+    monthly_load_min,
+    working_day_capacity_min,
+)
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -95,10 +100,12 @@ class PairData:
 
     pair_cost: IntArray  # sector + travel + change, per pair
     pair_load_min: IntArray  # the participant's estimated monthly minutes with this mentor
+    pair_day_use_min: IntArray  # working-day minutes in the busiest month (riding-days rule)
     pair_sector_match: BoolArray
     participant_skip_cost: IntArray  # cost of leaving the participant unassigned
     mentor_caseload: IntArray  # caseload limit per mentor
     mentor_capacity_min: IntArray  # monthly minutes per mentor
+    mentor_day_capacity_min: IntArray  # working-day minutes of the tightest month per mentor
     balance: Sequence[IntArray]  # per mentor: balance marginals for participants 1..caseload
 
 
@@ -127,18 +134,22 @@ def is_change(problem: Problem, candidates: Candidates) -> BoolArray:
     return (wanted != -2) & (wanted != candidates.mentor_idx)
 
 
-def pair_loads_min(problem: Problem, candidates: Candidates) -> IntArray:
-    """Monthly load in whole minutes of each pair, by :func:`tkm_assign.rules.monthly_load_min`.
+def _per_pair(
+    problem: Problem,
+    candidates: Candidates,
+    rule: Callable[[Participant, float, Config], float],
+) -> IntArray:
+    """``rule(participant, one_way_travel_min, config)`` for every pair, in whole minutes.
 
-    The load is the participant's load at no travel plus onsite visits x round trip x
-    :func:`tkm_assign.rules.route_share`; the first two are computed once per kind of
-    participant and extended to every pair. Rounded up so that a plan within the hours
-    limit in whole minutes is within it exactly.
+    Loads depend on the participant only through a few fields and on the pair only
+    through the travel time (whole minutes), so the rule runs once per kind of participant
+    and travel time present. Rounded up so that a plan within a limit in whole minutes is
+    within it exactly.
     """
     config = problem.config
-    base = np.empty(len(problem.participants), dtype=np.float64)
-    onsite = np.empty(len(problem.participants), dtype=np.float64)
-    seen: dict[tuple[object, ...], tuple[float, float]] = {}
+    kinds: dict[tuple[object, ...], int] = {}
+    kind = np.empty(len(problem.participants), dtype=np.int64)
+    example: list[Participant] = []
     for i, p in enumerate(problem.participants):
         key = (
             p.sector,
@@ -148,27 +159,54 @@ def pair_loads_min(problem: Problem, candidates: Candidates) -> IntArray:
             p.tech_literacy,
             p.internet,
         )
-        if key not in seen:
-            seen[key] = (monthly_load_min(p, 0.0, config), onsite_per_month(p, config))
-        base[i], onsite[i] = seen[key]
-    pidx = candidates.participant_idx
-    travel = candidates.travel_min.astype(np.float64)
-    share = np.where(travel > lone_ride_min(config), 1.0, config.assign.route_sharing)
-    loads = base[pidx] + onsite[pidx] * 2.0 * travel * share
+        if key not in kinds:
+            kinds[key] = len(example)
+            example.append(p)
+        kind[i] = kinds[key]
+    travel = candidates.travel_min.astype(np.int64)
+    width = int(travel.max(initial=0)) + 1
+    code = kind[candidates.participant_idx] * width + travel
+    unique, position = np.unique(code, return_inverse=True)
+    values = np.array(
+        [rule(example[int(c) // width], float(c % width), config) for c in unique],
+        dtype=np.float64,
+    )
     # A hair below the next integer counts as that integer: float noise must not round up.
-    return np.ceil(loads - 1e-9).astype(np.int64)
+    return np.ceil(values[position.reshape(-1)] - 1e-9).astype(np.int64)
+
+
+def pair_loads_min(problem: Problem, candidates: Candidates) -> IntArray:
+    """Monthly load in whole minutes of each pair, by :func:`tkm_assign.rules.monthly_load_min`."""
+    return _per_pair(problem, candidates, monthly_load_min)
+
+
+def pair_day_use_min(problem: Problem, candidates: Candidates) -> IntArray:
+    """Working-day minutes of each pair in its busiest month, by
+    :func:`tkm_assign.rules.monthly_day_use_min` (a visit too far to share its day takes
+    the whole day)."""
+    return _per_pair(problem, candidates, monthly_day_use_min)
 
 
 def mentor_capacities_min(problem: Problem) -> IntArray:
     """Monthly minutes the assignment may fill per mentor (:func:`tkm_assign.rules.assignable_min`:
     ``assign.max_utilisation`` of the tightest month's working time)."""
+    return _per_mentor(problem, assignable_min)
+
+
+def mentor_day_capacities_min(problem: Problem) -> IntArray:
+    """Working-day minutes per mentor in the tightest month
+    (:func:`tkm_assign.rules.working_day_capacity_min`)."""
+    return _per_mentor(problem, working_day_capacity_min)
+
+
+def _per_mentor(problem: Problem, rule: Callable[[Mentor, Config], int]) -> IntArray:
     config = problem.config
     seen: dict[tuple[object, ...], int] = {}
     out = np.empty(len(problem.mentors), dtype=np.int64)
     for j, m in enumerate(problem.mentors):
         key = (m.hours_per_month, m.working_days, m.unavailable)
         if key not in seen:
-            seen[key] = assignable_min(m, config)
+            seen[key] = rule(m, config)
         out[j] = seen[key]
     return out
 
@@ -195,11 +233,13 @@ def pair_data(problem: Problem, candidates: Candidates) -> PairData:
     return PairData(
         pair_cost=cost,
         pair_load_min=pair_loads_min(problem, candidates),
+        pair_day_use_min=pair_day_use_min(problem, candidates),
         pair_sector_match=match,
         participant_skip_cost=np.array(
             [unassigned_cost(p, weights) for p in problem.participants], dtype=np.int64
         ).reshape(-1),
         mentor_caseload=caseload,
         mentor_capacity_min=mentor_capacities_min(problem),
+        mentor_day_capacity_min=mentor_day_capacities_min(problem),
         balance=balance,
     )

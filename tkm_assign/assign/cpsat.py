@@ -97,15 +97,17 @@ def add_one_agent_per_item(
 def add_weight_capacity(
     model: cp_model.CpModel, x: list[cp_model.IntVar], instance: GapInstance
 ) -> None:
-    """An agent's chosen weights (monthly minutes) stay within its capacity."""
-    for agent, arcs in enumerate(instance.arcs_of_agent):
-        weights = instance.arc_weight[arcs]
-        if int(weights.sum()) <= int(instance.agent_capacity[agent]):
-            continue  # cannot bind
-        model.add(
-            cp_model.LinearExpr.weighted_sum([x[a] for a in arcs], [int(w) for w in weights])
-            <= int(instance.agent_capacity[agent])
-        )
+    """An agent's chosen weights stay within its capacity in every resource (monthly
+    minutes; working-day minutes)."""
+    for weight, capacity in zip(instance.weights, instance.capacities, strict=True):
+        for agent, arcs in enumerate(instance.arcs_of_agent):
+            weights = weight[arcs]
+            if int(weights.sum()) <= int(capacity[agent]):
+                continue  # cannot bind
+            model.add(
+                cp_model.LinearExpr.weighted_sum([x[a] for a in arcs], [int(w) for w in weights])
+                <= int(capacity[agent])
+            )
 
 
 def add_item_limit(
@@ -249,10 +251,13 @@ def sub_instance(
     stay_arcs = np.array(
         [instance.arc_index[(int(i), int(agent_of[i]))] for i in stay], dtype=np.int64
     )
-    used_weight = np.bincount(
-        instance.arc_agent[stay_arcs],
-        weights=instance.arc_weight[stay_arcs],
-        minlength=instance.n_agents,
+    used_weight = np.stack(
+        [
+            np.bincount(
+                instance.arc_agent[stay_arcs], weights=w[stay_arcs], minlength=instance.n_agents
+            )
+            for w in instance.weights
+        ]
     ).astype(np.int64)
     used_count = np.bincount(instance.arc_agent[stay_arcs], minlength=instance.n_agents)
     balance = None
@@ -264,8 +269,8 @@ def sub_instance(
         arc_item=item_new[instance.arc_item[arcs]],
         arc_agent=agent_new[instance.arc_agent[arcs]],
         arc_cost=instance.arc_cost[arcs],
-        arc_weight=instance.arc_weight[arcs],
-        agent_capacity=instance.agent_capacity[agents] - used_weight[agents],
+        arc_weight=instance.weights[:, arcs],
+        agent_capacity=instance.capacities[:, agents] - used_weight[:, agents],
         item_skip_cost=None if instance.item_skip_cost is None else instance.item_skip_cost[items],
         agent_max_items=instance.max_items[agents] - used_count[agents],
         agent_balance=balance,

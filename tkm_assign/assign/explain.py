@@ -2,7 +2,8 @@
 
 Every unassigned participant gets one specific reason, in this order: a pin that cannot
 be honoured; no eligible mentor at all (the reason the candidate search gave); every
-eligible mentor full, by caseload and/or monthly hours, with the province's places against
+eligible mentor full, by caseload, monthly hours or working days for day trips, with the
+province's places against
 its participants (e.g. "Maluku: 3 mentors x 20 = 60 places for 71 participants").
 """
 
@@ -27,6 +28,14 @@ def hours_text(minutes: float) -> str:
     """Minutes as hours for people: ``168 h``, ``12.5 h``."""
     hours = minutes / 60.0
     return f"{hours:.0f} h" if abs(hours - round(hours)) < 0.05 else f"{hours:.1f} h"
+
+
+def days_text(day_minutes: int, problem: Problem) -> str:
+    """Working-day minutes as days for people: ``21 working days``."""
+    days = day_minutes / max(1, problem.config.work.end_min - problem.config.work.start_min)
+    return (
+        f"{days:.0f} working days" if abs(days - round(days)) < 0.05 else f"{days:.1f} working days"
+    )
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,7 @@ def check_pins(
     reasons: dict[int, str] = {}
     count: Counter[int] = Counter()
     minutes: Counter[int] = Counter()
+    day_minutes: Counter[int] = Counter()
     for i, p in enumerate(problem.participants):
         mid = p.pinned_mentor_id
         if mid is None:
@@ -119,9 +129,19 @@ def check_pins(
                 f"({hours_text(capacity)} available, this participant needs {hours_text(load)})"
             )
             continue
+        day_use = int(data.pair_day_use_min[pair])
+        days = int(data.mentor_day_capacity_min[j])
+        if hours_apply and day_minutes[j] + day_use > days:
+            reasons[i] = (
+                f"pinned mentor {mid}'s working days are used up by earlier pins "
+                f"({days_text(days, problem)} a month; a visit too far to share its day "
+                "takes a whole day)"
+            )
+            continue
         honoured[i] = pair
         count[j] += 1
         minutes[j] += load
+        day_minutes[j] += day_use
     return honoured, reasons
 
 
@@ -172,6 +192,9 @@ def unassigned_reasons(
     load_min = np.bincount(
         candidates.mentor_idx[chosen], weights=data.pair_load_min[chosen], minlength=m
     ).astype(np.int64)
+    day_min = np.bincount(
+        candidates.mentor_idx[chosen], weights=data.pair_day_use_min[chosen], minlength=m
+    ).astype(np.int64)
     starts = np.searchsorted(candidates.participant_idx, np.arange(n + 1))
     figures = province_figures(problem, data)
     reasons: dict[int, str] = {}
@@ -185,7 +208,15 @@ def unassigned_reasons(
             continue
         province = figures[problem.participants[i].location.province_code].text()
         reasons[i] = _full_text(
-            problem, data, province, pairs, candidates, caseload, load_min, hours_apply, proven
+            problem,
+            data,
+            province,
+            pairs,
+            candidates,
+            caseload,
+            (load_min, day_min),
+            hours_apply,
+            proven,
         )
     return reasons
 
@@ -197,17 +228,32 @@ def _full_text(
     pairs: IntArray,
     candidates: Candidates,
     caseload: IntArray,
-    load_min: IntArray,
+    loads: tuple[IntArray, IntArray],
     hours_apply: bool,
     proven: bool,
 ) -> str:
-    full_count, full_hours = [], []
+    load_min, day_min = loads
+    full_count, full_hours, full_days = [], [], []
     for k in pairs:
         j = int(candidates.mentor_idx[k])
         if caseload[j] >= data.mentor_caseload[j]:
             full_count.append(j)
         elif hours_apply and load_min[j] + data.pair_load_min[k] > data.mentor_capacity_min[j]:
             full_hours.append(j)
+        elif (
+            hours_apply and day_min[j] + data.pair_day_use_min[k] > data.mentor_day_capacity_min[j]
+        ):
+            full_days.append(j)
+    if full_days and len(full_count) + len(full_hours) + len(full_days) == pairs.size:
+        days = "; ".join(
+            f"{problem.mentors[j].mentor_id}: {days_text(int(data.mentor_day_capacity_min[j]), problem)}"
+            for j in full_days[:3]
+        )
+        more = f" and {len(full_days) - 3} more" if len(full_days) > 3 else ""
+        return (
+            "eligible mentors' working days are used up by day trips, a visit too far to "
+            f"share its day taking a whole day ({days}{more})"
+        )
     hours = "; ".join(
         f"{problem.mentors[j].mentor_id}: {hours_text(int(data.mentor_capacity_min[j]))} available"
         for j in full_hours[:3]

@@ -29,11 +29,11 @@ from tkm_assign.assign.gap import (
     Budget,
     GapInstance,
     IntArray,
-    chosen_arcs,
     local_search,
     objective,
     repair,
     violations,
+    weight_share,
 )
 
 # Prices are kept in 1/PRICE_SCALE cost units per minute so that priced costs stay integer.
@@ -105,6 +105,20 @@ def solve_flow(
     return agent_of, int(flow.optimal_cost())
 
 
+def priced_bound(instance: GapInstance, mu: IntArray) -> tuple[IntArray, float]:
+    """The flow at weight prices ``mu`` (integer, 1/PRICE_SCALE cost units per unit of
+    weight, one row per resource) and its Lagrangian value, a lower bound on the optimum.
+
+    ``L(mu) = flow cost with priced arcs - sum(mu x capacity)``: any prices >= 0 give a
+    valid bound, computed exactly in integers.
+    """
+    priced = instance.arc_cost * PRICE_SCALE + (mu[:, instance.arc_agent] * instance.weights).sum(
+        axis=0
+    )
+    agent_of, cost = solve_flow(instance, priced, PRICE_SCALE)
+    return agent_of, (cost - float((mu * instance.capacities).sum())) / PRICE_SCALE
+
+
 @dataclass(frozen=True)
 class PricedFlow:
     """Result of :func:`priced_flow`: the best hours-feasible plan found and a lower bound."""
@@ -125,9 +139,9 @@ def priced_flow(instance: GapInstance, budget: Budget, max_steps: int = 200) -> 
     Polyak size towards the best plan). Stops when ``budget`` is spent (each flow counts its
     arcs), after ``max_steps``, or when bound and plan meet.
     """
-    cap = instance.agent_capacity.astype(np.float64)
-    weight = instance.arc_weight.astype(np.float64)
-    price = np.zeros(instance.n_agents, dtype=np.float64)  # in 1/PRICE_SCALE per unit
+    cap = instance.capacities.astype(np.float64)
+    # One price per resource and agent, in 1/PRICE_SCALE cost units per unit of weight.
+    price = np.zeros(cap.shape, dtype=np.float64)
     best: IntArray | None = None
     best_value = math.inf
     bound = -math.inf
@@ -136,22 +150,15 @@ def priced_flow(instance: GapInstance, budget: Budget, max_steps: int = 200) -> 
     steps = 0
     for steps in range(1, max_steps + 1):  # noqa: B007 - steps is reported
         mu = np.rint(price).astype(np.int64)
-        priced = instance.arc_cost * PRICE_SCALE + mu[instance.arc_agent] * instance.arc_weight
-        agent_of, cost = solve_flow(instance, priced, PRICE_SCALE)
+        agent_of, value_l = priced_bound(instance, mu)
         budget.spend((instance.arc_item.size + instance.n_items) / ARCS_PER_UNIT)
-        value_l = (cost - float((mu * instance.agent_capacity).sum())) / PRICE_SCALE
         if value_l > bound + 1e-9:
             bound, stall = value_l, 0
         else:
             stall += 1
             if stall >= 5:
                 theta, stall = theta / 2.0, 0
-        load = np.bincount(
-            instance.arc_agent[chosen_arcs(instance, agent_of)],
-            weights=weight[chosen_arcs(instance, agent_of)],
-            minlength=instance.n_agents,
-        )
-        overrun = load - cap
+        overrun = instance.loads(agent_of) - cap
         candidate: IntArray | None
         if not (overrun > 0).any():
             candidate = agent_of
@@ -195,12 +202,12 @@ def priced_flow(instance: GapInstance, budget: Budget, max_steps: int = 200) -> 
 def _shift_to_fit(instance: GapInstance, agent_of: IntArray) -> IntArray | None:
     """Move items off over-full agents onto the cheapest agents with room (all must stay)."""
     out = agent_of.copy()
-    arcs = chosen_arcs(instance, out)
-    load = np.bincount(
-        instance.arc_agent[arcs], weights=instance.arc_weight[arcs], minlength=instance.n_agents
-    ).astype(np.int64)
+    load = instance.loads(out)
+    cap = instance.capacities
+    weights = instance.weights
+    share = weight_share(instance, total=True)
     fixed = instance.fixed_agent
-    for agent in (int(a) for a in np.flatnonzero(load > instance.agent_capacity)):
+    for agent in (int(a) for a in np.flatnonzero((load > cap).any(axis=0))):
         items = [int(i) for i in np.flatnonzero(out == agent) if fixed[i] == UNASSIGNED]
         # Cheapest moves per unit of weight freed first.
         moves = []
@@ -210,22 +217,22 @@ def _shift_to_fit(instance: GapInstance, agent_of: IntArray) -> IntArray | None:
                 other = int(instance.arc_agent[a])
                 if other != agent:
                     extra = int(instance.arc_cost[a] - instance.arc_cost[here])
-                    moves.append((extra / max(int(instance.arc_weight[here]), 1), i, int(a)))
+                    moves.append((extra / max(float(share[here]), 1e-9), i, int(a)))
         moves.sort()
         moved: set[int] = set()
         for _, i, a in moves:
-            if load[agent] <= instance.agent_capacity[agent]:
+            if (load[:, agent] <= cap[:, agent]).all():
                 break
             if i in moved:
                 continue
             other = int(instance.arc_agent[a])
-            if load[other] + instance.arc_weight[a] > instance.agent_capacity[other]:
+            if (load[:, other] + weights[:, a] > cap[:, other]).any():
                 continue
             here = instance.arc_index[(i, agent)]
-            load[agent] -= instance.arc_weight[here]
-            load[other] += instance.arc_weight[a]
+            load[:, agent] -= weights[:, here]
+            load[:, other] += weights[:, a]
             out[i] = other
             moved.add(i)
-        if load[agent] > instance.agent_capacity[agent]:
+        if (load[:, agent] > cap[:, agent]).any():
             return None
     return out

@@ -2,7 +2,8 @@
 
 :class:`GapInstance` is the solver-side form of every weighted assignment in the project:
 items (participants) go to agents (mentors) along sparse arcs with a cost and a weight
-(monthly minutes); agents have a weight capacity and optionally a maximum item count
+per resource (monthly minutes; working-day minutes); agents have a capacity per resource
+and optionally a maximum item count
 (caseload) with a convex cost per item (workload balance); items may be left unassigned at
 a cost, or must be assigned (the classic GAP of the OR-Library benchmarks). Arrays only:
 nothing here knows about participants or mentors.
@@ -60,10 +61,14 @@ class GapInstance:
     ----------
     n_items, n_agents
         Sizes; items and agents are numbered from 0.
-    arc_item, arc_agent, arc_cost, arc_weight
+    arc_item, arc_agent, arc_cost
         Parallel arrays, one entry per allowed (item, agent) pair; at most one arc per pair.
+    arc_weight
+        Weight of each arc, shape ``(n_arcs,)``, or ``(n_resources, n_arcs)`` for several
+        resources (the mentor assignment: monthly minutes and working-day minutes).
     agent_capacity
-        Weight capacity per agent (sum of chosen arc weights must not exceed it).
+        Capacity per agent, shape ``(n_agents,)`` or ``(n_resources, n_agents)``: the sum of
+        chosen arc weights must not exceed it in any resource.
     item_skip_cost
         Cost of leaving each item unassigned; ``None``: every item must be assigned.
     agent_max_items
@@ -86,6 +91,30 @@ class GapInstance:
     agent_max_items: IntArray | None = None
     agent_balance: tuple[IntArray, ...] | None = None
     fixed_arcs: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    @cached_property
+    def weights(self) -> IntArray:
+        """Arc weights per resource, shape ``(n_resources, n_arcs)``."""
+        return np.atleast_2d(np.asarray(self.arc_weight, dtype=np.int64))
+
+    @cached_property
+    def capacities(self) -> IntArray:
+        """Agent capacities per resource, shape ``(n_resources, n_agents)``."""
+        return np.atleast_2d(np.asarray(self.agent_capacity, dtype=np.int64))
+
+    @property
+    def n_resources(self) -> int:
+        return int(self.weights.shape[0])
+
+    def loads(self, agent_of: IntArray) -> IntArray:
+        """Weight per resource and agent of a solution, shape ``(n_resources, n_agents)``."""
+        arcs = chosen_arcs(self, agent_of)
+        return np.stack(
+            [
+                np.bincount(self.arc_agent[arcs], weights=w[arcs], minlength=self.n_agents)
+                for w in self.weights
+            ]
+        ).astype(np.int64)
 
     @cached_property
     def arcs_of_item(self) -> tuple[IntArray, ...]:
@@ -165,16 +194,16 @@ def violations(instance: GapInstance, agent_of: IntArray) -> list[str]:
     assigned = agent_of != UNASSIGNED
     if instance.must_assign and not assigned.all():
         problems.append(f"{int((~assigned).sum())} items unassigned")
-    load = np.zeros(instance.n_agents, dtype=np.int64)
     for i in np.flatnonzero(assigned):
-        arc = instance.arc_index.get((int(i), int(agent_of[i])))
-        if arc is None:
+        if (int(i), int(agent_of[i])) not in instance.arc_index:
             problems.append(f"item {i} on agent {agent_of[i]} without an arc")
-            continue
-        load[agent_of[i]] += instance.arc_weight[arc]
+    load = instance.loads(agent_of)
+    for r, a in zip(*np.nonzero(load > instance.capacities), strict=True):
+        problems.append(
+            f"agent {a} weight {load[r, a]} > {instance.capacities[r, a]}"
+            + (f" (resource {r})" if instance.n_resources > 1 else "")
+        )
     counts = np.bincount(agent_of[assigned], minlength=instance.n_agents)
-    for a in np.flatnonzero(load > instance.agent_capacity):
-        problems.append(f"agent {a} weight {load[a]} > {instance.agent_capacity[a]}")
     for a in np.flatnonzero(counts > instance.max_items):
         problems.append(f"agent {a} items {counts[a]} > {instance.max_items[a]}")
     fixed = instance.fixed_agent
@@ -190,7 +219,10 @@ class _State:
         self.instance = instance
         self.agent_of = agent_of.copy()
         self.arc_of = np.full(instance.n_items, -1, dtype=np.int64)
-        self.load = np.zeros(instance.n_agents, dtype=np.int64)
+        # One load array per resource: the single-resource case stays scalar-fast.
+        self.weights = list(instance.weights)
+        self.capacities = list(instance.capacities)
+        self.loads = [np.zeros(instance.n_agents, dtype=np.int64) for _ in self.weights]
         self.count = np.zeros(instance.n_agents, dtype=np.int64)
         for i in np.flatnonzero(self.agent_of != UNASSIGNED):
             self._add(int(i), instance.arc_index[(int(i), int(self.agent_of[i]))])
@@ -199,7 +231,8 @@ class _State:
         agent = int(self.instance.arc_agent[arc])
         self.agent_of[item] = agent
         self.arc_of[item] = arc
-        self.load[agent] += self.instance.arc_weight[arc]
+        for load, weight in zip(self.loads, self.weights, strict=True):
+            load[agent] += weight[arc]
         self.count[agent] += 1
 
     def _remove(self, item: int) -> None:
@@ -207,7 +240,8 @@ class _State:
         agent = int(self.instance.arc_agent[arc])
         self.agent_of[item] = UNASSIGNED
         self.arc_of[item] = -1
-        self.load[agent] -= self.instance.arc_weight[arc]
+        for load, weight in zip(self.loads, self.weights, strict=True):
+            load[agent] -= weight[arc]
         self.count[agent] -= 1
 
     def item_cost(self, item: int) -> int:
@@ -223,12 +257,36 @@ class _State:
         prefix = self.instance.balance_prefix[agent]
         return int(prefix[self.count[agent] + change] - prefix[self.count[agent]])
 
-    def fits(self, agent: int, weight: int, count_change: int = 1) -> bool:
-        inst = self.instance
-        return bool(
-            self.load[agent] + weight <= inst.agent_capacity[agent]
-            and self.count[agent] + count_change <= inst.max_items[agent]
+    def fits(self, arc: int) -> bool:
+        """Whether the arc's agent has room for it (every resource and the item limit)."""
+        agent = int(self.instance.arc_agent[arc])
+        if self.count[agent] + 1 > self.instance.max_items[agent]:
+            return False
+        return all(
+            load[agent] + weight[arc] <= cap[agent]
+            for load, weight, cap in zip(self.loads, self.weights, self.capacities, strict=True)
         )
+
+    def over(self, agent: int) -> bool:
+        """Whether the agent is over its item limit or a capacity."""
+        return bool(self.count[agent] > self.instance.max_items[agent]) or any(
+            load[agent] > cap[agent] for load, cap in zip(self.loads, self.capacities, strict=True)
+        )
+
+    def swap_fits(self, leave: int, enter: int) -> bool:
+        """Whether the agent of arc ``leave`` has room for arc ``enter`` in its place."""
+        agent = int(self.instance.arc_agent[leave])
+        return all(
+            load[agent] - weight[leave] + weight[enter] <= cap[agent]
+            for load, weight, cap in zip(self.loads, self.weights, self.capacities, strict=True)
+        )
+
+
+def weight_share(instance: GapInstance, total: bool = False) -> npt.NDArray[np.float64]:
+    """Each arc's weight as a share of its agent's capacity: the largest over resources, or
+    (``total``) their sum."""
+    shares = instance.weights / np.maximum(instance.capacities[:, instance.arc_agent], 1)
+    return shares.sum(axis=0) if total else shares.max(axis=0)
 
 
 def greedy(instance: GapInstance, rng: np.random.Generator | None = None) -> IntArray | None:
@@ -240,8 +298,8 @@ def greedy(instance: GapInstance, rng: np.random.Generator | None = None) -> Int
     best: IntArray | None = None
     best_value = 0
     cost = instance.arc_cost.astype(np.float64)
-    weight = instance.arc_weight.astype(np.float64)
-    share = weight / np.maximum(instance.agent_capacity[instance.arc_agent], 1)
+    share = weight_share(instance)
+    weight = instance.weights[0].astype(np.float64)
     measures = [cost, weight, share, cost * share, cost + share * cost.mean()]
     if rng is not None:
         measures.append(cost * rng.uniform(0.9, 1.1, size=cost.size))
@@ -263,11 +321,7 @@ def _regret_greedy(instance: GapInstance, measure: npt.NDArray[np.float64]) -> I
         best_item, best_arc, best_regret = -1, -1, -big
         for i in free:
             arcs = instance.arcs_of_item[i]
-            ok = [
-                a
-                for a in arcs
-                if state.fits(int(instance.arc_agent[a]), int(instance.arc_weight[a]))
-            ]
+            ok = [a for a in arcs if state.fits(int(a))]
             if not ok:
                 if instance.must_assign:
                     return None
@@ -300,11 +354,9 @@ def repair(instance: GapInstance, agent_of: IntArray) -> IntArray:
     state = _State(instance, agent_of)
     removed: list[int] = []
     fixed = instance.fixed_agent
+    share = weight_share(instance, total=True)
     for agent in range(instance.n_agents):
-        while (
-            state.load[agent] > instance.agent_capacity[agent]
-            or state.count[agent] > instance.max_items[agent]
-        ):
+        while state.over(agent):
             items = [i for i in np.flatnonzero(state.agent_of == agent) if fixed[i] == UNASSIGNED]
             if not items:
                 break
@@ -313,7 +365,7 @@ def repair(instance: GapInstance, agent_of: IntArray) -> IntArray:
             loss = np.array(
                 [
                     (skip[i] - instance.arc_cost[state.arc_of[i]])
-                    / max(int(instance.arc_weight[state.arc_of[i]]), 1)
+                    / max(float(share[state.arc_of[i]]), 1e-9)
                     for i in items
                 ]
             )
@@ -321,11 +373,7 @@ def repair(instance: GapInstance, agent_of: IntArray) -> IntArray:
             state._remove(victim)
             removed.append(victim)
     for i in removed:
-        options = [
-            a
-            for a in instance.arcs_of_item[i]
-            if state.fits(int(instance.arc_agent[a]), int(instance.arc_weight[a]))
-        ]
+        options = [a for a in instance.arcs_of_item[i] if state.fits(int(a))]
         if options:
             best = min(
                 options,
@@ -373,7 +421,7 @@ def _shift_pass(state: _State, movable: IntArray, budget: Budget) -> bool:
             agent = int(inst.arc_agent[a])
             if agent == old:
                 continue
-            if not state.fits(agent, int(inst.arc_weight[a])):
+            if not state.fits(int(a)):
                 continue
             gain = int(inst.arc_cost[a]) + state.add_delta(agent, 1) - here + leave
             if gain < best_gain:
@@ -415,13 +463,8 @@ def _swap_pass(state: _State, movable: IntArray, budget: Budget) -> bool:
             )
             if gain >= 0:
                 continue
-            wi_old, wj_old = (
-                int(inst.arc_weight[state.arc_of[i]]),
-                int(inst.arc_weight[state.arc_of[j]]),
-            )
-            if (
-                state.load[aj] - wj_old + inst.arc_weight[arc_i] > inst.agent_capacity[aj]
-                or state.load[ai] - wi_old + inst.arc_weight[arc_j] > inst.agent_capacity[ai]
+            if not state.swap_fits(int(state.arc_of[j]), arc_i) or not state.swap_fits(
+                int(state.arc_of[i]), arc_j
             ):
                 continue
             state._remove(i)

@@ -19,6 +19,8 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
+from tkm_assign.notify import in_call
+
 IntArray = npt.NDArray[np.int64]
 T = TypeVar("T")
 
@@ -111,5 +113,6 @@ def run_parallel(tasks: Sequence[Callable[[], T]], workers: int) -> list[T]:
     if workers <= 1 or len(tasks) <= 1:
         return [task() for task in tasks]
     with ThreadPoolExecutor(max_workers=min(workers, len(tasks))) as pool:
-        futures = [pool.submit(task) for task in tasks]
+        # Each task keeps the caller's call context (warnings and progress of that call).
+        futures = [pool.submit(in_call(task)) for task in tasks]
         return [f.result() for f in futures]

@@ -19,7 +19,7 @@ from tkm_assign.assign.costs import PairData, pair_data, sector_match
 from tkm_assign.assign.cpsat import GapParams, solve_gap
 from tkm_assign.assign.explain import check_pins, unassigned_reasons
 from tkm_assign.assign.flow import solve_flow
-from tkm_assign.assign.gap import UNASSIGNED, GapInstance, IntArray, chosen_arcs, objective
+from tkm_assign.assign.gap import UNASSIGNED, GapInstance, IntArray, objective
 from tkm_assign.assign.regions import (
     Region,
     effort,
@@ -123,14 +123,15 @@ def _region_instance(
     item_local = np.searchsorted(region.participants, candidates.participant_idx[pairs])
     pinned_pairs = np.fromiter(pinned, dtype=np.int64, count=len(pinned))
     fixed = np.flatnonzero(np.isin(pairs, pinned_pairs)).astype(np.int64)
+    weight, capacity = _region_resources(data, pairs, agent_local, region.mentors)
     return GapInstance(
         n_items=int(region.participants.size),
         n_agents=int(region.mentors.size),
         arc_item=item_local.astype(np.int64),
         arc_agent=agent_local.astype(np.int64),
         arc_cost=data.pair_cost[pairs],
-        arc_weight=data.pair_load_min[pairs],
-        agent_capacity=data.mentor_capacity_min[region.mentors],
+        arc_weight=weight,
+        agent_capacity=capacity,
         item_skip_cost=data.participant_skip_cost[region.participants],
         agent_max_items=data.mentor_caseload[region.mentors],
         agent_balance=tuple(data.balance[int(j)] for j in region.mentors),
@@ -138,13 +139,34 @@ def _region_instance(
     )
 
 
+def _region_resources(
+    data: PairData, pairs: IntArray, agent_local: IntArray, mentors: IntArray
+) -> tuple[IntArray, IntArray]:
+    """Weights and capacities of a region: monthly minutes, and working-day minutes where
+    the riding-days rule can bind.
+
+    The days row is left out when no mentor of the region can break it without breaking
+    the hours row first: where every pair's share of the working days is at most its share
+    of the hours (visits that share their day). A mentor for whom that holds gets a days
+    capacity no plan can reach, so the solvers skip the row.
+    """
+    hours_w, days_w = data.pair_load_min[pairs], data.pair_day_use_min[pairs]
+    hours_c, days_c = data.mentor_capacity_min[mentors], data.mentor_day_capacity_min[mentors]
+    # days_w / days_c > hours_w / hours_c, in integers
+    beyond = days_w * hours_c[agent_local] > hours_w * days_c[agent_local]
+    binding = np.zeros(mentors.size, dtype=bool)
+    binding[agent_local[beyond]] = True
+    if not binding.any():
+        return hours_w, hours_c
+    total = np.bincount(agent_local, weights=days_w, minlength=mentors.size).astype(np.int64)
+    days_c = np.where(binding, days_c, np.maximum(days_c, total))
+    return np.stack([hours_w, days_w]), np.stack([hours_c, days_c])
+
+
 def _hours_overrun(instance: GapInstance, agent_of: IntArray) -> float:
-    """Minutes by which ``agent_of`` exceeds the agents' capacities, summed over agents."""
-    arcs = chosen_arcs(instance, agent_of)
-    load = np.bincount(
-        instance.arc_agent[arcs], weights=instance.arc_weight[arcs], minlength=instance.n_agents
-    )
-    return float(np.maximum(load - instance.agent_capacity, 0).sum())
+    """Minutes by which ``agent_of`` exceeds the agents' capacities (monthly hours and
+    working days), summed over agents."""
+    return float(np.maximum(instance.loads(agent_of) - instance.capacities, 0).sum())
 
 
 def _hours_exceeded(instance: GapInstance, agent_of: IntArray) -> bool:

@@ -17,7 +17,7 @@ from tkm_assign.audit.checks import (
     Finding,
 )
 from tkm_assign.audit.facts import build_facts
-from tkm_assign.audit.plan import read_plan
+from tkm_assign.audit.plan import HandPlan, read_plan
 from tkm_assign.audit.tables import plan_tables
 from tkm_assign.geo.travel import TravelModel
 from tkm_assign.model import Problem
@@ -116,7 +116,10 @@ def audit_plan(
     assignments_source: str = "assignments",
     schedule_source: str = "schedule",
 ) -> AuditResult:
-    """Check a plan against every rule and measure its workload balance.
+    """Check a plan given as frames (text cells) against every rule.
+
+    Reads the frames with :func:`tkm_assign.audit.plan.read_plan`, then
+    :func:`audit_hand_plan`.
 
     Parameters
     ----------
@@ -145,6 +148,27 @@ def audit_plan(
         unknown mode with file, row, column and value.
     """
     plan = read_plan(problem, assignments, schedule, assignments_source, schedule_source)
+    return audit_hand_plan(problem, plan, travel)
+
+
+def audit_hand_plan(problem: Problem, plan: HandPlan, travel: TravelModel) -> AuditResult:
+    """Check a validated hand plan against every rule and measure its workload balance.
+
+    Parameters
+    ----------
+    problem
+        The validated participants and mentors (with the configuration whose rules apply).
+    plan
+        Who mentors whom and, optionally, the sessions (from
+        :func:`tkm_assign.audit.plan.read_plan`).
+    travel
+        The travel model used for travel times (the planner's model).
+
+    Returns
+    -------
+    AuditResult
+        Findings, the plan's tables, mentor balance, spread measures and a summary.
+    """
     facts = build_facts(problem, plan, travel)
     checks = ASSIGNMENT_CHECKS + (SCHEDULE_CHECKS if plan.sessions is not None else ())
     findings = [finding for check in checks for finding in check(facts)]
@@ -173,8 +197,8 @@ def audit_plan(
         "inputs": {
             "participants": problem.participants_source,
             "mentors": problem.mentors_source,
-            "assignments": assignments_source,
-            "schedule": schedule_source if schedule is not None else None,
+            "assignments": plan.assignments_source,
+            "schedule": plan.schedule_source if plan.sessions is not None else None,
         },
     }
     log.info(

@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pandas as pd
 from markupsafe import Markup
 
 from tkm_assign.audit.checks import RULES, VIOLATION
-from tkm_assign.audit.core import AuditResult
 from tkm_assign.io.output import write_csv, write_json
 from tkm_assign.model import Problem
 from tkm_assign.report.figures import key_figures, province_table, text
 from tkm_assign.report.html import MAX_TABLE_ROWS, environment, render_report
 from tkm_assign.report.i18n import LANGUAGES, Labels
+from tkm_assign.report.tables import PlanTables
 from tkm_assign.report.workbook import (
     INTEGER,
     Sheet,
@@ -28,6 +29,23 @@ from tkm_assign.report.workbook import (
 
 log = logging.getLogger("tkm_assign")
 
+
+class AuditedPlan(Protocol):
+    """What the audit's writers read: :class:`tkm_assign.audit.AuditResult` or the
+    application layer's :class:`tkm_assign.app.AuditResult`."""
+
+    @property
+    def violations(self) -> pd.DataFrame: ...
+    @property
+    def balance(self) -> pd.DataFrame: ...
+    @property
+    def summary(self) -> Mapping[str, Any]: ...
+    @property
+    def tables(self) -> PlanTables: ...
+    @property
+    def clean(self) -> bool: ...
+
+
 PERCENT_MEASURES = frozenset({"sector_match_rate", "target_share", "utilisation_max"})
 
 
@@ -36,7 +54,7 @@ def rule_title(rule: str, labels: Labels) -> str:
     return pair[LANGUAGES.index(labels.lang)] if pair else rule
 
 
-def _rule_rows(result: AuditResult, labels: Labels) -> list[dict[str, Any]]:
+def _rule_rows(result: AuditedPlan, labels: Labels) -> list[dict[str, Any]]:
     return [
         {
             "title": rule_title(rule, labels),
@@ -48,7 +66,7 @@ def _rule_rows(result: AuditResult, labels: Labels) -> list[dict[str, Any]]:
     ]
 
 
-def rule_counts(result: AuditResult) -> list[tuple[str, str, int]]:
+def rule_counts(result: AuditedPlan) -> list[tuple[str, str, int]]:
     """(rule, severity, findings) in report order."""
     counts = result.violations.groupby(["rule", "severity"], sort=False).size()
     return [
@@ -84,7 +102,7 @@ def _comparison_rows(comparison: pd.DataFrame | None, labels: Labels) -> list[di
     return rows
 
 
-def audit_sections(result: AuditResult, labels: Labels, comparison: pd.DataFrame | None) -> Markup:
+def audit_sections(result: AuditedPlan, labels: Labels, comparison: pd.DataFrame | None) -> Markup:
     """The audit's own sections of ``audit.html``: findings by rule, details, comparison."""
     violations = result.violations
     heads = [
@@ -124,7 +142,7 @@ def audit_sections(result: AuditResult, labels: Labels, comparison: pd.DataFrame
     return Markup(html)
 
 
-def _violations_sheet(result: AuditResult, labels: Labels) -> Sheet:
+def _violations_sheet(result: AuditedPlan, labels: Labels) -> Sheet:
     frame = result.violations.assign(
         rule=[rule_title(r, labels) for r in result.violations["rule"]]
     )
@@ -144,9 +162,12 @@ def _comparison_sheet(comparison: pd.DataFrame, labels: Labels) -> Sheet:
 def write_audit_outputs(
     folder: Path,
     problem: Problem,
-    result: AuditResult,
+    result: AuditedPlan,
     lang: str,
     comparison: pd.DataFrame | None = None,
+    *,
+    figures: dict[str, Any] | None = None,
+    provinces: pd.DataFrame | None = None,
 ) -> list[Path]:
     """Write an audit into ``folder`` (an existing, normally empty staging folder).
 
@@ -161,7 +182,9 @@ def write_audit_outputs(
     lang
         ``"id"`` or ``"en"``.
     comparison
-        From :func:`tkm_assign.audit.compare_tables` when ``--compare`` was asked.
+        From :func:`tkm_assign.audit.compare_tables` when a comparison was asked.
+    figures, provinces
+        The audited plan's key figures and per-province table; computed when not given.
 
     Returns
     -------
@@ -173,8 +196,10 @@ def write_audit_outputs(
     generated = dt.datetime.now().astimezone().replace(microsecond=0)
     tables = result.tables
     balance = result.balance
-    provinces = province_table(problem, tables, balance)
-    figures = key_figures(problem, tables, balance)
+    if provinces is None:
+        provinces = province_table(problem, tables, balance)
+    if figures is None:
+        figures = key_figures(problem, tables, balance)
 
     written = []
     for name, frame in (("violations.csv", result.violations), ("mentor_balance.csv", balance)):

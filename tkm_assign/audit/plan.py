@@ -77,6 +77,8 @@ class HandPlan:
     not_listed: frozenset[str]
     sessions: tuple[PlannedSession, ...] | None
     assignment_rows: Mapping[str, int]
+    assignments_source: str = "assignments"
+    schedule_source: str = "schedule"
 
 
 def normalise_headers(frame: pd.DataFrame) -> pd.DataFrame:
@@ -253,7 +255,7 @@ def read_plan(
     if problems:
         raise InputError(problems)
     ordered = {p.participant_id: mentor_of[p.participant_id] for p in problem.participants}
-    return HandPlan(ordered, not_listed, sessions, rows)
+    return HandPlan(ordered, not_listed, sessions, rows, assignments_source, schedule_source)
 
 
 def _read_sessions(

@@ -37,7 +37,7 @@ from typing import Any
 
 import pandas as pd
 
-from tkm_assign.errors import OutputError, OutputWarning
+from tkm_assign.errors import OutputError, OutputExistsError, OutputWarning
 
 # The list of what tkm_assign wrote into an output folder; replacing it needs nothing else.
 MANIFEST = ".tkm-assign-files.json"
@@ -106,10 +106,8 @@ def check_output_dir(
         if not target.is_dir():
             raise OutputError(f"{target}: exists and is not a folder; choose another output folder")
         if not force:
-            raise OutputError(
-                f"{target}: output folder already exists; choose another output folder or "
-                "allow replacing it (--force)"
-            )
+            # Front ends add how to replace it (the command line: --force).
+            raise OutputExistsError(f"{target}: output folder already exists")
         _check_replaceable(target)
     _check_parent(target, resolved.parent)
 

@@ -21,16 +21,23 @@ import io
 import math
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal, NoReturn
+from typing import BinaryIO, Literal, NoReturn
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from tkm_assign.errors import InputError, InputProblem
+
+# GDAL names a GeoPackage read from memory /vsimem/pyogrio_<id> (no .gpkg extension) and
+# warns about that name, not about the file; uploads are read that way.
+warnings.filterwarnings(
+    "ignore", r".*has GPKG application_id, but non conformant file extension", RuntimeWarning
+)
 
 Kind = Literal["participants", "mentors", "assignments", "schedule"]
 # Plan files (an assignment or a schedule, e.g. typed into Excel) keep their header text:
@@ -145,21 +152,54 @@ class Table:
     header_row: int = 1
 
 
-def read_table(path: str | Path, kind: Kind) -> Table:
-    """Read a participants or mentors file into text cells.
+@dataclass(frozen=True)
+class Upload:
+    """A file received in memory, e.g. from a browser: the name it was sent with and its bytes.
+
+    The name only chooses the reader (by its extension) and names the file in messages; it
+    is never used as a path, and the bytes are never written to disk.
+    """
+
+    name: str
+    data: bytes = field(repr=False)
+
+    @property
+    def source(self) -> str:
+        """The name without any folder part, as shown in messages."""
+        return self.name.replace("\\", "/").rsplit("/", 1)[-1] or "upload"
+
+    @property
+    def suffix(self) -> str:
+        return Path(self.source).suffix.lower()
+
+
+Source = str | Path | Upload
+
+
+def read_table(path: Source, kind: Kind) -> Table:
+    """Read a participants, mentors, assignments or schedule file into text cells.
 
     Parameters
     ----------
     path
-        CSV, XLSX, GeoPackage, GeoJSON or Shapefile.
+        A path to a CSV, XLSX, GeoPackage, GeoJSON or Shapefile, or an :class:`Upload`
+        (CSV, XLSX, GeoPackage or GeoJSON in memory).
     kind
-        ``"participants"`` or ``"mentors"``: chooses column aliases and sheet names.
+        ``"participants"``, ``"mentors"``, ``"assignments"`` or ``"schedule"``: chooses
+        column aliases and sheet names.
+
+    Returns
+    -------
+    Table
+        Text cells with canonical column names; row-level problems in ``problems``.
 
     Raises
     ------
     InputError
         The file is missing, empty, not UTF-8, of an unknown type or cannot be parsed.
     """
+    if isinstance(path, Upload):
+        return _read_upload(path, kind)
     path = Path(path)
     source = str(path)
     if not path.exists():
@@ -182,6 +222,25 @@ def read_table(path: str | Path, kind: Kind) -> Table:
         source,
         f"file type {suffix or '(none)'!r} is not supported; expected .csv, .xlsx, .gpkg "
         "or .geojson",
+    )
+
+
+def _read_upload(upload: Upload, kind: Kind) -> Table:
+    """:func:`read_table` for a file in memory (the same readers, fed from the bytes)."""
+    source, suffix = upload.source, upload.suffix
+    if suffix in CSV_SUFFIXES:
+        return _read_csv(upload.data, source, kind)
+    if suffix in XLSX_SUFFIXES:
+        rows = _xlsx_rows(io.BytesIO(upload.data), source, kind)
+        return _table_from_grid(_grid(rows), source, kind, [])
+    if suffix in (".gpkg", ".geojson", ".json"):
+        return _read_geo(upload.data, source, kind)
+    if suffix in (".xls", ".ods"):
+        _fail(source, f"{suffix} files are not read; save the sheet as .xlsx or as CSV UTF-8")
+    _fail(
+        source,
+        f"file type {suffix or '(none)'!r} is not supported for uploads; expected .csv, .xlsx, "
+        ".gpkg or .geojson",
     )
 
 
@@ -309,7 +368,7 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return len(re.sub(r'"[^"]*"', "", line).split(delimiter)) - 1
 
 
-def _xlsx_rows(path: Path, source: str, kind: Kind) -> list[list[str]]:
+def _xlsx_rows(path: Path | BinaryIO, source: str, kind: Kind) -> list[list[str]]:
     import zipfile
 
     import openpyxl
@@ -444,7 +503,7 @@ def table_from_frame(frame: pd.DataFrame, source: str, kind: Kind) -> Table:
     return _finish(text, source, kind, problems)
 
 
-def _read_geo(path: Path, source: str, kind: Kind) -> Table:
+def _read_geo(path: Path | bytes, source: str, kind: Kind) -> Table:
     import geopandas as gpd
     import pyogrio
     import shapely
@@ -453,7 +512,7 @@ def _read_geo(path: Path, source: str, kind: Kind) -> Table:
         layers = [str(name) for name, _ in pyogrio.list_layers(path)]
         wanted = {name.lower(): name for name in layers}
         layer = next((wanted[n] for n in SHEET_NAMES[kind] if n in wanted), layers[0])
-        frame = gpd.read_file(path, layer=layer)
+        frame = gpd.read_file(io.BytesIO(path) if isinstance(path, bytes) else path, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, IndexError) as error:
         _fail(source, f"cannot be read as GeoPackage/GeoJSON ({error})")
     if frame.empty:

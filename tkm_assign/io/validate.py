@@ -14,10 +14,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
@@ -26,6 +24,7 @@ import pandas as pd
 import shapely
 from scipy.spatial import cKDTree
 
+from tkm_assign import notify
 from tkm_assign.config import Config
 from tkm_assign.errors import InputError, InputProblem, InputWarning
 from tkm_assign.geo.regions import (
@@ -37,7 +36,15 @@ from tkm_assign.geo.regions import (
 )
 from tkm_assign.io import labels
 from tkm_assign.io.labels import LabelError, RegionNames
-from tkm_assign.io.read import REQUIRED_COLUMNS, Kind, Table, read_table, table_from_frame
+from tkm_assign.io.read import (
+    REQUIRED_COLUMNS,
+    Kind,
+    Source,
+    Table,
+    read_table,
+    table_from_frame,
+)
+from tkm_assign.messages import MESSAGES, Message, Value, placeholders
 from tkm_assign.model import (
     Location,
     Mentor,
@@ -63,16 +70,39 @@ MAX_HOURS_PER_MONTH = 744.0  # 31 days x 24 h
 T = TypeVar("T")
 _BAD = object()  # marks a cell that failed to parse
 
+# The settings validation reads (defaults of empty cells, allowed ranges, coast snapping):
+# two configurations that agree on these read the same files into the same people.
+READING_SETTINGS = (
+    "travel.coast_snap_km",
+    "sessions.min_per_month",
+    "sessions.max_per_month",
+    "caseload.max",
+    "work.days",
+)
 
-def load_problem(
-    participants_path: str | Path, mentors_path: str | Path, config: Config
-) -> Problem:
+
+def reading_settings(config: Config) -> dict[str, Any]:
+    """The values of :data:`READING_SETTINGS` in ``config``, by dotted key.
+
+    Validating the same files under two configurations with equal reading settings gives
+    the same participants and mentors, so a grid of scenarios validates once per distinct
+    value (:func:`tkm_assign.scenarios.grid.validate_scenarios`).
+    """
+    out = {}
+    for key in READING_SETTINGS:
+        section, name = key.split(".")
+        out[key] = getattr(getattr(config, section), name)
+    return out
+
+
+def load_problem(participants_path: Source, mentors_path: Source, config: Config) -> Problem:
     """Read and validate both input files.
 
     Parameters
     ----------
     participants_path, mentors_path
-        CSV, XLSX, GeoPackage or GeoJSON files in the documented input formats.
+        CSV, XLSX, GeoPackage or GeoJSON files in the documented input formats: paths, or
+        :class:`~tkm_assign.io.read.Upload` files in memory.
     config
         The configuration the problem will be planned under (session range, default
         caseload and working days, coast snapping distance).
@@ -89,7 +119,7 @@ def load_problem(
     """
     problems: list[InputProblem] = []
     tables: dict[Kind, Table | None] = {}
-    paths: tuple[tuple[Kind, str | Path], ...] = (
+    paths: tuple[tuple[Kind, Source], ...] = (
         ("participants", participants_path),
         ("mentors", mentors_path),
     )
@@ -102,7 +132,7 @@ def load_problem(
     return problem_from_tables(tables["participants"], tables["mentors"], config, problems)
 
 
-def load_participants(participants_path: str | Path, config: Config) -> Problem:
+def load_participants(participants_path: Source, config: Config) -> Problem:
     """Read and validate a participants file alone: a problem without mentors.
 
     Used by capacity planning from scratch. Checks everything :func:`load_problem` checks
@@ -115,7 +145,29 @@ def load_participants(participants_path: str | Path, config: Config) -> Problem:
     InputError
         With every problem in the file.
     """
-    table = read_table(participants_path, "participants")
+    return participants_problem(read_table(participants_path, "participants"), config)
+
+
+def participants_problem(table: Table, config: Config) -> Problem:
+    """:func:`load_participants` for a participants file already read.
+
+    Parameters
+    ----------
+    table
+        ``read_table(path_or_upload, "participants")``.
+    config
+        As in :func:`load_problem`.
+
+    Returns
+    -------
+    Problem
+        The participants, no mentors.
+
+    Raises
+    ------
+    InputError
+        With every problem in the file.
+    """
     references = [
         c
         for c in ("current_mentor_id", "pinned_mentor_id", "excluded_mentor_ids")
@@ -132,8 +184,7 @@ def load_participants(participants_path: str | Path, config: Config) -> Problem:
     notes = _Notes()
     for column in references:
         notes.add(
-            "mentor references without a mentors file",
-            f"{table.source}: column {column} is ignored: there is no mentors file to refer to",
+            Message.of("warning.mentor_references_ignored", source=table.source, column=column)
         )
     sheet = _Sheet(dataclasses.replace(table, frame=frame), notes)
     fields = _participant_fields(sheet, config, geography, names)
@@ -224,22 +275,25 @@ def _problem_order(problem: InputProblem) -> int:
 
 
 class _Notes:
-    """Warnings grouped by kind; more than a screenful of one kind is counted, not listed."""
+    """Warnings grouped by code; more than a screenful of one code is counted, not listed."""
 
     def __init__(self) -> None:
-        self.by_kind: dict[str, list[str]] = {}
+        self.by_code: dict[str, list[Message]] = {}
 
-    def add(self, kind: str, message: str) -> None:
-        self.by_kind.setdefault(kind, []).append(message)
+    def add(self, message: Message) -> None:
+        self.by_code.setdefault(message.code, []).append(message)
 
     def emit(self) -> None:
-        for kind, messages in self.by_kind.items():
+        for code, messages in self.by_code.items():
             for message in messages[:MAX_WARNINGS_PER_KIND]:
-                warnings.warn(InputWarning(message), stacklevel=4)
+                notify.warn(message, InputWarning)
             if len(messages) > MAX_WARNINGS_PER_KIND:
                 rest = len(messages) - MAX_WARNINGS_PER_KIND
-                warnings.warn(InputWarning(f"... and {rest} more rows: {kind}"), stacklevel=4)
-        self.by_kind.clear()
+                kind_code = code.replace("warning.", "warning.kind.", 1)
+                needed = placeholders(MESSAGES[kind_code])
+                kind = Message.of(kind_code, **{k: v for k, v in messages[0].values if k in needed})
+                notify.warn(Message.of("warning.more_rows", count=rest, kind=kind), InputWarning)
+        self.by_code.clear()
 
 
 class _Sheet:
@@ -256,9 +310,12 @@ class _Sheet:
         self.problems: list[InputProblem] = list(table.problems)
         if table.unknown_columns:
             notes.add(
-                "unknown columns",
-                f"{self.source}: column(s) {', '.join(table.unknown_columns)} are not part of "
-                f"the {self.kind} format and are ignored",
+                Message.of(
+                    "warning.unknown_columns",
+                    source=self.source,
+                    columns=", ".join(table.unknown_columns),
+                    kind=self.kind,
+                )
             )
         if self.n == 0 and not self.problems:
             self.problems.append(InputProblem(self.source, None, None, None, "has no data rows"))
@@ -296,10 +353,18 @@ class _Sheet:
         self.problems.append(InputProblem(self.source, int(self.rows[i]), column, value, expected))
 
     def warn(
-        self, kind: str, i: int | np.integer[Any], column: str, value: str, message: str
+        self, code: str, i: int | np.integer[Any], column: str, value: str, **values: Value
     ) -> None:
+        """A warning about one cell: ``code`` with the file, row, column and value."""
         self.notes.add(
-            kind, f"{self.source} row {self.rows[i]} column {column}: {value!r} {message}"
+            Message.of(
+                code,
+                source=self.source,
+                row=int(self.rows[i]),
+                column=column,
+                value=value,
+                **values,
+            )
         )
 
     def parse(
@@ -447,11 +512,11 @@ def _coordinates(sheet: _Sheet, config: Config, geography: Geography) -> _Where 
     for i in idx[found.snapped_km > SNAP_WARN_KM]:
         if start_ok[i]:
             sheet.warn(
-                "points in the sea moved onto land",
+                "warning.point_moved_onto_land",
                 int(i),
                 "latitude, longitude",
                 f"{lat_text[i]}, {lon_text[i]}",
-                f"lies in the sea; moved {where.snapped_km[i]:.1f} km onto the nearest land",
+                km=float(where.snapped_km[i]),
             )
     return where
 
@@ -517,19 +582,11 @@ def _check_given_regions(
             )
             if codes_given is None:
                 sheet.warn(
-                    f"{column} names not recognised",
-                    int(i),
-                    column,
-                    str(values[i]),
-                    f"is not a known {column} name or code; the coordinates place it in {place}",
+                    "warning.region_name_unknown", int(i), column, str(values[i]), place=place
                 )
             elif here not in codes_given:
                 sheet.warn(
-                    f"{column} contradicts the coordinates",
-                    int(i),
-                    column,
-                    str(values[i]),
-                    f"contradicts the coordinates, which lie in {place}; the coordinates are used",
+                    "warning.region_name_contradicts", int(i), column, str(values[i]), place=place
                 )
 
 
@@ -754,9 +811,12 @@ def _warn_about_coverage(problem: Problem, geography: Geography, notes: _Notes) 
         counts[p.location.province_code] = counts.get(p.location.province_code, 0) + 1
     for code in sorted(set(counts) - with_mentors):
         notes.add(
-            "provinces without mentors",
-            f"{problem.participants_source}: {counts[code]} participant(s) in "
-            f"{geography.province_name(code)} but no mentor lives in that province",
+            Message.of(
+                "warning.province_without_mentor",
+                source=problem.participants_source,
+                count=counts[code],
+                province=geography.province_name(code),
+            )
         )
     if not problem.participants or not problem.mentors:
         return
@@ -764,9 +824,13 @@ def _warn_about_coverage(problem: Problem, geography: Geography, notes: _Notes) 
     for mentor, km in zip(problem.mentors, nearest_km, strict=True):
         if km > FAR_MENTOR_KM:
             notes.add(
-                "mentors far from every participant",
-                f"{problem.mentors_source} row {mentor.row} column latitude, longitude: mentor "
-                f"{mentor.mentor_id} lives {km:.0f} km from the nearest participant",
+                Message.of(
+                    "warning.mentor_far_from_participants",
+                    source=problem.mentors_source,
+                    row=mentor.row,
+                    mentor_id=mentor.mentor_id,
+                    km=float(km),
+                )
             )
 
 

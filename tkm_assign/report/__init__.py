@@ -10,18 +10,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Collection
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tkm_assign.io.output import write_csv, write_json
 from tkm_assign.model import Problem
 from tkm_assign.report.tables import PlanTables
 
+if TYPE_CHECKING:
+    import pandas as pd
+
 # The writers (matplotlib, openpyxl, icalendar, jinja2) are imported when outputs are
 # written, not when a solver imports ``tkm_assign.report.tables``: worker processes of the
 # solvers stay light.
 
-__all__ = ["PlanTables", "plan_summary", "write_plan_outputs", "write_plan_tables"]
+__all__ = ["FORMATS", "PlanTables", "plan_summary", "write_plan_outputs", "write_plan_tables"]
 
 log = logging.getLogger("tkm_assign")
 
@@ -64,7 +68,20 @@ def plan_summary(problem: Problem, tables: PlanTables, figures: dict[str, Any]) 
     return summary
 
 
-def write_plan_outputs(folder: Path, problem: Problem, tables: PlanTables, lang: str) -> list[Path]:
+FORMATS = ("csv", "json", "xlsx", "ics", "html", "png", "gpkg")
+
+
+def write_plan_outputs(
+    folder: Path,
+    problem: Problem,
+    tables: PlanTables,
+    lang: str,
+    *,
+    figures: dict[str, Any] | None = None,
+    balance: pd.DataFrame | None = None,
+    provinces: pd.DataFrame | None = None,
+    formats: Collection[str] | None = None,
+) -> list[Path]:
     """Write every output of a plan into ``folder`` (which must exist, normally empty).
 
     Parameters
@@ -79,6 +96,14 @@ def write_plan_outputs(folder: Path, problem: Problem, tables: PlanTables, lang:
     lang
         ``"id"`` (Bahasa Indonesia) or ``"en"``: labels of the report, workbook,
         calendars and printable schedules.
+    figures, balance, provinces
+        The plan's key figures, mentor balance and per-province table
+        (:mod:`tkm_assign.report.figures`); computed from ``tables`` when not given.
+    formats
+        Which kinds of file to write, by extension (:data:`FORMATS`; default all):
+        ``csv`` the tables, ``json`` ``summary.json``, ``xlsx`` ``plan.xlsx``, ``ics``
+        the calendars, ``html`` ``report.html`` and the printable schedules, ``png`` the
+        maps, ``gpkg`` ``plan.gpkg``.
 
     Returns
     -------
@@ -86,6 +111,11 @@ def write_plan_outputs(folder: Path, problem: Problem, tables: PlanTables, lang:
         Every file written: the CSVs, ``summary.json``, ``plan.xlsx``,
         ``calendars/<mentor_id>.ics`` and ``.html``, ``map.png``, ``maps/<code>.png``,
         ``report.html`` and ``plan.gpkg``.
+
+    Raises
+    ------
+    ValueError
+        For a format not in :data:`FORMATS`.
     """
     from tkm_assign.report.calendars import write_calendars
     from tkm_assign.report.figures import key_figures, mentor_balance, province_table
@@ -96,38 +126,56 @@ def write_plan_outputs(folder: Path, problem: Problem, tables: PlanTables, lang:
     from tkm_assign.report.printable import write_printables
     from tkm_assign.report.workbook import summary_rows, write_plan_workbook
 
+    wanted = set(FORMATS if formats is None else formats)
+    unknown = sorted(wanted - set(FORMATS))
+    if unknown:
+        raise ValueError(f"unknown output format {unknown[0]!r}; expected one of {FORMATS}")
     labels = Labels(lang)
     generated = dt.datetime.now().astimezone().replace(microsecond=0)
-    balance = mentor_balance(problem, tables)
-    provinces = province_table(problem, tables, balance)
-    figures = key_figures(problem, tables, balance)
+    if balance is None:
+        balance = mentor_balance(problem, tables)
+    if provinces is None:
+        provinces = province_table(problem, tables, balance)
+    if figures is None:
+        figures = key_figures(problem, tables, balance)
 
-    written = write_plan_tables(folder, tables)
-    write_json(plan_summary(problem, tables, figures), folder / "summary.json")
-    written.append(folder / "summary.json")
+    written = write_plan_tables(folder, tables) if "csv" in wanted else []
+    if "json" in wanted:
+        write_json(plan_summary(problem, tables, figures), folder / "summary.json")
+        written.append(folder / "summary.json")
 
-    log.info("writing plan.xlsx")
-    workbook = folder / "plan.xlsx"
-    rows = summary_rows(problem, figures, labels, generated)
-    write_plan_workbook(workbook, problem, tables, labels, rows, balance, provinces)
-    written.append(workbook)
+    if "xlsx" in wanted:
+        log.info("writing plan.xlsx")
+        workbook = folder / "plan.xlsx"
+        rows = summary_rows(problem, figures, labels, generated)
+        write_plan_workbook(workbook, problem, tables, labels, rows, balance, provinces)
+        written.append(workbook)
 
-    log.info("writing calendars and printable schedules")
-    written += write_calendars(folder, problem, tables, labels)
-    written += write_printables(folder, problem, tables, labels)
+    if "ics" in wanted or "html" in wanted:
+        log.info("writing calendars and printable schedules")
+    if "ics" in wanted:
+        written += write_calendars(folder, problem, tables, labels)
+    if "html" in wanted:
+        written += write_printables(folder, problem, tables, labels)
 
-    log.info("drawing maps")
-    maps, preview = write_maps(folder, problem, tables, labels)
-    written += maps
+    preview = None
+    if "png" in wanted:
+        log.info("drawing maps")
+        maps, preview = write_maps(folder, problem, tables, labels)
+        written += maps
 
-    log.info("writing report.html")
-    report = folder / "report.html"
-    page = render_report(problem, tables, labels, figures, balance, provinces, preview, generated)
-    report.write_text(page, encoding="utf-8")
-    written.append(report)
+    if "html" in wanted:
+        log.info("writing report.html")
+        report = folder / "report.html"
+        page = render_report(
+            problem, tables, labels, figures, balance, provinces, preview, generated
+        )
+        report.write_text(page, encoding="utf-8")
+        written.append(report)
 
-    log.info("writing plan.gpkg")
-    gpkg = folder / "plan.gpkg"
-    write_geopackage(gpkg, problem, tables, balance)
-    written.append(gpkg)
+    if "gpkg" in wanted:
+        log.info("writing plan.gpkg")
+        gpkg = folder / "plan.gpkg"
+        write_geopackage(gpkg, problem, tables, balance)
+        written.append(gpkg)
     return written

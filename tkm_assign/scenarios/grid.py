@@ -7,8 +7,10 @@ scenarios. KEY is any configuration key (``caseload.max``, ``programme.months``,
 the convenience key ``sessions.target``, which sets ``sessions.target_by_need.low``,
 ``.medium`` and ``.high`` together (one monthly session target for everyone).
 
-Each scenario re-reads and re-validates the input files under its own configuration
-(defaults such as the caseload cap are applied at validation), then runs the full plan
+The input files are read once and validated once per distinct set of reading settings
+(:func:`tkm_assign.io.validate.reading_settings`: defaults such as the caseload cap are
+applied at validation, so a grid over ``caseload.max`` validates once per value; a grid over
+anything else validates once). Each scenario then runs the full plan
 (:func:`tkm_assign.pipeline.run_plan`) and the capacity analysis
 (:func:`tkm_assign.scenarios.capacity.plan_capacity`), in up to
 ``capacity.scenario_workers`` processes. Results come back in scenario order, so the
@@ -32,12 +34,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tkm_assign import rules
+from tkm_assign import notify, rules
 from tkm_assign.config import Config, TravelConfig, from_mapping, to_mapping
 from tkm_assign.errors import ConfigError, InputError, TkmError, TkmWarning
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.geo.travel import TravelModel, make_travel_model
-from tkm_assign.io import load_problem
+from tkm_assign.io.inputs import Inputs
+from tkm_assign.io.validate import reading_settings
 from tkm_assign.model import Mode, Problem
 from tkm_assign.pipeline import PlanResult, run_plan
 from tkm_assign.scenarios.capacity import plan_capacity
@@ -263,25 +266,50 @@ class ScenarioResult:
 
 
 def validate_scenarios(
-    participants: Path, mentors: Path, configured: Sequence[tuple[Scenario, Config]]
+    inputs: Inputs, configured: Sequence[tuple[Scenario, Config]]
 ) -> list[Problem]:
-    """Read and validate both files under each scenario's configuration (at the door).
+    """Validate the input files for every scenario, once per way of reading them.
+
+    Scenarios whose configurations agree on
+    :func:`~tkm_assign.io.validate.reading_settings` share one validation; each gets the
+    validated people under its own configuration.
+
+    Parameters
+    ----------
+    inputs
+        The files as read (:func:`tkm_assign.io.inputs.read_inputs`).
+    configured
+        Each scenario with its configuration.
+
+    Returns
+    -------
+    list of Problem
+        Parallel to ``configured``.
 
     Raises
     ------
     TkmError
         Naming the scenario, with every problem, when a file does not validate under it.
     """
+    validated: dict[str, Problem] = {}
     problems = []
     for scenario, config in configured:
-        try:
-            problems.append(load_problem(participants, mentors, config))
-        except InputError as error:
-            lines = "\n".join(f"  {p}" for p in error.problems[:50])
-            raise TkmError(
-                f"scenario {scenario.name!r}: the input does not validate under its "
-                f"configuration:\n{lines}"
-            ) from None
+        key = json.dumps(reading_settings(config), sort_keys=True, default=str)
+        if key not in validated:
+            try:
+                validated[key] = inputs.problem(config)
+            except InputError as error:
+                lines = "\n".join(f"  {p}" for p in error.problems[:50])
+                raise TkmError(
+                    f"scenario {scenario.name!r}: the input does not validate under its "
+                    f"configuration:\n{lines}"
+                ) from None
+        problems.append(dataclasses.replace(validated[key], config=config))
+    log.info(
+        "scenarios: the input files validated %d time(s) for %d scenarios",
+        len(validated),
+        len(problems),
+    )
     return problems
 
 
@@ -323,6 +351,7 @@ def run_scenarios(
 
 
 def _log_done(scenario: Scenario, row: Mapping[str, Any], done: int, total: int) -> None:
+    notify.progress("step.scenario", done, total)
     log.info(
         "scenario %d of %d (%s): planned and sized in %.0f s",
         done,

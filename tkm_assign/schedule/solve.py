@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
-from tkm_assign import rules
+from tkm_assign import notify, rules
 from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.geo.travel import TravelModel
 from tkm_assign.model import Assignment, Participant, Problem, Schedule, Shortfall
@@ -61,7 +61,11 @@ def schedule(problem: Problem, assignment: Assignment, travel: TravelModel) -> S
             participants_of.setdefault(mentor_id, []).append(p)
     months = programme_length(problem.participants, config)
     jobs = build_jobs(participants_of, problem.mentors, travel, config, months)
-    plans = list(_solve_all(jobs, config.schedule.workers))
+    plans = []
+    notify.progress("step.schedule", 0, len(jobs))
+    for plan in _solve_all(jobs, config.schedule.workers):
+        plans.append(plan)
+        notify.progress("step.schedule", len(plans), len(jobs))
     shortfalls = _unassigned_shortfalls(problem, assignment)
     order = problem.participant_index
     merged = sorted(

@@ -1,0 +1,170 @@
+"""Writing a command's result: :func:`write_outputs`, the one writer every front end calls.
+
+Files go to a temporary sibling folder that becomes ``folder`` only when everything is
+written (:func:`tkm_assign.io.output.atomic_output_dir`), so an interrupted write leaves
+nothing behind and an existing folder is replaced only with ``force=True``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from pathlib import Path
+
+from tkm_assign import notify
+from tkm_assign.app.results import (
+    AssignResult,
+    AuditResult,
+    CapacityResult,
+    PlanResult,
+    ScenariosResult,
+    ScheduleResult,
+)
+from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
+from tkm_assign.notify import ProgressCallback
+
+Result = AssignResult | ScheduleResult | PlanResult | AuditResult | CapacityResult | ScenariosResult
+
+# The files of each command, by format (file extension); ``write_outputs`` writes these.
+FORMATS: dict[type, tuple[str, ...]] = {
+    AssignResult: ("csv", "json"),
+    ScheduleResult: ("csv", "json"),
+    PlanResult: ("csv", "json", "xlsx", "ics", "html", "png", "gpkg"),
+    AuditResult: ("csv", "json", "xlsx", "html"),
+    CapacityResult: ("csv", "json", "png"),
+    ScenariosResult: ("csv", "json", "xlsx", "png"),
+}
+SCHEDULE_FILES = {
+    "schedule.csv": "schedule",
+    "routes.csv": "routes",
+    "mentor_workload.csv": "workload",
+    "shortfalls.csv": "shortfalls",
+}
+
+
+def write_outputs(
+    result: Result,
+    folder: str | Path,
+    *,
+    formats: Collection[str] | None = None,
+    lang: str | None = None,
+    force: bool = False,
+    inputs: Iterable[str | Path | None] = (),
+    progress: ProgressCallback | None = None,
+) -> list[Path]:
+    """Write a command's result into ``folder``, atomically.
+
+    Parameters
+    ----------
+    result
+        What a command of :mod:`tkm_assign.app` returned.
+    folder
+        The output folder; it must not exist unless ``force``.
+    formats
+        File kinds to write, by extension (see :data:`FORMATS` for what each command
+        writes; default all of them). Only :class:`PlanResult` writes a subset; the other
+        commands write their small set of files whole.
+    lang
+        ``"id"`` or ``"en"`` for the labels of workbooks, reports, calendars and charts
+        (default ``output.lang`` of the result's configuration).
+    force
+        Replace an existing ``folder`` (only when tkm_assign wrote every file in it).
+    inputs
+        The files the command read: ``folder`` must neither be nor hold one (see
+        :func:`tkm_assign.io.output.check_output_dir`).
+    progress
+        ``progress("step.write", done, total)`` callback.
+
+    Returns
+    -------
+    list of Path
+        Every file written, inside ``folder``.
+
+    Raises
+    ------
+    OutputError
+        When ``folder`` exists (without ``force``), is or holds an input, or cannot be
+        written.
+    ValueError
+        For a format the command does not write.
+    """
+    target = Path(folder)
+    allowed = FORMATS[type(result)]
+    wanted = tuple(allowed if formats is None else formats)
+    unknown = sorted(set(wanted) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"{type(result).__name__} has no {unknown[0]!r} output; expected one of "
+            + ", ".join(allowed)
+        )
+    language = lang or _config_lang(result)
+    with (
+        notify.collecting(progress),
+        atomic_output_dir(target, force=force, inputs=inputs) as staging,
+    ):
+        notify.progress("step.write", 0, 1)
+        written = _write(result, staging, wanted, language)
+        notify.progress("step.write", 1, 1)
+    return [target / path.relative_to(staging) for path in written]
+
+
+def _config_lang(result: Result) -> str:
+    if isinstance(result, ScenariosResult):
+        return result.configs[0].output.lang if result.configs else "id"
+    return result.problem.config.output.lang
+
+
+def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -> list[Path]:
+    if isinstance(result, PlanResult):
+        from tkm_assign.report import write_plan_outputs
+
+        measures = result.measures
+        return write_plan_outputs(
+            staging,
+            result.problem,
+            result.tables,
+            lang,
+            figures=dict(measures.figures),
+            balance=measures.balance,
+            provinces=measures.provinces,
+            formats=formats,
+        )
+    if isinstance(result, AssignResult):
+        paths = []
+        if "csv" in formats:
+            write_csv(result.tables.assignments, staging / "assignments.csv")
+            paths.append(staging / "assignments.csv")
+        if "json" in formats:
+            write_json(result.summary, staging / "summary.json")
+            paths.append(staging / "summary.json")
+        return paths
+    if isinstance(result, ScheduleResult):
+        paths = []
+        if "csv" in formats:
+            for name, attribute in SCHEDULE_FILES.items():
+                frame = getattr(result.tables, attribute)
+                if frame is not None:
+                    write_csv(frame, staging / name)
+                    paths.append(staging / name)
+        if "json" in formats:
+            write_json(result.summary, staging / "summary.json")
+            paths.append(staging / "summary.json")
+        return paths
+    if isinstance(result, AuditResult):
+        from tkm_assign.audit.outputs import write_audit_outputs
+
+        return write_audit_outputs(
+            staging,
+            result.problem,
+            result,
+            lang,
+            result.comparison,
+            figures=dict(result.measures.figures),
+            provinces=result.measures.provinces,
+        )
+    if isinstance(result, CapacityResult):
+        from tkm_assign.scenarios.outputs import write_capacity_outputs
+
+        return write_capacity_outputs(staging, result.answer, lang)
+    from tkm_assign.scenarios.outputs import write_scenario_outputs
+
+    return write_scenario_outputs(staging, list(result.results), list(result.configs), lang)
