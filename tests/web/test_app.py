@@ -18,7 +18,7 @@ def post_plan(client, participants, mentors=VALID / "mentors.csv", **fields):
             continue
         name, content = (item.name, item.read_bytes()) if hasattr(item, "read_bytes") else item
         files[role] = (name, content, "application/octet-stream")
-    return client.post("/new", data=data, files=files, follow_redirects=False)
+    return client.post("/submit/plan", data=data, files=files, follow_redirects=False)
 
 
 def wait_finished(client, job_id, timeout_s=180):
@@ -46,7 +46,7 @@ def test_the_language_toggle_only_goes_back_to_this_site(client):
 
 def test_a_form_without_its_csrf_token_is_refused(client):
     answer = client.post(
-        "/new",
+        "/submit/plan",
         data={"csrf": "forged-token-forged-token"},
         files={"participants": ("p.csv", b"a\n1\n")},
     )
@@ -147,3 +147,63 @@ def test_a_queued_job_can_be_cancelled(tmp_path):
 def test_pages_name_no_outside_address(client, path):
     page = client.get(path).text
     assert "https://" not in page and "http://" not in page
+
+
+def submit(client, kind, files, **fields):
+    data = {"csrf": csrf_of(client, "/audit"), **fields}
+    sent = {role: (path.name, path.read_bytes(), "text/csv") for role, path in files.items()}
+    answer = client.post(f"/submit/{kind}", data=data, files=sent, follow_redirects=False)
+    assert answer.status_code == 303, answer.text[:2000]
+    return answer.headers["location"].rsplit("/", 1)[-1]
+
+
+def test_an_edited_plan_is_checked_and_its_broken_rules_listed(client, tmp_path):
+    # Everyone on M2 in Jakarta: the participants of other provinces break the province rule.
+    edited = tmp_path / "penugasan.csv"
+    rows = ["participant_id,mentor_id"] + [f"P{i:02d},M2" for i in range(1, 11)]
+    edited.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    job_id = submit(
+        client,
+        "audit",
+        {
+            "participants": VALID / "participants.csv",
+            "mentors": VALID / "mentors.csv",
+            "assignments": edited,
+        },
+    )
+    assert wait_finished(client, job_id)["status"] == "done"
+    page = client.get(f"/jobs/{job_id}").text
+    assert 'id="violations"' in page
+    findings = page[page.index('id="violations"') :]
+    assert '<tr class="violation"><td>province</td>' in findings.replace("\n", "")
+    assert "participant in province 32, mentor in province 31" in findings
+    assert "Rencana melanggar aturan" in page
+    assert "audit_summary.json" in page  # the audit's files are offered
+
+
+def test_capacity_and_scenarios_run_from_the_page(client):
+    sizing = submit(client, "capacity", {"participants": VALID / "participants.csv"})
+    compared = submit(
+        client,
+        "scenarios",
+        {"participants": VALID / "participants.csv", "mentors": VALID / "mentors.csv"},
+        scenarios="",
+        grid="caseload.max=3,5",
+    )
+    assert wait_finished(client, sizing)["status"] == "done"
+    assert 'id="result-table"' in client.get(f"/jobs/{sizing}").text
+    assert wait_finished(client, compared)["status"] == "done"
+    page = client.get(f"/jobs/{compared}").text
+    table = page[page.index('id="scenario-table"') :]
+    assert table.count("caseload.max=3") >= 1 and table.count("caseload.max=5") >= 1
+
+
+def test_a_scenario_form_needs_something_to_compare(client):
+    data = {"csrf": csrf_of(client, "/capacity"), "scenarios": "", "grid": ""}
+    files = {
+        "participants": ("p.csv", (VALID / "participants.csv").read_bytes(), "text/csv"),
+        "mentors": ("m.csv", (VALID / "mentors.csv").read_bytes(), "text/csv"),
+    }
+    answer = client.post("/submit/scenarios", data=data, files=files)
+    assert answer.status_code == 400
+    assert "choose a scenario file" in answer.text

@@ -136,12 +136,23 @@ def national_plan(browser_context, server, mentors_with_a_script_name) -> str:
 
 def both_languages(page, name: str) -> None:
     """Screenshots of the page in Bahasa Indonesia and in English (back to Indonesian)."""
+    settle(page)
     shoot(page, name)
     page.click("a.lang")
     page.wait_for_load_state()
+    settle(page)
     shoot(page, name)
     page.click("a.lang")
     page.wait_for_load_state()
+
+
+def settle(page) -> None:
+    """Wait for what a page draws after loading: the map's points, a progress step."""
+    if page.locator("#map").count():
+        page.wait_for_selector("#map[data-ready='1']", timeout=60_000)
+    if page.locator(".progress").count():
+        # A step of the plan under way, part done (the bar restarts with every step).
+        page.wait_for_selector(".progress:not([data-done='0'])", timeout=300_000)
 
 
 def shoot(page, name: str, full_page: bool = False) -> Path:
@@ -179,7 +190,7 @@ def test_the_plan_shows_every_mentor_and_served_participant_on_the_map(page, nat
     wait_for_map(page)
     # A province filter shows that province only.
     page.select_option("#province-filter", "32")
-    page.wait_for_function("document.querySelector('#map').dataset.drawnMentors === '27'")
+    page.wait_for_selector("#map[data-drawn-mentors='27']")
     shoot(page, "plan-province")
 
 
@@ -255,6 +266,13 @@ PHONE = {"width": 390, "height": 844}
 def test_the_main_pages_fit_a_phone(page, server, national_plan, lang):
     page.set_viewport_size(PHONE)
     page.goto(f"{server.base}/lang?to={lang}&next=/")
+    try:
+        phone_pages(page, server, national_plan)
+    finally:
+        page.goto(f"{server.base}/lang?to=id&next=/")
+
+
+def phone_pages(page, server: Served, national_plan: str) -> None:
     plan = urlparse(national_plan).path
     for name, path in (("home", "/"), ("new_plan", "/new"), ("plan", plan), ("help", "/help/")):
         page.goto(server.base + path)
@@ -283,13 +301,15 @@ def test_an_oversized_upload_is_refused(page, server, tmp_path):
     big = tmp_path / "besar.csv"
     with big.open("wb") as out:
         out.write(b"participant_id,latitude,longitude,sector\n")
-        out.write(b"P0000001,-6.91750,107.61910,industri_boga\n" * 520_000)  # about 21 MB
+        out.write(b"P0000001,-6.91750,107.61910,industri_boga\n" * 520_000)  # 20.8 MB
     page.goto(f"{server.base}/new")
     page.set_input_files("input[name=participants]", str(big))
     page.set_input_files("input[name=mentors]", str(VALID / "mentors.csv"))
     page.click("button[type=submit]")
     page.wait_for_selector("#refusal")
-    assert "paling besar 20 MB" in page.inner_text("#refusal")
+    size_mb = f"{big.stat().st_size / 2**20:.1f}".replace(".", ",")
+    refusal = page.inner_text("#refusal")
+    assert refusal == f"besar.csv berukuran {size_mb} MB; paling besar 20 MB yang dapat diunggah."
 
 
 def test_two_uploads_at_once_both_become_plans(browser_context, server):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,7 +111,7 @@ class Web:
             version=__version__,
             tile_url=self.config.web.tile_url,
             tile_attribution=self.config.web.tile_attribution,
-            known=texts.TEXTS,
+            known=texts.known,
             step_text=lambda step: texts.step(step, lang),
             **values,
         )
@@ -152,8 +152,14 @@ class Web:
             if required:
                 raise Refused("web.upload.missing", {"role": role})
             return None
-        content = await item.read(self.config.web.max_upload_bytes + 1)
         name = display_name(item.filename)
+        limit = self.config.web.max_upload_bytes
+        if item.size is not None and item.size > limit:
+            raise Refused(
+                "web.upload.too_large",
+                {"file": name, "size_mb": item.size / 2**20, "limit_mb": limit / 2**20},
+            )
+        content = await item.read(limit + 1)
         rows = check_upload(
             name, content, self.config.web.max_upload_bytes, self.config.web.max_rows
         )
@@ -181,42 +187,67 @@ def create_app(options: Options) -> Starlette:
         return web.page(request, "home.html", plans=plans, others=others)
 
     async def new_plan(request: Request) -> Response:
-        return _new_plan_form(request, {}, None)
+        return _form_page(request, "plan", {}, None)
 
-    def _new_plan_form(
-        request: Request, values: Mapping[str, str], refusal: Refused | None, status: int = 200
+    async def audit_form(request: Request) -> Response:
+        return _form_page(request, "audit", {}, None)
+
+    async def capacity_form(request: Request) -> Response:
+        return _form_page(request, "capacity", {}, None)
+
+    def _form_page(
+        request: Request,
+        kind: str,
+        values: Mapping[str, str],
+        refusal: Refused | None,
+        status: int = 200,
     ) -> Response:
         defaults = current_values(Config.load())
+        lang = web.lang(request)
+        refusal_text = ""
+        if refusal is not None:
+            shown: dict[str, object] = dict(refusal.values)
+            if "role" in shown:
+                shown["role"] = texts.t(f"web.role.{shown['role']}", lang)
+            refusal_text = texts.filled(refusal.code, shown, lang)
         return web.page(
             request,
-            "new_plan.html",
+            FORMS[kind].template,
             status_code=status,
+            kind=kind,
             presets=presets(),
+            scenario_files=list(tasks.scenario_files()),
             settings=SETTINGS,
             values={**defaults, **values},
             refusal=refusal,
+            refusal_text=refusal_text,
             max_upload_mb=web.config.web.max_upload_mb,
             max_rows=web.config.web.max_rows,
         )
 
-    async def submit_plan(request: Request) -> Response:
+    async def submit(request: Request) -> Response:
+        kind = request.path_params["kind"]
+        if kind not in FORMS:
+            raise HTTPException(404)
+        spec = FORMS[kind]
         values: dict[str, str] = {}
         try:
             async with web.form(request) as form:
                 values = {k: v for k, v in form.items() if isinstance(v, str)}
-                settings = settings_from_form(values)
-                inputs = {
-                    "participants": await web.upload(form, "participants", required=True),
-                    "mentors": await web.upload(form, "mentors", required=True),
-                }
+                settings = {**settings_from_form(values), **spec.extra(values)}
+                inputs = {}
+                for role in spec.required:
+                    inputs[role] = await web.upload(form, role, required=True)
+                for role in spec.optional:
+                    inputs[role] = await web.upload(form, role, required=False)
         except Refused as refusal:
-            return _new_plan_form(request, values, refusal, status=400)
+            return _form_page(request, kind, values, refusal, status=400)
         except ConfigError as error:
             settings_refusal = Refused("web.settings", {"text": str(error)})
-            return _new_plan_form(request, values, settings_refusal, status=400)
+            return _form_page(request, kind, values, settings_refusal, status=400)
         title = values.get("title", "").strip()[:120] or _default_title(web, inputs)
         job = web.runner.submit(
-            "plan",
+            kind,
             title,
             {k: v for k, v in inputs.items() if v},
             settings,
@@ -228,11 +259,19 @@ def create_app(options: Options) -> Starlette:
         job = web.job_or_404(request.path_params["job_id"])
         if job.status == "done" and job.kind in PLAN_KINDS:
             return RedirectResponse(f"/plans/{job.id}", status_code=303)
-        return web.page(request, "job.html", job=job, uploads=_uploads(web, job))
+        return web.page(
+            request,
+            "job.html",
+            job=job,
+            uploads=_uploads(web, job),
+            running=len(web.runner.running()),
+            files=_files(web, job) if job.status == "done" else [],
+            result=job.summary or {},
+        )
 
     async def job_progress(request: Request) -> Response:
         job = web.job_or_404(request.path_params["job_id"])
-        response = web.page(request, "_progress.html", job=job)
+        response = web.page(request, "_progress.html", job=job, running=len(web.runner.running()))
         if job.finished:
             response.headers["HX-Redirect"] = f"/jobs/{job.id}"
         return response
@@ -259,7 +298,6 @@ def create_app(options: Options) -> Starlette:
             job=job,
             figures=job.summary or {},
             mentors=sorted(mentors, key=lambda m: -(m["utilisation"] or 0.0)),
-            idle=web.config.output.idle_utilisation,
             files=_files(web, job),
         )
 
@@ -397,7 +435,9 @@ def create_app(options: Options) -> Starlette:
     routes = [
         Route("/", home),
         Route("/new", new_plan, methods=["GET"]),
-        Route("/new", submit_plan, methods=["POST"]),
+        Route("/audit", audit_form, methods=["GET"]),
+        Route("/capacity", capacity_form, methods=["GET"]),
+        Route("/submit/{kind}", submit, methods=["POST"]),
         Route("/jobs/{job_id}", job_page),
         Route("/jobs/{job_id}/progress", job_progress),
         Route("/jobs/{job_id}/status.json", job_status),
@@ -432,6 +472,47 @@ def create_app(options: Options) -> Starlette:
     )
     app.state.web = web
     return app
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A form that queues one kind of job: its page, its files, its own settings."""
+
+    template: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+    extra: Callable[[Mapping[str, str]], dict[str, Any]] = lambda _values: {}
+
+
+def _audit_settings(values: Mapping[str, str]) -> dict[str, Any]:
+    return {"compare": values.get("compare") == "on"}
+
+
+def _scenario_settings(values: Mapping[str, str]) -> dict[str, Any]:
+    """The chosen scenario file and grid lines, checked as the command line checks them."""
+    from tkm_assign.scenarios.grid import parse_grid
+
+    named = values.get("scenarios", "").strip()
+    if named and named not in tasks.scenario_files():
+        raise ConfigError(f"scenarios: {named!r} is not one of {', '.join(tasks.scenario_files())}")
+    grid = [line.strip() for line in values.get("grid", "").splitlines() if line.strip()]
+    for line in grid:
+        parse_grid(line)
+    if not named and not grid:
+        raise ConfigError(
+            "scenarios: choose a scenario file or give a line such as caseload.max=15,20,25"
+        )
+    return {"scenarios": named, "grid": grid}
+
+
+FORMS: Mapping[str, FormSpec] = {
+    "plan": FormSpec("new_plan.html", ("participants", "mentors")),
+    "audit": FormSpec(
+        "audit.html", ("participants", "mentors", "assignments"), ("schedule",), _audit_settings
+    ),
+    "capacity": FormSpec("capacity.html", ("participants",), ("mentors",)),
+    "scenarios": FormSpec("capacity.html", ("participants", "mentors"), (), _scenario_settings),
+}
 
 
 def _text(value: object) -> str | None:

@@ -1,9 +1,10 @@
 """What the plan pages draw from, computed once in the worker when a plan is made.
 
 ``map.json`` holds the map's points as parallel arrays (a 30,000-participant plan stays a
-few hundred kilobytes compressed); ``mentors.json`` the per-mentor workload. The key
-figures go into the job's summary in the store. Every value is plain data: the browser
-writes it into the page as text, never as markup.
+few hundred kilobytes compressed); ``mentors.json`` the per-mentor workload of the
+application layer's balance table. The key figures go into the job's summary in the
+store. Every value is plain data: the browser writes it into the page as text, never as
+markup. Reasons are kept in both languages, so the page can switch without recomputing.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ import math
 import os
 import tempfile
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
+from tkm_assign.app import PlanFigures, PlanResult
 from tkm_assign.geo.regions import load_geography
-from tkm_assign.model import Problem
+from tkm_assign.messages import LANGUAGES, Message, render
+from tkm_assign.model import Assignment, Problem
 from tkm_assign.report.tables import PlanTables
 
 MAP_FILE = "map.json"
@@ -41,28 +44,58 @@ def read_json(path: Path) -> Any:
         return json.load(handle)
 
 
-def write_plan_page(folder: Path, problem: Problem, tables: PlanTables) -> dict[str, Any]:
+def worded(reason: object) -> dict[str, str]:
+    """A reason in every language (a catalogue message, or text written before it)."""
+    if isinstance(reason, Message):
+        return {lang: render(reason, lang) for lang in LANGUAGES}
+    text = "" if reason is None else str(reason)
+    return dict.fromkeys(LANGUAGES, text)
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """The parts of a plan the pages draw: a made plan's or an audited hand plan's."""
+
+    problem: Problem
+    assignment: Assignment
+    tables: PlanTables
+    measures: PlanFigures
+
+    @classmethod
+    def of(cls, result: PlanResult) -> PlanView:
+        return cls(result.problem, result.assignment, result.tables, result.measures)
+
+    @property
+    def figures(self) -> Mapping[str, Any]:
+        return self.measures.figures
+
+
+def write_plan_page(folder: Path, result: PlanResult | PlanView) -> dict[str, Any]:
     """Write ``map.json`` and ``mentors.json`` into ``folder``; return the key figures."""
-    mentors = mentor_rows(problem, tables)
-    write_json_atomic(folder / MAP_FILE, map_data(problem, tables))
-    write_json_atomic(folder / MENTORS_FILE, mentors)
-    return key_figures(problem, tables, mentors)
+    view = result if isinstance(result, PlanView) else PlanView.of(result)
+    write_json_atomic(folder / MAP_FILE, map_data(view))
+    write_json_atomic(folder / MENTORS_FILE, mentor_rows(view))
+    return key_figures(view)
 
 
-def map_data(problem: Problem, tables: PlanTables) -> dict[str, Any]:
+def map_data(result: PlanView) -> dict[str, Any]:
     """Mentors and participants as parallel arrays; ``m`` indexes mentors (-1: none)."""
+    problem = result.problem
     mentor_ids = [m.mentor_id for m in problem.mentors]
     index = {mid: i for i, mid in enumerate(mentor_ids)}
-    assignments = tables.assignments.set_index("participant_id")
-    mentor_of = assignments["mentor_id"].fillna("").astype(str).to_dict()
-    reason_of = assignments["reason"].fillna("").astype(str).to_dict()
-    reasons: dict[str, int] = {}
+    mentor_of = result.assignment.mentor_of
+    reason_of = result.assignment.reasons
+    reasons: dict[tuple[str, ...], int] = {}
     p_mentor, p_reason = [], []
     for p in problem.participants:
-        mentor = mentor_of.get(p.participant_id, "")
-        p_mentor.append(index.get(mentor, -1))
-        reason = reason_of.get(p.participant_id, "") if not mentor else ""
-        p_reason.append(reasons.setdefault(reason, len(reasons)) if reason else -1)
+        mentor = mentor_of.get(p.participant_id)
+        p_mentor.append(index.get(mentor, -1) if mentor else -1)
+        if mentor or p.participant_id not in reason_of:
+            p_reason.append(-1)
+            continue
+        words = worded(reason_of[p.participant_id])
+        key = tuple(words[lang] for lang in LANGUAGES)
+        p_reason.append(reasons.setdefault(key, len(reasons)))
     return {
         "mentors": {
             "id": mentor_ids,
@@ -78,72 +111,56 @@ def map_data(problem: Problem, tables: PlanTables) -> dict[str, Any]:
             "m": p_mentor,
             "reason": p_reason,
         },
-        "reasons": list(reasons),
+        "reasons": {lang: [key[i] for key in reasons] for i, lang in enumerate(LANGUAGES)},
     }
 
 
-def mentor_rows(problem: Problem, tables: PlanTables) -> list[dict[str, Any]]:
-    """One row per mentor: caseload, sessions, hours, utilisation of the busiest month."""
-    caseload = Counter(tables.assignments["mentor_id"].dropna().astype(str))
-    workload = tables.workload if tables.workload is not None else pd.DataFrame()
-    by_mentor: dict[str, pd.DataFrame] = (
-        {str(key): group for key, group in workload.groupby("mentor_id")} if len(workload) else {}
-    )
+def mentor_rows(result: PlanView) -> list[dict[str, Any]]:
+    """One row per mentor from the balance table, with its sessions and province code."""
+    workload = result.tables.workload
+    sessions: Counter[str] = Counter()
+    if workload is not None and len(workload):
+        sums = workload.groupby("mentor_id")["sessions"].sum()
+        sessions.update({str(k): int(v) for k, v in sums.items()})
+    province = {m.mentor_id: m.location.province_code for m in result.problem.mentors}
     rows = []
-    for m in problem.mentors:
-        months = by_mentor.get(m.mentor_id)
+    for row in result.measures.balance.to_dict("records"):
+        mentor_id = str(row["mentor_id"])
         rows.append(
             {
-                "mentor_id": m.mentor_id,
-                "name": m.name,
-                "province_code": m.location.province_code,
-                "participants": int(caseload.get(m.mentor_id, 0)),
-                "max_caseload": int(m.max_caseload),
-                "sessions": 0 if months is None else int(months["sessions"].sum()),
-                "onsite": 0 if months is None else int(months["onsite"].sum()),
-                "session_hours": _number(None if months is None else months["session_hours"].sum()),
-                "travel_hours": _number(None if months is None else months["travel_hours"].sum()),
-                "utilisation": _number(None if months is None else months["utilisation"].max()),
+                "mentor_id": mentor_id,
+                "name": str(row["name"] or ""),
+                "province": str(row["province"] or ""),
+                "province_code": province.get(mentor_id, ""),
+                "participants": int(row["caseload"]),
+                "max_caseload": int(row["max_caseload"]),
+                "sessions": sessions.get(mentor_id, 0),
+                "session_hours": _number(row["session_hours"]),
+                "travel_hours": _number(row["travel_hours"]),
+                "travel_km": _number(row["travel_km"]),
+                "utilisation": _number(row["utilisation"]),
+                "peak_utilisation": _number(row["peak_utilisation"]),
+                "flag": str(row["flag"] or ""),
             }
         )
     return rows
 
 
-def key_figures(
-    problem: Problem, tables: PlanTables, mentors: list[dict[str, Any]]
-) -> dict[str, Any]:
+def key_figures(result: PlanView) -> dict[str, Any]:
     """The figures at the top of the plan page (stored with the job)."""
-    assignments = tables.assignments
-    unassigned = assignments[assignments["status"] != "assigned"]
-    reasons = Counter(unassigned["reason"].fillna("").astype(str))
-    schedule = tables.schedule_summary or {}
-    idle = problem.config.output.idle_utilisation
-    utilisation = [m["utilisation"] for m in mentors if m["utilisation"] is not None]
-    return {
-        "participants": len(problem.participants),
-        "mentors": len(problem.mentors),
-        "assigned": int((assignments["status"] == "assigned").sum()),
-        "unassigned": len(unassigned),
-        "reasons": [{"reason": r, "count": n} for r, n in reasons.most_common()],
-        "sector_match_rate": _number(tables.assignment_summary.get("sector_match_rate")),
-        "mean_travel_min": _number(tables.assignment_summary.get("mean_travel_min")),
-        "sessions": schedule.get("sessions"),
-        "onsite_share": schedule.get("onsite_share"),
-        "first_3_months": schedule.get("sessions_in_first_3_months"),
-        "target_share": schedule.get("meeting_target_every_month_share"),
-        "travel_hours": schedule.get("travel_hours"),
-        "overloaded": sum(1 for u in utilisation if u > 1.0),
-        "idle": sum(1 for u in utilisation if u < idle),
-        "utilisation_mean": _number(sum(utilisation) / len(utilisation)) if utilisation else None,
-        "provinces": province_names(problem),
-    }
-
-
-def _number(value: Any) -> float | None:
-    if value is None:
-        return None
-    number = float(value)
-    return None if math.isnan(number) else round(number, 4)
+    figures = dict(result.figures)
+    grouped: Counter[tuple[str, ...]] = Counter()
+    for pid, reason in result.assignment.reasons.items():
+        if result.assignment.mentor_of.get(pid) is None:
+            words = worded(reason)
+            grouped[tuple(words[lang] for lang in LANGUAGES)] += 1
+    figures["reasons"] = [
+        {"count": count, **dict(zip(LANGUAGES, key, strict=True))}
+        for key, count in sorted(grouped.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+    figures["province_names"] = province_names(result.problem)
+    figures["idle_utilisation"] = result.problem.config.output.idle_utilisation
+    return json.loads(json.dumps(figures, default=str))
 
 
 def province_names(problem: Problem) -> list[tuple[str, str]]:
@@ -151,3 +168,10 @@ def province_names(problem: Problem) -> list[tuple[str, str]]:
     geography = load_geography()
     codes = sorted({p.location.province_code for p in problem.participants} - {""})
     return [(code, geography.province_name(code)) for code in codes]
+
+
+def _number(value: Any) -> float | None:
+    if value is None:
+        return None
+    number = float(value)
+    return None if math.isnan(number) else round(number, 4)

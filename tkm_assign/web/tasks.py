@@ -1,33 +1,35 @@
 """What each kind of job does in its worker: read the uploads, call one command, write.
 
-Every task takes the store, its job and the progress callback, and returns the summary the
-pages show. Outputs go to ``jobs/<job_id>/outputs`` (written atomically); what the pages
-draw from (the map's points, the per-mentor figures) to ``jobs/<job_id>/page``.
+Every task takes the store, its job and the progress callback, calls the application
+layer (:mod:`tkm_assign.app`) and returns the summary the pages show. Outputs go to
+``jobs/<job_id>/outputs`` (written atomically by :func:`tkm_assign.app.write_outputs`);
+what the pages draw from (the map's points, the per-mentor figures) to
+``jobs/<job_id>/page``.
 """
 
 from __future__ import annotations
 
-import logging
-import tempfile
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import replace
+import json
+import math
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
+from tkm_assign import app
 from tkm_assign.config import Config
-from tkm_assign.errors import InputError
-from tkm_assign.io.output import atomic_output_dir
+from tkm_assign.messages import Message
+from tkm_assign.resources import SCENARIOS_DIR
 from tkm_assign.web import pagedata
 from tkm_assign.web.forms import job_config
 from tkm_assign.web.store import Job, Store
-from tkm_assign.web.uploads import suffix_of
 
-log = logging.getLogger("tkm_assign.web")
 Progress = Callable[[str, int, int], None]
 Task = Callable[[Store, Job, Progress], Mapping[str, Any]]
 OUTPUTS = "outputs"
 PAGE = "page"
+ROWS_KEPT = 2000  # rows of a result table kept for its page; the files hold every row
 
 
 def outputs_dir(store: Store, job_id: str) -> Path:
@@ -38,83 +40,136 @@ def page_dir(store: Store, job_id: str) -> Path:
     return store.job_dir(job_id) / PAGE
 
 
-@contextmanager
-def uploaded_files(store: Store, job: Job) -> Iterator[dict[str, Path]]:
-    """The job's uploads as files in a private temporary folder, named by their role.
-
-    The coordinator's file names are never used as paths: a file is called after its role
-    and the checked suffix (``participants.csv``).
-    """
-    with tempfile.TemporaryDirectory(prefix="tkm-job-") as folder:
-        paths, names = {}, {}
-        for role, upload_id in job.inputs.items():
-            upload = store.upload(upload_id)
-            if upload is None:
-                raise KeyError(f"upload {upload_id} of job {job.id} is gone")
-            path = Path(folder) / f"{role}{suffix_of(upload.file_name)}"
-            path.write_bytes(store.upload_content(upload_id))
-            paths[role] = path
-            names[str(path)] = upload.file_name
-        try:
-            yield paths
-        except InputError as error:
-            # Problems name the file as the coordinator called it, not the private copy.
-            raise InputError(
-                [replace(p, file=names.get(p.file, p.file)) for p in error.problems]
-            ) from None
-
-
-class _ProgressLog(logging.Handler):
-    """The planner's progress lines as steps of the job (done counts the lines so far)."""
-
-    def __init__(self, progress: Progress, expected: int) -> None:
-        super().__init__(logging.INFO)
-        self.progress = progress
-        self.expected = expected
-        self.count = 0
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.count += 1
-        step = str(record.msg).split(" ", 1)[0].split(":", 1)[0]
-        self.progress(step, min(self.count, self.expected - 1), self.expected)
-
-
-@contextmanager
-def _progress_from_log(progress: Progress, expected: int) -> Iterator[None]:
-    logger = logging.getLogger("tkm_assign")
-    handler = _ProgressLog(progress, expected)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    try:
-        yield
-    finally:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
+def upload(store: Store, job: Job, role: str) -> app.Upload | None:
+    """The job's file of ``role`` in memory, named as the coordinator named it."""
+    upload_id = job.inputs.get(role)
+    if upload_id is None:
+        return None
+    stored = store.upload(upload_id)
+    if stored is None:
+        raise KeyError(f"upload {upload_id} of job {job.id} is gone")
+    return app.Upload(stored.file_name, store.upload_content(upload_id))
 
 
 def plan(store: Store, job: Job, progress: Progress) -> Mapping[str, Any]:
     """Validate, assign, schedule and write every output of a plan."""
-    from tkm_assign import pipeline
-    from tkm_assign.report import write_plan_outputs
-
-    config = _config(store, job)
-    progress("read", 0, 4)
-    with uploaded_files(store, job) as paths, _progress_from_log(progress, 16):
-        problem = pipeline.read_problem(paths["participants"], paths["mentors"], config)
-        result = pipeline.run_plan(problem)
-        with atomic_output_dir(outputs_dir(store, job.id), force=True) as staging:
-            write_plan_outputs(staging, problem, result.tables, job.lang)
-    progress("page", 15, 16)
-    summary = pagedata.write_plan_page(page_dir(store, job.id), problem, result.tables)
-    progress("done", 16, 16)
+    config = job_config_for(store, job)
+    participants = upload(store, job, "participants")
+    assert participants is not None
+    inputs = app.read_inputs(participants, upload(store, job, "mentors"))
+    checked = app.validate(inputs, config, progress=progress)
+    result = app.plan(checked.problem, progress=progress)
+    progress("step.write", 0, 2)
+    app.write_outputs(result, outputs_dir(store, job.id), lang=job.lang, force=True)
+    progress("step.write", 1, 2)
+    summary = pagedata.write_plan_page(page_dir(store, job.id), result)
+    summary["warnings"] = [pagedata.worded(w) for w in (*checked.warnings, *result.warnings)]
+    progress("step.write", 2, 2)
     return summary
 
 
-def _config(store: Store, job: Job) -> Config:
+def job_config_for(store: Store, job: Job) -> Config:
+    """The job's configuration; every job shares one travel cache under the data folder."""
     config = job_config(job.settings)
-    # Every job shares one travel cache under the data folder, wherever the server runs.
     return config.replace([f"travel.cache_dir={store.cache_dir / 'travel'}"])
 
 
-TASKS: Mapping[str, Task] = {"plan": plan}
+def records(frame: pd.DataFrame | None, limit: int = ROWS_KEPT) -> list[dict[str, Any]]:
+    """The first ``limit`` rows of a table as JSON values (messages in both languages)."""
+    if frame is None:
+        return []
+    rows = []
+    for row in frame.head(limit).to_dict("records"):
+        rows.append({str(k): _value(v) for k, v in row.items()})
+    return rows
+
+
+def _value(value: object) -> object:
+    if isinstance(value, Message):
+        return pagedata.worded(value)
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, bool | int | float | str):
+        return value
+    if pd.isna(value):  # type: ignore[call-overload]
+        return None
+    return str(value)
+
+
+def audit(store: Store, job: Job, progress: Progress) -> Mapping[str, Any]:
+    """Check an edited plan against every rule (and, if asked, against the optimizer)."""
+    config = job_config_for(store, job)
+    participants = upload(store, job, "participants")
+    assignments = upload(store, job, "assignments")
+    assert participants is not None and assignments is not None
+    inputs = app.read_inputs(participants, upload(store, job, "mentors"))
+    checked = app.validate(inputs, config, progress=progress)
+    schedule = upload(store, job, "schedule")
+    hand = app.read_hand_plan(
+        checked.problem,
+        app.read_table(assignments, "assignments"),
+        app.read_table(schedule, "schedule") if schedule is not None else None,
+    )
+    result = app.audit(
+        checked.problem, hand, compare=bool(job.settings.get("compare")), progress=progress
+    )
+    progress("step.write", 0, 1)
+    app.write_outputs(result, outputs_dir(store, job.id), lang=job.lang, force=True)
+    progress("step.write", 1, 1)
+    return {
+        "summary": json.loads(json.dumps(dict(result.summary), default=str)),
+        "violations": records(result.violations),
+        "violation_count": len(result.violations),
+        "comparison": records(result.comparison),
+        "warnings": [pagedata.worded(w) for w in (*checked.warnings, *result.warnings)],
+    }
+
+
+def capacity(store: Store, job: Job, progress: Progress) -> Mapping[str, Any]:
+    """How many mentors every participant's sessions need, and where."""
+    config = job_config_for(store, job)
+    participants = upload(store, job, "participants")
+    assert participants is not None
+    inputs = app.read_inputs(participants, upload(store, job, "mentors"))
+    checked = app.validate(inputs, config, progress=progress)
+    result = app.capacity(checked.problem, progress=progress)
+    progress("step.write", 0, 1)
+    app.write_outputs(result, outputs_dir(store, job.id), lang=job.lang, force=True)
+    progress("step.write", 1, 1)
+    return {
+        "table": records(result.table),
+        "warnings": [pagedata.worded(w) for w in (*checked.warnings, *result.warnings)],
+    }
+
+
+def scenarios(store: Store, job: Job, progress: Progress) -> Mapping[str, Any]:
+    """Plan the whole programme under every scenario and compare them side by side."""
+    config = job_config_for(store, job)
+    participants = upload(store, job, "participants")
+    assert participants is not None
+    inputs = app.read_inputs(participants, upload(store, job, "mentors"))
+    named = str(job.settings.get("scenarios") or "")
+    file_scenarios = app.read_scenario_file(scenario_files()[named]) if named else []
+    grid = [app.parse_grid(spec) for spec in job.settings.get("grid", ())]
+    configured = app.expand_scenarios(config, file_scenarios, grid)
+    result = app.scenarios(inputs, configured, progress=progress)
+    progress("step.write", 0, 1)
+    app.write_outputs(result, outputs_dir(store, job.id), lang=job.lang, force=True)
+    progress("step.write", 1, 1)
+    return {
+        "table": records(result.table),
+        "warnings": [pagedata.worded(w) for w in result.warnings],
+    }
+
+
+def scenario_files() -> dict[str, Path]:
+    """The ready-made scenario files of ``configs/scenarios`` by name (without ``.toml``)."""
+    return {path.stem: path for path in sorted(SCENARIOS_DIR.glob("*.toml"))}
+
+
+TASKS: Mapping[str, Task] = {
+    "plan": plan,
+    "audit": audit,
+    "capacity": capacity,
+    "scenarios": scenarios,
+}

@@ -53,7 +53,7 @@
         if (m < 0) {
           unserved++;
           L.circleMarker(at, { renderer: renderer, radius: 4, color: "#dc2626", fillColor: "#dc2626", fillOpacity: 0.9, weight: 1 })
-            .bindPopup(popup([P.id[i] + " · " + box.dataset.labelUnserved, P.reason[i] >= 0 ? data.reasons[P.reason[i]] : ""]))
+            .bindPopup(popup([P.id[i] + " · " + box.dataset.labelUnserved, P.reason[i] >= 0 ? (data.reasons[document.documentElement.lang] || data.reasons.en)[P.reason[i]] : ""]))
             .addTo(points);
           continue;
         }
