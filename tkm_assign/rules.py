@@ -7,9 +7,10 @@ mentor's month does a participant take, and which days may a mentor work.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 
 import holidays
@@ -251,3 +252,59 @@ def mentor_capacity_min(mentor: Mentor, config: Config) -> int:
     """Monthly minutes the assignment may fill: the tightest month of the base programme."""
     months = mentor_month_minutes(mentor, config)[: config.programme.months]
     return min(months)
+
+
+def month_of(day: dt.date, starts: Sequence[dt.date]) -> int:
+    """Programme month (1..n) of ``day`` given :func:`month_starts`; 0 before the start,
+    ``len(starts)`` after the end."""
+    return bisect.bisect_right(starts, day) if day >= starts[0] else 0
+
+
+def remaining_targets(
+    targets: Sequence[int], held: Sequence[int], open_from: int, max_per_month: int
+) -> tuple[int, ...]:
+    """Sessions still to plan in each month of a programme under way (re-plan).
+
+    Months before ``open_from`` (0-based; the month holding the as-of date) are past: nothing
+    more is planned there. Each open month still needs its target less what was already
+    held in it; what past months lacked is caught up in the earliest open months, never
+    above ``max_per_month`` sessions in a month (held ones included).
+
+    >>> remaining_targets((3, 3, 3), (1, 2, 0), open_from=1, max_per_month=4)
+    (0, 2, 4)
+    """
+    behind = sum(max(0, t - h) for t, h in zip(targets[:open_from], held[:open_from], strict=True))
+    out = [0] * len(targets)
+    for k in range(open_from, len(targets)):
+        out[k] = max(0, targets[k] - held[k])
+        extra = min(behind, max(0, max_per_month - held[k] - out[k]))
+        out[k] += extra
+        behind -= extra
+    return tuple(out)
+
+
+def remaining_onsite(
+    onsite: Sequence[int],
+    held_onsite: Sequence[int],
+    planned: Sequence[int],
+    open_from: int,
+    online_ok: bool,
+) -> tuple[int, ...]:
+    """Onsite visits still required in each month of a programme under way (re-plan).
+
+    Each open month keeps its own minimum less the visits already held in it; visits the
+    programme minimum still lacks (past months short of onsite visits) go to the earliest
+    open months, within the sessions planned there (``planned``, from
+    :func:`remaining_targets`). A participant who cannot be met online has every planned
+    session onsite.
+    """
+    out = [0] * len(onsite)
+    for k in range(open_from, len(onsite)):
+        want = planned[k] if not online_ok else max(0, onsite[k] - held_onsite[k])
+        out[k] = min(want, planned[k])
+    lacking = sum(onsite) - sum(held_onsite) - sum(out)
+    for k in range(open_from, len(onsite)):
+        extra = min(max(0, lacking), planned[k] - out[k])
+        out[k] += extra
+        lacking -= extra
+    return tuple(out)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -40,6 +41,19 @@ def participant(pid: str, north_km: float = 0.0, east_km: float = 0.0, **kw: Any
     """A participant ``north_km``/``east_km`` from Bandung (about 111 km per degree)."""
     where = kw.pop("location", None) or place(HOME[0] + north_km / 111.2, HOME[1] + east_km / 110.4)
     return Participant(pid, "", where, kw.pop("sector", Sector.INDUSTRI_BOGA), **kw)
+
+
+def ring(n: int, km: float = 25.0, **kw: Any) -> list[Participant]:
+    """``n`` participants on a ring ``km`` around Bandung."""
+    return [
+        participant(
+            f"P{i + 1:02d}",
+            north_km=km * math.cos(2 * math.pi * i / n),
+            east_km=km * math.sin(2 * math.pi * i / n),
+            **kw,
+        )
+        for i in range(n)
+    ]
 
 
 def mentor(mid: str = "M01", **kw: Any) -> Mentor:

@@ -19,6 +19,7 @@ from tests.schedule.factory import (
     participant,
     place,
     problem,
+    ring,
     travel_of,
 )
 from tkm_assign import rules
@@ -99,24 +100,9 @@ def test_every_schedule_keeps_the_rules(case):
     check_invariants(prob, assignment, plan, travel)
 
 
-def _ring(n: int, km: float = 25.0, **kw) -> list:
-    """``n`` participants on a ring ``km`` around Bandung."""
-    import math
-
-    return [
-        participant(
-            f"P{i + 1:02d}",
-            north_km=km * math.cos(2 * math.pi * i / n),
-            east_km=km * math.sin(2 * math.pi * i / n),
-            **kw,
-        )
-        for i in range(n)
-    ]
-
-
 def test_a_normal_caseload_meets_every_target():
     cfg = config()
-    people = _ring(20, need_level=NeedLevel.HIGH)
+    people = ring(20, need_level=NeedLevel.HIGH)
     people[::3] = [dataclasses.replace(p, tech_literacy=TechLiteracy.LOW) for p in people[::3]]
     prob = problem(people, [mentor()], cfg)
     assignment = all_to("M01", people)
@@ -133,7 +119,7 @@ def test_a_normal_caseload_meets_every_target():
 
 def test_no_session_on_independence_day():
     cfg = config("programme.start_date=2027-08-02", "programme.months=1")
-    people = _ring(12, need_level=NeedLevel.HIGH, tech_literacy=TechLiteracy.LOW)
+    people = ring(12, need_level=NeedLevel.HIGH, tech_literacy=TechLiteracy.LOW)
     prob = problem(people, [mentor()], cfg)
     plan = schedule(prob, all_to("M01", people), travel_of(cfg))
     days = {s.date for s in plan.sessions}
@@ -146,7 +132,7 @@ def test_short_of_time_serves_high_need_first_and_explains():
     cfg = config("programme.months=1")
     needs = [NeedLevel.HIGH, NeedLevel.MEDIUM, NeedLevel.LOW] * 4
     people = [
-        dataclasses.replace(p, need_level=need) for p, need in zip(_ring(12), needs, strict=True)
+        dataclasses.replace(p, need_level=need) for p, need in zip(ring(12), needs, strict=True)
     ]
     prob = problem(people, [mentor(hours_per_month=40.0)], cfg)
     assignment = all_to("M01", people)
@@ -174,7 +160,7 @@ def test_need_first_policy_completes_high_need_before_anyone_else():
     needs = [NeedLevel.HIGH, NeedLevel.LOW] * 4
     people = [
         dataclasses.replace(p, need_level=need)
-        for p, need in zip(_ring(8, km=10.0), needs, strict=True)
+        for p, need in zip(ring(8, km=10.0), needs, strict=True)
     ]
     prob = problem(people, [mentor(hours_per_month=30.0)], cfg)
     plan = schedule(prob, all_to("M01", people), travel_of(cfg))
@@ -206,7 +192,7 @@ def test_too_far_for_a_day_trip_goes_online_and_says_why():
 def test_a_month_without_working_days_is_explained():
     cfg = config("programme.start_date=2027-07-05", "programme.months=3")
     away = ((dt.date(2027, 8, 5), dt.date(2027, 9, 4)),)  # the whole of month 2
-    people = _ring(3)
+    people = ring(3)
     prob = problem(people, [mentor(unavailable=away)], cfg)
     assignment = all_to("M01", people)
     plan = schedule(prob, assignment, travel_of(cfg))
@@ -227,7 +213,7 @@ def test_a_month_with_leave_and_a_holiday_still_gets_every_session():
     # without looking ahead end month 1 on 2-4 August and lose a session in month 2.
     cfg = config("programme.start_date=2027-07-05", "programme.months=3")
     leave = ((dt.date(2027, 8, 15), dt.date(2027, 8, 22)),)
-    people = _ring(8, km=15.0, need_level=NeedLevel.HIGH)
+    people = ring(8, km=15.0, need_level=NeedLevel.HIGH)
     prob = problem(people, [mentor("M118", unavailable=leave)], cfg)
     assignment = all_to("M118", people)
     plan = schedule(prob, assignment, travel_of(cfg))
@@ -245,7 +231,7 @@ def test_a_target_that_cannot_fit_keeps_its_reason():
     # needs the one on 5 August, so month 1 ends by 31 July.
     cfg = config("programme.start_date=2027-07-05", "programme.months=3")
     leave = ((dt.date(2027, 8, 9), dt.date(2027, 8, 22)),)
-    people = _ring(2, km=15.0, need_level=NeedLevel.HIGH)
+    people = ring(2, km=15.0, need_level=NeedLevel.HIGH)
     tutor = mentor("M07", working_days=frozenset({0, 2, 3}), unavailable=leave)
     prob = problem(people, [tutor], cfg)
     assignment = all_to("M07", people)
@@ -262,7 +248,7 @@ def test_a_target_that_cannot_fit_keeps_its_reason():
 
 def test_participants_without_mentor_are_listed_every_month():
     cfg = config()
-    people = _ring(2)
+    people = ring(2)
     prob = problem(people, [mentor()], cfg)
     assignment = assign({"P01": "M01", "P02": None}, {"P02": "no mentor within 240 min"})
     plan = schedule(prob, assignment, travel_of(cfg))
@@ -274,14 +260,14 @@ def test_participants_without_mentor_are_listed_every_month():
 
 def test_an_assignment_naming_unknown_mentors_is_rejected():
     cfg = config()
-    people = _ring(2)
+    people = ring(2)
     prob = problem(people, [mentor()], cfg)
     with pytest.raises(InputError, match="M99"):
         schedule(prob, assign({"P01": "M99", "P02": "M01"}), travel_of(cfg))
 
 
 def test_same_seed_same_schedule_with_any_number_of_workers():
-    people = _ring(16, km=40.0, tech_literacy=TechLiteracy.LOW)
+    people = ring(16, km=40.0, tech_literacy=TechLiteracy.LOW)
     mentors = [mentor("M01"), mentor("M02", location=place(-6.95, 107.7))]
     mentor_of = {p.participant_id: ("M01" if i % 2 else "M02") for i, p in enumerate(people)}
     plans = []

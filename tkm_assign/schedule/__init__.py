@@ -4,6 +4,7 @@
 :mod:`tkm_assign.schedule.mentor` for how one mentor's months are planned.
 """
 
+from tkm_assign.schedule.replan import HeldSession, ReplanState
 from tkm_assign.schedule.solve import schedule
 
-__all__ = ["schedule"]
+__all__ = ["HeldSession", "ReplanState", "schedule"]

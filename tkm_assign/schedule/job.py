@@ -10,6 +10,7 @@ crosses the process boundary.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import math
@@ -22,7 +23,8 @@ import numpy.typing as npt
 from tkm_assign import rules
 from tkm_assign.config import Config
 from tkm_assign.geo.travel import Points, TravelModel
-from tkm_assign.model import Mentor, NeedLevel, Participant
+from tkm_assign.model import Mentor, Mode, NeedLevel, Participant
+from tkm_assign.schedule.replan import ReplanState, held_by_month
 
 IntMatrix = npt.NDArray[np.int64]
 
@@ -46,6 +48,24 @@ class ClientNeed:
     onsite_min: tuple[int, ...]  # onsite sessions required in months 1..n
     online_ok: bool
     phase: float
+    # A programme under way (:mod:`~.replan`): sessions and onsite visits already held in
+    # months 1..n (empty: none), the last held date, and the earlier plan's sessions from
+    # the as-of date on as (date, mode, start minute). ``targets`` and ``onsite_min`` then
+    # count what is still to plan.
+    held: tuple[int, ...] = ()
+    held_onsite: tuple[int, ...] = ()
+    last_held: dt.date | None = None
+    previous: tuple[tuple[dt.date, Mode, int], ...] = ()
+
+    def held_in(self, month: int) -> tuple[int, int]:
+        """Sessions and onsite visits held in ``month`` (1-based)."""
+        if month > len(self.held):
+            return 0, 0
+        return self.held[month - 1], self.held_onsite[month - 1]
+
+    def previous_in(self, start: dt.date, end: dt.date) -> list[tuple[dt.date, Mode, int]]:
+        """The earlier plan's sessions in ``[start, end)``."""
+        return [x for x in self.previous if start <= x[0] < end]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +94,7 @@ class ScheduleParams:
     routing_time_limit_s: float
     placement_limit: float
     seed: int
+    improve_work: float = 0.0  # routing-core work units per month after placement (0: off)
 
     @property
     def day_min(self) -> int:
@@ -94,6 +115,7 @@ class ScheduleParams:
             routing_time_limit_s=config.schedule.time_limit_s,
             placement_limit=config.schedule.placement_limit,
             seed=config.solver.seed,
+            improve_work=config.schedule.improve_work,
         )
 
 
@@ -107,6 +129,7 @@ class MentorJob:
     distance_m: IntMatrix
     months: tuple[MonthCalendar, ...]
     params: ScheduleParams
+    as_of: dt.date | None = None  # a re-plan: nothing is planned before this day
 
 
 def programme_length(problem_participants: Sequence[Participant], config: Config) -> int:
@@ -121,11 +144,14 @@ def build_jobs(
     travel: TravelModel,
     config: Config,
     months: int,
+    replan: ReplanState | None = None,
 ) -> list[MentorJob]:
     """One job per mentor in ``mentors`` that has participants, in the given order.
 
     ``participants_of`` maps mentor id to the participants assigned to it (problem order).
-    Travel matrices are computed here, in the calling process, once per mentor.
+    Travel matrices are computed here, in the calling process, once per mentor. With
+    ``replan``, working dates before its as-of date are gone, the mentor's held sessions
+    use up their months' minutes, and each participant's needs count what was held.
     """
     starts = rules.month_starts(config.programme.start_date, months)
     params = ScheduleParams.of(config)
@@ -135,20 +161,47 @@ def build_jobs(
         if not assigned:
             continue
         minutes, metres = _travel_matrix(mentor, assigned, travel)
+        calendar = mentor_calendar(mentor, starts, config)
+        if replan is not None:
+            calendar = _from_as_of(calendar, mentor.mentor_id, replan)
         jobs.append(
             MentorJob(
                 mentor_id=mentor.mentor_id,
                 clients=tuple(
-                    _client_need(p, node, mentor, config)
+                    _client_need(p, node, mentor, config, starts, replan)
                     for node, p in enumerate(assigned, start=1)
                 ),
                 travel_min=minutes,
                 distance_m=metres,
-                months=mentor_calendar(mentor, starts, config),
+                months=calendar,
                 params=params,
+                as_of=replan.as_of if replan is not None else None,
             )
         )
     return jobs
+
+
+def _from_as_of(
+    calendar: Sequence[MonthCalendar], mentor_id: str, replan: ReplanState
+) -> tuple[MonthCalendar, ...]:
+    """Working dates from the as-of date on; held sessions' minutes off each month's budget."""
+    out = []
+    for month in calendar:
+        used = sum(
+            h.duration_min
+            for h in replan.held
+            if h.mentor_id == mentor_id and month.start <= h.date < month.end
+        )
+        out.append(
+            MonthCalendar(
+                month=month.month,
+                start=month.start,
+                end=month.end,
+                dates=tuple(d for d in month.dates if d >= replan.as_of),
+                budget_min=max(0, month.budget_min - used),
+            )
+        )
+    return tuple(out)
 
 
 def mentor_calendar(
@@ -170,17 +223,44 @@ def mentor_calendar(
     )
 
 
-def _client_need(participant: Participant, node: int, mentor: Mentor, config: Config) -> ClientNeed:
+def _client_need(
+    participant: Participant,
+    node: int,
+    mentor: Mentor,
+    config: Config,
+    starts: Sequence[dt.date],
+    replan: ReplanState | None = None,
+) -> ClientNeed:
     months = rules.programme_months(participant, config)
-    target = rules.session_target(participant, config)
-    return ClientNeed(
+    targets = (rules.session_target(participant, config),) * months
+    onsite = rules.onsite_required(participant, config)
+    online_ok = rules.online_allowed(participant, config)
+    need = ClientNeed(
         participant_id=participant.participant_id,
         node=node,
         need_rank=NEED_RANK[participant.need_level],
-        targets=(target,) * months,
-        onsite_min=rules.onsite_required(participant, config),
-        online_ok=rules.online_allowed(participant, config),
+        targets=targets,
+        onsite_min=onsite,
+        online_ok=online_ok,
         phase=_direction_phase(mentor, participant),
+    )
+    if replan is None:
+        return need
+    held = replan.held_of(participant.participant_id)
+    sessions, onsite_held = held_by_month(held, starts, months)
+    open_from = min(max(rules.month_of(replan.as_of, starts) - 1, 0), months)
+    remaining = rules.remaining_targets(targets, sessions, open_from, config.sessions.max_per_month)
+    return dataclasses.replace(
+        need,
+        targets=remaining,
+        onsite_min=rules.remaining_onsite(onsite, onsite_held, remaining, open_from, online_ok),
+        held=sessions,
+        held_onsite=onsite_held,
+        last_held=max((h.date for h in held), default=None),
+        previous=tuple(
+            (s.date, s.mode, s.start_min)
+            for s in replan.future_of(participant.participant_id, mentor.mentor_id)
+        ),
     )
 
 

@@ -42,10 +42,11 @@ from tkm_assign.schedule.demand import (
     priority_key,
     spacing_capacity,
 )
+from tkm_assign.schedule.improve import improve_month
 from tkm_assign.schedule.job import MentorJob, MonthCalendar
 from tkm_assign.schedule.placement import OnlineItem, PlacementInput, TripItem, place
 from tkm_assign.schedule.routing import order_stops
-from tkm_assign.schedule.trips import HOME, TripLimits, form_trips, route_length
+from tkm_assign.schedule.trips import HOME, TripLimits, form_trips, route_length, trip_fits
 
 # Weight ratio between neighbouring priority groups in the placement objective: one session
 # of a group outweighs up to three of the next.
@@ -87,7 +88,9 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
         shortfalls by month. Pure and deterministic: the same job gives the same plan in
         any process.
     """
-    last: dict[int, dt.date] = {}
+    last: dict[int, dt.date] = {
+        c: need.last_held for c, need in enumerate(job.clients) if need.last_held is not None
+    }
     sessions: list[Session] = []
     routes: list[Route] = []
     shortfalls: list[Shortfall] = []
@@ -96,6 +99,8 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     roomy = client_deadlines(job, LOOK_AHEAD_SPARE)
     tight: dict[int, tuple[dt.date | None, ...]] | None = None  # computed when first needed
     for calendar in job.months:
+        if job.as_of is not None and calendar.end <= job.as_of:
+            continue  # the past is fact: a re-plan plans nothing there, reports nothing
         month = plan_month(job, calendar, last, orders, _month_due(roomy, calendar))
         if month.shortfalls:
             # Roomy deadlines pull sessions earlier; where that costs this month sessions,
@@ -265,7 +270,7 @@ def fit_month_budget(
     capacity = min(calendar.budget_min, len(calendar.dates) * job.params.day_min)
     days = len(calendar.dates)
     kept = list(requests)
-    trips = month_trips(job, kept)
+    trips = month_trips(job, kept, calendar)
     need = month_minutes(job, kept, trips)
     if need > capacity:
         reason = (
@@ -279,7 +284,7 @@ def fit_month_budget(
                 dropped = kept.pop()
                 excess -= cost[dropped]
                 _add_reason(reasons[dropped.client], reason)
-            trips = month_trips(job, kept)
+            trips = month_trips(job, kept, calendar)
             need = month_minutes(job, kept, trips)
     if len(trips) > days:
         reason = (
@@ -291,7 +296,7 @@ def fit_month_budget(
             dropped = next(r for r in reversed(kept) if r.mode is Mode.ONSITE)
             kept.remove(dropped)
             _add_reason(reasons[dropped.client], reason)
-            trips = month_trips(job, kept)
+            trips = month_trips(job, kept, calendar)
     return kept, trips
 
 
@@ -300,11 +305,54 @@ def _add_reason(reasons: list[str], reason: str) -> None:
         reasons.append(reason)
 
 
-def month_trips(job: MentorJob, requests: Sequence[Request]) -> list[list[Request]]:
-    """Day trips over the onsite requests, each in riding order."""
+def month_trips(
+    job: MentorJob, requests: Sequence[Request], calendar: MonthCalendar | None = None
+) -> list[list[Request]]:
+    """Day trips over the onsite requests, each in riding order.
+
+    In a re-plan (``calendar`` given and clients with an earlier plan), the earlier plan's
+    day trips of the month are formed again first, where they still fit a day; the other
+    visits are grouped with the savings algorithm.
+    """
     onsite = [r for r in requests if r.mode is Mode.ONSITE]
-    nodes = [job.clients[r.client].node for r in onsite]
-    return [[onsite[i] for i in trip] for trip in form_trips(nodes, job.travel_min, _limits(job))]
+    kept = previous_trips(job, onsite, calendar) if calendar is not None else []
+    grouped = {r for trip in kept for r in trip}
+    rest = [r for r in onsite if r not in grouped]
+    nodes = [job.clients[r.client].node for r in rest]
+    return kept + [
+        [rest[i] for i in trip] for trip in form_trips(nodes, job.travel_min, _limits(job))
+    ]
+
+
+def previous_trips(
+    job: MentorJob, onsite: Sequence[Request], calendar: MonthCalendar
+) -> list[list[Request]]:
+    """The earlier plan's day trips of this month over ``onsite``, in their riding order.
+
+    Each client's onsite requests take its earlier onsite days in order; a day's group is
+    kept when it still fits one working day and visits nobody twice.
+    """
+    by_day: dict[dt.date, list[tuple[int, Request]]] = defaultdict(list)
+    mine: dict[int, list[Request]] = defaultdict(list)
+    for r in onsite:
+        mine[r.client].append(r)
+    for c, requests in mine.items():
+        before = [
+            (day, start)
+            for day, mode, start in job.clients[c].previous_in(calendar.start, calendar.end)
+            if mode is Mode.ONSITE
+        ]
+        for r, (day, start) in zip(sorted(requests, key=lambda r: r.ordinal), before, strict=False):
+            by_day[day].append((start, r))
+    trips = []
+    limits = _limits(job)
+    for day in sorted(by_day):
+        trip = [r for _, r in sorted(by_day[day], key=lambda x: (x[0], x[1].client))]
+        clients = [r.client for r in trip]
+        riding = route_length(job.travel_min, _nodes(job, trip))
+        if len(set(clients)) == len(clients) and trip_fits(riding, len(trip), limits):
+            trips.append(trip)
+    return trips
 
 
 def month_minutes(
@@ -349,6 +397,21 @@ def _place_on_days(
         c: _preferred_days(calendar, n, job.clients[c].phase, earliest.get(c), latest.get(c))
         for c, n in counts.items()
     }
+    index = {day: d for d, day in enumerate(calendar.dates)}
+    keep_onsite: dict[int, frozenset[int]] = {}
+    keep_online: dict[int, frozenset[int]] = {}
+    for c in counts:
+        before = job.clients[c].previous_in(calendar.start, calendar.end)
+        if before:
+            # The earlier plan's days first: a re-plan moves as few sessions as it can.
+            earlier = [float(day.toordinal()) for day, _, _ in before]
+            preferred[c] = tuple(sorted(earlier[: counts[c]] + list(preferred[c][len(earlier) :])))
+            keep_onsite[c] = frozenset(
+                index[day] for day, mode, _ in before if day in index and mode is Mode.ONSITE
+            )
+            keep_online[c] = frozenset(
+                index[day] for day, mode, _ in before if day in index and mode is Mode.ONLINE
+            )
 
     def weight(r: Request) -> int:
         return GROUP_RATIO ** (GROUPS - 1 - priority_group(r, job.params))
@@ -378,6 +441,8 @@ def _place_on_days(
             earliest=earliest,
             latest=latest,
             preferred=preferred,
+            keep_onsite=keep_onsite,
+            keep_online=keep_online,
         )
         placement = place(inp, job.params.placement_limit, job.params.seed)
         unplaced = [t for t, d in zip(trips, placement.trip_day, strict=True) if d is None]
@@ -390,22 +455,34 @@ def _place_on_days(
     days: dict[int, tuple[list[int], list[Request]]] = defaultdict(lambda: ([], []))
     for t, d in zip(trips, placement.trip_day, strict=True):
         if d is not None:
-            nodes = _nodes(job, t)
-            key = frozenset(nodes)
-            known = orders.get(key)
-            # A remembered order is reused only if it rides no more than this trip's own
-            # order, on which the day's length was planned.
-            if known is None or route_length(job.travel_min, known) > route_length(
-                job.travel_min, nodes
-            ):
-                orders[key] = order_stops(job.travel_min, nodes, job.params.routing_time_limit_s)
-            order = orders[key]
-            by_node = {job.clients[r.client].node: r for r in t}
-            days[d][1].extend(by_node[node] for node in order)
+            days[d][1].extend(t)
     for c, ds in placement.online_days.items():
         for d in ds:
             days[d][0].append(c)
+    if not keep_onsite and not keep_online:
+        # A re-plan keeps the earlier plan's days instead of re-forming trips.
+        days = defaultdict(
+            lambda: ([], []), improve_month(job, calendar, days, earliest, latest, gap)
+        )
+    for _, trip in days.values():
+        if trip:
+            trip[:] = _riding_order(job, trip, orders)
     return dict(days)
+
+
+def _riding_order(
+    job: MentorJob, trip: Sequence[Request], orders: dict[frozenset[int], list[int]]
+) -> list[Request]:
+    """The trip's stops in an OR-Tools riding order, never longer than the given one."""
+    nodes = _nodes(job, trip)
+    key = frozenset(nodes)
+    known = orders.get(key)
+    # A remembered order is reused only if it rides no more than this trip's own order, on
+    # which the day's length was planned.
+    if known is None or route_length(job.travel_min, known) > route_length(job.travel_min, nodes):
+        orders[key] = order_stops(job.travel_min, nodes, job.params.routing_time_limit_s)
+    by_node = {job.clients[r.client].node: r for r in trip}
+    return [by_node[node] for node in orders[key]]
 
 
 def _timed_days(
@@ -477,6 +554,7 @@ def _shortfalls(
         required, onsite_required = need.targets[month - 1], need.onsite_min[month - 1]
         if len(got) >= required and onsite >= onsite_required:
             continue
+        held, held_onsite = need.held_in(month)
         why = list(reasons[c])
         if len(got) < offered.get(c, 0) or not why:
             why.append(_placement_reason(job, calendar, got, last.get(c), gap))
@@ -485,10 +563,10 @@ def _shortfalls(
                 participant_id=need.participant_id,
                 mentor_id=job.mentor_id,
                 month=month,
-                planned=len(got),
-                required=required,
-                onsite_planned=onsite,
-                onsite_required=onsite_required,
+                planned=held + len(got),
+                required=held + required,
+                onsite_planned=held_onsite + onsite,
+                onsite_required=held_onsite + onsite_required,
                 reason="; ".join(why),
             )
         )

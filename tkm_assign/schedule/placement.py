@@ -34,6 +34,10 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+# Preference for a day an earlier plan used, in days of distance from a preferred day: far
+# more than any spreading or crowding term, so a kept day wins wherever the rules allow it.
+KEEP_BONUS = 1000.0
+
 
 @dataclass(frozen=True, slots=True)
 class TripItem:
@@ -61,6 +65,10 @@ class PlacementInput:
     latest: Mapping[int, dt.date] = field(default_factory=dict)  # client -> last allowed day
     # client -> preferred days (date ordinals, one per session wanted this month)
     preferred: Mapping[int, Sequence[float]] = field(default_factory=dict)
+    # client -> day indices of an earlier plan's onsite visits and online sessions (a
+    # re-plan keeps them where it can)
+    keep_onsite: Mapping[int, frozenset[int]] = field(default_factory=dict)
+    keep_online: Mapping[int, frozenset[int]] = field(default_factory=dict)
 
     def weight(
         self, trip_day: Sequence[int | None], online_days: Mapping[int, Sequence[int]]
@@ -201,7 +209,10 @@ class _GreedyState:
         ]
 
     # -- preferences -----------------------------------------------------------------------
-    def distance(self, client: int, day: int) -> float:
+    def distance(self, client: int, day: int, onsite: bool) -> float:
+        keep = self.inp.keep_onsite if onsite else self.inp.keep_online
+        if day in keep.get(client, ()):
+            return -KEEP_BONUS
         wanted = self.open.get(client)
         return min(abs(self.ordinal[day] - x) for x in wanted) if wanted else 0.0
 
@@ -214,9 +225,9 @@ class _GreedyState:
         def crowding(day: int) -> int:
             return sum(1 for o in trips if abs(o - self.ordinal[day]) < self.inp.gap_days)
 
-        return min((sum(self.distance(c, d) for c in item.clients) + crowding(d), d) for d in days)[
-            1
-        ]
+        return min(
+            (sum(self.distance(c, d, True) for c in item.clients) + crowding(d), d) for d in days
+        )[1]
 
     def nearest_online_day(self, client: int, days: Sequence[int]) -> int:
         # Near the preferred day, and away from days that already hold many sessions.
@@ -225,7 +236,7 @@ class _GreedyState:
             stops = len(self.inp.trips[trip].clients) if trip is not None else 0
             return stops + len(self.day_online[day])
 
-        return min((self.distance(client, d) + sessions(d), d) for d in days)[1]
+        return min((self.distance(client, d, False) + sessions(d), d) for d in days)[1]
 
     # -- booking ---------------------------------------------------------------------------
     def put_trip(self, trip: int, day: int) -> None:
@@ -273,7 +284,7 @@ class _GreedyState:
         for r in missing_trips:
             trip = self.inp.trips[r]
             blocked = set().union(*(self.blocked[c] for c in trip.clients))
-            for d in self._by_preference(trip.clients):
+            for d in self._by_preference(trip.clients, True):
                 if (
                     self.day_trip[d] is None
                     and d not in blocked
@@ -314,7 +325,7 @@ class _GreedyState:
         """One more online session on a day made free by moving others' online sessions."""
         if self.month_used + item.duration_min > self.inp.budget_min:
             return False
-        for d in self._by_preference((item.client,)):
+        for d in self._by_preference((item.client,), False):
             if d not in self.blocked[item.client] and self._make_room(
                 d, item.duration_min, keep=(item.client,)
             ):
@@ -340,10 +351,10 @@ class _GreedyState:
             self.put_online(other, moved[0] if moved else day)
         return self.fits_day(day, minutes)
 
-    def _by_preference(self, clients: Sequence[int]) -> list[int]:
+    def _by_preference(self, clients: Sequence[int], onsite: bool) -> list[int]:
         return sorted(
             range(len(self.inp.days)),
-            key=lambda d: (sum(self.distance(c, d) for c in clients), d),
+            key=lambda d: (sum(self.distance(c, d, onsite) for c in clients), d),
         )
 
     def _near(self, day: int) -> set[int]:

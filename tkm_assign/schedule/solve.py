@@ -22,11 +22,17 @@ from tkm_assign.geo.travel import TravelModel
 from tkm_assign.model import Assignment, Participant, Problem, Schedule, Shortfall
 from tkm_assign.schedule.job import MentorJob, build_jobs, programme_length
 from tkm_assign.schedule.mentor import MentorPlan, plan_mentor
+from tkm_assign.schedule.replan import ReplanState
 
 log = logging.getLogger("tkm_assign")
 
 
-def schedule(problem: Problem, assignment: Assignment, travel: TravelModel) -> Schedule:
+def schedule(
+    problem: Problem,
+    assignment: Assignment,
+    travel: TravelModel,
+    replan: ReplanState | None = None,
+) -> Schedule:
     """Sessions, day routes and shortfalls for every assigned participant.
 
     Parameters
@@ -38,13 +44,19 @@ def schedule(problem: Problem, assignment: Assignment, travel: TravelModel) -> S
         The mentor of each participant (``None`` when unassigned).
     travel
         Travel model for the mentor's home and participants (minutes and metres).
+    replan
+        A programme under way (:mod:`tkm_assign.schedule.replan`): plan from its as-of
+        date with the sessions held fixed, catching up where participants are behind and
+        keeping the earlier plan's future sessions where the rules allow.
 
     Returns
     -------
     Schedule
         Sessions sorted by mentor (problem order), date and time; routes by mentor and date;
         shortfalls by participant (problem order) and month, including one per month for
-        participants without a mentor. Records the seed and the wall-clock time.
+        participants without a mentor. Records the seed and the wall-clock time. With
+        ``replan``: only sessions from its as-of date on, and shortfalls of the months from
+        the one holding it (held sessions counted).
 
     Raises
     ------
@@ -60,13 +72,18 @@ def schedule(problem: Problem, assignment: Assignment, travel: TravelModel) -> S
         if mentor_id is not None:
             participants_of.setdefault(mentor_id, []).append(p)
     months = programme_length(problem.participants, config)
-    jobs = build_jobs(participants_of, problem.mentors, travel, config, months)
+    jobs = build_jobs(participants_of, problem.mentors, travel, config, months, replan)
     plans = []
     notify.progress("step.schedule", 0, len(jobs))
     for plan in _solve_all(jobs, config.schedule.workers):
         plans.append(plan)
         notify.progress("step.schedule", len(plans), len(jobs))
     shortfalls = _unassigned_shortfalls(problem, assignment)
+    if replan is not None:
+        first = rules.month_of(
+            replan.as_of, rules.month_starts(config.programme.start_date, months)
+        )
+        shortfalls = [s for s in shortfalls if s.month >= first]
     order = problem.participant_index
     merged = sorted(
         [s for plan in plans for s in plan.shortfalls] + shortfalls,
