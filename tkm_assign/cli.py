@@ -633,6 +633,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         raise TkmError(f"--port {args.port}: expected 0..65535")
     if args.workers is not None and args.workers < 1:
         raise TkmError(f"--workers {args.workers}: expected 1 or more")
+    try:
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise TkmError(
+            f"--data-dir {args.data_dir}: cannot be used as the folder for plans "
+            f"({error.strerror}); choose another folder"
+        ) from None
     options = Options(
         data_dir=args.data_dir,
         host=args.host,

@@ -207,3 +207,39 @@ def test_a_scenario_form_needs_something_to_compare(client):
     answer = client.post("/submit/scenarios", data=data, files=files)
     assert answer.status_code == 400
     assert "choose a scenario file" in answer.text
+
+
+def test_outlines_and_map_points_are_sent_compressed_once(client):
+    answer = client.get("/geo/provinces.json", headers={"accept-encoding": "gzip"})
+    assert answer.headers["content-encoding"] == "gzip"
+    assert answer.num_bytes_downloaded < 300_000
+    provinces = answer.json()["features"]
+    assert len(provinces) == 38
+    assert {"code", "name"} <= set(provinces[0]["properties"])
+    plain = client.get("/geo/provinces.json", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.json() == answer.json()
+    jawa_barat = client.get("/geo/regencies/32.json").json()["features"]
+    assert len(jawa_barat) == 27
+
+
+def test_serve_refuses_a_data_folder_it_cannot_use(tmp_path, capsys):
+    from tkm_assign.cli import main
+
+    blocker = tmp_path / "a file"
+    blocker.write_text("x")
+    assert main(["serve", "--data-dir", str(blocker / "plans"), "--port", "0"]) == 2
+    assert "--data-dir" in capsys.readouterr().err
+    assert main(["serve", "--port", "70000"]) == 2
+
+
+def test_serve_says_when_its_port_is_taken(tmp_path, capsys):
+    import socket
+
+    from tkm_assign.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        assert main(["serve", "--data-dir", str(tmp_path), "--port", str(port)]) == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err

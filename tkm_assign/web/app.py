@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
+import threading
 import zipfile
 from collections.abc import AsyncIterator, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -22,6 +23,7 @@ import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
@@ -176,6 +178,8 @@ def create_app(options: Options) -> Starlette:
         if removed:
             log.info("removed %d jobs older than %d days", len(removed), web.config.web.keep_days)
         web.runner.start()
+        # The outlines take seconds to build: ready before the first plan page asks.
+        threading.Thread(target=geodata.warm_up, name="tkm-warm-up", daemon=True).start()
         try:
             yield
         finally:
@@ -304,6 +308,13 @@ def create_app(options: Options) -> Starlette:
     async def plan_map(request: Request) -> Response:
         job = _finished_plan(web, request)
         path = tasks.page_dir(web.store, job.id) / pagedata.MAP_FILE
+        packed = path.with_name(path.name + ".gz")
+        if packed.exists() and "gzip" in request.headers.get("accept-encoding", ""):
+            return FileResponse(
+                packed,
+                media_type="application/json",
+                headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+            )
         return FileResponse(path, media_type="application/json")
 
     async def plan_table(request: Request) -> Response:
@@ -379,14 +390,16 @@ def create_app(options: Options) -> Starlette:
             headers={"Content-Disposition": 'attachment; filename="calendars.zip"'},
         )
 
-    async def provinces(_request: Request) -> Response:
-        return Response(geodata.provinces_geojson(), media_type="application/geo+json")
+    async def provinces(request: Request) -> Response:
+        outline = await run_in_threadpool(geodata.provinces_geojson)
+        return _compressed(request, outline.raw, outline.gzipped, "application/geo+json")
 
     async def regencies(request: Request) -> Response:
         code = request.path_params["code"]
         if not code.isdigit() or len(code) != 2:
             raise HTTPException(404)
-        return Response(geodata.regencies_geojson(code), media_type="application/geo+json")
+        outline = await run_in_threadpool(geodata.regencies_geojson, code)
+        return _compressed(request, outline.raw, outline.gzipped, "application/geo+json")
 
     async def help_redirect(_request: Request) -> Response:
         return RedirectResponse("/help/", status_code=308)
@@ -465,7 +478,7 @@ def create_app(options: Options) -> Starlette:
                 access=web.access,
                 csp=security.content_security_policy(web.config.web.tile_url),
             ),
-            Middleware(GZipMiddleware, minimum_size=1000),
+            Middleware(GZipMiddleware, minimum_size=1000, compresslevel=6),
         ],
         exception_handlers={HTTPException: not_found, Exception: internal},
         lifespan=lifespan,
@@ -513,6 +526,17 @@ FORMS: Mapping[str, FormSpec] = {
     "capacity": FormSpec("capacity.html", ("participants",), ("mentors",)),
     "scenarios": FormSpec("capacity.html", ("participants", "mentors"), (), _scenario_settings),
 }
+
+
+def _compressed(request: Request, raw: bytes, gzipped: bytes, media_type: str) -> Response:
+    """Bytes compressed once, sent as they are to a browser that accepts gzip."""
+    if "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(
+            gzipped,
+            media_type=media_type,
+            headers={"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
+    return Response(raw, media_type=media_type)
 
 
 def _text(value: object) -> str | None:

@@ -9,6 +9,7 @@ markup. Reasons are kept in both languages, so the page can switch without recom
 
 from __future__ import annotations
 
+import gzip
 import json
 import math
 import os
@@ -30,13 +31,23 @@ MENTORS_FILE = "mentors.json"
 COORD_DIGITS = 5  # about 1 m
 
 
-def write_json_atomic(path: Path, data: Any) -> None:
-    """``data`` as compact JSON, written to a temporary file and moved into place."""
+def write_json_atomic(path: Path, data: Any, packed: bool = False) -> None:
+    """``data`` as compact JSON, written to a temporary file and moved into place.
+
+    With ``packed`` a gzip copy (``<name>.gz``) is written too, so that the server sends it
+    compressed without compressing it at every request.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    os.replace(temporary, path)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    raw = text.encode("utf-8")
+    targets = [(path, raw)]
+    if packed:
+        targets.insert(0, (path.with_name(path.name + ".gz"), gzip.compress(raw, 9, mtime=0)))
+    for target, content in targets:
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, target)
 
 
 def read_json(path: Path) -> Any:
@@ -73,7 +84,7 @@ class PlanView:
 def write_plan_page(folder: Path, result: PlanResult | PlanView) -> dict[str, Any]:
     """Write ``map.json`` and ``mentors.json`` into ``folder``; return the key figures."""
     view = result if isinstance(result, PlanView) else PlanView.of(result)
-    write_json_atomic(folder / MAP_FILE, map_data(view))
+    write_json_atomic(folder / MAP_FILE, map_data(view), packed=True)
     write_json_atomic(folder / MENTORS_FILE, mentor_rows(view))
     return key_figures(view)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,20 +51,38 @@ def upload(store: Store, job: Job, role: str) -> app.Upload | None:
     return app.Upload(stored.file_name, store.upload_content(upload_id))
 
 
+def inputs_of(store: Store, job: Job) -> app.Inputs:
+    """The job's participants (and mentors, if uploaded) read in memory."""
+    participants = upload(store, job, "participants")
+    if participants is None:
+        raise KeyError(f"job {job.id} has no participants file")
+    return app.read_inputs(participants, upload(store, job, "mentors"))
+
+
+def validated(store: Store, job: Job, progress: Progress) -> app.ValidateResult:
+    """The job's files checked under its configuration (``InputError`` lists every problem)."""
+    return app.validate(inputs_of(store, job), job_config_for(store, job), progress=progress)
+
+
+def write(store: Store, job: Job, result: Any, progress: Progress) -> None:
+    """Every output file of a command's result into the job's folder, atomically."""
+    progress("step.write", 0, 1)
+    app.write_outputs(result, outputs_dir(store, job.id), lang=job.lang, force=True)
+    progress("step.write", 1, 1)
+
+
+def worded(*warnings: Iterable[Message]) -> list[dict[str, str]]:
+    """Every warning of the calls, in both languages."""
+    return [pagedata.worded(w) for group in warnings for w in group]
+
+
 def plan(store: Store, job: Job, progress: Progress) -> Mapping[str, Any]:
     """Validate, assign, schedule and write every output of a plan."""
-    config = job_config_for(store, job)
-    participants = upload(store, job, "participants")
-    assert participants is not None
-    inputs = app.read_inputs(participants, upload(store, job, "mentors"))
-    checked = app.validate(inputs, config, progress=progress)
+    checked = validated(store, job, progress)
     result = app.plan(checked.problem, progress=progress)
-    progress("step.write", 0, 2)
-    app.write_outputs(result, outputs_dir(store, job.id), lang=job.lang, force=True)
-    progress("step.write", 1, 2)
+    write(store, job, result, progress)
     summary = pagedata.write_plan_page(page_dir(store, job.id), result)
-    summary["warnings"] = [pagedata.worded(w) for w in (*checked.warnings, *result.warnings)]
-    progress("step.write", 2, 2)
+    summary["warnings"] = worded(checked.warnings, result.warnings)
     return summary
 
 
@@ -98,12 +116,10 @@ def _value(value: object) -> object:
 
 def audit(store: Store, job: Job, progress: Progress) -> Mapping[str, Any]:
     """Check an edited plan against every rule (and, if asked, against the optimizer)."""
-    config = job_config_for(store, job)
-    participants = upload(store, job, "participants")
     assignments = upload(store, job, "assignments")
-    assert participants is not None and assignments is not None
-    inputs = app.read_inputs(participants, upload(store, job, "mentors"))
-    checked = app.validate(inputs, config, progress=progress)
+    if assignments is None:
+        raise KeyError(f"job {job.id} has no assignments file")
+    checked = validated(store, job, progress)
     schedule = upload(store, job, "schedule")
     hand = app.read_hand_plan(
         checked.problem,
@@ -113,53 +129,33 @@ def audit(store: Store, job: Job, progress: Progress) -> Mapping[str, Any]:
     result = app.audit(
         checked.problem, hand, compare=bool(job.settings.get("compare")), progress=progress
     )
-    progress("step.write", 0, 1)
-    app.write_outputs(result, outputs_dir(store, job.id), lang=job.lang, force=True)
-    progress("step.write", 1, 1)
+    write(store, job, result, progress)
     return {
         "summary": json.loads(json.dumps(dict(result.summary), default=str)),
         "violations": records(result.violations),
         "violation_count": len(result.violations),
         "comparison": records(result.comparison),
-        "warnings": [pagedata.worded(w) for w in (*checked.warnings, *result.warnings)],
+        "warnings": worded(checked.warnings, result.warnings),
     }
 
 
 def capacity(store: Store, job: Job, progress: Progress) -> Mapping[str, Any]:
     """How many mentors every participant's sessions need, and where."""
-    config = job_config_for(store, job)
-    participants = upload(store, job, "participants")
-    assert participants is not None
-    inputs = app.read_inputs(participants, upload(store, job, "mentors"))
-    checked = app.validate(inputs, config, progress=progress)
+    checked = validated(store, job, progress)
     result = app.capacity(checked.problem, progress=progress)
-    progress("step.write", 0, 1)
-    app.write_outputs(result, outputs_dir(store, job.id), lang=job.lang, force=True)
-    progress("step.write", 1, 1)
-    return {
-        "table": records(result.table),
-        "warnings": [pagedata.worded(w) for w in (*checked.warnings, *result.warnings)],
-    }
+    write(store, job, result, progress)
+    return {"table": records(result.table), "warnings": worded(checked.warnings, result.warnings)}
 
 
 def scenarios(store: Store, job: Job, progress: Progress) -> Mapping[str, Any]:
     """Plan the whole programme under every scenario and compare them side by side."""
-    config = job_config_for(store, job)
-    participants = upload(store, job, "participants")
-    assert participants is not None
-    inputs = app.read_inputs(participants, upload(store, job, "mentors"))
     named = str(job.settings.get("scenarios") or "")
     file_scenarios = app.read_scenario_file(scenario_files()[named]) if named else []
     grid = [app.parse_grid(spec) for spec in job.settings.get("grid", ())]
-    configured = app.expand_scenarios(config, file_scenarios, grid)
-    result = app.scenarios(inputs, configured, progress=progress)
-    progress("step.write", 0, 1)
-    app.write_outputs(result, outputs_dir(store, job.id), lang=job.lang, force=True)
-    progress("step.write", 1, 1)
-    return {
-        "table": records(result.table),
-        "warnings": [pagedata.worded(w) for w in result.warnings],
-    }
+    configured = app.expand_scenarios(job_config_for(store, job), file_scenarios, grid)
+    result = app.scenarios(inputs_of(store, job), configured, progress=progress)
+    write(store, job, result, progress)
+    return {"table": records(result.table), "warnings": worded(result.warnings)}
 
 
 def scenario_files() -> dict[str, Path]:

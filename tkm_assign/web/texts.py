@@ -9,8 +9,10 @@ percentages are formatted for the language with Babel (``1.234,5`` in Indonesian
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 
-from babel.numbers import format_decimal
+from babel import Locale
+from babel.numbers import NumberPattern, parse_pattern
 
 from tkm_assign.messages import LANGUAGES, MESSAGES, Message, render
 
@@ -45,8 +47,18 @@ def number(value: object, digits: int = 0, lang: str = "id") -> str:
     """``1234.5`` -> ``1.234,5`` (Indonesian) or ``1,234.5`` (English); ``-`` for none."""
     if value is None or value == "":
         return "-"
-    pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
-    return format_decimal(float(value), format=pattern, locale=lang)  # type: ignore[arg-type]
+    return _pattern(digits).apply(float(value), _locale(lang))  # type: ignore[arg-type]
+
+
+@cache
+def _pattern(digits: int) -> NumberPattern:
+    # Parsed once: a plan page formats thousands of numbers.
+    return parse_pattern("#,##0" + ("." + "0" * digits if digits > 0 else ""))
+
+
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
 
 
 def filled(code: str, values: Mapping[str, object], lang: str) -> str:
