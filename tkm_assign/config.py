@@ -276,8 +276,10 @@ class ScheduleConfig:
     placement_limit: float = 0.3
     priority: str = "minimum_first"
     improve_work: float = 0.0
+    programme_limit: float = 2.0
 
     def __post_init__(self) -> None:
+        _check_range("schedule.programme_limit", self.programme_limit, 0.0, 600.0)
         _check_range("schedule.improve_work", self.improve_work, 0.0, 10.0)
         _check_positive("schedule.time_limit_s", self.time_limit_s)
         _check_range("schedule.workers", self.workers, 1, 64)
