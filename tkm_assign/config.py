@@ -312,6 +312,27 @@ class CapacityConfig:
 
 
 @dataclass(frozen=True)
+class ClusterConfig:
+    """Where scenario grids and capacity regions run: this machine or a Dask cluster.
+
+    Never changes a result: the same tasks run either way.
+    """
+
+    address: str = ""
+    connect_timeout_s: float = 30.0
+
+    def __post_init__(self) -> None:
+        if self.address and not re.fullmatch(
+            r"(?:(?:tcp|tls|ws|wss|ucx)://)?[A-Za-z0-9_.\-\[\]:]+", self.address
+        ):
+            raise ConfigError(
+                f"cluster.address: {self.address!r} is not a scheduler address like "
+                "tcp://10.0.0.5:8786"
+            )
+        _check_range("cluster.connect_timeout_s", self.connect_timeout_s, 0.1, 3600)
+
+
+@dataclass(frozen=True)
 class WebConfig:
     """Limits and the map of the coordinators' page (``tkm-assign serve``)."""
 
@@ -362,6 +383,7 @@ class Config:
     output: OutputConfig = field(default_factory=OutputConfig)
     capacity: CapacityConfig = field(default_factory=CapacityConfig)
     cost: CostConfig = field(default_factory=CostConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
     web: WebConfig = field(default_factory=WebConfig)
 
     @classmethod

@@ -40,6 +40,7 @@ STEPS = {
     "step.audit": "Checking the plan against every rule",
     "step.compare": "Planning with the optimizer for comparison",
     "step.capacity": "Sizing the mentor force",
+    "step.capacity_region": "Sizing the regions",
     "step.scenario": "Planning the scenarios",
     "step.write": "Writing the outputs",
 }
