@@ -74,6 +74,10 @@ class MonthPlan:
     sessions: list[Session] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
+    # Sessions that placing the month differently could still give: offered to the day
+    # planning but not placed, or lost to a previous month that ended late. (Sessions the
+    # mentor's hours or the month's own calendar cannot hold are not counted.)
+    placeable_missing: int = 0
 
 
 def plan_mentor(job: MentorJob) -> MentorPlan:
@@ -113,7 +117,7 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
             client = index[s.participant_id]
             last[client] = max(s.date, last.get(client, s.date))
     if (
-        any(month.shortfalls for month in plans)
+        any(month.placeable_missing for month in plans)
         and job.params.programme_limit > 0
         and not any(need.previous for need in job.clients)  # a re-plan keeps its days
     ):
@@ -258,6 +262,23 @@ def plan_month(
     )
     plan = _timed_days(job, calendar, days)
     plan.shortfalls = _shortfalls(job, calendar, active, plan.sessions, reasons, offered, last)
+    placed = Counter(s.participant_id for s in plan.sessions)
+    asked = Counter(r.client for r in requests)
+    gap = min_gap_days(job.params)
+    plan.placeable_missing = sum(
+        max(0, n - placed[job.clients[c].participant_id]) for c, n in offered.items()
+    ) + sum(
+        max(
+            0,
+            min(
+                job.clients[c].targets[calendar.month - 1],
+                spacing_capacity(calendar.dates, None, gap),
+            )
+            - asked[c],
+        )
+        for c in active
+        if c in last
+    )
     return plan
 
 
