@@ -191,6 +191,7 @@ SCENARIO_COLUMNS = (
     "participants",
     "served",
     "served_share",
+    "sector_match_share",
     "meeting_2_4_share",
     "sessions_3m_0_2_pct",
     "sessions_3m_3_4_pct",
@@ -211,9 +212,10 @@ SCENARIO_COLUMNS = (
     "cost_idr",
     "cost_full_idr",
 )
-SHARE_COLUMNS = frozenset({"served_share", "meeting_2_4_share"})
+SHARE_COLUMNS = frozenset({"served_share", "sector_match_share", "meeting_2_4_share"})
 CHART_COLUMNS = (
     "served_share",
+    "sector_match_share",
     "meeting_2_4_share",
     "onsite_visits",
     "mentor_hours",
