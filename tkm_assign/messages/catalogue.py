@@ -428,6 +428,8 @@ LABELS = {
     "label.week": "Week",
     "label.month": "Month",
     "label.open_map": "Open map",
+    "label.whatsapp": "WhatsApp",
+    "label.call": "Call",
     "label.online_only_no": "Onsite only",
     "label.sessions_per_month_target": "Sessions/month target",
     "label.print_hint": "Save as PDF or print from the browser menu; share it on WhatsApp.",
