@@ -260,7 +260,21 @@ def plan(
 
 
 def plan_figures(problem: Problem, tables: PlanTables) -> PlanFigures:
-    """Mentor balance, per-province table and key figures of a plan's tables."""
+    """Mentor balance, per-province table and key figures of a plan's tables.
+
+    Parameters
+    ----------
+    problem
+        The participants and mentors planned.
+    tables
+        The plan's tables (a made plan's or an audited hand plan's).
+
+    Returns
+    -------
+    PlanFigures
+        ``balance`` (one row per mentor), ``provinces`` and ``figures`` (what every output
+        shows).
+    """
     balance = mentor_balance(problem, tables)
     provinces = province_table(problem, tables, balance)
     return PlanFigures(key_figures(problem, tables, balance), balance, provinces)
