@@ -25,11 +25,11 @@ from tkm_assign.app.results import (
     ValidateResult,
 )
 from tkm_assign.audit.core import audit_hand_plan
-from tkm_assign.audit.plan import HandPlan, read_plan
 from tkm_assign.config import Config
 from tkm_assign.errors import ConfigError, InputError, TkmError
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.io.inputs import Inputs, read_inputs
+from tkm_assign.io.plan import HandPlan, read_plan
 from tkm_assign.io.read import Table
 from tkm_assign.io.summary import summarise
 from tkm_assign.io.validate import reading_settings
