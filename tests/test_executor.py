@@ -149,7 +149,7 @@ _PARENT = textwrap.dedent(
             while sum(len(v) for v in runner.client.processing().values()) < 2:
                 time.sleep(0.05)
             try:
-                # Inside the try: Ctrl-C may come as soon as the parent says it is ready.
+                # Inside the try: the test interrupts as soon as it has read this line.
                 print(*pids.values(), flush=True)
                 for task in runner.as_completed(tasks):
                     task.result()
