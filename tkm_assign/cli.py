@@ -115,7 +115,17 @@ def _print_input_error(error: InputError) -> None:
 
 def _read_paths(args: argparse.Namespace) -> list[Path]:
     """Every file the command reads: an output folder must neither be nor hold one."""
-    names = ("participants", "mentors", "assignments", "schedule", "config", "scenarios")
+    names = (
+        "participants",
+        "mentors",
+        "assignments",
+        "schedule",
+        "config",
+        "scenarios",
+        "logbook",
+        "outcomes",
+        "plan",
+    )
     return [p for p in (getattr(args, name, None) for name in names) if isinstance(p, Path)]
 
 
@@ -254,6 +264,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _outputs(scenarios)
     _lang(scenarios)
     scenarios.set_defaults(handler=_cmd_scenarios)
+    _add_running_commands(sub)
     return parser
 
 
@@ -592,6 +603,163 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             f"mentors needed {row['mentors_needed']} (+{row['mentors_to_add']}){cost}"
         )
     print(f"wrote {len(written)} files to {args.out}; open {args.out / 'scenarios.xlsx'}")
+    return EXIT_OK
+
+
+# The programme in motion: progress, replan, simulate (tkm_assign.app.running).
+
+
+def _add_running_commands(sub: Any) -> None:
+    progress = sub.add_parser(
+        "progress", help="who is on track, behind or at risk: the logbook against the plan"
+    )
+    _plan_folder(progress)
+    progress.add_argument(
+        "--outcomes", type=Path, help="success indicators per participant (baseline and end)"
+    )
+    _common(progress)
+    _outputs(progress)
+    _lang(progress)
+    progress.set_defaults(handler=_cmd_progress)
+
+
+def _plan_folder(parser: argparse.ArgumentParser, logbook_required: bool = True) -> None:
+    parser.add_argument("--plan", type=Path, required=True, help="output folder of plan or replan")
+    parser.add_argument(
+        "--logbook",
+        type=Path,
+        required=logbook_required,
+        help="the mentoring logbook (CSV or XLSX), one row per session held",
+    )
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=_iso_date,
+        help="last day the logbook covers, YYYY-MM-DD (default: today, within the programme)",
+    )
+    parser.add_argument(
+        "--participants",
+        type=Path,
+        help="participants file as it is now (default: the one the plan was made from)",
+    )
+    parser.add_argument(
+        "--mentors", type=Path, help="mentors file as it is now (default: the plan's)"
+    )
+
+
+def _iso_date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _plan_summary(folder: Path) -> dict[str, Any]:
+    import json
+
+    path = folder / "summary.json"
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise TkmError(f"{path}: not a summary.json written by tkm-assign") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _running_config(args: argparse.Namespace, summary: Mapping[str, Any]) -> Config:
+    """``--config`` and ``--set`` when given a file; else the plan's own configuration (from
+    its summary.json) with every ``--set`` on top."""
+    from tkm_assign.config import from_mapping
+
+    recorded = summary.get("config")
+    if args.config is not None or not isinstance(recorded, dict):
+        return load_config(args)
+    config: Config = from_mapping(Config, recorded, "")
+    return config.replace(args.set or ())
+
+
+def _plan_file(folder: Path, name: str) -> Path:
+    path = folder / name
+    if not path.is_file():
+        raise TkmError(f"{folder}: no {name}; give the output folder of plan or replan")
+    return path
+
+
+def _input_file(args: argparse.Namespace, summary: Mapping[str, Any], kind: str) -> Path:
+    given = getattr(args, kind)
+    if given is not None:
+        return Path(given)
+    recorded = (summary.get("inputs") or {}).get(kind)
+    if recorded and Path(recorded).is_file():
+        return Path(recorded)
+    raise TkmError(
+        f"give --{kind}: the {kind} file the plan was made from"
+        + (f" ({recorded}) is not found" if recorded else " is not recorded in its summary.json")
+    )
+
+
+def _running_inputs(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, Path]:
+    """The problem as it is now, the plan it follows, the configuration and the two files."""
+    from tkm_assign import app
+
+    summary = _plan_summary(args.plan)
+    config = _running_config(args, summary)
+    participants = _input_file(args, summary, "participants")
+    mentors = _input_file(args, summary, "mentors")
+    problem = app.validate(app.read_inputs(participants, mentors), config).problem
+    plan = app.read_current_plan(
+        problem,
+        app.read_table(_plan_file(args.plan, "assignments.csv"), "assignments"),
+        app.read_table(_plan_file(args.plan, "schedule.csv"), "schedule"),
+    )
+    return problem, plan, config, participants, mentors
+
+
+def _print_result_warnings(warnings_: Sequence[Any]) -> None:
+    from tkm_assign.messages import render
+
+    for message in warnings_:
+        print(f"warning: {render(message, 'en')}", file=sys.stderr)
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from tkm_assign import app
+
+    inputs = _check_out(args)
+    problem, plan, config, participants, mentors = _running_inputs(args)
+    as_of = args.as_of or app.programme_as_of(config)
+    result = app.progress(
+        problem,
+        plan,
+        app.read_table(args.logbook, "logbook"),
+        as_of=as_of,
+        outcomes=app.read_table(args.outcomes, "outcomes") if args.outcomes else None,
+    )
+    _print_result_warnings(result.warnings)
+    written = app.write_outputs(
+        result,
+        args.out,
+        lang=_language(args, config),
+        force=args.force,
+        inputs=[*inputs, participants, mentors],
+    )
+    s = result.tables.summary
+    status = s["status"]
+    shares = s["sessions_in_first_3_months"]["shares"]
+    print(
+        f"progress on {as_of.isoformat()} (month {s['month']}): {status['on_track']} on track, "
+        f"{status['behind']} behind, {status['at_risk']} at risk, {status['withdrawn']} "
+        f"withdrawn; {s['sessions_held']} sessions held, {s['sessions_missed']} of "
+        f"{s['sessions_planned']} planned missed ({s['missed_rate']:.1%}); first 3 months so "
+        f"far: 0-2 {shares['0-2']:.1%}, 3-4 {shares['3-4']:.1%}, >4 {shares['>4']:.1%}"
+    )
+    print(
+        f"wrote {len(written)} files to {args.out}; open {args.out / 'progress.html'} or "
+        f"{args.out / 'at_risk.csv'}; WhatsApp messages in {args.out / 'messages'}"
+    )
     return EXIT_OK
 
 

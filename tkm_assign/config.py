@@ -335,6 +335,94 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class LogbookConfig:
+    """How the mentoring logbook is read (``tkm-assign progress``, ``replan``)."""
+
+    min_duration_min: int = 10
+    max_duration_min: int = 480
+
+    def __post_init__(self) -> None:
+        _check_range("logbook.min_duration_min", self.min_duration_min, 1, 24 * 60)
+        _check_range(
+            "logbook.max_duration_min", self.max_duration_min, self.min_duration_min, 24 * 60
+        )
+
+
+@dataclass(frozen=True)
+class ProgressConfig:
+    """When a participant is behind or at risk (``tkm-assign progress``)."""
+
+    quiet_days: int = 21
+    last_working_days: int = 5
+    message_days: int = 7
+
+    def __post_init__(self) -> None:
+        _check_range("progress.quiet_days", self.quiet_days, 1, 366)
+        _check_range("progress.last_working_days", self.last_working_days, 0, 31)
+        _check_range("progress.message_days", self.message_days, 1, 31)
+
+
+@dataclass(frozen=True)
+class ReplanConfig:
+    """The weight that makes a re-plan keep assignments (``tkm-assign replan``)."""
+
+    change_weight: int = 20_000
+
+    def __post_init__(self) -> None:
+        _check_range("replan.change_weight", self.change_weight, 0, 10**9)
+
+
+@dataclass(frozen=True)
+class SimulateConfig:
+    """How the programme behaves in a simulated logbook (``tkm-assign simulate``).
+
+    Probabilities are per planned session unless said otherwise; calibrated so that the
+    2024 practice reproduces the 2024 evaluation (see the README).
+    """
+
+    seed: int = 2024
+    onsite_miss: float = 0.1
+    onsite_miss_per_hour: float = 0.1
+    rainy_miss: float = 0.1
+    rainy_first_month: int = 11
+    rainy_last_month: int = 3
+    online_fail_proficient: float = 0.05
+    online_fail_adequate: float = 0.15
+    online_fail_low: float = 0.35
+    online_fail_no_internet: float = 0.5
+    extra_high_need: float = 0.2
+    withdraw_share: float = 0.05
+    sick_share: float = 0.05
+    sick_days: int = 10
+    leave_share: float = 0.02
+
+    def __post_init__(self) -> None:
+        _check_range("simulate.seed", self.seed, 0, 2**31 - 1)
+        for name in (
+            "onsite_miss",
+            "onsite_miss_per_hour",
+            "rainy_miss",
+            "online_fail_proficient",
+            "online_fail_adequate",
+            "online_fail_low",
+            "online_fail_no_internet",
+            "extra_high_need",
+            "withdraw_share",
+            "sick_share",
+            "leave_share",
+        ):
+            _check_range(f"simulate.{name}", getattr(self, name), 0.0, 1.0)
+        _check_range("simulate.rainy_first_month", self.rainy_first_month, 1, 12)
+        _check_range("simulate.rainy_last_month", self.rainy_last_month, 1, 12)
+        _check_range("simulate.sick_days", self.sick_days, 1, 366)
+
+    def rainy(self, month: int) -> bool:
+        """Whether calendar month ``month`` (1..12) is in the rainy season."""
+        first, last = self.rainy_first_month, self.rainy_last_month
+        return first <= month <= last if first <= last else month >= first or month <= last
+
+
+@dataclass(frozen=True)
 class CostConfig:
     mentor_month_idr: float = 0.0
     per_km_idr: float = 0.0
@@ -361,6 +449,10 @@ class Config:
     capacity: CapacityConfig = field(default_factory=CapacityConfig)
     cost: CostConfig = field(default_factory=CostConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    logbook: LogbookConfig = field(default_factory=LogbookConfig)
+    progress: ProgressConfig = field(default_factory=ProgressConfig)
+    replan: ReplanConfig = field(default_factory=ReplanConfig)
+    simulate: SimulateConfig = field(default_factory=SimulateConfig)
 
     @classmethod
     def load(cls, path: str | Path | None = None, overrides: Iterable[str] = ()) -> Self:

@@ -57,6 +57,35 @@ else :class:`~tkm_assign.errors.ConfigError`: validate again).
   :class:`Scenario` list and ``parse_grid("caseload.max=15,20,25")`` pairs) planned and
   sized; the files are validated once per distinct reading setting.
 
+The programme in motion
+-----------------------
+The plan being followed is a :class:`~tkm_assign.programme.plan.CurrentPlan` (each
+participant's mentor and the planned sessions with their calendar ``uid`` and
+``sequence``): ``read_current_plan(problem, assignments, schedule)`` reads it back from a
+plan folder's ``assignments.csv`` and ``schedule.csv`` (``read_table(..., "assignments")``,
+``read_table(..., "schedule")``); ``plan_from_schedule(result.assignment, result.schedule)``
+(:mod:`tkm_assign.programme.plan`) takes it from a :class:`PlanResult` in memory. The
+problem is validated from the participants and mentors files as they are now: their
+optional columns ``status`` / ``status_date`` / ``start_date`` (participants) and
+``active_until`` (mentors) and new rows are the changes since the plan.
+
+- ``read_table(path_or_upload, "logbook")`` reads the logbook (CSV/XLSX, Indonesian or
+  English headers); ``read_logbook(problem, table, *, as_of, plan=None) -> Logbook``
+  validates it (every problem in one ``InputError``); the commands below also take the
+  ``Table`` and validate it inside the call, so its warnings land in the result.
+- ``programme_as_of(config, today=None) -> date``: the default as-of date (today, clamped
+  to the programme).
+- ``progress(problem, plan, logbook, config=None, *, as_of=None, outcomes=None,
+  progress=None) -> ProgressResult``: ``result.tables`` (:class:`~tkm_assign.programme.
+  progress.ProgressTables`) holds ``participants`` (status on_track / behind / at_risk /
+  withdrawn with ``reasons``, a tuple of :class:`Message`), ``at_risk``, ``mentors``
+  (planned against held sessions and hours, missed-visit rate, utilisation),
+  ``distribution`` (first three months in the 2024 bins, by province and sector),
+  ``missed``, ``spread``, ``summary`` and ``notes`` (each mentor's WhatsApp message as
+  facts); ``result.indicators`` the success indicators when ``outcomes``
+  (``read_table(..., "outcomes")``) are given. ``write_outputs`` writes ``progress.xlsx``,
+  ``progress.html``, ``at_risk.csv``, ``progress.json`` and ``messages/<mentor_id>.txt``.
+
 Writing
 -------
 ``write_outputs(result, folder, *, formats=None, lang=None, force=False) -> list[Path]``
@@ -104,6 +133,13 @@ from tkm_assign.app.results import (
     ScheduleResult,
     ValidateResult,
 )
+from tkm_assign.app.running import (
+    ProgressResult,
+    programme_as_of,
+    progress,
+    read_current_plan,
+    read_logbook,
+)
 from tkm_assign.audit.plan import HandPlan
 from tkm_assign.io.inputs import Inputs, read_inputs
 from tkm_assign.io.read import Upload, read_table
@@ -123,6 +159,7 @@ __all__ = [
     "PlanFigures",
     "PlanResult",
     "ProgressCallback",
+    "ProgressResult",
     "Scenario",
     "ScenariosResult",
     "ScheduleResult",
@@ -135,8 +172,12 @@ __all__ = [
     "parse_grid",
     "plan",
     "plan_figures",
+    "programme_as_of",
+    "progress",
+    "read_current_plan",
     "read_hand_plan",
     "read_inputs",
+    "read_logbook",
     "read_scenario_file",
     "read_table",
     "render",

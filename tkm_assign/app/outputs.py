@@ -19,10 +19,19 @@ from tkm_assign.app.results import (
     ScenariosResult,
     ScheduleResult,
 )
+from tkm_assign.app.running import ProgressResult
 from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
 from tkm_assign.notify import ProgressCallback
 
-Result = AssignResult | ScheduleResult | PlanResult | AuditResult | CapacityResult | ScenariosResult
+Result = (
+    AssignResult
+    | ScheduleResult
+    | PlanResult
+    | AuditResult
+    | CapacityResult
+    | ScenariosResult
+    | ProgressResult
+)
 
 # The files of each command, by format (file extension); ``write_outputs`` writes these.
 FORMATS: dict[type, tuple[str, ...]] = {
@@ -32,6 +41,7 @@ FORMATS: dict[type, tuple[str, ...]] = {
     AuditResult: ("csv", "json", "xlsx", "html"),
     CapacityResult: ("csv", "json", "png"),
     ScenariosResult: ("csv", "json", "xlsx", "png"),
+    ProgressResult: ("csv", "json", "xlsx", "html", "txt"),
 }
 SCHEDULE_FILES = {
     "schedule.csv": "schedule",
@@ -161,6 +171,8 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
             figures=dict(result.measures.figures),
             provinces=result.measures.provinces,
         )
+    if isinstance(result, ProgressResult):
+        return _write_progress(result, staging, lang)
     if isinstance(result, CapacityResult):
         from tkm_assign.scenarios.outputs import write_capacity_outputs
 
@@ -168,3 +180,17 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
     from tkm_assign.scenarios.outputs import write_scenario_outputs
 
     return write_scenario_outputs(staging, list(result.results), list(result.configs), lang)
+
+
+def _write_progress(result: ProgressResult, staging: Path, lang: str) -> list[Path]:
+    from tkm_assign.report.running import indicator_sections, write_progress_outputs
+
+    sheets: list = []
+    html: list[str] = []
+    if result.indicators is not None:
+        sheets, html = indicator_sections(result.indicators, lang)
+    written = write_progress_outputs(
+        staging, result.problem, result.tables, lang, extra_sheets=sheets, extra_html=html
+    )
+    write_json(result.summary, staging / "progress.json")
+    return [*written, staging / "progress.json"]

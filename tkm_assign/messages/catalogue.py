@@ -16,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tkm_assign.messages.running import RUNNING
+
 
 @dataclass(frozen=True)
 class Plural:
@@ -93,4 +95,5 @@ MESSAGES: Mapping[str, str | Plural] = {
     **JOINED,
     **STEPS,
     **WARNINGS,
+    **RUNNING,
 }

@@ -27,7 +27,7 @@ import pandas as pd
 
 from tkm_assign import __version__
 from tkm_assign.geo.regions import load_geography
-from tkm_assign.model import Mentor, Participant, Problem
+from tkm_assign.model import Mentor, Participant, Problem, session_uid
 from tkm_assign.report.figures import participants_by_id, place_of, regency_names, text
 from tkm_assign.report.i18n import Labels
 from tkm_assign.report.tables import PlanTables
@@ -40,7 +40,6 @@ _WITA_PROVINCES = frozenset(
     {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
 )
 _WIT_PREFIXES = ("8", "9")  # Maluku, Maluku Utara and the Papua provinces
-UID_DOMAIN = "tkm-assign"
 PRODID = f"-//tkm_assign//TKM Lanjutan {__version__}//ID"
 # Remind this long before an online session; onsite: the ride plus this margin.
 ONLINE_REMINDER_MIN = 15
@@ -74,11 +73,6 @@ def mentor_file_names(mentor_ids: list[str]) -> dict[str, str]:
         used.add(candidate.lower())
         out[mentor_id] = candidate
     return out
-
-
-def session_uid(session_id: str, mentor_id: str, participant_id: str) -> str:
-    raw = f"{session_id}-{mentor_id}-{participant_id}"
-    return f"{re.sub(r'[^A-Za-z0-9._-]', '_', raw)}@{UID_DOMAIN}"
 
 
 @cache
