@@ -7,6 +7,7 @@ vehicles, every visiting order -- nothing of the core's search is reused.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import math
@@ -119,7 +120,7 @@ def brute_force(inst: PeriodicInstance) -> float:
     return best
 
 
-PARAMS = PeriodicParams(work_units=0.3, time_limit_s=30, seed=1)
+PARAMS = PeriodicParams(work_units=0.1, time_limit_s=30, seed=1)
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -127,7 +128,10 @@ PARAMS = PeriodicParams(work_units=0.3, time_limit_s=30, seed=1)
 def test_the_core_finds_the_exhaustive_optimum_on_small_instances(seed, homes, optional):
     inst = random_instance(seed, homes=homes, optional=optional)
     optimum = brute_force(inst)
-    solution = solve_periodic(inst, PARAMS)
+    # Optional visits that only pay off together take the search longer to find.
+    solution = solve_periodic(
+        inst, dataclasses.replace(PARAMS, work_units=0.4) if optional else PARAMS
+    )
     if math.isinf(optimum):
         assert not solution.feasible
         return

@@ -28,7 +28,6 @@ and work give the same solution on any machine; the wall-clock limit is only a s
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import math
 import time
 from collections.abc import Sequence
@@ -198,9 +197,17 @@ class PeriodicParams:
 
 def route_travel(instance: PeriodicInstance, vehicle: int, route: Sequence[int]) -> int:
     """Riding of one route, home to home."""
+    path = _path(instance, vehicle, route)
+    return int(instance.travel[path[:-1], path[1:]].sum())
+
+
+def _path(instance: PeriodicInstance, vehicle: int, route: Sequence[int]) -> IntArray:
+    """Nodes of home -> route -> home."""
     home = int(instance.vehicle_home[vehicle])
-    path = [home, *(instance.n_homes + v for v in route), home]
-    return int(sum(int(instance.travel[a, b]) for a, b in itertools.pairwise(path)))
+    path = np.empty(len(route) + 2, dtype=np.int64)
+    path[0] = path[-1] = home
+    path[1:-1] = np.asarray(route, dtype=np.int64) + instance.n_homes
+    return path
 
 
 def violations(instance: PeriodicInstance, solution: PeriodicSolution) -> list[str]:
@@ -258,7 +265,8 @@ def solve_periodic(instance: PeriodicInstance, params: PeriodicParams) -> Period
     deadline = started + params.time_limit_s
     share = min(max(params.polish_share, 0.0), 1.0)
     work = params.work_units * (1.0 - share)
-    budget = Budget(work * EDGES_PER_UNIT, deadline)
+    # The search leaves the OR-Tools finish its share of the wall-clock limit too.
+    budget = Budget(work * EDGES_PER_UNIT, started + params.time_limit_s * (1.0 - share))
     search = _Search(instance, np.random.default_rng(params.seed), budget, params.max_removed)
     if params.initial is not None:
         search.start_from(params.initial)
@@ -307,7 +315,11 @@ class _Search:
             else None
         )
         self.max_patterns = [max(len(p) for p in ps) for ps in instance.visit_patterns]
-        self.days: list[tuple[IntArray, ...] | None] = [None] * instance.n_days
+        self.cache: tuple[IntArray, ...] | None = None  # :meth:`edges`
+        self.by_day = np.argsort(instance.vehicle_day, kind="stable").astype(np.int64)
+        self.paths = [(_path(instance, j, ()), np.zeros(1, dtype=np.int64)) for j in range(k)]
+        for j in range(k):
+            self._refresh(j)
         self.log: dict[int, list[int]] | None = None  # vehicle -> route before this iteration
         self.visit_log: dict[int, tuple[int, int, list[int]]] = {}
         # (infeasible?, objective or priced cost), routes, patterns, homes
@@ -318,11 +330,14 @@ class _Search:
         self, k: IntArray, load: IntArray, riding: IntArray, service: IntArray
     ) -> IntArray:
         inst = self.inst
-        return (
-            np.maximum(0, load - inst.capacity[k])
-            + np.maximum(0, riding - inst.travel_cap[k])
-            + np.maximum(0, riding + service - inst.duration[k])
-        )
+        over = np.zeros(len(k), dtype=np.int64)
+        if inst.vehicle_capacity is not None:
+            over += np.maximum(0, load - inst.capacity[k])
+        if inst.vehicle_travel is not None:
+            over += np.maximum(0, riding - inst.travel_cap[k])
+        if inst.vehicle_duration is not None:
+            over += np.maximum(0, riding + service - inst.duration[k])
+        return over
 
     def penalty(self) -> int:
         every = np.arange(self.inst.n_vehicles)
@@ -346,41 +361,43 @@ class _Search:
             self.visit_log[v] = (self.pattern[v], self.home[v], list(self.where[v]))
 
     def _refresh(self, k: int) -> None:
-        route = self.routes[k]
-        self.riding[k] = route_travel(self.inst, k, route)
-        self.load[k] = int(self.inst.visit_demand[route].sum()) if route else 0
-        self.service[k] = int(self.inst.visit_service[route].sum()) if route else 0
-        self.days[int(self.inst.vehicle_day[k])] = None
+        inst, route = self.inst, self.routes[k]
+        path = _path(inst, k, route)
+        legs = inst.travel[path[:-1], path[1:]]
+        self.paths[k] = (path, legs)
+        self.riding[k] = int(legs.sum())
+        self.load[k] = int(inst.visit_demand[route].sum()) if route else 0
+        self.service[k] = int(inst.visit_service[route].sum()) if route else 0
+        self.cache = None
 
-    def day_edges(self, day: int) -> tuple[IntArray, ...]:
-        """From-node, to-node, riding, vehicle and insertion position of every edge of ``day``."""
-        cached = self.days[day]
-        if cached is not None:
-            return cached
-        inst = self.inst
-        a: list[int] = []
-        b: list[int] = []
-        vehicle: list[int] = []
-        position: list[int] = []
-        for k in inst.vehicles_of_day[day]:
-            k = int(k)
-            home = int(inst.vehicle_home[k])
-            path = [home, *(inst.n_homes + x for x in self.routes[k]), home]
-            a += path[:-1]
-            b += path[1:]
-            vehicle += [k] * (len(path) - 1)
-            position += range(len(path) - 1)
-        fa, fb = np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)
-        arrays = (
-            fa,
-            fb,
-            inst.travel[fa, fb],
-            np.array(vehicle, dtype=np.int64),
-            np.array(position, dtype=np.int64),
-            inst.vehicle_home[np.array(vehicle, dtype=np.int64)],
+    def edges(self) -> tuple[IntArray, ...]:
+        """Every route's edges, by day: from-node, to-node, riding, vehicle, insertion
+        position, home, the vehicle's load, riding, service and current excess, and where
+        each day's edges start (``n_days + 1`` offsets)."""
+        if self.cache is not None:
+            return self.cache
+        order = self.by_day
+        paths = [self.paths[int(k)] for k in order]
+        lengths = np.array([len(p) - 1 for p, _ in paths], dtype=np.int64)
+        vehicle = np.repeat(order, lengths)
+        load, riding, service = self.load[vehicle], self.riding[vehicle], self.service[vehicle]
+        per_day = np.bincount(
+            self.inst.vehicle_day[order], weights=lengths, minlength=self.inst.n_days
+        ).astype(np.int64)
+        self.cache = (
+            np.concatenate([p[:-1] for p, _ in paths]),
+            np.concatenate([p[1:] for p, _ in paths]),
+            np.concatenate([legs for _, legs in paths]),
+            vehicle,
+            np.concatenate([np.arange(n, dtype=np.int64) for n in lengths]),
+            self.inst.vehicle_home[vehicle],
+            load,
+            riding,
+            service,
+            self.excess_of(vehicle, load, riding, service),
+            np.concatenate([[0], np.cumsum(per_day)]).astype(np.int64),
         )
-        self.days[day] = arrays
-        return arrays
+        return self.cache
 
     def start_from(self, routes: Sequence[Sequence[int]]) -> None:
         """Start from given routes (their patterns are read back from the days)."""
@@ -411,32 +428,25 @@ class _Search:
         self.home[v] = -1
 
     # -- insertion -------------------------------------------------------------------------
-    def day_options(self, v: int, day: int, home: int, blink: float) -> tuple[float, int, int]:
-        """Cheapest (priced) insertion of ``v`` on ``day`` from ``home``: cost, vehicle, position."""
+    def priced(self, v: int, home: int, blink: float) -> tuple[npt.NDArray[np.float64], IntArray]:
+        """Priced cost of inserting ``v`` on every edge (from ``home``), and the day offsets."""
         inst = self.inst
-        a, b, ab, vehicle, position, homes = self.day_edges(day)
-        if not len(a):
-            return (math.inf, -1, -1)
+        a, b, ab, vehicle, _, homes, load, riding, service, before, starts = self.edges()
         node = inst.n_homes + v
         delta = inst.travel[a, node] + inst.travel[node, b] - ab
         self.budget.spend(len(a) + CALL_EDGES)
-        load, riding, service = self.load[vehicle], self.riding[vehicle], self.service[vehicle]
-        before = self.excess_of(vehicle, load, riding, service)
         after = self.excess_of(
             vehicle,
             load + int(inst.visit_demand[v]),
             riding + delta,
             service + int(inst.visit_service[v]),
         )
-        value = delta + self.price * (after - before)
+        value = (delta + self.price * (after - before)).astype(np.float64)
         if inst.n_homes > 1:
-            value = np.where(homes == home, value, math.inf)
-        if blink > 0 and len(value) > 1:
-            value = np.where(self.rng.random(len(value)) < blink, math.inf, value)
-        at = int(np.argmin(value))
-        if not math.isfinite(float(value[at])):
-            return (math.inf, -1, -1)
-        return (float(value[at]), int(vehicle[at]), int(position[at]))
+            value[homes != home] = math.inf
+        if blink > 0:
+            value[self.rng.random(len(value)) < blink] = math.inf
+        return value, starts
 
     def insert(self, v: int, blink: float = 0.0, force: bool = False) -> bool:
         """Put ``v`` on its cheapest pattern and home; False when it stays out.
@@ -446,17 +456,28 @@ class _Search:
         """
         inst = self.inst
         choice: tuple[float, int, int, list[tuple[int, int]]] | None = None
+        _, _, _, vehicle, position, *_ = self.edges()
         for home in inst.homes_of[v]:
+            value, starts = self.priced(v, home, blink)
             by_day: dict[int, tuple[float, int, int]] = {}
             for p, pattern in enumerate(inst.visit_patterns[v]):
                 total, places = 0.0, []
                 for day in pattern:
                     if day not in by_day:
-                        by_day[day] = self.day_options(v, day, home, blink)
-                    value, k, pos = by_day[day]
+                        by_day[day] = (math.inf, -1, -1)
+                        first, last = int(starts[day]), int(starts[day + 1])
+                        if last > first:
+                            at = first + int(np.argmin(value[first:last]))
+                            if math.isfinite(float(value[at])):
+                                by_day[day] = (
+                                    float(value[at]),
+                                    int(vehicle[at]),
+                                    int(position[at]),
+                                )
+                    cost, k, pos = by_day[day]
                     if k < 0:
                         break
-                    total += value
+                    total += cost
                     places.append((k, pos))
                 else:
                     if choice is None or total < choice[0]:
