@@ -622,6 +622,25 @@ def _add_running_commands(sub: Any) -> None:
     _lang(progress)
     progress.set_defaults(handler=_cmd_progress)
 
+    replan = sub.add_parser(
+        "replan",
+        help="plan the rest of the programme again from the logbook, changing as little as possible",
+    )
+    _plan_folder(replan)
+    _common(replan)
+    _outputs(replan)
+    _lang(replan)
+    replan.set_defaults(handler=_cmd_replan)
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="a realistic logbook of a plan up to a date (missed visits, withdrawals, leave)",
+    )
+    _plan_folder(simulate, logbook_required=False)
+    _common(simulate)
+    _outputs(simulate)
+    simulate.set_defaults(handler=_cmd_simulate)
+
 
 def _plan_folder(parser: argparse.ArgumentParser, logbook_required: bool = True) -> None:
     parser.add_argument("--plan", type=Path, required=True, help="output folder of plan or replan")
@@ -703,19 +722,26 @@ def _input_file(args: argparse.Namespace, summary: Mapping[str, Any], kind: str)
 
 def _running_inputs(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, Path]:
     """The problem as it is now, the plan it follows, the configuration and the two files."""
+    problem, plan, config, participants, mentors, _ = _running_tables(args)
+    return problem, plan, config, participants, mentors
+
+
+def _running_tables(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, Path, Any]:
+    """:func:`_running_inputs` and the input tables as read."""
     from tkm_assign import app
 
     summary = _plan_summary(args.plan)
     config = _running_config(args, summary)
     participants = _input_file(args, summary, "participants")
     mentors = _input_file(args, summary, "mentors")
-    problem = app.validate(app.read_inputs(participants, mentors), config).problem
+    tables = app.read_inputs(participants, mentors)
+    problem = app.validate(tables, config).problem
     plan = app.read_current_plan(
         problem,
         app.read_table(_plan_file(args.plan, "assignments.csv"), "assignments"),
         app.read_table(_plan_file(args.plan, "schedule.csv"), "schedule"),
     )
-    return problem, plan, config, participants, mentors
+    return problem, plan, config, participants, mentors, tables
 
 
 def _print_result_warnings(warnings_: Sequence[Any]) -> None:
@@ -759,6 +785,76 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     print(
         f"wrote {len(written)} files to {args.out}; open {args.out / 'progress.html'} or "
         f"{args.out / 'at_risk.csv'}; WhatsApp messages in {args.out / 'messages'}"
+    )
+    return EXIT_OK
+
+
+def _cmd_replan(args: argparse.Namespace) -> int:
+    from tkm_assign import app
+
+    inputs = _check_out(args)
+    problem, plan, config, participants, mentors = _running_inputs(args)
+    as_of = args.as_of or app.programme_as_of(config)
+    result = app.replan(problem, plan, app.read_table(args.logbook, "logbook"), as_of=as_of)
+    _print_result_warnings(result.warnings)
+    written = app.write_outputs(
+        result,
+        args.out,
+        lang=_language(args, config),
+        force=args.force,
+        inputs=[*inputs, participants, mentors],
+    )
+    s = result.summary
+    print(
+        f"re-planned from {s['plan_from']}: {s['participants_with_mentor']} of "
+        f"{s['participants_planned']} participants with a mentor; {s['reassignments']} "
+        f"reassigned ({s['reassignments_forced']} forced, {s['reassignments_chosen']} "
+        f"chosen), {s['newly_assigned']} newly assigned, {s['participants_withdrawn']} "
+        f"withdrawn; sessions {s['sessions_kept']} kept, {s['sessions_moved']} moved, "
+        f"{s['sessions_added']} added, {s['sessions_cancelled']} cancelled; "
+        f"{s['sessions_missed']} missed before"
+    )
+    print(
+        f"wrote {len(written)} files to {args.out}; every change and its reason in "
+        f"{args.out / 'changes.csv'}; import the new calendars over the old ones"
+    )
+    return EXIT_OK
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from tkm_assign import app
+
+    inputs = _check_out(args)
+    if args.as_of is None:
+        raise TkmError("give --as-of DATE: the last day to simulate")
+    problem, plan, config, participants, mentors, tables = _running_tables(args)
+    since = None
+    if args.logbook is not None:
+        earlier = app.read_logbook(
+            problem, app.read_table(args.logbook, "logbook"), as_of=args.as_of, plan=plan
+        )
+        last = max((e.date for e in earlier.entries), default=config.programme.start_date)
+        since = earlier.until(last)
+    result = app.simulate(problem, plan, as_of=args.as_of, since=since, inputs=tables)
+    _print_result_warnings(result.warnings)
+    written = app.write_outputs(
+        result, args.out, force=args.force, inputs=[*inputs, participants, mentors]
+    )
+    s = result.summary
+    shares = result.distribution
+    print(
+        f"simulated {s['from']} to {s['as_of']} (seed {s['seed']}): {s['logbook_rows']} "
+        f"sessions in the logbook; {s['sessions_missed']} of {s['sessions_planned']} planned "
+        f"not held ({s['missed_share']:.1%}), {s['sessions_extra']} extra; "
+        f"{s['participants_withdrawn']} withdrawn, {s['mentors_sick']} mentors on sick leave, "
+        f"{s['mentors_left']} left; first 3 months: 0-2 {shares['0-2']:.1%}, "
+        f"3-4 {shares['3-4']:.1%}, >4 {shares['>4']:.1%}"
+    )
+    print(
+        f"wrote {len(written)} files to {args.out}; try: tkm-assign progress --plan "
+        f"{args.plan} --logbook {args.out / 'logbook.csv'} --participants "
+        f"{args.out / 'participants.csv'} --mentors {args.out / 'mentors.csv'} --as-of "
+        f"{args.as_of.isoformat()} --out ..."
     )
     return EXIT_OK
 

@@ -367,9 +367,11 @@ class ReplanConfig:
     """The weight that makes a re-plan keep assignments (``tkm-assign replan``)."""
 
     change_weight: int = 20_000
+    placement_limit: float = 0.1
 
     def __post_init__(self) -> None:
         _check_range("replan.change_weight", self.change_weight, 0, 10**9)
+        _check_positive("replan.placement_limit", self.placement_limit)
 
 
 @dataclass(frozen=True)
@@ -381,16 +383,16 @@ class SimulateConfig:
     """
 
     seed: int = 2024
-    onsite_miss: float = 0.1
-    onsite_miss_per_hour: float = 0.1
+    onsite_miss: float = 0.04
+    onsite_miss_per_hour: float = 0.05
     rainy_miss: float = 0.1
     rainy_first_month: int = 11
     rainy_last_month: int = 3
-    online_fail_proficient: float = 0.05
-    online_fail_adequate: float = 0.15
-    online_fail_low: float = 0.35
-    online_fail_no_internet: float = 0.5
-    extra_high_need: float = 0.2
+    online_fail_proficient: float = 0.55
+    online_fail_adequate: float = 0.7
+    online_fail_low: float = 0.8
+    online_fail_no_internet: float = 0.2
+    extra_high_need: float = 0.05
     withdraw_share: float = 0.05
     sick_share: float = 0.05
     sick_days: int = 10

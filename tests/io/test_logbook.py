@@ -72,7 +72,7 @@ def test_broken_logbook_exits_2_naming_row_column_and_value(
     before = sorted(p.name for p in DATA.rglob("*"))
     args = ["progress", "--plan", str(plan_dir), "--logbook", str(broken), "--as-of", AS_OF]
     code = main([*args, "--out", "progress", *FAST])
-    out, err = capsys.readouterr()
+    _, err = capsys.readouterr()
     assert code == 2, err
     assert "Traceback" not in err
     where = str(broken) + (f" row {row}" if row is not None else "")
@@ -188,7 +188,7 @@ def test_suspicious_rows_are_warned_and_notes_never_shown(problem):
     assert "warning.logbook_far_visit" in codes
     assert "rahasia" not in " ".join(str(m) for m in call.warnings)
     assert "rahasia" not in repr(book.entries)
-    assert [e.notes for e in book.entries][0].startswith("rahasia")
+    assert book.entries[0].notes.startswith("rahasia")
 
 
 def test_a_form_timestamp_gives_the_time_of_day(problem):

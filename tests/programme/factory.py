@@ -41,7 +41,9 @@ def config(*overrides: str) -> Config:
     return Config.load(overrides=[*FAST, *overrides])
 
 
-def people(rows: Sequence[Sequence[object]], mentors: Sequence[Sequence[object]], cfg: Config) -> Problem:
+def people(
+    rows: Sequence[Sequence[object]], mentors: Sequence[Sequence[object]], cfg: Config
+) -> Problem:
     """Participants (``PARTICIPANT_HEADER`` columns) and mentors (id, name, lat, lon,
     sectors[, active_until])."""
     p = pd.DataFrame([list(r) for r in rows], columns=list(PARTICIPANT_HEADER))
@@ -84,4 +86,6 @@ def logbook(rows: Sequence[tuple[str, str, str, str]], as_of: str) -> Logbook:
         )
         for k, (pid, mid, day, mode) in enumerate(rows)
     )
-    return Logbook(tuple(sorted(entries, key=lambda e: (e.date, e.row))), dt.date.fromisoformat(as_of))
+    return Logbook(
+        tuple(sorted(entries, key=lambda e: (e.date, e.row))), dt.date.fromisoformat(as_of)
+    )

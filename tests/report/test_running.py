@@ -9,7 +9,6 @@ import pytest
 
 from tests.programme.factory import config, logbook, people, plan_of, session
 from tkm_assign import app
-from tkm_assign.io.logbook import LogbookEntry
 from tkm_assign.io.outcomes import Outcome, Outcomes
 
 BANDUNG = (-6.9175, 107.6191)
@@ -21,8 +20,18 @@ def written(tmp_path_factory):
     cfg = config()
     problem = people(
         [
-            ("P1", "<script>alert(1)</script>", *BANDUNG, "industri_boga", "adequate", "medium", "", "", ""),
-            ("P2", "=HYPERLINK(\"x\")", *CIMAHI, "industri_boga", "adequate", "low", "", "", ""),
+            (
+                "P1",
+                "<script>alert(1)</script>",
+                *BANDUNG,
+                "industri_boga",
+                "adequate",
+                "medium",
+                "",
+                "",
+                "",
+            ),
+            ("P2", '=HYPERLINK("x")', *CIMAHI, "industri_boga", "adequate", "low", "", "", ""),
         ],
         [("../../M/1", "Hendra", -6.9147, 107.6098, "industri_boga")],
         cfg,
@@ -91,7 +100,7 @@ def test_the_message_lists_the_coming_visits_in_indonesian(written):
     _, out, _ = written
     text = (out / "messages" / "_.._M_1.txt").read_text(encoding="utf-8")
     assert text.startswith("Halo Hendra, jadwal pendampingan Anda Sab 21 Agu s.d. Jum 27 Agu:")
-    assert "- Sen 23 Agu 10:00 kunjungan: =HYPERLINK(\"x\") (P2)" in text
+    assert '- Sen 23 Agu 10:00 kunjungan: =HYPERLINK("x") (P2)' in text
     assert "- Sel 24 Agu 08:00 daring: <script>alert(1)</script> (P1)" in text
     assert "Mohon dikejar:" in text
 

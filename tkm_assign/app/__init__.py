@@ -135,10 +135,15 @@ from tkm_assign.app.results import (
 )
 from tkm_assign.app.running import (
     ProgressResult,
+    ReplanResult,
+    SimulateResult,
+    changes_table,
     programme_as_of,
     progress,
     read_current_plan,
     read_logbook,
+    replan,
+    simulate,
 )
 from tkm_assign.audit.plan import HandPlan
 from tkm_assign.io.inputs import Inputs, read_inputs
@@ -160,14 +165,17 @@ __all__ = [
     "PlanResult",
     "ProgressCallback",
     "ProgressResult",
+    "ReplanResult",
     "Scenario",
     "ScenariosResult",
     "ScheduleResult",
+    "SimulateResult",
     "Upload",
     "ValidateResult",
     "assign",
     "audit",
     "capacity",
+    "changes_table",
     "expand_scenarios",
     "parse_grid",
     "plan",
@@ -181,8 +189,10 @@ __all__ = [
     "read_scenario_file",
     "read_table",
     "render",
+    "replan",
     "scenarios",
     "schedule",
+    "simulate",
     "validate",
     "write_outputs",
 ]

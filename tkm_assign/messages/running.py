@@ -7,7 +7,8 @@ same rules apply: English source text, ``section.name`` codes, Indonesian in
 - ``step.*``: progress steps of ``progress``, ``replan`` and ``simulate``;
 - ``warning.logbook_*``: legal but suspicious logbook rows;
 - ``progress.*``: statuses, reasons, labels and headings of the progress outputs;
-- ``replan.*``: the kinds and reasons of every change a re-plan makes;
+- ``replan.*``: the kinds and reasons of every change a re-plan makes (and the warning
+  ``warning.replan_pin_dropped``);
 - ``whatsapp.*``: the message to each mentor, ready to paste into WhatsApp;
 - ``indicator.*``: the programme's success indicators.
 """
@@ -113,6 +114,12 @@ COLUMNS = {
     "progress.column.new_workers_share": "New workers (share)",
     "progress.column.all_three_share": "All three (share)",
     "progress.column.sessions": "Sessions held in the programme",
+    "progress.column.change": "Change",
+    "progress.column.forced": "Forced",
+    "progress.column.previous_mentor_id": "Previous mentor",
+    "progress.column.previous_date": "Previous date",
+    "progress.column.previous_start": "Previous start",
+    "progress.column.previous_mode": "Previous mode",
     "progress.column.uid": "Calendar UID",
     "progress.column.sequence": "Calendar revision",
 }
@@ -173,6 +180,43 @@ LABELS = {
     "progress.label.target": "Target",
 }
 
+REPLAN = {
+    "replan.title": "Mentoring plan, re-planned from {date} (sessions held up to {as_of})",
+    "replan.kind.reassigned": "reassigned",
+    "replan.kind.added": "added",
+    "replan.kind.moved": "moved",
+    "replan.kind.cancelled": "cancelled",
+    "replan.kind.missed": "missed",
+    "replan.reason.mentor_gone": "mentor {mentor_id} left the programme on {date}",
+    "replan.reason.mentor_leaves": (
+        "mentor {mentor_id} leaves on {date}, before the participant's programme ends on {end}"
+    ),
+    "replan.reason.excluded": "mentor {mentor_id} is now excluded for this participant",
+    "replan.reason.pinned": "the participant is now pinned to mentor {mentor_id}",
+    "replan.reason.made_room": (
+        "moved from {previous} to {mentor_id} to make room at {previous} for participants "
+        "without a mentor"
+    ),
+    "replan.reason.newly_assigned": "now gets mentor {mentor_id} (a new participant or a place freed)",
+    "replan.reason.no_mentor_now": "no mentor can take the participant now: {why}",
+    "replan.reason.handover": "handed over from {previous} to {mentor_id}",
+    "replan.reason.reassigned": "the participant moves to mentor {mentor_id}",
+    "replan.reason.no_mentor_left": "the participant has no mentor now",
+    "replan.reason.withdrawn": "the participant withdrew on {date}",
+    "replan.reason.catch_up": "catch-up for {count} missed session(s)",
+    "replan.reason.to_target": "to reach the session target and onsite minimums",
+    "replan.reason.rescheduled": (
+        "the earlier day or time no longer fits (leave, a holiday, a catch-up or a day route "
+        "formed again)"
+    ),
+    "replan.reason.not_needed": "no longer needed: the target is met with the sessions held",
+    "replan.reason.missed": "planned for {date}, not in the logbook",
+    "warning.replan_pin_dropped": (
+        "{participant_id} is pinned to mentor {mentor_id}, who is no longer in the programme "
+        "for the participant's remaining months: the pin is not kept"
+    ),
+}
+
 WHATSAPP = {
     "whatsapp.greeting": "Hello {name}, your mentoring sessions from {first} to {last}:",
     "whatsapp.onsite": "- {day} {time} visit: {participant} ({participant_id}){place}",
@@ -189,5 +233,6 @@ RUNNING: Mapping[str, str] = {
     **PROGRESS,
     **COLUMNS,
     **LABELS,
+    **REPLAN,
     **WHATSAPP,
 }

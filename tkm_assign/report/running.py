@@ -104,15 +104,15 @@ def reasons_text(reasons: Sequence[Message], lang: str) -> str:
 
 
 def at_risk_frame(problem: Problem, tables: ProgressTables, lang: str) -> pd.DataFrame:
-    """``at_risk.csv``: participants at risk, then behind; reasons and status in words."""
-    labels = RunningLabels(lang)
+    """``at_risk.csv``: participants at risk, then behind, with their reasons in words
+    (columns and status codes as in the other tables)."""
     names = {p.participant_id: p.name for p in problem.participants}
     frame = tables.at_risk.assign(
         participant_name=lambda f: f["participant_id"].map(names),
-        status=lambda f: f["status"].map(labels.value),
         reasons=lambda f: f["reasons"].map(lambda r: reasons_text(r, lang)),
+        days_since_last=lambda f: f["days_since_last"].astype("Int64"),
     )
-    return frame[list(AT_RISK_COLUMNS)].rename(columns=labels.column)
+    return frame[list(AT_RISK_COLUMNS)]
 
 
 def write_progress_outputs(
