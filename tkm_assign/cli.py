@@ -438,6 +438,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         args.force,
         _language(args, config),
         inputs,
+        middle=True,
     )
 
 
@@ -449,19 +450,75 @@ def _plan(
     force: bool,
     lang: str,
     inputs: Sequence[Path],
+    middle: bool = False,
 ) -> int:
     from tkm_assign import pipeline
     from tkm_assign.io.output import atomic_output_dir
     from tkm_assign.report import write_plan_outputs
 
     problem = pipeline.read_problem(participants, mentors, config)
+    lines: list[str] = []
     with atomic_output_dir(out, force=force, inputs=inputs) as staging:
         result = pipeline.run_plan(problem)
         written = write_plan_outputs(staging, problem, result.tables, lang)
+        if middle:
+            written += _programme_middle(
+                staging, out, problem, result, participants, mentors, lang, lines
+            )
     _print_assignment(result.tables.assignment_summary, out)
     _print_schedule(result.tables, out)
+    for line in lines:
+        print(line)
     print(f"wrote {len(written)} files to {out}; open {out / 'report.html'} or {out / 'plan.xlsx'}")
     return EXIT_OK
+
+
+DEMO_DAY = 45  # the demo's look at the middle of the programme
+
+
+def _programme_middle(
+    staging: Path,
+    out: Path,
+    problem: Any,
+    result: Any,
+    participants: Path,
+    mentors: Path,
+    lang: str,
+    lines: list[str],
+) -> list[Path]:
+    """The demo at day 45: a simulated logbook, then progress and a re-plan (``day45/``)."""
+    import datetime as dt
+
+    from tkm_assign import app
+    from tkm_assign.programme.plan import plan_from_schedule
+
+    as_of = problem.config.programme.start_date + dt.timedelta(days=DEMO_DAY - 1)
+    plan = plan_from_schedule(result.assignment, result.schedule)
+    tables = app.read_inputs(participants, mentors)
+    simulated = app.simulate(problem, plan, as_of=as_of, inputs=tables)
+    now = simulated.problem
+    progressed = app.progress(now, plan, simulated.logbook, as_of=as_of)
+    replanned = app.replan(now, plan, simulated.logbook, as_of=as_of)
+    _print_result_warnings([*simulated.warnings, *progressed.warnings, *replanned.warnings])
+    folder = staging / f"day{DEMO_DAY}"
+    written = app.write_files(simulated, folder / "simulated")
+    written += app.write_files(progressed, folder / "progress", lang=lang)
+    formats = ["csv", "json", "xlsx", "ics", "html", "txt"]
+    written += app.write_files(replanned, folder / "replan", formats=formats, lang=lang)
+    s, p, r = simulated.summary, progressed.tables.summary, replanned.summary
+    shown = out / f"day{DEMO_DAY}"
+    lines += [
+        f"day {DEMO_DAY} ({as_of.isoformat()}): simulated logbook of {s['logbook_rows']} sessions, "
+        f"{s['sessions_missed']} of {s['sessions_planned']} planned not held, "
+        f"{s['participants_withdrawn']} withdrawn, {s['mentors_sick']} mentors on sick leave, "
+        f"{s['mentors_left']} left ({shown / 'simulated'})",
+        f"  progress: {p['status']['on_track']} on track, {p['status']['behind']} behind, "
+        f"{p['status']['at_risk']} at risk ({shown / 'progress' / 'progress.html'})",
+        f"  re-plan: {r['reassignments']} reassigned, {r['sessions_kept']} sessions kept, "
+        f"{r['sessions_moved']} moved, {r['sessions_added']} added, {r['sessions_cancelled']} "
+        f"cancelled ({shown / 'replan' / 'changes.csv'})",
+    ]
+    return written
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:

@@ -397,6 +397,7 @@ class SimulateConfig:
     sick_share: float = 0.05
     sick_days: int = 10
     leave_share: float = 0.02
+    in_scenarios: bool = True
 
     def __post_init__(self) -> None:
         _check_range("simulate.seed", self.seed, 0, 2**31 - 1)

@@ -122,7 +122,7 @@ from tkm_assign.app.commands import (
     schedule,
     validate,
 )
-from tkm_assign.app.outputs import FORMATS, write_outputs
+from tkm_assign.app.outputs import FORMATS, write_files, write_outputs
 from tkm_assign.app.results import (
     AssignResult,
     AuditResult,
@@ -194,5 +194,6 @@ __all__ = [
     "schedule",
     "simulate",
     "validate",
+    "write_files",
     "write_outputs",
 ]

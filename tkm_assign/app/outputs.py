@@ -121,6 +121,35 @@ def write_outputs(
     return [target / path.relative_to(staging) for path in written]
 
 
+def write_files(
+    result: Result,
+    folder: str | Path,
+    *,
+    formats: Collection[str] | None = None,
+    lang: str | None = None,
+) -> list[Path]:
+    """:func:`write_outputs` into a folder that already exists, without its own atomic
+    folder: for a folder inside a staging folder of :func:`~tkm_assign.io.output.
+    atomic_output_dir` (e.g. the demo's ``day45/`` results beside its plan).
+
+    Raises
+    ------
+    ValueError
+        For a format the command does not write.
+    """
+    target = Path(folder)
+    allowed = FORMATS[type(result)]
+    wanted = tuple(allowed if formats is None else formats)
+    unknown = sorted(set(wanted) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"{type(result).__name__} has no {unknown[0]!r} output; expected one of "
+            + ", ".join(allowed)
+        )
+    target.mkdir(parents=True, exist_ok=True)
+    return _write(result, target, wanted, lang or _config_lang(result))
+
+
 def _config_lang(result: Result) -> str:
     if isinstance(result, ScenariosResult):
         return result.configs[0].output.lang if result.configs else "id"

@@ -150,7 +150,12 @@ class Replanned:
 
 
 def replan_programme(
-    problem: Problem, plan: CurrentPlan, followed: Followed, travel: TravelModel
+    problem: Problem,
+    plan: CurrentPlan,
+    followed: Followed,
+    travel: TravelModel,
+    *,
+    keep: bool = True,
 ) -> Replanned:
     """Plan the rest of the programme with as few changes as the rules allow.
 
@@ -165,6 +170,9 @@ def replan_programme(
         The plan matched against the logbook up to the as-of date.
     travel
         The travel model.
+    keep
+        ``False`` plans the rest of the programme from scratch on the same state (nobody
+        keeps a current mentor, no earlier day is kept): the comparison of the benchmark.
 
     Returns
     -------
@@ -187,6 +195,8 @@ def replan_programme(
     sub_people = []
     for p in active:
         person, why = _for_assignment(p, plan, gone, staying, plan_from, starts, config)
+        if not keep:
+            person = dataclasses.replace(person, current_mentor_id=None)
         sub_people.append(person)
         if why is not None:
             forced[p.participant_id] = why
@@ -218,7 +228,9 @@ def replan_programme(
     )
     held = tuple(e.held() for e in followed.held)
     previous = tuple(
-        s.as_session(rules.month_of(s.date, starts)) for s in plan.sessions if s.date >= plan_from
+        s.as_session(rules.month_of(s.date, starts))
+        for s in plan.sessions
+        if s.date >= plan_from and keep
     )
     future = schedule(
         dataclasses.replace(scheduled, config=searching),
@@ -715,3 +727,50 @@ def _summary(
         **{f"sessions_{kind}": kinds[kind] for kind in (ADDED, MOVED, CANCELLED, MISSED)},
         "by_reason": dict(sorted(Counter(f"{c.kind}:{c.reason.code}" for c in changes).items())),
     }
+
+
+def meeting_targets(
+    problem: Problem,
+    held: Sequence[Any],
+    planned: Sequence[PlanSession],
+    participants: Sequence[Participant],
+) -> set[str]:
+    """Participants whose sessions held and still planned reach their programme's session
+    target (every month's target summed) and onsite minimum.
+
+    ``held`` are logbook rows (participant_id, mode); ``planned`` future sessions.
+    """
+    config = problem.config
+    sessions: Counter[str] = Counter()
+    onsite: Counter[str] = Counter()
+    for item in [*held, *planned]:
+        sessions[item.participant_id] += 1
+        onsite[item.participant_id] += item.mode is Mode.ONSITE
+    out = set()
+    for p in participants:
+        first, last = rules.programme_window(p, config)
+        want = rules.session_target(p, config) * (last - first + 1)
+        need_onsite = sum(rules.onsite_required(p, config))
+        if sessions[p.participant_id] >= want and onsite[p.participant_id] >= need_onsite:
+            out.add(p.participant_id)
+    return out
+
+
+def would_happen(problem: Problem, sessions: Sequence[PlanSession]) -> list[PlanSession]:
+    """The planned sessions that can still take place: not after the participant's
+    withdrawal, not on a day the mentor is away or after the mentor left (doing nothing)."""
+    people = {p.participant_id: p for p in problem.participants}
+    mentors = {m.mentor_id: m for m in problem.mentors}
+    out = []
+    for s in sessions:
+        p, m = people.get(s.participant_id), mentors.get(s.mentor_id)
+        if p is None or m is None:
+            continue
+        if p.status is ParticipantStatus.WITHDRAWN and p.status_date and s.date >= p.status_date:
+            continue
+        if m.active_until is not None and s.date > m.active_until:
+            continue
+        if any(a <= s.date <= b for a, b in m.unavailable):
+            continue
+        out.append(s)
+    return out
