@@ -85,6 +85,30 @@ optional columns ``status`` / ``status_date`` / ``start_date`` (participants) an
   facts); ``result.indicators`` the success indicators when ``outcomes``
   (``read_table(..., "outcomes")``) are given. ``write_outputs`` writes ``progress.xlsx``,
   ``progress.html``, ``at_risk.csv``, ``progress.json`` and ``messages/<mentor_id>.txt``.
+- ``replan(problem, plan, logbook, config=None, *, as_of=None, progress=None) ->
+  ReplanResult``: the rest of the programme planned again from the day after ``as_of``
+  with as few changes as the rules allow (:mod:`tkm_assign.programme.replan`).
+  ``result.plan`` is the next :class:`CurrentPlan` to follow (pass it to the next
+  ``progress``/``replan``); ``result.changes`` (``changes_table``) one row per
+  reassignment and per added, moved, cancelled and missed session with its ``reason``
+  (a :class:`Message`); ``result.summary`` the counts (reassignments forced and chosen,
+  sessions kept, moved, added, cancelled, missed, by reason); ``result.tables`` the plan
+  tables of the re-planned programme (``schedule`` with ``status`` held | planned,
+  ``uid`` and ``sequence``; ``extra["calendar"]`` the planned and cancelled sessions) and
+  ``result.measures`` its figures; ``result.progress`` the progress on ``as_of`` (with the
+  mentors' messages for the new plan). ``write_outputs`` writes every output of a plan
+  (calendars that update the earlier ones: same ``UID``, raised ``SEQUENCE``,
+  ``STATUS:CANCELLED``), ``changes.csv`` and ``messages/``.
+- ``simulate(problem, plan, config=None, *, as_of, since=None, inputs=None,
+  progress=None) -> SimulateResult``: a realistic logbook of ``plan`` up to ``as_of``
+  under ``config.simulate`` (:mod:`tkm_assign.programme.simulate`); ``result.logbook``,
+  ``result.problem`` (with the withdrawals, sick leave and departures applied),
+  ``result.participants``/``result.mentors`` (the input tables with the changes written
+  in, when ``inputs`` from :func:`read_inputs` are given), ``result.distribution`` (the
+  first three months in the 2024 bins) and ``result.summary``. ``since`` continues an
+  earlier simulated logbook (e.g. after a re-plan).
+- ``write_files(result, folder, *, formats=None, lang=None)``: ``write_outputs`` into a
+  folder inside another command's staging folder (not atomic by itself).
 
 Writing
 -------

@@ -16,7 +16,8 @@ From the day after the as-of date, in this order of importance (lexicographic, b
    ``replan.change_weight``, above any difference of travel, sector or balance a move
    could buy and below serving one more participant, so a move that is not forced is made
    only to make room for participants without a mentor (a withdrawal frees a place that a
-   waiting participant gets).
+   waiting participant gets). A mentor's hours are those of the months left: a leave
+   still to come lowers them in proportion (:func:`_for_assignment_mentor`).
 3. **fewest moved future sessions.** Where the participant keeps its mentor, the schedule
    keeps the earlier plan's days and day trips where the rules allow (with less placement
    search than a fresh plan: ``replan.placement_limit``).
@@ -209,7 +210,7 @@ def replan_programme(
     sub = dataclasses.replace(
         problem,
         participants=tuple(sub_people),
-        mentors=tuple(_for_assignment_mentor(m, plan_from) for m in problem.mentors),
+        mentors=tuple(_for_assignment_mentor(m, plan_from, config) for m in problem.mentors),
         config=sub_config,
     )
     notify.progress("step.candidates", 0, 1)
@@ -238,7 +239,7 @@ def replan_programme(
         travel,
         replan=ReplanState(plan_from, held, previous),
     )
-    future = _end_withdrawals(future, scheduled)
+    future = _end_withdrawals(_renamed(future, plan_from), scheduled)
     combined, status = _with_held(scheduled, followed, future, travel)
 
     changes, sessions, cancelled = _changes(
@@ -332,14 +333,42 @@ def _for_assignment(
     return person, why
 
 
-def _for_assignment_mentor(mentor: Mentor, plan_from: dt.date) -> Mentor:
-    """The mentor as the assignment sees it: leave already over does not lower its
-    capacity, and leaving is a rule per participant (excluded where the programme runs
-    past ``active_until``), not a shorter month."""
+def _for_assignment_mentor(mentor: Mentor, plan_from: dt.date, config: Any) -> Mentor:
+    """The mentor as the assignment sees it: the hours of the months left.
+
+    The assignment measures a mentor by its tightest month; in a re-plan a leave still to
+    come lowers the mentor's hours in proportion to the working days it takes from the
+    rest of the programme (ten days of sick leave do not halve a month's capacity and drop
+    participants), leave already over counts for nothing, and leaving is a rule per
+    participant (excluded where its programme runs past ``active_until``), not a shorter
+    month. The schedule plans around every leave day as usual.
+    """
+    start = config.programme.start_date
+    end = max(
+        rules.add_months(start, config.programme.months),
+        plan_from + dt.timedelta(days=28),
+    )
+    free = dataclasses.replace(mentor, active_until=None, unavailable=())
+    every = rules.working_dates(free, plan_from, end, config)
+    left = rules.working_dates(
+        dataclasses.replace(mentor, active_until=None), plan_from, end, config
+    )
+    if not every or len(left) == len(every):
+        return free
+    monthly = min(rules.mentor_month_minutes(free, config)[: config.programme.months])
+    hours = monthly * len(left) / len(every) / 60.0
+    return dataclasses.replace(free, hours_per_month=max(hours, 1.0 / 60.0))
+
+
+def _renamed(future: Schedule, plan_from: dt.date) -> Schedule:
+    """Session ids unique across re-plans (``M07-012-r20270819``): a logbook may name the
+    sessions of the plan and of every re-plan."""
+    tag = f"-r{plan_from:%Y%m%d}"
     return dataclasses.replace(
-        mentor,
-        active_until=None,
-        unavailable=tuple(r for r in mentor.unavailable if r[1] >= plan_from),
+        future,
+        sessions=tuple(
+            dataclasses.replace(s, session_id=s.session_id + tag) for s in future.sessions
+        ),
     )
 
 
