@@ -9,7 +9,10 @@ day 1 the highest bit; node 0 the depot; Euclidean distances), solves each with
 :func:`tkm_assign.schedule.periodic.solve_periodic` -- the same core the mentor schedules
 use -- and prints its cost, the best known value, the gap, and the same gap for the
 baseline measured in the same run: the core's own construction (cheapest insertion of each
-visit's best pattern, then 2-opt, no search). Distances are scaled to integers
+visit's best pattern, then 2-opt, no search; ``*`` where it overloads a vehicle), with the
+solution published with each instance (its ``.res`` file) beside it.
+Each instance runs ``--workers`` independent searches (seeds ``seed``, ``seed+1``, ...) in
+parallel processes and keeps the best. Distances are scaled to integers
 (:data:`SCALE`) for the core; costs are recomputed in floating point from the routes.
 
 The default run is short (:data:`SHORT_SET` at :data:`SHORT_WORK` units each); ``--full``
@@ -25,10 +28,12 @@ import argparse
 import csv
 import itertools
 import math
+import multiprocessing
 import os
 import sys
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,6 +138,26 @@ def solve(case: Cordeau, work: float, limit_s: float, seed: int) -> tuple[Period
     return solution, float_cost(case, solution.routes)
 
 
+def solve_file(path: Path, work: float, limit_s: float, seed: int) -> tuple[int, float]:
+    """:func:`solve` on an instance file (for a worker process): iterations and cost."""
+    solution, cost = solve(read_cordeau(path), work, limit_s, seed)
+    return solution.iterations, cost
+
+
+def construction_cost(case: Cordeau) -> tuple[float, bool]:
+    """Cost of the core's construction alone (no search) and whether it is feasible."""
+    solution = solve_periodic(case.instance, PeriodicParams(work_units=0.0, seed=0))
+    return float_cost(case, solution.routes), not violations(case.instance, solution)
+
+
+def published(folder: Path, name: str) -> float | None:
+    """Cost of the solution published with the instance (first line of ``name.res``)."""
+    path = folder / f"{name}.res"
+    if not path.exists():
+        return None
+    return float(path.read_text().split()[0])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench_pvrp", description=__doc__.splitlines()[0]
@@ -143,6 +168,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--time-limit", type=float, default=FULL_LIMIT_S, help="wall-clock cap")
     parser.add_argument("--only", nargs="*", default=None, help="instance names")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--workers", type=int, default=2, help="searches per instance (seeds seed, seed+1, ...)"
+    )
     args = parser.parse_args(argv)
     folder: Path = args.folder
     if not (folder / "best_known.csv").exists():
@@ -152,38 +180,57 @@ def main(argv: Sequence[str] | None = None) -> int:
     names = args.only or (sorted(known) if args.full else list(SHORT_SET))
     work = args.work_units or (FULL_WORK if args.full else SHORT_WORK)
     print(
-        f"periodic VRP core, {len(names)} instances, {work:g} work units each "
-        f"(wall-clock cap {args.time_limit:g} s), seed {args.seed}, load average "
+        f"periodic VRP core, {len(names)} instances, {work:g} work units each in "
+        f"{args.workers} searches (seeds {args.seed}..{args.seed + args.workers - 1}, the "
+        f"best kept; wall-clock cap {args.time_limit:g} s), load average "
         f"{os.getloadavg()[0]:.1f}"
     )
     print(
         f"{'instance':9} {'n':>4} {'days':>4} {'veh':>3} {'best known':>11} {'core':>10} "
-        f"{'gap %':>6} {'construction':>12} {'gap %':>6} {'iterations':>10} {'s':>6}"
+        f"{'gap %':>6} {'construction':>13} {'gap %':>6} {'published':>9} {'gap %':>6} "
+        f"{'iterations':>10} {'s':>6}"
     )
-    gaps, base_gaps = [], []
-    for name in names:
-        case = read_cordeau(folder / f"{name}.txt")
-        bks = known[name]
-        started = time.perf_counter()
-        solution, cost = solve(case, work, args.time_limit, args.seed)
-        elapsed = time.perf_counter() - started
-        _, base = solve(case, 0.0, args.time_limit, args.seed)
-        gap, base_gap = 100 * (cost - bks) / bks, 100 * (base - bks) / bks
-        gaps.append(gap)
-        base_gaps.append(base_gap)
-        inst = case.instance
-        print(
-            f"{name:9} {inst.n_visits:4d} {inst.n_days:4d} {case.vehicles_per_day:3d} "
-            f"{bks:11.2f} {cost:10.2f} {gap:6.2f} {base:12.2f} {base_gap:6.2f} "
-            f"{solution.iterations:10d} {elapsed:6.1f}"
-        )
-        sys.stdout.flush()
+    gaps, base_gaps, published_gaps = [], [], []
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=max(args.workers, 1), mp_context=context) as pool:
+        for name in names:
+            path = folder / f"{name}.txt"
+            case = read_cordeau(path)
+            bks = known[name]
+            started = time.perf_counter()
+            runs = list(
+                pool.map(
+                    solve_file,
+                    [path] * args.workers,
+                    [work] * args.workers,
+                    [args.time_limit] * args.workers,
+                    range(args.seed, args.seed + args.workers),
+                )
+            )
+            elapsed = time.perf_counter() - started
+            cost = min(c for _, c in runs)
+            base, feasible = construction_cost(case)
+            paper = published(folder, name)
+            gap, base_gap = 100 * (cost - bks) / bks, 100 * (base - bks) / bks
+            gaps.append(gap)
+            base_gaps.append(base_gap)
+            paper_text = f"{paper:9.2f} {100 * (paper - bks) / bks:6.2f}" if paper else " " * 16
+            if paper:
+                published_gaps.append(100 * (paper - bks) / bks)
+            inst = case.instance
+            print(
+                f"{name:9} {inst.n_visits:4d} {inst.n_days:4d} {case.vehicles_per_day:3d} "
+                f"{bks:11.2f} {cost:10.2f} {gap:6.2f} {base:12.2f}{' ' if feasible else '*'} "
+                f"{base_gap:6.2f} {paper_text} {sum(i for i, _ in runs):10d} {elapsed:6.1f}"
+            )
+            sys.stdout.flush()
     mean, base_mean = float(np.mean(gaps)), float(np.mean(base_gaps))
     verdict = "met" if mean <= TARGET_MEAN_GAP else "MISSED"
     scope = "" if len(names) == len(known) else f" (on {len(names)} of {len(known)} instances)"
     print(
-        f"mean gap to best known {mean:.2f}% (construction {base_mean:.2f}%), worst "
-        f"{max(gaps):.2f}%; target mean <= {TARGET_MEAN_GAP:g}%: {verdict}{scope}"
+        f"mean gap to best known {mean:.2f}% (construction {base_mean:.2f}%, * = over a "
+        f"capacity; the published .res solutions {np.mean(published_gaps) if published_gaps else math.nan:.2f}%), "
+        f"worst {max(gaps):.2f}%; target mean <= {TARGET_MEAN_GAP:g}%: {verdict}{scope}"
     )
     return 0
 

@@ -20,6 +20,10 @@ the optimal assignment) under the default configuration, road model; then
   radial bound: a route rides at least to its farthest stop and back (round trip r) and
   so holds at most (working day - r) // onsite visit stops; charging the farthest visit
   left for a full route of the next farthest ones, again and again, bounds the month;
+- the stress calendar (:func:`stress_problem`: many holidays and leave weeks, Mon-Sat and
+  Mon;Wed;Thu mentors, 4 sessions a month for high need, weekly spacing): the sessions it
+  misses split into those the calendar itself forces and those the planning leaves
+  (target: none);
 - compliance: the share of participants who get their session target and onsite minimum
   in every month, among those whose mentor's planned workload fits the mentor's hours
   (the assignment's own monthly estimate, :func:`tkm_assign.rules.monthly_load_min`, of
@@ -31,6 +35,8 @@ the optimal assignment) under the default configuration, road model; then
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import itertools
 import os
 import resource
 import sys
@@ -53,14 +59,27 @@ from benchmarks.instances import (
 )
 from benchmarks.measure import add_size_arguments, chosen_sizes, in_fresh_process, machine
 from tkm_assign import rules
-from tkm_assign.config import TRANSPORT_MODES
-from tkm_assign.geo.travel import Points, TravelModel
-from tkm_assign.model import Assignment, Candidates, Participant, Problem, Schedule, Shortfall
+from tkm_assign.config import TRANSPORT_MODES, Config
+from tkm_assign.geo.travel import HaversineTravel, Points, TravelModel
+from tkm_assign.model import (
+    Assignment,
+    Candidates,
+    Location,
+    Mentor,
+    NeedLevel,
+    Participant,
+    Problem,
+    Schedule,
+    Sector,
+    Shortfall,
+    SolveStatus,
+    TechLiteracy,
+)
 from tkm_assign.pipeline import run_assignment
 from tkm_assign.report.assignment import assignment_table
 from tkm_assign.report.schedule import schedule_summary
 from tkm_assign.schedule import schedule
-from tkm_assign.schedule.demand import day_trip_problem
+from tkm_assign.schedule.demand import day_trip_problem, packed_dates
 from tkm_assign.schedule.job import ScheduleParams
 
 TARGET_S = {NATIONAL: 60.0}
@@ -377,6 +396,115 @@ def report(result: dict[str, Any]) -> bool:
     return bool(met)
 
 
+STRESS_START = dt.date(2026, 3, 2)  # Idul Fitri 2026 and its cuti bersama fall in month 1
+STRESS_PER_MENTOR = 8
+
+
+def stress_problem() -> Problem:
+    """A tight calendar: many holidays and leave weeks, Mon-Sat and Mon;Wed;Thu mentors.
+
+    Two mentors near Bandung (M1 works Monday to Saturday, M2 Monday, Wednesday and
+    Thursday), each with a leave week at the end of every month (M2's second one shifted
+    a day), eight participants each within 30 km, three in five of high need (4 sessions a
+    month), the rest medium (3); a mix of tech literacy, so some are visited onsite every
+    time. Programme from 2 March 2026 for 3 months: Idul Fitri, its cuti bersama, Labour
+    Day, Ascension, Waisak and Idul Adha all fall inside. Deterministic (fixed seed).
+    """
+    rng = np.random.default_rng(2026)
+    config = Config().replace(
+        [f"programme.start_date={STRESS_START.isoformat()}", "sessions.min_days_between=7"]
+    )
+    weeks = ((3, 30, 4, 3), (4, 27, 4, 30), (5, 25, 5, 29))
+    mentors, people = [], []
+    for k, days in enumerate(((0, 1, 2, 3, 4, 5), (0, 2, 3))):
+        shift = dt.timedelta(days=k)
+        leave = tuple(
+            (dt.date(2026, a, b) + shift * (i == 1), dt.date(2026, c, d) + shift * (i == 1))
+            for i, (a, b, c, d) in enumerate(weeks)
+        )
+        home = Location(-6.9175 + 0.3 * k, 107.6191, "32", "3273", 0)
+        mentors.append(
+            Mentor(
+                f"M{k + 1}",
+                "",
+                home,
+                frozenset(Sector),
+                working_days=frozenset(days),
+                unavailable=leave,
+            )
+        )
+        for i in range(STRESS_PER_MENTOR):
+            north, east = rng.uniform(-30, 30, size=2)
+            where = Location(
+                home.latitude + north / 111.2, home.longitude + east / 110.4, "32", "3273", 0
+            )
+            people.append(
+                Participant(
+                    f"P{k + 1}{i + 1:02d}",
+                    "",
+                    where,
+                    Sector.INDUSTRI_BOGA,
+                    tech_literacy=list(TechLiteracy)[int(rng.integers(3))],
+                    need_level=NeedLevel.HIGH if rng.random() < 0.6 else NeedLevel.MEDIUM,
+                )
+            )
+    return Problem(tuple(people), tuple(mentors), config)
+
+
+def calendar_missing(problem: Problem, participant: Participant, mentor: Mentor) -> int:
+    """Sessions no plan at all can give the participant: the most that fit the mentor's
+    working dates a spacing gap apart, month by month up to each month's target, taken
+    earliest first (which fits the most), against the targets."""
+    config = problem.config
+    months = rules.programme_months(participant, config)
+    starts = rules.month_starts(config.programme.start_date, months)
+    gap = max(config.sessions.min_days_between, 1)
+    target = rules.session_target(participant, config)
+    fitted, last = 0, None
+    for a, b in itertools.pairwise(starts):
+        dates = rules.working_dates(mentor, a, b, config)
+        earliest = last + dt.timedelta(days=gap) if last is not None else None
+        packed = packed_dates(dates, earliest, gap, target)
+        fitted += len(packed)
+        last = packed[-1] if packed else last
+    return months * target - fitted
+
+
+def stress_report() -> bool:
+    """Plan the stress calendar; split the sessions it misses into those the calendar
+    itself forces and those the planning leaves."""
+    problem = stress_problem()
+    mentor_of = {p.participant_id: f"M{p.participant_id[1]}" for p in problem.participants}
+    assignment = Assignment(mentor_of, {}, SolveStatus.FEASIBLE, 0.0, 0.0, 0.0, 0, "stress")
+    plan = schedule(problem, assignment, HaversineTravel(problem.config.travel))
+    mentors = {m.mentor_id: m for m in problem.mentors}
+    missing = Counter[str]()
+    for s in plan.shortfalls:
+        missing[s.participant_id] += s.required - s.planned
+    forced = {
+        p.participant_id: calendar_missing(problem, p, mentors[mentor_of[p.participant_id]])
+        for p in problem.participants
+    }
+    left = {pid: n - forced[pid] for pid, n in missing.items() if n > forced[pid]}
+    ok = not left
+    print(
+        f"== stress calendar ({len(problem.participants)} participants, Mon-Sat and "
+        f"Mon;Wed;Thu mentors, leave weeks, Idul Fitri 2026, sessions at least "
+        f"{problem.config.sessions.min_days_between} days apart): {sum(missing.values())} "
+        f"sessions short; {sum(min(forced[p], n) for p, n in missing.items())} forced by the "
+        f"calendar itself (no plan fits them a spacing gap apart on the working dates), "
+        f"{sum(left.values())} left by the planning for {len(left)} "
+        f"participants (target 0: {'met' if ok else 'MISSED'})"
+    )
+    for s in plan.shortfalls:
+        if s.participant_id in left:
+            print(
+                f"    {s.participant_id} ({s.mentor_id}) month {s.month}: "
+                f"{s.planned}/{s.required} sessions -- {s.reason}"
+            )
+    return ok
+
+
 def _cpu_seconds() -> float:
     """CPU time of this process and of its finished worker processes."""
     own = resource.getrusage(resource.RUSAGE_SELF)
@@ -394,7 +522,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     sizes = chosen_sizes(args)
     in_fresh_process(prepare_instances, sizes)
     print(machine())
-    missed = []
+    missed = [] if stress_report() else ["stress calendar"]
     for size in sizes:
         if not report(in_fresh_process(measure, size, args.workers)):
             missed.append(size)

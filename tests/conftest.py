@@ -79,3 +79,28 @@ def make_mentor(geography: Geography) -> Callable[..., Mentor]:
         )
 
     return make
+
+
+@pytest.fixture(scope="session")
+def dask_cluster() -> Any:
+    """A real Dask cluster on this machine: a scheduler and 2 single-threaded worker processes.
+
+    Started once, only by the tests that ask for it; they reach it by its address, as a user
+    reaches a cluster with ``--cluster``.
+    """
+    import logging
+
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",  # any free port: never "already in use"
+        memory_limit=0,
+        silence_logs=logging.ERROR,
+    )
+    try:
+        yield cluster
+    finally:
+        cluster.close()

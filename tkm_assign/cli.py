@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import traceback
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -17,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from tkm_assign import __version__
 from tkm_assign.config import Config
-from tkm_assign.errors import InputError, OutputExistsError, TkmError, TkmWarning
+from tkm_assign.errors import (
+    InputError,
+    OutputExistsError,
+    TkmError,
+    TkmWarning,
+    withheld_traceback,
+)
 from tkm_assign.report.tables import PlanTables
 from tkm_assign.resources import SAMPLE_DIR
 
@@ -59,13 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
         except Exception as error:  # an internal error: say so plainly, with the trace
             _print_warnings(caught)
+            # The exception's text may quote input data (a name): only where and what.
             print(
-                f"internal error: {type(error).__name__}: {error}\n"
+                f"internal error: {type(error).__name__}\n"
                 "nothing was written. Please report this with the command you ran; the "
                 "details follow.",
                 file=sys.stderr,
             )
-            traceback.print_exc(file=sys.stderr)
+            print(withheld_traceback(error), file=sys.stderr, end="")
             return EXIT_INTERNAL
     _print_warnings(caught)
     return code
@@ -139,8 +145,23 @@ def _check_out(args: argparse.Namespace, *extra: Path) -> list[Path]:
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    """Defaults, then ``--config``, then every ``--set``."""
-    return Config.load(args.config, args.set or ())
+    """Defaults, then ``--config``, then every ``--set`` (and ``--cluster``)."""
+    config = Config.load(args.config, args.set or ())
+    address = getattr(args, "cluster", None)
+    if address is not None:
+        from dataclasses import replace
+
+        config = replace(config, cluster=replace(config.cluster, address=address.strip()))
+    return config
+
+
+def _cluster(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cluster",
+        metavar="ADDRESS",
+        help="run the independent plans on this Dask scheduler's workers, e.g. "
+        "tcp://10.0.0.5:8786 (default cluster.address; none: this machine)",
+    )
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -239,6 +260,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _inputs(capacity, mentors_required=False)
     _common(capacity)
+    _cluster(capacity)
     _outputs(capacity)
     _lang(capacity)
     capacity.set_defaults(handler=_cmd_capacity)
@@ -261,6 +283,12 @@ def _build_parser() -> argparse.ArgumentParser:
         help="named scenarios, e.g. configs/scenarios/praktik_2024_vs_rekomendasi.toml",
     )
     _common(scenarios)
+    _cluster(scenarios)
+    scenarios.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue a grid that was interrupted: scenarios it finished are not planned again",
+    )
     _outputs(scenarios)
     _lang(scenarios)
     scenarios.set_defaults(handler=_cmd_scenarios)
@@ -579,7 +607,9 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
     else:
         problem = load_participants(args.participants, config)
     with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        result = plan_capacity(problem, pipeline.travel_model(config), existing=existing)
+        result = plan_capacity(
+            problem, pipeline.travel_model(config), existing=existing, cluster=config.cluster
+        )
         written = write_capacity_outputs(staging, result, _language(args, config))
     _print_capacity(capacity_table(result), result.unresolved, existing)
     print(
@@ -623,13 +653,20 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     from tkm_assign.io.inputs import read_inputs
     from tkm_assign.io.output import atomic_output_dir
     from tkm_assign.scenarios.grid import (
+        ScenarioResult,
         expand,
         parse_grid,
         read_scenario_file,
         run_scenarios,
         validate_scenarios,
     )
-    from tkm_assign.scenarios.outputs import scenario_table, write_scenario_outputs
+    from tkm_assign.scenarios.outputs import (
+        drop_finished,
+        load_finished,
+        save_finished,
+        scenario_table,
+        write_scenario_outputs,
+    )
 
     inputs = _check_out(args)
     config = load_config(args)
@@ -642,11 +679,41 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     log.info("scenarios: %d to plan", len(configured))
     problems = validate_scenarios(read_inputs(args.participants, args.mentors), configured)
     scenarios = [scenario for scenario, _ in configured]
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        results = run_scenarios(problems, scenarios, config.capacity.scenario_workers)
-        written = write_scenario_outputs(
-            staging, results, [c for _, c in configured], _language(args, config)
+    kept: list[int] = []
+    finished: dict[str, ScenarioResult] = {}
+
+    def keep(index: int, key: str, result: ScenarioResult) -> None:
+        save_finished(staging, index, key, result)
+        kept.append(index)
+
+    try:
+        with atomic_output_dir(
+            args.out, force=args.force, inputs=inputs, resumable=True, resume=args.resume
+        ) as staging:
+            finished = load_finished(staging)
+            if args.resume:
+                log.info(
+                    "resuming: %d finished scenario(s) kept by the interrupted run", len(finished)
+                )
+            results = run_scenarios(
+                problems,
+                scenarios,
+                config.capacity.scenario_workers,
+                cluster=config.cluster,
+                finished=finished,
+                on_result=keep,
+            )
+            drop_finished(staging)
+            written = write_scenario_outputs(
+                staging, results, [c for _, c in configured], _language(args, config)
+            )
+    except KeyboardInterrupt:
+        print(
+            f"interrupted; {len(finished) + len(kept)} finished scenario(s) are kept: run the "
+            "same command with --resume to continue",
+            file=sys.stderr,
         )
+        return 130
     for row in scenario_table(results).to_dict("records"):
         cost = (
             f", cost with everyone served Rp {row['cost_full_idr']:,.0f}"

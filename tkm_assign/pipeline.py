@@ -7,7 +7,9 @@ readers and writers it calls; progress goes to the ``tkm_assign`` logger.
 
 from __future__ import annotations
 
+import json
 import logging
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -17,7 +19,7 @@ import pandas as pd
 
 from tkm_assign import notify
 from tkm_assign.assign import assign
-from tkm_assign.config import Config
+from tkm_assign.config import Config, TravelConfig, to_mapping
 from tkm_assign.errors import PlanWarning
 from tkm_assign.geo.candidates import find_candidates
 from tkm_assign.geo.regions import load_geography
@@ -60,6 +62,29 @@ def read_problem(participants: Path, mentors: Path, config: Config) -> Problem:
 
 def travel_model(config: Config) -> TravelModel:
     return make_travel_model(config.travel, load_geography())
+
+
+_SHARED_TRAVEL: dict[str, TravelModel] = {}
+_SHARED_TRAVEL_LOCK = threading.Lock()
+_SHARED_TRAVEL_KEPT = 4  # travel configurations kept per process (a road model is large)
+
+
+def shared_travel_model(config: TravelConfig, given: TravelModel | None = None) -> TravelModel:
+    """The travel model of ``config``, built once per process (the road graph loads once).
+
+    Tasks of a scenario grid or a capacity search that run in one worker process (or on
+    threads of one) share it. ``given``, a model of exactly this configuration, becomes the
+    shared one when there is none yet, so that tasks run here use the caller's model.
+    """
+    key = json.dumps(to_mapping(config), sort_keys=True, default=str)
+    with _SHARED_TRAVEL_LOCK:
+        model = _SHARED_TRAVEL.get(key)
+        if model is None:
+            model = given if given is not None else make_travel_model(config, load_geography())
+            if len(_SHARED_TRAVEL) >= _SHARED_TRAVEL_KEPT:
+                del _SHARED_TRAVEL[next(iter(_SHARED_TRAVEL))]
+            _SHARED_TRAVEL[key] = model
+        return model
 
 
 def day_trip_warnings(config: Config) -> list[Message]:

@@ -51,3 +51,45 @@ def test_exceptions_are_sorted_into_calendar_spacing_days_full_and_other():
         == "day trips short"
     )
     assert exception_kind("no mentor assigned: none within reach") == "other"
+
+
+def _stress_plan(*overrides: str):
+    import dataclasses
+
+    from benchmarks.bench_schedule import stress_problem
+    from tkm_assign.geo.travel import HaversineTravel
+    from tkm_assign.model import Assignment, SolveStatus
+    from tkm_assign.schedule import schedule
+
+    prob = stress_problem()
+    prob = dataclasses.replace(prob, config=prob.config.replace(["schedule.workers=1", *overrides]))
+    mentor_of = {p.participant_id: f"M{p.participant_id[1]}" for p in prob.participants}
+    assignment = Assignment(mentor_of, {}, SolveStatus.FEASIBLE, 0.0, 0.0, 0.0, 0, "test")
+    travel = HaversineTravel(prob.config.travel)
+    return prob, assignment, travel, schedule(prob, assignment, travel)
+
+
+def test_whole_programme_placement_recovers_what_months_one_by_one_lose():
+    from tests.schedule.factory import check_invariants
+
+    def missing(plan) -> int:
+        return sum(s.required - s.planned for s in plan.shortfalls)
+
+    *_, monthly = _stress_plan("schedule.programme_limit=0")
+    prob, assignment, travel, whole = _stress_plan()
+    check_invariants(prob, assignment, whole, travel)
+    assert missing(whole) < missing(monthly)
+
+
+def test_the_calendar_forces_what_no_plan_can_fit():
+    from benchmarks.bench_schedule import calendar_missing
+
+    prob, *_ = _stress_plan()
+    mentors = {m.mentor_id: m for m in prob.mentors}
+    forced = {
+        p.participant_id: calendar_missing(prob, p, mentors[f"M{p.participant_id[1]}"])
+        for p in prob.participants
+    }
+    # Mon;Wed;Thu with a leave week: three Mondays a week apart at most in some months.
+    assert any(n > 0 for pid, n in forced.items() if pid.startswith("P2"))
+    assert all(n >= 0 for n in forced.values())

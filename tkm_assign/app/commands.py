@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from tkm_assign import notify, pipeline
 from tkm_assign.app.results import (
@@ -37,7 +37,7 @@ from tkm_assign.notify import ProgressCallback
 from tkm_assign.report.figures import key_figures, mentor_balance, province_table
 from tkm_assign.report.tables import PlanTables
 from tkm_assign.scenarios.capacity import plan_capacity
-from tkm_assign.scenarios.grid import Scenario, run_scenarios
+from tkm_assign.scenarios.grid import ResultCallback, Scenario, ScenarioResult, run_scenarios
 from tkm_assign.scenarios.outputs import scenario_table
 from tkm_assign.scenarios.tables import capacity_table
 
@@ -342,7 +342,10 @@ def capacity(
         Keep the problem's mentors and add new ones (default when it has mentors), or plan
         every mentor from scratch.
     progress
-        ``progress(step, done, total)`` callback.
+        ``progress(step, done, total)`` callback; ``step.capacity_region`` per region sized.
+
+    With ``cluster.address`` set, each region's model runs as a task on that Dask cluster
+    (the same answer as here).
 
     Returns
     -------
@@ -352,7 +355,12 @@ def capacity(
     keep = bool(problem.mentors) if existing is None else existing
     with notify.collecting(progress) as call:
         notify.progress("step.capacity", 0, 1)
-        answer = plan_capacity(problem, pipeline.travel_model(problem.config), existing=keep)
+        answer = plan_capacity(
+            problem,
+            pipeline.travel_model(problem.config),
+            existing=keep,
+            cluster=problem.config.cluster,
+        )
         notify.progress("step.capacity", 1, 1)
     return CapacityResult(answer, capacity_table(answer), call.warnings)
 
@@ -362,6 +370,8 @@ def scenarios(
     configured: Sequence[tuple[Scenario, Config]],
     *,
     workers: int | None = None,
+    finished: Mapping[str, ScenarioResult] | None = None,
+    on_result: ResultCallback | None = None,
     progress: ProgressCallback | None = None,
 ) -> ScenariosResult:
     """Plan and size every scenario; compare them.
@@ -377,7 +387,15 @@ def scenarios(
     configured
         Each scenario with its configuration (:func:`tkm_assign.scenarios.grid.expand`).
     workers
-        Processes (default ``capacity.scenario_workers`` of the first configuration).
+        Processes on this machine (default ``capacity.scenario_workers`` of the first
+        configuration). With ``cluster.address`` set in the first configuration, the
+        scenarios run on that Dask cluster instead (the same results).
+    finished
+        Scenarios already planned, by :func:`tkm_assign.scenarios.grid.scenario_key` (those
+        an interrupted run saved): they are not planned again.
+    on_result
+        ``on_result(index, key, result)`` as each scenario planned here finishes (the
+        command line saves it, so that ``--resume`` can continue an interrupted grid).
     progress
         ``progress(step, done, total)`` callback: ``step.scenario`` per scenario done.
 
@@ -396,8 +414,16 @@ def scenarios(
         raise ConfigError("no scenario to plan")
     with notify.collecting(progress) as call:
         problems = validate_scenarios(inputs, configured)
-        lanes = workers if workers is not None else configured[0][1].capacity.scenario_workers
-        results = run_scenarios(problems, [s for s, _ in configured], lanes)
+        first = configured[0][1]
+        lanes = workers if workers is not None else first.capacity.scenario_workers
+        results = run_scenarios(
+            problems,
+            [s for s, _ in configured],
+            lanes,
+            cluster=first.cluster,
+            finished=finished,
+            on_result=on_result,
+        )
     return ScenariosResult(
         tuple(results), tuple(c for _, c in configured), scenario_table(results), call.warnings
     )

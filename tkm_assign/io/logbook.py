@@ -42,7 +42,7 @@ from tkm_assign.schedule.replan import HeldSession
 __all__ = ["Logbook", "LogbookEntry", "validate_logbook"]
 
 # A date cell may carry the time of day (a form's timestamp): "2027-07-06 09:30".
-_DATE_TIME = re.compile(r"\s*(\S+?)(?:[ T](\d{1,2}[:.]\d{2})(?::\d{2})?)?\s*")
+_DATE_TIME = re.compile(r"\s*(\S+?)(?:[ T]([0-9]{1,2}[:.][0-9]{2})(?::[0-9]{2})?)?\s*")
 
 
 @dataclass(frozen=True, slots=True)

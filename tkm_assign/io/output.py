@@ -15,9 +15,13 @@ starts (:func:`check_output_dir`):
 
 Unfinished folders of an earlier run of the same output that was killed are removed on
 the next run, with an :class:`~tkm_assign.errors.OutputWarning` naming them; a folder
-still being written by a running process is left alone (it holds a lock).
+still being written by a running process is left alone (it holds a lock). A *resumable*
+run (a scenario grid) keeps its unfinished folder when it is interrupted, with what it
+finished so far; the next run of the same output continues in it when asked to
+(``resume=True``) and removes it otherwise.
 
-JSON never holds ``NaN`` or ``Infinity`` (which browsers cannot parse).
+CSV files are neutralised against formula injection (:func:`neutralise_cell`), and JSON
+never holds ``NaN`` or ``Infinity`` (which browsers cannot parse).
 """
 
 from __future__ import annotations
@@ -29,7 +33,6 @@ import re
 import shutil
 import tempfile
 import time
-import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -37,7 +40,9 @@ from typing import Any
 
 import pandas as pd
 
+from tkm_assign import notify
 from tkm_assign.errors import OutputError, OutputExistsError, OutputWarning
+from tkm_assign.messages import Message
 
 # The list of what tkm_assign wrote into an output folder; replacing it needs nothing else.
 MANIFEST = ".tkm-assign-files.json"
@@ -45,6 +50,8 @@ _STAGING_TAG = "tkm-"
 # mkdtemp's random part: 8 characters of [a-z0-9_]. The untagged form is the one earlier
 # versions used; their leftovers are cleaned up too.
 _LEFTOVER = r"^\.{name}\.(?:tkm-)?[a-z0-9_]{{8}}\.(?:partial|old)$"
+# Marks an unfinished folder that a later run may continue (see ``resumable``).
+RESUMABLE = ".tkm-assign-resumable"
 # Without a lock to test (no fcntl), only leftovers this old count as abandoned.
 _STALE_WITHOUT_LOCK_S = 24 * 3600
 _LISTED = 5  # file names quoted in an error; the rest are counted
@@ -114,7 +121,12 @@ def check_output_dir(
 
 @contextmanager
 def atomic_output_dir(
-    out: str | Path, force: bool = False, inputs: Iterable[str | Path | None] = ()
+    out: str | Path,
+    force: bool = False,
+    inputs: Iterable[str | Path | None] = (),
+    *,
+    resumable: bool = False,
+    resume: bool = False,
 ) -> Iterator[Path]:
     """Yield a private staging folder; when the block succeeds it becomes ``out``.
 
@@ -122,12 +134,18 @@ def atomic_output_dir(
     ----------
     out, force, inputs
         As for :func:`check_output_dir`, which runs first.
+    resumable
+        On an exception (Ctrl-C included) keep the staging folder, with what the block
+        wrote so far, for a later run with ``resume``.
+    resume
+        Continue in the folder an interrupted resumable run of ``out`` kept (the newest;
+        a new one when there is none).
 
     Yields
     ------
     Path
-        The staging folder to write into. On an exception it is removed and ``out`` is
-        left as it was.
+        The staging folder to write into. On an exception it is removed (unless
+        ``resumable``) and ``out`` is left as it was.
 
     Raises
     ------
@@ -144,13 +162,16 @@ def atomic_output_dir(
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise OutputError(f"{target}: cannot create the output folder ({_reason(error)})") from None
-    remove_leftovers(target)
+    kept = resumable_leftover(target) if resume else None
+    remove_leftovers(target, keep=kept)
     try:
-        staging = Path(
+        staging = kept or Path(
             tempfile.mkdtemp(
                 prefix=f".{resolved.name}.{_STAGING_TAG}", suffix=".partial", dir=parent
             )
         )
+        if resumable:
+            (staging / RESUMABLE).write_text("unfinished output kept to be resumed\n", "utf-8")
     except OSError as error:
         raise OutputError(f"{target}: cannot create the output folder ({_reason(error)})") from None
     lock = _lock(staging)
@@ -158,8 +179,10 @@ def atomic_output_dir(
         try:
             yield staging
         except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
+            if not resumable:
+                shutil.rmtree(staging, ignore_errors=True)
             raise
+        (staging / RESUMABLE).unlink(missing_ok=True)
         _write_manifest(staging)
         # mkdtemp makes the folder private (0700); give it the permissions a new folder gets.
         umask = os.umask(0)
@@ -170,39 +193,58 @@ def atomic_output_dir(
         _unlock(lock)
 
 
-def remove_leftovers(out: str | Path) -> list[Path]:
+def _leftovers(out: str | Path) -> list[Path]:
+    """Unfinished folders of output ``out`` that no running process holds."""
+    resolved = Path(out).resolve()
+    parent = resolved.parent
+    if not parent.is_dir():
+        return []
+    pattern = re.compile(_LEFTOVER.format(name=re.escape(resolved.name)))
+    return [
+        entry
+        for entry in sorted(parent.iterdir())
+        if pattern.match(entry.name)
+        and not entry.is_symlink()
+        and entry.is_dir()
+        and _abandoned(entry)
+    ]
+
+
+def resumable_leftover(out: str | Path) -> Path | None:
+    """The newest unfinished folder an interrupted resumable run of ``out`` kept, if any."""
+    kept = [p for p in _leftovers(out) if (p / RESUMABLE).is_file()]
+    if not kept:
+        return None
+    return max(kept, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def remove_leftovers(out: str | Path, keep: Path | None = None) -> list[Path]:
     """Remove unfinished folders that killed runs of output ``out`` left beside it.
 
-    A folder still locked by a running process is kept. Each removal is reported with an
-    :class:`OutputWarning`.
+    A folder still locked by a running process is kept, and so is ``keep`` (a folder
+    being resumed). Each removal is reported with an :class:`OutputWarning`.
 
     Returns
     -------
     list of Path
         The folders removed.
     """
-    resolved = Path(out).resolve()
-    parent = resolved.parent
-    if not parent.is_dir():
-        return []
-    pattern = re.compile(_LEFTOVER.format(name=re.escape(resolved.name)))
     removed = []
-    for entry in sorted(parent.iterdir()):
-        if not pattern.match(entry.name) or entry.is_symlink() or not entry.is_dir():
-            continue
-        if not _abandoned(entry):
+    for entry in _leftovers(out):
+        if entry == keep:
             continue
         shutil.rmtree(entry, ignore_errors=True)
         if not entry.exists():
             removed.append(entry)
     if removed:
-        names = ", ".join(p.name for p in removed)
-        warnings.warn(
-            OutputWarning(
-                f"{Path(out)}: removed {len(removed)} unfinished output folder(s) left by an "
-                f"interrupted earlier run: {names}"
+        notify.warn(
+            Message.of(
+                "warning.output_leftovers_removed",
+                folder=str(out),
+                count=len(removed),
+                names=", ".join(p.name for p in removed),
             ),
-            stacklevel=2,
+            OutputWarning,
         )
     return removed
 
@@ -307,9 +349,9 @@ def _move_into_place(staging: Path, target: Path, resolved: Path) -> None:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
         if old.exists():
-            warnings.warn(
-                OutputWarning(f"{target}: could not remove the previous output, kept in {old}"),
-                stacklevel=3,
+            notify.warn(
+                Message.of("warning.previous_output_kept", folder=str(target), kept=str(old)),
+                OutputWarning,
             )
 
 
@@ -355,9 +397,43 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
+# Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"),
+# with their full-width forms; a leading quote is escaped too so that reading back is exact.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "＝", "＋", "－", "＠", "'")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def neutralise_cell(value: str) -> str:
+    """``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``: text a spreadsheet shows, never runs.
+
+    A text starting with a formula character (or with a quote) gets a leading quote, which
+    spreadsheets hide and :func:`restore_cell` removes. Plain numbers (``-6.9``) stay.
+    """
+    if value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """The inverse of :func:`neutralise_cell`, applied to every CSV cell read."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell passed through :func:`neutralise_cell`."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+            out[column] = series.map(lambda v: neutralise_cell(v) if isinstance(v, str) else v)
+    return out
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV as spreadsheets expect it: UTF-8 with BOM so Excel shows Indonesian names right."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    """CSV as spreadsheets expect it: UTF-8 with BOM, formula-like text neutralised."""
+    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
 def json_ready(data: Any) -> Any:

@@ -35,7 +35,6 @@ Pure: reads only the bundled place lists, prints nothing.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import time
 from collections import Counter
@@ -48,11 +47,12 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from sklearn.neighbors import BallTree
 
-from tkm_assign import rules
+from tkm_assign import notify, rules
 from tkm_assign.assign.costs import PairData, effective_caseload, pair_data, pair_loads_min
 from tkm_assign.assign.explain import check_pins
-from tkm_assign.assign.regions import run_parallel
 from tkm_assign.assign.solve import usable_candidates
+from tkm_assign.config import ClusterConfig
+from tkm_assign.executor import open_executor
 from tkm_assign.geo.candidates import find_candidates
 from tkm_assign.geo.regions import EARTH_RADIUS_KM
 from tkm_assign.geo.travel import Points, TravelModel
@@ -65,7 +65,7 @@ from tkm_assign.model import (
     Sector,
     Transport,
 )
-from tkm_assign.pipeline import PlanResult, run_plan
+from tkm_assign.pipeline import PlanResult, run_plan, shared_travel_model
 from tkm_assign.scenarios.facility import (
     FacilityInstance,
     FacilityParams,
@@ -181,7 +181,13 @@ class _Model:
     alone: int | None
 
 
-def plan_capacity(problem: Problem, travel: TravelModel, existing: bool = True) -> CapacityResult:
+def plan_capacity(
+    problem: Problem,
+    travel: TravelModel,
+    existing: bool = True,
+    *,
+    cluster: ClusterConfig | None = None,
+) -> CapacityResult:
     """The fewest mentors with which every participant gets their monthly sessions.
 
     Parameters
@@ -196,6 +202,9 @@ def plan_capacity(problem: Problem, travel: TravelModel, existing: bool = True) 
         Keep the problem's mentors where they live and add new ones (true), or plan every
         mentor from scratch, ignoring the mentors given (false; pins, current mentors and
         exclusions are then ignored too).
+    cluster
+        ``[cluster]`` settings: with an address, each region's model is a task on that Dask
+        cluster; otherwise on ``assign.workers`` threads here (the same answer).
 
     Returns
     -------
@@ -215,24 +224,12 @@ def plan_capacity(problem: Problem, travel: TravelModel, existing: bool = True) 
     regions = find_capacity_regions(base_problem, travel, towns, candidates)
     log.info("capacity: %d regions", len(regions))
     new_mentor = _new_mentor_template(base_problem)
-    models = run_parallel(
-        [
-            functools.partial(
-                build_region_model,
-                base_problem,
-                travel,
-                towns,
-                candidates,
-                data,
-                pinned_pair,
-                set(pin_reasons),
-                region,
-                new_mentor,
-            )
-            for region in regions
-        ],
-        config.assign.workers,
+    shared = RegionInputs(
+        base_problem, candidates, data, pinned_pair, frozenset(pin_reasons), new_mentor
     )
+    # Tasks that run in this process use the caller's travel model; workers build their own.
+    shared_travel_model(config.travel, given=travel)
+    models = solve_regions(shared, regions, cluster)
     numbers: Counter[str] = Counter()
     taken = {m.mentor_id for m in given}
     suggested: list[SuggestedMentor] = []
@@ -362,6 +359,59 @@ def find_capacity_regions(
             )
         )
     return regions
+
+
+# --- the regions' models, as tasks -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionInputs:
+    """What every region's model needs, sent to the workers once (picklable)."""
+
+    problem: Problem
+    candidates: Candidates
+    data: PairData
+    pinned_pair: Mapping[int, int]
+    blocked: frozenset[int]
+    new_mentor: Mentor
+
+
+def region_model(inputs: RegionInputs, region: _Region) -> _Model:
+    """The solved facility model of one region (a task: runs here or on a worker)."""
+    config = inputs.problem.config
+    return build_region_model(
+        inputs.problem,
+        shared_travel_model(config.travel),
+        load_towns(config.travel.coast_snap_km),
+        inputs.candidates,
+        inputs.data,
+        inputs.pinned_pair,
+        inputs.blocked,
+        region,
+        inputs.new_mentor,
+    )
+
+
+def solve_regions(
+    inputs: RegionInputs, regions: Sequence[_Region], cluster: ClusterConfig | None
+) -> list[_Model]:
+    """Every region's model, one task each; in region order whatever order they finish."""
+    models: dict[int, _Model] = {}
+    workers = inputs.problem.config.assign.workers
+    with open_executor(cluster, workers=min(workers, len(regions))) as executor:
+        shared = executor.share(inputs)
+        tasks = {
+            executor.submit(region_model, shared, region, key=f"region-{k + 1}"): k
+            for k, region in enumerate(regions)
+        }
+        try:
+            for task in executor.as_completed(tasks):
+                models[tasks[task]] = task.result()
+                notify.progress("step.capacity_region", len(models), len(regions))
+        except BaseException:
+            executor.cancel(tasks)
+            raise
+    return [models[k] for k in range(len(regions))]
 
 
 # --- bases and the model of one region ---------------------------------------------------------

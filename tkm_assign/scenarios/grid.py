@@ -20,29 +20,28 @@ number of workers never changes the table.
 from __future__ import annotations
 
 import dataclasses
+import enum
+import hashlib
 import itertools
 import json
 import logging
-import multiprocessing
 import re
 import time
 import tomllib
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tkm_assign import notify, rules
-from tkm_assign.config import Config, TravelConfig, from_mapping, to_mapping
-from tkm_assign.errors import ConfigError, InputError, TkmError, TkmWarning
-from tkm_assign.geo.regions import load_geography
-from tkm_assign.geo.travel import TravelModel, make_travel_model
+from tkm_assign import __version__, notify, rules
+from tkm_assign.config import ClusterConfig, Config, from_mapping, read_toml_file, to_mapping
+from tkm_assign.errors import ConfigError, InputError, TkmError
+from tkm_assign.executor import Executor, Task, open_executor
+from tkm_assign.geo.travel import TravelModel
 from tkm_assign.io.inputs import Inputs
 from tkm_assign.io.validate import reading_settings
 from tkm_assign.model import Mode, Problem
-from tkm_assign.pipeline import PlanResult, run_plan
+from tkm_assign.pipeline import PlanResult, run_plan, shared_travel_model
 from tkm_assign.scenarios.capacity import plan_capacity
 
 log = logging.getLogger("tkm_assign")
@@ -166,12 +165,7 @@ def read_scenario_file(path: str | Path) -> list[Scenario]:
         When the file is missing or not TOML, has no scenario, or holds anything else.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: scenario file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    data = read_toml_file(path, "scenario file")
     extra = sorted(set(data) - {SCENARIO_TABLE})
     if extra:
         raise ConfigError(
@@ -313,10 +307,71 @@ def validate_scenarios(
     return problems
 
 
+# Settings that never change a plan: a finished scenario is reused across them.
+RUN_SETTINGS = ("cluster", "capacity.scenario_workers", "schedule.workers")
+
+ResultCallback = Callable[[int, str, ScenarioResult], None]
+
+
+def scenario_key(problem: Problem) -> str:
+    """What a scenario's measures depend on, as a short digest.
+
+    The tkm_assign version, the validated participants and mentors, and the configuration
+    except :data:`RUN_SETTINGS`; equal keys give equal measures, so a finished scenario
+    with the same key (an interrupted grid's) can be reused.
+    """
+    settings = to_mapping(problem.config)
+    for dotted in RUN_SETTINGS:
+        *path, last = dotted.split(".")
+        cursor = settings
+        for part in path:
+            cursor = cursor.get(part, {})
+        cursor.pop(last, None)
+    digest = hashlib.sha256()
+    digest.update(__version__.encode())
+    digest.update(people_digest(problem).encode())
+    digest.update(json.dumps(settings, sort_keys=True, default=str).encode())
+    return digest.hexdigest()[:32]
+
+
+def people_digest(problem: Problem) -> str:
+    """A digest of the validated participants and mentors, the same in every process."""
+    digest = hashlib.sha256()
+    for person in (*problem.participants, *problem.mentors):
+        digest.update(json.dumps(_plain(person), sort_keys=True, default=str).encode())
+        digest.update(b"\n")
+    return digest.hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    """Plain JSON-ready values of a frozen model object (sets sorted, enums by value)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, frozenset | set):
+        return sorted((_plain(v) for v in value), key=repr)
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
 def run_scenarios(
-    problems: Sequence[Problem], scenarios: Sequence[Scenario], workers: int
+    problems: Sequence[Problem],
+    scenarios: Sequence[Scenario],
+    workers: int = 1,
+    *,
+    cluster: ClusterConfig | None = None,
+    finished: Mapping[str, ScenarioResult] | None = None,
+    on_result: ResultCallback | None = None,
 ) -> list[ScenarioResult]:
     """Plan and size every scenario; results in scenario order.
+
+    Each scenario is one task of an executor (:mod:`tkm_assign.executor`): the validated
+    people go to the workers once per distinct reading, each task carries its
+    configuration, and the measures come back as they finish.
 
     Parameters
     ----------
@@ -325,74 +380,109 @@ def run_scenarios(
     scenarios
         The scenarios, parallel to ``problems``.
     workers
-        Processes (1 or 2). With more than one, each scenario schedules in its own process
-        with ``schedule.workers = 1`` (which never changes a plan).
+        Scenarios at once on this machine: 1 (in this process) or more (worker processes
+        of a :class:`distributed.LocalCluster`).
+    cluster
+        ``[cluster]`` settings: with an address, the scenarios run on that Dask cluster
+        instead. With more than one lane each plan schedules in one process
+        (``schedule.workers = 1``, which never changes a plan).
+    finished
+        Results already computed, by :func:`scenario_key` (an interrupted grid's): a
+        scenario whose key is there is not planned again.
+    on_result
+        Called as ``on_result(index, key, result)`` for every scenario planned here, as it
+        finishes (e.g. to save it).
     """
-    lanes = max(1, min(workers, len(problems)))
-    jobs = [_job(problem, lanes) for problem in problems]
+    keys = [scenario_key(problem) for problem in problems]
+    done: dict[int, ScenarioResult] = {}
+    for k, key in enumerate(keys):
+        if finished and key in finished:
+            done[k] = dataclasses.replace(finished[key], scenario=scenarios[k])
+    if done:
+        log.info("scenarios: %d of %d already planned, kept", len(done), len(problems))
+        notify.progress("step.scenario", len(done), len(problems))
+    todo = [k for k in range(len(problems)) if k not in done]
     started = time.perf_counter()
-    rows: list[dict[str, Any]] = []
-    if lanes == 1:
-        for job, scenario in zip(jobs, scenarios, strict=True):
-            rows.append(measure_scenario(job))
-            _log_done(scenario, rows[-1], len(rows), len(jobs))
-    else:
-        # "spawn" works the same on every platform; callers need the __main__ guard.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=lanes, mp_context=context) as pool:
-            for scenario, row in zip(scenarios, pool.map(measure_scenario, jobs), strict=True):
-                rows.append(row)
-                _log_done(scenario, row, len(rows), len(jobs))
-    log.info("scenarios: %d planned in %.1f s", len(rows), time.perf_counter() - started)
-    return [
-        ScenarioResult(scenario, measures, float(measures["seconds"]))
-        for scenario, measures in zip(scenarios, rows, strict=True)
-    ]
+    if todo:
+        with open_executor(cluster, workers=min(workers, len(todo)), processes=True) as runner:
+            _run(runner, problems, scenarios, keys, todo, done, on_result)
+    log.info("scenarios: %d planned in %.1f s", len(todo), time.perf_counter() - started)
+    return [done[k] for k in range(len(problems))]
 
 
-def _log_done(scenario: Scenario, row: Mapping[str, Any], done: int, total: int) -> None:
+def _run(
+    runner: Executor,
+    problems: Sequence[Problem],
+    scenarios: Sequence[Scenario],
+    keys: Sequence[str],
+    todo: Sequence[int],
+    done: dict[int, ScenarioResult],
+    on_result: ResultCallback | None,
+) -> None:
+    """Submit every scenario of ``todo``, collect each as it finishes."""
+    one_process = runner.remote or runner.lanes > 1
+    people: dict[tuple[int, int], Any] = {}
+    tasks: dict[Task[dict[str, Any]], int] = {}
+    for k in todo:
+        problem = problems[k]
+        group = (id(problem.participants), id(problem.mentors))
+        if group not in people:
+            people[group] = runner.share(problem)
+        config = _job_config(problem.config, one_process)
+        task = runner.submit(measure_scenario_of, people[group], config, key=f"scenario-{k + 1}")
+        tasks[task] = k
+    try:
+        for task in runner.as_completed(tasks):
+            k = tasks[task]
+            outcome = task.outcome()
+            measures = outcome.value
+            result = ScenarioResult(scenarios[k], measures, float(measures["seconds"]))
+            done[k] = result
+            if on_result is not None:
+                on_result(k, keys[k], result)
+            _log_done(result, len(done), len(problems), outcome.worker)
+    except BaseException:
+        runner.cancel(tasks)
+        raise
+
+
+def _log_done(result: ScenarioResult, done: int, total: int, worker: str) -> None:
     notify.progress("step.scenario", done, total)
     log.info(
-        "scenario %d of %d (%s): planned and sized in %.0f s",
+        "scenario %d of %d (%s): planned and sized in %.0f s (%s)",
         done,
         total,
-        scenario.name,
-        row["seconds"],
+        result.scenario.name,
+        result.seconds,
+        worker,
     )
 
 
-def _job(problem: Problem, lanes: int) -> Problem:
-    if lanes == 1 or problem.config.schedule.workers == 1:
-        return problem
-    config = dataclasses.replace(
-        problem.config, schedule=dataclasses.replace(problem.config.schedule, workers=1)
-    )
-    return dataclasses.replace(problem, config=config)
+def _job_config(config: Config, one_process: bool) -> Config:
+    """With several lanes (or on a cluster, whose workers start no processes) each plan
+    schedules in one process; that never changes a plan."""
+    if not one_process or config.schedule.workers == 1:
+        return config
+    return dataclasses.replace(config, schedule=dataclasses.replace(config.schedule, workers=1))
 
 
-_TRAVEL_MODELS: dict[str, TravelModel] = {}
-
-
-def _travel(config: TravelConfig) -> TravelModel:
-    """One travel model per process and travel configuration (the road graph loads once)."""
-    key = json.dumps(to_mapping(config), sort_keys=True)
-    if key not in _TRAVEL_MODELS:
-        _TRAVEL_MODELS[key] = make_travel_model(config, load_geography())
-    return _TRAVEL_MODELS[key]
+def measure_scenario_of(people: Problem, config: Config) -> dict[str, Any]:
+    """:func:`measure_scenario` of ``people`` under ``config`` (a task of a grid)."""
+    return measure_scenario(dataclasses.replace(people, config=config))
 
 
 def measure_scenario(problem: Problem) -> dict[str, Any]:
     """Plan ``problem`` (assignment and schedule), size it, and measure both.
 
-    Runs in a worker process: returns plain values only. Validation warnings were shown
-    when the inputs were read, so they are not repeated here.
+    Returns plain values only (it may run on another machine). Validation warnings were
+    reported when the inputs were read, so the warnings of planning are not repeated here.
     """
     started = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", TkmWarning)
-        travel = _travel(problem.config.travel)
+    with notify.collecting():
+        travel = shared_travel_model(problem.config.travel)
         plan = run_plan(problem, travel)
         capacity = plan_capacity(problem, travel, existing=True)
+        simulated = simulated_measures(plan, travel) if problem.config.simulate.in_scenarios else {}
     measures = plan_measures(plan)
     full = plan_measures(capacity.plan)
     config = problem.config
@@ -410,8 +500,7 @@ def measure_scenario(problem: Problem) -> dict[str, Any]:
         measures["cost_full_idr"] = round(
             full["mentor_months"] * rates.mentor_month_idr + full["travel_km"] * rates.per_km_idr
         )
-    if config.simulate.in_scenarios:
-        measures.update(simulated_measures(plan, travel))
+    measures.update(simulated)
     measures["seconds"] = round(time.perf_counter() - started, 1)
     return measures
 

@@ -7,7 +7,10 @@ and return the paths they wrote. Charts are drawn with :class:`matplotlib.figure
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -20,8 +23,9 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from tkm_assign.config import Config
 from tkm_assign.io.output import write_csv, write_json
+from tkm_assign.report.charts import PLAIN_TEXT, chart_text
 from tkm_assign.scenarios.capacity import CapacityResult
-from tkm_assign.scenarios.grid import RECOMMENDED_SESSIONS, ScenarioResult
+from tkm_assign.scenarios.grid import RECOMMENDED_SESSIONS, Scenario, ScenarioResult
 from tkm_assign.scenarios.tables import (
     capacity_summary,
     capacity_table,
@@ -37,6 +41,7 @@ INK = "#1f2937"
 DPI = 120
 
 _STYLE: Any = {
+    **PLAIN_TEXT,
     "font.family": "sans-serif",
     "font.size": 9,
     "axes.edgecolor": "#d1d5db",
@@ -91,7 +96,10 @@ def write_capacity_outputs(folder: Path, result: CapacityResult, lang: str) -> l
     write_csv(table, paths[0])
     write_csv(suggested_mentors_frame(result), paths[1])
     write_json(capacity_summary(result, table), paths[2])
-    capacity_chart(table, lang).savefig(paths[3], dpi=DPI, facecolor="white", bbox_inches="tight")
+    with mpl.rc_context(_STYLE):  # tick labels are made while saving
+        capacity_chart(table, lang).savefig(
+            paths[3], dpi=DPI, facecolor="white", bbox_inches="tight"
+        )
     return paths
 
 
@@ -130,7 +138,7 @@ def scenario_chart(
     """Small multiples: one panel per measure ``(column, title, is_share)``, one bar per
     scenario."""
     words = WORDS[lang]
-    names = list(table["scenario"])
+    names = [chart_text(name, 40) for name in table["scenario"]]
     shown = [m for m in measures if m[0] in table.columns and table[m[0]].notna().any()]
     cols = 3
     n_rows = max(1, -(-len(shown) // cols))
@@ -346,8 +354,9 @@ def write_scenario_outputs(
         cell_formats={(i, j): fmt for i in range(len(rows)) for j, fmt in formats.items()},
     )
     write_workbook(paths[1], [sheet], Labels(lang))
-    fig = scenario_chart(table, CHART_MEASURES[lang], lang)
-    fig.savefig(paths[2], dpi=DPI, facecolor="white", bbox_inches="tight")
+    with mpl.rc_context(_STYLE):  # tick labels are made while saving
+        fig = scenario_chart(table, CHART_MEASURES[lang], lang)
+        fig.savefig(paths[2], dpi=DPI, facecolor="white", bbox_inches="tight")
     write_json(
         {
             "scenarios": [
@@ -365,3 +374,78 @@ def write_scenario_outputs(
         paths[3],
     )
     return paths
+
+
+# --- finished scenarios of a grid still running (for --resume) -------------------------------
+
+FINISHED_DIR = ".finished"  # inside the staging folder; removed before the folder is moved
+
+
+def save_finished(folder: Path, index: int, key: str, result: ScenarioResult) -> Path:
+    """Keep one finished scenario in ``folder`` (a staging folder) as it arrives.
+
+    Written to a temporary name and renamed, so a run killed while writing leaves either
+    the whole record or none.
+
+    Parameters
+    ----------
+    folder
+        The output's staging folder.
+    index
+        The scenario's place in the grid (names the file).
+    key
+        :func:`tkm_assign.scenarios.grid.scenario_key` of the scenario.
+    result
+        Its measures.
+
+    Returns
+    -------
+    Path
+        The record written.
+    """
+    records = folder / FINISHED_DIR
+    records.mkdir(exist_ok=True)
+    data = {
+        "key": key,
+        "scenario": result.scenario.name,
+        "measures": dict(result.measures),
+        "seconds": result.seconds,
+    }
+    path = records / f"{index + 1:05d}.json"
+    partial = path.with_suffix(".json.partial")
+    partial.write_text(json.dumps(data, default=_plain_number, allow_nan=False), "utf-8")
+    os.replace(partial, path)
+    return path
+
+
+def load_finished(folder: Path) -> dict[str, ScenarioResult]:
+    """The scenarios :func:`save_finished` kept in ``folder``, by key.
+
+    A record that cannot be read (cut short, edited) is ignored: its scenario is planned
+    again. The results carry only their measures; the caller puts its scenario in.
+    """
+    out: dict[str, ScenarioResult] = {}
+    records = folder / FINISHED_DIR
+    if not records.is_dir():
+        return out
+    for path in sorted(records.glob("*.json")):
+        try:
+            data = json.loads(path.read_text("utf-8"))
+            key, measures = str(data["key"]), dict(data["measures"])
+            out[key] = ScenarioResult(
+                Scenario(str(data["scenario"])), measures, float(data["seconds"])
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            log.warning("ignored an unreadable finished-scenario record %s", path.name)
+    return out
+
+
+def drop_finished(folder: Path) -> None:
+    """Remove the records of finished scenarios: the outputs hold everything they held."""
+    shutil.rmtree(folder / FINISHED_DIR, ignore_errors=True)
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not a measure")

@@ -96,6 +96,7 @@ class ScheduleParams:
     placement_limit: float
     seed: int
     improve_work: float = 0.0  # routing-core work units per month after placement (0: off)
+    programme_limit: float = 0.0  # CP-SAT deterministic time for whole-programme placement
 
     @property
     def day_min(self) -> int:
@@ -117,6 +118,7 @@ class ScheduleParams:
             placement_limit=config.schedule.placement_limit,
             seed=config.solver.seed,
             improve_work=config.schedule.improve_work,
+            programme_limit=config.schedule.programme_limit,
         )
 
 

@@ -17,6 +17,8 @@ For each programme month:
    :class:`~tkm_assign.model.Shortfall` with the reasons found on the way.
 
 The last session date of each participant carries into the next month for the spacing.
+Where the months still fall short, :func:`plan_whole_programme` places every month's trips
+and online sessions at once (:mod:`~.programme`) and keeps that plan if it serves more.
 Months look ahead across the boundary: each participant's sessions of a month end by a
 deadline that leaves the next month room for its own sessions
 (:func:`~.demand.look_ahead_deadlines`), e.g. before a month that loses a week to leave
@@ -45,6 +47,7 @@ from tkm_assign.schedule.demand import (
 from tkm_assign.schedule.improve import improve_month
 from tkm_assign.schedule.job import MentorJob, MonthCalendar
 from tkm_assign.schedule.placement import OnlineItem, PlacementInput, TripItem, place
+from tkm_assign.schedule.programme import MonthItems, place_programme, request_weights
 from tkm_assign.schedule.routing import order_stops
 from tkm_assign.schedule.trips import HOME, TripLimits, form_trips, route_length, trip_fits
 
@@ -71,6 +74,10 @@ class MonthPlan:
     sessions: list[Session] = field(default_factory=list)
     routes: list[Route] = field(default_factory=list)
     shortfalls: list[Shortfall] = field(default_factory=list)
+    # Sessions that placing the month differently could still give: offered to the day
+    # planning but not placed, or lost to a previous month that ended late. (Sessions the
+    # mentor's hours or the month's own calendar cannot hold are not counted.)
+    placeable_missing: int = 0
 
 
 def plan_mentor(job: MentorJob) -> MentorPlan:
@@ -91,16 +98,12 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     last: dict[int, dt.date] = {
         c: need.last_held for c, need in enumerate(job.clients) if need.last_held is not None
     }
-    sessions: list[Session] = []
-    routes: list[Route] = []
-    shortfalls: list[Shortfall] = []
     index = {c.participant_id: i for i, c in enumerate(job.clients)}
     orders: dict[frozenset[int], list[int]] = {}  # the same trips recur month after month
     roomy = client_deadlines(job, LOOK_AHEAD_SPARE)
     tight: dict[int, tuple[dt.date | None, ...]] | None = None  # computed when first needed
-    for calendar in job.months:
-        if job.as_of is not None and calendar.end <= job.as_of:
-            continue  # the past is fact: a re-plan plans nothing there, reports nothing
+    plans: list[MonthPlan] = []
+    for calendar in _open_months(job):
         month = plan_month(job, calendar, last, orders, _month_due(roomy, calendar))
         if month.shortfalls:
             # Roomy deadlines pull sessions earlier; where that costs this month sessions,
@@ -109,12 +112,23 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
             other = plan_month(job, calendar, last, orders, _month_due(tight, calendar))
             if _sessions_missing(other) < _sessions_missing(month):
                 month = other
-        sessions += month.sessions
-        routes += month.routes
-        shortfalls += month.shortfalls
+        plans.append(month)
         for s in month.sessions:
             client = index[s.participant_id]
             last[client] = max(s.date, last.get(client, s.date))
+    if (
+        any(month.placeable_missing for month in plans)
+        and job.params.programme_limit > 0
+        and not any(need.previous for need in job.clients)  # a re-plan keeps its days
+    ):
+        whole = plan_whole_programme(job, plans, orders)
+        if whole is not None and sum(map(_sessions_missing, whole)) < sum(
+            map(_sessions_missing, plans)
+        ):
+            plans = whole
+    sessions = [s for month in plans for s in month.sessions]
+    routes = [r for month in plans for r in month.routes]
+    shortfalls = [f for month in plans for f in month.shortfalls]
     sessions.sort(key=lambda s: (s.date, s.start_min))
     numbered = tuple(
         Session(
@@ -132,6 +146,64 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
         for k, s in enumerate(sessions, start=1)
     )
     return MentorPlan(job.mentor_id, numbered, tuple(routes), tuple(shortfalls))
+
+
+def _open_months(job: MentorJob) -> list[MonthCalendar]:
+    """The months to plan: all of them, or in a re-plan those not over by the as-of date
+    (the past is fact: nothing is planned or reported there)."""
+    return [c for c in job.months if job.as_of is None or c.end > job.as_of]
+
+
+def plan_whole_programme(
+    job: MentorJob, plans: Sequence[MonthPlan], orders: dict[frozenset[int], list[int]]
+) -> list[MonthPlan] | None:
+    """Every open month's trips and online sessions placed at once (:mod:`~.programme`).
+
+    Each month asks what it would ask on its own (its targets, its hours, its working days,
+    only the first month limited by sessions already held); the month-by-month ``plans``
+    are the starting hint. ``None`` when CP-SAT finds nothing in its limit.
+    """
+    months = []
+    for k, calendar in enumerate(_open_months(job)):
+        active = tuple(i for i, c in enumerate(job.clients) if calendar.month <= len(c.targets))
+        reasons: dict[int, list[str]] = {i: [] for i in active}
+        requests = [
+            r
+            for i in active
+            for r in client_requests(
+                job, calendar, i, job.clients[i].last_held if k == 0 else None, reasons[i]
+            )
+        ]
+        requests.sort(key=lambda r: priority_key(r, job.params))
+        kept, trips = fit_month_budget(job, calendar, requests, reasons)
+        months.append(
+            MonthItems(calendar, active, reasons, tuple(kept), tuple(tuple(t) for t in trips))
+        )
+    index = {c.participant_id: i for i, c in enumerate(job.clients)}
+    hint: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
+    for m, month in enumerate(plans):
+        for s in month.sessions:
+            hint[index[s.participant_id], m].add(s.date)
+    weights = request_weights(months, job, GROUP_RATIO, GROUPS)
+    placed = place_programme(job, months, hint, weights)
+    if placed is None:
+        return None
+    out = []
+    last = {c: need.last_held for c, need in enumerate(job.clients) if need.last_held is not None}
+    for items, days in zip(months, placed, strict=True):
+        for _, trip in days.values():
+            if trip:
+                trip[:] = _riding_order(job, trip, orders)
+        month = _timed_days(job, items.calendar, days)
+        offered = Counter(r.client for r in items.kept)
+        month.shortfalls = _shortfalls(
+            job, items.calendar, items.active, month.sessions, items.reasons, offered, last
+        )
+        out.append(month)
+        for s in month.sessions:
+            c = index[s.participant_id]
+            last[c] = max(s.date, last.get(c, s.date))
+    return out
 
 
 # Sessions of room the look-ahead leaves the next month beyond its target: one spare day
@@ -190,6 +262,23 @@ def plan_month(
     )
     plan = _timed_days(job, calendar, days)
     plan.shortfalls = _shortfalls(job, calendar, active, plan.sessions, reasons, offered, last)
+    placed = Counter(s.participant_id for s in plan.sessions)
+    asked = Counter(r.client for r in requests)
+    gap = min_gap_days(job.params)
+    plan.placeable_missing = sum(
+        max(0, n - placed[job.clients[c].participant_id]) for c, n in offered.items()
+    ) + sum(
+        max(
+            0,
+            min(
+                job.clients[c].targets[calendar.month - 1],
+                spacing_capacity(calendar.dates, None, gap),
+            )
+            - asked[c],
+        )
+        for c in active
+        if c in last
+    )
     return plan
 
 
