@@ -347,3 +347,28 @@ def test_a_late_joiner_is_assigned_and_planned_from_its_start(base):
     added = changes[(changes["participant_id"] == "G") & (changes["change"] == "added")]
     assert len(added) == len(mine)
     assert result.summary["reassignments"] == 0
+
+
+def test_a_mentors_new_leave_moves_its_sessions_with_that_reason(base):
+    problem, plan = base
+    as_of = START + dt.timedelta(days=29)
+    future = [s for s in plan.after(as_of) if s.mentor_id == "M1"]
+    day = Counter(s.date for s in future).most_common(1)[0][0]
+    on_leave = [s for s in future if s.date == day]
+    m1 = next(m for m in problem.mentors if m.mentor_id == "M1")
+    sick = dataclasses.replace(m1, unavailable=(*m1.unavailable, (day, day)))
+    now = dataclasses.replace(
+        problem, mentors=tuple(sick if m.mentor_id == "M1" else m for m in problem.mentors)
+    )
+    result = app.replan(now, plan, _logbook(plan, as_of))
+    assert all(s.date != day for s in result.plan.sessions if s.mentor_id == "M1")
+    changes = result.changes
+    theirs = changes[changes["uid"].isin({s.uid for s in on_leave})]
+    assert set(theirs["change"]) <= {"moved", "cancelled"}
+    moved = theirs[theirs["change"] == "moved"]
+    assert len(moved) and {m.code for m in moved["reason"]} == {"replan.reason.day_off"}
+    # The session moved nearest: within the same programme month.
+    starts = rules.month_starts(START, 6)
+    for row in moved.itertuples():
+        before = rules.month_of(dt.date.fromisoformat(row.previous_date), starts)
+        assert rules.month_of(dt.date.fromisoformat(row.date), starts) == before
