@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tkm_assign.audit.plan import normalise_headers, read_plan, spreadsheet_rows
 from tkm_assign.errors import InputError, InputProblem
+from tkm_assign.io.plan import normalise_headers, read_plan, spreadsheet_rows
 from tkm_assign.io.read import Table
 from tkm_assign.model import Assignment, Mode, Problem, Schedule, Session, session_uid
 

@@ -40,11 +40,11 @@ import pandas as pd
 
 from tkm_assign import rules
 from tkm_assign.audit.facts import build_facts, mentor_participant_minutes
-from tkm_assign.audit.plan import HandPlan, PlannedSession
 from tkm_assign.config import Config
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.geo.travel import UNREACHABLE_MIN, TravelModel
 from tkm_assign.io.logbook import LogbookEntry
+from tkm_assign.io.plan import HandPlan, PlannedSession
 from tkm_assign.messages import Message
 from tkm_assign.model import Mentor, Mode, Participant, ParticipantStatus, Problem
 from tkm_assign.programme.follow import Followed
