@@ -31,8 +31,8 @@ def test_all_files_are_written(outputs):
         "calendars/M02.html",
         "report.html",
         "map.png",
-        "maps/32.png",
-        "maps/51.png",
+        "maps/jawa-barat.png",
+        "maps/bali.png",
         "plan.gpkg",
     }
 
@@ -99,8 +99,8 @@ def test_maps_are_real_pngs(outputs):
     assert country.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     height, width = image.imread(country).shape[:2]
     assert width >= 2000 and 700 <= height <= width
-    for code in ("32", "51"):
-        pixels = image.imread(outputs / "maps" / f"{code}.png")
+    for name in ("jawa-barat", "bali"):
+        pixels = image.imread(outputs / "maps" / f"{name}.png")
         assert pixels.shape[1] >= 1000
         assert pixels[..., :3].std() > 0.05  # a drawing, not a blank canvas
 
@@ -123,3 +123,49 @@ def test_existing_folder_is_not_replaced_without_force(tmp_path):
     (tmp_path / "plan").mkdir()
     with pytest.raises(OutputError, match="already exists"), atomic_output_dir(tmp_path / "plan"):
         pass
+
+
+def _contents(folder):
+    """Each file's bytes, with the time it was written taken out."""
+    import re
+
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or path.suffix == ".gpkg":
+            continue
+        data = path.read_bytes()
+        data = re.sub(rb"DTSTAMP:\d{8}T\d{6}Z", b"DTSTAMP:", data)
+        data = re.sub(rb"\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2})?", b"<time>", data)
+        if path.suffix == ".xlsx":
+            data = b""  # zip members carry their time; compared by cells below
+        out[path.relative_to(folder).as_posix()] = data
+    return out
+
+
+@pytest.mark.slow
+def test_worker_processes_write_the_same_files(
+    tmp_path, small_problem, small_tables, outputs, monkeypatch
+):
+    import openpyxl
+
+    import tkm_assign.report
+
+    monkeypatch.setattr(tkm_assign.report, "PARALLEL_FROM_SESSIONS", 0)
+    folder = tmp_path / "parallel"
+    folder.mkdir()
+    written = write_plan_outputs(folder, small_problem, small_tables, "id", workers=2)
+    serial = tmp_path / "serial"
+    serial.mkdir()
+    assert [p.relative_to(folder) for p in written] == [
+        p.relative_to(serial)
+        for p in write_plan_outputs(serial, small_problem, small_tables, "id", workers=1)
+    ]
+    assert _contents(folder) == _contents(serial)
+    books = [openpyxl.load_workbook(f / "plan.xlsx") for f in (folder, serial)]
+    for a, b in zip(*(book.worksheets for book in books), strict=True):
+        # Every cell but the summary's time of writing ("Dibuat").
+        rows = [
+            [[c.value for c in row] for row in sheet.iter_rows() if row[0].value != "Dibuat"]
+            for sheet in (a, b)
+        ]
+        assert rows[0] == rows[1], a.title

@@ -99,6 +99,15 @@ def mentor_file_names(mentor_ids: list[str]) -> dict[str, str]:
     return out
 
 
+def mentor_slice(problem: Problem, part: tuple[int, int]) -> tuple[Mentor, ...]:
+    """The k-th of n consecutive, nearly equal slices of the problem's mentors."""
+    k, n = part
+    if not 0 <= k < n:
+        raise ValueError(f"part {k} of {n} does not exist")
+    count = len(problem.mentors)
+    return problem.mentors[k * count // n : (k + 1) * count // n]
+
+
 def session_uid(session_id: str, mentor_id: str, participant_id: str) -> str:
     raw = f"{session_id}-{mentor_id}-{participant_id}"
     return f"{re.sub(r'[^A-Za-z0-9._-]', '_', raw)}@{UID_DOMAIN}"
@@ -263,20 +272,31 @@ def mentor_calendar(
 
 
 def write_calendars(
-    folder: Path, problem: Problem, tables: PlanTables, labels: Labels
+    folder: Path,
+    problem: Problem,
+    tables: PlanTables,
+    labels: Labels,
+    *,
+    part: tuple[int, int] = (0, 1),
+    stamp: dt.datetime | None = None,
 ) -> list[Path]:
-    """``calendars/<mentor_id>.ics`` for every mentor with at least one session."""
+    """``calendars/<mentor_id>.ics`` for every mentor with at least one session.
+
+    ``part=(k, n)`` writes only the k-th of n consecutive slices of the mentors (so that
+    several processes can share the work); ``stamp`` is the DTSTAMP of every event
+    (default now).
+    """
     schedule = tables.schedule
     if schedule is None or not len(schedule):
         return []
     out_dir = folder / "calendars"
     out_dir.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     lookups = _Lookups(participants_by_id(problem), regency_names(load_geography()))
     by_mentor = dict(iter(schedule.groupby(schedule["mentor_id"].map(text), sort=False)))
     stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
-    for mentor in problem.mentors:
+    for mentor in mentor_slice(problem, part):
         mine = by_mentor.get(mentor.mentor_id)
         if mine is None or not len(mine):
             continue

@@ -22,7 +22,7 @@ import pandas as pd
 from tkm_assign import __version__, rules
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.model import Mentor, Participant, Problem
-from tkm_assign.report.calendars import mentor_file_names
+from tkm_assign.report.calendars import mentor_file_names, mentor_slice
 from tkm_assign.report.figures import (
     assigned_mentor,
     participants_by_id,
@@ -183,9 +183,16 @@ def _by_mentor(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
 
 
 def write_printables(
-    folder: Path, problem: Problem, tables: PlanTables, labels: Labels
+    folder: Path,
+    problem: Problem,
+    tables: PlanTables,
+    labels: Labels,
+    *,
+    part: tuple[int, int] = (0, 1),
 ) -> list[Path]:
-    """``calendars/<mentor_id>.html`` for every mentor with participants or sessions."""
+    """``calendars/<mentor_id>.html`` for every mentor with participants or sessions
+    (``part=(k, n)``: only the k-th of n slices of the mentors, as in
+    :func:`~tkm_assign.report.calendars.write_calendars`)."""
     mentor_of = assigned_mentor(tables)
     theirs: dict[str, list[str]] = {}
     for pid in (p.participant_id for p in problem.participants):
@@ -199,7 +206,7 @@ def write_printables(
     context = PageContext.of(problem)
     stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
-    for mentor in problem.mentors:
+    for mentor in mentor_slice(problem, part):
         mid = mentor.mentor_id
         sessions = sessions_of.get(mid, empty)
         if mid not in theirs and not len(sessions):
