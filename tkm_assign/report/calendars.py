@@ -48,6 +48,16 @@ ONLINE_REMINDER_MIN = 15
 ONSITE_REMINDER_MARGIN_MIN = 30
 
 
+# Abbreviation and UTC offset of each zone, as Indonesians write them.
+ZONE_LABELS = {WIB: ("WIB", 7), WITA: ("WITA", 8), WIT: ("WIT", 9)}
+
+
+def zone_label(zone_name: str) -> str:
+    """``Asia/Makassar`` -> ``WITA (UTC+8)``."""
+    short, offset = ZONE_LABELS[zone_name]
+    return f"{short} (UTC+{offset})"
+
+
 def time_zone(province_code: str) -> str:
     """IANA time zone of a province: WIB, WITA or WIT by Kemendagri province code."""
     if province_code in _WITA_PROVINCES:
@@ -254,7 +264,11 @@ def mentor_calendar(
             event += [f"LOCATION:{escape_text(where)}", f"GEO:{lat:.6f};{lon:.6f}"]
             reminder = travel + ONSITE_REMINDER_MARGIN_MIN
         else:
-            event.append(f"LOCATION:{escape_text(labels.value('online').capitalize())}")
+            # Where the participant is, and how the session is held: a place a coordinator
+            # or mentor reading the calendar can act on.
+            place = place_of(person, lookups.regencies) if person is not None else ""
+            where = labels.text("online_location", place=place or who)
+            event.append(f"LOCATION:{escape_text(where)}")
             reminder = ONLINE_REMINDER_MIN
         event += [
             f"DESCRIPTION:{escape_text(chr(10).join(description))}",

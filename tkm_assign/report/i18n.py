@@ -184,6 +184,16 @@ LABELS: Mapping[str, tuple[str, str]] = {
         "Simpan sebagai PDF atau cetak dari menu browser; bisa dibagikan lewat WhatsApp.",
         "Save as PDF or print from the browser menu; share it on WhatsApp.",
     ),
+    "times_in": ("Semua waktu dalam {zone}.", "All times are in {zone}."),
+    "open_route": ("Rute di peta", "Route on the map"),
+    "route_map": ("Peta rute harian", "Day routes"),
+    "route_map_note": (
+        "Kotak merah: rumah pendamping; titik: peserta; garis: rute tiap hari kunjungan "
+        "(garis lurus, warna menurut bulan).",
+        "Red square: the mentor's home; dots: participants; lines: each visiting day's route "
+        "(straight lines, coloured by month).",
+    ),
+    "home_on_map": ("Rumah di peta", "Home on the map"),
     # calendars
     "calendar_name": ("TKM Lanjutan – {mentor}", "TKM Lanjutan – {mentor}"),
     "session_summary": ("{mode}: {participant}", "{mode}: {participant}"),
@@ -191,6 +201,10 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "coordinates": ("Koordinat", "Coordinates"),
     "session_of": ("Sesi {n} dari {total} bulan ini", "Session {n} of {total} this month"),
     "need_level": ("Tingkat kebutuhan", "Need level"),
+    "online_location": (
+        "Daring (WhatsApp/Zoom) dengan peserta di {place}",
+        "Online (WhatsApp/Zoom) with the participant in {place}",
+    ),
     # audit
     "violations_section": ("Pelanggaran aturan", "Rule violations"),
     "notes_section": ("Catatan", "Notes"),

@@ -233,8 +233,9 @@ def save_png(fig: Figure, target: Path | io.BytesIO, dpi: float) -> None:
     # The Agg canvas is the figure's size in pixels, cut to whole pixels.
     exact = fig.get_figwidth() * dpi
     width = next(w for w in (int(exact), round(exact)) if len(pixels) % (4 * w) == 0)
-    rgb = pixels.reshape(-1, width, 4)[..., :3]
-    image = Image.fromarray(np.ascontiguousarray(rgb)).quantize(
+    rgba = pixels.reshape(-1, width, 4)
+    # Fast octree quantisation reads RGBA directly; the figure is opaque (white face).
+    image = Image.fromarray(rgba, mode="RGBA").quantize(
         colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
     )
     image.save(target, format="png")

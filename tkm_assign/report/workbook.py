@@ -205,17 +205,25 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
             )
     ws.write_row(0, 0, headers, styles.header)
     formats = [styles.number(COLUMN_FORMATS.get(name)) for name in names]
+    # Dates (text in the tables) and coded columns are converted; other values are
+    # written as they are, the common types first.
+    special = [name == "date" or name in WORDED for name in names]
     times = [name in TIME_COLUMNS for name in names]
+    overrides = sheet.cell_formats
     write_string, write_number = ws.write_string, ws.write_number
     for i, row in enumerate(sheet.rows, start=1):
         for j, value in enumerate(row):
-            value = _cell_value(names[j], value, labels)
             if value is None:
                 continue
+            if special[j]:
+                value = _cell_value(names[j], value, labels)
+                if value is None:
+                    continue
             fmt = formats[j]
-            if sheet.cell_formats:
-                fmt = styles.number(sheet.cell_formats.get((i - 1, j))) or fmt
-            if isinstance(value, str):
+            if overrides:
+                fmt = styles.number(overrides.get((i - 1, j))) or fmt
+            kind = type(value)
+            if kind is str:
                 if times[j] and (minutes := _clock_minutes(value)) is not None:
                     write_number(i, j, minutes / 1440.0, fmt)
                     continue
@@ -223,15 +231,28 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
                     value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
                 # Text from an input file is never run as a formula (e.g. "=HYPERLINK(..)").
                 write_string(i, j, value)
-            elif isinstance(value, bool):
-                ws.write_boolean(i, j, value)
-            elif isinstance(value, int | float):
+            elif kind is int or kind is float:
                 if math.isfinite(value):
                     write_number(i, j, value, fmt)
-            elif isinstance(value, dt.date):  # dates and datetimes
-                ws.write_datetime(i, j, value, fmt or styles.number(DATE_FORMAT))
-            else:
-                write_string(i, j, ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
+            else:  # numpy scalars, NaT, dates, booleans, ...
+                value = _cell_value(names[j], value, labels)
+                if value is not None:
+                    _write_other(ws, i, j, value, fmt, styles)
+
+
+def _write_other(
+    ws: Worksheet, i: int, j: int, value: Any, fmt: Format | None, styles: _Styles
+) -> None:
+    """Cells that are neither plain text nor a plain number."""
+    if isinstance(value, bool):
+        ws.write_boolean(i, j, value)
+    elif isinstance(value, int | float):
+        if math.isfinite(value):
+            ws.write_number(i, j, value, fmt)
+    elif isinstance(value, dt.date):  # dates and datetimes
+        ws.write_datetime(i, j, value, fmt or styles.number(DATE_FORMAT))
+    else:
+        ws.write_string(i, j, ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
 
 
 def _clock_minutes(value: str) -> int | None:
