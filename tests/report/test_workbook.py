@@ -193,3 +193,19 @@ def test_formula_like_text_stays_text(tmp_path):
     cells = openpyxl.load_workbook(path)["S"][2]
     assert cells[0].value == '=HYPERLINK("x")' and cells[0].data_type == "s"
     assert cells[1].value == "25:99"  # not a clock time: left as the text it was
+
+
+def test_months_show_their_calendar_dates(outputs, small_problem):
+    book = openpyxl.load_workbook(outputs / "plan.xlsx")
+    assert small_problem.config.programme.start_date == dt.date(2027, 7, 5)
+    for title in ("Jadwal", "Beban kerja"):
+        sheet = book[title]
+        header = [c.value for c in sheet[1]]
+        month = header.index("Bulan ke-")
+        assert header[month + 1] == "Tanggal bulan ini", title
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            if row[month] == 1:
+                assert row[month + 1] == "5 Jul 2027 – 4 Agu 2027", (title, row)
+                break
+        else:
+            pytest.fail(f"no month 1 in {title}")

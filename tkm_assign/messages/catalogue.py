@@ -80,6 +80,10 @@ WARNINGS = {
         "{source} row {row} column {column}: holds a formula without a saved result, read as "
         "empty: open the workbook in Excel or LibreOffice and save it, or type the value"
     ),
+    "warning.mentor_name_mismatch": (
+        "{source} row {row} column mentor_name: the name is not the name of mentor {mentor_id} "
+        "in {mentors}; the audit follows the id (check that the id is the mentor meant)"
+    ),
     "warning.more_rows": "... and {count} more rows: {kind}",
     "warning.kind.unknown_columns": "unknown columns",
     "warning.kind.mentor_references_ignored": "mentor references without a mentors file",
@@ -90,6 +94,7 @@ WARNINGS = {
     "warning.kind.mentor_far_from_participants": "mentors far from every participant",
     "warning.kind.control_characters_removed": "control characters removed",
     "warning.kind.formula_without_result": "formulas without a saved result",
+    "warning.kind.mentor_name_mismatch": "mentor names that do not match their id",
     "warning.output_leftovers_removed": (
         "{folder}: removed {count} unfinished output folder(s) left by an interrupted earlier "
         "run: {names}"

@@ -95,7 +95,7 @@ class OutputJob:
     """One independent piece of the outputs: a kind of file and, for the per-mentor and
     per-province files, which slice of them (``part`` k of n)."""
 
-    kind: str  # csv | json | xlsx | ics | pages | country_map | province_maps | gpkg
+    kind: str  # csv | json | xlsx | ics | pages | report | country_map | province_maps | gpkg
     part: tuple[int, int] = (0, 1)
 
 
@@ -111,6 +111,7 @@ class OutputInputs:
     figures: dict[str, Any]
     balance: pd.DataFrame
     provinces: pd.DataFrame
+    with_map: bool  # report.html embeds a small copy of the country map
 
 
 def output_jobs(formats: Collection[str], zoomed: Sequence[str]) -> list[OutputJob]:
@@ -123,6 +124,7 @@ def output_jobs(formats: Collection[str], zoomed: Sequence[str]) -> list[OutputJ
         slices = min(SLICES, len(zoomed))
         jobs += [OutputJob("province_maps", (k, slices)) for k in range(slices)]
     if "html" in formats:
+        jobs.append(OutputJob("report"))
         jobs += [OutputJob("pages", (k, SLICES)) for k in range(SLICES)]
     if "ics" in formats:
         jobs += [OutputJob("ics", (k, SLICES)) for k in range(SLICES)]
@@ -132,17 +134,17 @@ def output_jobs(formats: Collection[str], zoomed: Sequence[str]) -> list[OutputJ
     return jobs
 
 
-def run_output_job(inputs: OutputInputs, job: OutputJob) -> tuple[list[Path], bytes | None]:
-    """Write the files of one job; returns them (and the report's map preview, if drawn)."""
+def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
+    """Write the files of one job; returns them."""
     from tkm_assign.report.i18n import Labels
 
     folder, problem, tables = inputs.folder, inputs.problem, inputs.tables
     labels = Labels(inputs.lang)
     if job.kind == "csv":
-        return write_plan_tables(folder, tables), None
+        return write_plan_tables(folder, tables)
     if job.kind == "json":
         write_json(plan_summary(problem, tables, inputs.figures), folder / "summary.json")
-        return [folder / "summary.json"], None
+        return [folder / "summary.json"]
     if job.kind == "xlsx":
         from tkm_assign.report.workbook import summary_rows, write_plan_workbook
 
@@ -151,16 +153,34 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> tuple[list[Path], by
         write_plan_workbook(
             workbook, problem, tables, labels, rows, inputs.balance, inputs.provinces
         )
-        return [workbook], None
+        return [workbook]
     if job.kind == "ics":
         from tkm_assign.report.calendars import write_calendars
 
         stamp = inputs.generated
-        return write_calendars(folder, problem, tables, labels, part=job.part, stamp=stamp), None
+        return write_calendars(folder, problem, tables, labels, part=job.part, stamp=stamp)
     if job.kind == "pages":
         from tkm_assign.report.printable import write_printables
 
-        return write_printables(folder, problem, tables, labels, part=job.part), None
+        return write_printables(folder, problem, tables, labels, part=job.part)
+    if job.kind == "report":
+        from tkm_assign.report.html import render_report
+        from tkm_assign.report.maps import country_preview
+
+        preview = country_preview(problem, tables, labels) if inputs.with_map else None
+        report = folder / "report.html"
+        page = render_report(
+            problem,
+            tables,
+            labels,
+            inputs.figures,
+            inputs.balance,
+            inputs.provinces,
+            preview,
+            inputs.generated,
+        )
+        report.write_text(page, encoding="utf-8")
+        return [report]
     if job.kind == "country_map":
         from tkm_assign.report.maps import write_country_map
 
@@ -171,19 +191,19 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> tuple[list[Path], by
         codes = provinces_to_zoom(problem, tables)
         k, n = job.part
         mine = codes[k * len(codes) // n : (k + 1) * len(codes) // n]
-        return write_province_maps(folder, problem, tables, labels, mine), None
+        return write_province_maps(folder, problem, tables, labels, mine)
     if job.kind == "gpkg":
         from tkm_assign.report.gpkg import write_geopackage
 
         gpkg = folder / "plan.gpkg"
         write_geopackage(gpkg, problem, tables, inputs.balance)
-        return [gpkg], None
+        return [gpkg]
     raise ValueError(f"unknown output job {job.kind!r}")
 
 
 def run_output_jobs(
     inputs: OutputInputs, jobs: Sequence[OutputJob], workers: int
-) -> list[tuple[list[Path], bytes | None]]:
+) -> list[list[Path]]:
     """Every job's result, in the order of ``jobs``.
 
     With ``workers`` > 1 this process and ``workers - 1`` worker processes
@@ -196,8 +216,8 @@ def run_output_jobs(
 
     queue = deque(range(len(jobs)))
     lock = threading.Lock()
-    futures: dict[int, Future[tuple[list[Path], bytes | None]]] = {}
-    done: dict[int, tuple[list[Path], bytes | None]] = {}
+    futures: dict[int, Future[list[Path]]] = {}
+    done: dict[int, list[Path]] = {}
     with process_pool(workers - 1) as pool:
 
         def feed(_: object = None) -> None:
@@ -280,15 +300,12 @@ def write_plan_outputs(
         For a format not in :data:`FORMATS`.
     """
     from tkm_assign.report.figures import key_figures, mentor_balance, province_table
-    from tkm_assign.report.html import render_report
-    from tkm_assign.report.i18n import Labels
     from tkm_assign.report.maps import provinces_to_zoom
 
     wanted = set(FORMATS if formats is None else formats)
     unknown = sorted(wanted - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown output format {unknown[0]!r}; expected one of {FORMATS}")
-    labels = Labels(lang)
     generated = dt.datetime.now().astimezone().replace(microsecond=0)
     if balance is None:
         balance = mentor_balance(problem, tables)
@@ -303,24 +320,18 @@ def write_plan_outputs(
         workers = 1
     zoomed = provinces_to_zoom(problem, tables) if "png" in wanted else []
     jobs = output_jobs(wanted, zoomed)
-    inputs = OutputInputs(folder, problem, tables, lang, generated, figures, balance, provinces)
+    inputs = OutputInputs(
+        folder, problem, tables, lang, generated, figures, balance, provinces, "png" in wanted
+    )
     log.info("writing %d output jobs in %d processes", len(jobs), workers)
     results = dict(zip(jobs, run_output_jobs(inputs, jobs, workers), strict=True))
-
     # Files listed in one order whatever wrote them: tables, summary, workbook, calendars,
     # printable schedules, maps, report, GeoPackage.
-    order = ("csv", "json", "xlsx", "ics", "pages", "country_map", "province_maps")
-    written = [
-        path for kind in order for job in jobs if job.kind == kind for path in results[job][0]
+    order = ("csv", "json", "xlsx", "ics", "pages", "country_map", "province_maps", "report")
+    return [
+        path
+        for kind in (*order, "gpkg")
+        for job in jobs
+        if job.kind == kind
+        for path in results[job]
     ]
-    preview = next((results[j][1] for j in jobs if j.kind == "country_map"), None)
-    if "html" in wanted:
-        log.info("writing report.html")
-        report = folder / "report.html"
-        page = render_report(
-            problem, tables, labels, figures, balance, provinces, preview, generated
-        )
-        report.write_text(page, encoding="utf-8")
-        written.append(report)
-    written += [path for job in jobs if job.kind == "gpkg" for path in results[job][0]]
-    return written

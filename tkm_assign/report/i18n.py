@@ -288,6 +288,7 @@ COLUMNS: Mapping[str, tuple[str, str]] = {
     "end": ("Selesai", "End"),
     "mode": ("Cara", "Mode"),
     "month": ("Bulan ke-", "Month"),
+    "month_period": ("Tanggal bulan ini", "Month dates"),
     "travel_min_before": ("Perjalanan sebelumnya (menit)", "Travel before (min)"),
     "depart": ("Berangkat", "Depart"),
     "return": ("Kembali", "Return"),

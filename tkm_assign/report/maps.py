@@ -1,4 +1,5 @@
-"""Maps of a plan: the country view ``map.png`` and per-province zooms ``maps/<name>.png``.
+"""Maps of a plan: the country view ``map.png`` and per-province zooms ``maps/<name>.png``
+(written by :func:`write_country_map` and :func:`write_province_maps`).
 
 Province (and, in zooms, regency) outlines come from :func:`load_geography`; mentors are
 stars at their homes, participants dots coloured by their mentor, joined to the mentor by a
@@ -578,31 +579,22 @@ def _province_colours(layers: _Layers, mentors: Sequence[int]) -> _Layers:
     return replace(layers, m_colour=tuple(colours))
 
 
-def write_maps(
-    folder: Path, problem: Problem, tables: PlanTables, labels: Labels
-) -> tuple[list[Path], bytes]:
-    """Write ``map.png`` and ``maps/<province>.png``.
-
-    Returns the files written and a small PNG of the country map for the HTML report.
-    """
-    written, preview = write_country_map(folder, problem, tables, labels)
-    codes = provinces_to_zoom(problem, tables)
-    written += write_province_maps(folder, problem, tables, labels, codes)
-    log.info("maps: map.png and %d province maps", len(codes))
-    return written, preview
-
-
 def write_country_map(
     folder: Path, problem: Problem, tables: PlanTables, labels: Labels
-) -> tuple[list[Path], bytes]:
-    """``map.png``, and the small copy of it that ``report.html`` embeds."""
+) -> list[Path]:
+    """``map.png``."""
     with mpl.rc_context({**PLAIN_TEXT, "font.family": "sans-serif"}):
-        country = render_country_map(problem, tables, labels)
         path = folder / "map.png"
-        save_png(country, path, COUNTRY_DPI)
+        save_png(render_country_map(problem, tables, labels), path, COUNTRY_DPI)
+    return [path]
+
+
+def country_preview(problem: Problem, tables: PlanTables, labels: Labels) -> bytes:
+    """The small copy of ``map.png`` that ``report.html`` embeds."""
+    with mpl.rc_context({**PLAIN_TEXT, "font.family": "sans-serif"}):
         preview = io.BytesIO()
-        save_png(country, preview, PREVIEW_DPI)
-    return [path], preview.getvalue()
+        save_png(render_country_map(problem, tables, labels), preview, PREVIEW_DPI)
+    return preview.getvalue()
 
 
 def province_map_names(codes: Sequence[str]) -> dict[str, str]:

@@ -16,6 +16,7 @@ in openpyxl); openpyxl reads workbooks back (inputs, tests).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import math
 import re
@@ -449,10 +450,12 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
         "village",
         "mode",
         "month",
+        "month_period",
         "travel_min_before",
     ]
     rows: list[list[Any]] = []
     schedule = tables.schedule
+    periods = month_periods(problem, labels)
     if schedule is not None:
         people = participants_by_id(problem)
         mentors = mentors_by_id(problem)
@@ -475,11 +478,24 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
                     place_of(person, regencies) if person else "",
                     text(record["mode"]),
                     _int(record["month"]),
+                    periods.get(_int(record["month"]) or 0, ""),
                     _int(record["travel_min_before"]),
                 ]
             )
     choices = {"mentor_id": (labels["sheet_mentors"], "mentor_id")}
     return Sheet(labels["sheet_schedule"], columns, rows, choices=choices)
+
+
+def month_periods(problem: Problem, labels: Labels) -> dict[int, str]:
+    """Programme month number -> its calendar dates (``1`` -> ``5 Jul – 4 Agu 2027``)."""
+    from tkm_assign import rules
+
+    config = problem.config
+    starts = rules.month_starts(config.programme.start_date, config.programme.longest_months)
+    return {
+        month: f"{labels.short_date(a)} – {labels.short_date(b - dt.timedelta(days=1))}"
+        for month, (a, b) in enumerate(itertools.pairwise(starts), start=1)
+    }
 
 
 def _date(value: Any) -> dt.date | None:
@@ -557,6 +573,13 @@ def _workload_sheet(
     frame.insert(
         1, "mentor_name", [mentors[m].name if m in mentors else "" for m in frame["mentor_id"]]
     )
+    if "month" in frame.columns:
+        periods = month_periods(problem, labels)
+        frame.insert(
+            list(frame.columns).index("month") + 1,
+            "month_period",
+            [periods.get(_int(m) or 0, "") for m in frame["month"]],
+        )
     return frame_sheet(labels["sheet_workload"], frame)
 
 
@@ -570,6 +593,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
         "sector",
         "mentor_id",
         "month",
+        "month_period",
         "planned",
         "required",
         "onsite_planned",
@@ -592,6 +616,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
                 text(record["sector"]),
                 "",
                 None,
+                "",
                 None,
                 None,
                 None,
@@ -602,6 +627,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
     province = dict(
         zip(frame["participant_id"].map(text), frame["province"].map(text), strict=True)
     )
+    periods = month_periods(problem, labels)
     if tables.shortfalls is not None:
         for record in tables.shortfalls.to_dict("records"):
             pid = text(record["participant_id"])
@@ -615,6 +641,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
                     person.sector.value if person else "",
                     text(record["mentor_id"]),
                     _int(record["month"]),
+                    periods.get(_int(record["month"]) or 0, ""),
                     _int(record["planned"]),
                     _int(record["required"]),
                     _int(record["onsite_planned"]),
