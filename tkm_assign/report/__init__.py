@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tkm_assign.io.output import write_csv, write_json
+from tkm_assign.messages import rendered
 from tkm_assign.model import Problem
-from tkm_assign.report.tables import PlanTables
+from tkm_assign.report.tables import PlanTables, rendered_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -52,15 +53,15 @@ CSV_FILES = {
 }
 
 
-def write_plan_tables(folder: Path, tables: PlanTables) -> list[Path]:
-    """The plan's CSV files (UTF-8 with BOM, as Excel expects)."""
+def write_plan_tables(folder: Path, tables: PlanTables, lang: str = "id") -> list[Path]:
+    """The plan's CSV files (UTF-8 with BOM, as Excel expects), reasons in ``lang``."""
     written = []
     for name, attribute in CSV_FILES.items():
         frame = getattr(tables, attribute)
         if frame is None:
             continue
         path = folder / name
-        write_csv(frame, path)
+        write_csv(rendered_frame(frame, lang), path)
         written.append(path)
     return written
 
@@ -141,9 +142,10 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
     folder, problem, tables = inputs.folder, inputs.problem, inputs.tables
     labels = Labels(inputs.lang)
     if job.kind == "csv":
-        return write_plan_tables(folder, tables)
+        return write_plan_tables(folder, tables, inputs.lang)
     if job.kind == "json":
-        write_json(plan_summary(problem, tables, inputs.figures), folder / "summary.json")
+        summary = rendered(plan_summary(problem, tables, inputs.figures), inputs.lang)
+        write_json(summary, folder / "summary.json")
         return [folder / "summary.json"]
     if job.kind == "xlsx":
         from tkm_assign.report.workbook import summary_rows, write_plan_workbook
@@ -196,7 +198,7 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
         from tkm_assign.report.gpkg import write_geopackage
 
         gpkg = folder / "plan.gpkg"
-        write_geopackage(gpkg, problem, tables, inputs.balance)
+        write_geopackage(gpkg, problem, tables, inputs.balance, inputs.lang)
         return [gpkg]
     raise ValueError(f"unknown output job {job.kind!r}")
 

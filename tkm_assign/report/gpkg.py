@@ -35,7 +35,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from tkm_assign import rules
 from tkm_assign.geo.regions import load_geography
+from tkm_assign.messages import Message, render
 from tkm_assign.model import Problem
 from tkm_assign.report.calendars import ZONE_LABELS, time_zone
 from tkm_assign.report.figures import as_float, province_names, regency_names, text, truthy
@@ -68,7 +70,7 @@ def _datetimes(values: list[pd.Timestamp | None]) -> pd.Series:
     return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ms]")
 
 
-def participants_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
+def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -> gpd.GeoDataFrame:
     geography = load_geography()
     provinces, regencies = province_names(geography), regency_names(geography)
     frame = tables.assignments.assign(_pid=tables.assignments["participant_id"].map(text))
@@ -95,7 +97,7 @@ def participants_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame
                 "need_level": p.need_level.value,
                 "mentor_id": text(record["mentor_id"]) if record is not None else "",
                 "status": text(record["status"]) if record is not None else "unassigned",
-                "reason": text(record["reason"]) if record is not None else "",
+                "reason": _reason(record["reason"], lang) if record is not None else "",
                 "travel_min": _float(record["travel_min"]) if record is not None else None,
                 "sessions": int(sessions.get(pid, 0)),
                 "onsite": int(onsite.get(pid, 0)),
@@ -128,6 +130,10 @@ _PARTICIPANT_COLUMNS = [
 ]
 
 
+def _reason(value: object, lang: str) -> str:
+    return render(value, lang) if isinstance(value, Message) else text(value)
+
+
 def _float(value: object) -> float | None:
     return as_float(value)
 
@@ -150,7 +156,7 @@ def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
                 "sectors": ";".join(sorted(s.value for s in m.sectors)),
                 "transport": m.transport.value,
                 "caseload": int(b["caseload"]),
-                "max_caseload": m.max_caseload,
+                "max_caseload": rules.effective_caseload(m, problem.config),
                 "utilisation": float(b["utilisation"]),
                 "peak_utilisation": _float(b["peak_utilisation"]),
                 "travel_hours": _float(b["travel_hours"]),
@@ -307,11 +313,12 @@ def _clock_times(days: pd.Series, clocks: pd.Series) -> pd.Series:
 
 
 def write_geopackage(
-    path: Path, problem: Problem, tables: PlanTables, balance: pd.DataFrame
+    path: Path, problem: Problem, tables: PlanTables, balance: pd.DataFrame, lang: str = "id"
 ) -> None:
-    """Write the layers of ``plan.gpkg`` and their styles (see the module docstring)."""
+    """Write the layers of ``plan.gpkg`` and their styles (see the module docstring),
+    reasons in ``lang``."""
     layers = {
-        "participants": (participants_layer(problem, tables), "Point"),
+        "participants": (participants_layer(problem, tables, lang), "Point"),
         "mentors": (mentors_layer(problem, balance), "Point"),
         "assignment_lines": (assignment_lines_layer(problem, tables), "LineString"),
         "routes": (routes_layer(problem, tables), "LineString"),
