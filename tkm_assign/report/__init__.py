@@ -113,6 +113,7 @@ class OutputInputs:
     balance: pd.DataFrame
     provinces: pd.DataFrame
     with_map: bool  # report.html embeds a small copy of the country map
+    title: str | None = None  # of report.html and the workbook's summary (a re-plan's)
 
 
 def output_jobs(formats: Collection[str], zoomed: Sequence[str]) -> list[OutputJob]:
@@ -152,6 +153,8 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
 
         workbook = folder / "plan.xlsx"
         rows = summary_rows(problem, inputs.figures, labels, inputs.generated)
+        if inputs.title:
+            rows.insert(0, (inputs.title, "", None))
         write_plan_workbook(
             workbook, problem, tables, labels, rows, inputs.balance, inputs.provinces
         )
@@ -180,6 +183,7 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
             inputs.provinces,
             preview,
             inputs.generated,
+            inputs.title,
         )
         report.write_text(page, encoding="utf-8")
         return [report]
@@ -261,6 +265,7 @@ def write_plan_outputs(
     provinces: pd.DataFrame | None = None,
     formats: Collection[str] | None = None,
     workers: int | None = None,
+    title: str | None = None,
 ) -> list[Path]:
     """Write every output of a plan into ``folder`` (which must exist, normally empty).
 
@@ -288,6 +293,9 @@ def write_plan_outputs(
         Processes that write (default ``output.workers``); a plan of fewer than
         :data:`PARALLEL_FROM_SESSIONS` sessions is always written by this process alone.
         The files do not depend on it.
+    title
+        The title of ``report.html`` and the first line of the workbook's summary (a
+        re-plan names its as-of date); the plan's own title when ``None``.
 
     Returns
     -------
@@ -323,7 +331,16 @@ def write_plan_outputs(
     zoomed = provinces_to_zoom(problem, tables) if "png" in wanted else []
     jobs = output_jobs(wanted, zoomed)
     inputs = OutputInputs(
-        folder, problem, tables, lang, generated, figures, balance, provinces, "png" in wanted
+        folder,
+        problem,
+        tables,
+        lang,
+        generated,
+        figures,
+        balance,
+        provinces,
+        "png" in wanted,
+        title,
     )
     log.info("writing %d output jobs in %d processes", len(jobs), workers)
     results = dict(zip(jobs, run_output_jobs(inputs, jobs, workers), strict=True))
