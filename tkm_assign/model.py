@@ -9,6 +9,7 @@ metres.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -58,6 +59,13 @@ class Mode(StrEnum):
     ONLINE = "online"
 
 
+class ParticipantStatus(StrEnum):
+    """Whether a participant is still in the programme (a change since the plan)."""
+
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
 LITERACY_RANK = {TechLiteracy.LOW: 0, TechLiteracy.ADEQUATE: 1, TechLiteracy.PROFICIENT: 2}
 
 
@@ -94,6 +102,11 @@ class Participant:
     excluded_mentor_ids: frozenset[str] = frozenset()
     village: str = ""  # village name for calendars and maps ("" when unknown)
     row: int = 0  # spreadsheet row in the input file, for messages
+    # Changes since the plan (read by progress, replan and simulate): a withdrawn
+    # participant's first day without sessions, and a late joiner's first programme day.
+    status: ParticipantStatus = ParticipantStatus.ACTIVE
+    status_date: dt.date | None = None
+    start_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +122,7 @@ class Mentor:
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # 0 = Monday
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()  # inclusive date ranges
     row: int = 0
+    active_until: dt.date | None = None  # last working day in the programme (None: to the end)
 
 
 @dataclass(frozen=True)
@@ -211,6 +225,16 @@ class Session:
     month: int  # 1..n counted from the programme start
     travel_min_before: int  # 0 online; onsite: from previous stop or home
     distance_m_before: int = 0
+
+
+UID_DOMAIN = "tkm-assign"
+
+
+def session_uid(session_id: str, mentor_id: str, participant_id: str) -> str:
+    """The calendar UID of a planned session: the same session in a plan written again keeps
+    it, so importing the calendar again updates the event instead of duplicating it."""
+    raw = f"{session_id}-{mentor_id}-{participant_id}"
+    return f"{re.sub(r'[^A-Za-z0-9._-]', '_', raw)}@{UID_DOMAIN}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -37,6 +37,23 @@ def programme_months(participant: Participant, config: Config) -> int:
     return config.programme.months_for(participant.sector.value, participant.program_months)
 
 
+def programme_window(participant: Participant, config: Config) -> tuple[int, int]:
+    """First and last programme month (1-based, inclusive) of a participant's mentoring.
+
+    Months 1..:func:`programme_months`; a late joiner (``start_date`` after the programme
+    start) starts in the programme month holding its start date and keeps its full length.
+    """
+    months = programme_months(participant, config)
+    start = config.programme.start_date
+    joined = participant.start_date
+    if joined is None or joined <= start:
+        return 1, months
+    first = 1
+    while add_months(start, first) <= joined:
+        first += 1
+    return first, first + months - 1
+
+
 def session_target(participant: Participant, config: Config) -> int:
     """Sessions per month: explicit target, else by need level; always within min..max."""
     sessions = config.sessions
@@ -186,10 +203,13 @@ def holiday_dates(start: dt.date, end: dt.date, config: Config) -> Mapping[dt.da
 
 
 def working_dates(mentor: Mentor, start: dt.date, end: dt.date, config: Config) -> list[dt.date]:
-    """Dates in ``[start, end)`` the mentor works: own weekdays, no holiday, not unavailable."""
+    """Dates in ``[start, end)`` the mentor works: own weekdays, no holiday, not unavailable,
+    not after the mentor's ``active_until``."""
     off = holiday_dates(start, end, config)
     out = []
     day = start
+    if mentor.active_until is not None:
+        end = min(end, mentor.active_until + dt.timedelta(days=1))
     while day < end:
         if (
             day.weekday() in mentor.working_days

@@ -35,7 +35,7 @@ from tkm_assign.geo.regions import (
     haversine_km,
     load_geography,
 )
-from tkm_assign.io.read import MENTOR_COLUMNS, PARTICIPANT_COLUMNS
+from tkm_assign.io.read import PLAN_MENTOR_COLUMNS, PLAN_PARTICIPANT_COLUMNS
 from tkm_assign.model import Sector
 from tkm_assign.resources import PLACES_DIR
 from tkm_assign.rules import add_months
@@ -758,7 +758,7 @@ def _participant_frame(
         },
         dtype=object,
     )
-    return frame[list(PARTICIPANT_COLUMNS)]
+    return frame[list(PLAN_PARTICIPANT_COLUMNS)]
 
 
 def _mentor_id(index: int, width: int) -> str:
@@ -806,7 +806,7 @@ def _mentor_frame(
         },
         dtype=object,
     )
-    return frame[list(MENTOR_COLUMNS)]
+    return frame[list(PLAN_MENTOR_COLUMNS)]
 
 
 def _on_islands_without_mentor(people: pd.DataFrame, seats: Sequence[_MentorSeat]) -> int:

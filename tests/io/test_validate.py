@@ -80,7 +80,8 @@ BROKEN = [
 def test_every_broken_file_is_checked():
     # A broken file without a case here would silently go untested.
     named = {name for name, *_ in BROKEN}
-    assert {p.name for p in INVALID.iterdir()} == named - {"participants_missing_file.csv"}
+    files = {p.name for p in INVALID.iterdir() if p.name.startswith(("participants", "mentors"))}
+    assert files == named - {"participants_missing_file.csv"}
 
 
 @pytest.mark.parametrize(("name", "row", "column", "message"), BROKEN, ids=[b[0] for b in BROKEN])

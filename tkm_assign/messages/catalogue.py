@@ -17,6 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tkm_assign.messages.running import RUNNING
+
 
 @dataclass(frozen=True)
 class Plural:
@@ -296,4 +298,5 @@ MESSAGES: Mapping[str, str | Plural] = {
     **STEPS,
     **WARNINGS,
     **WEB,
+    **RUNNING,
 }

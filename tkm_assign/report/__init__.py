@@ -81,6 +81,7 @@ def write_plan_outputs(
     balance: pd.DataFrame | None = None,
     provinces: pd.DataFrame | None = None,
     formats: Collection[str] | None = None,
+    title: str | None = None,
 ) -> list[Path]:
     """Write every output of a plan into ``folder`` (which must exist, normally empty).
 
@@ -104,6 +105,9 @@ def write_plan_outputs(
         ``csv`` the tables, ``json`` ``summary.json``, ``xlsx`` ``plan.xlsx``, ``ics``
         the calendars, ``html`` ``report.html`` and the printable schedules, ``png`` the
         maps, ``gpkg`` ``plan.gpkg``.
+    title
+        The title of ``report.html`` and the first line of the workbook's summary (a
+        re-plan names its as-of date); the plan's own title when ``None``.
 
     Returns
     -------
@@ -148,6 +152,8 @@ def write_plan_outputs(
         log.info("writing plan.xlsx")
         workbook = folder / "plan.xlsx"
         rows = summary_rows(problem, figures, labels, generated)
+        if title:
+            rows.insert(0, (title, "", None))
         write_plan_workbook(workbook, problem, tables, labels, rows, balance, provinces)
         written.append(workbook)
 
@@ -168,7 +174,7 @@ def write_plan_outputs(
         log.info("writing report.html")
         report = folder / "report.html"
         page = render_report(
-            problem, tables, labels, figures, balance, provinces, preview, generated
+            problem, tables, labels, figures, balance, provinces, preview, generated, title
         )
         report.write_text(page, encoding="utf-8")
         written.append(report)

@@ -206,6 +206,12 @@ SCENARIO_COLUMNS = (
     "sessions_3m_0_2_pct",
     "sessions_3m_3_4_pct",
     "sessions_3m_over_4_pct",
+    "simulated_followed_0_2_pct",
+    "simulated_followed_3_4_pct",
+    "simulated_followed_over_4_pct",
+    "simulated_replanned_0_2_pct",
+    "simulated_replanned_3_4_pct",
+    "simulated_replanned_over_4_pct",
     "sessions",
     "onsite_visits",
     "online_sessions",
@@ -234,6 +240,30 @@ SCENARIO_HEADERS: Mapping[str, tuple[str, str]] = {
     "sessions_3m_0_2_pct": ("% 0–2 sesi dalam 3 bulan", "% 0–2 sessions in 3 months"),
     "sessions_3m_3_4_pct": ("% 3–4 sesi dalam 3 bulan", "% 3–4 sessions in 3 months"),
     "sessions_3m_over_4_pct": ("% >4 sesi dalam 3 bulan", "% >4 sessions in 3 months"),
+    "simulated_followed_0_2_pct": (
+        "Simulasi tanpa susun ulang: % 0–2 sesi",
+        "Simulated, plan followed: % 0–2 sessions",
+    ),
+    "simulated_followed_3_4_pct": (
+        "Simulasi tanpa susun ulang: % 3–4 sesi",
+        "Simulated, plan followed: % 3–4 sessions",
+    ),
+    "simulated_followed_over_4_pct": (
+        "Simulasi tanpa susun ulang: % >4 sesi",
+        "Simulated, plan followed: % >4 sessions",
+    ),
+    "simulated_replanned_0_2_pct": (
+        "Simulasi, susun ulang hari 30 dan 60: % 0–2 sesi",
+        "Simulated, re-planned on days 30 and 60: % 0–2 sessions",
+    ),
+    "simulated_replanned_3_4_pct": (
+        "Simulasi, susun ulang hari 30 dan 60: % 3–4 sesi",
+        "Simulated, re-planned on days 30 and 60: % 3–4 sessions",
+    ),
+    "simulated_replanned_over_4_pct": (
+        "Simulasi, susun ulang hari 30 dan 60: % >4 sesi",
+        "Simulated, re-planned on days 30 and 60: % >4 sessions",
+    ),
     "sessions": ("Sesi", "Sessions"),
     "onsite_visits": ("Kunjungan tatap muka", "Onsite visits"),
     "online_sessions": ("Sesi daring", "Online sessions"),
