@@ -76,6 +76,12 @@ def test_progress_then_replan_from_the_logbook(client, plan_id):
     home = client.get("/").text
     assert "Rencana ulang" in home  # the re-plan is the plan to follow next
 
+    # The re-plan is followed in turn: its page 5 offers two weeks on, its files are read.
+    assert 'value="2027-08-29"' in client.get(f"/plans/{replan}/programme").text
+    again = job_of(follow(client, replan, "progress", as_of="2027-08-29"))
+    assert wait_finished(client, again)["status"] == "done"
+    assert "Kemajuan per 2027-08-29" in client.get(f"/jobs/{again}").text
+
 
 def test_a_bad_logbook_lists_its_problems(client, plan_id, tmp_path):
     broken = tmp_path / "logbook.csv"

@@ -58,6 +58,7 @@ LANG_COOKIE = "tkm_lang"
 PLAN_KINDS = ("plan", "replan")
 ZIPPED = ("calendars", "messages")  # output folders downloadable as one zip
 DEMO_DAY = 45  # the as-of date offered before the programme starts (to try a simulation)
+FOLLOW_UP_DAYS = 14  # after a re-plan, the as-of date offered next
 
 
 @dataclass(frozen=True)
@@ -271,6 +272,8 @@ def create_app(options: Options) -> Starlette:
         first, last = _programme_days(config)
         today = programme_as_of(config)
         offered = first + dt.timedelta(days=DEMO_DAY - 1) if today == first else today
+        if "as_of" in job.settings:  # a re-plan: its logbook ends there; two weeks on
+            offered = max(offered, tasks.as_of(job) + dt.timedelta(days=FOLLOW_UP_DAYS))
         following = [j for j in web.store.jobs(kinds=tasks.FOLLOWING) if j.base_id == job.id]
         return web.page(
             request,

@@ -236,9 +236,9 @@ def replan(store: Store, job: Job, report: Progress) -> Mapping[str, Any]:
     )
     summary = pagedata.write_plan_page(page_dir(store, job.id), view)
     summary["replan"] = _plain(result.summary)
-    summary["changes"] = records(
-        result.changes[result.changes["change"] != "missed"].drop(columns=["uid", "sequence"])
-    )
+    changes = result.changes[result.changes["change"] != "missed"]
+    summary["changes"] = records(changes.drop(columns=["uid", "sequence"]))
+    summary["changes_count"] = len(changes)
     summary["at_risk_before"] = int((result.progress.participants["status"] == "at_risk").sum())
     summary["warnings"] = worded(checked.warnings, result.warnings)
     return summary
