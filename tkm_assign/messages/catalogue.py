@@ -284,6 +284,7 @@ WEB = {
     "web.scenarios.grid_hint": "For example caseload.max=15,20,25: every combination is planned.",
     "web.scenarios.start": "Compare",
     "web.scenario_file.praktik_2024_vs_rekomendasi": "The 2024 practice against the recommended policy",
+    "web.scenario_file.sektor_vs_perjalanan": "Sector match against riding time",
     "web.kind.plan": "Plan",
     "web.kind.audit": "Plan check",
     "web.kind.capacity": "Capacity",
