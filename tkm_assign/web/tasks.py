@@ -20,6 +20,7 @@ import pandas as pd
 
 from tkm_assign import app
 from tkm_assign.config import Config
+from tkm_assign.io.read import Table
 from tkm_assign.messages import Message
 from tkm_assign.model import Problem
 from tkm_assign.programme.plan import CurrentPlan
@@ -200,18 +201,20 @@ def current_plan(store: Store, job: Job, problem: Problem) -> CurrentPlan:
     )
 
 
-def logbook(store: Store, job: Job) -> app.Upload:
+def following(
+    store: Store, job: Job, report: Progress
+) -> tuple[app.ValidateResult, CurrentPlan, Table]:
+    """The files as they are now (validated), the plan being followed and the logbook."""
+    checked = validated(store, job, report)
     found = upload(store, job, "logbook")
     if found is None:
         raise KeyError(f"job {job.id} has no logbook")
-    return found
+    return checked, current_plan(store, job, checked.problem), app.read_table(found, "logbook")
 
 
 def progress(store: Store, job: Job, report: Progress) -> Mapping[str, Any]:
     """Who is on track, behind or at risk on the as-of date, and each mentor's message."""
-    checked = validated(store, job, report)
-    followed = current_plan(store, job, checked.problem)
-    table = app.read_table(logbook(store, job), "logbook")
+    checked, followed, table = following(store, job, report)
     result = app.progress(checked.problem, followed, table, as_of=as_of(job), progress=report)
     write(store, job, result, report)
     tables = result.tables
@@ -226,9 +229,7 @@ def progress(store: Store, job: Job, report: Progress) -> Mapping[str, Any]:
 
 def replan(store: Store, job: Job, report: Progress) -> Mapping[str, Any]:
     """The rest of the programme planned again; the page of a plan shows it."""
-    checked = validated(store, job, report)
-    followed = current_plan(store, job, checked.problem)
-    table = app.read_table(logbook(store, job), "logbook")
+    checked, followed, table = following(store, job, report)
     result = app.replan(checked.problem, followed, table, as_of=as_of(job), progress=report)
     write(store, job, result, report)
     view = pagedata.PlanView(
