@@ -293,6 +293,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _outputs(scenarios)
     _lang(scenarios)
     scenarios.set_defaults(handler=_cmd_scenarios)
+    _add_running_commands(sub)
 
     serve = sub.add_parser("serve", help="start the coordinators' page in the browser")
     serve.add_argument(
@@ -321,7 +322,6 @@ def _build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--workers", type=int, help="plans computed at once (default: one per core)")
     _common(serve)
     serve.set_defaults(handler=_cmd_serve)
-    _add_running_commands(sub)
     return parser
 
 
@@ -759,40 +759,6 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_serve(args: argparse.Namespace) -> int:
-    from tkm_assign.web.app import Options
-    from tkm_assign.web.server import serve
-
-    config = load_config(args)
-    if not 0 <= args.port <= 65535:
-        raise TkmError(f"--port {args.port}: expected 0..65535")
-    if args.workers is not None and args.workers < 1:
-        raise TkmError(f"--workers {args.workers}: expected 1 or more")
-    try:
-        args.data_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise TkmError(
-            f"--data-dir {args.data_dir}: cannot be used as the folder for plans "
-            f"({error.strerror}); choose another folder"
-        ) from None
-    options = Options(
-        data_dir=args.data_dir,
-        host=args.host,
-        port=args.port,
-        token=args.token,
-        allowed_hosts=tuple(args.allow_host),
-        workers=args.workers,
-        config=config,
-    )
-
-    def announce(url: str) -> None:
-        print(f"tkm_assign page: open {url} in a browser (Ctrl+C stops it)", flush=True)
-        print(f"plans are kept in {args.data_dir}", flush=True)
-
-    serve(options, announce)
-    return EXIT_OK
-
-
 # The programme in motion: progress, replan, simulate (tkm_assign.app.running).
 
 
@@ -1043,6 +1009,40 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         f"{args.out / 'participants.csv'} --mentors {args.out / 'mentors.csv'} --as-of "
         f"{args.as_of.isoformat()} --out ..."
     )
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from tkm_assign.web.app import Options
+    from tkm_assign.web.server import serve
+
+    config = load_config(args)
+    if not 0 <= args.port <= 65535:
+        raise TkmError(f"--port {args.port}: expected 0..65535")
+    if args.workers is not None and args.workers < 1:
+        raise TkmError(f"--workers {args.workers}: expected 1 or more")
+    try:
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise TkmError(
+            f"--data-dir {args.data_dir}: cannot be used as the folder for plans "
+            f"({error.strerror}); choose another folder"
+        ) from None
+    options = Options(
+        data_dir=args.data_dir,
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        allowed_hosts=tuple(args.allow_host),
+        workers=args.workers,
+        config=config,
+    )
+
+    def announce(url: str) -> None:
+        print(f"tkm_assign page: open {url} in a browser (Ctrl+C stops it)", flush=True)
+        print(f"plans are kept in {args.data_dir}", flush=True)
+
+    serve(options, announce)
     return EXIT_OK
 
 

@@ -294,3 +294,81 @@ def test_a_replan_keeps_every_rule(base, days, dropped):
     earlier = {s.uid for s in plan.after(as_of) if s.participant_id in done.assignment.mentor_of}
     accounted = {s.uid for s in done.sessions} | {s.uid for s in done.cancelled}
     assert earlier <= accounted
+
+
+def test_pins_and_exclusions_hold_and_force_their_changes(base):
+    problem, plan = base
+    mine = sorted(pid for pid, m in plan.mentor_of.items() if m == "M1")
+    theirs = sorted(pid for pid, m in plan.mentor_of.items() if m == "M2")
+    assert len(mine) >= 2 or theirs
+    away, pinned = (mine[0], mine[1]) if len(mine) >= 2 else (mine[0], theirs[0])
+    target = {away: "M2", pinned: "M2" if plan.mentor_of[pinned] == "M1" else "M1"}
+    people_now = tuple(
+        dataclasses.replace(p, excluded_mentor_ids=frozenset({"M1"}))
+        if p.participant_id == away
+        else dataclasses.replace(p, pinned_mentor_id=target[pinned])
+        if p.participant_id == pinned
+        else p
+        for p in problem.participants
+    )
+    now = dataclasses.replace(problem, participants=people_now)
+    as_of = START + dt.timedelta(days=29)
+    result = app.replan(now, plan, _logbook(plan, as_of))
+    mentor_of = result.replanned.assignment.mentor_of
+    assert mentor_of[away] == "M2" and mentor_of[pinned] == target[pinned]
+    moves = result.changes[result.changes["change"] == "reassigned"].set_index("participant_id")
+    assert sorted(moves.index) == sorted({away, pinned})
+    assert moves["forced"].all()
+    assert moves.loc[away, "reason"].code == "replan.reason.excluded"
+    assert moves.loc[pinned, "reason"].code == "replan.reason.pinned"
+    assert result.summary["reassignments_chosen"] == 0
+    # Nobody else changes mentor.
+    others = set(plan.mentor_of) - {away, pinned}
+    assert all(mentor_of[pid] == plan.mentor_of[pid] for pid in others)
+
+
+def test_a_late_joiner_is_assigned_and_planned_from_its_start(base):
+    problem, plan = base
+    as_of = START + dt.timedelta(days=29)
+    joins = "2027-08-10"  # in programme month 2
+    rows = [
+        *_people(),
+        ("G", "Nama G", -6.90, 107.60, "industri_boga", "adequate", "medium", "", "", joins),
+    ]
+    now = people(rows, [M1, M2], problem.config)
+    result = app.replan(now, plan, _logbook(plan, as_of))
+    assert result.replanned.assignment.mentor_of["G"] in {"M1", "M2"}
+    changes = result.changes
+    (row,) = changes[(changes["change"] == "reassigned")].itertuples()
+    assert row.participant_id == "G" and row.reason.code == "replan.reason.newly_assigned"
+    mine = [s for s in result.plan.sessions if s.participant_id == "G"]
+    starts = rules.month_starts(START, 6)
+    assert mine and min(s.date for s in mine) >= starts[1]
+    added = changes[(changes["participant_id"] == "G") & (changes["change"] == "added")]
+    assert len(added) == len(mine)
+    assert result.summary["reassignments"] == 0
+
+
+def test_a_mentors_new_leave_moves_its_sessions_with_that_reason(base):
+    problem, plan = base
+    as_of = START + dt.timedelta(days=29)
+    future = [s for s in plan.after(as_of) if s.mentor_id == "M1"]
+    day = Counter(s.date for s in future).most_common(1)[0][0]
+    on_leave = [s for s in future if s.date == day]
+    m1 = next(m for m in problem.mentors if m.mentor_id == "M1")
+    sick = dataclasses.replace(m1, unavailable=(*m1.unavailable, (day, day)))
+    now = dataclasses.replace(
+        problem, mentors=tuple(sick if m.mentor_id == "M1" else m for m in problem.mentors)
+    )
+    result = app.replan(now, plan, _logbook(plan, as_of))
+    assert all(s.date != day for s in result.plan.sessions if s.mentor_id == "M1")
+    changes = result.changes
+    theirs = changes[changes["uid"].isin({s.uid for s in on_leave})]
+    assert set(theirs["change"]) <= {"moved", "cancelled"}
+    moved = theirs[theirs["change"] == "moved"]
+    assert len(moved) and {m.code for m in moved["reason"]} == {"replan.reason.day_off"}
+    # The session moved nearest: within the same programme month.
+    starts = rules.month_starts(START, 6)
+    for row in moved.itertuples():
+        before = rules.month_of(dt.date.fromisoformat(row.previous_date), starts)
+        assert rules.month_of(dt.date.fromisoformat(row.date), starts) == before

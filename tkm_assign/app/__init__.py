@@ -74,7 +74,8 @@ optional columns ``status`` / ``status_date`` / ``start_date`` (participants) an
   validates it (every problem in one ``InputError``); the commands below also take the
   ``Table`` and validate it inside the call, so its warnings land in the result.
 - ``programme_as_of(config, today=None) -> date``: the default as-of date (today, clamped
-  to the programme).
+  to the programme); ``checked_as_of(config, day)`` refuses a given date before the
+  programme start (``ConfigError``), as ``progress``, ``replan`` and ``simulate`` do.
 - ``progress(problem, plan, logbook, config=None, *, as_of=None, outcomes=None,
   progress=None) -> ProgressResult``: ``result.tables`` (:class:`~tkm_assign.programme.
   progress.ProgressTables`) holds ``participants`` (status on_track / behind / at_risk /
@@ -166,6 +167,7 @@ from tkm_assign.app.running import (
     ReplanResult,
     SimulateResult,
     changes_table,
+    checked_as_of,
     programme_as_of,
     progress,
     read_current_plan,
@@ -204,6 +206,7 @@ __all__ = [
     "audit",
     "capacity",
     "changes_table",
+    "checked_as_of",
     "expand_scenarios",
     "parse_grid",
     "plan",

@@ -39,6 +39,7 @@ __all__ = [
     "ReplanResult",
     "SimulateResult",
     "changes_table",
+    "checked_as_of",
     "programme_as_of",
     "progress",
     "read_current_plan",
@@ -138,9 +139,30 @@ def read_logbook(
     )
 
 
+def checked_as_of(config: Config, as_of: dt.date) -> dt.date:
+    """An as-of date given explicitly: it may not lie before the programme starts.
+
+    After the programme's last day is allowed (a report written after the end).
+
+    Raises
+    ------
+    ConfigError
+        The date is before ``programme.start_date``.
+    """
+    start = config.programme.start_date
+    if as_of < start:
+        raise ConfigError(
+            f"the as-of date {as_of.isoformat()} is before the programme start "
+            f"{start.isoformat()} (programme.start_date): nothing has happened yet"
+        )
+    return as_of
+
+
 def _logbook(
     problem: Problem, plan: CurrentPlan, logbook: Logbook | Table, as_of: dt.date | None
 ) -> Logbook:
+    if as_of is not None:
+        checked_as_of(problem.config, as_of)
     if isinstance(logbook, Logbook):
         if as_of is not None and as_of != logbook.as_of:
             if as_of > logbook.as_of:
@@ -564,6 +586,7 @@ def simulate(
     )
 
     problem = _configured(problem, config)
+    checked_as_of(problem.config, as_of)
     with notify.collecting(progress) as call:
         notify.progress("step.simulate", 0, 1)
         travel = pipeline.travel_model(problem.config)

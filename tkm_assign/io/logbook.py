@@ -27,8 +27,6 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from tkm_assign import rules
 from tkm_assign.errors import InputError
 from tkm_assign.geo.travel import TravelModel
@@ -332,27 +330,15 @@ def _warn_far_visits(
     travel: TravelModel,
     position: Mapping[int, int],
 ) -> None:
-    from tkm_assign.audit.facts import travel_pairs
+    from tkm_assign.audit.facts import mentor_participant_minutes
 
     limit = problem.config.travel.max_travel_min
     onsite = [e for e in entries if e.mode is Mode.ONSITE]
     pairs = sorted({(e.participant_id, e.mentor_id) for e in onsite})
     if not pairs:
         return
-    p_index, m_index = problem.participant_index, problem.mentor_index
-    pi = np.array([p_index[p] for p, _ in pairs], dtype=np.int64)
-    mi = np.array([m_index[m] for _, m in pairs], dtype=np.int64)
-    p_isl = np.array([problem.participants[i].location.island_id for i in pi], dtype=np.int32)
-    m_isl = np.array([problem.mentors[j].location.island_id for j in mi], dtype=np.int32)
-    minutes, _ = travel_pairs(
-        travel,
-        problem.mentor_lat_lon[mi].reshape(-1, 2),
-        m_isl,
-        problem.participant_lat_lon[pi].reshape(-1, 2),
-        p_isl,
-        [problem.mentors[j].transport.value for j in mi],
-    )
-    far = {pair: int(t) for pair, t in zip(pairs, minutes, strict=True) if t > limit}
+    minutes = mentor_participant_minutes(problem, travel, pairs)
+    far = {pair: t for pair, t in zip(pairs, minutes, strict=True) if t > limit}
     for e in onsite:
         one_way = far.get((e.participant_id, e.mentor_id))
         if one_way is not None:

@@ -367,7 +367,7 @@ MESSAGES: Mapping[str, str | Plural] = {
     **JOINED,
     **STEPS,
     **WARNINGS,
+    **RUNNING,
     **WEB,
     **WEB_PROGRAMME,
-    **RUNNING,
 }

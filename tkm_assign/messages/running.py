@@ -209,6 +209,11 @@ REPLAN = {
         "the earlier day or time no longer fits (leave, a holiday, a catch-up or a day route "
         "formed again)"
     ),
+    "replan.reason.retimed": "same day, another time: the day's route was formed again",
+    "replan.reason.now_onsite": "same day, now an onsite visit",
+    "replan.reason.now_online": "same day, now an online session",
+    "replan.reason.day_off": "{date} is no longer a working day of the mentor (leave or a holiday)",
+    "replan.reason.room_for_catch_up": "moved to make room for the catch-up sessions",
     "replan.reason.not_needed": "no longer needed: the target is met with the sessions held",
     "replan.reason.missed": "planned for {date}, not in the logbook",
     "warning.replan_pin_dropped": (

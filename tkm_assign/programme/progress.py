@@ -36,11 +36,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-import numpy as np
 import pandas as pd
 
 from tkm_assign import rules
-from tkm_assign.audit.facts import build_facts, travel_pairs
+from tkm_assign.audit.facts import build_facts, mentor_participant_minutes
 from tkm_assign.audit.plan import HandPlan, PlannedSession
 from tkm_assign.config import Config
 from tkm_assign.geo.regions import load_geography
@@ -457,19 +456,8 @@ def _one_way_min(problem: Problem, plan: CurrentPlan, travel: TravelModel) -> di
         for pid, mid in plan.mentor_of.items()
         if mid is not None and pid in p_index and mid in m_index
     ]
-    if not pairs:
-        return {}
-    pi = np.array([p_index[p] for p, _ in pairs], dtype=np.int64)
-    mi = np.array([m_index[m] for _, m in pairs], dtype=np.int64)
-    minutes, _ = travel_pairs(
-        travel,
-        problem.mentor_lat_lon[mi].reshape(-1, 2),
-        np.array([problem.mentors[j].location.island_id for j in mi], dtype=np.int32),
-        problem.participant_lat_lon[pi].reshape(-1, 2),
-        np.array([problem.participants[i].location.island_id for i in pi], dtype=np.int32),
-        [problem.mentors[j].transport.value for j in mi],
-    )
-    return {pid: int(t) for (pid, _), t in zip(pairs, minutes, strict=True)}
+    minutes = mentor_participant_minutes(problem, travel, pairs)
+    return {pid: t for (pid, _), t in zip(pairs, minutes, strict=True)}
 
 
 def _free_minutes(

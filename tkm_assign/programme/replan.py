@@ -488,6 +488,23 @@ def _changes(
     for later in future.sessions:
         after[later.participant_id].append(later)
     behind = _behind(followed, plan)
+    mentors = {m.mentor_id: m for m in problem.mentors}
+    last = max((s.date for s in future.sessions), default=plan_from) + dt.timedelta(days=1)
+    off: dict[str | None, frozenset[dt.date]] = {}
+
+    def off_days(mentor_id: str | None) -> frozenset[dt.date]:
+        """Days from ``plan_from`` the mentor does not work (leave, holidays, days off)."""
+        if mentor_id not in off:
+            mentor = mentors.get(mentor_id) if mentor_id else None
+            if mentor is None:
+                off[mentor_id] = frozenset()
+            else:
+                works = set(rules.working_dates(mentor, plan_from, last, problem.config))
+                span = (last - plan_from).days
+                every = (plan_from + dt.timedelta(days=k) for k in range(span))
+                off[mentor_id] = frozenset(d for d in every if d not in works)
+        return off[mentor_id]
+
     changes: list[Change] = []
     sessions: list[PlanSession] = []
     cancelled: list[PlanSession] = []
@@ -539,7 +556,7 @@ def _changes(
                 Change(
                     MOVED,
                     pid,
-                    Message.of("replan.reason.rescheduled"),
+                    _moved_reason(old_s, new_s, off_days(new), bool(added)),
                     mentor_id=new,
                     previous_mentor_id=old or "",
                     uid=made.uid,
@@ -648,8 +665,43 @@ def _match(
         else:
             rest_after.append(s)
     rest_before = [s for s in before if s.uid not in used]
-    moved = list(zip(rest_before, rest_after, strict=False))
-    return kept, moved, rest_after[len(moved) :], rest_before[len(moved) :]
+    # The rest is paired nearest first (same mode before another mode, then the fewest days
+    # apart), so a moved session names the earlier session it replaces, not one months away.
+    pairs = sorted(
+        (
+            (o.mode != n.mode, abs((n.date - o.date).days), abs(n.start_min - o.start_min), i, j)
+            for i, o in enumerate(rest_before)
+            for j, n in enumerate(rest_after)
+        )
+    )
+    taken_before: set[int] = set()
+    taken_after: set[int] = set()
+    moved = []
+    for *_, i, j in pairs:
+        if i not in taken_before and j not in taken_after:
+            taken_before.add(i)
+            taken_after.add(j)
+            moved.append((rest_before[i], rest_after[j]))
+    moved.sort(key=lambda pair: (pair[1].date, pair[1].start_min))
+    added = [n for j, n in enumerate(rest_after) if j not in taken_after]
+    dropped = [o for i, o in enumerate(rest_before) if i not in taken_before]
+    return kept, moved, added, dropped
+
+
+def _moved_reason(
+    old: PlanSession, new: Session, off_days: frozenset[dt.date], catch_up: bool
+) -> Message:
+    """Why a session kept its identity but not its slot, as precisely as the plan shows."""
+    if old.date == new.date:
+        if old.mode != new.mode:
+            online = new.mode is Mode.ONLINE
+            return Message.of("replan.reason.now_online" if online else "replan.reason.now_onsite")
+        return Message.of("replan.reason.retimed")
+    if old.date in off_days:
+        return Message.of("replan.reason.day_off", date=old.date)
+    if catch_up:
+        return Message.of("replan.reason.room_for_catch_up")
+    return Message.of("replan.reason.rescheduled")
 
 
 def _same(old: PlanSession, new: Session) -> PlanSession:

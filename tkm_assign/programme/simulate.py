@@ -34,11 +34,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from tkm_assign import rules
-from tkm_assign.audit.facts import travel_pairs
+from tkm_assign.audit.facts import mentor_participant_minutes
 from tkm_assign.config import SimulateConfig
 from tkm_assign.geo.travel import UNREACHABLE_MIN, TravelModel
 from tkm_assign.io.logbook import Logbook, LogbookEntry
@@ -372,19 +371,8 @@ def _one_way(
     )
     p_index, m_index = problem.participant_index, problem.mentor_index
     pairs = [(p, m) for p, m in pairs if p in p_index and m in m_index]
-    if not pairs:
-        return {}
-    pi = np.array([p_index[p] for p, _ in pairs], dtype=np.int64)
-    mi = np.array([m_index[m] for _, m in pairs], dtype=np.int64)
-    minutes, _ = travel_pairs(
-        travel,
-        problem.mentor_lat_lon[mi].reshape(-1, 2),
-        np.array([problem.mentors[j].location.island_id for j in mi], dtype=np.int32),
-        problem.participant_lat_lon[pi].reshape(-1, 2),
-        np.array([problem.participants[i].location.island_id for i in pi], dtype=np.int32),
-        [problem.mentors[j].transport.value for j in mi],
-    )
-    return {pair: int(min(t, UNREACHABLE_MIN)) for pair, t in zip(pairs, minutes, strict=True)}
+    minutes = mentor_participant_minutes(problem, travel, pairs)
+    return {pair: min(t, UNREACHABLE_MIN) for pair, t in zip(pairs, minutes, strict=True)}
 
 
 def changed_tables(
