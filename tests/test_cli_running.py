@@ -93,6 +93,7 @@ def test_replan_outputs_every_plan_output_with_changes(folders):
     assert (schedule.loc[schedule["status"] == "planned", "date"] > "2027-08-15").all()
     changes = pd.read_csv(replan / "changes.csv", dtype=str, keep_default_na=False)
     assert "missed" in set(changes["change"]) and (changes["reason"] != "").all()
+    assert changes["sequence"].str.fullmatch(r"\d*").all()  # whole numbers, as in the calendars
     summary = json.loads((replan / "summary.json").read_text())
     assert summary["replan"]["plan_from"] == "2027-08-16"
     page = (replan / "report.html").read_text(encoding="utf-8")

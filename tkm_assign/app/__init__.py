@@ -108,8 +108,6 @@ optional columns ``status`` / ``status_date`` / ``start_date`` (participants) an
   in, when ``inputs`` from :func:`read_inputs` are given), ``result.distribution`` (the
   first three months in the 2024 bins) and ``result.summary``. ``since`` continues an
   earlier simulated logbook (e.g. after a re-plan).
-- ``write_files(result, folder, *, formats=None, lang=None)``: ``write_outputs`` into a
-  folder inside another command's staging folder (not atomic by itself).
 
 Writing
 -------
@@ -144,6 +142,7 @@ from tkm_assign.app.commands import (
     assign,
     audit,
     capacity,
+    generate,
     plan,
     plan_figures,
     read_hand_plan,
@@ -151,16 +150,18 @@ from tkm_assign.app.commands import (
     schedule,
     validate,
 )
-from tkm_assign.app.outputs import FORMATS, write_files, write_outputs
+from tkm_assign.app.outputs import FORMATS, write_into, write_outputs
 from tkm_assign.app.results import (
     AssignResult,
     AuditResult,
     CapacityResult,
     PlanFigures,
     PlanResult,
+    SampleResult,
     ScenariosResult,
     ScheduleResult,
     ValidateResult,
+    Written,
 )
 from tkm_assign.app.running import (
     ProgressResult,
@@ -196,18 +197,21 @@ __all__ = [
     "ProgressCallback",
     "ProgressResult",
     "ReplanResult",
+    "SampleResult",
     "Scenario",
     "ScenariosResult",
     "ScheduleResult",
     "SimulateResult",
     "Upload",
     "ValidateResult",
+    "Written",
     "assign",
     "audit",
     "capacity",
     "changes_table",
     "checked_as_of",
     "expand_scenarios",
+    "generate",
     "parse_grid",
     "plan",
     "plan_figures",
@@ -225,6 +229,6 @@ __all__ = [
     "schedule",
     "simulate",
     "validate",
-    "write_files",
+    "write_into",
     "write_outputs",
 ]

@@ -353,7 +353,9 @@ def changes_table(replanned: Replanned) -> pd.DataFrame:
         )
         for c in replanned.changes
     ]
-    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+    frame = pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+    # A calendar SEQUENCE is a whole number; rows without a session have none.
+    return frame.assign(sequence=frame["sequence"].astype("Int64"))
 
 
 def replan(

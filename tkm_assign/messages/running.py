@@ -232,6 +232,22 @@ WHATSAPP = {
     "whatsapp.closing": "Thank you. Your calendar file (.ics) has every session.",
 }
 
+# The scenario table's simulated columns (tkm_assign.scenarios.grid.simulated_measures).
+SIMULATED_COLUMNS = {
+    "scenario_column.simulated_followed_0_2_pct": "Simulated, plan followed: % 0–2 sessions",
+    "scenario_column.simulated_followed_3_4_pct": "Simulated, plan followed: % 3–4 sessions",
+    "scenario_column.simulated_followed_over_4_pct": "Simulated, plan followed: % >4 sessions",
+    "scenario_column.simulated_replanned_0_2_pct": (
+        "Simulated, re-planned on days 30 and 60: % 0–2 sessions"
+    ),
+    "scenario_column.simulated_replanned_3_4_pct": (
+        "Simulated, re-planned on days 30 and 60: % 3–4 sessions"
+    ),
+    "scenario_column.simulated_replanned_over_4_pct": (
+        "Simulated, re-planned on days 30 and 60: % >4 sessions"
+    ),
+}
+
 RUNNING: Mapping[str, str] = {
     **STEPS,
     **WARNINGS,
@@ -240,4 +256,5 @@ RUNNING: Mapping[str, str] = {
     **LABELS,
     **REPLAN,
     **WHATSAPP,
+    **SIMULATED_COLUMNS,
 }

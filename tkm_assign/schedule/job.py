@@ -136,10 +136,9 @@ class MentorJob:
 
 
 def programme_length(problem_participants: Sequence[Participant], config: Config) -> int:
-    """Months the schedule covers: the longest programme among ``problem_participants``
-    (a late joiner's counted from its first month)."""
-    lengths = [rules.programme_window(p, config)[1] for p in problem_participants]
-    return max(lengths, default=config.programme.months)
+    """Months the schedule covers (:func:`tkm_assign.rules.planned_months`: late
+    joiners' months included)."""
+    return rules.planned_months(problem_participants, config)
 
 
 def build_jobs(
