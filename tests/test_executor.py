@@ -148,8 +148,7 @@ _PARENT = textwrap.dedent(
             pids = runner.client.run(os.getpid)
             while sum(len(v) for v in runner.client.processing().values()) < 2:
                 time.sleep(0.05)
-            try:
-                # Inside the try: the test interrupts as soon as it has read this line.
+            try:  # the signal may arrive as soon as the line is out
                 print(*pids.values(), flush=True)
                 for task in runner.as_completed(tasks):
                     task.result()
