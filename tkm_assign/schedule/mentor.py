@@ -28,6 +28,7 @@ and a holiday.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -50,6 +51,8 @@ from tkm_assign.schedule.placement import OnlineItem, PlacementInput, TripItem, 
 from tkm_assign.schedule.programme import MonthItems, place_programme, request_weights
 from tkm_assign.schedule.routing import order_stops
 from tkm_assign.schedule.trips import HOME, TripLimits, form_trips, route_length, trip_fits
+
+log = logging.getLogger("tkm_assign")
 
 # Weight ratio between neighbouring priority groups in the placement objective: one session
 # of a group outweighs up to three of the next.
@@ -183,7 +186,14 @@ def plan_whole_programme(
     weights = request_weights(months, job, GROUP_RATIO, GROUPS)
     placed = place_programme(job, months, hint, weights)
     if placed is None:
+        log.info("whole-programme placement of mentor %s: no plan in the limits", job.mentor_id)
         return None
+    log.info(
+        "whole-programme placement of mentor %s: %s after %d round(s) of route cuts",
+        job.mentor_id,
+        "proven optimal" if placed.optimal else "feasible, not proven optimal",
+        placed.rounds,
+    )
     out = []
     last = {c: need.last_held for c, need in enumerate(job.clients) if need.last_held is not None}
     for items, days in zip(months, placed.months, strict=True):
