@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 import itertools
 
+import numpy as np
 import pytest
 
 from benchmarks.bench_schedule import (
