@@ -236,22 +236,24 @@ def radial_bound(round_trip: npt.NDArray[np.float64], day_min: int, visit_min: i
     the farthest visit pays its round trip, and removing the next farthest visits leaves
     the cheapest rest.
     """
-    ordered = np.sort(round_trip)[::-1]
-    total, i = 0.0, 0
-    while i < len(ordered):
-        total += float(ordered[i])
-        i += max(1, int((day_min - ordered[i]) // visit_min))
-    return total
+    return float(sum(_radial_routes(round_trip, day_min, visit_min)))
 
 
 def radial_routes(round_trip: npt.NDArray[np.float64], day_min: int, visit_min: int) -> int:
     """Fewest day routes the visits need, counting only far ends (see :func:`radial_bound`)."""
+    return len(_radial_routes(round_trip, day_min, visit_min))
+
+
+def _radial_routes(
+    round_trip: npt.NDArray[np.float64], day_min: int, visit_min: int
+) -> list[float]:
+    """The far-end round trip of each route of :func:`radial_bound`'s filling."""
     ordered = np.sort(round_trip)[::-1]
-    routes, i = 0, 0
+    out, i = [], 0
     while i < len(ordered):
-        routes += 1
+        out.append(float(ordered[i]))
         i += max(1, int((day_min - ordered[i]) // visit_min))
-    return routes
+    return out
 
 
 @dataclass(frozen=True)
