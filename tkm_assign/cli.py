@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-import traceback
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -17,7 +16,13 @@ from typing import TYPE_CHECKING, Any
 
 from tkm_assign import __version__
 from tkm_assign.config import Config
-from tkm_assign.errors import InputError, OutputExistsError, TkmError, TkmWarning
+from tkm_assign.errors import (
+    InputError,
+    OutputExistsError,
+    TkmError,
+    TkmWarning,
+    withheld_traceback,
+)
 from tkm_assign.report.tables import PlanTables
 from tkm_assign.resources import SAMPLE_DIR
 
@@ -59,13 +64,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 130
         except Exception as error:  # an internal error: say so plainly, with the trace
             _print_warnings(caught)
+            # The exception's text may quote input data (a name): only where and what.
             print(
-                f"internal error: {type(error).__name__}: {error}\n"
+                f"internal error: {type(error).__name__}\n"
                 "nothing was written. Please report this with the command you ran; the "
                 "details follow.",
                 file=sys.stderr,
             )
-            traceback.print_exc(file=sys.stderr)
+            print(withheld_traceback(error), file=sys.stderr, end="")
             return EXIT_INTERNAL
     _print_warnings(caught)
     return code

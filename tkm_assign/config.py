@@ -3,7 +3,10 @@
 ``configs/default.toml`` lists every key with its default and a comment. A user file given
 with ``--config`` is merged over it, then ``--set section.key=value`` overrides are applied.
 Unknown keys, wrongly typed values and out-of-range values raise :class:`ConfigError`
-naming the key. Nothing that changes a result lives anywhere else.
+naming the key. Every number and date has a finite range, declared once on its field
+(:func:`_ranged`), checked on creation and listed by :func:`documented_ranges` (the README
+and ``configs/default.toml`` show the same ranges; a test compares them). Nothing that
+changes a result lives anywhere else.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Self
 
-from tkm_assign.errors import ConfigError
+from tkm_assign.errors import ConfigError, quoted
 from tkm_assign.resources import DEFAULT_CONFIG
 
 # The repository checkout (tests and benchmarks); the program finds its own files through
@@ -35,13 +38,63 @@ SECTOR_CODES = (
 )
 TRANSPORT_MODES = ("motorcycle", "car", "public")
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Dates a plan may use (programme start, mentors' unavailable dates): far enough for any
+# real programme, near enough that date arithmetic never leaves the calendar.
+DATE_RANGE = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+
+
+def _ranged(default: Any = dataclasses.MISSING, low: Any = 0, high: Any = 0, **kw: Any) -> Any:
+    """A field whose value (or every value of its table) must lie in ``low..high``."""
+    return field(default=default, metadata={"range": (low, high)}, **kw)
+
+
+def _check_fields(obj: Any, section: str) -> None:
+    """Check every ranged field of the config dataclass ``obj``."""
+    for f in dataclasses.fields(obj):
+        bounds = f.metadata.get("range")
+        if bounds is None:
+            continue
+        value = getattr(obj, f.name)
+        if isinstance(value, Mapping):
+            for key, item in value.items():
+                _check_range(f"{section}.{f.name}.{key}", item, *bounds)
+        else:
+            _check_range(f"{section}.{f.name}", value, *bounds)
+
+
+def documented_ranges(cls: type[Any] | None = None, prefix: str = "") -> dict[str, tuple[Any, Any]]:
+    """``{"caseload.max": (1, 1000), "travel.speed_kph.*": (1, 150), ...}`` for every ranged key."""
+    cls = Config if cls is None else cls
+    out: dict[str, tuple[Any, Any]] = {}
+    hints = typing.get_type_hints(cls)
+    for f in dataclasses.fields(cls):
+        hint = hints[f.name]
+        if dataclasses.is_dataclass(hint):
+            out.update(documented_ranges(typing.cast(type, hint), f"{prefix}{f.name}."))
+        elif "range" in f.metadata:
+            star = ".*" if typing.get_origin(hint) in (Mapping, dict) else ""
+            out[f"{prefix}{f.name}{star}"] = f.metadata["range"]
+    return out
+
+
+def format_range(low: Any, high: Any) -> str:
+    """``1..1,000``, ``0.1..86,400``, ``2000-01-01..2099-12-31``: as the docs show a range."""
+    return f"{_format_bound(low)}..{_format_bound(high)}"
+
+
+def _format_bound(value: Any) -> str:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:g}"
 
 
 def parse_hhmm(text: str, key: str) -> int:
     """Minutes after midnight of an ``HH:MM`` time; ``key`` names it in errors."""
-    match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
+    match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", text.strip())
     if not match or int(match[1]) > 24 or int(match[2]) > 59:
-        raise ConfigError(f"{key}: {text!r} is not a time of day HH:MM")
+        raise ConfigError(f"{key}: {quoted(text)} is not a time of day HH:MM")
     return int(match[1]) * 60 + int(match[2])
 
 
@@ -57,33 +110,35 @@ def parse_days(text: str) -> frozenset[int]:
             continue
         bounds = [b.strip()[:3] for b in part.split("-")]
         if len(bounds) > 2 or any(b not in DAY_NAMES for b in bounds):
-            raise ValueError(f"{text!r} is not a list of days like Mon-Fri or Mon;Wed;Thu")
+            raise ValueError(f"{quoted(text)} is not a list of days like Mon-Fri or Mon;Wed;Thu")
         first, last = DAY_NAMES.index(bounds[0]), DAY_NAMES.index(bounds[-1])
         if last < first:
-            raise ValueError(f"{text!r} runs backwards; write days from Mon to Sun")
+            raise ValueError(f"{quoted(text)} runs backwards; write days from Mon to Sun")
         days.update(range(first, last + 1))
     if not days:
-        raise ValueError(f"{text!r} names no working day")
+        raise ValueError(f"{quoted(text)} names no working day")
     return frozenset(days)
 
 
 @dataclass(frozen=True)
 class ProgrammeConfig:
-    start_date: dt.date = dt.date(2027, 7, 5)
-    months: int = 3
-    months_by_sector: Mapping[str, int] = field(
-        default_factory=lambda: {"pertanian_peternakan": 6, "perikanan_kelautan": 6}
+    # _ranged returns a dataclasses.field (ruff knows only dataclasses.field by name).
+    start_date: dt.date = _ranged(dt.date(2027, 7, 5), *DATE_RANGE)  # noqa: RUF009
+    months: int = _ranged(3, 1, 24)
+    months_by_sector: Mapping[str, int] = _ranged(
+        low=1,
+        high=24,
+        default_factory=lambda: {"pertanian_peternakan": 6, "perikanan_kelautan": 6},
     )
 
     def __post_init__(self) -> None:
-        _check_range("programme.months", self.months, 1, 24)
-        for sector, months in self.months_by_sector.items():
+        for sector in self.months_by_sector:
             if sector not in SECTOR_CODES:
                 raise ConfigError(
                     f"programme.months_by_sector.{sector}: unknown sector; expected one of "
                     + ", ".join(SECTOR_CODES)
                 )
-            _check_range(f"programme.months_by_sector.{sector}", months, 1, 24)
+        _check_fields(self, "programme")
 
     def months_for(self, sector: str, override: int | None = None) -> int:
         """Programme length for a participant: own override, else sector, else default."""
@@ -98,26 +153,26 @@ class ProgrammeConfig:
 
 @dataclass(frozen=True)
 class NeedTargets:
-    low: int = 2
-    medium: int = 3
-    high: int = 4
+    low: int = _ranged(2, 1, 20)
+    medium: int = _ranged(3, 1, 20)
+    high: int = _ranged(4, 1, 20)
+
+    def __post_init__(self) -> None:
+        _check_fields(self, "sessions.target_by_need")
 
 
 @dataclass(frozen=True)
 class SessionsConfig:
-    min_per_month: int = 2
-    max_per_month: int = 4
-    min_days_between: int = 5
-    onsite_duration_min: int = 90
-    online_duration_min: int = 60
+    min_per_month: int = _ranged(2, 1, 20)
+    max_per_month: int = _ranged(4, 1, 20)
+    min_days_between: int = _ranged(5, 0, 14)
+    onsite_duration_min: int = _ranged(90, 60, 120)
+    online_duration_min: int = _ranged(60, 60, 120)
     target_by_need: NeedTargets = field(default_factory=NeedTargets)
 
     def __post_init__(self) -> None:
-        _check_range("sessions.min_per_month", self.min_per_month, 1, 20)
+        _check_fields(self, "sessions")
         _check_range("sessions.max_per_month", self.max_per_month, self.min_per_month, 20)
-        _check_range("sessions.min_days_between", self.min_days_between, 0, 14)
-        _check_range("sessions.onsite_duration_min", self.onsite_duration_min, 60, 120)
-        _check_range("sessions.online_duration_min", self.online_duration_min, 60, 120)
         for level in ("low", "medium", "high"):
             _check_range(
                 f"sessions.target_by_need.{level}",
@@ -129,13 +184,12 @@ class SessionsConfig:
 
 @dataclass(frozen=True)
 class OnsiteConfig:
-    min_per_month: int = 1
-    min_per_programme: int = 3
+    min_per_month: int = _ranged(1, 0, 20)
+    min_per_programme: int = _ranged(3, 0, 100)
     online_needs_literacy: str = "adequate"
 
     def __post_init__(self) -> None:
-        _check_range("onsite.min_per_month", self.min_per_month, 0, 20)
-        _check_range("onsite.min_per_programme", self.min_per_programme, 0, 100)
+        _check_fields(self, "onsite")
         _check_choice(
             "onsite.online_needs_literacy",
             self.online_needs_literacy,
@@ -148,7 +202,7 @@ class WorkConfig:
     days: str = "Mon-Fri"
     start: str = "08:00"
     end: str = "16:00"
-    max_travel_min_per_day: int = 360
+    max_travel_min_per_day: int = _ranged(360, 0, 24 * 60)
     holidays_country: str = "ID"
     include_cuti_bersama: bool = True
 
@@ -161,7 +215,7 @@ class WorkConfig:
             raise ConfigError(
                 f"work.end: {self.end!r} must be later than work.start {self.start!r}"
             )
-        _check_range("work.max_travel_min_per_day", self.max_travel_min_per_day, 0, 24 * 60)
+        _check_fields(self, "work")
 
     @property
     def weekdays(self) -> frozenset[int]:
@@ -178,45 +232,40 @@ class WorkConfig:
 
 @dataclass(frozen=True)
 class CaseloadConfig:
-    max: int = 20
-    hours_per_month: float = 0.0
+    max: int = _ranged(20, 1, 1000)
+    hours_per_month: float = _ranged(0.0, 0, 744)
 
     def __post_init__(self) -> None:
-        _check_range("caseload.max", self.max, 1, 1000)
-        _check_range("caseload.hours_per_month", self.hours_per_month, 0, 744)
+        _check_fields(self, "caseload")
 
 
 @dataclass(frozen=True)
 class TravelConfig:
     model: str = "road"
-    circuity: float = 1.3
-    offroad_speed_kph: float = 30.0
+    circuity: float = _ranged(1.3, 1.0, 5.0)
+    offroad_speed_kph: float = _ranged(30.0, 1, 150)
     cross_island: str = "forbid"
-    ferry_wait_min: int = 60
-    max_travel_min: int = 180
-    k_nearest: int = 25
-    coast_snap_km: float = 5.0
+    ferry_wait_min: int = _ranged(60, 0, 24 * 60)
+    max_travel_min: int = _ranged(180, 1, 24 * 60)
+    k_nearest: int = _ranged(25, 1, 100_000)
+    coast_snap_km: float = _ranged(5.0, 0, 100)
     cache_dir: str = ".cache/travel"
-    speed_kph: Mapping[str, float] = field(
-        default_factory=lambda: {"motorcycle": 40.0, "car": 45.0, "public": 25.0}
+    speed_kph: Mapping[str, float] = _ranged(
+        low=1,
+        high=150,
+        default_factory=lambda: {"motorcycle": 40.0, "car": 45.0, "public": 25.0},
     )
 
     def __post_init__(self) -> None:
         _check_choice("travel.model", self.model, ("road", "haversine"))
         _check_choice("travel.cross_island", self.cross_island, ("forbid", "ferry"))
-        _check_range("travel.circuity", self.circuity, 1.0, 5.0)
-        _check_positive("travel.offroad_speed_kph", self.offroad_speed_kph)
-        _check_range("travel.ferry_wait_min", self.ferry_wait_min, 0, 24 * 60)
-        _check_range("travel.max_travel_min", self.max_travel_min, 1, 24 * 60)
-        _check_range("travel.k_nearest", self.k_nearest, 1, 100_000)
-        _check_range("travel.coast_snap_km", self.coast_snap_km, 0, 100)
-        for mode, speed in self.speed_kph.items():
+        for mode in self.speed_kph:
             if mode not in TRANSPORT_MODES:
                 raise ConfigError(
                     f"travel.speed_kph.{mode}: unknown transport mode; expected one of "
                     + ", ".join(TRANSPORT_MODES)
                 )
-            _check_positive(f"travel.speed_kph.{mode}", speed)
+        _check_fields(self, "travel")
         missing = [mode for mode in TRANSPORT_MODES if mode not in self.speed_kph]
         if missing:
             raise ConfigError(f"travel.speed_kph: missing speed for {', '.join(missing)}")
@@ -224,91 +273,79 @@ class TravelConfig:
 
 @dataclass(frozen=True)
 class AssignWeights:
-    unassigned: int = 100_000
-    need_high: int = 20_000
-    need_medium: int = 10_000
-    sector_mismatch: int = 4_000
-    travel_per_min: int = 10
-    balance: int = 50
-    change: int = 300
+    unassigned: int = _ranged(100_000, 0, 10**9)
+    need_high: int = _ranged(20_000, 0, 10**9)
+    need_medium: int = _ranged(10_000, 0, 10**9)
+    sector_mismatch: int = _ranged(4_000, 0, 10**9)
+    travel_per_min: int = _ranged(10, 0, 10**9)
+    balance: int = _ranged(50, 0, 10**9)
+    change: int = _ranged(300, 0, 10**9)
 
     def __post_init__(self) -> None:
-        for f in dataclasses.fields(self):
-            _check_range(f"assign.weights.{f.name}", getattr(self, f.name), 0, 10**9)
+        _check_fields(self, "assign.weights")
 
 
 @dataclass(frozen=True)
 class AssignConfig:
     province_rule: str = "same"
     sector_rule: str = "soft"
-    route_sharing: float = 0.75
-    max_utilisation: float = 0.9
+    route_sharing: float = _ranged(0.75, 0.0, 1.0)
+    max_utilisation: float = _ranged(0.9, 0.1, 1.0)
     engine: str = "auto"
     decompose: bool = True
-    time_limit_s: float = 30.0
-    workers: int = 2
-    relative_gap: float = 0.005
+    time_limit_s: float = _ranged(30.0, 0.1, 86_400)
+    workers: int = _ranged(2, 1, 64)
+    relative_gap: float = _ranged(0.005, 0.0, 1.0)
     weights: AssignWeights = field(default_factory=AssignWeights)
 
     def __post_init__(self) -> None:
         _check_choice("assign.province_rule", self.province_rule, ("same", "any"))
         _check_choice("assign.sector_rule", self.sector_rule, ("soft", "hard"))
         _check_choice("assign.engine", self.engine, ("auto", "flow", "cpsat"))
-        _check_range("assign.route_sharing", self.route_sharing, 0.0, 1.0)
-        _check_range("assign.max_utilisation", self.max_utilisation, 0.1, 1.0)
-        _check_positive("assign.time_limit_s", self.time_limit_s)
-        _check_range("assign.workers", self.workers, 1, 64)
-        _check_range("assign.relative_gap", self.relative_gap, 0.0, 1.0)
+        _check_fields(self, "assign")
 
 
 @dataclass(frozen=True)
 class SolverConfig:
-    seed: int = 20240
+    seed: int = _ranged(20240, 0, 2**31 - 1)
 
     def __post_init__(self) -> None:
-        _check_range("solver.seed", self.seed, 0, 2**31 - 1)
+        _check_fields(self, "solver")
 
 
 @dataclass(frozen=True)
 class ScheduleConfig:
-    time_limit_s: float = 2.0
-    workers: int = 2
-    placement_limit: float = 0.3
+    time_limit_s: float = _ranged(2.0, 0.01, 600)
+    workers: int = _ranged(2, 1, 64)
+    placement_limit: float = _ranged(0.3, 0.01, 600)
     priority: str = "minimum_first"
-    improve_work: float = 0.0
-    programme_limit: float = 2.0
+    improve_work: float = _ranged(0.0, 0.0, 10.0)
+    programme_limit: float = _ranged(2.0, 0.0, 600.0)
 
     def __post_init__(self) -> None:
-        _check_range("schedule.programme_limit", self.programme_limit, 0.0, 600.0)
-        _check_range("schedule.improve_work", self.improve_work, 0.0, 10.0)
-        _check_positive("schedule.time_limit_s", self.time_limit_s)
-        _check_range("schedule.workers", self.workers, 1, 64)
-        _check_positive("schedule.placement_limit", self.placement_limit)
+        _check_fields(self, "schedule")
         _check_choice("schedule.priority", self.priority, ("minimum_first", "need_first"))
 
 
 @dataclass(frozen=True)
 class OutputConfig:
     lang: str = "id"
-    idle_utilisation: float = 0.25
+    idle_utilisation: float = _ranged(0.25, 0.0, 1.0)
 
     def __post_init__(self) -> None:
         _check_choice("output.lang", self.lang, ("id", "en"))
-        _check_range("output.idle_utilisation", self.idle_utilisation, 0.0, 1.0)
+        _check_fields(self, "output")
 
 
 @dataclass(frozen=True)
 class CapacityConfig:
-    bases_per_participant: int = 20
-    time_limit: float = 1.0
-    max_rounds: int = 4
-    scenario_workers: int = 2
+    bases_per_participant: int = _ranged(20, 1, 1000)
+    time_limit: float = _ranged(1.0, 0.01, 3600)
+    max_rounds: int = _ranged(4, 1, 50)
+    scenario_workers: int = _ranged(2, 1, 2)
 
     def __post_init__(self) -> None:
-        _check_range("capacity.bases_per_participant", self.bases_per_participant, 1, 1000)
-        _check_positive("capacity.time_limit", self.time_limit)
-        _check_range("capacity.max_rounds", self.max_rounds, 1, 50)
-        _check_range("capacity.scenario_workers", self.scenario_workers, 1, 2)
+        _check_fields(self, "capacity")
 
 
 @dataclass(frozen=True)
@@ -319,36 +356,34 @@ class ClusterConfig:
     """
 
     address: str = ""
-    connect_timeout_s: float = 30.0
+    connect_timeout_s: float = _ranged(30.0, 0.1, 3600)
 
     def __post_init__(self) -> None:
         if self.address and not re.fullmatch(
             r"(?:(?:tcp|tls|ws|wss|ucx)://)?[A-Za-z0-9_.\-\[\]:]+", self.address
         ):
             raise ConfigError(
-                f"cluster.address: {self.address!r} is not a scheduler address like "
+                f"cluster.address: {quoted(self.address)} is not a scheduler address like "
                 "tcp://10.0.0.5:8786"
             )
-        _check_range("cluster.connect_timeout_s", self.connect_timeout_s, 0.1, 3600)
+        _check_fields(self, "cluster")
 
 
 @dataclass(frozen=True)
 class WebConfig:
     """Limits and the map of the coordinators' page (``tkm-assign serve``)."""
 
-    max_upload_mb: float = 20.0
-    max_rows: int = 50_000
-    keep_days: int = 0
+    max_upload_mb: float = _ranged(20.0, 0.01, 1024)
+    max_rows: int = _ranged(50_000, 1, 10_000_000)
+    keep_days: int = _ranged(0, 0, 100_000)
     tile_url: str = ""
     tile_attribution: str = ""
 
     def __post_init__(self) -> None:
-        _check_range("web.max_upload_mb", self.max_upload_mb, 0.01, 1024)
-        _check_range("web.max_rows", self.max_rows, 1, 10_000_000)
-        _check_range("web.keep_days", self.keep_days, 0, 100_000)
+        _check_fields(self, "web")
         if self.tile_url and not re.fullmatch(r"https?://\S+\{z\}\S*", self.tile_url):
             raise ConfigError(
-                f"web.tile_url: {self.tile_url!r} is not a tile address like "
+                f"web.tile_url: {quoted(self.tile_url)} is not a tile address like "
                 "https://tile.example.org/{z}/{x}/{y}.png"
             )
 
@@ -359,12 +394,11 @@ class WebConfig:
 
 @dataclass(frozen=True)
 class CostConfig:
-    mentor_month_idr: float = 0.0
-    per_km_idr: float = 0.0
+    mentor_month_idr: float = _ranged(0.0, 0, 10**12)
+    per_km_idr: float = _ranged(0.0, 0, 10**9)
 
     def __post_init__(self) -> None:
-        _check_range("cost.mentor_month_idr", self.mentor_month_idr, 0, 10**12)
-        _check_range("cost.per_km_idr", self.per_km_idr, 0, 10**9)
+        _check_fields(self, "cost")
 
 
 @dataclass(frozen=True)
@@ -413,7 +447,7 @@ def parse_override(text: str) -> dict[str, Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+", key):
-        raise ConfigError(f"--set {text!r}: expected section.key=value, e.g. caseload.max=15")
+        raise ConfigError(f"--set {quoted(text)}: expected section.key=value, e.g. caseload.max=15")
     try:
         value: Any = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
@@ -459,49 +493,73 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
     origin = typing.get_origin(hint)
     if dataclasses.is_dataclass(hint):
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{key}: expected a table of keys, got {value!r}")
+            raise ConfigError(f"{key}: expected a table of keys, got {quoted(value)}")
         return from_mapping(typing.cast(type, hint), value, f"{key}.")
     if origin in (Mapping, dict) or origin is typing.get_origin(Mapping[str, int]):
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{key}: expected a table of keys, got {value!r}")
+            raise ConfigError(f"{key}: expected a table of keys, got {quoted(value)}")
         _, value_hint = typing.get_args(hint)
         return {str(k): _coerce(value_hint, v, f"{key}.{k}") for k, v in value.items()}
     if isinstance(hint, types.UnionType):
         raise ConfigError(f"{key}: unsupported type {hint}")  # pragma: no cover
     if hint is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{key}: expected true or false, got {value!r}")
+            raise ConfigError(f"{key}: expected true or false, got {quoted(value)}")
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{key}: expected a whole number, got {value!r}")
+            raise ConfigError(f"{key}: expected a whole number, got {quoted(value)}")
         return value
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{key}: expected a number, got {value!r}")
+            raise ConfigError(f"{key}: expected a number, got {quoted(value)}")
         return float(value)
     if hint is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{key}: expected text, got {value!r}")
+            raise ConfigError(f"{key}: expected text, got {quoted(value)}")
         return value
     if hint is dt.date:
         if isinstance(value, dt.datetime):
             return value.date()
         if isinstance(value, dt.date):
             return value
+        text = str(value)
         try:
-            return dt.date.fromisoformat(str(value))
+            if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+                raise ValueError(text)
+            return dt.date.fromisoformat(text)
         except ValueError:
-            raise ConfigError(f"{key}: expected a date YYYY-MM-DD, got {value!r}") from None
+            raise ConfigError(f"{key}: expected a date YYYY-MM-DD, got {quoted(value)}") from None
     raise ConfigError(f"{key}: unsupported type {hint}")  # pragma: no cover
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    return read_toml_file(path, "configuration file")
+
+
+def read_toml_file(path: Path, what: str) -> dict[str, Any]:
+    """A TOML file's tables; every way it can fail is a :class:`ConfigError` naming it.
+
+    ``what`` names the file in messages (``"configuration file"``, ``"scenario file"``).
+    """
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder; expected a {what} (TOML)")
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
+        raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found") from None
+        raise ConfigError(f"{path}: {what} not found") from None
+    except OSError as error:
+        raise ConfigError(f"{path}: the {what} cannot be read ({error.strerror})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        byte = raw[error.start : error.start + 1].hex().upper()
+        raise ConfigError(
+            f"{path}: the {what} is not UTF-8 text (byte 0x{byte} at position {error.start}); "
+            "save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML ({error})") from None
 
@@ -522,16 +580,12 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def _check_range(key: str, value: float, low: float, high: float) -> None:
+def _check_range(key: str, value: Any, low: Any, high: Any) -> None:
     if not low <= value <= high:
-        raise ConfigError(f"{key}: {value!r} is out of range; expected {low} to {high}")
-
-
-def _check_positive(key: str, value: float) -> None:
-    if not value > 0:
-        raise ConfigError(f"{key}: {value!r} must be greater than 0")
+        shown = value.isoformat() if isinstance(value, dt.date) else quoted(value)
+        raise ConfigError(f"{key}: {shown} is out of range; expected {format_range(low, high)}")
 
 
 def _check_choice(key: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ConfigError(f"{key}: {value!r} is not one of {', '.join(choices)}")
+        raise ConfigError(f"{key}: {quoted(value)} is not one of {', '.join(choices)}")

@@ -7,12 +7,56 @@ them.
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from tkm_assign.messages import Message
+
+MAX_SHOWN_CHARS = 80  # a value longer than this is cut in messages
+
+
+def shorten(text: str, limit: int = MAX_SHOWN_CHARS) -> str:
+    """``text`` cut to about ``limit`` characters for a message, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 20]}... ({len(text):,} characters)"
+
+
+def quoted(value: object) -> str:
+    """``value`` as a message shows it: quoted (``repr``) and cut when long."""
+    if isinstance(value, str):
+        return repr(shorten(value))
+    return shorten(repr(value))
+
+
+def withheld_traceback(error: BaseException) -> str:
+    """The traceback of an unexpected error, without the exceptions' texts.
+
+    An exception's text may quote the data it failed on (a participant's name, a phone
+    number); personal data never reaches a terminal or a log, so only where the error
+    happened and its type are shown: enough to find the defect, nothing to leak.
+    """
+    chain: list[BaseException] = []
+    current: BaseException | None = error
+    while current is not None and all(current is not seen for seen in chain):
+        chain.append(current)
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    parts: list[str] = []
+    for item in reversed(chain):
+        if parts:
+            parts.append("\nwhich led to:\n")
+        parts.append("Traceback (most recent call last):\n")
+        parts.extend(traceback.format_tb(item.__traceback__))
+        kind = type(item)
+        parts.append(
+            f"{kind.__module__}.{kind.__qualname__} (its text is withheld: it may quote data)\n"
+        )
+    return "".join(parts)
 
 
 class TkmError(Exception):
@@ -32,6 +76,11 @@ class InputProblem:
     column: str | None
     value: str | None
     expected: str
+
+    def __post_init__(self) -> None:
+        # A whole pasted document in one cell is not repeated in the message.
+        if self.value is not None and len(self.value) > MAX_SHOWN_CHARS:
+            object.__setattr__(self, "value", shorten(self.value))
 
     def __str__(self) -> str:
         where = self.file

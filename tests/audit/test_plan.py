@@ -114,3 +114,25 @@ def test_typed_cells_read_like_text(audit_problem, clean_assignments, clean_sche
     plan = read_plan(audit_problem, clean_assignments, typed)
     text_plan = read_plan(audit_problem, clean_assignments, clean_schedule)
     assert plan.sessions == text_plan.sessions
+
+
+def test_far_future_date_in_a_hand_schedule_exits_1(
+    audit_problem, clean_assignments, clean_schedule
+):
+    # Same class as the far-future start date: 9999-12-31 in a hand-made schedule crashed
+    # the audit (OverflowError); non-ASCII digits and control characters passed.
+    sessions = clean_schedule.copy()
+    sessions.loc[0, "date"] = "9999-12-31"
+    sessions.loc[1, "start"] = "٠٨:٠٠"
+    sessions.loc[2, "date"] = "٢٠٢٧-٠٧-٠٦"
+    sessions["session_id"] = [f"S{i}" for i in range(len(sessions))]
+    sessions.loc[3, "session_id"] = "S\x0b3"
+    sessions.loc[4, "session_id"] = "S" * 65
+    with pytest.raises(InputError) as caught:
+        read_plan(audit_problem, clean_assignments, sessions, "plan.csv", "jadwal.csv")
+    found = {(p.row, p.column): p.expected for p in caught.value.problems}
+    assert "out of range; expected dates from 2000-01-01" in found[(2, "date")]
+    assert "is not a time of day" in found[(3, "start")]
+    assert "is not a date" in found[(4, "date")]
+    assert "U+000B" in found[(5, "session_id")]
+    assert "65 characters long" in found[(6, "session_id")]

@@ -5,7 +5,8 @@
 Each variant holds the same people as the comma CSV files, written the way other tools
 write them: a semicolon CSV with BOM, CRLF, decimal commas and Indonesian headers and
 labels (Excel with Indonesian regional settings); an XLSX workbook with an instructions
-sheet before the ``peserta`` sheet and numbers stored as numbers; GeoJSON points without
+sheet before the ``peserta`` sheet and numbers stored as numbers; an XLSX workbook whose
+first sheet is a chart sheet; GeoJSON points without
 latitude/longitude columns; a GeoPackage layer ``pendamping`` in Web Mercator (EPSG:3857).
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import openpyxl
 import pandas as pd
+from openpyxl.chart import BarChart, Reference
 
 HERE = Path(__file__).parent / "valid"
 
@@ -93,6 +95,19 @@ def main() -> None:
             ]
         )
     book.save(HERE / "participants.xlsx")
+
+    # A chart sheet first, the table on the first worksheet (not named after the table).
+    book = openpyxl.Workbook()
+    data = book.active
+    assert data is not None
+    data.title = "Data"
+    data.append(list(participants.columns))
+    for record in participants.to_dict("records"):
+        data.append([v or None for v in record.values()])
+    chart = BarChart()
+    chart.add_data(Reference(data, min_col=3, min_row=1, max_row=len(participants) + 1))
+    book.create_chartsheet("Grafik", 0).add_chart(chart)
+    book.save(HERE / "participants_chart_sheet_first.xlsx")
 
     points = gpd.GeoDataFrame(
         participants.drop(columns=["latitude", "longitude"]),

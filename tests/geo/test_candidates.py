@@ -400,3 +400,34 @@ def test_unreadable_cache_file_is_recomputed(geography, travel_model, tmp_path, 
         again = find_candidates(problem, travel)
     assert "unreadable travel cache" in caplog.text
     assert np.array_equal(first.travel_min, again.travel_min)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"mentor_idx": lambda a: a + 1000},  # valid npz, indices beyond the problem
+        {"participant_idx": lambda a: a[::-1].copy()},  # not sorted by participant
+        {"travel_min": lambda a: a[:-1].copy()},  # arrays of different lengths
+        {"distance_m": lambda a: -a},  # negative metres
+        {"travel_min": lambda a: a.astype(np.float64) + 0.5},  # not whole numbers
+        {"reason_participant": lambda a: a + 99},
+    ],
+    ids=["index_out_of_range", "unsorted", "lengths", "negative", "floats", "reason_index"],
+)
+def test_cache_with_out_of_range_indices_exits_1(geography, travel_model, tmp_path, caplog, damage):
+    # Defect: a valid .npz whose indices lie outside the problem crashed the plan; any
+    # cache file that fails its own checks is now treated as absent.
+    problem = cache_problem(geography, tmp_path)
+    travel = travel_model(model="road")
+    first = find_candidates(problem, travel)
+    (path,) = tmp_path.glob("*.npz")
+    with np.load(path) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    for name, change in damage.items():
+        arrays[name] = change(arrays[name])
+    np.savez(path, **arrays)
+    with caplog.at_level(logging.WARNING, logger="tkm_assign"):
+        again = find_candidates(problem, travel)
+    assert "unreadable travel cache" in caplog.text
+    for name in ("participant_idx", "mentor_idx", "travel_min", "distance_m"):
+        assert np.array_equal(getattr(first, name), getattr(again, name))

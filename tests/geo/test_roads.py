@@ -157,3 +157,19 @@ def test_shortest_road_km_are_cached_on_disk(geography, tmp_path):
     path.write_bytes(b"broken")
     rebuilt = build_road_network(roads, tmp_path)
     assert np.array_equal(rebuilt.component_km[0], built.component_km[0])
+
+
+def test_road_km_cache_with_damaged_values_is_used(geography, tmp_path):
+    # Same class as a candidates cache with out-of-range indices: a valid .npz with
+    # negative or NaN km is recomputed, never trusted.
+    roads = load_trunk_roads(geography)
+    built = build_road_network(roads, tmp_path)
+    (path,) = tmp_path.glob("roads-*.npz")
+    with np.load(path) as stored:
+        arrays = {name: stored[name] for name in stored.files}
+    arrays["c0"] = np.full_like(arrays["c0"], -1.0)
+    arrays["c1"] = np.full_like(arrays["c1"], np.nan)
+    np.savez(path, **arrays)
+    rebuilt = build_road_network(roads, tmp_path)
+    for first, second in zip(built.component_km, rebuilt.component_km, strict=True):
+        assert np.array_equal(first, second)

@@ -46,6 +46,10 @@ ACCEPTED = [
     (labels.working_days, "mon;wed;thu", frozenset({0, 2, 3})),
     (labels.number, "-6,9175", -6.9175),
     (labels.number, " 107.6191 ", 107.6191),
+    (labels.number, "1E-05", 1e-05),
+    (labels.number, "+3", 3.0),
+    (labels.number, "−6.5", -6.5),
+    (labels.number, ".5", 0.5),
     (labels.whole_number, "3.0", 3),
     (labels.id_list, "M1; M2 ;", frozenset({"M1", "M2"})),
     (
@@ -78,8 +82,15 @@ REJECTED = [
     (labels.date_ranges, "2027-08-21..2027-08-17", "ends before it starts"),
     (labels.date_ranges, "2027-08-01;2027-13-01", "contains '2027-13-01', which is not a calendar"),
     (labels.number, "6°40'S", "is not a number"),
-    (labels.number, "nan", "is not a finite number"),
+    (labels.number, "nan", "is not a number"),
     (labels.number, "1,234.5", "is not a number"),
+    # Python's float accepts these; a spreadsheet never writes them (lenient numbers).
+    (labels.number, "1_10.3", "is not a number"),
+    (labels.number, "١٢٣", "is not a number"),
+    (labels.number, "１２.５", "is not a number"),
+    (labels.number, "inf", "is not a number"),
+    (labels.number, "1e999", "is not a finite number"),
+    (labels.number, "--5", "is not a number"),
     (labels.whole_number, "2.5", "is not a whole number"),
 ]
 

@@ -43,19 +43,27 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
 
 
 def _chattr(flag: str, path: Path) -> bool:
-    """Set or clear the immutable flag; False where the system does not allow it."""
-    if shutil.which("chattr") is None:
-        return False
-    done = subprocess.run(["chattr", flag, str(path)], capture_output=True, check=False)
-    return done.returncode == 0
+    """Make ``path`` unchangeable (``+i``) or changeable again (``-i``).
+
+    The immutable flag (chattr) where the system allows it; else, for a user other than
+    root, a read-only folder (root ignores permissions). False when neither works here.
+    """
+    if shutil.which("chattr") is not None:
+        done = subprocess.run(["chattr", flag, str(path)], capture_output=True, check=False)
+        if done.returncode == 0:
+            return True
+    if os.geteuid() != 0:
+        path.chmod(0o555 if flag == "+i" else 0o755)
+        return True
+    return False
 
 
 @pytest.fixture
 def immutable(tmp_path_factory):
-    """Skip unless folders can be made immutable here (chattr, with the right to use it)."""
+    """Skip unless folders can be made unchangeable here (see :func:`_chattr`)."""
     probe = tmp_path_factory.mktemp("probe")
     if not _chattr("+i", probe):
-        pytest.skip("making a folder immutable needs chattr and the right to use it")
+        pytest.skip("root without the right to set the immutable flag (chattr)")
     _chattr("-i", probe)
 
 
@@ -289,3 +297,61 @@ def test_new_output_folder_gets_normal_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert out.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+FORMULA_IDS = {"P01": "=1+2", "P02": "+P02", "P03": "-P03", "M1": "@SUM(A1)", "M2": "-M2"}
+
+
+def _formula_inputs(folder: Path) -> tuple[Path, Path]:
+    import pandas as pd
+
+    participants = pd.read_csv(VALID / "participants.csv", dtype=str, keep_default_na=False)
+    mentors = pd.read_csv(VALID / "mentors.csv", dtype=str, keep_default_na=False)
+    for column in ("participant_id", "current_mentor_id", "pinned_mentor_id"):
+        participants[column] = participants[column].replace(FORMULA_IDS)
+    participants["excluded_mentor_ids"] = participants["excluded_mentor_ids"].map(
+        lambda cell: ";".join(FORMULA_IDS.get(i, i) for i in cell.split(";") if i)
+    )
+    participants.loc[0, "name"] = '=HYPERLINK("http://example.invalid","klik")'
+    mentors["mentor_id"] = mentors["mentor_id"].replace(FORMULA_IDS)
+    folder.mkdir()
+    paths = folder / "participants.csv", folder / "mentors.csv"
+    participants.to_csv(paths[0], index=False)
+    mentors.to_csv(paths[1], index=False)
+    return paths
+
+
+def test_formula_injection_in_csv_outputs(tmp_path):
+    # Defect: ids and names starting with = + - @ were written unchanged to every CSV.
+    import csv
+
+    participants, mentors = _formula_inputs(tmp_path / "inputs")
+    inputs = ["--participants", str(participants), "--mentors", str(mentors)]
+    out = tmp_path / "plan"
+    assert main(["plan", *inputs, *FAST, "--out", str(out)]) == 0
+    tables = sorted(out.glob("*.csv"))
+    assert {p.name for p in tables} >= {"assignments.csv", "schedule.csv", "routes.csv"}
+    dangerous = []
+    for path in tables:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            for row in csv.reader(handle):
+                for cell in row:
+                    if cell[:1] in ("=", "+", "@", "\t", "\r") or (
+                        cell.startswith("-") and not cell.lstrip("-").replace(".", "").isdigit()
+                    ):
+                        dangerous.append((path.name, cell))
+    assert dangerous == []
+    text = (out / "assignments.csv").read_text(encoding="utf-8-sig")
+    assert "'=1+2" in text and "'@SUM(A1)" in text
+
+    # The tool reads its own files back: the audit of the plan knows every id.
+    audit = tmp_path / "audit"
+    args = [*inputs, "--assignments", str(out / "assignments.csv")]
+    args += ["--schedule", str(out / "schedule.csv")]
+    assert main(["audit", *args, *FAST, "--out", str(audit)]) == 0
+    summary = json.loads((audit / "audit_summary.json").read_text())
+    assert summary["clean"] is True
+    with (audit / "violations.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert not any(
+            cell.startswith(("=", "+", "@")) for row in csv.reader(handle) for cell in row
+        )

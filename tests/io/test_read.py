@@ -163,6 +163,65 @@ def test_any_bytes_read_as_a_table_or_an_input_error(raw: bytes, tmp_path_factor
                 assert all(p.file == str(path) for p in error.problems)
 
 
+def test_excel_sep_line_no_longer_gives_a_message_per_row(tmp_path: Path, reference):
+    # Defect: Excel's "sep=," first line gave "has 17 cells but the header has 1 columns"
+    # for every row. It names the separator; the file reads like any other.
+    path = tmp_path / "participants.csv"
+    path.write_text("sep=,\n" + (VALID / "participants.csv").read_text(), encoding="utf-8")
+    problem = load_problem(path, VALID / "mentors.csv", Config())
+    assert [p.participant_id for p in problem.participants] == [
+        p.participant_id for p in reference.participants
+    ]
+    assert problem.participants[0].row == 3  # rows keep the numbers a spreadsheet shows
+
+
+def test_chart_sheet_first_no_longer_raises_attribute_error(reference):
+    # Defect: a chart sheet first in the workbook exited 1 ('Chartsheet' has no iter_rows).
+    problem = load_problem(
+        VALID / "participants_chart_sheet_first.xlsx", VALID / "mentors.csv", Config()
+    )
+    assert problem.participants == reference.participants
+
+
+def test_formula_without_saved_result_no_longer_disappears_silently(tmp_path: Path):
+    # Defect: a formula cell without a cached value was read as empty, without a word.
+    import openpyxl
+
+    frame = pd.read_csv(VALID / "participants.csv", dtype=str, keep_default_na=False)
+    book = openpyxl.Workbook()  # openpyxl saves formulas without results, like many tools
+    sheet = book.active
+    sheet.append(list(frame.columns))
+    for record in frame.to_dict("records"):
+        sheet.append(list(record.values()))
+    village = len(frame.columns) + 1
+    sheet.cell(row=1, column=village, value="village")
+    sheet.cell(row=4, column=village, value='=CONCAT("Desa ", "Sukamaju")')
+    path = tmp_path / "participants.xlsx"
+    book.save(path)
+    table = read_table(path, "participants")
+    (warning,) = table.warnings
+    assert warning.code == "warning.formula_without_result"
+    assert (warning["row"], warning["column"]) == (4, "village")
+    with pytest.warns(InputWarning, match=r"row 4 column village: holds a formula without"):
+        load_problem(path, VALID / "mentors.csv", Config())
+
+
+def test_neutralised_csv_cells_read_back_as_written(tmp_path: Path):
+    path = tmp_path / "assignments.csv"
+    path.write_text("participant_id,mentor_id\n'=P1,'@M1\n'-x,-5\n''quoted,plain\n", "utf-8")
+    frame = read_table(path, "assignments").frame
+    assert frame.values.tolist() == [["=P1", "@M1"], ["-x", "-5"], ["'quoted", "plain"]]
+
+
+def test_fifo_or_device_is_refused(tmp_path: Path):
+    import os
+
+    fifo = tmp_path / "participants.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="is not a regular file"):
+        read_table(fifo, "participants")
+
+
 @pytest.mark.parametrize(
     ("name", "kind"),
     [

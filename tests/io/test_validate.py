@@ -62,6 +62,18 @@ BROKEN = [
     ("mentors_bad_transport.csv", 6, "transport", "'helicopter' is not a transport"),
     ("mentors_bad_certified.csv", 4, "certified", "'perhaps' is not yes or no"),
     ("mentors_swapped_coordinates.csv", 5, "latitude", "look swapped"),
+    # Hostile or unlucky input: each crashed a later step or was read wrongly.
+    ("participants_control_character_in_id.csv", 4, "participant_id", "'P\\x1f03' contains U+001F"),
+    ("mentors_nul_in_id.csv", 3, "mentor_id", "'M\\x002' contains U+0000"),
+    ("mentors_long_id.csv", 5, "mentor_id", "is 300 characters long; an id may have at most 64"),
+    ("participants_long_value.csv", 6, "sector", "... (9,999 characters)' is not a sector"),
+    ("participants_lenient_number.csv", 7, "longitude", "'1_15.2126' is not a number"),
+    ("participants_non_ascii_digits.csv", 3, "latitude", "is not a number"),
+    ("mentors_unavailable_far_future.csv", 4, "unavailable", "expected dates from 2000-01-01"),
+    ("participants_utf16_without_bom.csv", None, None, "the file is UTF-16 text"),
+    ("participants_title_row.xlsx", 1, None, "a title row above the header?"),
+    ("participants_empty_first_sheet.xlsx", None, None, "other sheets: 'Peserta 2027'"),
+    ("participants_chart_sheet_only.xlsx", None, None, "has no worksheet (only chart sheets)"),
 ]
 
 
@@ -330,3 +342,48 @@ def test_random_mentor_cells_never_crash_validation(cells):
             assert all(p.file == "mentors.csv" and p.row == 2 for p in error.problems)
         else:
             assert problem.mentors[0].sectors
+
+
+def test_control_characters_in_names_crash_the_writers_and_print_them():
+    # Defect: 'Siti\x0bNurhaliza Privatename' passed validate and crashed the workbook
+    # writer, printing the name. Free text is cleaned, with a warning that never shows it.
+    participants, mentors = _frames()
+    participants.loc[0, "name"] = "Siti\x0bNurhaliza Privatename"
+    participants.loc[1, "village"] = "Desa\u202eSukamaju\r\n"
+    mentors.loc[0, "name"] = "Hendra\x00Setiawan"
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", InputWarning)
+        problem = problem_from_frames(participants, mentors, Config())
+    said = [str(w.message) for w in caught if issubclass(w.category, InputWarning)]
+    assert problem.participants[0].name == "Siti Nurhaliza Privatename"
+    assert problem.participants[1].village == "Desa Sukamaju"
+    assert problem.mentors[0].name == "Hendra Setiawan"
+    assert any("row 2 column name: control characters (U+000B)" in w for w in said)
+    assert any("row 3 column village" in w for w in said)
+    assert not any("Privatename" in w or "Sukamaju" in w or "Setiawan" in w for w in said)
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("participant_id", "P\u200b01", "contains U+200B"),
+        ("participant_id", "P\u202e10", "contains U+202E"),
+        ("participant_id", "P" * 65, "is 65 characters long"),
+    ],
+)
+def test_invisible_or_long_ids_pass_validation(column, value, message):
+    participants, mentors = _frames()
+    participants.loc[0, column] = value
+    with pytest.raises(InputError) as caught:
+        problem_from_frames(participants, mentors, Config())
+    (found,) = [p for p in caught.value.problems if p.column == column]
+    assert found.row == 2 and message in found.expected
+
+
+def test_long_values_are_echoed_in_full():
+    participants, mentors = _frames()
+    participants.loc[0, "need_level"] = "x" * 500_000
+    with pytest.raises(InputError) as caught:
+        problem_from_frames(participants, mentors, Config())
+    text = str(caught.value)
+    assert len(text) < 400 and "500,000 characters" in text

@@ -277,3 +277,26 @@ def test_same_seed_same_schedule_with_any_number_of_workers():
         plans.append(dataclasses.replace(plan, solve_seconds=0.0))
     assert plans[0] == plans[1] == plans[2]
     assert {s.mentor_id for s in plans[0].sessions} == {"M01", "M02"}
+
+
+def test_visits_at_0_travel_minutes_never_share_a_day():
+    # Defect: 20 participants at the mentor's home (no internet, low literacy, high need)
+    # got one day route per visit, and 63 shortfalls ("needs 76 day trips in month 2").
+    cfg = config("programme.months=3", "schedule.placement_limit=0.05")
+    people = [
+        participant(
+            f"P{i:02d}",
+            tech_literacy=TechLiteracy.LOW,
+            internet=False,
+            need_level=NeedLevel.HIGH,
+        )
+        for i in range(20)
+    ]
+    prob = problem(people, [mentor("M089")], cfg)
+    assignment = all_to("M089", people)
+    plan = schedule(prob, assignment, travel_of(cfg))
+    check_invariants(prob, assignment, plan, travel_of(cfg))
+    assert len(plan.sessions) == 20 * 4 * 3  # everyone's 4 visits every month
+    assert plan.shortfalls == ()
+    assert max(len(route.stops) for route in plan.routes) > 1
+    assert len(plan.routes) <= len(plan.sessions) / 4

@@ -70,3 +70,14 @@ def test_every_visit_once_in_a_feasible_trip(points, picks):
         route_length(matrix, [n]) for n in nodes
     )
     assert form_trips(nodes, matrix, LIMITS) == trips
+
+
+def test_visits_at_0_travel_minutes_never_share_a_day():
+    # Defect: a stop at the mentor's home saves 0 minutes, and only joins saving more than
+    # 0 were made: every such visit rode alone, one day each.
+    matrix = _line_matrix([0, 0, 0, 0, 0, 0, 0])
+    trips = form_trips(list(range(1, 8)), matrix, LIMITS)
+    assert sorted(len(t) for t in trips) == [2, 5]  # 5 x 90 min fit 480; 6 do not
+    # Mixed with real trips: the stop at home joins a neighbour's day.
+    matrix = _line_matrix([0, 60, 61])
+    assert len(form_trips([1, 2, 3], matrix, LIMITS)) == 1

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tkm_assign.config import DATE_RANGE
 from tkm_assign.errors import InputError, InputProblem
+from tkm_assign.io import labels
+from tkm_assign.io.labels import MAX_ID_CHARS
 from tkm_assign.model import Mode, Problem
 from tkm_assign.report.i18n import column_aliases
 
@@ -115,14 +118,15 @@ def cell(value: object) -> str:
 def parse_date(text: str) -> dt.date | None:
     """``2027-07-06``, ``2027-07-06 00:00:00``, ``6/7/2027`` (day first) or an Excel serial."""
     text = text.strip()
-    match = re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00)?)?", text)
+    # ASCII digits only: Python's int() would also read other scripts' digits.
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]00:00(?::00)?)?", text)
     if match:
         year, month, day = (int(g) for g in match.groups())
     else:
-        match = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", text)
+        match = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", text)
         if match:
             day, month, year = (int(g) for g in match.groups())
-        elif re.fullmatch(r"\d{5}(\.0+)?", text):
+        elif re.fullmatch(r"[0-9]{5}(\.0+)?", text):
             serial = int(float(text))
             if not EXCEL_SERIAL_RANGE[0] <= serial <= EXCEL_SERIAL_RANGE[1]:
                 return None
@@ -137,7 +141,7 @@ def parse_date(text: str) -> dt.date | None:
 
 def parse_clock(text: str) -> int | None:
     """Minutes after midnight of ``09:00``, ``9.00`` or ``09:00:00``; ``None`` if not a time."""
-    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})(?::\d{2})?", text.strip())
+    match = re.fullmatch(r"([0-9]{1,2})[:.]([0-9]{2})(?::[0-9]{2})?", text.strip())
     if not match:
         return None
     hours, minutes = int(match[1]), int(match[2])
@@ -317,6 +321,18 @@ def _read_sessions(
                     "is not a date; expected YYYY-MM-DD (or DD/MM/YYYY)",
                 )
             )
+        elif not DATE_RANGE[0] <= day <= DATE_RANGE[1]:
+            found.append(
+                InputProblem(
+                    source,
+                    row,
+                    "date",
+                    values["date"],
+                    f"is out of range; expected dates from {DATE_RANGE[0].isoformat()} to "
+                    f"{DATE_RANGE[1].isoformat()}",
+                )
+            )
+            day = None
         start = parse_clock(values["start"])
         end = parse_clock(values["end"])
         for name, parsed in (("start", start), ("end", end)):
@@ -349,6 +365,20 @@ def _read_sessions(
             )
         session_id = values.get("session_id", "") if has_id else ""
         session_id = session_id or f"R{row}"
+        hidden = labels.control_characters(session_id, in_id=True)
+        if hidden or len(session_id) > MAX_ID_CHARS:
+            found.append(
+                InputProblem(
+                    source,
+                    row,
+                    "session_id",
+                    session_id,
+                    f"contains {', '.join(hidden)}, which an id may not hold"
+                    if hidden
+                    else f"is {len(session_id):,} characters long; an id may have at most "
+                    f"{MAX_ID_CHARS}",
+                )
+            )
         if session_id in seen_ids:
             found.append(
                 InputProblem(

@@ -74,30 +74,77 @@ def travel_cache_key(problem: Problem, travel: TravelModel) -> str | None:
     return digest.hexdigest()
 
 
-def load_candidates(cache_dir: str | Path, key: str) -> Candidates | None:
-    """The cached result for ``key``, or ``None`` when absent or unreadable."""
+def load_candidates(
+    cache_dir: str | Path, key: str, n_participants: int, n_mentors: int
+) -> Candidates | None:
+    """The cached result for ``key``, or ``None`` when absent or unreadable.
+
+    A file that fails any check of its own (array shapes and types, indices within the
+    ``n_participants`` x ``n_mentors`` problem, sorted by participant, no negative minutes
+    or metres) is treated as absent: whatever damaged it, the candidates are recomputed.
+    """
     path = Path(cache_dir) / f"{key}.npz"
     data = load_arrays(path)
     if data is None:
         return None
     try:
+        arrays = {
+            name: data[name]
+            for name in (
+                "participant_idx",
+                "mentor_idx",
+                "travel_min",
+                "distance_m",
+                "reason_participant",
+            )
+        }
+        texts = data["reason_text"]
+        _check_candidate_arrays(arrays, texts, n_participants, n_mentors)
         reasons = dict(
             zip(
-                (int(i) for i in data["reason_participant"]),
-                (str(t) for t in data["reason_text"]),
+                (int(i) for i in arrays["reason_participant"]),
+                (str(t) for t in texts),
                 strict=True,
             )
         )
         return Candidates(
-            participant_idx=data["participant_idx"].astype(np.int32),
-            mentor_idx=data["mentor_idx"].astype(np.int32),
-            travel_min=data["travel_min"].astype(np.int32),
-            distance_m=data["distance_m"].astype(np.int32),
+            participant_idx=arrays["participant_idx"].astype(np.int32),
+            mentor_idx=arrays["mentor_idx"].astype(np.int32),
+            travel_min=arrays["travel_min"].astype(np.int32),
+            distance_m=arrays["distance_m"].astype(np.int32),
             no_candidate_reason=reasons,
         )
     except (KeyError, ValueError) as error:
         log.warning("ignoring unreadable travel cache file %s (%s)", path, error)
         return None
+
+
+def _check_candidate_arrays(
+    arrays: dict[str, npt.NDArray[Any]],
+    texts: npt.NDArray[Any],
+    n_participants: int,
+    n_mentors: int,
+) -> None:
+    """Raise ``ValueError`` naming the first check a cached candidates file fails."""
+    pairs = arrays["participant_idx"].shape
+    for name, values in arrays.items():
+        if values.ndim != 1 or values.dtype.kind not in "iu":
+            raise ValueError(f"{name} is not a list of whole numbers")
+        if name != "reason_participant" and values.shape != pairs:
+            raise ValueError(f"{name} has {values.size} values for {pairs[0]} pairs")
+        if values.size and (values.min() < 0 or values.max() > np.iinfo(np.int32).max):
+            raise ValueError(f"{name} is out of range")
+    if texts.ndim != 1 or texts.shape != arrays["reason_participant"].shape:
+        raise ValueError("reason_text does not match reason_participant")
+    for name, limit in (
+        ("participant_idx", n_participants),
+        ("mentor_idx", n_mentors),
+        ("reason_participant", n_participants),
+    ):
+        if arrays[name].size and arrays[name].max() >= limit:
+            raise ValueError(f"{name} refers to an index beyond the {limit} in the problem")
+    if np.any(np.diff(arrays["participant_idx"]) < 0):
+        raise ValueError("pairs are not sorted by participant")
 
 
 def store_candidates(cache_dir: str | Path, key: str, candidates: Candidates) -> None:

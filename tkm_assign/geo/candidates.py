@@ -86,7 +86,7 @@ def find_candidates(problem: Problem, travel: TravelModel) -> Candidates:
     cache_dir = problem.config.travel.cache_dir
     key = travel_cache_key(problem, travel) if cache_dir else None
     if key is not None:
-        cached = load_candidates(cache_dir, key)
+        cached = load_candidates(cache_dir, key, len(problem.participants), len(problem.mentors))
         if cached is not None:
             log.info("candidate mentors read from the travel cache (%s)", cache_dir)
             return cached

@@ -161,7 +161,11 @@ def _component_km(
         stored = load_arrays(path)
         if stored is not None and len(stored) == len(members):
             km = tuple(stored[f"c{c}"].astype(np.float32) for c in range(len(members)))
-            if all(k.shape == (m.size, m.size) for k, m in zip(km, members, strict=True)):
+            # A damaged file (wrong shapes, negative or NaN km) counts as absent.
+            if all(
+                k.shape == (m.size, m.size) and bool(np.all(k >= 0))
+                for k, m in zip(km, members, strict=True)
+            ):
                 return km
     computed = tuple(
         dijkstra(graph[nodes][:, nodes], directed=False).astype(np.float32) for nodes in members

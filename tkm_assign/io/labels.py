@@ -15,8 +15,20 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from tkm_assign.config import SECTOR_CODES, parse_days
+from tkm_assign.config import DATE_RANGE, SECTOR_CODES, parse_days
+from tkm_assign.errors import shorten
 from tkm_assign.model import IncomeRole, NeedLevel, Sector, TechLiteracy, Transport
+
+MAX_ID_CHARS = 64  # participant and mentor ids; file names are made from mentor ids
+
+# Characters that no text a person reads should hold: C0 and C1 controls (tabs and line
+# breaks included: a cell holds one line), DEL, line and paragraph separators and the
+# bidirectional embeddings, overrides and isolates (they reorder what is shown).
+_CONTROL = "\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff"
+# Ids may not hold them either, nor invisible characters (two ids would look the same).
+_INVISIBLE = "\u00ad\u200b-\u200f\u2060-\u2064"
+CONTROL_IN_TEXT = re.compile(f"[{_CONTROL}]+")
+CONTROL_IN_ID = re.compile(f"[{_CONTROL}{_INVISIBLE}]")
 
 
 class LabelError(ValueError):
@@ -164,7 +176,10 @@ _DAYS_ID = {
     "minggu": "sun",
     "ahad": "sun",
 }
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# What spreadsheets write for a number: ASCII digits, one decimal point or comma, an
+# optional exponent; not Python's extras (``1_000``, ``inf``, non-ASCII digits).
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")
 
 
 def _lookup(text: str, table: Mapping[str, str], what: str, choices: Iterable[str]) -> str:
@@ -198,7 +213,9 @@ def sectors(text: str) -> frozenset[Sector]:
         except LabelError as error:
             if len(parts) == 1:
                 raise
-            raise LabelError(f"contains {part.strip()!r}, which {error.expected}") from None
+            raise LabelError(
+                f"contains {shorten(part.strip())!r}, which {error.expected}"
+            ) from None
     return frozenset(found)
 
 
@@ -269,7 +286,7 @@ def date_ranges(text: str) -> tuple[tuple[dt.date, dt.date], ...]:
     ranges = []
     for part in parts:
         # "contains X, which ..." only helps when the cell holds several ranges.
-        which = "" if len(parts) == 1 else f"contains {part!r}, which "
+        which = "" if len(parts) == 1 else f"contains {shorten(part)!r}, which "
         bounds = [b.strip() for b in part.split("..")]
         if len(bounds) > 2 or not all(_ISO_DATE.fullmatch(b) for b in bounds):
             raise LabelError(
@@ -282,6 +299,12 @@ def date_ranges(text: str) -> tuple[tuple[dt.date, dt.date], ...]:
             raise LabelError(f"{which}is not a calendar date; expected YYYY-MM-DD") from None
         if last < first:
             raise LabelError(f"{which}ends before it starts")
+        low, high = DATE_RANGE
+        if first < low or last > high:
+            raise LabelError(
+                f"{which}is out of range; expected dates from {low.isoformat()} to "
+                f"{high.isoformat()}"
+            )
         ranges.append((first, last))
     return tuple(sorted(ranges))
 
@@ -292,17 +315,32 @@ def id_list(text: str) -> frozenset[str]:
 
 
 def number(text: str) -> float:
-    """A finite decimal number; a decimal comma (``-6,9175``) is accepted."""
+    """A finite decimal number as spreadsheets write it; a decimal comma (``-6,9175``) too.
+
+    ASCII digits only, with at most one decimal point or comma and an optional exponent
+    (``1E-05``); Python's other forms (``1_10.3``, ``inf``, Arabic-Indic digits) are not
+    numbers a coordinator typed.
+    """
     cleaned = text.strip().replace("\u2212", "-")
-    if "," in cleaned and "." not in cleaned and cleaned.count(",") == 1:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = float(cleaned)
-    except ValueError:
-        raise LabelError("is not a number") from None
+    if not _NUMBER.fullmatch(cleaned):
+        raise LabelError("is not a number")
+    value = float(cleaned.replace(",", "."))
     if not math.isfinite(value):
         raise LabelError("is not a finite number")
     return value
+
+
+def control_characters(text: str, in_id: bool = False) -> list[str]:
+    """The control (and, in ids, invisible) characters of ``text``, as ``U+000B`` codes."""
+    pattern = CONTROL_IN_ID if in_id else CONTROL_IN_TEXT
+    return sorted({f"U+{ord(c):04X}" for match in pattern.findall(text) for c in match})
+
+
+def clean_text(text: str) -> str:
+    """Free text (a name, a village) with every run of control characters as one space."""
+    return (
+        " ".join(CONTROL_IN_TEXT.sub(" ", text).split()) if CONTROL_IN_TEXT.search(text) else text
+    )
 
 
 def whole_number(text: str) -> int:

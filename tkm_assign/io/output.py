@@ -20,7 +20,8 @@ run (a scenario grid) keeps its unfinished folder when it is interrupted, with w
 finished so far; the next run of the same output continues in it when asked to
 (``resume=True``) and removes it otherwise.
 
-JSON never holds ``NaN`` or ``Infinity`` (which browsers cannot parse).
+CSV files are neutralised against formula injection (:func:`neutralise_cell`), and JSON
+never holds ``NaN`` or ``Infinity`` (which browsers cannot parse).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ import re
 import shutil
 import tempfile
 import time
-import warnings
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -40,7 +40,9 @@ from typing import Any
 
 import pandas as pd
 
+from tkm_assign import notify
 from tkm_assign.errors import OutputError, OutputExistsError, OutputWarning
+from tkm_assign.messages import Message
 
 # The list of what tkm_assign wrote into an output folder; replacing it needs nothing else.
 MANIFEST = ".tkm-assign-files.json"
@@ -235,13 +237,14 @@ def remove_leftovers(out: str | Path, keep: Path | None = None) -> list[Path]:
         if not entry.exists():
             removed.append(entry)
     if removed:
-        names = ", ".join(p.name for p in removed)
-        warnings.warn(
-            OutputWarning(
-                f"{Path(out)}: removed {len(removed)} unfinished output folder(s) left by an "
-                f"interrupted earlier run: {names}"
+        notify.warn(
+            Message.of(
+                "warning.output_leftovers_removed",
+                folder=str(out),
+                count=len(removed),
+                names=", ".join(p.name for p in removed),
             ),
-            stacklevel=2,
+            OutputWarning,
         )
     return removed
 
@@ -346,9 +349,9 @@ def _move_into_place(staging: Path, target: Path, resolved: Path) -> None:
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
         if old.exists():
-            warnings.warn(
-                OutputWarning(f"{target}: could not remove the previous output, kept in {old}"),
-                stacklevel=3,
+            notify.warn(
+                Message.of("warning.previous_output_kept", folder=str(target), kept=str(old)),
+                OutputWarning,
             )
 
 
@@ -394,9 +397,43 @@ def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
 
 
+# Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"),
+# with their full-width forms; a leading quote is escaped too so that reading back is exact.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\0", "＝", "＋", "－", "＠", "'")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def neutralise_cell(value: str) -> str:
+    """``=HYPERLINK(...)`` -> ``'=HYPERLINK(...)``: text a spreadsheet shows, never runs.
+
+    A text starting with a formula character (or with a quote) gets a leading quote, which
+    spreadsheets hide and :func:`restore_cell` removes. Plain numbers (``-6.9``) stay.
+    """
+    if value.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def restore_cell(value: str) -> str:
+    """The inverse of :func:`neutralise_cell`, applied to every CSV cell read."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell passed through :func:`neutralise_cell`."""
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or isinstance(series.dtype, pd.StringDtype):
+            out[column] = series.map(lambda v: neutralise_cell(v) if isinstance(v, str) else v)
+    return out
+
+
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """CSV as spreadsheets expect it: UTF-8 with BOM so Excel shows Indonesian names right."""
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    """CSV as spreadsheets expect it: UTF-8 with BOM, formula-like text neutralised."""
+    neutralise_frame(frame).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
 
 
 def json_ready(data: Any) -> Any:

@@ -1,8 +1,10 @@
 """Readers: a participants or mentors file becomes a frame of text cells.
 
-CSV (comma, semicolon or tab; UTF-8 with or without BOM), XLSX (first sheet, or a sheet
-named ``participants``/``peserta`` or ``mentors``/``pendamping``) and GeoPackage/GeoJSON/
-Shapefile (a point geometry gives latitude and longitude) are accepted. Nothing is
+CSV (comma, semicolon or tab, or the one Excel's ``sep=`` first line names; UTF-8 with or
+without BOM), XLSX (the first worksheet, or a sheet named ``participants``/``peserta`` or
+``mentors``/``pendamping``; chart sheets are skipped) and GeoPackage/GeoJSON/Shapefile (a
+point geometry gives latitude and longitude) are accepted. A CSV cell that tkm_assign
+neutralised against formula injection (``'=...``) reads back as written. Nothing is
 interpreted here beyond text: every cell is a ``str`` (``""`` when empty), header names
 are normalised and Indonesian aliases mapped to the column names of the input format.
 The frame's index, named ``row``, is the row a spreadsheet shows (header = row 1); for
@@ -10,12 +12,14 @@ GeoPackage/GeoJSON features it counts the same way (first feature = row 2).
 
 Problems that make a file unreadable raise :class:`InputError`; problems confined to
 rows (a row with more cells than the header, a polygon instead of a point) are returned in
-:attr:`Table.problems` so that validation can report them together with everything else.
+:attr:`Table.problems` so that validation can report them together with everything else,
+and suspicious cells (an XLSX formula without a saved result) in :attr:`Table.warnings`.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import math
@@ -32,6 +36,8 @@ import numpy.typing as npt
 import pandas as pd
 
 from tkm_assign.errors import InputError, InputProblem
+from tkm_assign.io.output import restore_cell
+from tkm_assign.messages import Message
 
 # GDAL names a GeoPackage read from memory /vsimem/pyogrio_<id> (no .gpkg extension) and
 # warns about that name, not about the file; uploads are read that way.
@@ -150,6 +156,7 @@ class Table:
     problems: tuple[InputProblem, ...] = ()
     unknown_columns: tuple[str, ...] = ()
     header_row: int = 1
+    warnings: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -206,16 +213,20 @@ def read_table(path: Source, kind: Kind) -> Table:
         _fail(source, "file not found")
     if path.is_dir():
         _fail(source, "is a folder; expected a CSV, XLSX, GeoPackage or GeoJSON file")
+    if not path.is_file():
+        _fail(source, "is not a regular file (a device or a pipe?); expected a saved file")
     suffix = path.suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:
             return _read_csv(path.read_bytes(), source, kind)
         if suffix in XLSX_SUFFIXES:
-            return _table_from_grid(_grid(_xlsx_rows(path, source, kind)), source, kind, [])
+            return _read_xlsx(path, source, kind)
         if suffix in GEO_SUFFIXES:
             return _read_geo(path, source, kind)
     except PermissionError:
         _fail(source, "cannot be read (permission denied)")
+    except OSError as error:
+        _fail(source, f"cannot be read ({error.strerror or type(error).__name__})")
     if suffix in (".xls", ".ods"):
         _fail(source, f"{suffix} files are not read; save the sheet as .xlsx or as CSV UTF-8")
     _fail(
@@ -231,8 +242,7 @@ def _read_upload(upload: Upload, kind: Kind) -> Table:
     if suffix in CSV_SUFFIXES:
         return _read_csv(upload.data, source, kind)
     if suffix in XLSX_SUFFIXES:
-        rows = _xlsx_rows(io.BytesIO(upload.data), source, kind)
-        return _table_from_grid(_grid(rows), source, kind, [])
+        return _read_xlsx(upload.data, source, kind)
     if suffix in (".gpkg", ".geojson", ".json"):
         return _read_geo(upload.data, source, kind)
     if suffix in (".xls", ".ods"):
@@ -308,7 +318,16 @@ def _read_csv(raw: bytes, source: str, kind: Kind) -> Table:
     first_row = 1 + (blank.group().count("\n") if blank else 0)
     text = text[blank.end() :] if blank else text
     first_line = text.splitlines()[0]
-    delimiter = max((";", ",", "\t"), key=lambda d: _count_outside_quotes(first_line, d))
+    # Excel writes (and reads) "sep=;" as a first line naming the separator.
+    named = re.fullmatch(r"\s*sep=(.)\s*", first_line)
+    if named:
+        delimiter = named.group(1)
+        text = text[len(first_line) :].lstrip("\r\n")
+        first_row += 1
+        if not text.strip():
+            _fail(source, "the file is empty; expected a header row and one row per person")
+    else:
+        delimiter = max((";", ",", "\t"), key=lambda d: _count_outside_quotes(first_line, d))
     try:
         grid = pd.read_csv(
             io.StringIO(text),
@@ -332,12 +351,19 @@ def _read_csv(raw: bytes, source: str, kind: Kind) -> Table:
                 )
             )
         lengths = np.array([len(r) for r in rows], dtype=np.int64)
-        return _table_from_grid(_grid(rows), source, kind, problems, lengths, first_row)
-    return _table_from_grid(grid, source, kind, [], first_row=first_row)
+        return _table_from_grid(
+            _grid([[restore_cell(c) for c in r] for r in rows]),
+            source,
+            kind,
+            problems,
+            lengths,
+            first_row,
+        )
+    return _table_from_grid(grid.map(restore_cell), source, kind, [], first_row=first_row)
 
 
 def _decode(raw: bytes, source: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
         _fail(source, f"the file is UTF-16 text; expected UTF-8: {RESAVE_HINT}")
     try:
         text = raw.decode("utf-8-sig")
@@ -354,6 +380,15 @@ def _decode(raw: bytes, source: str) -> str:
     return text
 
 
+def _looks_utf16(raw: bytes) -> bool:
+    """UTF-16 without a byte order mark: text where every other byte is zero."""
+    head = raw[:4096]
+    if len(head) < 4 or b"\x00" not in head:
+        return False
+    even, odd = head[0::2], head[1::2]
+    return even.count(0) > 0.9 * len(even) or odd.count(0) > 0.9 * len(odd)
+
+
 def _grid(rows: Sequence[Sequence[str]]) -> pd.DataFrame:
     """Ragged rows as a rectangular frame of text, padded with empty cells."""
     width = max((len(r) for r in rows), default=0)
@@ -368,23 +403,86 @@ def _count_outside_quotes(line: str, delimiter: str) -> int:
     return len(re.sub(r'"[^"]*"', "", line).split(delimiter)) - 1
 
 
-def _xlsx_rows(path: Path | BinaryIO, source: str, kind: Kind) -> list[list[str]]:
+def _read_xlsx(path: Path | bytes, source: str, kind: Kind) -> Table:
+    """The chosen worksheet; formulas without a saved result are warned about, by cell.
+
+    ``path`` is a file or the bytes of an upload.
+    """
+
+    def opened() -> Path | BinaryIO:
+        return io.BytesIO(path) if isinstance(path, bytes) else path
+
+    sheet, others, rows = _xlsx_rows(opened(), source, kind, data_only=True)
+    empty_formulas: list[tuple[int, int]] = []  # (row, column) positions, 0-based
+    if _has_formulas(opened()):
+        _, _, formulas = _xlsx_rows(opened(), source, kind, data_only=False)
+        for r, (values, texts) in enumerate(zip(rows, formulas, strict=False)):
+            for c, (value, text) in enumerate(zip(values, texts, strict=False)):
+                if value == "" and text.startswith("="):
+                    empty_formulas.append((r, c))
+    table = _table_from_grid(_grid(rows), source, kind, [], sheet=(sheet, others))
+    if not empty_formulas:
+        return table
+    from openpyxl.utils import get_column_letter
+
+    # Name the column by its header when it has one, else as the sheet shows it.
+    names = list(table.frame.columns)
+    found = tuple(
+        Message.of(
+            "warning.formula_without_result",
+            source=source,
+            row=r + 1,
+            column=names[c] if c < len(names) else f"{get_column_letter(c + 1)} ({sheet})",
+        )
+        for r, c in empty_formulas
+        if r + 1 > table.header_row
+    )
+    return dataclasses.replace(table, warnings=found)
+
+
+def _has_formulas(path: Path | BinaryIO) -> bool:
+    """Whether any worksheet of the workbook holds a formula (``<f>`` element)."""
+    import zipfile
+
+    pattern = re.compile(rb"<(?:\w+:)?f[ >/]")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError):
+        return False  # openpyxl already read it; nothing more to learn
+    with archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as member:
+                    if pattern.search(member.read()):
+                        return True
+    return False
+
+
+def _xlsx_rows(
+    path: Path | BinaryIO, source: str, kind: Kind, data_only: bool
+) -> tuple[str, list[str], list[list[str]]]:
+    """The sheet read, the workbook's other sheets and the sheet's cells as text."""
     import zipfile
 
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         _fail(source, f"cannot be read as an XLSX workbook ({error})")
     try:
-        wanted = {name.lower(): name for name in book.sheetnames}
-        sheet_name = next((wanted[n] for n in SHEET_NAMES[kind] if n in wanted), book.sheetnames[0])
-        sheet = book[sheet_name]
-        return [
-            [_cell_text(value) for value in values] for values in sheet.iter_rows(values_only=True)
+        # Chart sheets hold no cells; only worksheets can hold the table.
+        names = [ws.title for ws in book.worksheets]
+        if not names:
+            _fail(source, "has no worksheet (only chart sheets); expected a sheet with the table")
+        wanted = {name.lower(): name for name in names}
+        sheet_name = next((wanted[n] for n in SHEET_NAMES[kind] if n in wanted), names[0])
+        rows = [
+            [_cell_text(value) for value in values]
+            for values in book[sheet_name].iter_rows(values_only=True)
         ]
+        return sheet_name, [n for n in book.sheetnames if n != sheet_name], rows
     finally:
         book.close()
 
@@ -424,19 +522,32 @@ def _table_from_grid(
     problems: list[InputProblem],
     lengths: npt.NDArray[np.int64] | None = None,
     first_row: int = 1,
+    sheet: tuple[str, Sequence[str]] | None = None,
 ) -> Table:
     """Rows of text cells (``grid`` position 0 is spreadsheet row ``first_row``) to a table.
 
     The first row with any content is the header; rows without content are dropped; a row
     with content beyond the last named column, or (CSV, ``lengths`` given) with more cells
     than the header row, is a problem and is left out: its values have probably shifted.
+    When most rows are like that, the "header" is a title row above it: one problem says so.
+    ``sheet`` (the worksheet read and the workbook's other sheets) is named in messages
+    about a workbook.
     """
+    in_sheet = ""
+    if sheet is not None:
+        name, others = sheet
+        listed = f"; other sheets: {', '.join(map(repr, others))}" if others else ""
+        in_sheet = (
+            f" (sheet {name!r}{listed}; the sheet read is the one named {kind} or "
+            f"{SHEET_NAMES[kind][-1]}, else the first)"
+        )
     grid = pd.DataFrame(
         {c: [str(v).strip() for v in grid[c].tolist()] for c in grid.columns}, dtype=object
     )
     content = np.flatnonzero((grid != "").any(axis=1).to_numpy())
     if content.size == 0:
-        _fail(source, "the file is empty; expected a header row and one row per person")
+        what = "the sheet is empty" if sheet is not None else "the file is empty"
+        _fail(source, f"{what}; expected a header row and one row per person{in_sheet}")
     header_at = int(content[0])
     header = [str(v) for v in grid.iloc[header_at]]
     while header and not header[-1]:
@@ -449,24 +560,41 @@ def _table_from_grid(
     extra = np.array((data.iloc[:, width:] != "").any(axis=1), dtype=bool)
     if lengths is not None:
         extra |= lengths[content[1:]] > max(lengths[header_at], width)
-    for position in np.flatnonzero(extra):
-        if lengths is not None:
-            cells = int(lengths[content[1 + position]])
-        else:
-            cells = int(np.flatnonzero((data.iloc[position] != "").to_numpy())[-1]) + 1
-        problems.append(
-            InputProblem(
-                source,
-                int(rows[position]),
-                None,
-                None,
-                f"has {cells} cells but the header has {width} columns "
-                "(a separator inside a value that is not in quotes?)",
-            )
+        cells = lengths[content[1:]]
+    else:
+        filled = (data != "").to_numpy()
+        cells = np.where(
+            filled.any(axis=1), filled.shape[1] - np.argmax(filled[:, ::-1], axis=1), 0
         )
+    if extra.sum() > len(data) / 2 and 2 * width <= int(cells.max(initial=0)):
+        # Most rows are much wider than the "header": it is a title above the real header,
+        # and nothing below can be read by column.
+        _fail(
+            source,
+            f"holds {width} column name(s) but {int(extra.sum())} row(s) below have up to "
+            f"{int(cells.max())} cells: a title row above the header?{in_sheet} The first "
+            "row with content must hold the column names; delete the rows above them",
+            row=header_row,
+        )
+    else:
+        hint = (
+            "(a separator inside a value that is not in quotes?)"
+            if lengths is not None
+            else "(a value beyond the last named column?)"
+        )
+        for position in np.flatnonzero(extra):
+            problems.append(
+                InputProblem(
+                    source,
+                    int(rows[position]),
+                    None,
+                    None,
+                    f"has {int(cells[position])} cells but the header has {width} columns {hint}",
+                )
+            )
     data, rows = data.iloc[~extra, :width], rows[~extra]
     if len(data) == 0 and not problems:
-        _fail(source, "has a header row but no data rows", row=header_row)
+        _fail(source, f"has a header row but no data rows{in_sheet}", row=header_row)
     frame = pd.DataFrame(
         data.to_numpy(dtype=object), columns=names, index=pd.Index(rows, name="row"), dtype=object
     )

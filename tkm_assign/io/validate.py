@@ -26,7 +26,7 @@ from scipy.spatial import cKDTree
 
 from tkm_assign import notify
 from tkm_assign.config import Config
-from tkm_assign.errors import InputError, InputProblem, InputWarning
+from tkm_assign.errors import InputError, InputProblem, InputWarning, shorten
 from tkm_assign.geo.regions import (
     EARTH_RADIUS_KM,
     NOT_LOCATED,
@@ -35,7 +35,7 @@ from tkm_assign.geo.regions import (
     load_geography,
 )
 from tkm_assign.io import labels
-from tkm_assign.io.labels import LabelError, RegionNames
+from tkm_assign.io.labels import MAX_ID_CHARS, LabelError, RegionNames
 from tkm_assign.io.read import (
     REQUIRED_COLUMNS,
     Kind,
@@ -308,6 +308,8 @@ class _Sheet:
         self.n = len(self.rows)
         self.ok = np.ones(self.n, dtype=bool)
         self.problems: list[InputProblem] = list(table.problems)
+        for warning in table.warnings:
+            notes.add(warning)
         if table.unknown_columns:
             notes.add(
                 Message.of(
@@ -362,10 +364,34 @@ class _Sheet:
                 source=self.source,
                 row=int(self.rows[i]),
                 column=column,
-                value=value,
+                value=shorten(value),  # a pasted document is not repeated whole
                 **values,
             )
         )
+
+    def free_text(self, column: str) -> npt.NDArray[np.object_]:
+        """Free text (names, villages) with control characters replaced, each with a warning.
+
+        The warning never repeats the text: it may be personal.
+        """
+        values = self.text(column)
+        if not self.has(column):
+            return values
+        cleaned = values.copy()
+        for i, value in enumerate(values.tolist()):
+            hidden = [] if str(value).isprintable() else labels.control_characters(str(value))
+            if hidden:
+                cleaned[i] = labels.clean_text(str(value))
+                self.notes.add(
+                    Message.of(
+                        "warning.control_characters_removed",
+                        source=self.source,
+                        row=int(self.rows[i]),
+                        column=column,
+                        characters=", ".join(hidden),
+                    )
+                )
+        return cleaned
 
     def parse(
         self,
@@ -401,12 +427,30 @@ class _Sheet:
         return [parsed[c] for c in codes]
 
     def ids(self, column: str, what: str) -> npt.NDArray[np.object_]:
-        """Unique, non-empty ids; problems for empty and repeated ones."""
+        """Unique, non-empty, short ids of visible characters; problems for the others."""
         values = np.array([str(v).strip() for v in self.text(column)], dtype=object)
         if not self.has(column):
             return values
         for i in np.flatnonzero(values == ""):
             self.add(i, column, None, f"is empty; every {what} needs a unique {column}")
+        for k, value in enumerate(values.tolist()):
+            # isprintable (fast, in C) is False for every character the pattern finds.
+            hidden = [] if value.isprintable() else labels.control_characters(value, in_id=True)
+            if hidden:
+                self.add(
+                    k,
+                    column,
+                    value,
+                    f"contains {', '.join(hidden)} (control or invisible characters), which "
+                    "an id may not hold; retype the id",
+                )
+            elif len(value) > MAX_ID_CHARS:
+                self.add(
+                    k,
+                    column,
+                    value,
+                    f"is {len(value):,} characters long; an id may have at most {MAX_ID_CHARS}",
+                )
         series = pd.Series(values)
         repeated = np.flatnonzero(series.duplicated(keep="first").to_numpy() & (values != ""))
         if repeated.size:
@@ -638,8 +682,8 @@ def _participant_fields(
     fields = _ParticipantFields(
         ids=ids,
         rows=sheet.rows,
-        names=sheet.text("name"),
-        villages=sheet.text("village"),
+        names=sheet.free_text("name"),
+        villages=sheet.free_text("village"),
         where=where,
         sector=sheet.parse(
             "sector",
@@ -687,7 +731,7 @@ def _mentor_fields(
     return _MentorFields(
         ids=ids,
         rows=sheet.rows,
-        names=sheet.text("name"),
+        names=sheet.free_text("name"),
         where=where,
         sectors=sheet.parse(
             "sectors",

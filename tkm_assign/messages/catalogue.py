@@ -71,6 +71,14 @@ WARNINGS = {
         "{source} row {row} column latitude, longitude: mentor {mentor_id} lives {km:.0f} km "
         "from the nearest participant"
     ),
+    "warning.control_characters_removed": (
+        "{source} row {row} column {column}: control characters ({characters}) replaced by "
+        "spaces (the text is not shown here)"
+    ),
+    "warning.formula_without_result": (
+        "{source} row {row} column {column}: holds a formula without a saved result, read as "
+        "empty: open the workbook in Excel or LibreOffice and save it, or type the value"
+    ),
     "warning.more_rows": "... and {count} more rows: {kind}",
     "warning.kind.unknown_columns": "unknown columns",
     "warning.kind.mentor_references_ignored": "mentor references without a mentors file",
@@ -79,6 +87,13 @@ WARNINGS = {
     "warning.kind.region_name_contradicts": "{column} contradicts the coordinates",
     "warning.kind.province_without_mentor": "provinces without mentors",
     "warning.kind.mentor_far_from_participants": "mentors far from every participant",
+    "warning.kind.control_characters_removed": "control characters removed",
+    "warning.kind.formula_without_result": "formulas without a saved result",
+    "warning.output_leftovers_removed": (
+        "{folder}: removed {count} unfinished output folder(s) left by an interrupted earlier "
+        "run: {names}"
+    ),
+    "warning.previous_output_kept": "{folder}: could not remove the previous output, kept in {kept}",
     "warning.round_trip_beyond_daily_travel": (
         "travel.max_travel_min = {max_travel_min} allows round trips of {round_trip_min} min "
         "but work.max_travel_min_per_day = {max_travel_min_per_day}: the farthest assigned "

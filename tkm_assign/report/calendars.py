@@ -16,6 +16,7 @@ local time, so the mentor's province decides the zone.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -56,13 +57,35 @@ def time_zone(province_code: str) -> str:
     return WIB
 
 
+# Names Windows reserves for devices, with any extension (``CON``, ``nul.ics``, ``COM1``).
+_RESERVED_NAMES = frozenset(
+    {"CON", "PRN", "AUX", "NUL"}
+    | {f"{port}{n}" for port in ("COM", "LPT") for n in (*"123456789", "¹", "²", "³")}
+)
+MAX_STEM_CHARS = 40  # the longest paths (calendars/<stem>.html) stay far below any limit
+
+
 def safe_filename(identifier: str) -> str:
-    """An id usable as a file name on every system (``M/01`` -> ``M_01``)."""
-    return re.sub(r"[^A-Za-z0-9._-]", "_", identifier).lstrip(".") or "_"
+    """An id usable as a file name on every system (``M/01`` -> ``M_01``).
+
+    Only ASCII letters, digits, ``.``, ``_`` and ``-``; no leading or trailing dot;
+    never a name Windows reserves (``CON`` -> ``_CON``); at most :data:`MAX_STEM_CHARS`
+    characters (a longer id keeps its start and gets a short hash of the whole id).
+    """
+    stem = re.sub(r"[^A-Za-z0-9._-]", "_", identifier).strip(".") or "_"
+    if stem.split(".")[0].upper() in _RESERVED_NAMES:
+        stem = "_" + stem
+    if len(stem) > MAX_STEM_CHARS:
+        digest = hashlib.sha256(identifier.encode("utf-8")).hexdigest()[:8]
+        stem = f"{stem[: MAX_STEM_CHARS - 9].rstrip('.')}-{digest}"
+    return stem
 
 
 def mentor_file_names(mentor_ids: list[str]) -> dict[str, str]:
-    """A distinct file name stem per mentor id (``M/1`` and ``M_1`` -> ``M_1``, ``M_1-2``)."""
+    """A distinct file name stem per mentor id (``M/1`` and ``M_1`` -> ``M_1``, ``M_1-2``).
+
+    Distinct also where case does not count (Windows, macOS): ``m_1`` -> ``m_1-3``.
+    """
     out: dict[str, str] = {}
     used: set[str] = set()
     for mentor_id in mentor_ids:

@@ -8,6 +8,7 @@ Text stays text (``svg.fonttype = none``): smaller files, crisp at any zoom.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Sequence
@@ -33,7 +34,37 @@ INK = "#1f2937"
 # Charts are drawn at about the page's width so that their text matches the page's.
 WIDTH_IN = 10.5
 
+# Every text drawn on a chart or map is plain text: ids and names may hold "$", which
+# matplotlib would otherwise read as maths (and fail on, or silently draw as formulas).
+# Text objects read this when created, tick labels when drawn: build and save inside it.
+PLAIN_TEXT: Any = {"text.parse_math": False, "text.usetex": False}
+
+# Ids, names and scenario names drawn on a chart or map are cut: a long one would squeeze
+# the drawing to nothing (a 5,000-character name in a legend collapses the map).
+MAX_LABEL_CHARS = 24
+
+
+def chart_text(text: object, limit: int = MAX_LABEL_CHARS) -> str:
+    """``text`` as a chart or map draws it: at most ``limit`` characters (then an ellipsis),
+    and ``?`` for a character the charts' font cannot draw (e.g. Chinese script)."""
+    drawable = _drawable()
+    shown = "".join(c if ord(c) in drawable else "?" for c in str(text))
+    return shown if len(shown) <= limit else shown[: limit - 1] + "…"
+
+
+@functools.cache
+def _drawable() -> frozenset[int]:
+    """Code points of the charts' font (DejaVu Sans, which matplotlib ships)."""
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    with mpl.rc_context(_STYLE):
+        path = font_manager.findfont(font_manager.FontProperties(family=["sans-serif"]))
+    return frozenset(FT2Font(path).get_charmap())
+
+
 _STYLE: Any = {
+    **PLAIN_TEXT,
     "svg.fonttype": "none",
     "svg.hashsalt": "tkm_assign",  # stable element ids: same plan, same file
     "font.family": "sans-serif",  # DejaVu Sans (bundled) first, browser fonts as fallback
@@ -115,7 +146,7 @@ def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) 
         _few_bars(ax, len(util))
         ax.axhline(100.0, color=RED, linewidth=0.8, linestyle="--")
         if 0 < len(ids) <= 40:
-            ax.set_xticks(x, ids, rotation=90, fontsize=7)
+            ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=7)
         else:
             ax.set_xticks([])
             ax.set_xlabel(labels["mentors_sorted"])
@@ -148,7 +179,7 @@ def caseload_chart(balance: pd.DataFrame, labels: Labels) -> str:
         _few_bars(ax, len(caseload))
         ax.step(x, cap, where="mid", color=INK, linewidth=0.8, linestyle=":")
         if 0 < len(ids) <= 40:
-            ax.set_xticks(x, ids, rotation=90, fontsize=7)
+            ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=7)
         else:
             ax.set_xticks([])
             ax.set_xlabel(labels["mentors_sorted"])

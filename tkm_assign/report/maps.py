@@ -34,6 +34,7 @@ from matplotlib.lines import Line2D
 
 from tkm_assign.geo.regions import Geography, haversine_km, load_geography
 from tkm_assign.model import Problem
+from tkm_assign.report.charts import PLAIN_TEXT, chart_text
 from tkm_assign.report.figures import assigned_mentor
 from tkm_assign.report.i18n import Labels
 from tkm_assign.report.tables import PlanTables
@@ -242,7 +243,7 @@ def _mentor_legend(ax: Axes, problem: Problem, layers: _Layers, which: Sequence[
     handles = []
     for i in which:
         mentor = problem.mentors[i]
-        name = f"{mentor.mentor_id} {mentor.name}".strip()
+        name = chart_text(f"{mentor.mentor_id} {mentor.name}".strip(), 40)
         handles.append(
             Line2D(
                 [],
@@ -381,7 +382,7 @@ def render_province_map(
     _draw_mentors(ax, layers, mentors, size=2.5)
     for i in mentors:
         ax.annotate(
-            problem.mentors[i].mentor_id,
+            chart_text(problem.mentors[i].mentor_id),
             (layers.m_lon[i], layers.m_lat[i]),
             xytext=(5, 5),
             textcoords="offset points",
@@ -416,7 +417,7 @@ def write_maps(
     Returns the files written and a small PNG of the country map for the HTML report.
     """
     written = []
-    with mpl.rc_context({"font.family": "sans-serif"}):
+    with mpl.rc_context({**PLAIN_TEXT, "font.family": "sans-serif"}):
         layers = _layers(problem, tables)
         country = render_country_map(problem, tables, labels, layers)
         path = folder / "map.png"

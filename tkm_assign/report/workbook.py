@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -154,6 +155,9 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels) -> None:
         out: list[Any] = []
         for j, value in enumerate(row):
             value = _cell_value(names[j], value, labels)
+            if isinstance(value, str) and not value.isprintable():
+                # Inputs are cleaned at validation; this keeps any other text writable.
+                value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
             fmt = sheet.cell_formats.get((i, j), formats[j])
             if isinstance(value, str) and value.startswith("="):
                 # Text from an input file is never run as a formula (e.g. a name "=HYPERLINK(..)").

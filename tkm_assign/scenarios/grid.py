@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from tkm_assign import __version__, notify, rules
-from tkm_assign.config import ClusterConfig, Config, from_mapping, to_mapping
+from tkm_assign.config import ClusterConfig, Config, from_mapping, read_toml_file, to_mapping
 from tkm_assign.errors import ConfigError, InputError, TkmError
 from tkm_assign.executor import Executor, Task, open_executor
 from tkm_assign.io.inputs import Inputs
@@ -164,12 +164,7 @@ def read_scenario_file(path: str | Path) -> list[Scenario]:
         When the file is missing or not TOML, has no scenario, or holds anything else.
     """
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: scenario file not found") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+    data = read_toml_file(path, "scenario file")
     extra = sorted(set(data) - {SCENARIO_TABLE})
     if extra:
         raise ConfigError(

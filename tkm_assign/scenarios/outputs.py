@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from tkm_assign.config import Config
 from tkm_assign.io.output import write_csv, write_json
+from tkm_assign.report.charts import PLAIN_TEXT, chart_text
 from tkm_assign.scenarios.capacity import CapacityResult
 from tkm_assign.scenarios.grid import RECOMMENDED_SESSIONS, Scenario, ScenarioResult
 from tkm_assign.scenarios.tables import (
@@ -40,6 +41,7 @@ INK = "#1f2937"
 DPI = 120
 
 _STYLE: Any = {
+    **PLAIN_TEXT,
     "font.family": "sans-serif",
     "font.size": 9,
     "axes.edgecolor": "#d1d5db",
@@ -94,7 +96,10 @@ def write_capacity_outputs(folder: Path, result: CapacityResult, lang: str) -> l
     write_csv(table, paths[0])
     write_csv(suggested_mentors_frame(result), paths[1])
     write_json(capacity_summary(result, table), paths[2])
-    capacity_chart(table, lang).savefig(paths[3], dpi=DPI, facecolor="white", bbox_inches="tight")
+    with mpl.rc_context(_STYLE):  # tick labels are made while saving
+        capacity_chart(table, lang).savefig(
+            paths[3], dpi=DPI, facecolor="white", bbox_inches="tight"
+        )
     return paths
 
 
@@ -133,7 +138,7 @@ def scenario_chart(
     """Small multiples: one panel per measure ``(column, title, is_share)``, one bar per
     scenario."""
     words = WORDS[lang]
-    names = list(table["scenario"])
+    names = [chart_text(name, 40) for name in table["scenario"]]
     shown = [m for m in measures if m[0] in table.columns and table[m[0]].notna().any()]
     cols = 3
     n_rows = max(1, -(-len(shown) // cols))
@@ -319,8 +324,9 @@ def write_scenario_outputs(
         cell_formats={(i, j): fmt for i in range(len(rows)) for j, fmt in formats.items()},
     )
     write_workbook(paths[1], [sheet], Labels(lang))
-    fig = scenario_chart(table, CHART_MEASURES[lang], lang)
-    fig.savefig(paths[2], dpi=DPI, facecolor="white", bbox_inches="tight")
+    with mpl.rc_context(_STYLE):  # tick labels are made while saving
+        fig = scenario_chart(table, CHART_MEASURES[lang], lang)
+        fig.savefig(paths[2], dpi=DPI, facecolor="white", bbox_inches="tight")
     write_json(
         {
             "scenarios": [

@@ -11,15 +11,14 @@ the usual ``if __name__ == "__main__":`` guard.
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import time
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 from tkm_assign import notify, rules
 from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.geo.travel import TravelModel
 from tkm_assign.model import Assignment, Participant, Problem, Schedule, Shortfall
+from tkm_assign.processes import process_pool
 from tkm_assign.schedule.job import MentorJob, build_jobs, programme_length
 from tkm_assign.schedule.mentor import MentorPlan, plan_mentor
 from tkm_assign.schedule.replan import ReplanState
@@ -113,9 +112,9 @@ def _solve_all(jobs: Sequence[MentorJob], workers: int) -> Iterator[MentorPlan]:
     if workers <= 1 or len(jobs) <= 1:
         yield from map(plan_mentor, jobs)
         return
-    # "spawn" works the same on every platform and never inherits threads of the caller.
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:
+    # "spawn" (in process_pool) never inherits threads of the caller; the workers die with
+    # this process and stop at once when it is interrupted.
+    with process_pool(min(workers, len(jobs))) as pool:
         yield from pool.map(plan_mentor, jobs)
 
 

@@ -4,7 +4,8 @@ Every visit starts as its own round trip home -> participant -> home. Joining th
 trip to the start of another saves ``t(a, home) + t(home, b) - t(a, b)`` minutes of riding;
 joins are made in order of the largest saving (Clarke and Wright) as long as the joined trip
 still fits one working day (riding plus visits), stays within the daily riding limit, and
-does not visit one participant twice. The visiting order inside each trip is improved later
+does not visit one participant twice. A join that saves no riding still saves a day: a
+participant at the mentor's home (0 minutes away) saves nothing, yet shares a day. The visiting order inside each trip is improved later
 with OR-Tools (:mod:`tkm_assign.schedule.routing`).
 """
 
@@ -66,7 +67,8 @@ def form_trips(nodes: Sequence[int], travel_min: IntMatrix, limits: TripLimits) 
     from_home = travel_min[HOME, node]
     saving = to_home[:, None] + from_home[None, :] - travel_min[np.ix_(node, node)]
     same = node[:, None] == node[None, :]
-    candidates = np.argwhere(~same & (saving > 0))
+    # saving >= 0: a join that saves no riding still frees a working day.
+    candidates = np.argwhere(~same & (saving >= 0))
     order = np.lexsort(
         (candidates[:, 1], candidates[:, 0], -saving[candidates[:, 0], candidates[:, 1]])
     )

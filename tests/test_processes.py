@@ -1,0 +1,106 @@
+"""Worker processes stop when the run stops: interrupted, or killed outright."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+from tkm_assign.processes import process_pool
+
+GONE_WITHIN_S = 15.0  # generous on a loaded machine; the task itself would run 120 s
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().split()[2] != "Z"
+    except OSError:
+        return True  # no /proc: the process exists
+
+
+def _wait_gone(pids: list[int]) -> list[int]:
+    deadline = time.monotonic() + GONE_WITHIN_S
+    while time.monotonic() < deadline and any(_alive(p) for p in pids):
+        time.sleep(0.1)
+    return [p for p in pids if _alive(p)]
+
+
+def _kill(pids: list[int]) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+
+
+_PARENT = textwrap.dedent(
+    """
+    import time
+    from tkm_assign.processes import process_pool
+
+    if __name__ == "__main__":
+        with process_pool(2) as pool:
+            futures = [pool.submit(time.sleep, 120) for _ in range(4)]
+            while len(pool._processes) < 2:
+                time.sleep(0.05)
+            print(*pool._processes, flush=True)
+            time.sleep(120)
+    """
+)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_workers_stay_alive_after_sigkill_of_the_parent(tmp_path):
+    # Defect: after a SIGKILL of the main scenarios process its workers kept computing.
+    script = tmp_path / "parent.py"
+    script.write_text(_PARENT)
+    with subprocess.Popen(
+        [sys.executable, str(script)], stdout=subprocess.PIPE, text=True, cwd=tmp_path
+    ) as parent:
+        assert parent.stdout is not None
+        workers = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(workers) == 2 and all(_alive(p) for p in workers)
+        parent.kill()
+        parent.wait()
+        try:
+            assert _wait_gone(workers) == []
+        finally:
+            _kill(workers)
+
+
+def test_interrupt_waits_for_every_queued_task():
+    # Defect: Ctrl-C on scenarios took about 17 s: the pool let running and queued work
+    # finish first. Now the workers are stopped at once and queued work is dropped.
+    with pytest.raises(KeyboardInterrupt), process_pool(2) as pool:
+        futures = [pool.submit(time.sleep, 120) for _ in range(4)]
+        while len(pool._processes) < 2:
+            time.sleep(0.05)
+        workers = list(pool._processes)
+        interrupted = time.monotonic()
+        raise KeyboardInterrupt
+    # Not a speed target: the running tasks would take 120 s, waiting for them is the defect.
+    assert time.monotonic() - interrupted < GONE_WITHIN_S
+    try:
+        assert _wait_gone(workers) == []
+        assert all(f.cancelled() or f.done() for f in futures)
+    finally:
+        _kill(workers)
+
+
+def test_workers_ignore_ctrl_c_and_finish_normal_work():
+    with process_pool(2) as pool:
+        assert list(pool.map(abs, [-1, -2, 3])) == [1, 2, 3]
+        pids = list(pool._processes)
+        for pid in pids:
+            os.kill(pid, signal.SIGINT)  # what a terminal sends the whole process group
+        assert list(pool.map(abs, [-4, 5])) == [4, 5]
+    assert _wait_gone(pids) == []
