@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 import numpy as np
 import pytest
 
 from benchmarks.bench_schedule import (
+    day_routes,
     exception_kind,
     matching_bound,
     neighbour_bound,
+    partition_bound,
     radial_bound,
     radial_routes,
     reason_kind,
@@ -59,12 +62,44 @@ def test_every_lower_bound_is_below_the_best_split_into_day_routes(seed):
     best = _best_routes(legs, nodes, day_min, visit_min)
     round_trip = np.array([legs[0, n] * 2 for n in nodes])
     routes = radial_routes(round_trip, day_min, visit_min)
+    masks, tours = day_routes(legs.astype(np.int64), day_min, visit_min, 10**6)
     for bound in (
         neighbour_bound(legs, nodes),
         radial_bound(round_trip, day_min, visit_min),
         matching_bound(legs, nodes, routes),
+        partition_bound(masks, tours, Counter(nodes)),
     ):
         assert bound <= best + 1e-6
+
+
+def test_day_route_partition_is_exact_where_its_relaxation_is_integral():
+    # Home 10 min from a and b (2 min apart), c 150 min away: a and b share a day
+    # (22 min), c rides alone (300 min: with another stop the day would be 490 min); a
+    # second visit of a rides out and back (20 min).
+    legs = np.array(
+        [[0, 10, 10, 150], [10, 0, 2, 150], [10, 2, 0, 150], [150, 150, 150, 0]], dtype=np.int64
+    )
+    masks, tours = day_routes(legs, 480, 90, 360)
+    assert dict(zip(masks.tolist(), tours.tolist(), strict=True))[0b0110] == 22.0
+    assert partition_bound(masks, tours, Counter({1: 1, 2: 1, 3: 1})) == pytest.approx(322.0)
+    assert partition_bound(masks, tours, Counter({1: 2, 2: 1})) == pytest.approx(42.0)
+
+
+def test_day_routes_keep_the_working_day_and_riding_limits_on_shortest_paths():
+    # The direct leg a -> b is 50 min, through home 20: the closed minutes price a-b at 20.
+    legs = np.array([[0, 10, 10], [10, 0, 50], [10, 50, 0]], dtype=np.int64)
+    masks, tours = day_routes(legs, 480, 90, 360)
+    assert dict(zip(masks.tolist(), tours.tolist(), strict=True)) == {
+        0b010: 20.0,
+        0b100: 20.0,
+        0b110: 40.0,
+    }
+    # A 200-min working day holds one 90-min visit with its riding, not two.
+    masks, _ = day_routes(legs, 200, 90, 360)
+    assert sorted(masks.tolist()) == [0b010, 0b100]
+    # A 30-min riding limit keeps only the 20-min round trips.
+    masks, _ = day_routes(legs, 480, 90, 30)
+    assert sorted(masks.tolist()) == [0b010, 0b100]
 
 
 def test_home_legs_in_full_make_the_neighbour_bound_exact_for_one_route():
