@@ -107,9 +107,16 @@ def place_programme(
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = job.params.seed
-    solver.parameters.max_deterministic_time = job.params.programme_limit
+    # ``programme_limit`` is the mentor's whole allowance, shared by every round of cuts:
+    # each round re-solves the model, and a mentor whose routes keep breaking the rules
+    # would otherwise spend the limit again and again.
+    left = job.params.programme_limit
     for rounds in range(1, MAX_ROUNDS + 1):
+        if left <= 0:
+            return None
+        solver.parameters.max_deterministic_time = left
         status = solver.solve(m.model)
+        left -= solver.response_proto.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         placed = _extract(solver, m, months)
