@@ -1,7 +1,11 @@
-"""Command line: parse, call the pipeline, write outputs, set exit codes.
+"""Command line: parse arguments, call the application layer, render, set exit codes.
 
-This is the only module that prints. Exit codes: 0 success, 2 bad input or configuration
-(each problem printed with file, row, column and value), 1 an unexpected internal error.
+Each command reads its files into the layer's inputs, calls one function of
+:mod:`tkm_assign.app`, prints what it returned (warnings, the key figures) and writes the
+result with :func:`tkm_assign.app.write_outputs`. This is the only module that prints, and
+the only one that speaks of command-line options. Exit codes: 0 success, 2 bad input or
+configuration (each problem printed with file, row, column and value), 1 an unexpected
+internal error.
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,17 +28,23 @@ from tkm_assign.errors import (
     TkmWarning,
     withheld_traceback,
 )
+from tkm_assign.messages import Message, render
 from tkm_assign.report.tables import PlanTables
 from tkm_assign.resources import SAMPLE_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tkm_assign.app import Inputs, ValidateResult
+    from tkm_assign.scenarios.grid import ScenarioResult
+
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 MAX_PROBLEMS_PRINTED = 200  # then the rest are counted by file and column
 DEMO_OUT = Path("outputs") / "demo"
+# The command line speaks English for now: messages are rendered in this language.
+CLI_LANG = "en"
 DATA_DIR_DEFAULT = Path.home() / "tkm_assign"
 
 Handler = Callable[[argparse.Namespace], int]
@@ -44,27 +55,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _configure_logging(quiet=getattr(args, "quiet", False))
     handler: Handler = args.handler
+    # Warnings of library code called outside the application layer still reach the user.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TkmWarning)
         try:
             code = handler(args)
         except InputError as error:
-            _print_warnings(caught)
+            _print_messages(error.warnings)
+            _print_python_warnings(caught)
             _print_input_error(error)
             return EXIT_INPUT
         except OutputExistsError as error:
-            _print_warnings(caught)
+            _print_python_warnings(caught)
             print(f"error: {error}; choose another --out or add --force", file=sys.stderr)
             return EXIT_INPUT
         except TkmError as error:
-            _print_warnings(caught)
+            _print_messages(error.warnings)
+            _print_python_warnings(caught)
             print(f"error: {error}", file=sys.stderr)
             return EXIT_INPUT
         except KeyboardInterrupt:
             print("interrupted; nothing was written", file=sys.stderr)
             return 130
         except Exception as error:  # an internal error: say so plainly, with the trace
-            _print_warnings(caught)
+            _print_python_warnings(caught)
             # The exception's text may quote input data (a name): only where and what.
             print(
                 f"internal error: {type(error).__name__}\n"
@@ -74,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(withheld_traceback(error), file=sys.stderr, end="")
             return EXIT_INTERNAL
-    _print_warnings(caught)
+    _print_python_warnings(caught)
     return code
 
 
@@ -91,7 +105,13 @@ def _configure_logging(quiet: bool) -> None:
     log.propagate = False
 
 
-def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+def _print_messages(messages: Iterable[Message]) -> None:
+    """The warnings of a call, each once, in the command line's language."""
+    for text in dict.fromkeys(render(m, CLI_LANG) for m in messages):
+        print(f"warning: {text}", file=sys.stderr)
+
+
+def _print_python_warnings(caught: list[warnings.WarningMessage]) -> None:
     seen: set[str] = set()
     for item in caught:
         text = str(item.message)
@@ -122,12 +142,22 @@ def _print_input_error(error: InputError) -> None:
 
 def _read_paths(args: argparse.Namespace) -> list[Path]:
     """Every file the command reads: an output folder must neither be nor hold one."""
-    names = ("participants", "mentors", "assignments", "schedule", "config", "scenarios")
+    names = (
+        "participants",
+        "mentors",
+        "assignments",
+        "schedule",
+        "config",
+        "scenarios",
+        "logbook",
+        "outcomes",
+        "plan",
+    )
     return [p for p in (getattr(args, name, None) for name in names) if isinstance(p, Path)]
 
 
 def _check_out(args: argparse.Namespace, *extra: Path) -> list[Path]:
-    """Refuse an unsafe output folder before any work; the inputs for ``atomic_output_dir``."""
+    """Refuse an unsafe output folder before any work; the inputs for ``write_outputs``."""
     from tkm_assign.io.output import check_output_dir
 
     inputs = [*_read_paths(args), *extra]
@@ -283,6 +313,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _outputs(scenarios)
     _lang(scenarios)
     scenarios.set_defaults(handler=_cmd_scenarios)
+    _add_running_commands(sub)
 
     serve = sub.add_parser("serve", help="start the coordinators' page in the browser")
     serve.add_argument(
@@ -324,14 +355,40 @@ def _language(args: argparse.Namespace, config: Config) -> str:
     return str(args.lang or config.output.lang)
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
-    from tkm_assign.geo.regions import load_geography
-    from tkm_assign.io import load_problem
-    from tkm_assign.io.summary import summarise
+def _read(
+    config: Config, participants: Path, mentors: Path | None, announce: bool = True
+) -> ValidateResult:
+    """The input files validated under ``config``, their warnings printed."""
+    from tkm_assign import app
 
+    started = time.perf_counter()
+    checked = app.validate(app.read_inputs(participants, mentors), config)
+    _print_messages(checked.warnings)
+    if announce:
+        logging.getLogger("tkm_assign").info(
+            "read %d participants and %d mentors in %.1f s",
+            len(checked.problem.participants),
+            len(checked.problem.mentors),
+            time.perf_counter() - started,
+        )
+    return checked
+
+
+def _write(
+    result: Any, args: argparse.Namespace, inputs: Sequence[Path], lang: str | None = None
+) -> list[Path]:
+    from tkm_assign import app
+
+    _print_messages(result.warnings)
+    written = app.write_outputs(result, args.out, lang=lang, force=args.force, inputs=inputs)
+    _print_messages(written.warnings)
+    return list(written)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
     config = load_config(args)
-    problem = load_problem(args.participants, args.mentors, config)
-    summary = summarise(problem, load_geography())
+    checked = _read(config, args.participants, args.mentors, announce=False)
+    problem, summary = checked.problem, checked.summary
     if not args.quiet:
         print(summary.provinces.to_string(index=False, na_rep="-"))
         print()
@@ -351,18 +408,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from tkm_assign.io.output import atomic_output_dir, write_csv
-    from tkm_assign.sample import generate_frames
+    from tkm_assign import app
 
     if args.participants < 1 or args.mentors < 1:
         raise TkmError("--participants and --mentors must be at least 1")
     if args.seed < 0:
         raise TkmError(f"--seed {args.seed}: expected a whole number 0 or greater")
     inputs = _check_out(args)
-    participants, mentors = generate_frames(args.participants, args.mentors, args.seed)
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        write_csv(participants, staging / "participants.csv")
-        write_csv(mentors, staging / "mentors.csv")
+    result = app.generate(args.participants, args.mentors, args.seed)
+    _write(result, args, inputs)
+    participants, mentors = result.participants, result.mentors
     print(
         f"wrote {args.out / 'participants.csv'} ({len(participants)} participants in "
         f"{participants['province'].nunique()} provinces) and {args.out / 'mentors.csv'} "
@@ -372,24 +427,18 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_assign(args: argparse.Namespace) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
-    from tkm_assign.report.assignment import assignment_summary, assignment_table
+    from tkm_assign import app
 
     inputs = _check_out(args)
     config = load_config(args)
-    problem = pipeline.read_problem(args.participants, args.mentors, config)
-    candidates, assignment = pipeline.run_assignment(problem, pipeline.travel_model(config))
-    table = assignment_table(problem, candidates, assignment)
-    summary = assignment_summary(problem, candidates, assignment)
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        write_csv(table, staging / "assignments.csv")
-        write_json(summary, staging / "summary.json")
-    _print_assignment(summary, args.out)
+    problem = _read(config, args.participants, args.mentors).problem
+    result = app.assign(problem)
+    _write(result, args, inputs)
+    _print_assignment(result.summary, args.out)
     return EXIT_OK
 
 
-def _print_assignment(summary: dict[str, Any], out: Path) -> None:
+def _print_assignment(summary: Mapping[str, Any], out: Path) -> None:
     total = summary["assigned"] + summary["unassigned"]
     print(
         f"assigned {summary['assigned']} of {total} participants "
@@ -404,33 +453,15 @@ def _print_assignment(summary: dict[str, Any], out: Path) -> None:
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.audit.plan import read_plan
-    from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
-    from tkm_assign.io.read import read_table
+    from tkm_assign import app
 
     inputs = _check_out(args)
     config = load_config(args)
-    problem = pipeline.read_problem(args.participants, args.mentors, config)
-    given = read_table(args.assignments, "assignments")
-    if given.problems:
-        raise InputError(given.problems)
-    hand = read_plan(problem, given.frame, None, assignments_source=given.source)
-    assignment = pipeline.assignment_from_mentors(problem, hand.mentor_of)
-    _, tables = pipeline.run_schedule(problem, assignment, pipeline.travel_model(config))
-    summary = dict(tables.schedule_summary or {})
-    summary["config"] = config.to_dict()
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        for name, frame in (
-            ("schedule.csv", tables.schedule),
-            ("routes.csv", tables.routes),
-            ("mentor_workload.csv", tables.workload),
-            ("shortfalls.csv", tables.shortfalls),
-        ):
-            if frame is not None:
-                write_csv(frame, staging / name)
-        write_json(summary, staging / "summary.json")
-    _print_schedule(tables, args.out)
+    problem = _read(config, args.participants, args.mentors).problem
+    hand = app.read_hand_plan(problem, app.read_table(args.assignments, "assignments"))
+    result = app.schedule(problem, hand)
+    _write(result, args, inputs)
+    _print_schedule(result.tables, args.out)
     return EXIT_OK
 
 
@@ -459,92 +490,118 @@ def _print_schedule(tables: PlanTables, out: Path) -> None:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     inputs = _check_out(args)
-    config = load_config(args)
-    return _plan(
-        args.participants,
-        args.mentors,
-        config,
-        args.out,
-        args.force,
-        _language(args, config),
-        inputs,
-    )
+    return _plan(args, args.participants, args.mentors, inputs)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    inputs = _check_out(args, SAMPLE_DIR / "participants.csv", SAMPLE_DIR / "mentors.csv")
-    config = load_config(args)
-    log = logging.getLogger("tkm_assign")
-    log.info("demo: the bundled national sample in %s", SAMPLE_DIR)
-    return _plan(
-        SAMPLE_DIR / "participants.csv",
-        SAMPLE_DIR / "mentors.csv",
-        config,
-        args.out,
-        args.force,
-        _language(args, config),
-        inputs,
-    )
+    participants, mentors = SAMPLE_DIR / "participants.csv", SAMPLE_DIR / "mentors.csv"
+    inputs = _check_out(args, participants, mentors)
+    logging.getLogger("tkm_assign").info("demo: the bundled national sample in %s", SAMPLE_DIR)
+    return _plan(args, participants, mentors, inputs, middle=True)
 
 
 def _plan(
+    args: argparse.Namespace,
     participants: Path,
     mentors: Path,
-    config: Config,
-    out: Path,
-    force: bool,
-    lang: str,
     inputs: Sequence[Path],
+    middle: bool = False,
 ) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.io.output import atomic_output_dir
-    from tkm_assign.report import write_plan_outputs
+    from tkm_assign import app
 
-    problem = pipeline.read_problem(participants, mentors, config)
-    with atomic_output_dir(out, force=force, inputs=inputs) as staging:
-        result = pipeline.run_plan(problem)
-        written = write_plan_outputs(staging, problem, result.tables, lang)
+    config = load_config(args)
+    problem = _read(config, participants, mentors).problem
+    result = app.plan(problem)
+    out = args.out
+    lang = _language(args, config)
+    lines: list[str] = []
+    if middle:
+        from tkm_assign.io.output import atomic_output_dir
+
+        _print_messages(result.warnings)
+        with atomic_output_dir(out, force=args.force, inputs=inputs) as staging:
+            written = app.write_into(result, staging, lang=lang)
+            written += _programme_middle(
+                staging, out, problem, result, participants, mentors, lang, lines
+            )
+    else:
+        written = _write(result, args, inputs, lang)
     _print_assignment(result.tables.assignment_summary, out)
     _print_schedule(result.tables, out)
+    for line in lines:
+        print(line)
     print(f"wrote {len(written)} files to {out}; open {out / 'report.html'} or {out / 'plan.xlsx'}")
     return EXIT_OK
 
 
+DEMO_DAY = 45  # the demo's look at the middle of the programme
+
+
+def _programme_middle(
+    staging: Path,
+    out: Path,
+    problem: Any,
+    result: Any,
+    participants: Path,
+    mentors: Path,
+    lang: str,
+    lines: list[str],
+) -> list[Path]:
+    """The demo at day 45: a simulated logbook, then progress and a re-plan (``day45/``)."""
+    import datetime as dt
+
+    from tkm_assign import app
+    from tkm_assign.programme.plan import plan_from_schedule
+
+    as_of = problem.config.programme.start_date + dt.timedelta(days=DEMO_DAY - 1)
+    plan = plan_from_schedule(result.assignment, result.schedule)
+    tables = app.read_inputs(participants, mentors)
+    simulated = app.simulate(problem, plan, as_of=as_of, inputs=tables)
+    now = simulated.problem
+    progressed = app.progress(now, plan, simulated.logbook, as_of=as_of)
+    replanned = app.replan(now, plan, simulated.logbook, as_of=as_of)
+    _print_result_warnings([*simulated.warnings, *progressed.warnings, *replanned.warnings])
+    folder = staging / f"day{DEMO_DAY}"
+    for part in ("simulated", "progress", "replan"):
+        (folder / part).mkdir(parents=True)
+    written = app.write_into(simulated, folder / "simulated")
+    written += app.write_into(progressed, folder / "progress", lang=lang)
+    formats = ["csv", "json", "xlsx", "ics", "html", "txt"]
+    written += app.write_into(replanned, folder / "replan", formats=formats, lang=lang)
+    s, p, r = simulated.summary, progressed.tables.summary, replanned.summary
+    shown = out / f"day{DEMO_DAY}"
+    lines += [
+        f"day {DEMO_DAY} ({as_of.isoformat()}): simulated logbook of {s['logbook_rows']} sessions, "
+        f"{s['sessions_missed']} of {s['sessions_planned']} planned not held, "
+        f"{s['participants_withdrawn']} withdrawn, {s['mentors_sick']} mentors on sick leave, "
+        f"{s['mentors_left']} left ({shown / 'simulated'})",
+        f"  progress: {p['status']['on_track']} on track, {p['status']['behind']} behind, "
+        f"{p['status']['at_risk']} at risk ({shown / 'progress' / 'progress.html'})",
+        f"  re-plan: {r['reassignments']} reassigned, {r['sessions_kept']} sessions kept, "
+        f"{r['sessions_moved']} moved, {r['sessions_added']} added, {r['sessions_cancelled']} "
+        f"cancelled ({shown / 'replan' / 'changes.csv'})",
+    ]
+    return written
+
+
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.audit import audit_plan, compare_tables, write_audit_outputs
-    from tkm_assign.io.output import atomic_output_dir
-    from tkm_assign.io.read import read_table
+    from tkm_assign import app
 
     inputs = _check_out(args)
     config = load_config(args)
-    problem = pipeline.read_problem(args.participants, args.mentors, config)
-    assignments = read_table(args.assignments, "assignments")
-    schedule = read_table(args.schedule, "schedule") if args.schedule else None
-    problems = [*assignments.problems, *(schedule.problems if schedule else ())]
-    if problems:
-        raise InputError(problems)
-    travel = pipeline.travel_model(config)
-    result = audit_plan(
-        problem,
-        assignments.frame,
-        schedule.frame if schedule else None,
-        travel,
-        assignments_source=assignments.source,
-        schedule_source=schedule.source if schedule else "schedule",
-    )
-    comparison = None
-    if args.compare:
-        optimized = pipeline.run_plan(problem, travel, with_schedule=schedule is not None)
-        comparison = compare_tables(result, optimized.tables)
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        write_audit_outputs(staging, problem, result, _language(args, config), comparison)
+    problem = _read(config, args.participants, args.mentors).problem
+    assignments = app.read_table(args.assignments, "assignments")
+    schedule = app.read_table(args.schedule, "schedule") if args.schedule else None
+    hand = app.read_hand_plan(problem, assignments, schedule)
+    result = app.audit(problem, hand, compare=args.compare)
+    _write(result, args, inputs, _language(args, config))
     summary = result.summary
     verdict = "clean" if result.clean else f"{summary['violations']} violations"
     print(
         f"audit: {verdict}, {summary['notes']} notes; overloaded mentors: "
         f"{len(summary['overloaded'])}, idle: {len(summary['idle'])}; details in {args.out}"
     )
+    comparison = result.comparison
     if comparison is not None:
         better = comparison[comparison["better"].astype(bool)]
         for row in better.itertuples():
@@ -553,26 +610,15 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_capacity(args: argparse.Namespace) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.io import load_participants
-    from tkm_assign.io.output import atomic_output_dir
-    from tkm_assign.scenarios.capacity import plan_capacity
-    from tkm_assign.scenarios.outputs import write_capacity_outputs
-    from tkm_assign.scenarios.tables import capacity_table
+    from tkm_assign import app
 
     inputs = _check_out(args)
     config = load_config(args)
     existing = args.mentors is not None
-    if existing:
-        problem = pipeline.read_problem(args.participants, args.mentors, config)
-    else:
-        problem = load_participants(args.participants, config)
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        result = plan_capacity(
-            problem, pipeline.travel_model(config), existing=existing, cluster=config.cluster
-        )
-        written = write_capacity_outputs(staging, result, _language(args, config))
-    _print_capacity(capacity_table(result), result.unresolved, existing)
+    problem = _read(config, args.participants, args.mentors).problem
+    result = app.capacity(problem, existing=existing)
+    written = _write(result, args, inputs, _language(args, config))
+    _print_capacity(result.table, result.answer.unresolved, existing)
     print(
         f"wrote {len(written)} files to {args.out}; open {args.out / 'capacity.csv'} or "
         f"{args.out / 'capacity.png'}; new mentors in {args.out / 'suggested_mentors.csv'}"
@@ -580,7 +626,7 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, str], existing: bool) -> None:
+def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, Any], existing: bool) -> None:
     towns = sum(len(b.split("; ")) for b in table["suggested_bases"] if b)
     adding = table[table["to_add"] > 0]
     now = int(table["mentors_now"].sum())
@@ -611,35 +657,20 @@ def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, str], existing
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
-    from tkm_assign.io.inputs import read_inputs
+    from tkm_assign import app
     from tkm_assign.io.output import atomic_output_dir
-    from tkm_assign.scenarios.grid import (
-        ScenarioResult,
-        expand,
-        parse_grid,
-        read_scenario_file,
-        run_scenarios,
-        validate_scenarios,
-    )
-    from tkm_assign.scenarios.outputs import (
-        drop_finished,
-        load_finished,
-        save_finished,
-        scenario_table,
-        write_scenario_outputs,
-    )
+    from tkm_assign.scenarios.outputs import drop_finished, load_finished, save_finished
 
     inputs = _check_out(args)
     config = load_config(args)
-    grid = [parse_grid(spec) for spec in args.grid or ()]
-    named = read_scenario_file(args.scenarios) if args.scenarios else []
+    grid = [app.parse_grid(spec) for spec in args.grid or ()]
+    named = app.read_scenario_file(args.scenarios) if args.scenarios else []
     if not grid and not named:
         raise TkmError("nothing to compare: give --grid KEY=V1,V2,... and/or --scenarios FILE")
-    configured = expand(config, named, grid)
+    configured = app.expand_scenarios(config, named, grid)
     log = logging.getLogger("tkm_assign")
     log.info("scenarios: %d to plan", len(configured))
-    problems = validate_scenarios(read_inputs(args.participants, args.mentors), configured)
-    scenarios = [scenario for scenario, _ in configured]
+    files: Inputs = app.read_inputs(args.participants, args.mentors)
     kept: list[int] = []
     finished: dict[str, ScenarioResult] = {}
 
@@ -647,6 +678,8 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         save_finished(staging, index, key, result)
         kept.append(index)
 
+    # Each finished scenario is saved in the staging folder as it arrives, so that an
+    # interrupted grid continues with --resume; the folder still appears only when complete.
     try:
         with atomic_output_dir(
             args.out, force=args.force, inputs=inputs, resumable=True, resume=args.resume
@@ -656,18 +689,16 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
                 log.info(
                     "resuming: %d finished scenario(s) kept by the interrupted run", len(finished)
                 )
-            results = run_scenarios(
-                problems,
-                scenarios,
-                config.capacity.scenario_workers,
-                cluster=config.cluster,
+            result = app.scenarios(
+                files,
+                configured,
+                workers=config.capacity.scenario_workers,
                 finished=finished,
                 on_result=keep,
             )
+            _print_messages(result.warnings)
             drop_finished(staging)
-            written = write_scenario_outputs(
-                staging, results, [c for _, c in configured], _language(args, config)
-            )
+            written = app.write_into(result, staging, lang=_language(args, config))
     except KeyboardInterrupt:
         print(
             f"interrupted; {len(finished) + len(kept)} finished scenario(s) are kept: run the "
@@ -675,7 +706,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    for row in scenario_table(results).to_dict("records"):
+    for row in result.table.to_dict("records"):
         cost = (
             f", cost with everyone served Rp {row['cost_full_idr']:,.0f}"
             if "cost_full_idr" in row
@@ -688,6 +719,259 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             f"mentors needed {row['mentors_needed']} (+{row['mentors_to_add']}){cost}"
         )
     print(f"wrote {len(written)} files to {args.out}; open {args.out / 'scenarios.xlsx'}")
+    return EXIT_OK
+
+
+# The programme in motion: progress, replan, simulate (tkm_assign.app.running).
+
+
+def _add_running_commands(sub: Any) -> None:
+    progress = sub.add_parser(
+        "progress", help="who is on track, behind or at risk: the logbook against the plan"
+    )
+    _plan_folder(progress)
+    progress.add_argument(
+        "--outcomes", type=Path, help="success indicators per participant (baseline and end)"
+    )
+    _common(progress)
+    _outputs(progress)
+    _lang(progress)
+    progress.set_defaults(handler=_cmd_progress)
+
+    replan = sub.add_parser(
+        "replan",
+        help="plan the rest of the programme again from the logbook, changing as little as possible",
+    )
+    _plan_folder(replan)
+    _common(replan)
+    _outputs(replan)
+    _lang(replan)
+    replan.set_defaults(handler=_cmd_replan)
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="a realistic logbook of a plan up to a date (missed visits, withdrawals, leave)",
+    )
+    _plan_folder(simulate, logbook_required=False)
+    _common(simulate)
+    _outputs(simulate)
+    simulate.set_defaults(handler=_cmd_simulate)
+
+
+def _plan_folder(parser: argparse.ArgumentParser, logbook_required: bool = True) -> None:
+    parser.add_argument("--plan", type=Path, required=True, help="output folder of plan or replan")
+    parser.add_argument(
+        "--logbook",
+        type=Path,
+        required=logbook_required,
+        help="the mentoring logbook (CSV or XLSX), one row per session held",
+    )
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=_iso_date,
+        help="last day the logbook covers, YYYY-MM-DD (default: today, within the programme)",
+    )
+    parser.add_argument(
+        "--participants",
+        type=Path,
+        help="participants file as it is now (default: the one the plan was made from)",
+    )
+    parser.add_argument(
+        "--mentors", type=Path, help="mentors file as it is now (default: the plan's)"
+    )
+
+
+def _iso_date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _plan_summary(folder: Path) -> dict[str, Any]:
+    import json
+
+    path = folder / "summary.json"
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise TkmError(f"{path}: not a summary.json written by tkm-assign") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _running_config(args: argparse.Namespace, summary: Mapping[str, Any]) -> Config:
+    """``--config`` and ``--set`` when given a file; else the plan's own configuration (from
+    its summary.json) with every ``--set`` on top."""
+    from tkm_assign.config import from_mapping
+
+    recorded = summary.get("config")
+    if args.config is not None or not isinstance(recorded, dict):
+        return load_config(args)
+    config: Config = from_mapping(Config, recorded, "")
+    return config.replace(args.set or ())
+
+
+def _plan_file(folder: Path, name: str) -> Path:
+    path = folder / name
+    if not path.is_file():
+        raise TkmError(f"{folder}: no {name}; give the output folder of plan or replan")
+    return path
+
+
+def _input_file(args: argparse.Namespace, summary: Mapping[str, Any], kind: str) -> Path:
+    given = getattr(args, kind)
+    if given is not None:
+        return Path(given)
+    recorded = (summary.get("inputs") or {}).get(kind)
+    if recorded and Path(recorded).is_file():
+        return Path(recorded)
+    raise TkmError(
+        f"give --{kind}: the {kind} file the plan was made from"
+        + (f" ({recorded}) is not found" if recorded else " is not recorded in its summary.json")
+    )
+
+
+def _running_inputs(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, Path]:
+    """The problem as it is now, the plan it follows, the configuration and the two files."""
+    problem, plan, config, participants, mentors, _ = _running_tables(args)
+    return problem, plan, config, participants, mentors
+
+
+def _running_tables(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, Path, Any]:
+    """:func:`_running_inputs` and the input tables as read."""
+    from tkm_assign import app
+
+    summary = _plan_summary(args.plan)
+    config = _running_config(args, summary)
+    participants = _input_file(args, summary, "participants")
+    mentors = _input_file(args, summary, "mentors")
+    tables = app.read_inputs(participants, mentors)
+    problem = app.validate(tables, config).problem
+    plan = app.read_current_plan(
+        problem,
+        app.read_table(_plan_file(args.plan, "assignments.csv"), "assignments"),
+        app.read_table(_plan_file(args.plan, "schedule.csv"), "schedule"),
+    )
+    return problem, plan, config, participants, mentors, tables
+
+
+def _print_result_warnings(warnings_: Sequence[Any]) -> None:
+    from tkm_assign.messages import render
+
+    for message in warnings_:
+        print(f"warning: {render(message, 'en')}", file=sys.stderr)
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from tkm_assign import app
+
+    inputs = _check_out(args)
+    problem, plan, config, participants, mentors = _running_inputs(args)
+    as_of = args.as_of or app.programme_as_of(config)
+    result = app.progress(
+        problem,
+        plan,
+        app.read_table(args.logbook, "logbook"),
+        as_of=as_of,
+        outcomes=app.read_table(args.outcomes, "outcomes") if args.outcomes else None,
+    )
+    _print_result_warnings(result.warnings)
+    written = app.write_outputs(
+        result,
+        args.out,
+        lang=_language(args, config),
+        force=args.force,
+        inputs=[*inputs, participants, mentors],
+    )
+    s = result.tables.summary
+    status = s["status"]
+    shares = s["sessions_in_first_3_months"]["shares"]
+    print(
+        f"progress on {as_of.isoformat()} (month {s['month']}): {status['on_track']} on track, "
+        f"{status['behind']} behind, {status['at_risk']} at risk, {status['withdrawn']} "
+        f"withdrawn; {s['sessions_held']} sessions held, {s['sessions_missed']} of "
+        f"{s['sessions_planned']} planned missed ({s['missed_rate']:.1%}); first 3 months so "
+        f"far: 0-2 {shares['0-2']:.1%}, 3-4 {shares['3-4']:.1%}, >4 {shares['>4']:.1%}"
+    )
+    print(
+        f"wrote {len(written)} files to {args.out}; open {args.out / 'progress.html'} or "
+        f"{args.out / 'at_risk.csv'}; WhatsApp messages in {args.out / 'messages'}"
+    )
+    return EXIT_OK
+
+
+def _cmd_replan(args: argparse.Namespace) -> int:
+    from tkm_assign import app
+
+    inputs = _check_out(args)
+    problem, plan, config, participants, mentors = _running_inputs(args)
+    as_of = args.as_of or app.programme_as_of(config)
+    result = app.replan(problem, plan, app.read_table(args.logbook, "logbook"), as_of=as_of)
+    _print_result_warnings(result.warnings)
+    written = app.write_outputs(
+        result,
+        args.out,
+        lang=_language(args, config),
+        force=args.force,
+        inputs=[*inputs, participants, mentors],
+    )
+    s = result.summary
+    print(
+        f"re-planned from {s['plan_from']}: {s['participants_with_mentor']} of "
+        f"{s['participants_planned']} participants with a mentor; {s['reassignments']} "
+        f"reassigned ({s['reassignments_forced']} forced, {s['reassignments_chosen']} "
+        f"chosen), {s['newly_assigned']} newly assigned, {s['participants_withdrawn']} "
+        f"withdrawn; sessions {s['sessions_kept']} kept, {s['sessions_moved']} moved, "
+        f"{s['sessions_added']} added, {s['sessions_cancelled']} cancelled; "
+        f"{s['sessions_missed']} missed before"
+    )
+    print(
+        f"wrote {len(written)} files to {args.out}; every change and its reason in "
+        f"{args.out / 'changes.csv'}; import the new calendars over the old ones"
+    )
+    return EXIT_OK
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from tkm_assign import app
+
+    inputs = _check_out(args)
+    if args.as_of is None:
+        raise TkmError("give --as-of DATE: the last day to simulate")
+    problem, plan, config, participants, mentors, tables = _running_tables(args)
+    since = None
+    if args.logbook is not None:
+        earlier = app.read_logbook(
+            problem, app.read_table(args.logbook, "logbook"), as_of=args.as_of, plan=plan
+        )
+        last = max((e.date for e in earlier.entries), default=config.programme.start_date)
+        since = earlier.until(last)
+    result = app.simulate(problem, plan, as_of=args.as_of, since=since, inputs=tables)
+    _print_result_warnings(result.warnings)
+    written = app.write_outputs(
+        result, args.out, force=args.force, inputs=[*inputs, participants, mentors]
+    )
+    s = result.summary
+    shares = result.distribution
+    print(
+        f"simulated {s['from']} to {s['as_of']} (seed {s['seed']}): {s['logbook_rows']} "
+        f"sessions in the logbook; {s['sessions_missed']} of {s['sessions_planned']} planned "
+        f"not held ({s['missed_share']:.1%}), {s['sessions_extra']} extra; "
+        f"{s['participants_withdrawn']} withdrawn, {s['mentors_sick']} mentors on sick leave, "
+        f"{s['mentors_left']} left; first 3 months: 0-2 {shares['0-2']:.1%}, "
+        f"3-4 {shares['3-4']:.1%}, >4 {shares['>4']:.1%}"
+    )
+    print(
+        f"wrote {len(written)} files to {args.out}; try: tkm-assign progress --plan "
+        f"{args.plan} --logbook {args.out / 'logbook.csv'} --participants "
+        f"{args.out / 'participants.csv'} --mentors {args.out / 'mentors.csv'} --as-of "
+        f"{args.as_of.isoformat()} --out ..."
+    )
     return EXIT_OK
 
 

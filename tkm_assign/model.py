@@ -9,6 +9,7 @@ metres.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -18,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tkm_assign.config import Config
+from tkm_assign.messages import Message
 
 
 class Sector(StrEnum):
@@ -58,7 +60,17 @@ class Mode(StrEnum):
     ONLINE = "online"
 
 
+class ParticipantStatus(StrEnum):
+    """Whether a participant is still in the programme (a change since the plan)."""
+
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
+
+
 LITERACY_RANK = {TechLiteracy.LOW: 0, TechLiteracy.ADEQUATE: 1, TechLiteracy.PROFICIENT: 2}
+# Travel minutes at or above this mean there is no way at all (no road on the land, no
+# ferry where allowed): the value travel models give such pairs.
+UNREACHABLE_MIN = 10**7
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +106,11 @@ class Participant:
     excluded_mentor_ids: frozenset[str] = frozenset()
     village: str = ""  # village name for calendars and maps ("" when unknown)
     row: int = 0  # spreadsheet row in the input file, for messages
+    # Changes since the plan (read by progress, replan and simulate): a withdrawn
+    # participant's first day without sessions, and a late joiner's first programme day.
+    status: ParticipantStatus = ParticipantStatus.ACTIVE
+    status_date: dt.date | None = None
+    start_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +126,7 @@ class Mentor:
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # 0 = Monday
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()  # inclusive date ranges
     row: int = 0
+    active_until: dt.date | None = None  # last working day in the programme (None: to the end)
 
 
 @dataclass(frozen=True)
@@ -155,14 +173,14 @@ class Candidates:
     """Eligible (participant, mentor) pairs with one-way travel, mentor home to participant.
 
     Parallel arrays sorted by participant index, then travel time. Participants without any
-    eligible mentor appear in ``no_candidate_reason`` (participant index -> plain words).
+    eligible mentor appear in ``no_candidate_reason`` (participant index -> the reason).
     """
 
     participant_idx: npt.NDArray[np.int32]
     mentor_idx: npt.NDArray[np.int32]
     travel_min: npt.NDArray[np.int32]
     distance_m: npt.NDArray[np.int32]
-    no_candidate_reason: Mapping[int, str] = field(default_factory=dict)
+    no_candidate_reason: Mapping[int, Message] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.participant_idx.size)
@@ -178,12 +196,12 @@ class SolveStatus(StrEnum):
 class Assignment:
     """Which mentor each participant gets, and why some get none.
 
-    ``mentor_of`` maps every participant id to a mentor id or ``None``; ``reasons`` holds a
-    plain-words reason for every unassigned participant.
+    ``mentor_of`` maps every participant id to a mentor id or ``None``; ``reasons`` holds
+    the reason (a :class:`~tkm_assign.messages.Message`) for every unassigned participant.
     """
 
     mentor_of: Mapping[str, str | None]
-    reasons: Mapping[str, str]
+    reasons: Mapping[str, Message]
     status: SolveStatus
     objective: float
     bound: float
@@ -213,6 +231,16 @@ class Session:
     distance_m_before: int = 0
 
 
+UID_DOMAIN = "tkm-assign"
+
+
+def session_uid(session_id: str, mentor_id: str, participant_id: str) -> str:
+    """The calendar UID of a planned session: the same session in a plan written again keeps
+    it, so importing the calendar again updates the event instead of duplicating it."""
+    raw = f"{session_id}-{mentor_id}-{participant_id}"
+    return f"{re.sub(r'[^A-Za-z0-9._-]', '_', raw)}@{UID_DOMAIN}"
+
+
 @dataclass(frozen=True, slots=True)
 class Route:
     """One mentor-day with onsite visits, home to home."""
@@ -235,7 +263,7 @@ class Shortfall:
     required: int
     onsite_planned: int
     onsite_required: int
-    reason: str
+    reason: Message
 
 
 @dataclass(frozen=True)

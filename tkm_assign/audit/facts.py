@@ -83,6 +83,27 @@ def travel_pairs(
     return minutes, metres
 
 
+def mentor_participant_minutes(
+    problem: Problem, travel: TravelModel, pairs: Sequence[tuple[str, str]]
+) -> list[int]:
+    """One-way minutes from each mentor's home to the participant, for ``(participant_id,
+    mentor_id)`` pairs of ``problem`` (by the mentor's transport)."""
+    if not pairs:
+        return []
+    p_index, m_index = problem.participant_index, problem.mentor_index
+    pi = np.array([p_index[p] for p, _ in pairs], dtype=np.int64)
+    mi = np.array([m_index[m] for _, m in pairs], dtype=np.int64)
+    minutes, _ = travel_pairs(
+        travel,
+        problem.mentor_lat_lon[mi].reshape(-1, 2),
+        np.array([problem.mentors[j].location.island_id for j in mi], dtype=np.int32),
+        problem.participant_lat_lon[pi].reshape(-1, 2),
+        np.array([problem.participants[i].location.island_id for i in pi], dtype=np.int32),
+        [problem.mentors[j].transport.value for j in mi],
+    )
+    return [int(t) for t in minutes]
+
+
 @dataclass(frozen=True)
 class PlanFacts:
     """A validated plan with its travel, months and day routes."""
@@ -140,9 +161,17 @@ class PlanFacts:
 
     def estimated_load_min(self, pid: str) -> float:
         """Monthly load of an assigned participant (unreachable travel counts as none)."""
+        return rules.monthly_load_min(self.people[pid], self._one_way(pid), self.config)
+
+    def estimated_day_use_min(self, pid: str) -> int:
+        """Working-day minutes of an assigned participant in its busiest month, in whole
+        minutes as the assignment counts them (:func:`rules.whole_minutes`)."""
+        minutes = rules.monthly_day_use_min(self.people[pid], self._one_way(pid), self.config)
+        return rules.whole_minutes(minutes)
+
+    def _one_way(self, pid: str) -> int:
         one_way = self.travel_min.get(pid, 0)
-        one_way = 0 if one_way >= UNREACHABLE_MIN else one_way
-        return rules.monthly_load_min(self.people[pid], one_way, self.config)
+        return 0 if one_way >= UNREACHABLE_MIN else one_way
 
 
 def build_facts(problem: Problem, plan: HandPlan, travel: TravelModel) -> PlanFacts:
@@ -165,13 +194,8 @@ def build_facts(problem: Problem, plan: HandPlan, travel: TravelModel) -> PlanFa
     distance_m = {pid: int(d) for (pid, _), d in zip(pairs, metres, strict=True)}
 
     routes, travel_before = _day_routes(problem, plan.sessions or (), travel)
-    longest = max(
-        [
-            config.programme.longest_months,
-            *(rules.programme_months(p, config) for p in problem.participants),
-        ]
-    )
-    starts = rules.month_starts(config.programme.start_date, longest)
+    months = rules.planned_months(problem.participants, config)
+    starts = rules.month_starts(config.programme.start_date, months)
     return PlanFacts(problem, plan, travel_min, distance_m, routes, travel_before, starts)
 
 

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tkm_assign.io.output import write_csv, write_json
+from tkm_assign.messages import rendered
 from tkm_assign.model import Problem
-from tkm_assign.report.tables import PlanTables
+from tkm_assign.report.tables import PlanTables, rendered_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -39,15 +40,15 @@ CSV_FILES = {
 }
 
 
-def write_plan_tables(folder: Path, tables: PlanTables) -> list[Path]:
-    """The plan's CSV files (UTF-8 with BOM, as Excel expects)."""
+def write_plan_tables(folder: Path, tables: PlanTables, lang: str = "id") -> list[Path]:
+    """The plan's CSV files (UTF-8 with BOM, as Excel expects), reasons in ``lang``."""
     written = []
     for name, attribute in CSV_FILES.items():
         frame = getattr(tables, attribute)
         if frame is None:
             continue
         path = folder / name
-        write_csv(frame, path)
+        write_csv(rendered_frame(frame, lang), path)
         written.append(path)
     return written
 
@@ -81,6 +82,7 @@ def write_plan_outputs(
     balance: pd.DataFrame | None = None,
     provinces: pd.DataFrame | None = None,
     formats: Collection[str] | None = None,
+    title: str | None = None,
 ) -> list[Path]:
     """Write every output of a plan into ``folder`` (which must exist, normally empty).
 
@@ -104,6 +106,9 @@ def write_plan_outputs(
         ``csv`` the tables, ``json`` ``summary.json``, ``xlsx`` ``plan.xlsx``, ``ics``
         the calendars, ``html`` ``report.html`` and the printable schedules, ``png`` the
         maps, ``gpkg`` ``plan.gpkg``.
+    title
+        The title of ``report.html`` and the first line of the workbook's summary (a
+        re-plan names its as-of date); the plan's own title when ``None``.
 
     Returns
     -------
@@ -139,15 +144,17 @@ def write_plan_outputs(
     if figures is None:
         figures = key_figures(problem, tables, balance)
 
-    written = write_plan_tables(folder, tables) if "csv" in wanted else []
+    written = write_plan_tables(folder, tables, lang) if "csv" in wanted else []
     if "json" in wanted:
-        write_json(plan_summary(problem, tables, figures), folder / "summary.json")
+        write_json(rendered(plan_summary(problem, tables, figures), lang), folder / "summary.json")
         written.append(folder / "summary.json")
 
     if "xlsx" in wanted:
         log.info("writing plan.xlsx")
         workbook = folder / "plan.xlsx"
         rows = summary_rows(problem, figures, labels, generated)
+        if title:
+            rows.insert(0, (title, "", None))
         write_plan_workbook(workbook, problem, tables, labels, rows, balance, provinces)
         written.append(workbook)
 
@@ -168,7 +175,7 @@ def write_plan_outputs(
         log.info("writing report.html")
         report = folder / "report.html"
         page = render_report(
-            problem, tables, labels, figures, balance, provinces, preview, generated
+            problem, tables, labels, figures, balance, provinces, preview, generated, title
         )
         report.write_text(page, encoding="utf-8")
         written.append(report)
@@ -176,6 +183,6 @@ def write_plan_outputs(
     if "gpkg" in wanted:
         log.info("writing plan.gpkg")
         gpkg = folder / "plan.gpkg"
-        write_geopackage(gpkg, problem, tables, balance)
+        write_geopackage(gpkg, problem, tables, balance, lang)
         written.append(gpkg)
     return written

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from tkm_assign.messages import Message
 from tkm_assign.model import Mode
 from tkm_assign.schedule.demand import Request, min_gap_days, priority_group, priority_key
 from tkm_assign.schedule.job import MentorJob, MonthCalendar
@@ -56,7 +57,7 @@ class MonthItems:
 
     calendar: MonthCalendar
     active: tuple[int, ...]
-    reasons: dict[int, list[str]]
+    reasons: dict[int, list[Message]]
     requests: tuple[Request, ...]  # every session offered (priority order)
 
 
