@@ -67,6 +67,7 @@ from benchmarks.measure import add_size_arguments, chosen_sizes, in_fresh_proces
 from tkm_assign import rules
 from tkm_assign.config import TRANSPORT_MODES, Config
 from tkm_assign.geo.travel import HaversineTravel, Points, TravelModel
+from tkm_assign.messages import render
 from tkm_assign.model import (
     Assignment,
     Candidates,
@@ -472,7 +473,7 @@ def measure(size: str, workers: int) -> dict[str, Any]:
         "shortfalls": len(plan.shortfalls),
         "travel": travel_figures(problem, assignment, plan, travel),
         "compliance": compliance(problem, candidates, assignment, plan, travel),
-        "reasons": Counter(reason_kind(s.reason) for s in plan.shortfalls),
+        "reasons": Counter(reason_kind(render(s.reason, "en")) for s in plan.shortfalls),
     }
 
 
@@ -552,7 +553,7 @@ def report(result: dict[str, Any]) -> bool:
     rate = comp.met / max(comp.eligible, 1)
     ok = comp.met == comp.eligible
     met &= ok
-    kinds = Counter(exception_kind(s.reason) for s in comp.exceptions)
+    kinds = Counter(exception_kind(render(s.reason, "en")) for s in comp.exceptions)
     print(
         f"  compliance where the mentor's planned workload fits their hours "
         f"({comp.mentors_fitting}/{comp.mentors_with_participants} mentors) and a day trip "
@@ -565,12 +566,12 @@ def report(result: dict[str, Any]) -> bool:
             f"    {len(comp.exceptions)} exception participant-months: "
             + ", ".join(f"{count} {kind}" for kind, count in kinds.most_common())
         )
-    for s in sorted(comp.exceptions, key=lambda s: (exception_kind(s.reason), s.mentor_id or ""))[
-        :MAX_EXCEPTIONS_LISTED
-    ]:
+    for s in sorted(
+        comp.exceptions, key=lambda s: (exception_kind(render(s.reason, "en")), s.mentor_id or "")
+    )[:MAX_EXCEPTIONS_LISTED]:
         print(
             f"    {s.participant_id} ({s.mentor_id}) month {s.month}: {s.planned}/{s.required} "
-            f"sessions, {s.onsite_planned}/{s.onsite_required} onsite -- {s.reason}"
+            f"sessions, {s.onsite_planned}/{s.onsite_required} onsite -- {render(s.reason, 'en')}"
         )
     if len(comp.exceptions) > MAX_EXCEPTIONS_LISTED:
         print(f"    ... and {len(comp.exceptions) - MAX_EXCEPTIONS_LISTED} more")
@@ -700,7 +701,7 @@ def stress_report() -> bool:
         if s.participant_id in left:
             print(
                 f"    {s.participant_id} ({s.mentor_id}) month {s.month}: "
-                f"{s.planned}/{s.required} sessions -- {s.reason}"
+                f"{s.planned}/{s.required} sessions -- {render(s.reason, 'en')}"
             )
     return ok
 
