@@ -584,6 +584,7 @@ class OutputConfig:
 
     lang: str = "id"
     idle_utilisation: float = _ranged(0.25, 0.0, 1.0)
+    workers: int = _ranged(2, 1, 16)
 
     def __post_init__(self) -> None:
         _check_choice("output.lang", self.lang, ("id", "en"))

@@ -136,3 +136,31 @@ def test_far_future_date_in_a_hand_schedule_exits_1(
     assert "is not a date" in found[(4, "date")]
     assert "U+000B" in found[(5, "session_id")]
     assert "65 characters long" in found[(6, "session_id")]
+
+
+def test_a_mentor_name_that_no_longer_matches_its_id_warns(audit_problem, clean_assignments):
+    import dataclasses
+
+    from tkm_assign import notify
+    from tkm_assign.messages import render
+
+    mentors = tuple(
+        dataclasses.replace(m, name=f"Pendamping {m.mentor_id}") for m in audit_problem.mentors
+    )
+    audit_problem = dataclasses.replace(audit_problem, mentors=mentors)
+    names = {m.mentor_id: m.name for m in audit_problem.mentors}
+    plan = clean_assignments.copy()
+    plan["Nama pendamping"] = [names.get(m, "") for m in plan["mentor_id"]]
+    # Case and spacing do not count; a retyped name with the old id does.
+    plan.loc[0, "Nama pendamping"] = "  " + plan.loc[0, "Nama pendamping"].upper() + " "
+    plan.loc[1, "Nama pendamping"] = "Siti Rahmawati"
+    with notify.collecting() as call:
+        read_plan(audit_problem, plan, None, "plan.xlsx")
+    assert [m.code for m in call.warnings] == ["warning.mentor_name_mismatch"]
+    shown = render(call.warnings[0], "id")
+    assert shown.startswith("plan.xlsx baris 3 kolom mentor_name: ")
+    assert plan.loc[1, "mentor_id"] in shown
+    assert "Siti Rahmawati" not in shown  # a name is personal data: never repeated
+    with notify.collecting() as call:
+        read_plan(audit_problem, clean_assignments, None, "plan.xlsx")  # no name column
+    assert call.warnings == ()

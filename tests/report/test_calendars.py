@@ -65,6 +65,8 @@ def test_onsite_events_have_village_and_coordinates_online_do_not(outputs, small
     )
     online = by_uid["S0003"]
     assert str(online["SUMMARY"]) == "Daring: Budi Santoso (P02)" and "GEO" not in online
+    # An online event says how it is held and where the participant is.
+    assert str(online["LOCATION"]).startswith("Daring (WhatsApp/Zoom) dengan peserta di ")
     assert onsite.walk("VALARM")
 
 

@@ -45,7 +45,8 @@ def test_every_sheet_with_frozen_header_and_filter(outputs):
         header = sheet[1]
         assert all(cell.font.b for cell in header), sheet.title
         widths = [sheet.column_dimensions[c.column_letter].width for c in header]
-        assert all(8 <= w <= 60 for w in widths), (sheet.title, widths)
+        # Widths of 8 to 60 characters (stored as Excel does, with its cell padding).
+        assert all(8 <= w <= 60.75 for w in widths), (sheet.title, widths)
 
 
 def test_rows_and_values(outputs, small_tables):
@@ -128,3 +129,83 @@ def test_sheet_names_are_valid(lang):
     for key in ("sheet_summary", "sheet_unassigned", "sheet_violations", "sheet_comparison"):
         name = labels[key]
         assert len(name) <= 31 and not set(name) & set("[]:*?/\\")
+
+
+def test_every_sheet_prints_landscape_one_page_wide_with_the_header_repeated(outputs):
+    book = openpyxl.load_workbook(outputs / "plan.xlsx")
+    for sheet in book.worksheets:
+        setup = sheet.page_setup
+        assert setup.orientation == "landscape", sheet.title
+        assert setup.paperSize == 9, sheet.title  # A4
+        assert sheet.sheet_properties.pageSetUpPr.fitToPage, sheet.title
+        # 1 page is the file format's default, which the file may leave out (None).
+        assert (setup.fitToWidth or 1) == 1, sheet.title
+        assert sheet.print_title_rows.replace("$", "") == "1:1", sheet.title
+        # The summary on one page, the long tables one page wide and as long as they are.
+        high = 1 if setup.fitToHeight is None else int(setup.fitToHeight)
+        assert high == (1 if sheet.title == "Ringkasan" else 0), sheet.title
+
+
+def test_clock_times_are_excel_times(outputs, small_tables):
+    book = openpyxl.load_workbook(outputs / "plan.xlsx")
+    for title, names in (("Jadwal", ("Mulai", "Selesai")), ("Rute", ("Berangkat", "Kembali"))):
+        sheet = book[title]
+        header = [c.value for c in sheet[1]]
+        for name in names:
+            cell = sheet.cell(row=2, column=header.index(name) + 1)
+            assert isinstance(cell.value, dt.time), (title, name, cell.value)
+            assert cell.number_format == "hh:mm"
+    schedule = book["Jadwal"]
+    header = [c.value for c in schedule[1]]
+    first = small_tables.schedule.iloc[0]
+    start = schedule.cell(row=2, column=header.index("Mulai") + 1).value
+    assert start.strftime("%H:%M") == first["start"]
+
+
+def test_mentor_ids_are_offered_where_assignments_are_edited(outputs, small_problem):
+    book = openpyxl.load_workbook(outputs / "plan.xlsx")
+    mentors = book["Pendamping"]
+    header = [c.value for c in mentors[1]]
+    column = header.index("ID pendamping")
+    ids = [row[column] for row in mentors.iter_rows(min_row=2, values_only=True)]
+    assert sorted(ids) == sorted(m.mentor_id for m in small_problem.mentors)
+    letter = openpyxl.utils.get_column_letter(column + 1)
+    for title in ("Penugasan", "Jadwal"):
+        sheet = book[title]
+        rules = sheet.data_validations.dataValidation
+        assert len(rules) == 1, title
+        rule = rules[0]
+        assert rule.type == "list"
+        assert rule.formula1 == f"'Pendamping'!${letter}$2:${letter}${len(ids) + 1}"
+        header = [c.value for c in sheet[1]]
+        target = openpyxl.utils.get_column_letter(header.index("ID pendamping") + 1)
+        assert str(rule.sqref).startswith(f"{target}2:{target}")
+    assert not book["Ringkasan"].data_validations.dataValidation
+
+
+def test_formula_like_text_stays_text(tmp_path):
+    from tkm_assign.report.i18n import Labels
+    from tkm_assign.report.workbook import Sheet, write_workbook
+
+    path = tmp_path / "x.xlsx"
+    sheet = Sheet("S", ["participant_name", "start"], [['=HYPERLINK("x")', "25:99"]])
+    write_workbook(path, [sheet], Labels("en"))
+    cells = openpyxl.load_workbook(path)["S"][2]
+    assert cells[0].value == '=HYPERLINK("x")' and cells[0].data_type == "s"
+    assert cells[1].value == "25:99"  # not a clock time: left as the text it was
+
+
+def test_months_show_their_calendar_dates(outputs, small_problem):
+    book = openpyxl.load_workbook(outputs / "plan.xlsx")
+    assert small_problem.config.programme.start_date == dt.date(2027, 7, 5)
+    for title in ("Jadwal", "Beban kerja"):
+        sheet = book[title]
+        header = [c.value for c in sheet[1]]
+        month = header.index("Bulan ke-")
+        assert header[month + 1] == "Tanggal bulan ini", title
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            if row[month] == 1:
+                assert row[month + 1] == "5 Jul 2027 – 4 Agu 2027", (title, row)
+                break
+        else:
+            pytest.fail(f"no month 1 in {title}")

@@ -37,7 +37,21 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = PROJECT_ROOT / "outputs" / "screenshots"
 # Every screenshot these tests take, as ``<name>-<lang>-<width>.png``.
-SHOTS = ("home", "new_plan", "running", "problems", "plan", "plan-province", "mentor", "help")
+SHOTS = (
+    "home",
+    "new_plan",
+    "running",
+    "problems",
+    "plan",
+    "plan-province",
+    "mentor",
+    "help",
+    "audit",
+    "programme",
+    "progress",
+    "replan",
+    "replan-mentor",
+)
 XSS = "<script>window.__tkm_xss = 1</script>"
 PLAN_TIMEOUT_MS = 15 * 60 * 1000
 
@@ -274,7 +288,13 @@ def test_the_main_pages_fit_a_phone(page, server, national_plan, lang):
 
 def phone_pages(page, server: Served, national_plan: str) -> None:
     plan = urlparse(national_plan).path
-    for name, path in (("home", "/"), ("new_plan", "/new"), ("plan", plan), ("help", "/help/")):
+    for name, path in (
+        ("home", "/"),
+        ("new_plan", "/new"),
+        ("plan", plan),
+        ("programme", plan + "/programme"),
+        ("help", "/help/"),
+    ):
         page.goto(server.base + path)
         if name == "plan":
             wait_for_map(page)
@@ -330,21 +350,6 @@ def test_two_uploads_at_once_both_become_plans(browser_context, server):
         tab.close()
 
 
-def test_the_plan_is_still_there_after_a_restart(page, server, national_plan):
-    server.stop()
-    again = start_server(server.data_dir)
-    try:
-        page.goto(f"{again.base}/")
-        assert "Nasional 2027" in page.inner_text("#plans")
-        page.click("#plans a:text('Nasional 2027')")
-        page.wait_for_url("**/plans/*")
-        assert page.url.endswith(urlparse(national_plan).path)
-        assert wait_for_map(page)["drawnMentors"] == 150
-        shoot(page, "home")
-    finally:
-        again.stop()
-
-
 def test_another_host_needs_the_token(tmp_path):
     served = start_server(tmp_path / "data", "--host", "0.0.0.0")
     try:
@@ -360,3 +365,182 @@ def test_another_host_needs_the_token(tmp_path):
         assert httpx.get(f"{local}/", headers=bearer, timeout=30).status_code == 200
     finally:
         served.stop()
+
+
+def test_an_edited_plan_is_checked_and_its_broken_rules_shown(page, server, tmp_path):
+    # Everyone on M2 in Jakarta: the participants of other provinces break the province rule.
+    edited = tmp_path / "penugasan.csv"
+    rows = ["participant_id,mentor_id"] + [f"P{i:02d},M2" for i in range(1, 11)]
+    edited.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    page.goto(f"{server.base}/audit")
+    page.set_input_files("input[name=participants]", str(VALID / "participants.csv"))
+    page.set_input_files("input[name=mentors]", str(VALID / "mentors.csv"))
+    page.set_input_files("input[name=assignments]", str(edited))
+    page.fill("input[name=title]", "Penugasan manual")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#violations", timeout=PLAN_TIMEOUT_MS)
+    assert int(page.inner_text("#violation-count")) > 0
+    assert "province" in page.inner_text("#violations")
+    both_languages(page, "audit")
+
+
+def download(page, selector: str, folder: Path) -> Path:
+    with page.expect_download() as caught:
+        page.click(selector)
+    path = folder / caught.value.suggested_filename
+    caught.value.save_as(path)
+    return path
+
+
+def wait_for_job(page) -> None:
+    """Wait on a job's page until it has finished (its progress box is gone)."""
+    page.wait_for_url("**/jobs/*")
+    page.wait_for_selector("#progress", state="detached", timeout=PLAN_TIMEOUT_MS)
+    page.wait_for_load_state()
+
+
+def test_a_simulated_logbook_is_uploaded_and_the_programme_replanned(page, national_plan, tmp_path):
+    page.goto(national_plan)
+    page.click("#follow")
+    page.wait_for_url("**/programme")
+    both_languages(page, "programme")
+    # No logbook yet: simulate day 45 of the national sample, then take its files.
+    page.fill("#simulate-form input[name=as_of]", "2027-08-18")
+    page.click("#start-simulate")
+    wait_for_job(page)
+    page.wait_for_selector("#simulate-figures")
+    assert int(page.inner_text("#logbook-rows").replace(".", "")) > 1000
+    files = {
+        role: download(page, f"#downloads a[href$='/{role}.csv']", tmp_path)
+        for role in ("logbook", "participants", "mentors")
+    }
+    # Uploaded as a coordinator would, with the files as they are now.
+    page.goto(national_plan + "/programme")
+    for role, path in files.items():
+        page.set_input_files(f"#follow-form input[name={role}]", str(path))
+    page.fill("#follow-form input[name=as_of]", "2027-08-18")
+    page.click("#start-progress")
+    wait_for_job(page)
+    page.wait_for_selector("#progress-figures")
+    counts = [
+        int(page.inner_text(f"#{box}").replace(".", ""))
+        for box in ("on-track", "behind", "at-risk-count")
+    ]
+    assert sum(counts) > 2500 and counts[2] > 0
+    assert page.locator("#at-risk tbody tr").count() > 0
+    both_languages(page, "progress")
+    page.click("#then-replan")
+    page.wait_for_url("**/plans/*", timeout=PLAN_TIMEOUT_MS)
+    page.wait_for_selector("#replan-figures")
+    assert int(page.inner_text("#added").replace(".", "")) > 0
+    assert wait_for_map(page)["drawnMentors"] > 140
+    both_languages(page, "replan")
+    zipped = download(page, "#messages-zip", tmp_path)
+    import zipfile
+
+    assert len(zipfile.ZipFile(zipped).namelist()) > 100
+    page.click("#workload tbody tr:nth-child(1) a")
+    page.wait_for_url("**/mentors/*")
+    assert page.inner_text("#message").startswith("Halo ")
+    assert page.evaluate("window.__tkm_xss") is None
+    calendar = page.get_attribute("a[href$='.ics']", "href")
+    ics = httpx.get(urlparse(page.url)._replace(path=calendar).geturl(), timeout=30).text
+    assert "SEQUENCE:" in ics
+    both_languages(page, "replan-mentor")
+
+
+def tenfold(data_dir: Path, job_id: str) -> str:
+    """A 30,000-participant plan page made of ten shifted copies of the national plan's.
+
+    Planning 30,000 participants takes far longer than drawing them; the page only reads
+    the job's page data, its figures and its assignments, so the copies are made there.
+    """
+    import json
+    import shutil
+
+    from tkm_assign.web import pagedata, tasks
+    from tkm_assign.web.store import Store
+
+    store = Store(data_dir)
+    original = store.job(job_id)
+    assert original is not None and original.summary is not None
+    points = pagedata.read_json(tasks.page_dir(store, job_id) / pagedata.MAP_FILE)
+    mentors, participants = points["mentors"], points["participants"]
+    count = len(mentors["id"])
+    big: dict[str, object] = {"reasons": points["reasons"]}
+    big["mentors"] = {
+        "id": [f"{m}-{k}" for k in range(10) for m in mentors["id"]],
+        "lat": [lat + 0.01 * k for k in range(10) for lat in mentors["lat"]],
+        "lon": [lon + 0.01 * k for k in range(10) for lon in mentors["lon"]],
+        "province": mentors["province"] * 10,
+    }
+    big["participants"] = {
+        "id": [f"{p}-{k}" for k in range(10) for p in participants["id"]],
+        "lat": [lat + 0.01 * k for k in range(10) for lat in participants["lat"]],
+        "lon": [lon + 0.01 * k for k in range(10) for lon in participants["lon"]],
+        "province": participants["province"] * 10,
+        "m": [m + k * count if m >= 0 else -1 for k in range(10) for m in participants["m"]],
+        "reason": participants["reason"] * 10,
+    }
+    rows = pagedata.read_json(tasks.page_dir(store, job_id) / pagedata.MENTORS_FILE)
+    summary = dict(original.summary)
+    for key in ("participants", "assigned", "unassigned", "mentors", "sessions"):
+        summary[key] = summary[key] * 10
+    job = store.add_job("plan", "30.000 peserta", {}, {}, "id")
+    store.claim_next()
+    page_data = tasks.page_dir(store, job.id)
+    pagedata.write_json_atomic(page_data / pagedata.MAP_FILE, big, packed=True)
+    pagedata.write_json_atomic(
+        page_data / pagedata.MENTORS_FILE,
+        [{**row, "mentor_id": f"{row['mentor_id']}-{k}"} for k in range(10) for row in rows],
+    )
+    outputs = tasks.outputs_dir(store, job.id)
+    outputs.mkdir(parents=True)
+    shutil.copy2(tasks.outputs_dir(store, job_id) / "assignments.csv", outputs)
+    assert store.finish(job.id, "done", summary=json.loads(json.dumps(summary)))
+    return job.id
+
+
+def test_the_map_stays_responsive_with_30000_participants(page, server, national_plan):
+    big = tenfold(server.data_dir, urlparse(national_plan).path.rsplit("/", 1)[-1])
+    page.goto(f"{server.base}/plans/{big}")
+    drawn = wait_for_map(page)
+    assert drawn["drawnMentors"] == 1500
+    assert drawn["drawnServed"] + drawn["drawnUnserved"] == 30_000
+    # Still answering: a province filter redraws, a click on a point opens its popup.
+    page.select_option("#province-filter", "32")
+    page.wait_for_selector("#map[data-drawn-mentors='270']")
+    page.select_option("#province-filter", "")
+    page.wait_for_selector("#map[data-drawn-mentors='1500']")
+    # The first served participant, zoomed in: a click on it opens its popup.
+    page.locator("#map").scroll_into_view_if_needed()
+    at = page.evaluate(
+        """async () => {
+            const data = await (await fetch(document.getElementById("map").dataset.map)).json();
+            const P = data.participants, i = P.m.findIndex(m => m >= 0);
+            window.tkmMap.setView([P.lat[i], P.lon[i]], 14, { animate: false });
+            const point = window.tkmMap.latLngToContainerPoint([P.lat[i], P.lon[i]]);
+            return { x: point.x, y: point.y, id: P.id[i] };
+        }"""
+    )
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    page.wait_for_selector(".leaflet-popup-content")
+    assert at["id"] in page.inner_text(".leaflet-popup-content")
+
+
+# Last: it stops the module's server.
+def test_the_plan_is_still_there_after_a_restart(page, server, national_plan):
+    server.stop()
+    again = start_server(server.data_dir)
+    try:
+        page.goto(f"{again.base}/")
+        assert "Nasional 2027" in page.inner_text("#plans")
+        page.locator("#plans").get_by_role("link", name="Nasional 2027", exact=True).click()
+        page.wait_for_url("**/plans/*")
+        assert page.url.endswith(urlparse(national_plan).path)
+        assert wait_for_map(page)["drawnMentors"] == 150
+        shoot(page, "home")
+    finally:
+        again.stop()

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from tkm_assign import notify
 from tkm_assign.config import DATE_RANGE
 from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.io import labels
 from tkm_assign.io.labels import MAX_ID_CHARS, MODE_WORDS, NO_MENTOR, column_aliases
+from tkm_assign.messages import Message
 from tkm_assign.model import Mode, Problem
 
 # Excel stores dates as days since 1899-12-30; a plain number in this range is such a date.
@@ -128,6 +130,32 @@ def parse_clock(text: str) -> int | None:
     return hours * 60 + minutes
 
 
+def _same_name(a: str, b: str) -> bool:
+    """Names equal up to case and spacing (``Siti  aminah`` is ``Siti Aminah``)."""
+    return " ".join(a.casefold().split()) == " ".join(b.casefold().split())
+
+
+def _warn_names_not_matching_ids(problem: Problem, frame: pd.DataFrame, source: str) -> None:
+    """Warn where a row's mentor name is not its mentor id's name (a coordinator who
+    retyped the name but not the id); the id decides. Names themselves are never quoted."""
+    names = {m.mentor_id: m.name for m in problem.mentors}
+    for row, raw_mid, raw_name in zip(
+        spreadsheet_rows(frame), frame["mentor_id"], frame["mentor_name"], strict=True
+    ):
+        mid, given = cell(raw_mid), cell(raw_name)
+        known = names.get(mid)
+        if known and given and not _same_name(given, known):
+            notify.warn(
+                Message.of(
+                    "warning.mentor_name_mismatch",
+                    source=source,
+                    row=row,
+                    mentor_id=mid,
+                    mentors=problem.mentors_source,
+                )
+            )
+
+
 def _missing_columns(
     frame: pd.DataFrame, required: Iterable[str], source: str
 ) -> list[InputProblem]:
@@ -229,6 +257,8 @@ def read_plan(
     not_listed = frozenset(p.participant_id for p in problem.participants) - set(rows)
     for pid in not_listed:
         mentor_of[pid] = None
+    if "mentor_name" in frame.columns:
+        _warn_names_not_matching_ids(problem, frame, assignments_source)
 
     sessions = None
     if sched is not None:

@@ -91,6 +91,10 @@ WARNINGS = {
         "{source} row {row} column {column}: holds a formula without a saved result, read as "
         "empty: open the workbook in Excel or LibreOffice and save it, or type the value"
     ),
+    "warning.mentor_name_mismatch": (
+        "{source} row {row} column mentor_name: the name is not the name of mentor {mentor_id} "
+        "in {mentors}; the audit follows the id (check that the id is the mentor meant)"
+    ),
     "warning.more_rows": "... and {count} more rows: {kind}",
     "warning.kind.unknown_columns": "unknown columns",
     "warning.kind.mentor_references_ignored": "mentor references without a mentors file",
@@ -101,6 +105,7 @@ WARNINGS = {
     "warning.kind.mentor_far_from_participants": "mentors far from every participant",
     "warning.kind.control_characters_removed": "control characters removed",
     "warning.kind.formula_without_result": "formulas without a saved result",
+    "warning.kind.mentor_name_mismatch": "mentor names that do not match their id",
     "warning.output_leftovers_removed": (
         "{folder}: removed {count} unfinished output folder(s) left by an interrupted earlier "
         "run: {names}"
@@ -435,6 +440,15 @@ LABELS = {
     "label.online_only_no": "Onsite only",
     "label.sessions_per_month_target": "Sessions/month target",
     "label.print_hint": "Save as PDF or print from the browser menu; share it on WhatsApp.",
+    "label.times_in": "All times are in {zone}.",
+    "label.open_route": "Route on the map",
+    "label.route_map": "Day routes",
+    "label.route_map_note": (
+        "Red square: the mentor's home; dots: participants; lines: each visiting day's route "
+        "(straight lines, coloured by month)."
+    ),
+    "label.home_on_map": "Home on the map",
+    "label.online_location": "Online (WhatsApp/Zoom) with the participant in {place}",
     "label.calendar_name": "TKM Lanjutan – {mentor}",
     "label.session_summary": "{mode}: {participant}",
     "label.reminder": "Mentoring session reminder",
@@ -502,6 +516,7 @@ COLUMNS = {
     "column.end": "End",
     "column.mode": "Mode",
     "column.month": "Month",
+    "column.month_period": "Month dates",
     "column.travel_min_before": "Travel before (min)",
     "column.depart": "Depart",
     "column.return": "Return",
@@ -862,6 +877,75 @@ WEB = {
 }
 
 
+# The coordinators' page, during the programme (logbook, progress, re-plan).
+WEB_PROGRAMME = {
+    "web.kind.progress": "Progress",
+    "web.kind.replan": "Re-plan",
+    "web.kind.simulate": "Simulated logbook",
+    "web.role.logbook": "logbook",
+    "web.new.logbook": "Logbook (sessions held)",
+    "web.programme.link": "During the programme",
+    "web.programme.heading": "During the programme",
+    "web.programme.back": "Back to the plan",
+    "web.programme.back_to": "During the programme of {title}",
+    "web.programme.intro": "Upload the mentoring logbook (one row per session held: date, participant, mentor, onsite or online). See who is on track, behind or at risk, or plan the rest of the programme again: sessions held stay, assignments change only where they must, and every change is explained.",
+    "web.programme.files_now": "Participants and mentors as they are now (withdrawals, late joiners, mentors leaving): leave empty to use the files of the plan.",
+    "web.programme.as_of": "Logbook up to (as-of date)",
+    "web.programme.start_progress": "See progress",
+    "web.programme.start_replan": "Re-plan the rest",
+    "web.programme.simulate_heading": "No logbook yet? Simulate one",
+    "web.programme.simulate_intro": "A realistic logbook of this plan up to the date: visits missed more often far away and in the rainy season, online sessions failing where internet is poor, some participants withdrawing, a few mentors ill or leaving. For training and trying out the page.",
+    "web.programme.start_simulate": "Simulate a logbook",
+    "web.programme.earlier": "Reports and re-plans of this plan",
+    "web.progress.as_of": "Progress on {date}: month {month} of the programme, day {days}.",
+    "web.progress.on_track": "On track",
+    "web.progress.behind": "Behind",
+    "web.progress.at_risk": "At risk",
+    "web.progress.withdrawn": "Withdrawn",
+    "web.progress.held": "Sessions held",
+    "web.progress.planned": "planned",
+    "web.progress.missed": "Missed",
+    "web.progress.so_far": "So far",
+    "web.progress.then_replan": "Re-plan with this logbook",
+    "web.progress.then_replan_note": "Catch-up sessions for those behind, hand-overs for mentors who left.",
+    "web.progress.at_risk_heading": "Participants at risk",
+    "web.progress.held_due": "Held / due",
+    "web.progress.onsite_held": "Onsite held",
+    "web.progress.why": "Why",
+    "web.progress.none_at_risk": "Nobody is at risk.",
+    "web.progress.mentors_heading": "Mentors: planned against held",
+    "web.progress.held_planned": "Held / planned",
+    "web.progress.hours_held": "Hours held",
+    "web.progress.messages": "WhatsApp messages for every mentor (zip)",
+    "web.simulate.period": "Simulated from {first} to {last} (seed {seed}).",
+    "web.simulate.rows": "Sessions in the logbook",
+    "web.simulate.missed": "Planned sessions not held",
+    "web.simulate.sick": "Mentors on sick leave",
+    "web.simulate.left": "Mentors who left",
+    "web.simulate.files": "The logbook and the participants and mentors files with these changes are among the downloads; the buttons below use them directly.",
+    "web.replan.heading": "Re-planned on {date}: from {start} on",
+    "web.replan.previous": "Previous plan: {title}",
+    "web.replan.reassigned": "Reassigned",
+    "web.replan.forced": "{forced} forced, {chosen} chosen",
+    "web.replan.newly_assigned": "Newly assigned",
+    "web.replan.kept": "Sessions kept",
+    "web.replan.moved": "Sessions moved",
+    "web.replan.added": "Sessions added",
+    "web.replan.cancelled": "Sessions cancelled",
+    "web.replan.missed": "Missed before",
+    "web.replan.calendars_note": "Import the new calendars over the old ones: changed visits are updated and cancelled ones removed, nothing is duplicated. Send each mentor the WhatsApp message on their page.",
+    "web.replan.changes": "Every change and its reason ({count})",
+    "web.replan.change": "Change",
+    "web.replan.before": "Before",
+    "web.change.reassigned": "reassigned",
+    "web.change.added": "added",
+    "web.change.moved": "moved",
+    "web.change.cancelled": "cancelled",
+    "web.mentor.message": "WhatsApp message",
+    "web.mentor.message_note": "Copy it into WhatsApp; the same text is in messages/ among the downloads.",
+}
+
+
 MESSAGES: Mapping[str, str | Plural] = {
     **JOINED,
     **STEPS,
@@ -878,4 +962,5 @@ MESSAGES: Mapping[str, str | Plural] = {
     **SCENARIO_COLUMNS,
     **RUNNING,
     **WEB,
+    **WEB_PROGRAMME,
 }

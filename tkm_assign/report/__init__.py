@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Collection
+import threading
+from collections import deque
+from collections.abc import Collection, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +30,16 @@ if TYPE_CHECKING:
 # written, not when a solver imports ``tkm_assign.report.tables``: worker processes of the
 # solvers stay light.
 
-__all__ = ["FORMATS", "PlanTables", "plan_summary", "write_plan_outputs", "write_plan_tables"]
+__all__ = [
+    "FORMATS",
+    "OutputInputs",
+    "OutputJob",
+    "PlanTables",
+    "plan_summary",
+    "run_output_jobs",
+    "write_plan_outputs",
+    "write_plan_tables",
+]
 
 log = logging.getLogger("tkm_assign")
 
@@ -70,6 +83,175 @@ def plan_summary(problem: Problem, tables: PlanTables, figures: dict[str, Any]) 
 
 
 FORMATS = ("csv", "json", "xlsx", "ics", "html", "png", "gpkg")
+# A plan with at least this many sessions is written by several processes when
+# ``output.workers`` allows it; a smaller one is written faster here than a worker starts.
+PARALLEL_FROM_SESSIONS = 3000
+# Calendars, printable schedules and province maps are written in this many slices each,
+# so that the processes that write them finish at about the same time.
+SLICES = 3
+
+
+@dataclass(frozen=True)
+class OutputJob:
+    """One independent piece of the outputs: a kind of file and, for the per-mentor and
+    per-province files, which slice of them (``part`` k of n)."""
+
+    kind: str  # csv | json | xlsx | ics | pages | report | country_map | province_maps | gpkg
+    part: tuple[int, int] = (0, 1)
+
+
+@dataclass(frozen=True)
+class OutputInputs:
+    """Everything an :class:`OutputJob` needs, picklable for a worker process."""
+
+    folder: Path
+    problem: Problem
+    tables: PlanTables
+    lang: str
+    generated: dt.datetime
+    figures: dict[str, Any]
+    balance: pd.DataFrame
+    provinces: pd.DataFrame
+    with_map: bool  # report.html embeds a small copy of the country map
+    title: str | None = None  # of report.html and the workbook's summary (a re-plan's)
+
+
+def output_jobs(formats: Collection[str], zoomed: Sequence[str]) -> list[OutputJob]:
+    """The jobs of ``formats``, the longest first (``zoomed``: provinces that get a map)."""
+    jobs = []
+    if "xlsx" in formats:
+        jobs.append(OutputJob("xlsx"))
+    if "png" in formats:
+        jobs.append(OutputJob("country_map"))
+        slices = min(SLICES, len(zoomed))
+        jobs += [OutputJob("province_maps", (k, slices)) for k in range(slices)]
+    if "html" in formats:
+        jobs.append(OutputJob("report"))
+        jobs += [OutputJob("pages", (k, SLICES)) for k in range(SLICES)]
+    if "ics" in formats:
+        jobs += [OutputJob("ics", (k, SLICES)) for k in range(SLICES)]
+    for kind in ("gpkg", "csv", "json"):
+        if kind in formats:
+            jobs.append(OutputJob(kind))
+    return jobs
+
+
+def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
+    """Write the files of one job; returns them."""
+    from tkm_assign.report.i18n import Labels
+
+    folder, problem, tables = inputs.folder, inputs.problem, inputs.tables
+    labels = Labels(inputs.lang)
+    if job.kind == "csv":
+        return write_plan_tables(folder, tables, inputs.lang)
+    if job.kind == "json":
+        summary = rendered(plan_summary(problem, tables, inputs.figures), inputs.lang)
+        write_json(summary, folder / "summary.json")
+        return [folder / "summary.json"]
+    if job.kind == "xlsx":
+        from tkm_assign.report.workbook import summary_rows, write_plan_workbook
+
+        workbook = folder / "plan.xlsx"
+        rows = summary_rows(problem, inputs.figures, labels, inputs.generated)
+        if inputs.title:
+            rows.insert(0, (inputs.title, "", None))
+        write_plan_workbook(
+            workbook, problem, tables, labels, rows, inputs.balance, inputs.provinces
+        )
+        return [workbook]
+    if job.kind == "ics":
+        from tkm_assign.report.calendars import write_calendars
+
+        stamp = inputs.generated
+        return write_calendars(folder, problem, tables, labels, part=job.part, stamp=stamp)
+    if job.kind == "pages":
+        from tkm_assign.report.printable import write_printables
+
+        return write_printables(folder, problem, tables, labels, part=job.part)
+    if job.kind == "report":
+        from tkm_assign.report.html import render_report
+        from tkm_assign.report.maps import country_preview
+
+        preview = country_preview(problem, tables, labels) if inputs.with_map else None
+        report = folder / "report.html"
+        page = render_report(
+            problem,
+            tables,
+            labels,
+            inputs.figures,
+            inputs.balance,
+            inputs.provinces,
+            preview,
+            inputs.generated,
+            inputs.title,
+        )
+        report.write_text(page, encoding="utf-8")
+        return [report]
+    if job.kind == "country_map":
+        from tkm_assign.report.maps import write_country_map
+
+        return write_country_map(folder, problem, tables, labels)
+    if job.kind == "province_maps":
+        from tkm_assign.report.maps import provinces_to_zoom, write_province_maps
+
+        codes = provinces_to_zoom(problem, tables)
+        k, n = job.part
+        mine = codes[k * len(codes) // n : (k + 1) * len(codes) // n]
+        return write_province_maps(folder, problem, tables, labels, mine)
+    if job.kind == "gpkg":
+        from tkm_assign.report.gpkg import write_geopackage
+
+        gpkg = folder / "plan.gpkg"
+        write_geopackage(gpkg, problem, tables, inputs.balance, inputs.lang)
+        return [gpkg]
+    raise ValueError(f"unknown output job {job.kind!r}")
+
+
+def run_output_jobs(
+    inputs: OutputInputs, jobs: Sequence[OutputJob], workers: int
+) -> list[list[Path]]:
+    """Every job's result, in the order of ``jobs``.
+
+    With ``workers`` > 1 this process and ``workers - 1`` worker processes
+    (:func:`tkm_assign.processes.process_pool`) take the jobs from one queue, the first
+    job first, each as soon as it is free; the files are the same either way.
+    """
+    if workers <= 1 or len(jobs) <= 1:
+        return [run_output_job(inputs, job) for job in jobs]
+    from tkm_assign.processes import process_pool
+
+    queue = deque(range(len(jobs)))
+    lock = threading.Lock()
+    futures: dict[int, Future[list[Path]]] = {}
+    done: dict[int, list[Path]] = {}
+    with process_pool(workers - 1) as pool:
+
+        def feed(_: object = None) -> None:
+            # Under the lock: once this process finds the queue empty, every job taken
+            # by a worker is already in ``futures``.
+            with lock:
+                if not queue:
+                    return
+                try:
+                    future = pool.submit(run_output_job, inputs, jobs[queue[0]])
+                except RuntimeError:  # the pool was stopped (an error elsewhere)
+                    return
+                futures[queue.popleft()] = future
+            future.add_done_callback(feed)
+
+        for _ in range(workers - 1):
+            feed()
+        while True:
+            with lock:
+                index = queue.pop() if queue else None
+            if index is None:
+                break
+            done[index] = run_output_job(inputs, jobs[index])
+        with lock:
+            pending = dict(futures)
+        for index, future in pending.items():
+            done[index] = future.result()
+    return [done[i] for i in range(len(jobs))]
 
 
 def write_plan_outputs(
@@ -82,6 +264,7 @@ def write_plan_outputs(
     balance: pd.DataFrame | None = None,
     provinces: pd.DataFrame | None = None,
     formats: Collection[str] | None = None,
+    workers: int | None = None,
     title: str | None = None,
 ) -> list[Path]:
     """Write every output of a plan into ``folder`` (which must exist, normally empty).
@@ -106,6 +289,10 @@ def write_plan_outputs(
         ``csv`` the tables, ``json`` ``summary.json``, ``xlsx`` ``plan.xlsx``, ``ics``
         the calendars, ``html`` ``report.html`` and the printable schedules, ``png`` the
         maps, ``gpkg`` ``plan.gpkg``.
+    workers
+        Processes that write (default ``output.workers``); a plan of fewer than
+        :data:`PARALLEL_FROM_SESSIONS` sessions is always written by this process alone.
+        The files do not depend on it.
     title
         The title of ``report.html`` and the first line of the workbook's summary (a
         re-plan names its as-of date); the plan's own title when ``None``.
@@ -114,7 +301,7 @@ def write_plan_outputs(
     -------
     list of Path
         Every file written: the CSVs, ``summary.json``, ``plan.xlsx``,
-        ``calendars/<mentor_id>.ics`` and ``.html``, ``map.png``, ``maps/<code>.png``,
+        ``calendars/<mentor_id>.ics`` and ``.html``, ``map.png``, ``maps/<province>.png``,
         ``report.html`` and ``plan.gpkg``.
 
     Raises
@@ -122,20 +309,13 @@ def write_plan_outputs(
     ValueError
         For a format not in :data:`FORMATS`.
     """
-    from tkm_assign.report.calendars import write_calendars
     from tkm_assign.report.figures import key_figures, mentor_balance, province_table
-    from tkm_assign.report.gpkg import write_geopackage
-    from tkm_assign.report.html import render_report
-    from tkm_assign.report.i18n import Labels
-    from tkm_assign.report.maps import write_maps
-    from tkm_assign.report.printable import write_printables
-    from tkm_assign.report.workbook import summary_rows, write_plan_workbook
+    from tkm_assign.report.maps import provinces_to_zoom
 
     wanted = set(FORMATS if formats is None else formats)
     unknown = sorted(wanted - set(FORMATS))
     if unknown:
         raise ValueError(f"unknown output format {unknown[0]!r}; expected one of {FORMATS}")
-    labels = Labels(lang)
     generated = dt.datetime.now().astimezone().replace(microsecond=0)
     if balance is None:
         balance = mentor_balance(problem, tables)
@@ -143,46 +323,34 @@ def write_plan_outputs(
         provinces = province_table(problem, tables, balance)
     if figures is None:
         figures = key_figures(problem, tables, balance)
-
-    written = write_plan_tables(folder, tables, lang) if "csv" in wanted else []
-    if "json" in wanted:
-        write_json(rendered(plan_summary(problem, tables, figures), lang), folder / "summary.json")
-        written.append(folder / "summary.json")
-
-    if "xlsx" in wanted:
-        log.info("writing plan.xlsx")
-        workbook = folder / "plan.xlsx"
-        rows = summary_rows(problem, figures, labels, generated)
-        if title:
-            rows.insert(0, (title, "", None))
-        write_plan_workbook(workbook, problem, tables, labels, rows, balance, provinces)
-        written.append(workbook)
-
-    if "ics" in wanted or "html" in wanted:
-        log.info("writing calendars and printable schedules")
-    if "ics" in wanted:
-        written += write_calendars(folder, problem, tables, labels)
-    if "html" in wanted:
-        written += write_printables(folder, problem, tables, labels)
-
-    preview = None
-    if "png" in wanted:
-        log.info("drawing maps")
-        maps, preview = write_maps(folder, problem, tables, labels)
-        written += maps
-
-    if "html" in wanted:
-        log.info("writing report.html")
-        report = folder / "report.html"
-        page = render_report(
-            problem, tables, labels, figures, balance, provinces, preview, generated, title
-        )
-        report.write_text(page, encoding="utf-8")
-        written.append(report)
-
-    if "gpkg" in wanted:
-        log.info("writing plan.gpkg")
-        gpkg = folder / "plan.gpkg"
-        write_geopackage(gpkg, problem, tables, balance, lang)
-        written.append(gpkg)
-    return written
+    sessions = 0 if tables.schedule is None else len(tables.schedule)
+    if workers is None:
+        workers = problem.config.output.workers
+    if sessions < PARALLEL_FROM_SESSIONS:
+        workers = 1
+    zoomed = provinces_to_zoom(problem, tables) if "png" in wanted else []
+    jobs = output_jobs(wanted, zoomed)
+    inputs = OutputInputs(
+        folder,
+        problem,
+        tables,
+        lang,
+        generated,
+        figures,
+        balance,
+        provinces,
+        "png" in wanted,
+        title,
+    )
+    log.info("writing %d output jobs in %d processes", len(jobs), workers)
+    results = dict(zip(jobs, run_output_jobs(inputs, jobs, workers), strict=True))
+    # Files listed in one order whatever wrote them: tables, summary, workbook, calendars,
+    # printable schedules, maps, report, GeoPackage.
+    order = ("csv", "json", "xlsx", "ics", "pages", "country_map", "province_maps", "report")
+    return [
+        path
+        for kind in (*order, "gpkg")
+        for job in jobs
+        if job.kind == kind
+        for path in results[job]
+    ]

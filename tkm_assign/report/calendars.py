@@ -49,6 +49,16 @@ ONLINE_REMINDER_MIN = 15
 ONSITE_REMINDER_MARGIN_MIN = 30
 
 
+# Abbreviation and UTC offset of each zone, as Indonesians write them.
+ZONE_LABELS = {WIB: ("WIB", 7), WITA: ("WITA", 8), WIT: ("WIT", 9)}
+
+
+def zone_label(zone_name: str) -> str:
+    """``Asia/Makassar`` -> ``WITA (UTC+8)``."""
+    short, offset = ZONE_LABELS[zone_name]
+    return f"{short} (UTC+{offset})"
+
+
 def time_zone(province_code: str) -> str:
     """IANA time zone of a province: WIB, WITA or WIT by Kemendagri province code."""
     if province_code in _WITA_PROVINCES:
@@ -98,6 +108,15 @@ def mentor_file_names(mentor_ids: list[str]) -> dict[str, str]:
         used.add(candidate.lower())
         out[mentor_id] = candidate
     return out
+
+
+def mentor_slice(problem: Problem, part: tuple[int, int]) -> tuple[Mentor, ...]:
+    """The k-th of n consecutive, nearly equal slices of the problem's mentors."""
+    k, n = part
+    if not 0 <= k < n:
+        raise ValueError(f"part {k} of {n} does not exist")
+    count = len(problem.mentors)
+    return problem.mentors[k * count // n : (k + 1) * count // n]
 
 
 @cache
@@ -251,7 +270,11 @@ def mentor_calendar(
             event += [f"LOCATION:{escape_text(where)}", f"GEO:{lat:.6f};{lon:.6f}"]
             reminder = travel + ONSITE_REMINDER_MARGIN_MIN
         else:
-            event.append(f"LOCATION:{escape_text(labels.value('online').capitalize())}")
+            # Where the participant is, and how the session is held: a place a coordinator
+            # or mentor reading the calendar can act on.
+            place = place_of(person, lookups.regencies) if person is not None else ""
+            where = labels.text("online_location", place=place or who)
+            event.append(f"LOCATION:{escape_text(where)}")
             reminder = ONLINE_REMINDER_MIN
         event += [
             f"DESCRIPTION:{escape_text(chr(10).join(description))}",
@@ -269,24 +292,32 @@ def mentor_calendar(
 
 
 def write_calendars(
-    folder: Path, problem: Problem, tables: PlanTables, labels: Labels
+    folder: Path,
+    problem: Problem,
+    tables: PlanTables,
+    labels: Labels,
+    *,
+    part: tuple[int, int] = (0, 1),
+    stamp: dt.datetime | None = None,
 ) -> list[Path]:
     """``calendars/<mentor_id>.ics`` for every mentor with at least one session.
 
-    A re-plan gives its own calendar table in ``tables.extra["calendar"]`` (the planned
-    sessions and the cancelled ones, with ``uid``, ``sequence`` and ``status``).
+    ``part=(k, n)`` writes only the k-th of n consecutive slices of the mentors (so that
+    several processes can share the work); ``stamp`` is the DTSTAMP of every event
+    (default now). A re-plan gives its own calendar table in ``tables.extra["calendar"]``
+    (the planned sessions and the cancelled ones, with ``uid``, ``sequence`` and ``status``).
     """
     schedule = tables.extra.get("calendar", tables.schedule)
     if schedule is None or not len(schedule):
         return []
     out_dir = folder / "calendars"
     out_dir.mkdir(exist_ok=True)
-    stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     lookups = _Lookups(participants_by_id(problem), regency_names(load_geography()))
     by_mentor = dict(iter(schedule.groupby(schedule["mentor_id"].map(text), sort=False)))
     stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
-    for mentor in problem.mentors:
+    for mentor in mentor_slice(problem, part):
         mine = by_mentor.get(mentor.mentor_id)
         if mine is None or not len(mine):
             continue

@@ -2,22 +2,33 @@
 
 Layers:
 
-- ``participants`` (points): id, name, village, regency and province codes, sector, need
-  level, mentor, status, reason, travel, sessions and onsite visits planned;
-- ``mentors`` (points at home): id, name, province, sectors, caseload and cap, transport,
-  estimated and busiest-month utilisation, flag;
+- ``participants`` (points): id, name, village, regency and province codes and names,
+  sector, need level, mentor, status, reason, travel, sessions and onsite visits planned;
+- ``mentors`` (points at home): id, name, province and regency codes and names, sectors,
+  caseload and cap, transport, estimated and busiest-month utilisation, flag;
 - ``assignment_lines`` (lines mentor home -> participant): ids, travel, distance, sector
   match;
 - ``routes`` (lines home -> stops -> home, one per mentor-day with onsite visits): mentor,
-  date, depart, return, stops, travel, distance.
+  date, depart, return, stops, travel, distance;
+- ``sessions`` (points at the participant, one per session): session, mentor,
+  participant, mode, month, start, end, ride before.
 
-Every layer is written even when empty, so a QGIS project built on the file keeps working
-from plan to plan.
+Dates and clock times are real date-time fields (a route's ``date`` at midnight; ``depart``,
+``return``, ``start``, ``end`` in the mentor's local time, whose zone is in ``time_zone``),
+so QGIS's temporal controller can play the plan day by day. Every layer is written even when
+empty, so a QGIS project built on the file keeps working from plan to plan, and each has a
+default style in the ``layer_styles`` table, which QGIS applies when the layer is added.
+
+The file is GeoPackage 1.3: GDAL 3.6 (Debian 12, the QGIS long-term releases built on it)
+reads 1.4 files only with a "may only be partially supported" warning.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
@@ -25,18 +36,43 @@ import pandas as pd
 import shapely
 
 from tkm_assign import rules
+from tkm_assign.geo.regions import load_geography
 from tkm_assign.messages import Message, render
 from tkm_assign.model import Problem
-from tkm_assign.report.figures import as_float, text, truthy
+from tkm_assign.report.calendars import ZONE_LABELS, time_zone
+from tkm_assign.report.figures import as_float, province_names, regency_names, text, truthy
+from tkm_assign.report.gpkg_styles import layer_styles
 from tkm_assign.report.tables import PlanTables
 
 log = logging.getLogger("tkm_assign")
 
 CRS = "EPSG:4326"
-LAYERS = ("participants", "mentors", "assignment_lines", "routes")
+LAYERS = ("participants", "mentors", "assignment_lines", "routes", "sessions")
+GPKG_VERSION = "1.3"
+
+
+def _when(day: object, clock: object = "") -> pd.Timestamp | None:
+    """``2027-07-05`` and ``08:30`` -> a naive local date-time (``None`` if not one)."""
+    try:
+        date = dt.date.fromisoformat(text(day)[:10])
+    except ValueError:
+        return None
+    hhmm = text(clock)
+    if not hhmm:
+        return pd.Timestamp(date)
+    hours, _, minutes = hhmm.partition(":")
+    if not (hours.isdigit() and minutes[:2].isdigit()):
+        return None
+    return pd.Timestamp(date) + pd.Timedelta(minutes=int(hours) * 60 + int(minutes[:2]))
+
+
+def _datetimes(values: list[pd.Timestamp | None]) -> pd.Series:
+    return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ms]")
 
 
 def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -> gpd.GeoDataFrame:
+    geography = load_geography()
+    provinces, regencies = province_names(geography), regency_names(geography)
     frame = tables.assignments.assign(_pid=tables.assignments["participant_id"].map(text))
     by_pid = frame.set_index("_pid")
     sessions = onsite = pd.Series(dtype=int)
@@ -54,7 +90,9 @@ def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -
                 "name": p.name,
                 "village": p.village,
                 "province_code": p.location.province_code,
+                "province_name": provinces.get(p.location.province_code, ""),
                 "regency_code": p.location.regency_code,
+                "regency_name": regencies.get(p.location.regency_code, ""),
                 "sector": p.sector.value,
                 "need_level": p.need_level.value,
                 "mentor_id": text(record["mentor_id"]) if record is not None else "",
@@ -78,7 +116,9 @@ _PARTICIPANT_COLUMNS = [
     "name",
     "village",
     "province_code",
+    "province_name",
     "regency_code",
+    "regency_name",
     "sector",
     "need_level",
     "mentor_id",
@@ -99,6 +139,8 @@ def _float(value: object) -> float | None:
 
 
 def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
+    geography = load_geography()
+    provinces, regencies = province_names(geography), regency_names(geography)
     by_id = {str(r["mentor_id"]): r for r in balance.to_dict("records")}
     rows = []
     for m in problem.mentors:
@@ -108,6 +150,9 @@ def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
                 "mentor_id": m.mentor_id,
                 "name": m.name,
                 "province_code": m.location.province_code,
+                "province_name": provinces.get(m.location.province_code, ""),
+                "regency_code": m.location.regency_code,
+                "regency_name": regencies.get(m.location.regency_code, ""),
                 "sectors": ";".join(sorted(s.value for s in m.sectors)),
                 "transport": m.transport.value,
                 "caseload": int(b["caseload"]),
@@ -123,6 +168,9 @@ def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
         "mentor_id",
         "name",
         "province_code",
+        "province_name",
+        "regency_code",
+        "regency_name",
         "sectors",
         "transport",
         "caseload",
@@ -181,12 +229,14 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
         home = (m_ll[mentors[mid], 1], m_ll[mentors[mid], 0])
         points = [home, *((p_ll[people[s], 1], p_ll[people[s], 0]) for s in stops), home]
         lines.append(shapely.LineString(points))
+        zone = time_zone(problem.mentors[mentors[mid]].location.province_code)
         rows.append(
             {
                 "mentor_id": mid,
-                "date": text(record["date"]),
-                "depart": text(record["depart"]),
-                "return": text(record["return"]),
+                "date": _when(record["date"]),
+                "depart": _when(record["date"], record["depart"]),
+                "return": _when(record["date"], record["return"]),
+                "time_zone": ZONE_LABELS[zone][0],
                 "stops": ";".join(stops),
                 "n_stops": len(stops),
                 "travel_min": _float(record["travel_min"]),
@@ -198,30 +248,115 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
         "date",
         "depart",
         "return",
+        "time_zone",
         "stops",
         "n_stops",
         "travel_min",
         "distance_km",
     ]
-    return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=columns),
-        geometry=gpd.GeoSeries(lines, crs=CRS),
-        crs=CRS,
-    )
+    frame = pd.DataFrame(rows, columns=columns)
+    for name in ("date", "depart", "return"):
+        frame[name] = _datetimes(list(frame[name]))
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(lines, crs=CRS), crs=CRS)
+
+
+def sessions_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
+    """One point per session at the participant's place (online sessions too: where the
+    participant is), with real date-time fields for QGIS's temporal controller."""
+    columns = [
+        "session_id",
+        "mentor_id",
+        "participant_id",
+        "mode",
+        "month",
+        "start",
+        "end",
+        "time_zone",
+        "travel_min_before",
+    ]
+    schedule = tables.schedule if tables.schedule is not None else pd.DataFrame(columns=columns)
+    pids = schedule["participant_id"].map(text) if len(schedule) else pd.Series(dtype=str)
+    mids = schedule["mentor_id"].map(text) if len(schedule) else pd.Series(dtype=str)
+    people = problem.participant_index
+    zones = {
+        m.mentor_id: ZONE_LABELS[time_zone(m.location.province_code)][0] for m in problem.mentors
+    }
+    keep = (pids.isin(people) & mids.isin(zones)).to_numpy()
+    frame = schedule[keep]
+    pids, mids = pids[keep], mids[keep]
+    days = frame["date"].map(lambda v: text(v)[:10]) if len(frame) else pd.Series(dtype=str)
+    out = pd.DataFrame(
+        {
+            "session_id": frame["session_id"].map(text),
+            "mentor_id": mids,
+            "participant_id": pids,
+            "mode": frame["mode"].map(text),
+            "month": pd.to_numeric(frame["month"], errors="coerce").round().astype("Int64"),
+            "start": _clock_times(days, frame["start"]),
+            "end": _clock_times(days, frame["end"]),
+            "time_zone": mids.map(zones),
+            "travel_min_before": pd.to_numeric(frame["travel_min_before"], errors="coerce"),
+        },
+        columns=columns,
+    ).reset_index(drop=True)
+    index = pids.map(people).to_numpy(dtype=int)
+    lat_lon = problem.participant_lat_lon[index] if len(index) else problem.participant_lat_lon[:0]
+    geometry = shapely.points(lat_lon[:, 1], lat_lon[:, 0])
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
+
+
+def _clock_times(days: pd.Series, clocks: pd.Series) -> pd.Series:
+    """Dates ``2027-07-05`` and clock times ``08:30`` -> naive local date-times."""
+    joined = days.astype(str) + " " + clocks.map(text).str.slice(0, 5)
+    when = pd.to_datetime(joined, format="%Y-%m-%d %H:%M", errors="coerce")
+    return when.astype("datetime64[ms]")
 
 
 def write_geopackage(
     path: Path, problem: Problem, tables: PlanTables, balance: pd.DataFrame, lang: str = "id"
 ) -> None:
-    """Write the four layers of ``plan.gpkg`` (see the module docstring), reasons in ``lang``."""
+    """Write the layers of ``plan.gpkg`` and their styles (see the module docstring),
+    reasons in ``lang``."""
     layers = {
         "participants": (participants_layer(problem, tables, lang), "Point"),
         "mentors": (mentors_layer(problem, balance), "Point"),
         "assignment_lines": (assignment_lines_layer(problem, tables), "LineString"),
         "routes": (routes_layer(problem, tables), "LineString"),
+        "sessions": (sessions_layer(problem, tables), "Point"),
     }
-    for name, (layer, geometry_type) in layers.items():
+    for n, (name, (layer, geometry_type)) in enumerate(layers.items()):
+        # The version is the file's: set when the first layer creates it. Sessions are
+        # many small points QGIS draws fast without an R-tree, which would double the file.
+        options: dict[str, str] = {"VERSION": GPKG_VERSION} if n == 0 else {}
+        if name == "sessions":
+            options["SPATIAL_INDEX"] = "NO"
         layer.to_file(
-            path, layer=name, driver="GPKG", engine="pyogrio", geometry_type=geometry_type
+            path,
+            layer=name,
+            driver="GPKG",
+            engine="pyogrio",
+            geometry_type=geometry_type,
+            **options,
         )
+    write_layer_styles(path)
     log.info("geopackage: %s", ", ".join(f"{k} {len(v[0])}" for k, v in layers.items()))
+
+
+def write_layer_styles(path: Path) -> None:
+    """The ``layer_styles`` table QGIS reads: one default style (QML) per layer."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with closing(sqlite3.connect(path)) as db, db:
+        db.execute(
+            """CREATE TABLE IF NOT EXISTS layer_styles (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                f_table_catalog TEXT(256), f_table_schema TEXT(256), f_table_name TEXT(256),
+                f_geometry_column TEXT(256), styleName TEXT(30), styleQML TEXT,
+                styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30),
+                ui TEXT(30), update_time DATETIME DEFAULT CURRENT_TIMESTAMP)"""
+        )
+        db.executemany(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
+            "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
+            "owner, ui, update_time) VALUES ('', '', ?, 'geom', ?, ?, '', 1, ?, '', '', ?)",
+            [(name, name, qml, description, stamp) for name, qml, description in layer_styles()],
+        )

@@ -42,8 +42,10 @@ MAX_TABLE_ROWS = 300
 
 
 @cache
+@cache
 def environment() -> jinja2.Environment:
-    """The template environment (templates shipped inside the package, autoescaped)."""
+    """The template environment (templates shipped inside the package, autoescaped); one
+    per process, so each template is compiled once for all the mentors' pages."""
     return jinja2.Environment(
         loader=jinja2.PackageLoader("tkm_assign.report", "templates"),
         autoescape=True,

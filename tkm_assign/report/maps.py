@@ -1,11 +1,20 @@
-"""Maps of a plan: the country view ``map.png`` and per-province zooms ``maps/<code>.png``.
+"""Maps of a plan: the country view ``map.png`` and per-province zooms ``maps/<name>.png``
+(written by :func:`write_country_map` and :func:`write_province_maps`).
 
 Province (and, in zooms, regency) outlines come from :func:`load_geography`; mentors are
 stars at their homes, participants dots coloured by their mentor, joined to the mentor by a
-thin assignment line; participants without a mentor are red crosses.
+thin assignment line; participants without a mentor are red crosses. Province maps are
+named by the province (``maps/jawa-barat.png``).
 
-Colours: neighbouring mentors (each mentor and its nearest mentors) get different colours
-by greedy graph colouring, so a small palette keeps adjacent caseloads apart.
+Colours: on the country view neighbouring mentors (each mentor and its nearest mentors) get
+different colours by greedy graph colouring, so a small palette keeps adjacent caseloads
+apart. On a province map every mentor shown has a colour of its own
+(:func:`distinct_colours`, far apart in CIELAB) and a legend line with id, name and
+caseload.
+
+Rendering is kept cheap: outlines are one compound path per layer (not one patch per
+polygon), and figures are laid out by hand, so saving draws each figure once (no
+constrained layout or tight bounding box pass).
 
 A province gets its own zoom when the country view is too coarse for it: when it has
 participants and its extent (participants, their mentors and the province outline) is less
@@ -18,8 +27,11 @@ from __future__ import annotations
 import io
 import logging
 import math
+import re
+import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import geopandas as gpd
@@ -27,10 +39,15 @@ import matplotlib as mpl
 import networkx as nx
 import numpy as np
 import numpy.typing as npt
+import shapely
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as DrawPath
+from PIL import Image
 
 from tkm_assign.geo.regions import Geography, haversine_km, load_geography
 from tkm_assign.model import Problem
@@ -65,8 +82,17 @@ PROVINCE_DPI = 120
 PREVIEW_DPI = 80  # the copy embedded in report.html
 # Zoom a province whose extent is below this share of the country view's width.
 ZOOM_BELOW_SHARE = 0.25
-# Province maps list their mentors (colour, id, name, caseload) up to this many.
-MAX_MENTOR_LEGEND = 16
+# Province maps list their mentors (colour, id, name, caseload) up to this many, and give
+# each a colour of its own up to this many (the national sample's largest province map,
+# Jawa Barat, shows 27 mentors).
+MAX_MENTOR_LEGEND = 40
+PROVINCE_COLOURS = 40
+# Colours of a province map keep at least this CIELAB distance (CIE76) from one another and
+# from the land, sea and the red of participants without a mentor.
+MIN_COLOUR_DELTA_E = 20.0
+TITLE_IN = 0.45  # height of the title band above a map, inches
+MARGIN_IN = 0.12  # white margin around a map, inches
+LEGEND_IN = 3.2  # width of the mentor legend beside a province map, inches
 # Outline simplification for the country view, degrees (~1 km; invisible at that scale).
 COUNTRY_SIMPLIFY_DEG = 0.01
 
@@ -115,6 +141,113 @@ def mentor_colours(lat_lon: npt.NDArray[np.float64], neighbours: int = 6) -> tup
             graph.add_edge(i, int(j))
     colouring = nx.greedy_color(graph, strategy="largest_first")
     return tuple(PALETTE[colouring[i] % len(PALETTE)] for i in range(n))
+
+
+def _srgb_to_lab(rgb: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """CIELAB (D65) of sRGB colours in 0..1, rows of three."""
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    xyz = (
+        linear
+        @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    )
+    xyz /= np.array([0.95047, 1.0, 1.08883])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.column_stack(
+        [116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])]
+    )
+
+
+def colour_distance(a: str, b: str) -> float:
+    """CIE76 distance (Delta E) of two colours; about 2.3 is just noticeable."""
+    lab = _srgb_to_lab(np.array([to_rgb(a), to_rgb(b)]))
+    return float(np.linalg.norm(lab[0] - lab[1]))
+
+
+@cache
+def distinct_colours(n: int) -> tuple[str, ...]:
+    """``n`` colours that stay apart from each other and from the map's own colours.
+
+    Greedy farthest-point choice in CIELAB over a 16-level sRGB grid, starting from the
+    country view's first colour; greys, very light and very dark colours are left out,
+    and every choice keeps away from the land, the sea and the red of participants
+    without a mentor. Deterministic: the same ``n`` gives the same colours.
+    """
+    levels = np.linspace(0.0, 1.0, 16)
+    grid = np.array(np.meshgrid(levels, levels, levels, indexing="ij")).reshape(3, -1).T
+    lab = _srgb_to_lab(grid)
+    chroma = np.hypot(lab[:, 1], lab[:, 2])
+    usable = (chroma >= 30) & (lab[:, 0] >= 30) & (lab[:, 0] <= 85)
+    grid, lab = grid[usable], lab[usable]
+    reserved = _srgb_to_lab(np.array([to_rgb(c) for c in (LAND, SEA, UNASSIGNED, "#111827")]))
+    nearest = np.min(np.linalg.norm(lab[:, None, :] - reserved[None, :, :], axis=2), axis=1)
+    nearest[nearest < MIN_COLOUR_DELTA_E * 1.5] = 0.0  # never close to the reserved ones
+    chosen: list[int] = []
+    start = _srgb_to_lab(np.array([to_rgb(PALETTE[0])]))[0]
+    first = int(np.argmin(np.linalg.norm(lab - start, axis=1)))
+    while len(chosen) < min(n, len(grid)):
+        pick = first if not chosen else int(np.argmax(nearest))
+        chosen.append(pick)
+        nearest = np.minimum(nearest, np.linalg.norm(lab - lab[pick], axis=1))
+    return tuple("#{:02x}{:02x}{:02x}".format(*(round(255 * v) for v in grid[i])) for i in chosen)
+
+
+def province_file_stem(name: str, code: str) -> str:
+    """``Jawa Barat`` -> ``jawa-barat``: a province map's file name (its code if no name)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    stem = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return stem or re.sub(r"[^A-Za-z0-9]+", "_", code) or "province"
+
+
+def _outline(
+    ax: Axes, geometries: gpd.GeoSeries, face: str, edge: str, width: float, z: float
+) -> None:
+    """Every polygon of ``geometries`` as one compound path: one patch to draw, not one a
+    polygon (geopandas' ``plot``), with the same rings."""
+    rings = shapely.get_rings(shapely.get_parts(np.asarray(geometries.values)))
+    rings = rings[~shapely.is_empty(rings)]
+    if not len(rings):
+        return
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    codes = np.full(len(coords), DrawPath.LINETO, dtype=DrawPath.code_type)
+    starts = np.flatnonzero(np.r_[True, np.diff(ring) != 0])
+    codes[starts] = DrawPath.MOVETO
+    codes[np.r_[starts[1:] - 1, len(coords) - 1]] = DrawPath.CLOSEPOLY
+    # add_artist, not add_patch: the view is set by hand, and add_patch would walk every
+    # vertex to widen the data limits (the slowest step of a map).
+    ax.add_artist(
+        PathPatch(
+            DrawPath(coords, codes),
+            facecolor=face,
+            edgecolor=edge,
+            linewidth=width,
+            zorder=z,
+        )
+    )
+
+
+def save_png(fig: Figure, target: Path | io.BytesIO, dpi: float) -> None:
+    """``fig`` as a 256-colour PNG: a map has few colours, so the palette image looks the
+    same as a true-colour one at about a third of the size, and compresses faster."""
+    raw = io.BytesIO()
+    fig.savefig(raw, format="rgba", dpi=dpi, facecolor="white")
+    pixels = np.frombuffer(raw.getbuffer(), dtype=np.uint8)
+    # The Agg canvas is the figure's size in pixels, cut to whole pixels.
+    exact = fig.get_figwidth() * dpi
+    width = next(w for w in (int(exact), round(exact)) if len(pixels) % (4 * w) == 0)
+    rgba = pixels.reshape(-1, width, 4)
+    # Fast octree quantisation reads RGBA directly; the figure is opaque (white face).
+    image = Image.fromarray(rgba, mode="RGBA").quantize(
+        colors=256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE
+    )
+    image.save(target, format="png")
+
+
+def _box(
+    fig: Figure, left_in: float, bottom_in: float, width_in: float, height_in: float
+) -> tuple[float, float, float, float]:
+    """An axes rectangle in figure shares from inches."""
+    fig_w, fig_h = fig.get_size_inches()
+    return (left_in / fig_w, bottom_in / fig_h, width_in / fig_w, height_in / fig_h)
 
 
 def _style_axes(ax: Axes) -> None:
@@ -235,15 +368,18 @@ def _legend(ax: Axes, labels: Labels) -> None:
     ax.set_ylabel("")
 
 
-def _mentor_legend(ax: Axes, problem: Problem, layers: _Layers, which: Sequence[int]) -> None:
-    """Which colour is which mentor, with caseload, when the list stays readable."""
+def _mentor_legend(
+    fig: Figure, problem: Problem, layers: _Layers, which: Sequence[int], left: float
+) -> None:
+    """Which colour is which mentor, with caseload, beside the map (from ``left``, a share
+    of the figure's width), when the list stays readable."""
     if not 0 < len(which) <= MAX_MENTOR_LEGEND:
         return
     caseload = np.bincount(layers.p_mentor[layers.p_mentor >= 0], minlength=len(layers.m_lat))
     handles = []
     for i in which:
         mentor = problem.mentors[i]
-        name = chart_text(f"{mentor.mentor_id} {mentor.name}".strip(), 40)
+        name = chart_text(f"{mentor.mentor_id} {mentor.name}".strip(), 28)
         handles.append(
             Line2D(
                 [],
@@ -256,7 +392,17 @@ def _mentor_legend(ax: Axes, problem: Problem, layers: _Layers, which: Sequence[
                 label=f"{name} ({caseload[i]})",
             )
         )
-    ax.legend(handles=handles, loc="upper right", fontsize=7, framealpha=0.9)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(left, 1.0 - 0.02),
+        fontsize=7,
+        frameon=False,
+        ncol=1 if len(handles) <= 20 else 2,
+        columnspacing=0.6,
+        handletextpad=0.2,
+        borderaxespad=0.0,
+    )
 
 
 def render_country_map(
@@ -266,19 +412,19 @@ def render_country_map(
     geography = load_geography()
     layers = layers or _layers(problem, tables)
     west, south, east, north = _country_bounds(geography)
-    fig = Figure(figsize=(16.0, 16.0 * (north - south) / (east - west) + 0.9), layout="constrained")
-    ax = fig.add_subplot()
+    width = 16.0
+    map_height = width * (north - south) / (east - west)
+    fig = Figure(figsize=(width + 2 * MARGIN_IN, map_height + TITLE_IN + MARGIN_IN))
+    ax = fig.add_axes(_box(fig, MARGIN_IN, MARGIN_IN, width, map_height))
     _style_axes(ax)
-    outlines = geography.provinces.geometry.simplify(COUNTRY_SIMPLIFY_DEG)
-    gpd.GeoSeries(outlines, crs=4326).plot(
-        ax=ax, color=LAND, edgecolor=BORDER, linewidth=0.35, zorder=1
-    )
+    outlines = geography.provinces.geometry.simplify(COUNTRY_SIMPLIFY_DEG, preserve_topology=False)
+    _outline(ax, outlines, LAND, BORDER, 0.35, 1)
     keep = np.ones(len(layers.p_lat), dtype=bool)
     _draw_plan(ax, layers, keep, size=1.0)
     _draw_mentors(ax, layers, range(len(layers.m_lat)), size=1.0)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    ax.set_aspect("equal")
+    ax.set_aspect("equal", adjustable="datalim")
     served = int((layers.p_mentor >= 0).sum())
     ax.set_title(
         f"{labels['report_title']} — {labels.number(served)} / "
@@ -345,19 +491,39 @@ def render_province_map(
     aspect = 1.0 / max(math.cos(math.radians((y0 + y1) / 2)), 0.2)
     ratio = (y1 - y0) * aspect / (x1 - x0)
     width = 9.0
-    fig = Figure(figsize=(width, min(max(width * ratio, 4.0), 13.0) + 1.2), layout="constrained")
-    ax = fig.add_subplot()
+    map_height = min(max(width * ratio, 4.0), 13.0)
+    # A very tall or wide province: the view widens to the figure's proportions rather
+    # than leaving blank bands (and the neighbours drawn cover the wider view).
+    target = map_height / width
+    if ratio > target:
+        centre, half = (x0 + x1) / 2, (y1 - y0) * aspect / target / 2
+        x0, x1 = centre - half, centre + half
+    elif ratio < target:
+        centre, half = (y0 + y1) / 2, (x1 - x0) * target / aspect / 2
+        y0, y1 = centre - half, centre + half
+    keep = layers.p_province == code
+    used = set(np.unique(layers.p_mentor[keep & (layers.p_mentor >= 0)]).tolist())
+    home = {
+        problem.mentor_index[m.mentor_id]
+        for m in problem.mentors
+        if m.location.province_code == code
+    }
+    mentors = sorted(used | home)
+    layers = _province_colours(layers, mentors)
+    legend_in = LEGEND_IN * (2 if len(mentors) > 20 else 1) if mentors else 0.0
+    legend_in = legend_in if len(mentors) <= MAX_MENTOR_LEGEND else 0.0
+    fig_w, fig_h = width + legend_in + 2 * MARGIN_IN, map_height + TITLE_IN + MARGIN_IN
+    fig = Figure(figsize=(fig_w, fig_h))
+    ax = fig.add_axes(_box(fig, MARGIN_IN, MARGIN_IN, width, map_height))
     _style_axes(ax)
     # Outlines simplified to about a pixel of the zoom: same picture, far fewer vertices.
     tolerance = max(x1 - x0, y1 - y0) / 1500.0
     provinces = geography.provinces.cx[x0:x1, y0:y1]
-    provinces.geometry.simplify(tolerance).plot(
-        ax=ax, color="#e5e7eb", edgecolor=BORDER, linewidth=0.5, zorder=0
-    )
+    # Douglas-Peucker without topology repair: a drawing needs no valid polygons.
+    simple = {"tolerance": tolerance, "preserve_topology": False}
+    _outline(ax, provinces.geometry.simplify(**simple), "#e5e7eb", BORDER, 0.5, 0)
     regencies = geography.regencies[geography.regencies["province_code"] == code]
-    regencies.geometry.simplify(tolerance).plot(
-        ax=ax, color=LAND, edgecolor="#c7c2b8", linewidth=0.4, zorder=1
-    )
+    _outline(ax, regencies.geometry.simplify(**simple), LAND, "#c7c2b8", 0.4, 1)
     for name, point in zip(
         regencies["regency_name"], regencies.geometry.representative_point(), strict=True
     ):
@@ -370,15 +536,7 @@ def render_province_map(
                 ha="center",
                 zorder=1.5,
             )
-    keep = layers.p_province == code
     _draw_plan(ax, layers, keep, size=3.0)
-    used = set(np.unique(layers.p_mentor[keep & (layers.p_mentor >= 0)]).tolist())
-    home = {
-        problem.mentor_index[m.mentor_id]
-        for m in problem.mentors
-        if m.location.province_code == code
-    }
-    mentors = sorted(used | home)
     _draw_mentors(ax, layers, mentors, size=2.5)
     for i in mentors:
         ax.annotate(
@@ -393,7 +551,8 @@ def render_province_map(
         )
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
-    ax.set_aspect(aspect)
+    # The view widens to the figure's proportions rather than leaving blank bands.
+    ax.set_aspect(aspect, adjustable="datalim")
     _scale_bar(ax, x0, y0, x1, y1)
     name = geography.province_name(code)
     n_people = int(keep.sum())
@@ -405,39 +564,75 @@ def render_province_map(
         loc="left",
     )
     _legend(ax, labels)
-    _mentor_legend(ax, problem, layers, mentors)
+    _mentor_legend(fig, problem, layers, mentors, (MARGIN_IN + width + 0.1) / fig_w)
     return fig
 
 
-def write_maps(
-    folder: Path, problem: Problem, tables: PlanTables, labels: Labels
-) -> tuple[list[Path], bytes]:
-    """Write ``map.png`` and ``maps/<province_code>.png``.
+def _province_colours(layers: _Layers, mentors: Sequence[int]) -> _Layers:
+    """``layers`` with a colour of its own for each mentor of a province map (in the
+    mentors' order); beyond :data:`PROVINCE_COLOURS` the country view's colouring stays."""
+    if not 0 < len(mentors) <= PROVINCE_COLOURS:
+        return layers
+    colours = list(layers.m_colour)
+    for i, colour in zip(mentors, distinct_colours(len(mentors)), strict=True):
+        colours[i] = colour
+    return replace(layers, m_colour=tuple(colours))
 
-    Returns the files written and a small PNG of the country map for the HTML report.
-    """
+
+def write_country_map(
+    folder: Path, problem: Problem, tables: PlanTables, labels: Labels
+) -> list[Path]:
+    """``map.png``."""
+    with mpl.rc_context({**PLAIN_TEXT, "font.family": "sans-serif"}):
+        path = folder / "map.png"
+        save_png(render_country_map(problem, tables, labels), path, COUNTRY_DPI)
+    return [path]
+
+
+def country_preview(problem: Problem, tables: PlanTables, labels: Labels) -> bytes:
+    """The small copy of ``map.png`` that ``report.html`` embeds."""
+    with mpl.rc_context({**PLAIN_TEXT, "font.family": "sans-serif"}):
+        preview = io.BytesIO()
+        save_png(render_country_map(problem, tables, labels), preview, PREVIEW_DPI)
+    return preview.getvalue()
+
+
+def province_map_names(codes: Sequence[str]) -> dict[str, str]:
+    """File name (``jawa-barat.png``) per province code, distinct (whichever provinces a
+    plan maps, a province always gets the same name)."""
+    geography = load_geography()
+    names: dict[str, str] = {}
+    used: set[str] = set()
+    for code in sorted({*geography.provinces["province_code"].astype(str), *codes}):
+        stem = base = province_file_stem(geography.province_name(code), code)
+        n = 1
+        while stem in used:
+            n += 1
+            stem = f"{base}-{n}"
+        used.add(stem)
+        names[code] = f"{stem}.png"
+    return {code: names[code] for code in codes}
+
+
+def write_province_maps(
+    folder: Path,
+    problem: Problem,
+    tables: PlanTables,
+    labels: Labels,
+    codes: Sequence[str],
+    layers: _Layers | None = None,
+) -> list[Path]:
+    """``maps/<province>.png`` for each of ``codes`` (see :func:`provinces_to_zoom`)."""
+    if not codes:
+        return []
+    names = province_map_names(codes)
+    (folder / "maps").mkdir(exist_ok=True)
     written = []
     with mpl.rc_context({**PLAIN_TEXT, "font.family": "sans-serif"}):
-        layers = _layers(problem, tables)
-        country = render_country_map(problem, tables, labels, layers)
-        path = folder / "map.png"
-        country.savefig(
-            path, dpi=COUNTRY_DPI, facecolor="white", bbox_inches="tight", pad_inches=0.15
-        )
-        written.append(path)
-        preview = io.BytesIO()
-        country.savefig(
-            preview, format="png", dpi=PREVIEW_DPI, facecolor="white", bbox_inches="tight"
-        )
-        codes = provinces_to_zoom(problem, tables, layers)
-        if codes:
-            (folder / "maps").mkdir(exist_ok=True)
+        layers = layers or _layers(problem, tables)
         for code in codes:
             fig = render_province_map(problem, tables, code, labels, layers)
-            path = folder / "maps" / f"{code}.png"
-            fig.savefig(
-                path, dpi=PROVINCE_DPI, facecolor="white", bbox_inches="tight", pad_inches=0.15
-            )
+            path = folder / "maps" / names[code]
+            save_png(fig, path, PROVINCE_DPI)
             written.append(path)
-    log.info("maps: map.png and %d province maps", len(codes))
-    return written, preview.getvalue()
+    return written

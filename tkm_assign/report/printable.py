@@ -3,8 +3,11 @@
 Self-contained (inline style, no images, nothing loaded from anywhere), readable on a
 phone and printable to A4: the mentor's participants with their village, then every
 working day with its sessions and, for onsite days, when to leave, when to be back and how
-long the ride is. Locations link to ``geo:`` URIs, which open the phone's map app without
-pointing at any web site.
+long the ride is. Places link to a map and each onsite day to its route, home - visits -
+home (https map links, :mod:`tkm_assign.report.links`: they open on iPhones, Android and
+desktops alike, and load nothing until tapped); a small inline map shows the mentor's
+participants and day routes. Every time is the mentor's local time, and the page says which
+zone (WIB, WITA or WIT).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import pandas as pd
 from tkm_assign import __version__, rules
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.model import Mentor, Participant, Problem
-from tkm_assign.report.calendars import mentor_file_names
+from tkm_assign.report.calendars import mentor_file_names, mentor_slice, time_zone, zone_label
 from tkm_assign.report.figures import (
     assigned_mentor,
     participants_by_id,
@@ -34,6 +37,7 @@ from tkm_assign.report.figures import (
 )
 from tkm_assign.report.html import environment
 from tkm_assign.report.i18n import Labels
+from tkm_assign.report.links import map_url, route_map_svg, route_url
 from tkm_assign.report.tables import SCHEDULE_COLUMNS, PlanTables
 
 log = logging.getLogger("tkm_assign")
@@ -89,7 +93,7 @@ def render_mentor_page(
                 "id": pid,
                 "name": person.name or pid,
                 "place": place_of(person, regencies),
-                "geo": f"geo:{lat:.5f},{lon:.5f}",
+                "geo": map_url(lat, lon),
                 "sector": labels.value(person.sector.value),
                 "onsite_only": not rules.online_allowed(person, config),
                 "target": rules.session_target(person, config),
@@ -105,6 +109,8 @@ def render_mentor_page(
     ).sort_values(["_date", "_start"], kind="stable")
     months = []
     onsite = 0
+    home = (mentor.location.latitude, mentor.location.longitude)
+    day_routes: list[tuple[int, list[tuple[float, float]]]] = []
     for month, in_month in itertools.groupby(
         ordered.to_dict("records"), key=lambda r: int(float(text(r["month"]) or 0))
     ):
@@ -130,16 +136,27 @@ def render_mentor_page(
                     }
                 )
             route = route_of.get(day_text)
-            route_text = ""
+            route_text = link = ""
             if route is not None:
-                n_stops = len([s for s in text(route["stops"]).split(";") if s])
+                stops = [s for s in text(route["stops"]).split(";") if s]
+                n_stops = len(stops)
+                places = [people[s].location for s in stops if s in people]
+                link = route_url(home, [(p.latitude, p.longitude) for p in places])
+                day_routes.append((month, [(p.latitude, p.longitude) for p in places]))
                 route_text = (
                     f"{labels['depart']} {text(route['depart'])} · {labels['return']} "
                     f"{text(route['return'])} · {n_stops} {labels['visits']} · "
                     f"{_duration(float(text(route['travel_min']) or 0), labels)} "
                     f"{labels['travel_short']}"
                 )
-            days.append({"title": labels.long_date(day), "route": route_text, "sessions": rows})
+            days.append(
+                {
+                    "title": labels.long_date(day),
+                    "route": route_text,
+                    "route_url": link,
+                    "sessions": rows,
+                }
+            )
         span = ""
         if 1 <= month < len(starts):
             span = (
@@ -167,6 +184,19 @@ def render_mentor_page(
             ),
         },
         "period": f"{labels.short_date(first)} – {labels.short_date(last)}",
+        "zone": zone_label(time_zone(mentor.location.province_code)),
+        "home_url": map_url(*home),
+        "route_map": route_map_svg(
+            home,
+            [
+                (pid, (people[pid].location.latitude, people[pid].location.longitude))
+                for pid in participant_ids
+            ],
+            day_routes,
+            labels["route_map"],
+        )
+        if person_rows
+        else "",
         "cards": cards,
         "people": person_rows,
         "months": months,
@@ -183,9 +213,16 @@ def _by_mentor(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
 
 
 def write_printables(
-    folder: Path, problem: Problem, tables: PlanTables, labels: Labels
+    folder: Path,
+    problem: Problem,
+    tables: PlanTables,
+    labels: Labels,
+    *,
+    part: tuple[int, int] = (0, 1),
 ) -> list[Path]:
-    """``calendars/<mentor_id>.html`` for every mentor with participants or sessions."""
+    """``calendars/<mentor_id>.html`` for every mentor with participants or sessions
+    (``part=(k, n)``: only the k-th of n slices of the mentors, as in
+    :func:`~tkm_assign.report.calendars.write_calendars`)."""
     mentor_of = assigned_mentor(tables)
     theirs: dict[str, list[str]] = {}
     for pid in (p.participant_id for p in problem.participants):
@@ -199,7 +236,7 @@ def write_printables(
     context = PageContext.of(problem)
     stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
-    for mentor in problem.mentors:
+    for mentor in mentor_slice(problem, part):
         mid = mentor.mentor_id
         sessions = sessions_of.get(mid, empty)
         if mid not in theirs and not len(sessions):

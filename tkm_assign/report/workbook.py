@@ -2,27 +2,34 @@
 
 Every sheet has a formatted header, a frozen top row, an auto filter over its table and
 column widths fitted to the content. Codes are shown in words of the chosen language
-(``onsite`` -> ``tatap muka``), dates are real Excel dates, hours and shares are numbers
-with a display format, so sums and filters work. The same writer makes ``audit.xlsx``.
+(``onsite`` -> ``tatap muka``), dates are real Excel dates, clock times (start, end,
+leave, return) real Excel times, hours and shares numbers with a display format, so sums,
+filters and sorting work. Sheets print on A4 landscape, one page wide, with the header row
+repeated on every page (the summary on one page). Where a coordinator edits who mentors
+whom, the mentor id column offers the list of mentor ids (data validation). The same
+writer makes ``audit.xlsx``.
+
+Written with XlsxWriter (a streaming writer, several times faster than building cells
+in openpyxl); openpyxl reads workbooks back (inputs, tests).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.formatting.rule import CellIsRule
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.worksheet import Worksheet
 
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.messages import Message
@@ -41,12 +48,18 @@ from tkm_assign.report.tables import PlanTables
 
 log = logging.getLogger("tkm_assign")
 
-HEADER_FILL = PatternFill("solid", fgColor="0F766E")
-HEADER_FONT = Font(bold=True, color="FFFFFF")
-HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
-HEADER_BORDER = Border(bottom=Side(style="thin", color="134E4A"))
-OVER_FILL = PatternFill("solid", fgColor="FECACA")
+HEADER_STYLE = {
+    "bold": True,
+    "font_color": "#FFFFFF",
+    "bg_color": "#0F766E",
+    "text_wrap": True,
+    "valign": "vcenter",
+    "bottom": 1,
+    "bottom_color": "#134E4A",
+}
+OVER_STYLE = {"bg_color": "#FECACA"}
 DATE_FORMAT = "yyyy-mm-dd"
+TIME_FORMAT = "hh:mm"
 PERCENT = "0.0%"
 ONE_DECIMAL = "0.0"
 TWO_DECIMALS = "0.00"
@@ -54,10 +67,20 @@ INTEGER = "0"
 MIN_WIDTH, MAX_WIDTH = 8, 60
 # Widths are estimated from this many rows; enough to see typical values.
 WIDTH_SAMPLE_ROWS = 400
+# Characters XML 1.0 cannot hold (inputs are cleaned at validation; this keeps any other
+# text writable).
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Clock-time columns ("HH:MM" in the tables), written as Excel times.
+TIME_COLUMNS = frozenset({"start", "end", "depart", "return"})
+A4 = 9  # XlsxWriter's paper code
 
 # Number format by column name (columns not listed are written as they are).
 COLUMN_FORMATS: Mapping[str, str] = {
     "date": DATE_FORMAT,
+    "start": TIME_FORMAT,
+    "end": TIME_FORMAT,
+    "depart": TIME_FORMAT,
+    "return": TIME_FORMAT,
     "travel_min": INTEGER,
     "travel_min_before": INTEGER,
     "distance_km": ONE_DECIMAL,
@@ -102,13 +125,18 @@ class Sheet:
     """One worksheet: a title, column names (labelled on writing) and rows of values.
 
     ``cell_formats`` overrides the number format of single cells as ``(row, column)`` ->
-    format, e.g. for the mixed value column of a summary sheet.
+    format, e.g. for the mixed value column of a summary sheet. ``choices`` offers, in a
+    column, the values of a column of another sheet of the workbook as a drop-down list
+    (``{"mentor_id": (mentors sheet title, "mentor_id")}``). ``one_page`` prints the sheet
+    on a single page (else one page wide).
     """
 
     title: str
     columns: Sequence[str]
     rows: list[list[Any]]
     cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)
+    choices: dict[str, tuple[str, str]] = field(default_factory=dict)
+    one_page: bool = False
 
 
 def frame_sheet(title: str, frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Sheet:
@@ -119,59 +147,167 @@ def frame_sheet(title: str, frame: pd.DataFrame, columns: Sequence[str] | None =
 
 
 def write_workbook(path: Path, sheets: Sequence[Sheet], labels: Labels) -> None:
-    """Write ``sheets`` to ``path`` (write-only mode: fast and lean on 40,000-row schedules)."""
-    book = Workbook(write_only=True)
+    """Write ``sheets`` to ``path`` (see the module docstring)."""
+    book = xlsxwriter.Workbook(
+        str(path),
+        {
+            # Text stays text: never a formula, a link or a number.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "remove_timezone": True,
+        },
+    )
+    styles = _Styles(book)
+    titles = {sheet.title: sheet.title[:31] for sheet in sheets}
+    extents = {sheet.title: (list(sheet.columns), len(sheet.rows)) for sheet in sheets}
     for sheet in sheets:
-        _write_sheet(book.create_sheet(sheet.title[:31]), sheet, labels)
-    book.save(path)
+        ws = book.add_worksheet(titles[sheet.title])
+        _write_sheet(ws, sheet, labels, styles)
+        _print_setup(ws, sheet)
+        for column, (source, source_column) in sheet.choices.items():
+            _choice_list(ws, sheet, column, titles.get(source), extents.get(source), source_column)
+    book.close()
 
 
-def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels) -> None:
+class _Styles:
+    """The workbook's formats, made once each (XlsxWriter keeps one per distinct style)."""
+
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.book = book
+        self.header = book.add_format(HEADER_STYLE)
+        self.over = book.add_format(OVER_STYLE)
+        self._numbers: dict[str, Format] = {}
+
+    def number(self, fmt: str | None) -> Format | None:
+        if fmt is None:
+            return None
+        if fmt not in self._numbers:
+            self._numbers[fmt] = self.book.add_format({"num_format": fmt})
+        return self._numbers[fmt]
+
+
+def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -> None:
     names = list(sheet.columns)
     n_rows = len(sheet.rows)
-    last_col = get_column_letter(max(len(names), 1))
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{last_col}{n_rows + 1}"
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, n_rows, max(len(names), 1) - 1)
     headers = [labels.column(name) for name in names]
     for j, name in enumerate(names):
-        ws.column_dimensions[get_column_letter(j + 1)].width = _width(
-            headers[j], [row[j] for row in sheet.rows[:WIDTH_SAMPLE_ROWS]], name
-        )
+        width = _width(headers[j], [row[j] for row in sheet.rows[:WIDTH_SAMPLE_ROWS]], name)
+        ws.set_column(j, j, width)
     for j, name in enumerate(names):
         if name in OVER_ONE and n_rows:
-            letter = get_column_letter(j + 1)
-            ws.conditional_formatting.add(
-                f"{letter}2:{letter}{n_rows + 1}",
-                CellIsRule(operator="greaterThan", formula=["1.000001"], fill=OVER_FILL),
+            ws.conditional_format(
+                1,
+                j,
+                n_rows,
+                j,
+                {"type": "cell", "criteria": ">", "value": 1.000001, "format": styles.over},
             )
-    header_cells = []
-    for title in headers:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.fill, cell.font, cell.alignment = HEADER_FILL, HEADER_FONT, HEADER_ALIGN
-        cell.border = HEADER_BORDER
-        header_cells.append(cell)
-    ws.append(header_cells)
-    formats = [COLUMN_FORMATS.get(name) for name in names]
-    for i, row in enumerate(sheet.rows):
-        out: list[Any] = []
+    ws.write_row(0, 0, headers, styles.header)
+    formats = [styles.number(COLUMN_FORMATS.get(name)) for name in names]
+    # Dates (text in the tables) and coded columns are converted; other values are
+    # written as they are, the common types first.
+    special = [name == "date" or name in WORDED for name in names]
+    times = [name in TIME_COLUMNS for name in names]
+    overrides = sheet.cell_formats
+    write_string, write_number = ws.write_string, ws.write_number
+    for i, row in enumerate(sheet.rows, start=1):
         for j, value in enumerate(row):
-            value = _cell_value(names[j], value, labels)
-            if isinstance(value, str) and not value.isprintable():
-                # Inputs are cleaned at validation; this keeps any other text writable.
-                value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
-            fmt = sheet.cell_formats.get((i, j), formats[j])
-            if isinstance(value, str) and value.startswith("="):
-                # Text from an input file is never run as a formula (e.g. a name "=HYPERLINK(..)").
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"
-                out.append(cell)
-            elif fmt is None or value is None or isinstance(value, str):
-                out.append(value)
-            else:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = fmt
-                out.append(cell)
-        ws.append(out)
+            if value is None:
+                continue
+            if special[j]:
+                value = _cell_value(names[j], value, labels)
+                if value is None:
+                    continue
+            fmt = formats[j]
+            if overrides:
+                fmt = styles.number(overrides.get((i - 1, j))) or fmt
+            kind = type(value)
+            if kind is str:
+                if times[j] and (minutes := _clock_minutes(value)) is not None:
+                    write_number(i, j, minutes / 1440.0, fmt)
+                    continue
+                if not value.isprintable():
+                    value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+                # Text from an input file is never run as a formula (e.g. "=HYPERLINK(..)").
+                write_string(i, j, value)
+            elif kind is int or kind is float:
+                if math.isfinite(value):
+                    write_number(i, j, value, fmt)
+            else:  # numpy scalars, NaT, dates, booleans, ...
+                value = _cell_value(names[j], value, labels)
+                if value is not None:
+                    _write_other(ws, i, j, value, fmt, styles)
+
+
+def _write_other(
+    ws: Worksheet, i: int, j: int, value: Any, fmt: Format | None, styles: _Styles
+) -> None:
+    """Cells that are neither plain text nor a plain number."""
+    if isinstance(value, bool):
+        ws.write_boolean(i, j, value)
+    elif isinstance(value, int | float):
+        if math.isfinite(value):
+            ws.write_number(i, j, value, fmt)
+    elif isinstance(value, dt.date):  # dates and datetimes
+        ws.write_datetime(i, j, value, fmt or styles.number(DATE_FORMAT))
+    else:
+        ws.write_string(i, j, ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
+
+
+def _clock_minutes(value: str) -> int | None:
+    """``"08:30"`` -> 510; ``None`` for anything else (left as text)."""
+    hours, sep, minutes = value.partition(":")
+    if not sep or not hours.isdigit() or not minutes[:2].isdigit() or len(hours) > 2:
+        return None
+    total = int(hours) * 60 + int(minutes[:2])
+    return total if int(minutes[:2]) < 60 and total <= 24 * 60 else None
+
+
+def _print_setup(ws: Worksheet, sheet: Sheet) -> None:
+    """A4 landscape, narrow margins, one page wide (or one page), header row repeated,
+    the sheet's name and page numbers in the footer."""
+    ws.set_paper(A4)
+    ws.set_landscape()
+    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.6)
+    ws.fit_to_pages(1, 1 if sheet.one_page else 0)
+    ws.repeat_rows(0)
+    ws.set_footer("&L&A&R&P / &N")
+
+
+def _choice_list(
+    ws: Worksheet,
+    sheet: Sheet,
+    column: str,
+    source: str | None,
+    extent: tuple[list[str], int] | None,
+    source_column: str,
+) -> None:
+    """A drop-down of the values of ``source_column`` of sheet ``source`` in ``column``."""
+    if column not in sheet.columns or source is None or extent is None:
+        return
+    names, n_rows = extent
+    if source_column not in names or not n_rows:
+        return
+    j = list(sheet.columns).index(column)
+    k = names.index(source_column)
+    first = xl_rowcol_to_cell(1, k, row_abs=True, col_abs=True)
+    last = xl_rowcol_to_cell(n_rows, k, row_abs=True, col_abs=True)
+    quoted = "'" + source.replace("'", "''") + "'"
+    ws.data_validation(
+        1,
+        j,
+        max(len(sheet.rows), 1) + 200,  # room for rows a coordinator adds
+        j,
+        {
+            "validate": "list",
+            "source": f"={quoted}!{first}:{last}",
+            "ignore_blank": True,
+            "error_type": "warning",  # a new mentor not in the list yet may still be typed
+        },
+    )
 
 
 def _cell_value(name: str, value: Any, labels: Labels) -> Any:
@@ -180,6 +316,8 @@ def _cell_value(name: str, value: Any, labels: Labels) -> Any:
     if isinstance(value, Message):  # a reason or a finding, in the workbook's language
         return labels.message(value)
     if isinstance(value, float) and value != value:  # NaN
+        return None
+    if value is pd.NaT:
         return None
     if name == "date" and isinstance(value, str) and value:
         try:
@@ -239,7 +377,9 @@ def plan_sheets(
 
 def summary_sheet(title: str, rows: Sequence[tuple[str, Any, str | None]]) -> Sheet:
     """Two columns, measure and value; each value keeps its own number format."""
-    sheet = Sheet(title=title, columns=["item", "value"], rows=[[a, b] for a, b, _ in rows])
+    sheet = Sheet(
+        title=title, columns=["item", "value"], rows=[[a, b] for a, b, _ in rows], one_page=True
+    )
     for i, (_, _, fmt) in enumerate(rows):
         if fmt:
             sheet.cell_formats[(i, 1)] = fmt
@@ -291,7 +431,8 @@ def _assignments_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> 
         "distance_km",
         "monthly_hours",
     ]
-    return Sheet(labels["sheet_assignments"], columns, rows)
+    choices = {"mentor_id": (labels["sheet_mentors"], "mentor_id")}
+    return Sheet(labels["sheet_assignments"], columns, rows, choices=choices)
 
 
 def _number(value: Any) -> float | None:
@@ -312,10 +453,12 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
         "village",
         "mode",
         "month",
+        "month_period",
         "travel_min_before",
     ]
     rows: list[list[Any]] = []
     schedule = tables.schedule
+    periods = month_periods(problem, labels)
     if schedule is not None:
         people = participants_by_id(problem)
         mentors = mentors_by_id(problem)
@@ -338,10 +481,24 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
                     place_of(person, regencies) if person else "",
                     text(record["mode"]),
                     _int(record["month"]),
+                    periods.get(_int(record["month"]) or 0, ""),
                     _int(record["travel_min_before"]),
                 ]
             )
-    return Sheet(labels["sheet_schedule"], columns, rows)
+    choices = {"mentor_id": (labels["sheet_mentors"], "mentor_id")}
+    return Sheet(labels["sheet_schedule"], columns, rows, choices=choices)
+
+
+def month_periods(problem: Problem, labels: Labels) -> dict[int, str]:
+    """Programme month number -> its calendar dates (``1`` -> ``5 Jul – 4 Agu 2027``)."""
+    from tkm_assign import rules
+
+    config = problem.config
+    starts = rules.month_starts(config.programme.start_date, config.programme.longest_months)
+    return {
+        month: f"{labels.short_date(a)} – {labels.short_date(b - dt.timedelta(days=1))}"
+        for month, (a, b) in enumerate(itertools.pairwise(starts), start=1)
+    }
 
 
 def _date(value: Any) -> dt.date | None:
@@ -419,6 +576,13 @@ def _workload_sheet(
     frame.insert(
         1, "mentor_name", [mentors[m].name if m in mentors else "" for m in frame["mentor_id"]]
     )
+    if "month" in frame.columns:
+        periods = month_periods(problem, labels)
+        frame.insert(
+            list(frame.columns).index("month") + 1,
+            "month_period",
+            [periods.get(_int(m) or 0, "") for m in frame["month"]],
+        )
     return frame_sheet(labels["sheet_workload"], frame)
 
 
@@ -432,6 +596,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
         "sector",
         "mentor_id",
         "month",
+        "month_period",
         "planned",
         "required",
         "onsite_planned",
@@ -454,6 +619,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
                 text(record["sector"]),
                 "",
                 None,
+                "",
                 None,
                 None,
                 None,
@@ -464,6 +630,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
     province = dict(
         zip(frame["participant_id"].map(text), frame["province"].map(text), strict=True)
     )
+    periods = month_periods(problem, labels)
     if tables.shortfalls is not None:
         for record in tables.shortfalls.to_dict("records"):
             pid = text(record["participant_id"])
@@ -477,6 +644,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
                     person.sector.value if person else "",
                     text(record["mentor_id"]),
                     _int(record["month"]),
+                    periods.get(_int(record["month"]) or 0, ""),
                     _int(record["planned"]),
                     _int(record["required"]),
                     _int(record["onsite_planned"]),

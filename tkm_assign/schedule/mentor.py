@@ -28,6 +28,7 @@ and a holiday.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -51,6 +52,8 @@ from tkm_assign.schedule.placement import OnlineItem, PlacementInput, TripItem, 
 from tkm_assign.schedule.programme import MonthItems, place_programme, request_weights
 from tkm_assign.schedule.routing import order_stops
 from tkm_assign.schedule.trips import HOME, TripLimits, form_trips, route_length, trip_fits
+
+log = logging.getLogger("tkm_assign")
 
 # Weight ratio between neighbouring priority groups in the placement objective: one session
 # of a group outweighs up to three of the next.
@@ -158,11 +161,12 @@ def _open_months(job: MentorJob) -> list[MonthCalendar]:
 def plan_whole_programme(
     job: MentorJob, plans: Sequence[MonthPlan], orders: dict[frozenset[int], list[int]]
 ) -> list[MonthPlan] | None:
-    """Every open month's trips and online sessions placed at once (:mod:`~.programme`).
+    """Every open month's sessions placed at once, visit by visit (:mod:`~.programme`).
 
-    Each month asks what it would ask on its own (its targets, its hours, its working days,
-    only the first month limited by sessions already held); the month-by-month ``plans``
-    are the starting hint. ``None`` when CP-SAT finds nothing in its limit.
+    Each month offers what it would offer on its own (its targets and the spacing on its
+    working days, only the first month limited by sessions already held); the model
+    decides which of them fit its hours and days. The month-by-month ``plans`` are the
+    starting hint. ``None`` when CP-SAT finds no plan in its limits.
     """
     months = []
     for k, calendar in enumerate(_open_months(job)):
@@ -176,27 +180,29 @@ def plan_whole_programme(
             )
         ]
         requests.sort(key=lambda r: priority_key(r, job.params))
-        kept, trips = fit_month_budget(job, calendar, requests, reasons)
-        months.append(
-            MonthItems(calendar, active, reasons, tuple(kept), tuple(tuple(t) for t in trips))
-        )
+        fit_month_budget(job, calendar, requests, reasons)  # for its reasons only
+        months.append(MonthItems(calendar, active, reasons, tuple(requests)))
     index = {c.participant_id: i for i, c in enumerate(job.clients)}
-    hint: dict[tuple[int, int], set[dt.date]] = defaultdict(set)
-    for m, month in enumerate(plans):
-        for s in month.sessions:
-            hint[index[s.participant_id], m].add(s.date)
+    hint = {(index[s.participant_id], s.date): s.mode for month in plans for s in month.sessions}
     weights = request_weights(months, job, GROUP_RATIO, GROUPS)
     placed = place_programme(job, months, hint, weights)
     if placed is None:
+        log.info("whole-programme placement of mentor %s: no plan in the limits", job.mentor_id)
         return None
+    log.info(
+        "whole-programme placement of mentor %s: %s after %d round(s) of route cuts",
+        job.mentor_id,
+        "proven optimal" if placed.optimal else "feasible, not proven optimal",
+        placed.rounds,
+    )
     out = []
     last = {c: need.last_held for c, need in enumerate(job.clients) if need.last_held is not None}
-    for items, days in zip(months, placed, strict=True):
+    for items, days in zip(months, placed.months, strict=True):
         for _, trip in days.values():
             if trip:
                 trip[:] = _riding_order(job, trip, orders)
         month = _timed_days(job, items.calendar, days)
-        offered = Counter(r.client for r in items.kept)
+        offered = Counter(r.client for r in items.requests)
         month.shortfalls = _shortfalls(
             job, items.calendar, items.active, month.sessions, items.reasons, offered, last
         )

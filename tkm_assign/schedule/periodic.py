@@ -20,15 +20,16 @@ integers only: nothing here knows about participants or mentors; node 0..H-1 of
 greedy reinsertion with blinks, in the manner of Christiaens and Vanden Berghe's SISR),
 where reinsertion chooses a visit's pattern and home together with its positions, each
 changed route is improved with 2-opt, and acceptance follows simulated annealing. Capacity
-and time excess are allowed during the search at an adaptive price and never in the result.
-Work is counted (:class:`~tkm_assign.assign.gap.Budget` units), so the same instance, seed
-and work give the same solution on any machine; the wall-clock limit is only a safety net.
+and time excess are allowed during the search at a price that follows the share of
+feasible solutions (penalised infeasibility), and never in the result. The loops run
+compiled (:mod:`~.periodic_search`, numba). Work is counted in edge evaluations
+(:data:`EDGES_PER_UNIT` per work unit), so the same instance, seed and work give the same
+solution on any machine; the wall-clock limit is only a safety net.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -37,7 +38,7 @@ from functools import cached_property
 import numpy as np
 import numpy.typing as npt
 
-from tkm_assign.assign.gap import Budget
+from tkm_assign.schedule import periodic_search as ps
 
 IntArray = npt.NDArray[np.int64]
 Pattern = tuple[int, ...]  # days of one pattern, ascending
@@ -45,11 +46,11 @@ Pattern = tuple[int, ...]  # days of one pattern, ascending
 FREE_HOME = -1
 NO_LIMIT = np.iinfo(np.int64).max // 4
 # Edge evaluations (insertion positions and 2-opt pairs) per work unit: about a second of
-# this module's work on an ordinary machine.
-EDGES_PER_UNIT = 10_000_000
+# the compiled search on one core (measured on the 2-core development machine).
+EDGES_PER_UNIT = 15_000_000
+CHUNKS = 64  # pieces of the counted work between two looks at the wall clock
 # OR-Tools local-search solutions per work unit (:func:`polish`).
 SOLUTIONS_PER_UNIT = 100
-CALL_EDGES = 300  # the fixed cost of one vectorised pass, in edge evaluations
 
 
 @dataclass(frozen=True, eq=False)
@@ -264,16 +265,30 @@ def solve_periodic(instance: PeriodicInstance, params: PeriodicParams) -> Period
     started = time.monotonic()
     deadline = started + params.time_limit_s
     share = min(max(params.polish_share, 0.0), 1.0)
-    work = params.work_units * (1.0 - share)
-    # The search leaves the OR-Tools finish its share of the wall-clock limit too.
-    budget = Budget(work * EDGES_PER_UNIT, started + params.time_limit_s * (1.0 - share))
-    search = _Search(instance, np.random.default_rng(params.seed), budget, params.max_removed)
+    work = max(params.work_units, 0.0) * (1.0 - share)
+    arrays = _arrays(instance)
+    scale = float(np.median(instance.travel)) if instance.travel.size else 1.0
+    state = ps.new_state(arrays, params.seed, max(scale, 1.0))
     if params.initial is not None:
-        search.start_from(params.initial)
-    for k in sorted(search.fill()):
-        search.two_opt(k)
-    iterations = search.run()
-    found = search.result(iterations, work - budget.left / EDGES_PER_UNIT, started)
+        _start_from(instance, arrays, state, params.initial)
+    ps.fill(arrays, state, _fill_order(instance))
+    sc = state.scalars
+    sc[ps.CURRENT] = ps.priced(arrays, state)
+    ps.keep_best(arrays, state)
+    visits = max(1, int(state.length.sum()) + int((state.pattern < 0).sum()))
+    per_visit = ps.objective(arrays, state) / visits
+    sc[ps.T_START], sc[ps.T_END] = 0.1 * per_visit, 0.001 * per_visit
+    sc[ps.TOTAL] = total = sc[ps.WORK] + work * EDGES_PER_UNIT
+    # Chunks of the counted work, so the wall-clock safety net (leaving the OR-Tools
+    # finish its share) can stop a search on an overloaded machine.
+    search_deadline = started + params.time_limit_s * (1.0 - share)
+    step = max((total - sc[ps.WORK]) / CHUNKS, 1.0)
+    iterations = 0
+    while sc[ps.WORK] < total and instance.n_visits and time.monotonic() < search_deadline:
+        iterations += ps.search(
+            arrays, state, min(total, sc[ps.WORK] + step), float(max(1, params.max_removed))
+        )
+    found = _best(instance, state, iterations, sc[ps.WORK] / EDGES_PER_UNIT, started)
     solutions = round(params.work_units * share * SOLUTIONS_PER_UNIT)
     if solutions > 0 and time.monotonic() < deadline:
         found = polish(instance, found, solutions, deadline - time.monotonic())
@@ -283,392 +298,120 @@ def solve_periodic(instance: PeriodicInstance, params: PeriodicParams) -> Period
     return found
 
 
-class _Search:
-    """Routes, their loads and riding, and the ruin-and-recreate loop.
-
-    Each day keeps its routes' edges as arrays (from-node, to-node, riding, vehicle,
-    position), rebuilt only when one of its routes changes, so that pricing a visit on a
-    day is one vectorised pass over that day's edges. Changes of one iteration are logged
-    so that a rejected iteration is undone by restoring only the routes it touched.
-    """
-
-    def __init__(
-        self, instance: PeriodicInstance, rng: np.random.Generator, budget: Budget, removed: int
-    ) -> None:
-        self.inst = instance
-        self.rng = rng
-        self.budget = budget
-        self.removed = max(1, removed)
-        k = instance.n_vehicles
-        self.routes: list[list[int]] = [[] for _ in range(k)]
-        self.load = np.zeros(k, dtype=np.int64)
-        self.riding = np.zeros(k, dtype=np.int64)
-        self.service = np.zeros(k, dtype=np.int64)
-        self.pattern = [-1] * instance.n_visits
-        self.home = [-1] * instance.n_visits
-        self.where: list[list[int]] = [[] for _ in range(instance.n_visits)]  # vehicles of v
-        scale = float(np.median(instance.travel)) if instance.travel.size else 1.0
-        self.price = max(scale, 1.0)  # of one unit of capacity or time excess
-        self.skip = (
-            np.asarray(instance.visit_skip_cost, dtype=np.int64)
-            if instance.visit_skip_cost is not None
-            else None
-        )
-        self.max_patterns = [max(len(p) for p in ps) for ps in instance.visit_patterns]
-        self.cache: tuple[IntArray, ...] | None = None  # :meth:`edges`
-        self.by_day = np.argsort(instance.vehicle_day, kind="stable").astype(np.int64)
-        self.paths = [(_path(instance, j, ()), np.zeros(1, dtype=np.int64)) for j in range(k)]
-        for j in range(k):
-            self._refresh(j)
-        self.log: dict[int, list[int]] | None = None  # vehicle -> route before this iteration
-        self.visit_log: dict[int, tuple[int, int, list[int]]] = {}
-        # (infeasible?, objective or priced cost), routes, patterns, homes
-        self.best: tuple[tuple[int, float], list[list[int]], list[int], list[int]] | None = None
-
-    # -- state -----------------------------------------------------------------------------
-    def excess_of(
-        self, k: IntArray, load: IntArray, riding: IntArray, service: IntArray
-    ) -> IntArray:
-        inst = self.inst
-        over = np.zeros(len(k), dtype=np.int64)
-        if inst.vehicle_capacity is not None:
-            over += np.maximum(0, load - inst.capacity[k])
-        if inst.vehicle_travel is not None:
-            over += np.maximum(0, riding - inst.travel_cap[k])
-        if inst.vehicle_duration is not None:
-            over += np.maximum(0, riding + service - inst.duration[k])
-        return over
-
-    def penalty(self) -> int:
-        every = np.arange(self.inst.n_vehicles)
-        return int(self.excess_of(every, self.load, self.riding, self.service).sum())
-
-    def skipped(self) -> int:
-        if self.skip is None:
-            return 0
-        out = np.fromiter((p < 0 for p in self.pattern), dtype=bool, count=len(self.pattern))
-        return int(self.skip[out].sum())
-
-    def cost(self) -> float:
-        return float(self.riding.sum()) + self.skipped() + self.price * self.penalty()
-
-    def _changing(self, k: int) -> None:
-        if self.log is not None and k not in self.log:
-            self.log[k] = list(self.routes[k])
-
-    def _visit_changing(self, v: int) -> None:
-        if self.log is not None and v not in self.visit_log:
-            self.visit_log[v] = (self.pattern[v], self.home[v], list(self.where[v]))
-
-    def _refresh(self, k: int) -> None:
-        inst, route = self.inst, self.routes[k]
-        path = _path(inst, k, route)
-        legs = inst.travel[path[:-1], path[1:]]
-        self.paths[k] = (path, legs)
-        self.riding[k] = int(legs.sum())
-        self.load[k] = int(inst.visit_demand[route].sum()) if route else 0
-        self.service[k] = int(inst.visit_service[route].sum()) if route else 0
-        self.cache = None
-
-    def edges(self) -> tuple[IntArray, ...]:
-        """Every route's edges, by day: from-node, to-node, riding, vehicle, insertion
-        position, home, the vehicle's load, riding, service and current excess, and where
-        each day's edges start (``n_days + 1`` offsets)."""
-        if self.cache is not None:
-            return self.cache
-        order = self.by_day
-        paths = [self.paths[int(k)] for k in order]
-        lengths = np.array([len(p) - 1 for p, _ in paths], dtype=np.int64)
-        vehicle = np.repeat(order, lengths)
-        load, riding, service = self.load[vehicle], self.riding[vehicle], self.service[vehicle]
-        per_day = np.bincount(
-            self.inst.vehicle_day[order], weights=lengths, minlength=self.inst.n_days
-        ).astype(np.int64)
-        self.cache = (
-            np.concatenate([p[:-1] for p, _ in paths]),
-            np.concatenate([p[1:] for p, _ in paths]),
-            np.concatenate([legs for _, legs in paths]),
-            vehicle,
-            np.concatenate([np.arange(n, dtype=np.int64) for n in lengths]),
-            self.inst.vehicle_home[vehicle],
-            load,
-            riding,
-            service,
-            self.excess_of(vehicle, load, riding, service),
-            np.concatenate([[0], np.cumsum(per_day)]).astype(np.int64),
-        )
-        return self.cache
-
-    def start_from(self, routes: Sequence[Sequence[int]]) -> None:
-        """Start from given routes (their patterns are read back from the days)."""
-        inst = self.inst
-        for k, route in enumerate(routes):
-            self.routes[k] = list(route)
-            for v in route:
-                self.where[v].append(k)
-                self.home[v] = int(inst.vehicle_home[k])
-            self._refresh(k)
-        for v in range(inst.n_visits):
-            if self.where[v]:
-                days = tuple(sorted(int(inst.vehicle_day[k]) for k in self.where[v]))
-                patterns = inst.visit_patterns[v]
-                if days in patterns:
-                    self.pattern[v] = patterns.index(days)
-                else:
-                    self.remove(v)
-
-    def remove(self, v: int) -> None:
-        self._visit_changing(v)
-        for k in self.where[v]:
-            self._changing(k)
-            self.routes[k].remove(v)
-            self._refresh(k)
-        self.where[v] = []
-        self.pattern[v] = -1
-        self.home[v] = -1
-
-    # -- insertion -------------------------------------------------------------------------
-    def priced(self, v: int, home: int, blink: float) -> tuple[npt.NDArray[np.float64], IntArray]:
-        """Priced cost of inserting ``v`` on every edge (from ``home``), and the day offsets."""
-        inst = self.inst
-        a, b, ab, vehicle, _, homes, load, riding, service, before, starts = self.edges()
-        node = inst.n_homes + v
-        delta = inst.travel[a, node] + inst.travel[node, b] - ab
-        self.budget.spend(len(a) + CALL_EDGES)
-        after = self.excess_of(
-            vehicle,
-            load + int(inst.visit_demand[v]),
-            riding + delta,
-            service + int(inst.visit_service[v]),
-        )
-        value = (delta + self.price * (after - before)).astype(np.float64)
-        if inst.n_homes > 1:
-            value[homes != home] = math.inf
-        if blink > 0:
-            value[self.rng.random(len(value)) < blink] = math.inf
-        return value, starts
-
-    def insert(self, v: int, blink: float = 0.0, force: bool = False) -> bool:
-        """Put ``v`` on its cheapest pattern and home; False when it stays out.
-
-        An optional visit stays out when that is cheaper, unless ``force`` (visits that
-        only pay off together get their chance that way).
-        """
-        inst = self.inst
-        choice: tuple[float, int, int, list[tuple[int, int]]] | None = None
-        _, _, _, vehicle, position, *_ = self.edges()
-        for home in inst.homes_of[v]:
-            value, starts = self.priced(v, home, blink)
-            by_day: dict[int, tuple[float, int, int]] = {}
-            for p, pattern in enumerate(inst.visit_patterns[v]):
-                total, places = 0.0, []
-                for day in pattern:
-                    if day not in by_day:
-                        by_day[day] = (math.inf, -1, -1)
-                        first, last = int(starts[day]), int(starts[day + 1])
-                        if last > first:
-                            at = first + int(np.argmin(value[first:last]))
-                            if math.isfinite(float(value[at])):
-                                by_day[day] = (
-                                    float(value[at]),
-                                    int(vehicle[at]),
-                                    int(position[at]),
-                                )
-                    cost, k, pos = by_day[day]
-                    if k < 0:
-                        break
-                    total += cost
-                    places.append((k, pos))
-                else:
-                    if choice is None or total < choice[0]:
-                        choice = (total, home, p, places)
-        if choice is None:
-            return False
-        if self.skip is not None and not force and choice[0] >= int(self.skip[v]):
-            return False
-        _, home, p, places = choice
-        self._visit_changing(v)
-        for k, pos in places:
-            self._changing(k)
-            self.routes[k].insert(pos, v)
-            self.where[v].append(k)
-            self._refresh(k)
-        self.pattern[v], self.home[v] = p, home
-        return True
-
-    def fill(self) -> set[int]:
-        """Insert every visit not yet routed: most days first, then farthest from home.
-
-        Returns the vehicles whose routes changed.
-        """
-        inst = self.inst
-        out = [v for v in range(inst.n_visits) if self.pattern[v] < 0]
-        far = [-min(int(inst.travel[h, inst.n_homes + v]) for h in inst.homes_of[v]) for v in out]
-        freq = [-self.max_patterns[v] for v in out]
-        touched: set[int] = set()
-        for _, _, v in sorted(zip(freq, far, out, strict=True)):
-            if self.insert(v):
-                touched.update(self.where[v])
-        return touched
-
-    # -- improvement -----------------------------------------------------------------------
-    def two_opt(self, k: int) -> None:
-        """Reverse segments of route ``k`` while that shortens it (best move first)."""
-        route = self.routes[k]
-        if len(route) < 3:
-            return
-        inst = self.inst
-        home = int(inst.vehicle_home[k])
-        changed = False
-        while True:
-            path = np.array([home, *(inst.n_homes + x for x in route), home], dtype=np.int64)
-            a, b = path[:-1], path[1:]
-            # Reversing path[i+1..j] replaces edges (a_i, b_i), (a_j, b_j) by (a_i, a_j),
-            # (b_i, b_j) (for a symmetric matrix; the inner edges' direction is checked below).
-            ab = inst.travel[a, b]
-            gain = (
-                ab[:, None]
-                + ab[None, :]
-                - inst.travel[a[:, None], a[None, :]]
-                - inst.travel[b[:, None], b[None, :]]
+def _arrays(inst: PeriodicInstance) -> ps.Arrays:
+    """The instance as the compiled search's flat arrays."""
+    pattern_start, day_start, days = [0], [0], list[int]()
+    for patterns in inst.visit_patterns:
+        for pattern in patterns:
+            days.extend(pattern)
+            day_start.append(len(days))
+        pattern_start.append(len(day_start) - 1)
+    home_start, homes = [0], list[int]()
+    for allowed in inst.homes_of:
+        homes.extend(allowed)
+        home_start.append(len(homes))
+    fleet_start, fleet = [0], list[int]()
+    for day in range(inst.n_days):
+        for home in range(inst.n_homes):
+            fleet.extend(
+                int(k) for k in inst.vehicles_of_day[day] if int(inst.vehicle_home[k]) == home
             )
-            self.budget.spend(gain.size + CALL_EDGES)
-            gain = np.triu(gain, 2)
-            i, j = (int(x) for x in np.unravel_index(int(np.argmax(gain)), gain.shape))
-            if gain[i, j] <= 0:
-                break
-            candidate = route[:i] + route[i:j][::-1] + route[j:]
-            if route_travel(inst, k, candidate) >= route_travel(inst, k, route):
-                break  # an asymmetric matrix: the reversed inner part costs more
-            if not changed:
-                self._changing(k)
-                changed = True
-            route[:] = candidate
-        if changed:
-            self._refresh(k)
+            fleet_start.append(len(fleet))
+    far = [
+        min(int(inst.travel[h, inst.n_homes + v]) for h in inst.homes_of[v])
+        for v in range(inst.n_visits)
+    ]
 
-    def ruin(self) -> list[int]:
-        """String removals around a random seed visit (SISR): whole visits, all their days."""
-        inst = self.inst
-        seed = int(self.rng.integers(inst.n_visits))
-        for _ in range(inst.n_visits):
-            if self.pattern[seed] >= 0:
-                break
-            seed = (seed + 1) % inst.n_visits
-        else:
-            return sorted(v for v in range(inst.n_visits) if self.inst.optional)
-        strings = max(1, int(self.rng.integers(1, 2 * self.removed + 1)) // 5)
-        length = max(1, int(self.rng.integers(1, 6)))
-        removed: set[int] = set()
-        touched: set[int] = set()
-        for v in inst.neighbours[seed]:
-            v = int(v)
-            if len(touched) >= strings:
-                break
-            if self.pattern[v] < 0 or v in removed:
-                continue
-            k = self.where[v][int(self.rng.integers(len(self.where[v])))]
-            if k in touched:
-                continue
-            touched.add(k)
-            route = self.routes[k]
-            n = min(length, len(route))
-            at = route.index(v)
-            start = max(0, min(at - int(self.rng.integers(n)), len(route) - n))
-            removed.update(route[start : start + n])
-        if self.inst.optional and self.rng.random() < 0.5:
-            # Left-out visits get another chance now and then.
-            removed.update(
-                v for v in range(inst.n_visits) if self.pattern[v] < 0 and self.rng.random() < 0.5
-            )
-        out = sorted(removed)
-        for v in out:
-            if self.pattern[v] >= 0:
-                self.remove(v)
-        return out
+    def ints(values: Sequence[int] | IntArray) -> IntArray:
+        return np.ascontiguousarray(values, dtype=np.int64)
 
-    def recreate(self, removed: list[int]) -> None:
-        inst = self.inst
-        order = int(self.rng.integers(4))
-        if order == 0:
-            self.rng.shuffle(removed)
-        elif order == 1:
-            removed.sort(key=lambda v: -int(inst.visit_demand[v]))
-        elif order == 2:
-            removed.sort(key=lambda v: -int(inst.travel[inst.homes_of[v][0], inst.n_homes + v]))
-        else:
-            removed.sort(key=lambda v: -self.max_patterns[v])
-        touched: set[int] = set()
-        force = self.inst.optional and self.rng.random() < 0.3
-        for v in removed:
-            if self.insert(v, blink=0.01, force=force):
-                touched.update(self.where[v])
-        if not self.inst.optional:
-            touched |= self.fill()  # a visit priced out of every pattern tries again
-        for k in sorted(touched):
-            self.two_opt(k)
+    return ps.Arrays(
+        n_homes=inst.n_homes,
+        n_days=inst.n_days,
+        travel=ints(inst.travel),
+        pattern_start=ints(pattern_start),
+        day_start=ints(day_start),
+        days=ints(days),
+        frequency=ints([max(len(p) for p in ps_) for ps_ in inst.visit_patterns]),
+        home_start=ints(home_start),
+        homes=ints(homes),
+        service=ints(inst.visit_service),
+        demand=ints(inst.visit_demand),
+        vehicle_home=ints(inst.vehicle_home),
+        capacity=ints(inst.capacity),
+        duration=ints(inst.duration),
+        travel_cap=ints(inst.travel_cap),
+        fleet_start=ints(fleet_start),
+        fleet=ints(fleet),
+        optional=inst.optional,
+        skip=ints(
+            inst.visit_skip_cost if inst.visit_skip_cost is not None else [0] * inst.n_visits
+        ),
+        neighbours=ints(inst.neighbours),
+        far=ints(far),
+    )
 
-    def begin(self) -> None:
-        self.log, self.visit_log = {}, {}
 
-    def undo(self) -> None:
-        """Put back every route and visit the iteration changed."""
-        assert self.log is not None
-        for k, route in self.log.items():
-            self.routes[k] = route
-            self._refresh(k)
-        for v, (pattern, home, where) in self.visit_log.items():
-            self.pattern[v], self.home[v], self.where[v] = pattern, home, where
-        self.log, self.visit_log = None, {}
+def _fill_order(inst: PeriodicInstance) -> IntArray:
+    """Construction order: most days first, then farthest from home."""
+    far = [
+        -min(int(inst.travel[h, inst.n_homes + v]) for h in inst.homes_of[v])
+        for v in range(inst.n_visits)
+    ]
+    most = [-max(len(p) for p in ps_) for ps_ in inst.visit_patterns]
+    return np.array(
+        [v for *_, v in sorted(zip(most, far, range(inst.n_visits), strict=True))],
+        dtype=np.int64,
+    )
 
-    def run(self) -> int:
-        """Ruin and recreate with simulated-annealing acceptance until the work is spent."""
-        current = self.cost()
-        self._keep_best(current)
-        visits = max(1, sum(len(r) for r in self.routes) + self.pattern.count(-1))
-        scale = (float(self.riding.sum()) + self.skipped()) / visits
-        start_t, end_t = 0.1 * scale, 0.001 * scale
-        total = self.budget.left
-        iterations = 0
-        infeasible_run = 0
-        while not self.budget.exhausted and self.inst.n_visits:
-            iterations += 1
-            spent = 1.0 - self.budget.left / total if math.isfinite(total) and total > 0 else 0.0
-            temperature = start_t * (end_t / start_t) ** min(1.0, spent) if start_t > 0 else 0.0
-            self.begin()
-            self.recreate(self.ruin())
-            candidate = self.cost()
-            threshold = current - temperature * math.log(max(self.rng.random(), 1e-12))
-            if candidate < threshold:
-                current = candidate
-                self.log, self.visit_log = None, {}
-                self._keep_best(current)
-            else:
-                self.undo()
-            # Price excess up while the search stays infeasible.
-            if self.penalty() > 0:
-                infeasible_run += 1
-                if infeasible_run >= 20:
-                    self.price *= 1.5
-                    infeasible_run = 0
-                    current = self.cost()
-            else:
-                infeasible_run = 0
-        return iterations
 
-    def _keep_best(self, current: float) -> None:
-        feasible = self.penalty() == 0
-        key = (0, float(self.riding.sum()) + self.skipped()) if feasible else (1, current)
-        if self.best is None or key < self.best[0]:
-            routes = [list(r) for r in self.routes]
-            self.best = (key, routes, list(self.pattern), list(self.home))
+def _start_from(
+    inst: PeriodicInstance,
+    arrays: ps.Arrays,
+    state: ps.State,
+    routes: Sequence[Sequence[int]],
+) -> None:
+    """Load starting routes; visits whose days form no allowed pattern stay out."""
+    days: dict[int, list[int]] = {}
+    homes: dict[int, set[int]] = {}
+    for k, route in enumerate(routes):
+        for v in route:
+            days.setdefault(v, []).append(int(inst.vehicle_day[k]))
+            homes.setdefault(v, set()).add(int(inst.vehicle_home[k]))
+    usable: dict[int, int] = {}
+    for v, ds in days.items():
+        key = tuple(sorted(ds))
+        if (
+            key in inst.visit_patterns[v]
+            and len(homes[v]) == 1
+            and homes[v] <= set(inst.homes_of[v])
+        ):
+            usable[v] = int(arrays.pattern_start[v]) + inst.visit_patterns[v].index(key)
+    for k, route in enumerate(routes):
+        for v in route:
+            if v in usable:
+                ps.put(arrays, state, v, k, int(state.length[k]), int(inst.vehicle_day[k]))
+    for v, p in usable.items():
+        state.pattern[v] = p
+        state.home[v] = next(iter(homes[v]))
+    ps.commit(state)
 
-    def result(self, iterations: int, work: float, started: float) -> PeriodicSolution:
-        assert self.best is not None
-        (infeasible, _), routes, pattern, home = self.best
-        return _solution(
-            self.inst, routes, pattern, home, infeasible == 0, iterations, work, started
-        )
+
+def _best(
+    inst: PeriodicInstance, state: ps.State, iterations: int, work: float, started: float
+) -> PeriodicSolution:
+    """The best solution the search kept, in the instance's terms."""
+    routes = [
+        [int(v) for v in state.best_routes[k, : state.best_length[k]]]
+        for k in range(inst.n_vehicles)
+    ]
+    starts = [0]
+    for patterns in inst.visit_patterns:
+        starts.append(starts[-1] + len(patterns))
+    pattern = [int(p) - starts[v] if p >= 0 else -1 for v, p in enumerate(state.best_pattern)]
+    home = [int(h) for h in state.best_home]
+    feasible = state.scalars[ps.BEST_KEY] == 0.0
+    return _solution(inst, routes, pattern, home, feasible, iterations, work, started)
 
 
 def _solution(

@@ -8,6 +8,7 @@ of the plan's), so no user text ever becomes a path.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import logging
 import threading
@@ -40,7 +41,8 @@ from starlette.responses import (
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from tkm_assign import __version__
+from tkm_assign import __version__, rules
+from tkm_assign.app import programme_as_of
 from tkm_assign.config import Config
 from tkm_assign.errors import ConfigError
 from tkm_assign.web import geodata, guide, pagedata, security, tasks, texts
@@ -53,7 +55,10 @@ log = logging.getLogger("tkm_assign.web")
 STATIC_DIR = Path(__file__).parent / "static"
 PAGE_ROWS = 50
 LANG_COOKIE = "tkm_lang"
-PLAN_KINDS = ("plan",)
+PLAN_KINDS = ("plan", "replan")
+ZIPPED = ("calendars", "messages")  # output folders downloadable as one zip
+DEMO_DAY = 45  # the as-of date offered before the programme starts (to try a simulation)
+FOLLOW_UP_DAYS = 14  # after a re-plan, the as-of date offered next
 
 
 @dataclass(frozen=True)
@@ -207,13 +212,7 @@ def create_app(options: Options) -> Starlette:
         status: int = 200,
     ) -> Response:
         defaults = current_values(Config.load())
-        lang = web.lang(request)
-        refusal_text = ""
-        if refusal is not None:
-            shown: dict[str, object] = dict(refusal.values)
-            if "role" in shown:
-                shown["role"] = texts.t(f"web.role.{shown['role']}", lang)
-            refusal_text = texts.filled(refusal.code, shown, lang)
+        refusal_text = _refusal_text(refusal, web.lang(request))
         return web.page(
             request,
             FORMS[kind].template,
@@ -259,6 +258,86 @@ def create_app(options: Options) -> Starlette:
         )
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
+    async def programme_page(request: Request) -> Response:
+        return _programme_form(request, _finished_plan(web, request), {}, None)
+
+    def _programme_form(
+        request: Request,
+        job: Job,
+        values: Mapping[str, str],
+        refusal: Refused | None,
+        status: int = 200,
+    ) -> Response:
+        config = tasks.job_config_for(web.store, job)
+        first, last = _programme_days(config)
+        today = programme_as_of(config)
+        offered = first + dt.timedelta(days=DEMO_DAY - 1) if today == first else today
+        if "as_of" in job.settings:  # a re-plan: its logbook ends there; two weeks on
+            offered = max(offered, tasks.as_of(job) + dt.timedelta(days=FOLLOW_UP_DAYS))
+        following = [j for j in web.store.jobs(kinds=tasks.FOLLOWING) if j.base_id == job.id]
+        return web.page(
+            request,
+            "programme.html",
+            status_code=status,
+            job=job,
+            values={"as_of": min(offered, last).isoformat(), **values},
+            first_day=first.isoformat(),
+            last_day=last.isoformat(),
+            following=following,
+            refusal=refusal,
+            refusal_text=_refusal_text(refusal, web.lang(request)),
+            max_upload_mb=web.config.web.max_upload_mb,
+            max_rows=web.config.web.max_rows,
+        )
+
+    async def programme_submit(request: Request) -> Response:
+        """Queue a progress report, a re-plan or a simulated logbook of a finished plan."""
+        base = _finished_plan(web, request)
+        values: dict[str, str] = {}
+        try:
+            async with web.form(request) as form:
+                values = {k: v for k, v in form.items() if isinstance(v, str)}
+                kind = values.get("kind", "")
+                if kind not in tasks.FOLLOWING:
+                    raise HTTPException(400, "choose progress, re-plan or simulate")
+                day = _checked_as_of(values.get("as_of", ""), tasks.job_config_for(web.store, base))
+                inputs: dict[str, str] = {}
+                if kind != "simulate":
+                    logbook = await web.upload(form, "logbook", required=True)
+                    assert logbook is not None
+                    inputs["logbook"] = logbook
+                for role in ("participants", "mentors"):
+                    given = await web.upload(form, role, required=False)
+                    if given or base.inputs.get(role):
+                        inputs[role] = given or base.inputs[role]
+        except Refused as refusal:
+            return _programme_form(request, base, values, refusal, status=400)
+        except ConfigError as error:
+            settings_refusal = Refused("web.settings", {"text": str(error)})
+            return _programme_form(request, base, values, settings_refusal, status=400)
+        job = _follow(base, kind, inputs, day.isoformat(), web.lang(request))
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
+
+    async def follow_on(request: Request) -> Response:
+        """The next step from a finished report or simulation: same logbook, same date."""
+        job = web.job_or_404(request.path_params["job_id"], ("progress", "simulate"))
+        kind = request.path_params["kind"]
+        if job.status != "done" or kind not in ("progress", "replan") or job.kind == kind:
+            raise HTTPException(404)
+        base = web.store.job(job.base_id) if job.base_id else None
+        if base is None or base.status != "done":
+            raise HTTPException(404, "the plan this followed has been deleted")
+        async with web.form(request):
+            made = (job.summary or {}).get("uploads", {}) if job.kind == "simulate" else {}
+            inputs = {**job.inputs, **made}
+            follow = _follow(base, kind, inputs, str(job.settings["as_of"]), web.lang(request))
+        return RedirectResponse(f"/jobs/{follow.id}", status_code=303)
+
+    def _follow(base: Job, kind: str, inputs: Mapping[str, str], day: str, lang: str) -> Job:
+        title = f"{base.title.split(' · ')[0]} · {day}"
+        settings = {**base.settings, "as_of": day}
+        return web.runner.submit(kind, title, inputs, settings, lang, base_id=base.id)
+
     async def job_page(request: Request) -> Response:
         job = web.job_or_404(request.path_params["job_id"])
         if job.status == "done" and job.kind in PLAN_KINDS:
@@ -271,6 +350,7 @@ def create_app(options: Options) -> Starlette:
             running=len(web.runner.running()),
             files=_files(web, job) if job.status == "done" else [],
             result=job.summary or {},
+            base=web.store.job(job.base_id) if job.base_id else None,
         )
 
     async def job_progress(request: Request) -> Response:
@@ -303,6 +383,7 @@ def create_app(options: Options) -> Starlette:
             figures=job.summary or {},
             mentors=sorted(mentors, key=lambda m: -(m["utilisation"] or 0.0)),
             files=_files(web, job),
+            base=web.store.job(job.base_id) if job.base_id else None,
         )
 
     async def plan_map(request: Request) -> Response:
@@ -360,8 +441,9 @@ def create_app(options: Options) -> Starlette:
             sessions=schedule[schedule["mentor_id"] == mentor_id].to_dict("records"),
             routes=routes[routes["mentor_id"] == mentor_id].to_dict("records"),
             participants=assignments[assignments["mentor_id"] == mentor_id].to_dict("records"),
-            calendar=_mentor_file(web, job, mentor_id, ".ics"),
-            printable=_mentor_file(web, job, mentor_id, ".html"),
+            calendar=_mentor_file(web, job, mentor_id, "calendars", ".ics"),
+            printable=_mentor_file(web, job, mentor_id, "calendars", ".html"),
+            message=_mentor_message(web, job, mentor_id),
         )
 
     async def download(request: Request) -> Response:
@@ -379,16 +461,16 @@ def create_app(options: Options) -> Starlette:
 
     async def calendars_zip(request: Request) -> Response:
         job = _finished_plan(web, request)
-        folder = tasks.outputs_dir(web.store, job.id) / "calendars"
-        buffer = io.BytesIO()
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(folder.glob("*.ics")):
-                archive.write(path, f"calendars/{path.name}")
-        return Response(
-            buffer.getvalue(),
-            media_type="application/zip",
-            headers={"Content-Disposition": 'attachment; filename="calendars.zip"'},
-        )
+        return _zipped(tasks.outputs_dir(web.store, job.id), "calendars", "*.ics")
+
+    async def folder_zip(request: Request) -> Response:
+        """A finished job's calendars or WhatsApp messages as one zip."""
+        job = web.job_or_404(request.path_params["job_id"])
+        folder = request.path_params["folder"]
+        if job.status != "done" or folder not in ZIPPED:
+            raise HTTPException(404)
+        pattern = "*.ics" if folder == "calendars" else "*.txt"
+        return _zipped(tasks.outputs_dir(web.store, job.id), folder, pattern)
 
     async def provinces(request: Request) -> Response:
         outline = await run_in_threadpool(geodata.provinces_geojson)
@@ -457,11 +539,15 @@ def create_app(options: Options) -> Starlette:
         Route("/jobs/{job_id}/cancel", cancel_job, methods=["POST"]),
         Route("/jobs/{job_id}/delete", delete_job, methods=["POST"]),
         Route("/jobs/{job_id}/files/{name:path}", download),
+        Route("/jobs/{job_id}/then/{kind}", follow_on, methods=["POST"]),
+        Route("/jobs/{job_id}/{folder}.zip", folder_zip),
         Route("/plans/{job_id}", plan_page),
         Route("/plans/{job_id}/map.json", plan_map),
         Route("/plans/{job_id}/assignments", plan_table),
         Route("/plans/{job_id}/calendars.zip", calendars_zip),
         Route("/plans/{job_id}/mentors/{mentor_id}", mentor_page),
+        Route("/plans/{job_id}/programme", programme_page, methods=["GET"]),
+        Route("/plans/{job_id}/programme", programme_submit, methods=["POST"]),
         Route("/geo/provinces.json", provinces),
         Route("/geo/regencies/{code}.json", regencies),
         Route("/help", help_redirect),
@@ -592,10 +678,62 @@ def _files(web: Web, job: Job) -> list[dict[str, Any]]:
     return files
 
 
-def _mentor_file(web: Web, job: Job, mentor_id: str, suffix: str) -> str | None:
-    """The download name of a mentor's calendar or printable schedule, if one was written.
-
-    The id is only compared with the names of the files that exist, never joined to a path.
-    """
-    wanted = f"calendars/{mentor_id}{suffix}"
+def _mentor_file(web: Web, job: Job, mentor_id: str, folder: str, suffix: str) -> str | None:
+    """The download name of a mentor's calendar, printable schedule or message, if one was
+    written. The id is only compared with the names of the files that exist, never joined
+    to a path."""
+    wanted = f"{folder}/{mentor_id}{suffix}"
     return wanted if any(f["name"] == wanted for f in _files(web, job)) else None
+
+
+def _mentor_message(web: Web, job: Job, mentor_id: str) -> str | None:
+    """A re-plan's WhatsApp message to the mentor (``messages/<mentor_id>.txt``), if any."""
+    name = _mentor_file(web, job, mentor_id, "messages", ".txt")
+    if name is None:
+        return None
+    return (tasks.outputs_dir(web.store, job.id) / name).read_text(encoding="utf-8")
+
+
+def _zipped(outputs: Path, folder: str, pattern: str) -> Response:
+    """Every ``pattern`` file of ``outputs/folder`` as one zip (``folder`` is one of ours)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted((outputs / folder).glob(pattern)):
+            if path.is_file() and not path.is_symlink():
+                archive.write(path, f"{folder}/{path.name}")
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{folder}.zip"'},
+    )
+
+
+def _refusal_text(refusal: Refused | None, lang: str) -> str:
+    """A refused form's reason in the reader's language (the file role worded too)."""
+    if refusal is None:
+        return ""
+    shown: dict[str, object] = dict(refusal.values)
+    if "role" in shown:
+        shown["role"] = texts.t(f"web.role.{shown['role']}", lang)
+    return texts.filled(refusal.code, shown, lang)
+
+
+def _programme_days(config: Config) -> tuple[dt.date, dt.date]:
+    """The first and the last day of the programme."""
+    first = config.programme.start_date
+    return first, rules.add_months(first, config.programme.longest_months) - dt.timedelta(days=1)
+
+
+def _checked_as_of(text: str, config: Config) -> dt.date:
+    """The as-of date of the form: a date within the programme."""
+    try:
+        day = dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ConfigError(f"as_of: {text.strip()!r} is not a date YYYY-MM-DD") from None
+    first, last = _programme_days(config)
+    if not first <= day <= last:
+        raise ConfigError(
+            f"as_of: {day.isoformat()} is outside the programme, {first.isoformat()} to "
+            f"{last.isoformat()}"
+        )
+    return day

@@ -20,7 +20,8 @@ Schema (``SCHEMA`` below is the truth; ``user_version`` numbers it):
     (JSON: the configuration overrides and preset), ``lang``, ``status`` (queued, running,
     done, failed, cancelled), ``step``/``done``/``total`` (the progress callback's last
     report), ``error`` (JSON: a message or the input problems), ``summary`` (JSON: the key
-    figures shown on the pages), ``created_at``, ``started_at``, ``finished_at``.
+    figures shown on the pages; a simulation's ``uploads``: the logbook and files it made,
+    kept as uploads for the next step), ``created_at``, ``started_at``, ``finished_at``.
 
 Nothing is deleted by itself unless ``web.keep_days`` is set: then jobs finished more than
 that many days ago, their folders and the uploads no job uses any more are removed when the
@@ -367,6 +368,8 @@ class Store:
         used: set[str] = set()
         for job in self.jobs():
             used.update(job.inputs.values())
+            # A simulation's logbook and files, offered for the next step.
+            used.update((job.summary or {}).get("uploads", {}).values())
         with self._connect() as db:
             # Uploads of the last hour stay: a form may be about to use them.
             hour_ago = (dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(

@@ -9,6 +9,7 @@ what the pages draw from (the map's points, the per-mentor figures) to
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Callable, Iterable, Mapping
@@ -19,11 +20,15 @@ import pandas as pd
 
 from tkm_assign import app
 from tkm_assign.config import Config
+from tkm_assign.io.read import Table
 from tkm_assign.messages import Message
+from tkm_assign.model import Problem
+from tkm_assign.programme.plan import CurrentPlan
 from tkm_assign.resources import SCENARIOS_DIR
 from tkm_assign.web import pagedata
 from tkm_assign.web.forms import job_config
 from tkm_assign.web.store import Job, Store
+from tkm_assign.web.uploads import count_rows
 
 Progress = Callable[[str, int, int], None]
 Task = Callable[[Store, Job, Progress], Mapping[str, Any]]
@@ -105,6 +110,9 @@ def records(frame: pd.DataFrame | None, limit: int = ROWS_KEPT) -> list[dict[str
 def _value(value: object) -> object:
     if isinstance(value, Message):
         return pagedata.worded(value)
+    if isinstance(value, tuple | list) and value and all(isinstance(v, Message) for v in value):
+        each = [pagedata.worded(v) for v in value]
+        return {lang: "; ".join(words[lang] for words in each) for lang in each[0]}
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     if isinstance(value, bool | int | float | str):
@@ -163,9 +171,114 @@ def scenario_files() -> dict[str, Path]:
     return {path.stem: path for path in sorted(SCENARIOS_DIR.glob("*.toml"))}
 
 
+# The programme in motion (page 5): a job of these kinds follows a plan or re-plan job,
+# its ``base_id``. Its inputs are the logbook (simulate: none) and the participants and
+# mentors files as they are now (by default the base plan's); ``settings`` are the base
+# plan's with ``as_of``.
+
+
+def as_of(job: Job) -> dt.date:
+    """The last day a job of the programme in motion covers (checked when it was queued)."""
+    return dt.date.fromisoformat(str(job.settings["as_of"]))
+
+
+def base_plan(store: Store, job: Job) -> Job:
+    """The finished plan (or re-plan) a job of the programme in motion follows."""
+    base = store.job(job.base_id) if job.base_id else None
+    if base is None or base.status != "done":
+        raise KeyError(f"job {job.id}: the plan it follows is gone")
+    return base
+
+
+def current_plan(store: Store, job: Job, problem: Problem) -> CurrentPlan:
+    """The plan being followed, read back from the base job's ``assignments.csv`` and
+    ``schedule.csv`` (a re-plan's schedule carries each session's calendar identity)."""
+    folder = outputs_dir(store, base_plan(store, job).id)
+    return app.read_current_plan(
+        problem,
+        app.read_table(folder / "assignments.csv", "assignments"),
+        app.read_table(folder / "schedule.csv", "schedule"),
+    )
+
+
+def following(
+    store: Store, job: Job, report: Progress
+) -> tuple[app.ValidateResult, CurrentPlan, Table]:
+    """The files as they are now (validated), the plan being followed and the logbook."""
+    checked = validated(store, job, report)
+    found = upload(store, job, "logbook")
+    if found is None:
+        raise KeyError(f"job {job.id} has no logbook")
+    return checked, current_plan(store, job, checked.problem), app.read_table(found, "logbook")
+
+
+def progress(store: Store, job: Job, report: Progress) -> Mapping[str, Any]:
+    """Who is on track, behind or at risk on the as-of date, and each mentor's message."""
+    checked, followed, table = following(store, job, report)
+    result = app.progress(checked.problem, followed, table, as_of=as_of(job), progress=report)
+    write(store, job, result, report)
+    tables = result.tables
+    return {
+        "figures": _plain(tables.summary),
+        "at_risk": records(tables.at_risk),
+        "at_risk_count": len(tables.at_risk),
+        "mentors": records(tables.mentors.sort_values("participants_at_risk", ascending=False)),
+        "warnings": worded(checked.warnings, result.warnings),
+    }
+
+
+def replan(store: Store, job: Job, report: Progress) -> Mapping[str, Any]:
+    """The rest of the programme planned again; the page of a plan shows it."""
+    checked, followed, table = following(store, job, report)
+    result = app.replan(checked.problem, followed, table, as_of=as_of(job), progress=report)
+    write(store, job, result, report)
+    view = pagedata.PlanView(
+        result.problem, result.replanned.assignment, result.tables, result.measures
+    )
+    summary = pagedata.write_plan_page(page_dir(store, job.id), view)
+    summary["replan"] = _plain(result.summary)
+    changes = result.changes[result.changes["change"] != "missed"]
+    summary["changes"] = records(changes.drop(columns=["uid", "sequence"]))
+    summary["changes_count"] = len(changes)
+    summary["at_risk_before"] = int((result.progress.participants["status"] == "at_risk").sum())
+    summary["warnings"] = worded(checked.warnings, result.warnings)
+    return summary
+
+
+def simulate(store: Store, job: Job, report: Progress) -> Mapping[str, Any]:
+    """A realistic logbook of the base plan up to the as-of date, with the participants and
+    mentors files as they would be then; kept as uploads, ready for progress or re-plan."""
+    checked = validated(store, job, report)
+    followed = current_plan(store, job, checked.problem)
+    result = app.simulate(
+        checked.problem, followed, as_of=as_of(job), inputs=inputs_of(store, job), progress=report
+    )
+    write(store, job, result, report)
+    folder = outputs_dir(store, job.id)
+    made = {}
+    for role in ("logbook", "participants", "mentors"):
+        content = (folder / f"{role}.csv").read_bytes()
+        made[role] = store.add_upload(role, f"{role}.csv", content, count_rows(".csv", content)).id
+    return {
+        "figures": _plain(result.summary),
+        "uploads": made,
+        "warnings": worded(checked.warnings, result.warnings),
+    }
+
+
+def _plain(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A summary as JSON values (dates as text)."""
+    plain: dict[str, Any] = json.loads(json.dumps(dict(data), default=str))
+    return plain
+
+
 TASKS: Mapping[str, Task] = {
     "plan": plan,
     "audit": audit,
     "capacity": capacity,
     "scenarios": scenarios,
+    "progress": progress,
+    "replan": replan,
+    "simulate": simulate,
 }
+FOLLOWING = ("progress", "replan", "simulate")
