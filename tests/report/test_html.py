@@ -21,9 +21,14 @@ EXTERNAL = re.compile(
 )
 
 
+# A link a person taps (a WhatsApp chat, a map) loads nothing by itself: allowed.
+LINK = re.compile(r"""<a\s[^>]*?href=["']https://[^"']*["']""", re.IGNORECASE)
+
+
 def assert_self_contained(page: str) -> None:
-    assert not EXTERNAL.search(page), EXTERNAL.search(page)
-    assert "http://" not in page and "https://" not in page
+    loaded = LINK.sub("<a", page)
+    assert not EXTERNAL.search(loaded), EXTERNAL.search(loaded)
+    assert "http://" not in page and "https://" not in loaded
 
 
 def test_detector_catches_external_references():
@@ -36,6 +41,9 @@ def test_detector_catches_external_references():
     ):
         assert EXTERNAL.search(bad), bad
     assert not EXTERNAL.search('<img src="data:image/png;base64,AAAA"><a href="geo:1,2">')
+    assert_self_contained('<a class="wa" href="https://wa.me/6281234567890">WhatsApp</a>')
+    with pytest.raises(AssertionError):
+        assert_self_contained('<a href="https://wa.me/1"><img src="https://x.org/a.png"></a>')
 
 
 def test_report_is_self_contained_with_key_figures(outputs):
@@ -78,6 +86,12 @@ def test_printable_schedule_lists_every_session(outputs, small_tables):
     assert "Berangkat 08:11 · Kembali 11:53 · 2 kunjungan" in page
     assert 'href="geo:-6.91750,107.61910"' in page  # opens the phone's map app
     assert "Hanya tatap muka" in page  # P05 cannot be met online
+    # P01's mobile number: a call link, a WhatsApp chat, and the chat on each of P01's sessions
+    assert 'href="tel:+6281234567890"' in page and "Telepon 0812 3456 7890" in page
+    sessions_p01 = (mine["participant_id"] == "P01").sum()
+    assert page.count('href="https://wa.me/6281234567890"') == 1 + sessions_p01
+    bali = (outputs / "calendars" / "M02.html").read_text(encoding="utf-8")
+    assert 'href="tel:+62361223344"' in bali and "wa.me" not in bali  # a landline: no chat
 
 
 def _chromium() -> str:

@@ -178,6 +178,8 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "week": ("Minggu", "Week"),
     "month": ("Bulan", "Month"),
     "open_map": ("Buka peta", "Open map"),
+    "whatsapp": ("WhatsApp", "WhatsApp"),
+    "call": ("Telepon", "Call"),
     "online_only_no": ("Hanya tatap muka", "Onsite only"),
     "sessions_per_month_target": ("Target sesi/bulan", "Sessions/month target"),
     "print_hint": (

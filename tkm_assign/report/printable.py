@@ -4,7 +4,8 @@ Self-contained (inline style, no images, nothing loaded from anywhere), readable
 phone and printable to A4: the mentor's participants with their village, then every
 working day with its sessions and, for onsite days, when to leave, when to be back and how
 long the ride is. Locations link to ``geo:`` URIs, which open the phone's map app without
-pointing at any web site.
+pointing at any web site; a participant's phone number links to a call (``tel:``) and, for
+a mobile number, to a WhatsApp chat (``https://wa.me/...``), also on each session.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pandas as pd
 
 from tkm_assign import __version__, rules
 from tkm_assign.geo.regions import load_geography
+from tkm_assign.io.labels import phone_display, whatsapp_link
 from tkm_assign.model import Mentor, Participant, Problem
 from tkm_assign.report.calendars import mentor_file_names
 from tkm_assign.report.figures import (
@@ -90,6 +92,9 @@ def render_mentor_page(
                 "name": person.name or pid,
                 "place": place_of(person, regencies),
                 "geo": f"geo:{lat:.5f},{lon:.5f}",
+                "phone": phone_display(person.phone),
+                "tel": f"tel:{person.phone}" if person.phone else "",
+                "whatsapp": whatsapp_link(person.phone),
                 "sector": labels.value(person.sector.value),
                 "onsite_only": not rules.online_allowed(person, config),
                 "target": rules.session_target(person, config),
@@ -127,6 +132,8 @@ def render_mentor_page(
                         "where": place_of(who, regencies)
                         if who and mode == "onsite"
                         else labels.value(mode).capitalize(),
+                        # Online sessions happen on WhatsApp: one tap opens the chat.
+                        "whatsapp": whatsapp_link(who.phone) if who else "",
                     }
                 )
             route = route_of.get(day_text)
