@@ -331,6 +331,7 @@ class ScheduleConfig:
 class OutputConfig:
     lang: str = "id"
     idle_utilisation: float = _ranged(0.25, 0.0, 1.0)
+    travel_share_flag: float = _ranged(0.5, 0.0, 1.0)
 
     def __post_init__(self) -> None:
         _check_choice("output.lang", self.lang, ("id", "en"))
@@ -395,7 +396,7 @@ class WebConfig:
 @dataclass(frozen=True)
 class CostConfig:
     mentor_month_idr: float = _ranged(0.0, 0, 10**12)
-    per_km_idr: float = _ranged(0.0, 0, 10**9)
+    per_km_idr: float = _ranged(1000.0, 0, 10**9)
 
     def __post_init__(self) -> None:
         _check_fields(self, "cost")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tkm_assign.report.figures import (
@@ -52,6 +54,33 @@ def test_mentor_balance(small_problem, small_tables):
     assert balance.loc["M01", "peak_utilisation"] == pytest.approx(0.0786)
     assert balance.loc["M02", "travel_km"] == pytest.approx(52.5)
     assert set(balance["flag"]) == {"idle"}
+    # The workload review: sessions, share of the hours spent riding, travel allowance.
+    assert balance["sessions"].to_dict() == {"M01": 7, "M02": 4}
+    assert balance.loc["M01", "travel_share"] == pytest.approx(5.2 / 14.2, abs=1e-4)
+    assert balance.loc["M01", "travel_cost_idr"] == round((28.1 + 88.0 + 93.6) * 1000)
+    assert not balance["travel_heavy"].any()  # nobody rides more than half their hours
+
+
+def test_travel_burden_and_allowance_follow_their_settings(small_problem, small_tables):
+    config = small_problem.config
+    config = dataclasses.replace(
+        config,
+        output=dataclasses.replace(config.output, travel_share_flag=0.3),
+        cost=dataclasses.replace(config.cost, per_km_idr=2500.0),
+    )
+    problem = dataclasses.replace(small_problem, config=config)
+    balance = mentor_balance(problem, small_tables).set_index("mentor_id")
+    assert balance["travel_heavy"].to_dict() == {"M01": True, "M02": False}
+    assert balance.loc["M02", "travel_cost_idr"] == round(52.5 * 2500)
+
+
+def test_without_a_schedule_hours_travel_and_cost_are_unknown(
+    small_problem, assignment_only_tables
+):
+    balance = mentor_balance(small_problem, assignment_only_tables)
+    for column in ("sessions", "total_hours", "travel_share", "travel_cost_idr"):
+        assert balance[column].isna().all(), column
+    assert not balance["travel_heavy"].any()
 
 
 def test_overloaded_beats_idle(small_problem, small_tables):

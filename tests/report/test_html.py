@@ -69,11 +69,35 @@ def test_report_is_self_contained_with_key_figures(outputs):
         assert text in page, text
 
 
+def test_report_reviews_every_mentors_workload(outputs):
+    page = (outputs / "report.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="review">') :]
+    table = table[: table.index("</table>")]
+    assert table.count("<tr>") == 3  # the header and one row per mentor
+    for text in (
+        "Jam tanpa perjalanan",
+        "Jam dengan perjalanan",
+        "Uang transport (Rp)",
+        ">210<",  # M01 rode 209.7 km
+        ">209.700<",  # at Rp 1.000 per km
+        ">37 %<",  # of M01's hours are riding
+    ):
+        assert text in table, text
+    assert "Perkiraan uang transport: Rp 262.200" in page
+    assert "Koefisien variasi = simpangan baku dibagi rata-rata: di bawah 0,3" in page
+    assert "Indeks Gini: 0 berarti semua pendamping memikul beban yang sama" in page
+    assert "km × Rp 1.000 per km¹" in page
+    assert "¹ Pengaturan yang dapat diubah: cost.per_km_idr." in page
+    assert "² Pengaturan yang dapat diubah: output.travel_share_flag." in page
+
+
 def test_report_in_english(outputs_en):
     page = (outputs_en / "report.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page
     assert "TKM Lanjutan mentoring plan" in page and "Participants served" in page
     assert "Peserta terlayani" not in page
+    assert "Workload review per mentor" in page and "Estimated travel allowance: Rp 262,200" in page
+    assert "Coefficient of variation = standard deviation over the mean: below 0.3" in page
 
 
 def test_printable_schedule_lists_every_session(outputs, small_tables):

@@ -81,6 +81,18 @@ def test_utilisation_is_a_formatted_share(outputs):
     assert sheet.conditional_formatting  # red above 100 %
 
 
+def test_mentors_sheet_reviews_workload_with_travel_allowance(outputs):
+    sheet = openpyxl.load_workbook(outputs / "plan.xlsx")["Pendamping"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    m01 = dict(zip(header, rows["M01"], strict=True))
+    assert m01["Sesi"].value == 7
+    assert m01["Uang transport (Rp)"].value == 209_700
+    assert m01["Uang transport (Rp)"].number_format == "#,##0"
+    assert m01["Bagian waktu di jalan"].number_format == "0.0%"
+    assert m01["Beban perjalanan"].value == "tidak"
+
+
 def test_english_labels(outputs_en):
     book = openpyxl.load_workbook(outputs_en / "plan.xlsx")
     assert book.sheetnames == SHEETS_EN

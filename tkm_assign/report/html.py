@@ -24,6 +24,8 @@ from tkm_assign.model import Problem
 from tkm_assign.report import charts
 from tkm_assign.report.figures import (
     BASELINE_2024,
+    CV_UNEVEN,
+    GINI_UNEVEN,
     SESSION_BINS,
     balance_utilisation,
     participants_by_id,
@@ -118,7 +120,7 @@ def key_cards(figures: Mapping[str, Any], labels: Labels) -> list[dict[str, str]
             labels.percent(spread["mean"], 0),
             f"{labels['measure_cv']} {labels.number(spread['cv'], 2)} · "
             f"{n_over} {labels.value('overloaded')} · {n_idle} {labels.value('idle')}",
-            "bad" if n_over else "warn" if spread["cv"] > 0.3 else "",
+            "bad" if n_over else "warn" if spread["cv"] > CV_UNEVEN else "",
         )
     )
     if figures["shortfalls"] is not None:
@@ -210,6 +212,103 @@ def _flagged(balance: pd.DataFrame, labels: Labels) -> tuple[list[str], list[dic
         ]
         groups.append({"title": labels[title], "rows": rows})
     return heads, groups
+
+
+# Columns of the per-mentor review: (balance column, label column name, decimals).
+REVIEW_COLUMNS = (
+    ("mentor_id", "mentor_id", None),
+    ("province", "province", None),
+    ("caseload", "participants", 0),
+    ("sessions", "sessions", 0),
+    ("session_hours", "hours_without_travel", 0),
+    ("total_hours", "hours_with_travel", 0),
+    ("travel_km", "travel_km", 0),
+    ("travel_share", "travel_share", None),
+    ("travel_cost_idr", "travel_cost_idr", 0),
+    ("utilisation", "utilisation", None),
+    ("flags", "flag", None),
+)
+
+
+def workload_review(balance: pd.DataFrame, problem: Problem, labels: Labels) -> dict[str, Any]:
+    """The per-mentor workload table for programme staff, flagged mentors first, with the
+    sentences that explain its measures and a footnote naming the settings behind them."""
+    config = problem.config
+    util = balance_utilisation(balance).to_numpy(dtype=float)
+    over = (balance["flag"] == "overloaded").to_numpy()
+    heavy = balance["travel_heavy"].fillna(False).astype(bool).to_numpy()
+    idle = (balance["flag"] == "idle").to_numpy()
+    # Overloaded, then heavy travel, then idle, then the rest; busiest first within each.
+    rank = np.where(over, 0, np.where(heavy, 1, np.where(idle, 2, 3)))
+    order = np.lexsort((-util, rank))
+    rows = []
+    for k in order:
+        record = balance.iloc[int(k)]
+        cells: list[tuple[str, str]] = []
+        for column, _, digits in REVIEW_COLUMNS:
+            if column == "flags":
+                flags = [
+                    f
+                    for f, on in (
+                        ("overloaded", over[k]),
+                        ("travel_heavy", heavy[k]),
+                        ("idle", idle[k]),
+                    )
+                    if on
+                ]
+                cells.append((", ".join(labels.value(f) for f in flags), "over" if over[k] else ""))
+                continue
+            if column == "utilisation":
+                cells.append(
+                    (labels.percent(float(util[k]), 0), "over" if util[k] > 1 + 1e-6 else "")
+                )
+                continue
+            value = record[column]
+            if digits is None and column != "travel_share":
+                cells.append((text(value), ""))
+            elif value is None or pd.isna(value):
+                cells.append(("–", ""))
+            elif column == "travel_share":
+                cells.append((labels.percent(float(value), 0), "warn" if heavy[k] else ""))
+            else:
+                cells.append((labels.number(float(value), digits or 0), ""))
+        rows.append(cells)
+    scheduled = balance["total_hours"].notna().any()
+    rate = labels.text("idr", amount=labels.number(config.cost.per_km_idr))
+    cost = pd.to_numeric(balance["travel_cost_idr"], errors="coerce")
+    return {
+        "heads": [labels.column(name) for _, name, _ in REVIEW_COLUMNS],
+        "rows": rows,
+        "note": labels.text(
+            "workload_review_note",
+            rate=rate,
+            mark="¹",
+            basis=labels["basis_busiest_month" if scheduled else "basis_estimated"],
+        ),
+        "travel_note": labels.text(
+            "travel_burden_note",
+            count=int(heavy.sum()),
+            share=labels.percent(config.output.travel_share_flag, 0),
+            mark="²",
+        )
+        if scheduled
+        else "",
+        "cost_total": labels.text("idr", amount=labels.number(float(cost.sum())))
+        if cost.notna().any()
+        else "",
+        "explained": [
+            labels.text("cv_explained", limit=labels.number(CV_UNEVEN, 1)),
+            labels.text("gini_explained", limit=labels.number(GINI_UNEVEN, 1)),
+        ],
+        "footnotes": [
+            f"¹ {labels.text('setting_footnote', settings='cost.per_km_idr')}",
+            *(
+                [f"² {labels.text('setting_footnote', settings='output.travel_share_flag')}"]
+                if scheduled
+                else []
+            ),
+        ],
+    }
 
 
 def _province_rows(
@@ -385,6 +484,7 @@ def render_report(
         "spread_rows": spread_rows,
         "flagged_heads": flagged_heads,
         "flagged": flagged,
+        "review": workload_review(balance, problem, labels),
         "province_heads": province_heads,
         "province_rows": province_rows,
         "map_png": base64.b64encode(map_png).decode("ascii") if map_png else "",

@@ -243,6 +243,50 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "cmp_idle_mentors": ("Pendamping menganggur", "Idle mentors"),
     "balance_per_mentor": ("Keseimbangan per pendamping", "Balance per mentor"),
     "flag": ("Tanda", "Flag"),
+    # workload review for programme staff
+    "workload_review": ("Tinjauan beban kerja per pendamping", "Workload review per mentor"),
+    "workload_review_note": (
+        "Satu baris per pendamping, selama seluruh program: jam sesi (tanpa perjalanan), jam "
+        "total (dengan perjalanan), jarak tempuh dan uang transport (km × {rate} per km{mark}). "
+        "Pemanfaatan: {basis}. Yang bertanda tercantum lebih dulu.",
+        "One row per mentor, over the whole programme: session hours (without travel), total "
+        "hours (with travel), distance ridden and travel allowance (km × {rate} per km{mark}). "
+        "Utilisation: {basis}. Flagged mentors come first.",
+    ),
+    "basis_busiest_month": (
+        "jam terjadwal bulan tersibuk dibagi jam kerja tersedia bulan itu",
+        "scheduled hours of the busiest month over the working hours available that month",
+    ),
+    "basis_estimated": (
+        "perkiraan jam per bulan (belum ada jadwal) dibagi kapasitas bulanan",
+        "estimated hours per month (no schedule yet) over the monthly capacity",
+    ),
+    "cv_explained": (
+        "Koefisien variasi = simpangan baku dibagi rata-rata: di bawah {limit} beban cukup "
+        "merata; di atasnya sebagian pendamping memikul jauh lebih banyak daripada yang lain.",
+        "Coefficient of variation = standard deviation over the mean: below {limit} the load "
+        "is fairly even; above it some mentors carry much more than others.",
+    ),
+    "gini_explained": (
+        "Indeks Gini: 0 berarti semua pendamping memikul beban yang sama, 1 berarti satu "
+        "pendamping memikul semuanya; di atas {limit} sebaran perlu ditinjau.",
+        "Gini index: 0 means every mentor carries the same load, 1 that one mentor carries all "
+        "of it; above {limit} the spread deserves a look.",
+    ),
+    "travel_burden_note": (
+        "Beban perjalanan: {count} pendamping menghabiskan lebih dari {share} jam kerjanya di "
+        "jalan{mark}. Pertimbangkan memindahkan peserta terjauh mereka ke pendamping yang lebih "
+        "dekat, atau mengganti sebagian kunjungan dengan sesi daring.",
+        "Travel burden: {count} mentor(s) spend more than {share} of their working hours on the "
+        "road{mark}. Consider moving their farthest participants to a closer mentor, or "
+        "replacing some visits with online sessions.",
+    ),
+    "travel_cost_total": ("Perkiraan uang transport", "Estimated travel allowance"),
+    "setting_footnote": (
+        "Pengaturan yang dapat diubah: {settings}.",
+        "Settings that change this: {settings}.",
+    ),
+    "idr": ("Rp {amount}", "Rp {amount}"),
 }
 
 # Column labels, by column name of the plan tables (and a few derived columns).
@@ -323,6 +367,11 @@ COLUMNS: Mapping[str, tuple[str, str]] = {
     "change": ("Perubahan", "Change"),
     "better": ("Lebih baik", "Better"),
     "transport": ("Kendaraan", "Transport"),
+    "travel_share": ("Bagian waktu di jalan", "Share of time on the road"),
+    "travel_cost_idr": ("Uang transport (Rp)", "Travel allowance (Rp)"),
+    "travel_heavy": ("Beban perjalanan", "Travel burden"),
+    "hours_without_travel": ("Jam tanpa perjalanan", "Hours without travel"),
+    "hours_with_travel": ("Jam dengan perjalanan", "Hours with travel"),
 }
 
 # Values shown in place of codes.
@@ -350,6 +399,7 @@ VALUES: Mapping[str, tuple[str, str]] = {
     "idle": ("menganggur", "idle"),
     "ok": ("normal", "normal"),
     "shortfall": ("kekurangan sesi", "shortfall"),
+    "travel_heavy": ("beban perjalanan", "heavy travel"),
 }
 
 WEEKDAYS = (

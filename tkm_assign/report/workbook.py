@@ -77,6 +77,10 @@ COLUMN_FORMATS: Mapping[str, str] = {
     "utilisation_max": PERCENT,
     "served_share": PERCENT,
     "sector_match_rate": PERCENT,
+    "travel_share": PERCENT,
+    "travel_cost_idr": "#,##0",
+    "sessions": INTEGER,
+    "onsite": INTEGER,
 }
 # Columns where a value above 1 (100 %) is shaded red.
 OVER_ONE = frozenset({"utilisation", "peak_utilisation", "utilisation_max", "utilisation_mean"})
@@ -92,6 +96,7 @@ WORDED = frozenset(
         "kind",
         "severity",
         "transport",
+        "travel_heavy",
     }
 )
 
