@@ -91,6 +91,16 @@ def test_report_reviews_every_mentors_workload(outputs):
     assert "² Pengaturan yang dapat diubah: output.travel_share_flag." in page
 
 
+def test_report_says_why_the_unserved_are_and_what_would_serve_them(outputs):
+    page = (outputs / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("Mengapa belum terlayani") : page.index("Kekurangan jadwal (")]
+    assert "1 peserta: semua pendamping dalam jangkauan sudah penuh¹" in section
+    assert "<strong>Bali</strong>" in section
+    assert "tambah 1 pendamping di " in section and "(Bali): menjangkau 1 peserta" in section
+    assert "¹ Pengaturan yang dapat diubah: caseload.max." in section
+    assert "every eligible mentor" not in section.split("<details>")[0]
+
+
 def test_report_in_english(outputs_en):
     page = (outputs_en / "report.html").read_text(encoding="utf-8")
     assert '<html lang="en">' in page
@@ -98,6 +108,8 @@ def test_report_in_english(outputs_en):
     assert "Peserta terlayani" not in page
     assert "Workload review per mentor" in page and "Estimated travel allowance: Rp 262,200" in page
     assert "Coefficient of variation = standard deviation over the mean: below 0.3" in page
+    assert "1 participant(s): every mentor within reach is full¹" in page
+    assert "add 1 mentor(s) in " in page
 
 
 def test_printable_schedule_lists_every_session(outputs, small_tables):

@@ -21,6 +21,8 @@ from tkm_assign.report.tables import PlanTables
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tkm_assign.assign.remedies import UnservedReview
+
 # The writers (matplotlib, openpyxl, icalendar, jinja2) are imported when outputs are
 # written, not when a solver imports ``tkm_assign.report.tables``: worker processes of the
 # solvers stay light.
@@ -81,6 +83,7 @@ def write_plan_outputs(
     balance: pd.DataFrame | None = None,
     provinces: pd.DataFrame | None = None,
     formats: Collection[str] | None = None,
+    unserved: UnservedReview | None = None,
 ) -> list[Path]:
     """Write every output of a plan into ``folder`` (which must exist, normally empty).
 
@@ -99,6 +102,10 @@ def write_plan_outputs(
     figures, balance, provinces
         The plan's key figures, mentor balance and per-province table
         (:mod:`tkm_assign.report.figures`); computed from ``tables`` when not given.
+    unserved
+        Causes and remedies of the participants without a mentor
+        (:func:`tkm_assign.assign.remedies.review_unserved`); worked out here for the
+        report when not given.
     formats
         Which kinds of file to write, by extension (:data:`FORMATS`; default all):
         ``csv`` the tables, ``json`` ``summary.json``, ``xlsx`` ``plan.xlsx``, ``ics``
@@ -166,9 +173,19 @@ def write_plan_outputs(
 
     if "html" in wanted:
         log.info("writing report.html")
+        if unserved is None:
+            unserved = _review_unserved(problem, tables)
         report = folder / "report.html"
         page = render_report(
-            problem, tables, labels, figures, balance, provinces, preview, generated
+            problem,
+            tables,
+            labels,
+            figures,
+            balance,
+            provinces,
+            preview,
+            generated,
+            unserved=unserved,
         )
         report.write_text(page, encoding="utf-8")
         written.append(report)
@@ -179,3 +196,14 @@ def write_plan_outputs(
         write_geopackage(gpkg, problem, tables, balance)
         written.append(gpkg)
     return written
+
+
+def _review_unserved(problem: Problem, tables: PlanTables) -> UnservedReview:
+    """Causes and remedies for the participants the plan's assignment leaves without one."""
+    from tkm_assign.assign.remedies import review_unserved
+    from tkm_assign.pipeline import travel_model
+    from tkm_assign.report.figures import assigned_mentor
+
+    assigned = assigned_mentor(tables)
+    mentor_of = {p.participant_id: assigned.get(p.participant_id) for p in problem.participants}
+    return review_unserved(problem, mentor_of, travel_model(problem.config))

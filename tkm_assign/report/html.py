@@ -12,7 +12,7 @@ import datetime as dt
 import logging
 from collections.abc import Mapping, Sequence
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 import numpy as np
@@ -21,6 +21,9 @@ from markupsafe import Markup
 
 from tkm_assign import __version__
 from tkm_assign.model import Problem
+
+if TYPE_CHECKING:
+    from tkm_assign.assign.remedies import UnservedReview
 from tkm_assign.report import charts
 from tkm_assign.report.figures import (
     BASELINE_2024,
@@ -354,7 +357,117 @@ def _province_rows(
     return heads, rows
 
 
-def _problem_blocks(problem: Problem, tables: PlanTables, labels: Labels) -> list[dict[str, Any]]:
+def duration_words(minutes: int, labels: Labels) -> str:
+    """``3 jam`` / ``2 jam 30 menit`` (``3 h`` / ``2 h 30 min``)."""
+    hours, rest = divmod(int(minutes), 60)
+    if not rest:
+        return labels.text("hours_only", hours=hours)
+    return labels.text("hours_minutes", hours=hours, minutes=rest)
+
+
+def unserved_section(problem: Problem, review: UnservedReview, labels: Labels) -> dict[str, Any]:
+    """The unserved in words: counts by cause, remedies per province, near misses.
+
+    Settings a sentence depends on are marked with a number and named in a footnote."""
+    from tkm_assign.assign.remedies import NEAR_MISS_MIN
+    from tkm_assign.geo.regions import load_geography
+
+    marks: dict[str, str] = {}
+
+    def mark(setting: str) -> str:
+        return marks.setdefault(setting, "¹²³⁴⁵⁶⁷⁸⁹"[len(marks)])
+
+    limit = duration_words(review.limit_min, labels)
+    causes = []
+    for cause, group in review.by_cause().items():
+        values: dict[str, str] = {}
+        if cause == "too_far":
+            values = {"limit": limit, "mark": mark("travel.max_travel_min")}
+        elif cause == "mentors_full":
+            values = {"mark": mark("caseload.max")}
+        causes.append(
+            labels.text(
+                "cause_count",
+                count=labels.number(len(group)),
+                cause=labels.text(f"cause_{cause}", **values),
+            )
+        )
+    geography = load_geography()
+    remedies: dict[str, list[str]] = {}
+    for remedy in review.remedies:
+        count = labels.number(len(remedy.participants))
+        if remedy.action == "add_mentor":
+            line = labels.text(
+                "remedy_add_mentor",
+                mentors=labels.number(remedy.mentors),
+                town=remedy.town,
+                island=remedy.island,
+                count=count,
+            )
+        elif remedy.action == "allow_ferry":
+            line = labels.text(
+                "remedy_allow_ferry",
+                island=remedy.island,
+                mark=mark("travel.cross_island"),
+                count=count,
+            )
+        elif remedy.action == "raise_travel_limit":
+            line = labels.text(
+                "remedy_raise_travel_limit",
+                minutes=labels.number(remedy.minutes),
+                mark=mark("travel.max_travel_min"),
+                count=count,
+                ids=", ".join(remedy.participants),
+            )
+        else:
+            line = labels.text(
+                "remedy_free_places",
+                mentor=remedy.mentor_id,
+                island=remedy.island,
+                places=labels.number(remedy.free_places),
+                count=count,
+            )
+        remedies.setdefault(geography.province_name(remedy.province_code), []).append(line)
+    people = participants_by_id(problem)
+    near_rows = [
+        [
+            u.participant_id,
+            people[u.participant_id].name if u.participant_id in people else "",
+            geography.province_name(u.province_code),
+            u.nearest_mentor_id or "",
+            labels.number(u.nearest_min or 0),
+            labels.number(u.over_limit_min or 0),
+        ]
+        for u in sorted(review.near_misses, key=lambda u: (u.over_limit_min, u.participant_id))
+    ]
+    return {
+        "causes": causes,
+        "remedies": sorted(remedies.items()),
+        "near_title": labels.text("near_misses", minutes=NEAR_MISS_MIN),
+        "near_heads": [
+            labels.column(c)
+            for c in (
+                "participant_id",
+                "participant_name",
+                "province",
+                "nearest_mentor_id",
+                "nearest_min",
+                "over_limit_min",
+            )
+        ],
+        "near_rows": near_rows,
+        "footnotes": [
+            f"{m} {labels.text('setting_footnote', settings=key)}" for key, m in marks.items()
+        ],
+    }
+
+
+def _problem_blocks(
+    problem: Problem,
+    tables: PlanTables,
+    labels: Labels,
+    unserved: UnservedReview | None = None,
+) -> list[dict[str, Any]]:
     blocks = []
     lost = unassigned_rows(problem, tables)
     heads = [
@@ -373,6 +486,9 @@ def _problem_blocks(problem: Problem, tables: PlanTables, labels: Labels) -> lis
             "heads": heads,
             "rows": rows,
             "truncated": _truncated(len(rows), len(lost), labels),
+            "unserved": unserved_section(problem, unserved, labels)
+            if unserved is not None and unserved.unserved
+            else None,
         }
     )
     if tables.shortfalls is not None:
@@ -404,6 +520,7 @@ def _problem_blocks(problem: Problem, tables: PlanTables, labels: Labels) -> lis
                 "heads": [labels.column(c) for c in cols],
                 "rows": short_rows,
                 "truncated": _truncated(len(short_rows), len(short), labels),
+                "unserved": None,
             }
         )
     return blocks
@@ -424,8 +541,10 @@ def render_report(
     generated: dt.datetime,
     title: str | None = None,
     extra_sections: Sequence[Markup] = (),
+    unserved: UnservedReview | None = None,
 ) -> str:
-    """The report page as HTML text (see the module docstring)."""
+    """The report page as HTML text (see the module docstring); ``unserved`` adds the
+    causes, remedies and near misses of the participants without a mentor."""
     first, last = programme_period(problem)
     shares = figures["sessions_first_3_months"]["shares"]
     counts = figures["sessions_first_3_months"]["counts"]
@@ -488,7 +607,7 @@ def render_report(
         "province_heads": province_heads,
         "province_rows": province_rows,
         "map_png": base64.b64encode(map_png).decode("ascii") if map_png else "",
-        "problem_blocks": _problem_blocks(problem, tables, labels),
+        "problem_blocks": _problem_blocks(problem, tables, labels, unserved),
         "inputs": inputs,
         "config_rows": flatten(problem.config.to_dict()),
         "footer": labels.text("footer", version=__version__),

@@ -287,6 +287,58 @@ LABELS: Mapping[str, tuple[str, str]] = {
         "Settings that change this: {settings}.",
     ),
     "idr": ("Rp {amount}", "Rp {amount}"),
+    # the unserved: causes, remedies, near misses
+    "unserved_causes": ("Mengapa belum terlayani", "Why they have no mentor"),
+    "cause_count": ("{count} peserta: {cause}", "{count} participant(s): {cause}"),
+    "cause_no_mentor_in_province": (
+        "tidak ada pendamping yang tinggal di provinsinya",
+        "no mentor lives in their province",
+    ),
+    "cause_across_sea": (
+        "setiap pendamping yang boleh melayaninya tinggal di pulau lain, di seberang laut",
+        "every mentor who may serve them lives on another island, across the sea",
+    ),
+    "cause_too_far": (
+        "pendamping terdekat lebih dari {limit} perjalanan sekali jalan{mark}",
+        "the nearest mentor is more than {limit} away, one way{mark}",
+    ),
+    "cause_mentors_full": (
+        "semua pendamping dalam jangkauan sudah penuh{mark}",
+        "every mentor within reach is full{mark}",
+    ),
+    "cause_other": (
+        "pendamping tetap atau pengecualian di berkas peserta mencegahnya",
+        "a pinned or excluded mentor in the participants file prevents it",
+    ),
+    "remedies": ("Yang akan melayani mereka, per provinsi", "What would serve them, per province"),
+    "remedy_add_mentor": (
+        "tambah {mentors} pendamping di {town} ({island}): menjangkau {count} peserta dalam batas "
+        "perjalanan",
+        "add {mentors} mentor(s) in {town} ({island}): reaches {count} participant(s) within the "
+        "travel limit",
+    ),
+    "remedy_allow_ferry": (
+        "izinkan kunjungan dengan kapal feri ke {island}{mark}: {count} peserta menjadi terjangkau",
+        "allow visits by ferry to {island}{mark}: brings {count} participant(s) within reach",
+    ),
+    "remedy_raise_travel_limit": (
+        "naikkan batas perjalanan sekali jalan {minutes} menit{mark} untuk {count} peserta ini: "
+        "{ids}",
+        "raise the one-way travel limit by {minutes} min{mark} for these {count} "
+        "participant(s): {ids}",
+    ),
+    "remedy_free_places": (
+        "{mentor} ({island}) punya {places} tempat kosong tetapi tidak menjangkau {count} peserta "
+        "ini: pindahkan pendamping itu, atau sebagian pesertanya",
+        "{mentor} ({island}) has {places} free place(s) but cannot reach these {count} "
+        "participant(s): move that mentor, or some of their participants",
+    ),
+    "near_misses": (
+        "Nyaris terjangkau: paling banyak {minutes} menit di atas batas perjalanan",
+        "Near misses: at most {minutes} min beyond the travel limit",
+    ),
+    "hours_minutes": ("{hours} jam {minutes} menit", "{hours} h {minutes} min"),
+    "hours_only": ("{hours} jam", "{hours} h"),
 }
 
 # Column labels, by column name of the plan tables (and a few derived columns).
@@ -372,6 +424,9 @@ COLUMNS: Mapping[str, tuple[str, str]] = {
     "travel_heavy": ("Beban perjalanan", "Travel burden"),
     "hours_without_travel": ("Jam tanpa perjalanan", "Hours without travel"),
     "hours_with_travel": ("Jam dengan perjalanan", "Hours with travel"),
+    "nearest_mentor_id": ("Pendamping terdekat", "Nearest mentor"),
+    "nearest_min": ("Menit ke pendamping terdekat", "Minutes to the nearest mentor"),
+    "over_limit_min": ("Menit di atas batas", "Minutes beyond the limit"),
 }
 
 # Values shown in place of codes.
