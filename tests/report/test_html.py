@@ -91,9 +91,26 @@ def test_report_reviews_every_mentors_workload(outputs):
     assert "² Pengaturan yang dapat diubah: output.travel_share_flag." in page
 
 
+def test_the_shortfall_section_counts_what_the_headline_counts(outputs):
+    page = (outputs / "report.html").read_text(encoding="utf-8")
+    # One participant-month short (P03, with a mentor): the card and the section agree.
+    card = "Kekurangan jadwal peserta berpendamping (peserta × bulan)</div>"
+    assert card in page and page[page.index(card) :].split("</div>")[1].endswith(">1")
+    assert "<h2>Kekurangan jadwal peserta berpendamping (peserta × bulan) (1)</h2>" in page
+
+
+def test_how_the_plan_was_computed_reads_in_words(outputs):
+    page = (outputs / "report.html").read_text(encoding="utf-8")
+    assert "terbaik menurut aturan (terbukti optimal)" in page
+    assert "optimasi jaringan (aliran biaya minimum, OR-Tools)" in page
+    assert "<td>0,1 detik</td>" in page  # 0.12 s, the local way, never "0.12"
+    assert ">OPTIMAL<" not in page and "min-cost flow<" not in page
+    assert "Rata-rata pemanfaatan, bulan tersibuk terjadwal" in page
+
+
 def test_report_says_why_the_unserved_are_and_what_would_serve_them(outputs):
     page = (outputs / "report.html").read_text(encoding="utf-8")
-    section = page[page.index("Mengapa belum terlayani") : page.index("Kekurangan jadwal (")]
+    section = page[page.index("Mengapa belum terlayani") : page.index("<h2>Kekurangan jadwal")]
     assert "1 peserta: semua pendamping dalam jangkauan sudah penuh¹" in section
     assert "<strong>Bali</strong>" in section
     assert "tambah 1 pendamping di " in section and "(Bali): menjangkau 1 peserta" in section

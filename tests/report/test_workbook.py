@@ -70,7 +70,9 @@ def test_rows_and_values(outputs, small_tables):
     assert kinds == ["belum terlayani", "kekurangan sesi"]
     summary = {r[0].value: r[1].value for r in book["Ringkasan"].iter_rows(min_row=2)}
     assert summary["Peserta"] == 8 and summary["Peserta terlayani"] == 7
-    assert summary["Status penyelesaian"] == "OPTIMAL"
+    assert summary["Mutu penugasan"] == "terbaik menurut aturan (terbukti optimal)"
+    assert summary["Cara menghitung penugasan"].startswith("optimasi jaringan")
+    assert "Rata-rata pemanfaatan, bulan tersibuk terjadwal" in summary
 
 
 def test_utilisation_is_a_formatted_share(outputs):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,6 +21,9 @@ from tkm_assign import rules
 from tkm_assign.geo.regions import Geography, load_geography
 from tkm_assign.model import Mentor, Participant, Problem
 from tkm_assign.report.tables import PlanTables
+
+if TYPE_CHECKING:
+    from tkm_assign.report.i18n import Labels
 
 # Sessions per participant in the first three months, as binned by the 2024 evaluation.
 BASELINE_2024 = {"0-2": 0.3107, "3-4": 0.5890, ">4": 0.1003}
@@ -491,3 +494,26 @@ def programme_period(problem: Problem) -> tuple[dt.date, dt.date]:
     )
     starts = rules.month_starts(config.programme.start_date, months)
     return starts[0], starts[-1] - dt.timedelta(days=1)
+
+
+def status_words(status: object, gap: object, labels: Labels) -> str:
+    """A solver status in words a coordinator reads (``FEASIBLE`` says how close to best)."""
+    code = text(status)
+    if code == "FEASIBLE":
+        share = as_float(gap)
+        return labels.text("status_FEASIBLE", gap=labels.percent(share or 0.0, 1))
+    if code in ("OPTIMAL", "INFEASIBLE"):
+        return labels[f"status_{code}"]
+    return code
+
+
+def engine_words(engine: object, labels: Labels) -> str:
+    """How the assignment was computed, in words (the exact engine is in summary.json)."""
+    name = text(engine)
+    if "CP-SAT" in name or "hours model" in name:
+        return labels["engine_cpsat"]
+    if "flow" in name:
+        return labels["engine_flow"]
+    if name == "given":
+        return labels["engine_given"]
+    return labels["engine_other"] if name else ""

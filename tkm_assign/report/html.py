@@ -21,24 +21,27 @@ from markupsafe import Markup
 
 from tkm_assign import __version__
 from tkm_assign.model import Problem
-
-if TYPE_CHECKING:
-    from tkm_assign.assign.remedies import UnservedReview
 from tkm_assign.report import charts
 from tkm_assign.report.figures import (
     BASELINE_2024,
     CV_UNEVEN,
     GINI_UNEVEN,
     SESSION_BINS,
+    assigned_mentor,
     balance_utilisation,
+    engine_words,
     participants_by_id,
     programme_period,
     reason_counts,
+    status_words,
     text,
     unassigned_rows,
 )
 from tkm_assign.report.i18n import Labels
 from tkm_assign.report.tables import PlanTables
+
+if TYPE_CHECKING:
+    from tkm_assign.assign.remedies import UnservedReview
 
 log = logging.getLogger("tkm_assign")
 
@@ -117,9 +120,10 @@ def key_cards(figures: Mapping[str, Any], labels: Labels) -> list[dict[str, str]
         )
     spread = figures["utilisation_spread"]
     n_over, n_idle = len(figures["overloaded"]), len(figures["idle"])
+    basis = "busiest" if figures["utilisation_basis"] == "busiest_month" else "estimated"
     cards.append(
         _card(
-            labels["utilisation_mean"],
+            labels[f"utilisation_mean_{basis}"],
             labels.percent(spread["mean"], 0),
             f"{labels['measure_cv']} {labels.number(spread['cv'], 2)} · "
             f"{n_over} {labels.value('overloaded')} · {n_idle} {labels.value('idle')}",
@@ -492,7 +496,10 @@ def _problem_blocks(
         }
     )
     if tables.shortfalls is not None:
-        short = tables.shortfalls
+        # Months of participants without a mentor are counted with the unserved above, as
+        # in the headline card: only participants with a mentor are listed here.
+        with_mentor = set(assigned_mentor(tables))
+        short = tables.shortfalls[tables.shortfalls["participant_id"].map(text).isin(with_mentor)]
         people = participants_by_id(problem)
         cols = [
             "participant_id",
@@ -570,16 +577,17 @@ def render_report(
         (labels["participants_total"], labels.number(len(problem.participants))),
         (labels["mentors_total"], labels.number(len(problem.mentors))),
     ]
-    for key, label in (
-        ("status", "solver_status"),
-        ("engine", "solver_engine"),
-        ("seed", "seed"),
-        ("solve_seconds", "solve_seconds"),
-    ):
-        if summary.get(key) is not None:
-            inputs.append((labels[label], str(summary[key])))
-    if summary.get("gap") is not None:
-        inputs.append((labels["solver_gap"], labels.percent(float(summary["gap"]), 2)))
+    if summary.get("status") is not None:
+        inputs.append(
+            (labels["solver_status"], status_words(summary["status"], summary.get("gap"), labels))
+        )
+    if summary.get("engine") is not None:
+        inputs.append((labels["solver_engine"], engine_words(summary["engine"], labels)))
+    if summary.get("seed") is not None:
+        inputs.append((labels["seed"], str(summary["seed"])))
+    if summary.get("solve_seconds") is not None:
+        seconds = labels.number(float(summary["solve_seconds"]), 1)
+        inputs.append((labels["solve_seconds"], labels.text("unit_seconds", value=seconds)))
     note = labels["utilisation_note"] if tables.workload is not None else labels["estimated_note"]
     context = {
         "lang": labels.lang,

@@ -73,10 +73,10 @@ LABELS: Mapping[str, tuple[str, str]] = {
         "Kekurangan jadwal peserta berpendamping (peserta × bulan)",
         "Shortfalls of participants with a mentor (participant × month)",
     ),
-    "solver_status": ("Status penyelesaian", "Solver status"),
-    "solver_engine": ("Metode", "Engine"),
+    "solver_status": ("Mutu penugasan", "Quality of the assignment"),
+    "solver_engine": ("Cara menghitung penugasan", "How the assignment was computed"),
     "solver_gap": ("Selisih terhadap batas optimal", "Gap to the bound"),
-    "solve_seconds": ("Waktu hitung (detik)", "Solve time (seconds)"),
+    "solve_seconds": ("Waktu hitung", "Computing time"),
     "seed": ("Benih acak (seed)", "Random seed"),
     "changes_from_current": ("Peserta pindah pendamping", "Participants moved to another mentor"),
     "participants_file": ("Berkas peserta", "Participants file"),
@@ -150,7 +150,10 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "map_participant": ("Peserta (warna = pendamping)", "Participant (colour = mentor)"),
     "map_line": ("Garis penugasan", "Assignment line"),
     "unassigned_section": ("Peserta belum terlayani", "Participants without a mentor"),
-    "shortfalls_section": ("Kekurangan jadwal", "Schedule shortfalls"),
+    "shortfalls_section": (
+        "Kekurangan jadwal peserta berpendamping (peserta × bulan)",
+        "Schedule shortfalls of participants with a mentor (participant × month)",
+    ),
     "reasons": ("Alasan", "Reasons"),
     "count": ("Jumlah", "Count"),
     "none": ("Tidak ada.", "None."),
@@ -339,6 +342,44 @@ LABELS: Mapping[str, tuple[str, str]] = {
     ),
     "hours_minutes": ("{hours} jam {minutes} menit", "{hours} h {minutes} min"),
     "hours_only": ("{hours} jam", "{hours} h"),
+    # how the plan was computed, in words
+    "status_OPTIMAL": (
+        "terbaik menurut aturan (terbukti optimal)",
+        "best under the rules (proven optimal)",
+    ),
+    "status_FEASIBLE": (
+        "sah menurut semua aturan; paling jauh {gap} dari yang terbaik",
+        "meets every rule; at most {gap} from the best",
+    ),
+    "status_INFEASIBLE": (
+        "tidak ada penugasan yang memenuhi aturan",
+        "no assignment meets the rules",
+    ),
+    "engine_flow": (
+        "optimasi jaringan (aliran biaya minimum, OR-Tools)",
+        "network optimisation (min-cost flow, OR-Tools)",
+    ),
+    "engine_cpsat": (
+        "optimasi dengan batasan jam kerja (CP-SAT, OR-Tools)",
+        "optimisation with working-hour limits (CP-SAT, OR-Tools)",
+    ),
+    "engine_given": (
+        "penugasan yang diberikan (dibuat tangan)",
+        "the given assignment (made by hand)",
+    ),
+    "engine_other": (
+        "aturan sederhana (pendamping terdekat dulu)",
+        "a simple rule (nearest mentor first)",
+    ),
+    "unit_seconds": ("{value} detik", "{value} s"),
+    "utilisation_mean_busiest": (
+        "Rata-rata pemanfaatan, bulan tersibuk terjadwal",
+        "Mean utilisation, busiest scheduled month",
+    ),
+    "utilisation_mean_estimated": (
+        "Rata-rata pemanfaatan, perkiraan (belum ada jadwal)",
+        "Mean utilisation, estimated (no schedule yet)",
+    ),
 }
 
 # Column labels, by column name of the plan tables (and a few derived columns).

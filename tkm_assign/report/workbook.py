@@ -509,7 +509,13 @@ def summary_rows(
     problem: Problem, figures: Mapping[str, Any], labels: Labels, generated: dt.datetime
 ) -> list[tuple[str, Any, str | None]]:
     """The Summary sheet: (label, value, number format) per key figure, unknowns left out."""
-    from tkm_assign.report.figures import BASELINE_2024, SESSION_BINS, programme_period
+    from tkm_assign.report.figures import (
+        BASELINE_2024,
+        SESSION_BINS,
+        engine_words,
+        programme_period,
+        status_words,
+    )
 
     first, last = programme_period(problem)
     rows: list[tuple[str, Any, str | None]] = [
@@ -547,13 +553,29 @@ def summary_rows(
             f"{labels.number(caseload['max'])}",
             None,
         ),
-        (labels["utilisation_mean"], spread["mean"], PERCENT),
+        (
+            labels[
+                "utilisation_mean_busiest"
+                if figures["utilisation_basis"] == "busiest_month"
+                else "utilisation_mean_estimated"
+            ],
+            spread["mean"],
+            PERCENT,
+        ),
         (labels["utilisation_cv"], spread["cv"], TWO_DECIMALS),
         (labels["overloaded"], _id_list(figures["overloaded"]), None),
         (labels["idle"], _id_list(figures["idle"]), None),
         (labels["shortfalls_count"], figures["shortfalls"], INTEGER),
-        (labels["solver_status"], figures["status"], None),
-        (labels["solver_engine"], figures["engine"], None),
+        (
+            labels["solver_status"],
+            status_words(figures["status"], figures["gap"], labels) if figures["status"] else None,
+            None,
+        ),
+        (
+            labels["solver_engine"],
+            engine_words(figures["engine"], labels) if figures["engine"] else None,
+            None,
+        ),
         (labels["solver_gap"], figures["gap"], "0.00%"),
         (labels["solve_seconds"], figures["solve_seconds"], ONE_DECIMAL),
         (labels["seed"], figures["seed"], INTEGER),
