@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint typecheck pytest bench bench-full clean
+.PHONY: demo serve guide-images test lint typecheck pytest bench bench-full clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,13 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/tkm-assign demo --force
+
+serve: $(STAMP)
+	$(BIN)/tkm-assign serve
+
+guide-images: $(STAMP)
+	CI=1 $(BIN)/python -m pytest tests/web/test_browser.py
+	$(BIN)/python -m tests.web.test_guide
 
 test: $(STAMP) lint typecheck pytest
 

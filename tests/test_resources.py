@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
+import httpx2 as httpx
 import pytest
 
 from tkm_assign import resources
@@ -142,6 +146,15 @@ def test_the_wheel_carries_configuration_geography_places_and_sample(installed):
         "data/sample/mentors.csv",
     ):
         assert f"{bundle}/{path}" in names, path
+    for path in (
+        "web/templates/plan.html",
+        "web/static/app.js",
+        "web/static/vendor/leaflet/leaflet.js",
+        "web/static/vendor/leaflet/images/layers.png",
+        "web/static/vendor/leaflet/LICENSE",
+        "web/static/vendor/htmx/htmx.min.js",
+    ):
+        assert f"tkm_assign/{path}" in names, path
 
 
 @pytest.mark.slow
@@ -173,3 +186,40 @@ def test_the_installed_program_runs_the_demo_from_an_unrelated_folder(installed,
     assert "assigned" in demo.stdout
     for name in ("plan.xlsx", "report.html", "plan.gpkg", "assignments.csv", "schedule.csv"):
         assert (out / name).stat().st_size > 0, name
+
+
+@pytest.mark.slow
+def test_the_installed_program_serves_the_page_from_an_unrelated_folder(installed, tmp_path):
+    bin_dir, env, _ = installed
+    server = subprocess.Popen(
+        [str(bin_dir / "tkm-assign"), "serve", "--port", "0", "--data-dir", str(tmp_path / "d")],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()
+        match = re.search(r"open (http://\S+) in a browser", line)
+        assert match, line
+        base = match.group(1).rstrip("/")
+        for path in ("/", "/new", "/static/vendor/leaflet/leaflet.js", "/geo/provinces.json"):
+            answer = _get_when_up(base + path)
+            assert answer.status_code == 200, path
+        assert "Rencana baru" in _get_when_up(base + "/new").text
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+        if server.stdout is not None:
+            server.stdout.close()
+
+
+def _get_when_up(url: str) -> httpx.Response:
+    for _ in range(100):
+        try:
+            return httpx.get(url, timeout=60)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return httpx.get(url, timeout=60)

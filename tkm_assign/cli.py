@@ -34,6 +34,7 @@ EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 MAX_PROBLEMS_PRINTED = 200  # then the rest are counted by file and column
 DEMO_OUT = Path("outputs") / "demo"
+DATA_DIR_DEFAULT = Path.home() / "tkm_assign"
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -360,6 +361,34 @@ def _build_parser() -> argparse.ArgumentParser:
     _outputs(scenarios)
     _lang(scenarios)
     scenarios.set_defaults(handler=_cmd_scenarios)
+
+    serve = sub.add_parser("serve", help="start the coordinators' page in the browser")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=int, default=8050, help="port (default 8050; 0 = any free port)"
+    )
+    serve.add_argument(
+        "--data-dir",
+        type=Path,
+        default=DATA_DIR_DEFAULT,
+        help=f"where plans, uploads and jobs are kept (default {DATA_DIR_DEFAULT})",
+    )
+    serve.add_argument(
+        "--token",
+        help="access token (default: none on 127.0.0.1, generated and printed on any other host)",
+    )
+    serve.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a host name the page may be reached by besides its address (repeatable)",
+    )
+    serve.add_argument("--workers", type=int, help="plans computed at once (default: one per core)")
+    _common(serve)
+    serve.set_defaults(handler=_cmd_serve)
     return parser
 
 
@@ -737,6 +766,40 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             f"mentors needed {row['mentors_needed']} (+{row['mentors_to_add']}){cost}"
         )
     print(f"wrote {len(written)} files to {args.out}; open {args.out / 'scenarios.xlsx'}")
+    return EXIT_OK
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from tkm_assign.web.app import Options
+    from tkm_assign.web.server import serve
+
+    config = load_config(args)
+    if not 0 <= args.port <= 65535:
+        raise TkmError(f"--port {args.port}: expected 0..65535")
+    if args.workers is not None and args.workers < 1:
+        raise TkmError(f"--workers {args.workers}: expected 1 or more")
+    try:
+        args.data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise TkmError(
+            f"--data-dir {args.data_dir}: cannot be used as the folder for plans "
+            f"({error.strerror}); choose another folder"
+        ) from None
+    options = Options(
+        data_dir=args.data_dir,
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        allowed_hosts=tuple(args.allow_host),
+        workers=args.workers,
+        config=config,
+    )
+
+    def announce(url: str) -> None:
+        print(f"tkm_assign page: open {url} in a browser (Ctrl+C stops it)", flush=True)
+        print(f"plans are kept in {args.data_dir}", flush=True)
+
+    serve(options, announce)
     return EXIT_OK
 
 

@@ -276,7 +276,7 @@ class AssignWeights:
     unassigned: int = _ranged(100_000, 0, 10**9)
     need_high: int = _ranged(20_000, 0, 10**9)
     need_medium: int = _ranged(10_000, 0, 10**9)
-    sector_mismatch: int = _ranged(4_000, 0, 10**9)
+    sector_mismatch: int = _ranged(600, 0, 10**9)
     travel_per_min: int = _ranged(10, 0, 10**9)
     balance: int = _ranged(50, 0, 10**9)
     change: int = _ranged(300, 0, 10**9)
@@ -296,6 +296,7 @@ class AssignConfig:
     time_limit_s: float = _ranged(30.0, 0.1, 86_400)
     workers: int = _ranged(2, 1, 64)
     relative_gap: float = _ranged(0.005, 0.0, 1.0)
+    lp_relaxation: bool = True
     weights: AssignWeights = field(default_factory=AssignWeights)
 
     def __post_init__(self) -> None:

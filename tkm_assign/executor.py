@@ -254,9 +254,11 @@ class LocalExecutor:
         for task in tasks:
             task._future.cancel()
 
-    def close(self) -> None:
+    def close(self, *, at_once: bool = False) -> None:
+        """Wait for the threads (``at_once``: only drop the queued tasks; threads cannot be
+        stopped, so a running task ends by itself)."""
         if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool.shutdown(wait=not at_once, cancel_futures=True)
 
 
 class DaskExecutor:
@@ -403,10 +405,7 @@ def open_executor(
     try:
         yield executor
     except BaseException:
-        if isinstance(executor, DaskExecutor):
-            executor.close(at_once=True)
-        else:
-            executor.close()
+        executor.close(at_once=True)
         raise
     executor.close()
 

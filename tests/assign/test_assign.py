@@ -126,14 +126,24 @@ def test_max_travel_is_respected(build, make_participant, make_mentor):
 # --- objective terms ---------------------------------------------------------------------
 
 
-def test_sector_match_is_preferred_over_a_shorter_trip(build, make_participant, make_mentor):
+@pytest.mark.parametrize(("worth_min", "chosen"), [(60, "M1"), (120, "M2")])
+def test_a_sector_match_is_worth_its_weight_in_riding_minutes(
+    build, make_participant, make_mentor, worth_min, chosen
+):
+    # Garut to Bandung rides about 88 minutes: a detour worth a sector match of 120
+    # minutes, not of 60.
     participants = [make_participant("P1", GARUT, sector="pertanian_peternakan")]
     mentors = [
         make_mentor("M1", GARUT, sectors=("industri_boga",)),
         make_mentor("M2", BANDUNG, sectors=("pertanian_peternakan",)),
     ]
-    problem, candidates = build(participants, mentors)
-    assert assign(problem, candidates).mentor_of["P1"] == "M2"
+    weight = worth_min * 10  # assign.weights.travel_per_min = 10
+    problem, candidates = build(participants, mentors, f"assign.weights.sector_mismatch={weight}")
+    detour = int(candidates.travel_min[candidates.mentor_idx == 1][0]) - int(
+        candidates.travel_min[candidates.mentor_idx == 0][0]
+    )
+    assert 60 < detour < 120
+    assert assign(problem, candidates).mentor_of["P1"] == chosen
 
 
 def test_shorter_travel_is_preferred(build, make_participant, make_mentor):

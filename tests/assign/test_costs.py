@@ -119,5 +119,5 @@ def test_default_weights_honour_the_priority_order():
     assert w.unassigned > costliest_pair
     assert w.need_medium > costliest_pair
     assert w.need_high - w.need_medium > costliest_pair
-    # Sector expertise beats any travel difference.
-    assert w.sector_mismatch > longest_trip
+    # A sector match is worth an hour of one-way riding, no more (the trade-off curve).
+    assert w.sector_mismatch == 60 * w.travel_per_min

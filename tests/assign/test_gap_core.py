@@ -259,7 +259,10 @@ def test_large_models_with_skips_are_searched_in_parts(monkeypatch):
         agent_max_items=np.full(m, 10),
     )
     hint = np.arange(n, dtype=np.int64) % m  # overfull: needs repair
-    params = GapParams(time_limit_s=5, workers=1, relative_gap=0.0)
+    # Counted work ends the search; the distant wall clock never does, even on a busy machine.
+    params = GapParams(
+        time_limit_s=5, workers=1, relative_gap=0.0, wall_deadline=time.monotonic() + 600
+    )
     solution = solve_gap(instance, params, hint=hint)
     assert solution.engine == CPSAT_PARTS
     assert not violations(instance, solution.agent_of)

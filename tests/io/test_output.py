@@ -299,6 +299,38 @@ def test_new_output_folder_gets_normal_permissions(tmp_path):
     assert out.stat().st_mode & 0o777 == 0o777 & ~umask
 
 
+def test_a_resumable_run_keeps_its_work_and_the_next_one_continues_in_it(tmp_path: Path):
+    from tkm_assign.io.output import RESUMABLE
+
+    out = tmp_path / "grid"
+    with pytest.raises(KeyboardInterrupt), atomic_output_dir(out, resumable=True) as staging:
+        (staging / "part-1.json").write_text("{}")
+        raise KeyboardInterrupt
+    assert not out.exists() and staging.is_dir() and (staging / RESUMABLE).is_file()
+    with atomic_output_dir(out, resumable=True, resume=True) as again:
+        assert again == staging and (again / "part-1.json").is_file()
+        (again / "part-2.json").write_text("{}")
+    assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "part-1.json", "part-2.json"]
+    assert not staging.exists()
+
+
+def test_kept_work_is_removed_and_said_unless_resumed(tmp_path: Path):
+    out = tmp_path / "grid"
+    with pytest.raises(RuntimeError), atomic_output_dir(out, resumable=True) as staging:
+        (staging / "part-1.json").write_text("{}")
+        raise RuntimeError("cluster lost")
+    with (
+        pytest.warns(OutputWarning, match="removed 1 unfinished output folder"),
+        atomic_output_dir(out, resumable=True) as fresh,
+    ):
+        assert fresh != staging and not list(fresh.glob("part-*"))
+    assert not staging.exists()
+    # A resumable run that wrote nothing leaves nothing.
+    with pytest.raises(RuntimeError), atomic_output_dir(tmp_path / "b", resumable=True):
+        raise RuntimeError("nothing done")
+    assert not list(tmp_path.glob(".b.*"))
+
+
 FORMULA_IDS = {"P01": "=1+2", "P02": "+P02", "P03": "-P03", "M1": "@SUM(A1)", "M2": "-M2"}
 
 

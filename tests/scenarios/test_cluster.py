@@ -301,3 +301,15 @@ def test_a_record_of_other_settings_is_not_reused(grid, tmp_path: Path):
     )
     run_scenarios([moved], scenarios[:1], finished=loaded, on_result=lambda k, *_: calls.append(k))
     assert calls == [0]
+
+
+@pytest.mark.parametrize("command", [["scenarios", "--grid", "caseload.max=4"], ["capacity"]])
+def test_an_unreachable_cluster_is_named_on_the_command_line(
+    command: list[str], files, tmp_path: Path, capsys
+):
+    out = tmp_path / "never"
+    args = [*command[:1], *files, *command[1:], *FAST, "--set", "cluster.connect_timeout_s=1"]
+    code = main([*args, "--cluster", "tcp://127.0.0.1:9", "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2 and "tcp://127.0.0.1:9" in err and "Traceback" not in err
+    assert not out.exists() and not list(tmp_path.glob(".never.*"))

@@ -177,6 +177,7 @@ def test_scenarios_run_in_parallel_give_the_same_table_as_one_by_one(two_scenari
     assert small["served"] <= large["served"]
     for row in (small, large):
         assert 0 <= row["meeting_2_4_share"] <= row["served_share"] <= 1
+        assert 0 <= row["sector_match_share"] <= 1
         assert row["sessions"] == row["onsite_visits"] + row["online_sessions"]
         assert row["cost_full_idr"] > 0 and row["cost_idr"] > 0
 

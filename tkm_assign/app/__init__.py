@@ -75,8 +75,12 @@ Indonesian text in ``tkm_assign/messages/locale/id/LC_MESSAGES/tkm_assign.po``.
 
 Work that leaves the process
 ----------------------------
-Results, problems, configurations and messages pickle; :func:`scenarios` runs its plans in
-worker processes with picklable arguments only (a validated problem per scenario).
+Results, problems, configurations and messages pickle. :func:`scenarios` (one task per
+scenario) and :func:`capacity` (one task per region's model) submit their work through
+:mod:`tkm_assign.executor` with picklable arguments only: worker processes here, or the
+Dask cluster of ``cluster.address`` (``--cluster``; the web page's jobs use the server's
+configuration), with the same results. ``scenarios(..., finished=..., on_result=...)``
+skips scenarios an interrupted run finished and reports each one as it finishes.
 Library code reports warnings through :func:`tkm_assign.notify.warn` and progress through
 :func:`tkm_assign.notify.progress`; code running on threads inside a call wraps its tasks
 with :func:`tkm_assign.notify.in_call` to keep the call's context.

@@ -11,7 +11,8 @@ Objective terms: :func:`arc_cost_term` (sector, travel, change), :func:`skip_cos
 
 :func:`solve_gap` warm-starts the search: it takes a hint (the flow solution for the
 assignment), repairs it to feasibility and improves it by local search, or builds one
-greedily; CP-SAT then starts from that incumbent. ``plain=True`` switches all of that off
+greedily, or rounds the linear relaxation (:mod:`~tkm_assign.assign.lp`), which also gives
+the bound; CP-SAT then starts from that incumbent. ``plain=True`` switches all of that off
 (the benchmarks' reference model).
 """
 
@@ -38,6 +39,7 @@ from tkm_assign.assign.gap import (
     repair,
     violations,
 )
+from tkm_assign.assign.lp import LpRelaxation, lp_bound, lp_relaxation, prune_arcs, whole_part
 from tkm_assign.model import SolveStatus
 
 log = logging.getLogger("tkm_assign")
@@ -59,6 +61,7 @@ class GapParams:
     deterministic: bool = True
     plain: bool = False
     require_cpsat: bool = False  # run CP-SAT even when the priced flow already meets the gap
+    lp_relaxation: bool = True  # bound and start from the linear relaxation (:mod:`.lp`)
     wall_deadline: float = math.inf  # ``time.monotonic()`` value no step may run past
 
 
@@ -226,6 +229,32 @@ def warm_start(
     if start is None:
         return None
     return local_search(instance, start, budget)
+
+
+def lp_rounding(
+    instance: GapInstance, relaxation: LpRelaxation, budget: Budget, seed: int
+) -> IntArray | None:
+    """A plan from the linear relaxation: its whole arcs kept, its split items placed by CP-SAT.
+
+    The relaxation splits few items (about one per binding capacity); CP-SAT places them
+    optimally in the room the whole arcs leave, and local search polishes the result.
+    ``None`` when the split items do not fit (possible only where every item must be
+    assigned).
+    """
+    agent_of = whole_part(instance, relaxation)
+    free = agent_of == UNASSIGNED
+    if not free.any():
+        return local_search(instance, agent_of, budget)
+    sub, items, agents = sub_instance(instance, agent_of, free, np.arange(instance.n_agents))
+    params = GapParams(workers=1, seed=seed)
+    placed = _solve_whole(sub, params, None, budget, time.monotonic(), CPSAT_FROM_FLOW)
+    if placed.status == SolveStatus.INFEASIBLE:
+        return None
+    chosen = placed.agent_of
+    agent_of[items] = np.where(chosen == UNASSIGNED, UNASSIGNED, agents[np.maximum(chosen, 0)])
+    if violations(instance, agent_of):
+        return None
+    return local_search(instance, agent_of, Budget(ROUNDING_WORK, budget.deadline))
 
 
 def sub_instance(
@@ -414,6 +443,10 @@ PART_DETERMINISTIC_S = 0.5  # CP-SAT deterministic time per large-neighbourhood 
 # model building are counted little or not at all): charge parts accordingly.
 PART_DETERMINISTIC_FACTOR = 3.0
 PART_OVERHEAD = 0.05  # work units charged for building one part
+# Placing the items the linear relaxation splits is a small model (about one item per
+# binding capacity) that CP-SAT solves to optimality well within this much work; the
+# rounded plan is the best start the later steps get, so it has its own allowance.
+ROUNDING_WORK = 0.6
 
 # Work shares of the priced flow. Where items may stay unassigned (the mentor assignment),
 # its repaired plans are good and each step is cheap, while whole-model CP-SAT runs
@@ -436,9 +469,11 @@ def solve_gap(
     Unless ``params.plain``:
 
     1. :func:`~tkm_assign.assign.flow.priced_flow` (``PRICED_SHARE`` of the work) gives a lower
-       bound and a feasible plan; a ``hint`` (e.g. the plain flow plan) is repaired too, and
-       the better plan is polished by local search. If plan and bound are already within
-       ``params.relative_gap``, that is the answer.
+       bound and a feasible plan; with ``params.lp_relaxation`` the linear relaxation
+       (:mod:`~tkm_assign.assign.lp`) gives the bound its capacity prices reach and a plan
+       rounded from it (:func:`lp_rounding`); a ``hint`` (e.g. the plain flow plan) is
+       repaired too, and the best plan is polished by local search. If plan and bound are
+       already within ``params.relative_gap``, that is the answer.
     2. CP-SAT on the whole model, warm-started from that plan (until 50% of the time) --
        or, on a large model where items may stay unassigned, only step 3 without its last
        whole-model run (:func:`_parts_only`);
@@ -466,6 +501,21 @@ def solve_gap(
     priced = priced_flow(instance, work.part(priced_share, at(0.3)))
     bound = priced.bound
     start = priced.agent_of
+    # The relaxation is needed only where the priced flow leaves a gap (most small regions
+    # of the national sample close it alone).
+    closed = start is not None and _within_gap(
+        GapSolution(start, priced.objective, bound, SolveStatus.FEASIBLE, 0.0, PRICED_FLOW),
+        params.relative_gap,
+    )
+    use_lp = params.lp_relaxation and not (closed and not params.require_cpsat)
+    relaxation = lp_relaxation(instance) if use_lp else None
+    if relaxation is not None:
+        bound = max(bound, lp_bound(instance, relaxation))
+        rounded = lp_rounding(instance, relaxation, Budget(ROUNDING_WORK, deadline), params.seed)
+        if rounded is not None and (
+            start is None or objective(instance, rounded) < objective(instance, start)
+        ):
+            start = rounded
     if hint is not None:
         repaired = warm_start(instance, hint, work.part(0.05, at(0.35)), params.seed)
         if repaired is not None and (
@@ -487,27 +537,31 @@ def solve_gap(
                 time.monotonic() - started,
                 PRICED_FLOW,
             )
-    if start is not None and _parts_only(instance, params):
+    searched = instance
+    if relaxation is not None and start is not None:
+        # Reduced-cost fixing: the searches below look only at arcs a better plan may use.
+        searched = prune_arcs(instance, relaxation, objective(instance, start), start)
+    if start is not None and _parts_only(searched, params):
         improved = large_neighbourhood_search(
-            instance, start, work.part(0.5, deadline), params.seed
+            searched, start, work.part(0.5, deadline), params.seed
         )
-        value = objective(instance, improved)
+        value = objective(searched, improved)
         return _with_bound(
             GapSolution(improved, value, min(bound, value), SolveStatus.FEASIBLE, 0.0, CPSAT_PARTS),
             bound,
             started,
         )
     engine = CPSAT_FROM_FLOW
-    first = _solve_whole(instance, params, start, work.part(0.2, at(0.5)), started, engine)
+    first = _solve_whole(searched, params, start, work.part(0.2, at(0.5)), started, engine)
     first = _with_bound(first, bound, started)
     if first.status != SolveStatus.FEASIBLE or _within_gap(first, params.relative_gap):
         return first
     now = time.monotonic()
     lns_end = deadline if params.deterministic else now + 0.6 * (deadline - now)
     improved = large_neighbourhood_search(
-        instance, first.agent_of, work.part(0.3, lns_end), params.seed
+        searched, first.agent_of, work.part(0.3, lns_end), params.seed
     )
-    last = _solve_whole(instance, params, improved, work.part(0.15, deadline), started, engine)
+    last = _solve_whole(searched, params, improved, work.part(0.15, deadline), started, engine)
     if last.status not in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE):
         return first
     best = last if last.objective <= first.objective else first

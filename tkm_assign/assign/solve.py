@@ -97,21 +97,7 @@ def _prepare(problem: Problem, candidates: Candidates, hours_apply: bool) -> _Pr
     pair_ids = np.arange(len(candidates), dtype=np.int64)
     # A pinned participant may use only its pin; a pin that cannot be honoured blocks it.
     keep = ((pinned[pidx] == -1) | (pinned[pidx] == pair_ids)) & ~blocked[pidx]
-    _check_weight_order(problem)
     return _Prepared(data, pinned_pair, pin_reasons, np.flatnonzero(keep))
-
-
-def _check_weight_order(problem: Problem) -> None:
-    weights = problem.config.assign.weights
-    longest = problem.config.travel.max_travel_min * weights.travel_per_min
-    if weights.sector_mismatch <= longest:
-        log.warning(
-            "assign.weights.sector_mismatch (%d) is not above the cost of the longest allowed "
-            "trip (%d min x %d): a shorter trip may win over sector expertise",
-            weights.sector_mismatch,
-            problem.config.travel.max_travel_min,
-            weights.travel_per_min,
-        )
 
 
 def _region_instance(
@@ -310,6 +296,7 @@ def _solve_hours_regions(
             seed=problem.config.solver.seed,
             relative_gap=settings.relative_gap,
             require_cpsat=settings.engine == "cpsat",
+            lp_relaxation=settings.lp_relaxation,
         )
         solution = solve_gap(instances[k], params, hint=agent_of)
         if solution.status == SolveStatus.INFEASIBLE:  # pragma: no cover - skipping is feasible

@@ -135,8 +135,8 @@ def atomic_output_dir(
     out, force, inputs
         As for :func:`check_output_dir`, which runs first.
     resumable
-        On an exception (Ctrl-C included) keep the staging folder, with what the block
-        wrote so far, for a later run with ``resume``.
+        On an exception (Ctrl-C included) keep the staging folder, when the block wrote
+        anything into it, for a later run with ``resume``.
     resume
         Continue in the folder an interrupted resumable run of ``out`` kept (the newest;
         a new one when there is none).
@@ -179,7 +179,7 @@ def atomic_output_dir(
         try:
             yield staging
         except BaseException:
-            if not resumable:
+            if not resumable or not any(p.name != RESUMABLE for p in staging.iterdir()):
                 shutil.rmtree(staging, ignore_errors=True)
             raise
         (staging / RESUMABLE).unlink(missing_ok=True)

@@ -12,9 +12,13 @@ The input files are read once and validated once per distinct set of reading set
 applied at validation, so a grid over ``caseload.max`` validates once per value; a grid over
 anything else validates once). Each scenario then runs the full plan
 (:func:`tkm_assign.pipeline.run_plan`) and the capacity analysis
-(:func:`tkm_assign.scenarios.capacity.plan_capacity`), in up to
-``capacity.scenario_workers`` processes. Results come back in scenario order, so the
-number of workers never changes the table.
+(:func:`tkm_assign.scenarios.capacity.plan_capacity`) as one task of an executor
+(:mod:`tkm_assign.executor`): in this process, in ``capacity.scenario_workers`` worker
+processes, or on a Dask cluster (``cluster.address``). The validated people go to the
+workers once per reading, each task carries its configuration, and results come back in
+scenario order, so neither the number of workers nor where they run changes the table.
+A finished scenario is identified by :func:`scenario_key`, so that an interrupted grid
+can be resumed without planning it again.
 """
 
 from __future__ import annotations
@@ -505,7 +509,8 @@ def measure_scenario(problem: Problem) -> dict[str, Any]:
 def plan_measures(result: PlanResult) -> dict[str, Any]:
     """Served, sessions, onsite visits, hours and travel of a planned and scheduled result.
 
-    ``meeting_2_4_share`` counts participants (with or without a mentor) who get 2 to 4
+    ``sector_match_share`` is the share of served participants whose mentor has their
+    sector. ``meeting_2_4_share`` counts participants (with or without a mentor) who get 2 to 4
     sessions in every month of their programme -- the evaluation's recommendation, the same
     yardstick for every scenario whatever its own session settings.
     """
@@ -529,6 +534,11 @@ def plan_measures(result: PlanResult) -> dict[str, Any]:
         )
         for p in problem.participants
     )
+    matched = sum(
+        p.sector in problem.mentors[problem.mentor_index[mentor_id]].sectors
+        for p in problem.participants
+        if (mentor_id := assignment.mentor_of[p.participant_id]) is not None
+    )
     workload = result.tables.workload
     first = result.tables.schedule_summary["sessions_in_first_3_months"]["percent"]
     travel_min = sum(r.travel_min for r in schedule.routes)
@@ -536,6 +546,7 @@ def plan_measures(result: PlanResult) -> dict[str, Any]:
         "participants": n,
         "served": served,
         "served_share": round(served / n, 4) if n else 0.0,
+        "sector_match_share": round(matched / served, 4) if served else 0.0,
         "meeting_2_4_share": round(in_range / n, 4) if n else 0.0,
         "sessions_3m_0_2_pct": first["0-2"],
         "sessions_3m_3_4_pct": first["3-4"],

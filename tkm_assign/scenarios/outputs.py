@@ -202,6 +202,7 @@ SCENARIO_COLUMNS = (
     "participants",
     "served",
     "served_share",
+    "sector_match_share",
     "meeting_2_4_share",
     "sessions_3m_0_2_pct",
     "sessions_3m_3_4_pct",
@@ -222,7 +223,7 @@ SCENARIO_COLUMNS = (
     "cost_idr",
     "cost_full_idr",
 )
-SHARE_COLUMNS = frozenset({"served_share", "meeting_2_4_share"})
+SHARE_COLUMNS = frozenset({"served_share", "sector_match_share", "meeting_2_4_share"})
 # Column headers of scenarios.xlsx (Bahasa Indonesia, English).
 SCENARIO_HEADERS: Mapping[str, tuple[str, str]] = {
     "scenario": ("Skenario", "Scenario"),
@@ -230,6 +231,7 @@ SCENARIO_HEADERS: Mapping[str, tuple[str, str]] = {
     "participants": ("Peserta", "Participants"),
     "served": ("Peserta berpendamping", "Participants with a mentor"),
     "served_share": ("Porsi berpendamping", "Share with a mentor"),
+    "sector_match_share": ("Porsi pendamping sesuai sektor", "Share with a mentor of their sector"),
     "meeting_2_4_share": ("Porsi 2–4 sesi tiap bulan", "Share with 2–4 sessions every month"),
     "sessions_3m_0_2_pct": ("% 0–2 sesi dalam 3 bulan", "% 0–2 sessions in 3 months"),
     "sessions_3m_3_4_pct": ("% 3–4 sesi dalam 3 bulan", "% 3–4 sessions in 3 months"),
@@ -258,6 +260,7 @@ CHART_MEASURES: Mapping[str, tuple[tuple[str, str, bool], ...]] = {
         (column, SCENARIO_HEADERS[column][k], column in SHARE_COLUMNS)
         for column in (
             "served_share",
+            "sector_match_share",
             "meeting_2_4_share",
             "onsite_visits",
             "mentor_hours",
