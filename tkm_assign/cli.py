@@ -624,9 +624,10 @@ def _cmd_audit(args: argparse.Namespace) -> int:
         f"{len(summary['overloaded'])}, idle: {len(summary['idle'])}; details in {args.out}"
     )
     if comparison is not None:
-        better = comparison[comparison["better"].astype(bool)]
-        for row in better.itertuples():
-            print(f"  optimizer: {row.measure}: {row.audited} -> {row.optimised}")
+        from tkm_assign.audit.outputs import comparison_lines
+
+        for line in comparison_lines(comparison, _language(args, config)):
+            print(f"  optimizer: {line}")
     return EXIT_OK
 
 

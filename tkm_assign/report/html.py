@@ -98,15 +98,16 @@ def key_cards(figures: Mapping[str, Any], labels: Labels) -> list[dict[str, str]
                 "bad" if share < 0.8 else "warn" if share < 0.95 else "",
             )
         )
-    low = figures["sessions_first_3_months"]["shares"]["0-2"]
-    cards.append(
-        _card(
-            f"{labels['sessions_distribution']}: {labels['bin_low']}",
-            labels.percent(low),
-            f"{labels['baseline_2024']}: {labels.percent(BASELINE_2024['0-2'], 2)}",
-            "warn" if low > BASELINE_2024["0-2"] else "",
+    if figures["sessions"] is not None:  # without a schedule nobody has sessions yet
+        low = figures["sessions_first_3_months"]["shares"]["0-2"]
+        cards.append(
+            _card(
+                f"{labels['sessions_distribution']}: {labels['bin_low']}",
+                labels.percent(low),
+                f"{labels['baseline_2024']}: {labels.percent(BASELINE_2024['0-2'], 2)}",
+                "warn" if low > BASELINE_2024["0-2"] else "",
+            )
         )
-    )
     if figures["onsite_share"] is not None:
         cards.append(_card(labels["onsite_share"], labels.percent(figures["onsite_share"])))
     if figures["sector_match_rate"] is not None:
@@ -597,7 +598,9 @@ def render_report(
         "generated": generated.strftime("%Y-%m-%d %H:%M"),
         "cards": key_cards(figures, labels),
         "charts": {
-            "sessions": Markup(charts.sessions_chart(shares, labels)),
+            "sessions": Markup(charts.sessions_chart(shares, labels))
+            if figures["sessions"] is not None
+            else "",
             "utilisation": Markup(
                 charts.utilisation_chart(balance, labels, problem.config.output.idle_utilisation)
             ),
