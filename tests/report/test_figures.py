@@ -132,6 +132,12 @@ def test_labels_format_numbers_the_local_way():
     assert Labels("en").percent(0.5890, 2) == "58.90%"
     assert Labels("id").number(3000.5, 1) == "3.000,5"
     assert Labels("en").number(3000.5, 1) == "3,000.5"
+    # Seconds and counts never read as thousands: 11.213 s is "11,2", 11213 is "11.213".
+    assert Labels("id").number(11.213, 1) == "11,2" and Labels("id").number(11213) == "11.213"
+    assert Labels("id").number(1234567.891, 2) == "1.234.567,89"
+    assert Labels("id").number(-0.004, 2) == "0,00"  # never "-0,00"
+    assert Labels("id").number(float("nan")) == "–" and Labels("id").percent(None) == "–"
+    assert Labels("id").percent(1.0, 0) == "100 %" and Labels("en").percent(0.123, 0) == "12%"
     assert Labels("id").long_date(__import__("datetime").date(2027, 8, 17)) == (
         "Selasa, 17 Agustus 2027"
     )
