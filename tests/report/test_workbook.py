@@ -20,6 +20,7 @@ SHEETS_ID = [
     "Pendamping",
     "Belum terlayani & kekurangan",
     "Provinsi",
+    "Yang akan melayani",
 ]
 SHEETS_EN = [
     "Summary",
@@ -30,6 +31,7 @@ SHEETS_EN = [
     "Mentors",
     "Unassigned & shortfalls",
     "Provinces",
+    "What would serve them",
 ]
 
 
@@ -93,6 +95,19 @@ def test_mentors_sheet_reviews_workload_with_travel_allowance(outputs):
     assert m01["Uang transport (Rp)"].number_format == "#,##0"
     assert m01["Bagian waktu di jalan"].number_format == "0.0%"
     assert m01["Beban perjalanan"].value == "tidak"
+
+
+def test_the_unserved_have_a_cause_and_remedies_to_filter(outputs):
+    book = openpyxl.load_workbook(outputs / "plan.xlsx")
+    problems = book["Belum terlayani & kekurangan"]
+    header = [c.value for c in problems[1]]
+    first = dict(zip(header, [c.value for c in problems[2]], strict=True))
+    assert first["Sebab"] == "pendamping dalam jangkauan penuh" and first["ID peserta"] == "P08"
+    remedies = book["Yang akan melayani"]
+    header = [c.value for c in remedies[1]]
+    (row,) = [dict(zip(header, [c.value for c in r], strict=True)) for r in remedies.iter_rows(2)]
+    assert row["Provinsi"] == "Bali" and row["Tindakan"] == "tambah pendamping"
+    assert row["Pendamping baru"] == 1 and row["ID peserta"] == "P08"
 
 
 def test_english_labels(outputs_en):

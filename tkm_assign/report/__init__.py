@@ -151,11 +151,13 @@ def write_plan_outputs(
         write_json(plan_summary(problem, tables, figures), folder / "summary.json")
         written.append(folder / "summary.json")
 
+    if unserved is None and ("xlsx" in wanted or "html" in wanted):
+        unserved = _review_unserved(problem, tables)
     if "xlsx" in wanted:
         log.info("writing plan.xlsx")
         workbook = folder / "plan.xlsx"
         rows = summary_rows(problem, figures, labels, generated)
-        write_plan_workbook(workbook, problem, tables, labels, rows, balance, provinces)
+        write_plan_workbook(workbook, problem, tables, labels, rows, balance, provinces, unserved)
         written.append(workbook)
 
     if "ics" in wanted or "html" in wanted:
@@ -173,8 +175,6 @@ def write_plan_outputs(
 
     if "html" in wanted:
         log.info("writing report.html")
-        if unserved is None:
-            unserved = _review_unserved(problem, tables)
         report = folder / "report.html"
         page = render_report(
             problem,

@@ -29,6 +29,7 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "sheet_provinces": ("Provinsi", "Provinces"),
     "sheet_violations": ("Pelanggaran", "Violations"),
     "sheet_comparison": ("Perbandingan", "Comparison"),
+    "sheet_remedies": ("Yang akan melayani", "What would serve them"),
     # summary figures
     "item": ("Ukuran", "Measure"),
     "value": ("Nilai", "Value"),
@@ -468,6 +469,14 @@ COLUMNS: Mapping[str, tuple[str, str]] = {
     "nearest_mentor_id": ("Pendamping terdekat", "Nearest mentor"),
     "nearest_min": ("Menit ke pendamping terdekat", "Minutes to the nearest mentor"),
     "over_limit_min": ("Menit di atas batas", "Minutes beyond the limit"),
+    "cause": ("Sebab", "Cause"),
+    "action": ("Tindakan", "Action"),
+    "town": ("Kota/kecamatan", "Town"),
+    "island": ("Pulau", "Island"),
+    "new_mentors": ("Pendamping baru", "New mentors"),
+    "raise_min": ("Naikkan batas (menit)", "Raise the limit by (min)"),
+    "free_places": ("Tempat kosong", "Free places"),
+    "participant_ids": ("ID peserta", "Participant ids"),
 }
 
 # Values shown in place of codes.
@@ -496,6 +505,15 @@ VALUES: Mapping[str, tuple[str, str]] = {
     "ok": ("normal", "normal"),
     "shortfall": ("kekurangan sesi", "shortfall"),
     "travel_heavy": ("beban perjalanan", "heavy travel"),
+    "no_mentor_in_province": ("tidak ada pendamping di provinsi", "no mentor in the province"),
+    "across_sea": ("di seberang laut", "across the sea"),
+    "too_far": ("pendamping terdekat terlalu jauh", "nearest mentor too far"),
+    "mentors_full": ("pendamping dalam jangkauan penuh", "mentors within reach full"),
+    "other": ("pendamping tetap atau pengecualian", "pin or exclusion"),
+    "remedy_add_mentor": ("tambah pendamping", "add mentors"),
+    "remedy_allow_ferry": ("izinkan kapal feri", "allow ferry trips"),
+    "remedy_raise_travel_limit": ("naikkan batas perjalanan", "raise the travel limit"),
+    "remedy_free_places": ("pendamping dengan tempat kosong", "mentor with free places"),
 }
 
 WEEKDAYS = (

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -37,6 +37,9 @@ from tkm_assign.report.figures import (
 )
 from tkm_assign.report.i18n import Labels
 from tkm_assign.report.tables import PlanTables
+
+if TYPE_CHECKING:
+    from tkm_assign.assign.remedies import UnservedReview
 
 log = logging.getLogger("tkm_assign")
 
@@ -97,6 +100,8 @@ WORDED = frozenset(
         "severity",
         "transport",
         "travel_heavy",
+        "cause",
+        "action",
     }
 )
 
@@ -220,23 +225,61 @@ def plan_sheets(
     summary_rows: Sequence[tuple[str, Any, str | None]],
     balance: pd.DataFrame,
     provinces: pd.DataFrame,
+    unserved: UnservedReview | None = None,
 ) -> list[Sheet]:
     """The sheets of ``plan.xlsx``, in order.
 
     Summary, Assignments, Schedule, Routes, Workload, Mentors, Unassigned & shortfalls,
-    Provinces. Without a schedule the Schedule and Routes sheets hold only their headers
-    and Workload shows the estimated monthly load per mentor.
+    Provinces, and with ``unserved`` What would serve them (one row per remedy). Without a
+    schedule the Schedule and Routes sheets hold only their headers and Workload shows the
+    estimated monthly load per mentor.
     """
-    return [
+    sheets = [
         summary_sheet(labels["sheet_summary"], summary_rows),
         _assignments_sheet(problem, tables, labels),
         _schedule_sheet(problem, tables, labels),
         _routes_sheet(problem, tables, labels),
         _workload_sheet(problem, tables, labels, balance),
         frame_sheet(labels["sheet_mentors"], balance.rename(columns={"name": "mentor_name"})),
-        _unassigned_sheet(problem, tables, labels),
+        _unassigned_sheet(problem, tables, labels, unserved),
         frame_sheet(labels["sheet_provinces"], provinces),
     ]
+    if unserved is not None and unserved.unserved:
+        sheets.append(_remedies_sheet(unserved, labels))
+    return sheets
+
+
+def _remedies_sheet(unserved: UnservedReview, labels: Labels) -> Sheet:
+    """One row per remedy: province, what to do, where, how many it serves and who."""
+    geography = load_geography()
+    rows = [
+        [
+            geography.province_name(r.province_code),
+            f"remedy_{r.action}",
+            r.town or None,
+            r.island or None,
+            r.mentors or None,
+            r.minutes or None,
+            r.mentor_id or None,
+            r.free_places or None,
+            len(r.participants),
+            ";".join(r.participants),
+        ]
+        for r in unserved.remedies
+    ]
+    columns = [
+        "province",
+        "action",
+        "town",
+        "island",
+        "new_mentors",
+        "raise_min",
+        "mentor_id",
+        "free_places",
+        "participants",
+        "participant_ids",
+    ]
+    return Sheet(labels["sheet_remedies"], columns, rows)
 
 
 def summary_sheet(title: str, rows: Sequence[tuple[str, Any, str | None]]) -> Sheet:
@@ -424,10 +467,14 @@ def _workload_sheet(
     return frame_sheet(labels["sheet_workload"], frame)
 
 
-def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet:
+def _unassigned_sheet(
+    problem: Problem, tables: PlanTables, labels: Labels, unserved: UnservedReview | None = None
+) -> Sheet:
     people = participants_by_id(problem)
+    cause = {u.participant_id: u.cause for u in unserved.unserved} if unserved else {}
     columns = [
         "kind",
+        "cause",
         "participant_id",
         "participant_name",
         "province",
@@ -450,6 +497,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
         rows.append(
             [
                 "unassigned",
+                cause.get(pid),
                 pid,
                 person.name if person else "",
                 text(record["province"]),
@@ -473,6 +521,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
             rows.append(
                 [
                     "shortfall",
+                    None,
                     pid,
                     person.name if person else "",
                     province.get(pid, ""),
@@ -497,10 +546,13 @@ def write_plan_workbook(
     summary_rows: Sequence[tuple[str, Any, str | None]],
     balance: pd.DataFrame,
     provinces: pd.DataFrame,
+    unserved: UnservedReview | None = None,
 ) -> None:
     """Write ``plan.xlsx`` (see :func:`plan_sheets`)."""
     write_workbook(
-        path, plan_sheets(problem, tables, labels, summary_rows, balance, provinces), labels
+        path,
+        plan_sheets(problem, tables, labels, summary_rows, balance, provinces, unserved),
+        labels,
     )
     log.info("workbook: %s", path.name)
 
