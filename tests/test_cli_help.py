@@ -53,11 +53,12 @@ def test_the_settings_suggested_in_option_help_are_accepted(capsys):
 
 @pytest.mark.slow
 def test_every_example_runs_in_an_empty_folder(tmp_path: Path, monkeypatch):
-    # The demo's example runs in tests/test_cli_plan.py (it plans the national sample).
+    # The demo's example runs in tests/test_cli_plan.py (it plans the national sample), the
+    # server's below.
     monkeypatch.chdir(tmp_path)
     done: set[str] = set()
     for command in sorted(EXAMPLES, key=lambda c: c != "generate"):
-        if command == "demo":
+        if command in ("demo", "serve"):
             continue
         for line in EXAMPLES[command]:
             if line in done:
@@ -75,3 +76,22 @@ def test_every_example_runs_in_an_empty_folder(tmp_path: Path, monkeypatch):
     ):
         assert any((tmp_path / folder).iterdir()), folder
     assert (tmp_path / "skenario" / "scenarios.csv").is_file()
+
+
+def test_the_server_example_starts_the_page(tmp_path: Path):
+    import httpx2 as httpx
+
+    from tests.web.conftest import start_server
+
+    (example,) = EXAMPLES["serve"]
+    args = shlex.split(example)[2:]
+    # The example's port may be taken on this machine and its folder is relative: the same
+    # command on a free port and in a fresh folder (the last value of an option wins).
+    args[args.index("--port") + 1] = "0"
+    args[args.index("--data-dir") + 1] = str(tmp_path / "halaman")
+    served = start_server(tmp_path / "unused", *args)
+    try:
+        assert httpx.get(served.url, timeout=30, follow_redirects=True).status_code == 200
+    finally:
+        served.stop()
+    assert (tmp_path / "halaman").is_dir() and not (tmp_path / "unused").exists()

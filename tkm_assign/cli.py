@@ -69,6 +69,7 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
         f"tkm-assign scenarios {_FILES} --grid caseload.max=15,20 "
         "--grid sessions.target=2,3 --out skenario",
     ),
+    "serve": ("tkm-assign serve --data-dir halaman --port 8050",),
 }
 
 
@@ -362,7 +363,12 @@ def _build_parser() -> argparse.ArgumentParser:
     _lang(scenarios)
     scenarios.set_defaults(handler=_cmd_scenarios)
 
-    serve = sub.add_parser("serve", help="start the coordinators' page in the browser")
+    serve = sub.add_parser(
+        "serve",
+        help="start the coordinators' page in the browser",
+        epilog=_example("serve") + "\n  then open http://127.0.0.1:8050 in a browser",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
     )
