@@ -47,8 +47,9 @@ from benchmarks.measure import (
 )
 from tkm_assign.config import TRANSPORT_MODES
 from tkm_assign.geo.candidates import find_candidates
+from tkm_assign.geo.models import make_travel_model
 from tkm_assign.geo.regions import haversine_km, load_geography
-from tkm_assign.geo.travel import UNREACHABLE_MIN, Points, TravelModel, make_travel_model
+from tkm_assign.geo.travel import UNREACHABLE_MIN, Points, TravelModel
 from tkm_assign.model import Candidates, Problem
 
 MODELS = ("road", "haversine")

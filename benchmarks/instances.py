@@ -13,7 +13,7 @@
   validation a real file does.
 - :func:`find_instance_candidates`: candidate mentors from the real
   :func:`tkm_assign.geo.candidates.find_candidates` with the real travel model
-  (:func:`tkm_assign.geo.travel.make_travel_model`), road model by default.
+  (:func:`tkm_assign.geo.models.make_travel_model`), road model by default.
 
 Instances are named by size: ``national`` or ``PARTICIPANTSxMENTORS`` (e.g. ``30000x1500``).
 
@@ -38,8 +38,9 @@ from pathlib import Path
 from tkm_assign.config import PROJECT_ROOT, Config
 from tkm_assign.errors import TkmWarning
 from tkm_assign.geo.candidates import find_candidates
+from tkm_assign.geo.models import make_travel_model
 from tkm_assign.geo.regions import load_geography
-from tkm_assign.geo.travel import TravelModel, make_travel_model
+from tkm_assign.geo.travel import TravelModel
 from tkm_assign.io import load_problem
 from tkm_assign.io.output import write_csv
 from tkm_assign.model import Candidates, Problem

@@ -49,7 +49,7 @@ def test_the_command_line_withholds_the_text_of_an_internal_error(monkeypatch, c
     def broken(*_args: object, **_kwargs: object) -> None:
         raise ValueError(PERSON)
 
-    monkeypatch.setattr("tkm_assign.io.summary.summarise", broken)
+    monkeypatch.setattr("tkm_assign.app.commands.summarise", broken)
     valid = Path(__file__).parent / "data" / "valid"
     args = ["--participants", str(valid / "participants.csv"), "--mentors"]
     assert main(["validate", *args, str(valid / "mentors.csv")]) == 1

@@ -10,11 +10,12 @@ import shapely
 from tkm_assign import sample
 from tkm_assign.config import Config
 from tkm_assign.errors import InputWarning
+from tkm_assign.geo.places import load_places
 from tkm_assign.geo.regions import KM_PER_DEGREE
 from tkm_assign.io import problem_from_frames
 from tkm_assign.io.summary import summarise
 from tkm_assign.model import Problem
-from tkm_assign.sample import allocate, generate_frames, load_places, weighted_pick
+from tkm_assign.sample import allocate, generate_frames, weighted_pick
 
 SAMPLE = Path(__file__).parents[1] / "data" / "sample"
 

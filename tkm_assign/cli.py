@@ -1,7 +1,11 @@
-"""Command line: parse, call the pipeline, write outputs, set exit codes.
+"""Command line: parse arguments, call the application layer, render, set exit codes.
 
-This is the only module that prints. Exit codes: 0 success, 2 bad input or configuration
-(each problem printed with file, row, column and value), 1 an unexpected internal error.
+Each command reads its files into the layer's inputs, calls one function of
+:mod:`tkm_assign.app`, prints what it returned (warnings, the key figures) and writes the
+result with :func:`tkm_assign.app.write_outputs`. This is the only module that prints, and
+the only one that speaks of command-line options. Exit codes: 0 success, 2 bad input or
+configuration (each problem printed with file, row, column and value), 1 an unexpected
+internal error.
 """
 
 from __future__ import annotations
@@ -9,8 +13,9 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import time
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,17 +28,23 @@ from tkm_assign.errors import (
     TkmWarning,
     withheld_traceback,
 )
+from tkm_assign.messages import Message, render
 from tkm_assign.report.tables import PlanTables
 from tkm_assign.resources import SAMPLE_DIR
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tkm_assign.app import Inputs, ValidateResult
+    from tkm_assign.scenarios.grid import ScenarioResult
+
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 MAX_PROBLEMS_PRINTED = 200  # then the rest are counted by file and column
 DEMO_OUT = Path("outputs") / "demo"
+# The command line speaks English for now: messages are rendered in this language.
+CLI_LANG = "en"
 DATA_DIR_DEFAULT = Path.home() / "tkm_assign"
 
 Handler = Callable[[argparse.Namespace], int]
@@ -84,27 +95,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _configure_logging(quiet=getattr(args, "quiet", False))
     handler: Handler = args.handler
+    # Warnings of library code called outside the application layer still reach the user.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TkmWarning)
         try:
             code = handler(args)
         except InputError as error:
-            _print_warnings(caught)
+            _print_messages(error.warnings)
+            _print_python_warnings(caught)
             _print_input_error(error)
             return EXIT_INPUT
         except OutputExistsError as error:
-            _print_warnings(caught)
+            _print_python_warnings(caught)
             print(f"error: {error}; choose another --out or add --force", file=sys.stderr)
             return EXIT_INPUT
         except TkmError as error:
-            _print_warnings(caught)
+            _print_messages(error.warnings)
+            _print_python_warnings(caught)
             print(f"error: {error}", file=sys.stderr)
             return EXIT_INPUT
         except KeyboardInterrupt:
             print("interrupted; nothing was written", file=sys.stderr)
             return 130
         except Exception as error:  # an internal error: say so plainly, with the trace
-            _print_warnings(caught)
+            _print_python_warnings(caught)
             # The exception's text may quote input data (a name): only where and what.
             print(
                 f"internal error: {type(error).__name__}\n"
@@ -114,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
             print(withheld_traceback(error), file=sys.stderr, end="")
             return EXIT_INTERNAL
-    _print_warnings(caught)
+    _print_python_warnings(caught)
     return code
 
 
@@ -131,7 +145,13 @@ def _configure_logging(quiet: bool) -> None:
     log.propagate = False
 
 
-def _print_warnings(caught: list[warnings.WarningMessage]) -> None:
+def _print_messages(messages: Iterable[Message]) -> None:
+    """The warnings of a call, each once, in the command line's language."""
+    for text in dict.fromkeys(render(m, CLI_LANG) for m in messages):
+        print(f"warning: {text}", file=sys.stderr)
+
+
+def _print_python_warnings(caught: list[warnings.WarningMessage]) -> None:
     seen: set[str] = set()
     for item in caught:
         text = str(item.message)
@@ -167,7 +187,7 @@ def _read_paths(args: argparse.Namespace) -> list[Path]:
 
 
 def _check_out(args: argparse.Namespace, *extra: Path) -> list[Path]:
-    """Refuse an unsafe output folder before any work; the inputs for ``atomic_output_dir``."""
+    """Refuse an unsafe output folder before any work; the inputs for ``write_outputs``."""
     from tkm_assign.io.output import check_output_dir
 
     inputs = [*_read_paths(args), *extra]
@@ -408,14 +428,40 @@ def _language(args: argparse.Namespace, config: Config) -> str:
     return str(args.lang or config.output.lang)
 
 
-def _cmd_validate(args: argparse.Namespace) -> int:
-    from tkm_assign.geo.regions import load_geography
-    from tkm_assign.io import load_problem
-    from tkm_assign.io.summary import summarise
+def _read(
+    config: Config, participants: Path, mentors: Path | None, announce: bool = True
+) -> ValidateResult:
+    """The input files validated under ``config``, their warnings printed."""
+    from tkm_assign import app
 
+    started = time.perf_counter()
+    checked = app.validate(app.read_inputs(participants, mentors), config)
+    _print_messages(checked.warnings)
+    if announce:
+        logging.getLogger("tkm_assign").info(
+            "read %d participants and %d mentors in %.1f s",
+            len(checked.problem.participants),
+            len(checked.problem.mentors),
+            time.perf_counter() - started,
+        )
+    return checked
+
+
+def _write(
+    result: Any, args: argparse.Namespace, inputs: Sequence[Path], lang: str | None = None
+) -> list[Path]:
+    from tkm_assign import app
+
+    _print_messages(result.warnings)
+    written = app.write_outputs(result, args.out, lang=lang, force=args.force, inputs=inputs)
+    _print_messages(written.warnings)
+    return list(written)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
     config = load_config(args)
-    problem = load_problem(args.participants, args.mentors, config)
-    summary = summarise(problem, load_geography())
+    checked = _read(config, args.participants, args.mentors, announce=False)
+    problem, summary = checked.problem, checked.summary
     if not args.quiet:
         print(summary.provinces.to_string(index=False, na_rep="-"))
         print()
@@ -435,18 +481,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from tkm_assign.io.output import atomic_output_dir, write_csv
-    from tkm_assign.sample import generate_frames
+    from tkm_assign import app
 
     if args.participants < 1 or args.mentors < 1:
         raise TkmError("--participants and --mentors must be at least 1")
     if args.seed < 0:
         raise TkmError(f"--seed {args.seed}: expected a whole number 0 or greater")
     inputs = _check_out(args)
-    participants, mentors = generate_frames(args.participants, args.mentors, args.seed)
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        write_csv(participants, staging / "participants.csv")
-        write_csv(mentors, staging / "mentors.csv")
+    result = app.generate(args.participants, args.mentors, args.seed)
+    _write(result, args, inputs)
+    participants, mentors = result.participants, result.mentors
     print(
         f"wrote {args.out / 'participants.csv'} ({len(participants)} participants in "
         f"{participants['province'].nunique()} provinces) and {args.out / 'mentors.csv'} "
@@ -456,24 +500,18 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_assign(args: argparse.Namespace) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
-    from tkm_assign.report.assignment import assignment_summary, assignment_table
+    from tkm_assign import app
 
     inputs = _check_out(args)
     config = load_config(args)
-    problem = pipeline.read_problem(args.participants, args.mentors, config)
-    candidates, assignment = pipeline.run_assignment(problem, pipeline.travel_model(config))
-    table = assignment_table(problem, candidates, assignment)
-    summary = assignment_summary(problem, candidates, assignment)
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        write_csv(table, staging / "assignments.csv")
-        write_json(summary, staging / "summary.json")
-    _print_assignment(summary, args.out)
+    problem = _read(config, args.participants, args.mentors).problem
+    result = app.assign(problem)
+    _write(result, args, inputs)
+    _print_assignment(result.summary, args.out)
     return EXIT_OK
 
 
-def _print_assignment(summary: dict[str, Any], out: Path) -> None:
+def _print_assignment(summary: Mapping[str, Any], out: Path) -> None:
     total = summary["assigned"] + summary["unassigned"]
     print(
         f"assigned {summary['assigned']} of {total} participants "
@@ -488,33 +526,15 @@ def _print_assignment(summary: dict[str, Any], out: Path) -> None:
 
 
 def _cmd_schedule(args: argparse.Namespace) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.audit.plan import read_plan
-    from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
-    from tkm_assign.io.read import read_table
+    from tkm_assign import app
 
     inputs = _check_out(args)
     config = load_config(args)
-    problem = pipeline.read_problem(args.participants, args.mentors, config)
-    given = read_table(args.assignments, "assignments")
-    if given.problems:
-        raise InputError(given.problems)
-    hand = read_plan(problem, given.frame, None, assignments_source=given.source)
-    assignment = pipeline.assignment_from_mentors(problem, hand.mentor_of)
-    _, tables = pipeline.run_schedule(problem, assignment, pipeline.travel_model(config))
-    summary = dict(tables.schedule_summary or {})
-    summary["config"] = config.to_dict()
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        for name, frame in (
-            ("schedule.csv", tables.schedule),
-            ("routes.csv", tables.routes),
-            ("mentor_workload.csv", tables.workload),
-            ("shortfalls.csv", tables.shortfalls),
-        ):
-            if frame is not None:
-                write_csv(frame, staging / name)
-        write_json(summary, staging / "summary.json")
-    _print_schedule(tables, args.out)
+    problem = _read(config, args.participants, args.mentors).problem
+    hand = app.read_hand_plan(problem, app.read_table(args.assignments, "assignments"))
+    result = app.schedule(problem, hand)
+    _write(result, args, inputs)
+    _print_schedule(result.tables, args.out)
     return EXIT_OK
 
 
@@ -543,51 +563,26 @@ def _print_schedule(tables: PlanTables, out: Path) -> None:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     inputs = _check_out(args)
-    config = load_config(args)
-    return _plan(
-        args.participants,
-        args.mentors,
-        config,
-        args.out,
-        args.force,
-        _language(args, config),
-        inputs,
-    )
+    return _plan(args, args.participants, args.mentors, inputs)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    inputs = _check_out(args, SAMPLE_DIR / "participants.csv", SAMPLE_DIR / "mentors.csv")
-    config = load_config(args)
-    log = logging.getLogger("tkm_assign")
-    log.info("demo: the bundled national sample in %s", SAMPLE_DIR)
-    return _plan(
-        SAMPLE_DIR / "participants.csv",
-        SAMPLE_DIR / "mentors.csv",
-        config,
-        args.out,
-        args.force,
-        _language(args, config),
-        inputs,
-    )
+    participants, mentors = SAMPLE_DIR / "participants.csv", SAMPLE_DIR / "mentors.csv"
+    inputs = _check_out(args, participants, mentors)
+    logging.getLogger("tkm_assign").info("demo: the bundled national sample in %s", SAMPLE_DIR)
+    return _plan(args, participants, mentors, inputs)
 
 
 def _plan(
-    participants: Path,
-    mentors: Path,
-    config: Config,
-    out: Path,
-    force: bool,
-    lang: str,
-    inputs: Sequence[Path],
+    args: argparse.Namespace, participants: Path, mentors: Path, inputs: Sequence[Path]
 ) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.io.output import atomic_output_dir
-    from tkm_assign.report import write_plan_outputs
+    from tkm_assign import app
 
-    problem = pipeline.read_problem(participants, mentors, config)
-    with atomic_output_dir(out, force=force, inputs=inputs) as staging:
-        result = pipeline.run_plan(problem)
-        written = write_plan_outputs(staging, problem, result.tables, lang)
+    config = load_config(args)
+    problem = _read(config, participants, mentors).problem
+    result = app.plan(problem)
+    written = _write(result, args, inputs, _language(args, config))
+    out = args.out
     _print_assignment(result.tables.assignment_summary, out)
     _print_schedule(result.tables, out)
     print(f"wrote {len(written)} files to {out}; open {out / 'report.html'} or {out / 'plan.xlsx'}")
@@ -595,40 +590,23 @@ def _plan(
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.audit import audit_plan, compare_tables, write_audit_outputs
-    from tkm_assign.io.output import atomic_output_dir
-    from tkm_assign.io.read import read_table
+    from tkm_assign import app
 
     inputs = _check_out(args)
     config = load_config(args)
-    problem = pipeline.read_problem(args.participants, args.mentors, config)
-    assignments = read_table(args.assignments, "assignments")
-    schedule = read_table(args.schedule, "schedule") if args.schedule else None
-    problems = [*assignments.problems, *(schedule.problems if schedule else ())]
-    if problems:
-        raise InputError(problems)
-    travel = pipeline.travel_model(config)
-    result = audit_plan(
-        problem,
-        assignments.frame,
-        schedule.frame if schedule else None,
-        travel,
-        assignments_source=assignments.source,
-        schedule_source=schedule.source if schedule else "schedule",
-    )
-    comparison = None
-    if args.compare:
-        optimized = pipeline.run_plan(problem, travel, with_schedule=schedule is not None)
-        comparison = compare_tables(result, optimized.tables)
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        write_audit_outputs(staging, problem, result, _language(args, config), comparison)
+    problem = _read(config, args.participants, args.mentors).problem
+    assignments = app.read_table(args.assignments, "assignments")
+    schedule = app.read_table(args.schedule, "schedule") if args.schedule else None
+    hand = app.read_hand_plan(problem, assignments, schedule)
+    result = app.audit(problem, hand, compare=args.compare)
+    _write(result, args, inputs, _language(args, config))
     summary = result.summary
     verdict = "clean" if result.clean else f"{summary['violations']} violations"
     print(
         f"audit: {verdict}, {summary['notes']} notes; overloaded mentors: "
         f"{len(summary['overloaded'])}, idle: {len(summary['idle'])}; details in {args.out}"
     )
+    comparison = result.comparison
     if comparison is not None:
         from tkm_assign.audit.outputs import comparison_lines
 
@@ -638,26 +616,15 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _cmd_capacity(args: argparse.Namespace) -> int:
-    from tkm_assign import pipeline
-    from tkm_assign.io import load_participants
-    from tkm_assign.io.output import atomic_output_dir
-    from tkm_assign.scenarios.capacity import plan_capacity
-    from tkm_assign.scenarios.outputs import write_capacity_outputs
-    from tkm_assign.scenarios.tables import capacity_table
+    from tkm_assign import app
 
     inputs = _check_out(args)
     config = load_config(args)
     existing = args.mentors is not None
-    if existing:
-        problem = pipeline.read_problem(args.participants, args.mentors, config)
-    else:
-        problem = load_participants(args.participants, config)
-    with atomic_output_dir(args.out, force=args.force, inputs=inputs) as staging:
-        result = plan_capacity(
-            problem, pipeline.travel_model(config), existing=existing, cluster=config.cluster
-        )
-        written = write_capacity_outputs(staging, result, _language(args, config))
-    _print_capacity(capacity_table(result), result.unresolved, existing)
+    problem = _read(config, args.participants, args.mentors).problem
+    result = app.capacity(problem, existing=existing)
+    written = _write(result, args, inputs, _language(args, config))
+    _print_capacity(result.table, result.answer.unresolved, existing)
     print(
         f"wrote {len(written)} files to {args.out}; open {args.out / 'capacity.csv'} or "
         f"{args.out / 'capacity.png'}; new mentors in {args.out / 'suggested_mentors.csv'}"
@@ -665,7 +632,7 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, str], existing: bool) -> None:
+def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, Any], existing: bool) -> None:
     towns = sum(len(b.split("; ")) for b in table["suggested_bases"] if b)
     adding = table[table["to_add"] > 0]
     now = int(table["mentors_now"].sum())
@@ -696,35 +663,20 @@ def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, str], existing
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
-    from tkm_assign.io.inputs import read_inputs
+    from tkm_assign import app
     from tkm_assign.io.output import atomic_output_dir
-    from tkm_assign.scenarios.grid import (
-        ScenarioResult,
-        expand,
-        parse_grid,
-        read_scenario_file,
-        run_scenarios,
-        validate_scenarios,
-    )
-    from tkm_assign.scenarios.outputs import (
-        drop_finished,
-        load_finished,
-        save_finished,
-        scenario_table,
-        write_scenario_outputs,
-    )
+    from tkm_assign.scenarios.outputs import drop_finished, load_finished, save_finished
 
     inputs = _check_out(args)
     config = load_config(args)
-    grid = [parse_grid(spec) for spec in args.grid or ()]
-    named = read_scenario_file(args.scenarios) if args.scenarios else []
+    grid = [app.parse_grid(spec) for spec in args.grid or ()]
+    named = app.read_scenario_file(args.scenarios) if args.scenarios else []
     if not grid and not named:
         raise TkmError("nothing to compare: give --grid KEY=V1,V2,... and/or --scenarios FILE")
-    configured = expand(config, named, grid)
+    configured = app.expand_scenarios(config, named, grid)
     log = logging.getLogger("tkm_assign")
     log.info("scenarios: %d to plan", len(configured))
-    problems = validate_scenarios(read_inputs(args.participants, args.mentors), configured)
-    scenarios = [scenario for scenario, _ in configured]
+    files: Inputs = app.read_inputs(args.participants, args.mentors)
     kept: list[int] = []
     finished: dict[str, ScenarioResult] = {}
 
@@ -732,6 +684,8 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         save_finished(staging, index, key, result)
         kept.append(index)
 
+    # Each finished scenario is saved in the staging folder as it arrives, so that an
+    # interrupted grid continues with --resume; the folder still appears only when complete.
     try:
         with atomic_output_dir(
             args.out, force=args.force, inputs=inputs, resumable=True, resume=args.resume
@@ -741,18 +695,16 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
                 log.info(
                     "resuming: %d finished scenario(s) kept by the interrupted run", len(finished)
                 )
-            results = run_scenarios(
-                problems,
-                scenarios,
-                config.capacity.scenario_workers,
-                cluster=config.cluster,
+            result = app.scenarios(
+                files,
+                configured,
+                workers=config.capacity.scenario_workers,
                 finished=finished,
                 on_result=keep,
             )
+            _print_messages(result.warnings)
             drop_finished(staging)
-            written = write_scenario_outputs(
-                staging, results, [c for _, c in configured], _language(args, config)
-            )
+            written = app.write_into(result, staging, lang=_language(args, config))
     except KeyboardInterrupt:
         print(
             f"interrupted; {len(finished) + len(kept)} finished scenario(s) are kept: run the "
@@ -760,7 +712,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
-    for row in scenario_table(results).to_dict("records"):
+    for row in result.table.to_dict("records"):
         cost = (
             f", cost with everyone served Rp {row['cost_full_idr']:,.0f}"
             if "cost_full_idr" in row

@@ -449,7 +449,9 @@ def parse_override(text: str) -> dict[str, Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+", key):
-        raise ConfigError(f"--set {quoted(text)}: expected section.key=value, e.g. caseload.max=15")
+        raise ConfigError(
+            f"setting {quoted(text)}: expected section.key=value, e.g. caseload.max=15"
+        )
     try:
         value: Any = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:

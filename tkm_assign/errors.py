@@ -60,7 +60,13 @@ def withheld_traceback(error: BaseException) -> str:
 
 
 class TkmError(Exception):
-    """Base class of every error tkm_assign raises on purpose."""
+    """Base class of every error tkm_assign raises on purpose.
+
+    ``warnings`` holds the warnings the failed application call had collected before the
+    error (e.g. validation warnings of the rows that did parse), for front ends to show.
+    """
+
+    warnings: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,10 +110,12 @@ class InputError(TkmError):
         )
         super().__init__("\n".join([head, *(f"  {line}" for line in lines)]))
 
-    def __reduce__(self) -> tuple[type[InputError], tuple[tuple[InputProblem, ...]]]:
+    def __reduce__(
+        self,
+    ) -> tuple[type[InputError], tuple[tuple[InputProblem, ...]], dict[str, object]]:
         # Exceptions pickle their message; rebuild from the problems instead, so that an
-        # error raised in a worker process arrives whole.
-        return (type(self), (self.problems,))
+        # error raised in a worker process arrives whole (with its warnings).
+        return (type(self), (self.problems,), {"warnings": self.warnings})
 
 
 class ConfigError(TkmError):

@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tkm_assign.config import Config
+from tkm_assign.messages import Message
 
 
 class Sector(StrEnum):
@@ -59,6 +60,9 @@ class Mode(StrEnum):
 
 
 LITERACY_RANK = {TechLiteracy.LOW: 0, TechLiteracy.ADEQUATE: 1, TechLiteracy.PROFICIENT: 2}
+# Travel minutes at or above this mean there is no way at all (no road on the land, no
+# ferry where allowed): the value travel models give such pairs.
+UNREACHABLE_MIN = 10**7
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +161,14 @@ class Candidates:
     """Eligible (participant, mentor) pairs with one-way travel, mentor home to participant.
 
     Parallel arrays sorted by participant index, then travel time. Participants without any
-    eligible mentor appear in ``no_candidate_reason`` (participant index -> plain words).
+    eligible mentor appear in ``no_candidate_reason`` (participant index -> the reason).
     """
 
     participant_idx: npt.NDArray[np.int32]
     mentor_idx: npt.NDArray[np.int32]
     travel_min: npt.NDArray[np.int32]
     distance_m: npt.NDArray[np.int32]
-    no_candidate_reason: Mapping[int, str] = field(default_factory=dict)
+    no_candidate_reason: Mapping[int, Message] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return int(self.participant_idx.size)
@@ -180,12 +184,12 @@ class SolveStatus(StrEnum):
 class Assignment:
     """Which mentor each participant gets, and why some get none.
 
-    ``mentor_of`` maps every participant id to a mentor id or ``None``; ``reasons`` holds a
-    plain-words reason for every unassigned participant.
+    ``mentor_of`` maps every participant id to a mentor id or ``None``; ``reasons`` holds
+    the reason (a :class:`~tkm_assign.messages.Message`) for every unassigned participant.
     """
 
     mentor_of: Mapping[str, str | None]
-    reasons: Mapping[str, str]
+    reasons: Mapping[str, Message]
     status: SolveStatus
     objective: float
     bound: float
@@ -237,7 +241,7 @@ class Shortfall:
     required: int
     onsite_planned: int
     onsite_required: int
-    reason: str
+    reason: Message
 
 
 @dataclass(frozen=True)

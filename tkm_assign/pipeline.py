@@ -22,8 +22,9 @@ from tkm_assign.assign import assign
 from tkm_assign.config import Config, TravelConfig, to_mapping
 from tkm_assign.errors import PlanWarning
 from tkm_assign.geo.candidates import find_candidates
+from tkm_assign.geo.models import make_travel_model
 from tkm_assign.geo.regions import load_geography
-from tkm_assign.geo.travel import TravelModel, make_travel_model
+from tkm_assign.geo.travel import TravelModel
 from tkm_assign.io import load_problem
 from tkm_assign.messages import Message
 from tkm_assign.model import Assignment, Candidates, Problem, Schedule, SolveStatus
@@ -177,7 +178,9 @@ def assignment_from_mentors(problem: Problem, mentor_of: Mapping[str, str | None
     return Assignment(
         mentor_of=dict(mentor_of),
         reasons={
-            pid: "no mentor in the given assignment" for pid, m in mentor_of.items() if m is None
+            pid: Message.of("reason.not_in_given_assignment")
+            for pid, m in mentor_of.items()
+            if m is None
         },
         status=SolveStatus.FEASIBLE,
         objective=0.0,

@@ -1,8 +1,14 @@
 """Programme rules shared by assignment, scheduling, audit and capacity planning.
 
 One place answers: how long is a participant's programme, how many sessions a month do
-they need, how many of those must be onsite, may they be met online, how much of a
-mentor's month does a participant take, and which days may a mentor work.
+they need, how many of those must be onsite, may they be met online, how many
+participants may a mentor take, which mentor may take whom, how much of a mentor's month
+does a participant take, and which days may a mentor work.
+
+The planner and the audit both ask these functions, so a plan the planner makes and the
+same plan typed into a spreadsheet get the same verdict (``tests/test_rules.py`` runs both
+views on the same plans, one test per rule). A new rule goes here, with the planner's
+constraint and the audit's check (:mod:`tkm_assign.audit.checks`) both calling it.
 """
 
 from __future__ import annotations
@@ -10,13 +16,21 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from functools import cache
 
 import holidays
 
 from tkm_assign.config import Config
-from tkm_assign.model import LITERACY_RANK, Mentor, NeedLevel, Participant, TechLiteracy
+from tkm_assign.model import (
+    LITERACY_RANK,
+    UNREACHABLE_MIN,
+    Mentor,
+    NeedLevel,
+    Participant,
+    TechLiteracy,
+)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -35,6 +49,14 @@ def month_starts(start: dt.date, months: int) -> tuple[dt.date, ...]:
 def programme_months(participant: Participant, config: Config) -> int:
     """Own ``program_months``, else the sector's length, else ``programme.months``."""
     return config.programme.months_for(participant.sector.value, participant.program_months)
+
+
+def planned_months(participants: Sequence[Participant], config: Config) -> int:
+    """Months a plan covers: the longest programme among ``participants`` (the default
+    ``programme.months`` when there are none). Schedules, their tables and the audit's
+    month numbering all span these months from ``programme.start_date``."""
+    lengths = [programme_months(p, config) for p in participants]
+    return max(lengths, default=config.programme.months)
 
 
 def session_target(participant: Participant, config: Config) -> int:
@@ -58,19 +80,35 @@ def online_allowed(participant: Participant, config: Config) -> bool:
     return participant.internet and LITERACY_RANK[participant.tech_literacy] >= needed
 
 
-def onsite_required(participant: Participant, config: Config) -> tuple[int, ...]:
-    """Minimum onsite sessions in each month of the participant's programme.
+def onsite_minimum_per_month(participant: Participant, config: Config) -> int:
+    """The monthly onsite rule: at least ``onsite.min_per_month`` onsite visits in every
+    month of the programme, capped by the participant's session target."""
+    return min(config.onsite.min_per_month, session_target(participant, config))
 
-    Everyone gets ``onsite.min_per_month``; the programme minimum is met by adding visits to
-    the earliest months (a first visit early matters most). Participants who cannot be met
-    online are visited onsite every time, i.e. their whole monthly target.
+
+def onsite_minimum_per_programme(participant: Participant, config: Config) -> int:
+    """The programme onsite rule: at least ``onsite.min_per_programme`` onsite visits over
+    the programme, capped by all the sessions it has (target x months)."""
+    months = programme_months(participant, config)
+    return min(config.onsite.min_per_programme, session_target(participant, config) * months)
+
+
+def onsite_required(participant: Participant, config: Config) -> tuple[int, ...]:
+    """Onsite sessions the plan needs in each month of the participant's programme.
+
+    Every month gets :func:`onsite_minimum_per_month`; the rest of
+    :func:`onsite_minimum_per_programme` is met by adding visits to the earliest months (a
+    first visit early matters most). Participants who cannot be met online
+    (:func:`online_allowed`) are visited onsite every time, i.e. their whole monthly
+    target. The scheduler plans to these numbers and both the plan's and the audit's
+    shortfall tables measure against them.
     """
     months = programme_months(participant, config)
     target = session_target(participant, config)
     if not online_allowed(participant, config):
         return (target,) * months
-    per_month = [min(config.onsite.min_per_month, target)] * months
-    missing = config.onsite.min_per_programme - sum(per_month)
+    per_month = [onsite_minimum_per_month(participant, config)] * months
+    missing = onsite_minimum_per_programme(participant, config) - sum(per_month)
     month = 0
     while missing > 0 and any(v < target for v in per_month):
         if per_month[month] < target:
@@ -78,6 +116,74 @@ def onsite_required(participant: Participant, config: Config) -> tuple[int, ...]
             missing -= 1
         month = (month + 1) % months
     return tuple(per_month)
+
+
+def effective_caseload(mentor: Mentor, config: Config) -> int:
+    """A mentor's caseload limit: the mentor's own ``max_caseload``, capped by ``caseload.max``."""
+    return min(mentor.max_caseload, config.caseload.max)
+
+
+def pinned_to(participant: Participant, mentor: Mentor) -> bool:
+    """Whether the participant is pinned to this mentor (a coordinator's decision, which
+    the province, sector and travel-limit rules give way to; see :mod:`geo.candidates`)."""
+    return participant.pinned_mentor_id == mentor.mentor_id
+
+
+def province_rule_holds(participant: Participant, mentor: Mentor, config: Config) -> bool:
+    """``assign.province_rule = "same"``: mentor and participant in one province (or a pin)."""
+    return (
+        config.assign.province_rule != "same"
+        or participant.location.province_code == mentor.location.province_code
+        or pinned_to(participant, mentor)
+    )
+
+
+def sector_match(participant: Participant, mentor: Mentor) -> bool:
+    """Whether the mentor knows the participant's sector."""
+    return participant.sector in mentor.sectors
+
+
+def sector_rule_holds(participant: Participant, mentor: Mentor, config: Config) -> bool:
+    """``assign.sector_rule = "hard"``: the mentor knows the sector (or a pin); the soft rule
+    always holds (a mismatch only costs)."""
+    return (
+        config.assign.sector_rule != "hard"
+        or sector_match(participant, mentor)
+        or pinned_to(participant, mentor)
+    )
+
+
+def reachable(one_way_travel_min: float) -> bool:
+    """Whether there is any way to visit (overland, or by ferry where allowed)."""
+    return one_way_travel_min < UNREACHABLE_MIN
+
+
+def travel_limit_holds(
+    participant: Participant, mentor: Mentor, one_way_travel_min: float, config: Config
+) -> bool:
+    """One-way travel, mentor home to participant, within ``travel.max_travel_min`` (or a
+    pin, which needs only to be reachable)."""
+    if not reachable(one_way_travel_min):
+        return False
+    return one_way_travel_min <= config.travel.max_travel_min or pinned_to(participant, mentor)
+
+
+def excluded(participant: Participant, mentor: Mentor) -> bool:
+    """Whether the participant must not get this mentor (``excluded_mentor_ids``)."""
+    return mentor.mentor_id in participant.excluded_mentor_ids
+
+
+def may_assign(
+    participant: Participant, mentor: Mentor, one_way_travel_min: float, config: Config
+) -> bool:
+    """Every pair rule at once: the planner's candidate search gives exactly these pairs
+    (before keeping the ``travel.k_nearest`` fastest)."""
+    return (
+        province_rule_holds(participant, mentor, config)
+        and sector_rule_holds(participant, mentor, config)
+        and travel_limit_holds(participant, mentor, one_way_travel_min, config)
+        and not excluded(participant, mentor)
+    )
 
 
 def onsite_per_month(participant: Participant, config: Config) -> float:
@@ -226,6 +332,12 @@ def mentor_month_minutes(mentor: Mentor, config: Config, months: int | None = No
         return [round(config.caseload.hours_per_month * 60)] * count
     per_day = daily_minutes(config)
     return [days * per_day for days in working_days_per_month(mentor, config, count)]
+
+
+def whole_minutes(minutes: float) -> int:
+    """Minutes rounded up to a whole minute, as the assignment's integer model counts a
+    load; a hair below the next integer is that integer (float noise never rounds up)."""
+    return math.ceil(minutes - 1e-9)
 
 
 def working_day_capacity_min(mentor: Mentor, config: Config) -> int:

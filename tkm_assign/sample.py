@@ -28,6 +28,7 @@ import shapely
 from scipy.spatial import cKDTree
 
 from tkm_assign.config import ProgrammeConfig
+from tkm_assign.geo.places import Places, load_places
 from tkm_assign.geo.regions import (
     KM_PER_DEGREE,
     NOT_LOCATED,
@@ -37,7 +38,6 @@ from tkm_assign.geo.regions import (
 )
 from tkm_assign.io.read import MENTOR_COLUMNS, PARTICIPANT_COLUMNS
 from tkm_assign.model import Sector
-from tkm_assign.resources import PLACES_DIR
 from tkm_assign.rules import add_months
 
 # Synthetic people get no phone number: a made-up number could belong to someone real.
@@ -122,28 +122,6 @@ _SECOND = (
     "Wulandari", "Anggraini", "Syahputra", "Firmansyah", "Ramadhan", "Gunawan", "Suharto",
     "Mulyadi", "Wahyudi", "Effendi", "Halim", "Tamba", "Laia", "Mahmud", "Daeng", "Mandala",
 )  # fmt: skip
-
-
-@dataclass(frozen=True)
-class Places:
-    """The bundled places of ``data/places/`` (codes as text)."""
-
-    provinces: pd.DataFrame  # id, name, population
-    regencies: pd.DataFrame  # id, province_id, name, latitude, longitude, population, ...
-    districts: pd.DataFrame  # id, regency_id, name, latitude, longitude
-    villages: pd.DataFrame  # id, name, latitude, longitude, regency_id
-
-
-@cache
-def load_places() -> Places:
-    """Read ``data/places/`` once per process."""
-    codes = {"id": str, "province_id": str, "regency_id": str}
-    provinces = pd.read_csv(PLACES_DIR / "provinces.csv.gz", dtype=codes)
-    regencies = pd.read_csv(PLACES_DIR / "regencies.csv.gz", dtype=codes)
-    districts = pd.read_csv(PLACES_DIR / "districts.csv.gz", dtype=codes)
-    villages = pd.read_csv(PLACES_DIR / "villages.csv.gz", dtype=codes)
-    villages["regency_id"] = villages["id"].str[:4]
-    return Places(provinces, regencies, districts, villages)
 
 
 def covered_provinces(places: Places) -> list[str]:

@@ -14,6 +14,7 @@ import pytest
 
 from tkm_assign.config import Config
 from tkm_assign.geo.travel import HaversineTravel, Points
+from tkm_assign.messages import Message
 from tkm_assign.model import Candidates, Mentor, Participant, Problem
 
 Build = Callable[..., tuple[Problem, Candidates]]
@@ -24,10 +25,11 @@ def simple_candidates(problem: Problem) -> Candidates:
     config = problem.config
     travel = HaversineTravel(config.travel)
     rows: list[tuple[int, int, int, int]] = []
-    reasons: dict[int, str] = {}
+    reasons: dict[int, Message] = {}
     for i, p in enumerate(problem.participants):
         found = []
         in_province = 0
+        nearest = 10**9
         for j, m in enumerate(problem.mentors):
             if (
                 config.assign.province_rule == "same"
@@ -42,16 +44,19 @@ def simple_candidates(problem: Problem) -> Candidates:
             a = Points.of(m.location.latitude, m.location.longitude, m.location.island_id)
             b = Points.of(p.location.latitude, p.location.longitude, p.location.island_id)
             minutes, metres = travel.between(a, b, m.transport.value)
+            nearest = min(nearest, int(minutes[0]))
             if int(minutes[0]) > config.travel.max_travel_min:
                 continue
             found.append((int(minutes[0]), j, int(metres[0])))
         if not found:
             if in_province == 0:
-                reasons[i] = "no mentor in the province"
+                reasons[i] = Message.of("reason.no_mentor_in_province", province="the province")
             elif config.assign.sector_rule == "hard":
-                reasons[i] = "no mentor with the sector within reach"
+                reasons[i] = Message.of("reason.no_sector_in_reach", sector=p.sector.value)
             else:
-                reasons[i] = f"no mentor within {config.travel.max_travel_min} min"
+                reasons[i] = Message.of(
+                    "reason.too_far", travel_min=nearest, limit=config.travel.max_travel_min
+                )
         for minutes, j, metres in sorted(found):
             rows.append((i, j, minutes, metres))
     arr = np.array(rows, dtype=np.int64).reshape(-1, 4)

@@ -7,8 +7,9 @@ from collections.abc import Callable
 import pytest
 
 from tkm_assign.config import Config
+from tkm_assign.geo.models import make_travel_model
 from tkm_assign.geo.regions import Geography
-from tkm_assign.geo.travel import Points, TravelModel, make_travel_model
+from tkm_assign.geo.travel import Points, TravelModel
 
 
 @pytest.fixture(scope="session")

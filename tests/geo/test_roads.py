@@ -133,7 +133,7 @@ def test_close_points_use_the_direct_trip(road, points_at):
 
 
 def test_public_transport_is_no_faster_off_road_than_on_road(geography, points_at):
-    from tkm_assign.geo.travel import make_travel_model
+    from tkm_assign.geo.models import make_travel_model
 
     config = TravelConfig(
         offroad_speed_kph=25.0, speed_kph={"motorcycle": 40.0, "car": 45.0, "public": 15.0}

@@ -4,13 +4,13 @@ import pytest
 from tests.conftest import BANDUNG, BOGOR, DENPASAR, GARUT, JAKARTA, MATARAM
 from tkm_assign.config import Config, TravelConfig
 from tkm_assign.errors import ConfigError
+from tkm_assign.geo.models import make_travel_model
 from tkm_assign.geo.regions import haversine_km
 from tkm_assign.geo.travel import (
     UNREACHABLE_M,
     UNREACHABLE_MIN,
     HaversineTravel,
     Points,
-    make_travel_model,
 )
 
 SURABAYA = (-7.2575, 112.7521)

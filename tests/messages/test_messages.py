@@ -7,10 +7,8 @@ import pickle
 import pytest
 from babel.messages.pofile import read_po
 
-from tkm_assign.errors import InputWarning
 from tkm_assign.messages import LANGUAGES, MESSAGES, Message, joined, placeholders, render
 from tkm_assign.messages.__main__ import LOCALE, stale_files
-from tkm_assign.notify import collecting, progress, warn
 
 
 def _catalog(lang: str):
@@ -25,18 +23,29 @@ def test_the_catalogue_files_hold_every_code_of_the_code():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_every_translation_keeps_the_placeholders_of_its_source(lang: str):
     for entry in _catalog(lang):
-        if not entry.id or not entry.string:
-            continue
-        source = MESSAGES[entry.context]
         texts = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if not entry.id or not any(texts):
+            continue  # not translated yet: renders in English
+        source = MESSAGES[entry.context]
         for text in texts:
             assert placeholders(text) == placeholders(source), (entry.context, text)
 
 
-def test_every_step_of_progress_is_in_indonesian():
+# Sections people read in every output: each code has its Indonesian text. (Reasons and
+# findings are still being translated; they render in English until then.)
+COMPLETE = (
+    "step.", "label.", "column.", "value.", "weekday.", "month_name.", "rule.", "chart.",
+    "scenario_column.", "warning.",
+)  # fmt: skip
+
+
+@pytest.mark.parametrize("prefix", COMPLETE)
+def test_every_code_of_a_complete_section_is_in_indonesian(prefix: str):
     catalog = _catalog("id")
-    steps = [m for m in catalog if m.context and m.context.startswith("step.")]
-    assert steps and all(m.string for m in steps)
+    entries = [m for m in catalog if m.context and m.context.startswith(prefix)]
+    assert entries
+    missing = [m.context for m in entries if not m.string]
+    assert missing == []
 
 
 def test_a_message_renders_in_each_language_and_falls_back_to_english():
@@ -70,24 +79,15 @@ def test_messages_are_values():
     assert joined([a]) is a
 
 
-def test_warnings_are_collected_per_call_and_progress_goes_to_its_callback():
-    first = Message.of("step.read")
-    seen: list[tuple[str, int, int]] = []
-    with collecting(lambda *args: seen.append(args)) as outer:
-        warn(first, InputWarning)
-        progress("step.read", 1, 2)
-        with collecting() as inner:
-            warn(Message.of("step.assign"))
-        warn(first, InputWarning)  # the same fact once
-    assert outer.warnings == (first,)
-    assert inner.warnings == (Message.of("step.assign"),)
-    assert seen == [("step.read", 1, 2)]
-
-
-def test_outside_a_call_a_warning_is_a_python_warning_that_pickles():
-    with pytest.warns(InputWarning, match="Reading the input files") as caught:
-        warn(Message.of("step.read"), InputWarning)
-    warning = caught[0].message
-    assert isinstance(warning, InputWarning)
-    again = pickle.loads(pickle.dumps(warning))
-    assert again.message == Message.of("step.read") and str(again) == str(warning)
+def test_an_untranslated_plural_falls_back_to_the_english_form_of_its_count():
+    catalog = _catalog("id")
+    untranslated = [
+        e.context for e in catalog if e.context and isinstance(e.id, tuple) and not any(e.string)
+    ]
+    if not untranslated:
+        pytest.skip("every plural has its Indonesian text")
+    code = untranslated[0]
+    values = dict.fromkeys(placeholders(MESSAGES[code]), 7)
+    many = Message.of(code, **values)
+    assert render(many, "id") == render(many, "en")
+    assert render(many, "en") == MESSAGES[code].plural.format(**values)  # type: ignore[union-attr]

@@ -43,7 +43,7 @@ def test_table_has_exactly_the_contract_columns(make_participant, make_mentor):
     assert rows.loc["P1", "monthly_hours"] == round(expected, 2)
     assert rows.loc["P3", "status"] == "unassigned"
     assert rows.loc["P3", "mentor_id"] == ""
-    assert rows.loc["P3", "reason"] == "no mentor in the province"
+    assert str(rows.loc["P3", "reason"]) == "no mentor in the province"
     assert pd.isna(rows.loc["P3", "travel_min"])
 
 

@@ -152,7 +152,7 @@ def test_maths_text_in_scenario_names_crashes_the_charts(tmp_path, monkeypatch):
     from matplotlib.figure import Figure
     from matplotlib.text import Text
 
-    from tkm_assign.scenarios.outputs import CHART_MEASURES, scenario_chart
+    from tkm_assign.scenarios.outputs import chart_measures, scenario_chart
 
     parsed: list[str] = []
     original = Figure.savefig
@@ -163,14 +163,14 @@ def test_maths_text_in_scenario_names_crashes_the_charts(tmp_path, monkeypatch):
 
     monkeypatch.setattr(Figure, "savefig", save_and_look)
     table = pd.DataFrame(
-        {"scenario": ["$x^2$", "M$\\foo$"], **{m[0]: [0.5, 0.7] for m in CHART_MEASURES["en"]}}
+        {"scenario": ["$x^2$", "M$\\foo$"], **{m[0]: [0.5, 0.7] for m in chart_measures("en")}}
     )
     import matplotlib as mpl
 
     from tkm_assign.scenarios.outputs import _STYLE
 
     with mpl.rc_context(_STYLE):
-        scenario_chart(table, CHART_MEASURES["en"], "en").savefig(tmp_path / "s.png")
+        scenario_chart(table, chart_measures("en"), "en").savefig(tmp_path / "s.png")
     assert parsed == []
 
 

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 
 from tkm_assign.config import Config
+from tkm_assign.geo.places import load_places
 from tkm_assign.io import problem_from_frames
 from tkm_assign.model import Problem
-from tkm_assign.sample import load_places
 
 SETTINGS = (
     "travel.model=haversine",

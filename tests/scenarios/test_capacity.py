@@ -10,7 +10,7 @@ import pytest
 
 from tests.scenarios.conftest import build, participants_frame
 from tkm_assign.errors import InputWarning
-from tkm_assign.geo.travel import make_travel_model
+from tkm_assign.geo.models import make_travel_model
 from tkm_assign.io.read import MENTOR_COLUMNS
 from tkm_assign.model import Problem
 from tkm_assign.pipeline import run_plan
@@ -182,7 +182,7 @@ def test_a_pin_that_cannot_be_honoured_is_reported_not_fixed(participants_df, me
     result = capacity(quietly_build(participants, mentors_df))
     pid = participants["participant_id"].iat[-1]
     assert set(result.unresolved) == {pid}
-    assert "M1" in result.unresolved[pid]
+    assert "M1" in str(result.unresolved[pid])
 
 
 def test_same_problem_same_answer(participants_df: pd.DataFrame, mentors_df: pd.DataFrame):
@@ -218,4 +218,4 @@ def test_participants_no_mentor_could_take_are_reported(participants_df, mentors
     result = capacity(quietly_build(participants_df, mentors_df, "caseload.hours_per_month=2"))
     assert not result.suggested
     assert len(result.unresolved) == len(participants_df)
-    assert all("more than a mentor's 2 h" in why for why in result.unresolved.values())
+    assert all("more than a mentor's 2 h" in str(why) for why in result.unresolved.values())

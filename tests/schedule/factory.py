@@ -12,6 +12,7 @@ from typing import Any
 from tkm_assign import rules
 from tkm_assign.config import Config
 from tkm_assign.geo.travel import HaversineTravel, Points, TravelModel
+from tkm_assign.messages import Message
 from tkm_assign.model import (
     Assignment,
     Location,
@@ -65,7 +66,9 @@ def problem(participants: Sequence[Participant], mentors: Sequence[Mentor], cfg:
     return Problem(tuple(participants), tuple(mentors), cfg)
 
 
-def assign(mentor_of: dict[str, str | None], reasons: dict[str, str] | None = None) -> Assignment:
+def assign(
+    mentor_of: dict[str, str | None], reasons: dict[str, Message] | None = None
+) -> Assignment:
     return Assignment(mentor_of, reasons or {}, SolveStatus.FEASIBLE, 0.0, 0.0, 0.0, 0, "test")
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import numpy as np
 
 from tests.schedule.factory import config
+from tkm_assign.messages import Message
 from tkm_assign.model import Mode
 from tkm_assign.schedule.demand import priority_key
 from tkm_assign.schedule.job import ClientNeed, MentorJob, MonthCalendar, ScheduleParams
@@ -34,13 +35,17 @@ def _client(i: int, sessions: int = 2, onsite: int = 1, online_ok: bool = True) 
 
 
 def _requests(job: MentorJob) -> list:
-    reasons: dict[int, list[str]] = {i: [] for i in range(len(job.clients))}
+    reasons: dict[int, list[Message]] = {i: [] for i in range(len(job.clients))}
     out = [
         r
         for i in range(len(job.clients))
         for r in client_requests(job, job.months[0], i, None, reasons[i])
     ]
     return sorted(out, key=lambda r: priority_key(r, job.params)), reasons
+
+
+def _texts(reasons: dict[int, list[Message]]) -> dict[int, list[str]]:
+    return {i: [str(r) for r in rs] for i, rs in reasons.items()}
 
 
 def test_trips_beyond_the_working_days_are_dropped_with_a_reason():
@@ -52,7 +57,7 @@ def test_trips_beyond_the_working_days_are_dropped_with_a_reason():
     requests, reasons = _requests(job)
     kept, trips = fit_month_budget(job, job.months[0], requests, reasons)
     assert len(trips) == 2 and len(kept) == 2
-    assert reasons == {
+    assert _texts(reasons) == {
         0: [],
         1: [],
         2: ["mentor M07 needs 3 day trips in month 1, has 2 working days"],
@@ -66,14 +71,14 @@ def test_minutes_beyond_the_month_are_dropped_with_a_reason():
     kept, _ = fit_month_budget(job, job.months[0], requests, reasons)
     # 60 riding + 90 visit + 3 x 60 online = 330 min > 240: the last online session goes.
     assert [r.mode for r in kept] == [Mode.ONSITE, Mode.ONLINE]
-    assert reasons[0] == ["mentor M07 needs 5.5 h in month 1, has 4 h"]
+    assert _texts(reasons)[0] == ["mentor M07 needs 5.5 h in month 1, has 4 h"]
 
 
 def test_no_more_sessions_than_fit_a_gap_apart():
     job = _job([[0, 30], [30, 0]], [_client(1, sessions=4)], days=5, budget_min=10_000)
     requests, reasons = _requests(job)
     assert len(requests) == 1  # five consecutive weekdays hold one session 5 days apart
-    assert reasons[0] == [
+    assert _texts(reasons)[0] == [
         "only 1 session(s) fit in month 1 at least 5 days apart on the mentor's 5 working days"
     ]
 
@@ -98,10 +103,10 @@ def test_a_late_previous_session_is_named_when_it_costs_a_session():
     # Seven weekdays (1-9 March) hold two sessions 5 days apart (1 and 8 March), but after
     # a session on 28 February only one (5 March).
     job = _job([[0, 30], [30, 0]], [_client(1, sessions=2)], days=7, budget_min=10_000)
-    reasons: list[str] = []
+    reasons: list[Message] = []
     requests = client_requests(job, job.months[0], 0, dt.date(2027, 2, 28), reasons)
     assert len(requests) == 1
-    assert reasons == [
+    assert [str(r) for r in reasons] == [
         "only 1 session(s) fit in month 1 at least 5 days apart on the mentor's 7 working days "
         "after the session on 2027-02-28"
     ]

@@ -90,6 +90,7 @@ from tkm_assign.app.commands import (
     assign,
     audit,
     capacity,
+    generate,
     plan,
     plan_figures,
     read_hand_plan,
@@ -97,16 +98,18 @@ from tkm_assign.app.commands import (
     schedule,
     validate,
 )
-from tkm_assign.app.outputs import FORMATS, write_outputs
+from tkm_assign.app.outputs import FORMATS, write_into, write_outputs
 from tkm_assign.app.results import (
     AssignResult,
     AuditResult,
     CapacityResult,
     PlanFigures,
     PlanResult,
+    SampleResult,
     ScenariosResult,
     ScheduleResult,
     ValidateResult,
+    Written,
 )
 from tkm_assign.audit.plan import HandPlan
 from tkm_assign.io.inputs import Inputs, read_inputs
@@ -127,15 +130,18 @@ __all__ = [
     "PlanFigures",
     "PlanResult",
     "ProgressCallback",
+    "SampleResult",
     "Scenario",
     "ScenariosResult",
     "ScheduleResult",
     "Upload",
     "ValidateResult",
+    "Written",
     "assign",
     "audit",
     "capacity",
     "expand_scenarios",
+    "generate",
     "parse_grid",
     "plan",
     "plan_figures",
@@ -147,5 +153,6 @@ __all__ = [
     "scenarios",
     "schedule",
     "validate",
+    "write_into",
     "write_outputs",
 ]

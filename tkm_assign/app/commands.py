@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 
 from tkm_assign import notify, pipeline
 from tkm_assign.app.results import (
@@ -19,6 +19,7 @@ from tkm_assign.app.results import (
     CapacityResult,
     PlanFigures,
     PlanResult,
+    SampleResult,
     ScenariosResult,
     ScheduleResult,
     ValidateResult,
@@ -26,7 +27,7 @@ from tkm_assign.app.results import (
 from tkm_assign.audit.core import audit_hand_plan
 from tkm_assign.audit.plan import HandPlan, read_plan
 from tkm_assign.config import Config
-from tkm_assign.errors import ConfigError, InputError
+from tkm_assign.errors import ConfigError, InputError, TkmError
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.io.inputs import Inputs, read_inputs
 from tkm_assign.io.read import Table
@@ -47,6 +48,7 @@ __all__ = [
     "assign",
     "audit",
     "capacity",
+    "generate",
     "plan",
     "read_hand_plan",
     "read_inputs",
@@ -54,6 +56,48 @@ __all__ = [
     "schedule",
     "validate",
 ]
+
+
+@contextmanager
+def _call(progress: ProgressCallback | None) -> Iterator[notify.Call]:
+    """One command call: its warnings, its progress; an error keeps the warnings so far."""
+    with notify.collecting(progress) as call:
+        try:
+            yield call
+        except TkmError as error:
+            error.warnings = (*error.warnings, *call.warnings)
+            raise
+
+
+def generate(participants: int, mentors: int, seed: int) -> SampleResult:
+    """A realistic synthetic national sample in the input formats.
+
+    Parameters
+    ----------
+    participants, mentors
+        How many of each (at least 1).
+    seed
+        Random seed (0 or greater); the same seed gives the same sample.
+
+    Returns
+    -------
+    SampleResult
+        The participants and mentors tables, as ``generate`` writes them.
+
+    Raises
+    ------
+    ConfigError
+        For fewer than one participant or mentor, or a negative seed.
+    """
+    from tkm_assign.sample import generate_frames
+
+    if participants < 1 or mentors < 1:
+        raise ConfigError("a sample needs at least 1 participant and 1 mentor")
+    if seed < 0:
+        raise ConfigError(f"seed {seed}: expected a whole number 0 or greater")
+    with _call(None) as call:
+        people, mentor_frame = generate_frames(participants, mentors, seed)
+    return SampleResult(people, mentor_frame, seed, call.warnings)
 
 
 def validate(
@@ -82,16 +126,9 @@ def validate(
     InputError
         With every problem of both files (file, row, column, value, expected).
     """
-    with notify.collecting(progress) as call:
+    with _call(progress) as call:
         notify.progress("step.validate", 0, 1)
-        started = time.perf_counter()
         problem = inputs.problem(config)
-        log.info(
-            "read %d participants and %d mentors in %.1f s",
-            len(problem.participants),
-            len(problem.mentors),
-            time.perf_counter() - started,
-        )
         summary = summarise(problem, load_geography())
         notify.progress("step.validate", 1, 1)
     return ValidateResult(problem, summary, call.warnings)
@@ -139,7 +176,7 @@ def assign(
         When ``config`` changes a setting the files were read with.
     """
     problem = _configured(problem, config)
-    with notify.collecting(progress) as call:
+    with _call(progress) as call:
         travel = pipeline.travel_model(problem.config)
         candidates, assignment = pipeline.run_assignment(problem, travel)
         tables = pipeline.assignment_tables(problem, candidates, assignment)
@@ -179,7 +216,7 @@ def schedule(
     problem = _configured(problem, config)
     if isinstance(assignment, HandPlan):
         assignment = pipeline.assignment_from_mentors(problem, assignment.mentor_of)
-    with notify.collecting(progress) as call:
+    with _call(progress) as call:
         travel = pipeline.travel_model(problem.config)
         plan, tables = pipeline.run_schedule(problem, assignment, travel)
     return ScheduleResult(problem, assignment, plan, tables, call.warnings)
@@ -210,7 +247,7 @@ def plan(
         :func:`tkm_assign.app.write_outputs`.
     """
     problem = _configured(problem, config)
-    with notify.collecting(progress) as call:
+    with _call(progress) as call:
         travel = pipeline.travel_model(problem.config)
         run = pipeline.run_plan(problem, travel)
         assert run.schedule is not None
@@ -295,7 +332,7 @@ def audit(
     from tkm_assign.audit.compare import compare_tables
 
     problem = _configured(problem, config)
-    with notify.collecting(progress) as call:
+    with _call(progress) as call:
         travel = pipeline.travel_model(problem.config)
         notify.progress("step.audit", 0, 1)
         found = audit_hand_plan(problem, hand, travel)
@@ -353,7 +390,7 @@ def capacity(
     """
     problem = _configured(problem, config)
     keep = bool(problem.mentors) if existing is None else existing
-    with notify.collecting(progress) as call:
+    with _call(progress) as call:
         notify.progress("step.capacity", 0, 1)
         answer = plan_capacity(
             problem,
@@ -412,7 +449,7 @@ def scenarios(
 
     if not configured:
         raise ConfigError("no scenario to plan")
-    with notify.collecting(progress) as call:
+    with _call(progress) as call:
         problems = validate_scenarios(inputs, configured)
         first = configured[0][1]
         lanes = workers if workers is not None else first.capacity.scenario_workers

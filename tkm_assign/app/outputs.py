@@ -16,16 +16,21 @@ from tkm_assign.app.results import (
     AuditResult,
     CapacityResult,
     PlanResult,
+    SampleResult,
     ScenariosResult,
     ScheduleResult,
+    Written,
 )
 from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
+from tkm_assign.messages import rendered
 from tkm_assign.notify import ProgressCallback
+from tkm_assign.report.tables import rendered_frame
 
 Result = AssignResult | ScheduleResult | PlanResult | AuditResult | CapacityResult | ScenariosResult
 
 # The files of each command, by format (file extension); ``write_outputs`` writes these.
 FORMATS: dict[type, tuple[str, ...]] = {
+    SampleResult: ("csv",),
     AssignResult: ("csv", "json"),
     ScheduleResult: ("csv", "json"),
     PlanResult: ("csv", "json", "xlsx", "ics", "html", "png", "gpkg"),
@@ -50,7 +55,7 @@ def write_outputs(
     force: bool = False,
     inputs: Iterable[str | Path | None] = (),
     progress: ProgressCallback | None = None,
-) -> list[Path]:
+) -> Written:
     """Write a command's result into ``folder``, atomically.
 
     Parameters
@@ -76,8 +81,9 @@ def write_outputs(
 
     Returns
     -------
-    list of Path
-        Every file written, inside ``folder``.
+    Written
+        Every file written (inside ``folder``; ``len`` and iteration give the files) and
+        the warnings of writing.
 
     Raises
     ------
@@ -89,6 +95,56 @@ def write_outputs(
     """
     target = Path(folder)
     allowed = FORMATS[type(result)]
+    unknown = sorted(set(allowed if formats is None else formats) - set(allowed))
+    if unknown:
+        raise ValueError(
+            f"{type(result).__name__} has no {unknown[0]!r} output; expected one of "
+            + ", ".join(allowed)
+        )
+    with (
+        notify.collecting(progress) as call,
+        atomic_output_dir(target, force=force, inputs=inputs) as staging,
+    ):
+        notify.progress("step.write", 0, 1)
+        written = write_into(result, staging, formats=formats, lang=lang)
+        notify.progress("step.write", 1, 1)
+    files = tuple(target / path.relative_to(staging) for path in written)
+    return Written(files, call.warnings)
+
+
+def write_into(
+    result: Result,
+    folder: Path,
+    *,
+    formats: Collection[str] | None = None,
+    lang: str | None = None,
+) -> list[Path]:
+    """Write a command's result into an existing folder the caller manages.
+
+    For front ends that hold the (staging) folder open while a command runs, e.g. a
+    scenario grid that saves each finished scenario there so an interrupted run can resume;
+    they create and move the folder themselves with
+    :func:`tkm_assign.io.output.atomic_output_dir`. Everyone else calls
+    :func:`write_outputs`.
+
+    Parameters
+    ----------
+    result, formats, lang
+        As for :func:`write_outputs`.
+    folder
+        An existing folder.
+
+    Returns
+    -------
+    list of Path
+        Every file written.
+
+    Raises
+    ------
+    ValueError
+        For a format the command does not write.
+    """
+    allowed = FORMATS[type(result)]
     wanted = tuple(allowed if formats is None else formats)
     unknown = sorted(set(wanted) - set(allowed))
     if unknown:
@@ -96,24 +152,25 @@ def write_outputs(
             f"{type(result).__name__} has no {unknown[0]!r} output; expected one of "
             + ", ".join(allowed)
         )
-    language = lang or _config_lang(result)
-    with (
-        notify.collecting(progress),
-        atomic_output_dir(target, force=force, inputs=inputs) as staging,
-    ):
-        notify.progress("step.write", 0, 1)
-        written = _write(result, staging, wanted, language)
-        notify.progress("step.write", 1, 1)
-    return [target / path.relative_to(staging) for path in written]
+    return _write(result, Path(folder), wanted, lang or _config_lang(result))
 
 
 def _config_lang(result: Result) -> str:
+    if isinstance(result, SampleResult):
+        return "id"
     if isinstance(result, ScenariosResult):
         return result.configs[0].output.lang if result.configs else "id"
     return result.problem.config.output.lang
 
 
 def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -> list[Path]:
+    if isinstance(result, SampleResult):
+        for name, frame in (
+            ("participants.csv", result.participants),
+            ("mentors.csv", result.mentors),
+        ):
+            write_csv(frame, staging / name)
+        return [staging / "participants.csv", staging / "mentors.csv"]
     if isinstance(result, PlanResult):
         from tkm_assign.report import write_plan_outputs
 
@@ -131,10 +188,10 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
     if isinstance(result, AssignResult):
         paths = []
         if "csv" in formats:
-            write_csv(result.tables.assignments, staging / "assignments.csv")
+            write_csv(rendered_frame(result.tables.assignments, lang), staging / "assignments.csv")
             paths.append(staging / "assignments.csv")
         if "json" in formats:
-            write_json(result.summary, staging / "summary.json")
+            write_json(rendered(result.summary, lang), staging / "summary.json")
             paths.append(staging / "summary.json")
         return paths
     if isinstance(result, ScheduleResult):
@@ -143,10 +200,10 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
             for name, attribute in SCHEDULE_FILES.items():
                 frame = getattr(result.tables, attribute)
                 if frame is not None:
-                    write_csv(frame, staging / name)
+                    write_csv(rendered_frame(frame, lang), staging / name)
                     paths.append(staging / name)
         if "json" in formats:
-            write_json(result.summary, staging / "summary.json")
+            write_json(rendered(result.summary, lang), staging / "summary.json")
             paths.append(staging / "summary.json")
         return paths
     if isinstance(result, AuditResult):

@@ -9,8 +9,9 @@ result can cross a process boundary (worker pools, Dask) and be written later wi
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -29,10 +30,32 @@ __all__ = [
     "CapacityResult",
     "PlanFigures",
     "PlanResult",
+    "SampleResult",
     "ScenariosResult",
     "ScheduleResult",
     "ValidateResult",
+    "Written",
 ]
+
+
+@dataclass(frozen=True)
+class SampleResult:
+    """A synthetic national sample (``tkm-assign generate``).
+
+    Attributes
+    ----------
+    participants, mentors
+        The two input files as tables (the input formats' columns).
+    seed
+        The random seed it was drawn with.
+    warnings
+        Warnings of this call.
+    """
+
+    participants: pd.DataFrame
+    mentors: pd.DataFrame
+    seed: int
+    warnings: tuple[Message, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,6 +251,24 @@ class CapacityResult:
     def problem(self) -> Problem:
         """The participants with the mentors planned (existing, then suggested)."""
         return self.answer.problem
+
+
+@dataclass(frozen=True)
+class Written:
+    """The files :func:`tkm_assign.app.write_outputs` wrote, and the warnings of writing
+    (e.g. unfinished folders of an interrupted earlier run that were removed).
+
+    Iterates over and counts the files.
+    """
+
+    files: tuple[Path, ...]
+    warnings: tuple[Message, ...] = ()
+
+    def __iter__(self) -> Iterator[Path]:
+        return iter(self.files)
+
+    def __len__(self) -> int:
+        return len(self.files)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ from tkm_assign.config import AssignWeights, Config
 from tkm_assign.model import Candidates, Mentor, NeedLevel, Participant, Problem, Sector
 from tkm_assign.rules import (
     assignable_min,
+    effective_caseload,
     monthly_day_use_min,
     monthly_load_min,
     working_day_capacity_min,
@@ -83,11 +84,6 @@ def balance_marginals(max_caseload: int, weights: AssignWeights) -> IntArray:
 def balance_cost(caseload: int, max_caseload: int, weights: AssignWeights) -> int:
     """Total balance cost of a mentor with ``caseload`` participants."""
     return int(balance_marginals(max_caseload, weights)[:caseload].sum())
-
-
-def effective_caseload(mentor: Mentor, config: Config) -> int:
-    """A mentor's caseload limit: the mentor's own ``max_caseload``, capped by ``caseload.max``."""
-    return min(mentor.max_caseload, config.caseload.max)
 
 
 @dataclass(frozen=True)

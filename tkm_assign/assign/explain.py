@@ -18,24 +18,16 @@ import numpy.typing as npt
 
 from tkm_assign.assign.costs import PairData
 from tkm_assign.geo.regions import load_geography
+from tkm_assign.messages import Message
 from tkm_assign.model import Candidates, Problem
 
 IntArray = npt.NDArray[np.int64]
 NONE = -1
 
 
-def hours_text(minutes: float) -> str:
-    """Minutes as hours for people: ``168 h``, ``12.5 h``."""
-    hours = minutes / 60.0
-    return f"{hours:.0f} h" if abs(hours - round(hours)) < 0.05 else f"{hours:.1f} h"
-
-
-def days_text(day_minutes: int, problem: Problem) -> str:
-    """Working-day minutes as days for people: ``21 working days``."""
-    days = day_minutes / max(1, problem.config.work.end_min - problem.config.work.start_min)
-    return (
-        f"{days:.0f} working days" if abs(days - round(days)) < 0.05 else f"{days:.1f} working days"
-    )
+def working_days(day_minutes: int, problem: Problem) -> float:
+    """Working-day minutes as days (``21.0``)."""
+    return day_minutes / max(1, problem.config.work.end_min - problem.config.work.start_min)
 
 
 @dataclass(frozen=True)
@@ -48,18 +40,31 @@ class ProvinceFigures:
     participants: int
     limits: frozenset[int]
 
-    def text(self) -> str:
+    def message(self) -> Message:
         """``Maluku: 3 mentors x 20 = 60 places for 71 participants``."""
-        noun = "participant" if self.participants == 1 else "participants"
+        count, province = self.participants, self.name
         if self.mentors == 0:
-            head = "no mentor"
-        elif self.mentors == 1:
-            head = f"1 mentor with {self.places} places"
-        elif len(self.limits) == 1:
-            head = f"{self.mentors} mentors x {next(iter(self.limits))} = {self.places} places"
-        else:
-            head = f"{self.mentors} mentors with {self.places} places"
-        return f"{self.name}: {head} for {self.participants} {noun}"
+            return Message.of("reason.places.no_mentor", province=province, count=count)
+        if self.mentors == 1:
+            return Message.of(
+                "reason.places.one_mentor", province=province, places=self.places, count=count
+            )
+        if len(self.limits) == 1:
+            return Message.of(
+                "reason.places.same_limit",
+                province=province,
+                mentors=self.mentors,
+                limit=next(iter(self.limits)),
+                places=self.places,
+                count=count,
+            )
+        return Message.of(
+            "reason.places.mixed_limits",
+            province=province,
+            mentors=self.mentors,
+            places=self.places,
+            count=count,
+        )
 
 
 def province_figures(problem: Problem, data: PairData) -> dict[str, ProvinceFigures]:
@@ -83,7 +88,7 @@ def province_figures(problem: Problem, data: PairData) -> dict[str, ProvinceFigu
 
 def check_pins(
     problem: Problem, candidates: Candidates, data: PairData, hours_apply: bool
-) -> tuple[dict[int, int], dict[int, str]]:
+) -> tuple[dict[int, int], dict[int, Message]]:
     """Pins that can be honoured and reasons for those that cannot.
 
     Returns ``(pair index of each honoured pin by participant index, reason by participant
@@ -93,7 +98,7 @@ def check_pins(
     index = problem.mentor_index
     starts = np.searchsorted(candidates.participant_idx, np.arange(len(problem.participants) + 1))
     honoured: dict[int, int] = {}
-    reasons: dict[int, str] = {}
+    reasons: dict[int, Message] = {}
     count: Counter[int] = Counter()
     minutes: Counter[int] = Counter()
     day_minutes: Counter[int] = Counter()
@@ -103,39 +108,33 @@ def check_pins(
             continue
         j = index.get(mid)
         if j is None:
-            reasons[i] = f"pinned mentor {mid} is not in the mentor list"
+            reasons[i] = Message.of("reason.pin.not_a_mentor", mentor_id=mid)
             continue
         if mid in p.excluded_mentor_ids:
-            reasons[i] = f"pinned mentor {mid} is also listed as excluded"
+            reasons[i] = Message.of("reason.pin.excluded", mentor_id=mid)
             continue
         pairs = np.arange(starts[i], starts[i + 1])
         found = pairs[candidates.mentor_idx[pairs] == j]
         pair = int(found[0]) if found.size else None
         if pair is None:
-            reasons[i] = unreachable_pin_text(problem, i, j)
+            reasons[i] = unreachable_pin_reason(problem, i, j)
             continue
         limit = int(data.mentor_caseload[j])
         if count[j] >= limit:
-            reasons[i] = (
-                f"pinned mentor {mid} is full: more participants are pinned to {mid} "
-                f"than the caseload limit of {limit}"
-            )
+            reasons[i] = Message.of("reason.pin.full", mentor_id=mid, limit=limit)
             continue
         load = int(data.pair_load_min[pair])
         capacity = int(data.mentor_capacity_min[j])
         if hours_apply and minutes[j] + load > capacity:
-            reasons[i] = (
-                f"pinned mentor {mid}'s monthly hours are used up by earlier pins "
-                f"({hours_text(capacity)} available, this participant needs {hours_text(load)})"
+            reasons[i] = Message.of(
+                "reason.pin.hours_used", mentor_id=mid, capacity_min=capacity, load_min=load
             )
             continue
         day_use = int(data.pair_day_use_min[pair])
         days = int(data.mentor_day_capacity_min[j])
         if hours_apply and day_minutes[j] + day_use > days:
-            reasons[i] = (
-                f"pinned mentor {mid}'s working days are used up by earlier pins "
-                f"({days_text(days, problem)} a month; a visit too far to share its day "
-                "takes a whole day)"
+            reasons[i] = Message.of(
+                "reason.pin.days_used", mentor_id=mid, days=working_days(days, problem)
             )
             continue
         honoured[i] = pair
@@ -145,32 +144,30 @@ def check_pins(
     return honoured, reasons
 
 
-def unreachable_pin_text(problem: Problem, i: int, j: int) -> str:
+def unreachable_pin_reason(problem: Problem, i: int, j: int) -> Message:
     """Why a pinned mentor is not among a participant's candidates."""
     p, m = problem.participants[i], problem.mentors[j]
     config = problem.config
     geography = load_geography()
     if p.location.island_id != m.location.island_id and config.travel.cross_island == "forbid":
-        return (
-            f"pinned mentor {m.mentor_id} lives on another island "
-            f"({geography.island_name(m.location.island_id)}) and travel.cross_island is forbid"
+        return Message.of(
+            "reason.pin.other_island",
+            mentor_id=m.mentor_id,
+            island=geography.island_name(m.location.island_id),
         )
     if (
         config.assign.province_rule == "same"
         and p.location.province_code != m.location.province_code
     ):
-        return (
-            f"pinned mentor {m.mentor_id} is in another province "
-            f"({geography.province_name(m.location.province_code)}) and assign.province_rule is same"
+        return Message.of(
+            "reason.pin.other_province",
+            mentor_id=m.mentor_id,
+            province=geography.province_name(m.location.province_code),
         )
     if config.assign.sector_rule == "hard" and p.sector not in m.sectors:
-        return (
-            f"pinned mentor {m.mentor_id} lacks the sector {p.sector.value} "
-            "and assign.sector_rule is hard"
-        )
-    return (
-        f"pinned mentor {m.mentor_id} is not reachable within travel.max_travel_min "
-        f"({config.travel.max_travel_min} min one way)"
+        return Message.of("reason.pin.sector", mentor_id=m.mentor_id, sector=p.sector.value)
+    return Message.of(
+        "reason.pin.too_far", mentor_id=m.mentor_id, limit=config.travel.max_travel_min
     )
 
 
@@ -179,10 +176,10 @@ def unassigned_reasons(
     candidates: Candidates,
     data: PairData,
     mentor_of: IntArray,
-    pin_reasons: Mapping[int, str],
+    pin_reasons: Mapping[int, Message],
     hours_apply: bool,
     proven: bool,
-) -> dict[int, str]:
+) -> dict[int, Message]:
     """A reason for every participant index with ``mentor_of == -1``."""
     n, m = len(problem.participants), len(problem.mentors)
     assigned = mentor_of != NONE
@@ -197,20 +194,22 @@ def unassigned_reasons(
     ).astype(np.int64)
     starts = np.searchsorted(candidates.participant_idx, np.arange(n + 1))
     figures = province_figures(problem, data)
-    reasons: dict[int, str] = {}
+    reasons: dict[int, Message] = {}
     for i in (int(k) for k in np.flatnonzero(~assigned)):
         if i in pin_reasons:
             reasons[i] = pin_reasons[i]
             continue
         pairs = np.arange(starts[i], starts[i + 1])
         if pairs.size == 0:
-            reasons[i] = candidates.no_candidate_reason.get(i, "no eligible mentor")
+            reasons[i] = candidates.no_candidate_reason.get(
+                i, Message.of("reason.no_eligible_mentor")
+            )
             continue
-        province = figures[problem.participants[i].location.province_code].text()
-        reasons[i] = _full_text(
+        places = figures[problem.participants[i].location.province_code].message()
+        reasons[i] = _full_reason(
             problem,
             data,
-            province,
+            places,
             pairs,
             candidates,
             caseload,
@@ -221,17 +220,22 @@ def unassigned_reasons(
     return reasons
 
 
-def _full_text(
+def _more(listed: list[int]) -> Message | str:
+    """`` and 4 more`` beyond the first three mentors named, else nothing."""
+    return Message.of("reason.and_more", count=len(listed) - 3) if len(listed) > 3 else ""
+
+
+def _full_reason(
     problem: Problem,
     data: PairData,
-    province: str,
+    places: Message,
     pairs: IntArray,
     candidates: Candidates,
     caseload: IntArray,
     loads: tuple[IntArray, IntArray],
     hours_apply: bool,
     proven: bool,
-) -> str:
+) -> Message:
     load_min, day_min = loads
     full_count, full_hours, full_days = [], [], []
     for k in pairs:
@@ -245,31 +249,36 @@ def _full_text(
         ):
             full_days.append(j)
     if full_days and len(full_count) + len(full_hours) + len(full_days) == pairs.size:
-        days = "; ".join(
-            f"{problem.mentors[j].mentor_id}: {days_text(int(data.mentor_day_capacity_min[j]), problem)}"
+        days = tuple(
+            Message.of(
+                "reason.mentor_working_days",
+                mentor_id=problem.mentors[j].mentor_id,
+                days=working_days(int(data.mentor_day_capacity_min[j]), problem),
+            )
             for j in full_days[:3]
         )
-        more = f" and {len(full_days) - 3} more" if len(full_days) > 3 else ""
-        return (
-            "eligible mentors' working days are used up by day trips, a visit too far to "
-            f"share its day taking a whole day ({days}{more})"
+        return Message.of("reason.full.days", mentors=days, more=_more(full_days))
+    hours = tuple(
+        Message.of(
+            "reason.mentor_hours_available",
+            mentor_id=problem.mentors[j].mentor_id,
+            capacity_min=int(data.mentor_capacity_min[j]),
         )
-    hours = "; ".join(
-        f"{problem.mentors[j].mentor_id}: {hours_text(int(data.mentor_capacity_min[j]))} available"
         for j in full_hours[:3]
     )
-    more = f" and {len(full_hours) - 3} more" if len(full_hours) > 3 else ""
     if full_count and not full_hours and len(full_count) == pairs.size:
-        return f"every eligible mentor is full ({province})"
+        return Message.of("reason.full.caseload", places=places)
     if full_hours and len(full_count) + len(full_hours) == pairs.size:
         if not full_count:
-            return f"eligible mentors' monthly hours are used up ({hours}{more})"
-        return (
-            f"every eligible mentor is full: {len(full_count)} by caseload ({province}), "
-            f"{len(full_hours)} by monthly hours ({hours}{more})"
+            return Message.of("reason.full.hours", mentors=hours, more=_more(full_hours))
+        return Message.of(
+            "reason.full.caseload_and_hours",
+            by_caseload=len(full_count),
+            places=places,
+            by_hours=len(full_hours),
+            mentors=hours,
+            more=_more(full_hours),
         )
     if not proven:
-        return (
-            "not placed before the solver's time limit; a longer assign.time_limit_s may place it"
-        )
-    return "leaving this participant unassigned costs less than any eligible mentor under assign.weights"
+        return Message.of("reason.time_limit")
+    return Message.of("reason.unassigned_costs_less")

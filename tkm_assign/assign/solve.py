@@ -28,6 +28,7 @@ from tkm_assign.assign.regions import (
     run_parallel,
     time_shares,
 )
+from tkm_assign.messages import Message
 from tkm_assign.model import Assignment, Candidates, Problem, SolveStatus
 
 log = logging.getLogger("tkm_assign")
@@ -40,7 +41,7 @@ FLOW_NO_HOURS = "min-cost flow (monthly hours not checked)"
 class _Prepared:
     data: PairData
     pinned_pair: dict[int, int]
-    pin_reasons: dict[int, str]
+    pin_reasons: dict[int, Message]
     keep: IntArray  # candidate pairs the solvers may use
 
 
@@ -390,7 +391,7 @@ def plan_cost(
 def _to_assignment(
     problem: Problem,
     mentor_of: IntArray,
-    reasons: dict[int, str],
+    reasons: dict[int, Message],
     status: SolveStatus,
     objective_value: int,
     bound: int,

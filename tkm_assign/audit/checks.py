@@ -12,61 +12,22 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from tkm_assign import rules
 from tkm_assign.audit.facts import PlanFacts
 from tkm_assign.geo.travel import UNREACHABLE_MIN
+from tkm_assign.messages import MESSAGES, Message, Value
 from tkm_assign.model import Mode
 
 VIOLATION = "violation"
 NOTE = "note"
 
-# Rule code -> (Bahasa Indonesia, English) title, in the order they are reported.
-RULES: Mapping[str, tuple[str, str]] = {
-    "caseload": ("Jumlah peserta melebihi batas", "Caseload above the cap"),
-    "monthly_hours": (
-        "Perkiraan jam per bulan melebihi kapasitas",
-        "Estimated monthly hours above capacity",
-    ),
-    "province": ("Pendamping dari provinsi lain", "Mentor from another province"),
-    "sector": ("Sektor tidak sesuai keahlian pendamping", "Sector outside the mentor's expertise"),
-    "pinned": ("Tidak sesuai pendamping yang ditetapkan", "Not the pinned mentor"),
-    "excluded": ("Pendamping yang dikecualikan", "Excluded mentor"),
-    "unreachable": (
-        "Tidak terjangkau lewat darat (beda pulau)",
-        "Not reachable overland (another island)",
-    ),
-    "max_travel": ("Perjalanan melebihi batas", "Travel above the limit"),
-    "unassigned": ("Peserta tanpa pendamping", "Participant without a mentor"),
-    "wrong_mentor": ("Sesi dengan pendamping lain", "Session with another mentor"),
-    "outside_programme": ("Sesi di luar periode program", "Session outside the programme"),
-    "sessions_per_month": (
-        "Jumlah sesi per bulan di luar batas",
-        "Sessions per month out of range",
-    ),
-    "session_target": ("Target sesi bulanan tidak tercapai", "Monthly session target not met"),
-    "onsite_month": ("Minimum tatap muka bulanan", "Monthly onsite minimum"),
-    "onsite_programme": ("Minimum tatap muka program", "Programme onsite minimum"),
-    "online_not_allowed": (
-        "Sesi daring untuk peserta yang perlu tatap muka",
-        "Online session for an onsite-only participant",
-    ),
-    "holiday": ("Sesi pada hari libur", "Session on a public holiday"),
-    "non_working_day": ("Sesi di luar hari kerja pendamping", "Session on a mentor's day off"),
-    "unavailable": ("Sesi saat pendamping berhalangan", "Session while the mentor is unavailable"),
-    "working_hours": ("Di luar jam kerja", "Outside working hours"),
-    "session_length": ("Lama sesi di luar 1–2 jam", "Session length outside 1–2 hours"),
-    "overlap": ("Sesi bertabrakan", "Overlapping sessions"),
-    "travel_gap": (
-        "Waktu tempuh antar kunjungan tidak cukup",
-        "Not enough time to ride between visits",
-    ),
-    "spacing": ("Jarak antar sesi terlalu dekat", "Sessions too close together"),
-    "daily_travel": ("Perjalanan harian melebihi batas", "Daily travel above the limit"),
-    "month_hours": ("Jam kerja bulanan terlampaui", "Monthly working hours exceeded"),
-}
+# Rule codes in the order they are reported; their titles are the catalogue's ``rule.*``.
+RULES: tuple[str, ...] = tuple(
+    code.removeprefix("rule.") for code in MESSAGES if code.startswith("rule.")
+)
 # Sessions shorter or longer than this are outside the recommended 1–2 hours.
 SESSION_MIN_MIN, SESSION_MAX_MIN = 60, 120
 
@@ -79,11 +40,7 @@ class Finding:
     participant_id: str
     date: dt.date | None
     month: int | None
-    details: str
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+    details: Message
 
 
 def _hhmm(minutes: int) -> str:
@@ -91,10 +48,11 @@ def _hhmm(minutes: int) -> str:
 
 
 def check_caseload(facts: PlanFacts) -> list[Finding]:
-    """More participants than the mentor's ``max_caseload``."""
+    """More participants than the mentor's caseload limit (:func:`rules.effective_caseload`:
+    own ``max_caseload`` capped by ``caseload.max``, the limit the assignment keeps)."""
     out = []
     for mid, pids in facts.caseload.items():
-        cap = facts.mentors[mid].max_caseload
+        cap = rules.effective_caseload(facts.mentors[mid], facts.config)
         if len(pids) > cap:
             out.append(
                 Finding(
@@ -104,7 +62,7 @@ def check_caseload(facts: PlanFacts) -> list[Finding]:
                     "",
                     None,
                     None,
-                    f"{len(pids)} participants, cap {cap}",
+                    Message.of("finding.caseload", count=len(pids), cap=cap),
                 )
             )
     return out
@@ -127,23 +85,49 @@ def check_monthly_hours(facts: PlanFacts) -> list[Finding]:
                     "",
                     None,
                     None,
-                    f"needs an estimated {need / 60:.1f} h a month, has {have / 60:.1f} h",
+                    Message.of("finding.monthly_hours", need_h=need / 60, have_h=have / 60),
+                )
+            )
+    return out
+
+
+def check_riding_days(facts: PlanFacts) -> list[Finding]:
+    """Working days the assignment needs above those the mentor has in the tightest month:
+    the riding-days rule of the assignment (:func:`rules.monthly_day_use_min` against
+    :func:`rules.working_day_capacity_min`; a visit too far to share its day takes a day)."""
+    out = []
+    for mid, pids in facts.caseload.items():
+        if not pids:
+            continue
+        need = sum(facts.estimated_day_use_min(pid) for pid in pids)
+        have = rules.working_day_capacity_min(facts.mentors[mid], facts.config)
+        if need > have:
+            day = rules.daily_minutes(facts.config)
+            out.append(
+                Finding(
+                    "riding_days",
+                    VIOLATION,
+                    mid,
+                    "",
+                    None,
+                    None,
+                    Message.of("finding.riding_days", need_days=need / day, have_days=have / day),
                 )
             )
     return out
 
 
 def check_province(facts: PlanFacts) -> list[Finding]:
-    """Mentor and participant in different provinces under ``province_rule = "same"``."""
-    if facts.config.assign.province_rule != "same":
-        return []
+    """Mentor and participant in different provinces under ``province_rule = "same"``
+    (:func:`rules.province_rule_holds`; a pin to the mentor is allowed, as in planning)."""
     out = []
     for pid, mid in facts.plan.mentor_of.items():
         if mid is None:
             continue
-        p_code = facts.people[pid].location.province_code
-        m_code = facts.mentors[mid].location.province_code
-        if p_code != m_code:
+        person, mentor = facts.people[pid], facts.mentors[mid]
+        p_code = person.location.province_code
+        m_code = mentor.location.province_code
+        if not rules.province_rule_holds(person, mentor, facts.config):
             out.append(
                 Finding(
                     "province",
@@ -152,21 +136,26 @@ def check_province(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"participant in province {p_code}, mentor in province {m_code}",
+                    Message.of(
+                        "finding.province", participant_province=p_code, mentor_province=m_code
+                    ),
                 )
             )
     return out
 
 
 def check_sector(facts: PlanFacts) -> list[Finding]:
-    """Participant's sector not among the mentor's; a violation only under the hard rule."""
-    severity = VIOLATION if facts.config.assign.sector_rule == "hard" else NOTE
+    """Participant's sector not among the mentor's (:func:`rules.sector_match`): a violation
+    where the hard rule does not hold (:func:`rules.sector_rule_holds`), else a note."""
     out = []
     for pid, mid in facts.plan.mentor_of.items():
         if mid is None:
             continue
-        sector = facts.people[pid].sector
-        if sector not in facts.mentors[mid].sectors:
+        person, mentor = facts.people[pid], facts.mentors[mid]
+        sector = person.sector
+        if not rules.sector_match(person, mentor):
+            holds = rules.sector_rule_holds(person, mentor, facts.config)
+            severity = NOTE if holds else VIOLATION
             expertise = ", ".join(sorted(s.value for s in facts.mentors[mid].sectors))
             out.append(
                 Finding(
@@ -176,7 +165,7 @@ def check_sector(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"sector {sector.value}; mentor knows {expertise}",
+                    Message.of("finding.sector", sector=sector.value, expertise=expertise),
                 )
             )
     return out
@@ -196,10 +185,12 @@ def check_pinned_excluded(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"pinned to {person.pinned_mentor_id}, plan gives {mid or 'no mentor'}",
+                    Message.of("finding.pinned", pinned=person.pinned_mentor_id, given=mid)
+                    if mid
+                    else Message.of("finding.pinned_none", pinned=person.pinned_mentor_id),
                 )
             )
-        if mid is not None and mid in person.excluded_mentor_ids:
+        if mid is not None and rules.excluded(person, facts.mentors[mid]):
             out.append(
                 Finding(
                     "excluded",
@@ -208,19 +199,23 @@ def check_pinned_excluded(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"{mid} is excluded for this participant",
+                    Message.of("finding.excluded", mentor_id=mid),
                 )
             )
     return out
 
 
 def check_travel_limit(facts: PlanFacts) -> list[Finding]:
-    """One-way travel above ``travel.max_travel_min``, or no overland way at all."""
+    """One-way travel above ``travel.max_travel_min``, or no overland way at all
+    (:func:`rules.travel_limit_holds`; a pinned mentor needs only to be reachable)."""
     limit = facts.config.travel.max_travel_min
     out = []
     for pid, minutes in facts.travel_min.items():
         mid = facts.plan.mentor_of[pid] or ""
-        if minutes >= UNREACHABLE_MIN:
+        person, mentor = facts.people[pid], facts.mentors[mid]
+        if rules.travel_limit_holds(person, mentor, minutes, facts.config):
+            continue
+        if not rules.reachable(minutes):
             out.append(
                 Finding(
                     "unreachable",
@@ -229,11 +224,10 @@ def check_travel_limit(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    "participant and mentor are on different islands; onsite visits are "
-                    "impossible under travel.cross_island = forbid",
+                    Message.of("finding.unreachable"),
                 )
             )
-        elif minutes > limit:
+        else:
             out.append(
                 Finding(
                     "max_travel",
@@ -242,7 +236,7 @@ def check_travel_limit(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"{minutes} min one way, limit {limit} min",
+                    Message.of("finding.max_travel", travel_min=minutes, limit=limit),
                 )
             )
     return out
@@ -253,7 +247,11 @@ def check_unassigned(facts: PlanFacts) -> list[Finding]:
     out = []
     for pid, mid in facts.plan.mentor_of.items():
         if mid is None:
-            why = "not listed in the plan" if pid in facts.plan.not_listed else "no mentor given"
+            why = (
+                Message.of("reason.not_listed_in_plan")
+                if pid in facts.plan.not_listed
+                else Message.of("reason.no_mentor_given")
+            )
             out.append(Finding("unassigned", NOTE, "", pid, None, None, why))
     return out
 
@@ -272,7 +270,9 @@ def check_session_mentor(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     facts.month_of(s.date),
-                    f"session with {s.mentor_id}; assigned mentor is {assigned or 'none'}",
+                    Message.of("finding.wrong_mentor", mentor_id=s.mentor_id, assigned=assigned)
+                    if assigned
+                    else Message.of("finding.wrong_mentor_none", mentor_id=s.mentor_id),
                 )
             )
     return out
@@ -294,8 +294,12 @@ def check_programme_window(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     None,
-                    f"programme runs {facts.month_starts[0]} to "
-                    f"{end - dt.timedelta(days=1)} ({months} months)",
+                    Message.of(
+                        "finding.outside_programme",
+                        first=facts.month_starts[0].isoformat(),
+                        last=(end - dt.timedelta(days=1)).isoformat(),
+                        months=months,
+                    ),
                 )
             )
     return out
@@ -338,7 +342,9 @@ def check_sessions_per_month(facts: PlanFacts) -> list[Finding]:
                         pid,
                         None,
                         month,
-                        f"{_count(n, 'session')} in month {month}; allowed {low} to {high}",
+                        Message.of(
+                            "finding.sessions_per_month", count=n, month=month, low=low, high=high
+                        ),
                     )
                 )
             elif n < target:
@@ -350,25 +356,24 @@ def check_sessions_per_month(facts: PlanFacts) -> list[Finding]:
                         pid,
                         None,
                         month,
-                        f"{_count(n, 'session')} in month {month}; target {target}",
+                        Message.of("finding.session_target", count=n, month=month, target=target),
                     )
                 )
     return out
 
 
 def check_onsite_minimums(facts: PlanFacts) -> list[Finding]:
-    """At least ``onsite.min_per_month`` onsite visits every programme month and
-    ``onsite.min_per_programme`` over the programme (both capped by the participant's
-    session target, as in :func:`tkm_assign.rules.onsite_required`). Which month gets an
-    extra visit is the planner's choice, so only the two configured minimums are rules."""
-    onsite_cfg = facts.config.onsite
+    """The two onsite rules: :func:`rules.onsite_minimum_per_month` in every programme month
+    and :func:`rules.onsite_minimum_per_programme` over the programme (the rules
+    :func:`rules.onsite_required` plans to). Which month gets an extra visit is the
+    planner's choice, so only the two minimums are violations; the shortfall table measures
+    each month against :func:`rules.onsite_required`, as the plan's does."""
     out = []
     for pid, (_, onsite) in _monthly_counts(facts).items():
         person = facts.people[pid]
         mid = facts.plan.mentor_of[pid] or ""
-        target = rules.session_target(person, facts.config)
         months = rules.programme_months(person, facts.config)
-        per_month = min(onsite_cfg.min_per_month, target)
+        per_month = rules.onsite_minimum_per_month(person, facts.config)
         for month in range(1, months + 1):
             if onsite[month] < per_month:
                 out.append(
@@ -379,11 +384,16 @@ def check_onsite_minimums(facts: PlanFacts) -> list[Finding]:
                         pid,
                         None,
                         month,
-                        f"{onsite[month]} onsite in month {month}; at least {per_month}",
+                        Message.of(
+                            "finding.onsite_month",
+                            onsite=onsite[month],
+                            month=month,
+                            need=per_month,
+                        ),
                     )
                 )
         total = sum(onsite[m] for m in range(1, months + 1))
-        need_total = min(onsite_cfg.min_per_programme, target * months)
+        need_total = rules.onsite_minimum_per_programme(person, facts.config)
         if total < need_total:
             out.append(
                 Finding(
@@ -393,7 +403,7 @@ def check_onsite_minimums(facts: PlanFacts) -> list[Finding]:
                     pid,
                     None,
                     None,
-                    f"{_count(total, 'onsite visit')} in the programme; at least {need_total}",
+                    Message.of("finding.onsite_programme", count=total, need=need_total),
                 )
             )
     return out
@@ -406,9 +416,9 @@ def check_online_allowed(facts: PlanFacts) -> list[Finding]:
         person = facts.people[s.participant_id]
         if s.mode == Mode.ONLINE and not rules.online_allowed(person, facts.config):
             why = (
-                "no internet"
+                Message.of("finding.online_no_internet")
                 if not person.internet
-                else f"tech literacy {person.tech_literacy.value}"
+                else Message.of("finding.online_literacy", literacy=person.tech_literacy.value)
             )
             out.append(
                 Finding(
@@ -418,7 +428,7 @@ def check_online_allowed(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     facts.month_of(s.date),
-                    f"online session but {why}; visit onsite",
+                    why,
                 )
             )
     return out
@@ -439,7 +449,7 @@ def check_holidays(facts: PlanFacts) -> list[Finding]:
             s.participant_id,
             s.date,
             facts.month_of(s.date),
-            f"{s.date} is a holiday: {off[s.date]}",
+            Message.of("finding.holiday", date=s.date.isoformat(), holiday=off[s.date]),
         )
         for s in facts.sessions
         if s.date in off
@@ -460,7 +470,11 @@ def check_working_days(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     facts.month_of(s.date),
-                    f"{s.date:%A} is not one of {s.mentor_id}'s working days",
+                    Message.of(
+                        "finding.non_working_day",
+                        weekday=Message.of(f"weekday.{s.date.weekday()}"),
+                        mentor_id=s.mentor_id,
+                    ),
                 )
             )
         for a, b in mentor.unavailable:
@@ -473,7 +487,12 @@ def check_working_days(facts: PlanFacts) -> list[Finding]:
                         s.participant_id,
                         s.date,
                         facts.month_of(s.date),
-                        f"{s.mentor_id} is unavailable {a} to {b}",
+                        Message.of(
+                            "finding.unavailable",
+                            mentor_id=s.mentor_id,
+                            first=a.isoformat(),
+                            last=b.isoformat(),
+                        ),
                     )
                 )
     return out
@@ -482,7 +501,7 @@ def check_working_days(facts: PlanFacts) -> list[Finding]:
 def check_working_hours(facts: PlanFacts) -> list[Finding]:
     """Sessions, and onsite days from leaving home to coming back, within working hours."""
     start, end = facts.config.work.start_min, facts.config.work.end_min
-    window = f"{_hhmm(start)}–{_hhmm(end)}"
+    window = {"window_start": _hhmm(start), "window_end": _hhmm(end)}
     out = []
     for s in facts.sessions:
         if s.start_min < start or s.end_min > end:
@@ -494,7 +513,12 @@ def check_working_hours(facts: PlanFacts) -> list[Finding]:
                     s.participant_id,
                     s.date,
                     facts.month_of(s.date),
-                    f"session {_hhmm(s.start_min)}–{_hhmm(s.end_min)} outside {window}",
+                    Message.of(
+                        "finding.session_hours",
+                        start=_hhmm(s.start_min),
+                        end=_hhmm(s.end_min),
+                        **window,
+                    ),
                 )
             )
     for route in facts.routes:
@@ -510,8 +534,12 @@ def check_working_hours(facts: PlanFacts) -> list[Finding]:
                     "",
                     route.date,
                     facts.month_of(route.date),
-                    f"leaves home {_hhmm(route.depart_min)}, back {_hhmm(route.return_min)}; "
-                    f"working day {window}",
+                    Message.of(
+                        "finding.route_hours",
+                        depart=_hhmm(route.depart_min),
+                        back=_hhmm(route.return_min),
+                        **window,
+                    ),
                 )
             )
     return out
@@ -527,7 +555,12 @@ def check_session_length(facts: PlanFacts) -> list[Finding]:
             s.participant_id,
             s.date,
             facts.month_of(s.date),
-            f"{s.duration_min} min; sessions last {SESSION_MIN_MIN} to {SESSION_MAX_MIN} min",
+            Message.of(
+                "finding.session_length",
+                duration_min=s.duration_min,
+                low=SESSION_MIN_MIN,
+                high=SESSION_MAX_MIN,
+            ),
         )
         for s in facts.sessions
         if not SESSION_MIN_MIN <= s.duration_min <= SESSION_MAX_MIN
@@ -550,9 +583,14 @@ def check_overlaps(facts: PlanFacts) -> list[Finding]:
                             s.participant_id,
                             s.date,
                             facts.month_of(s.date),
-                            f"{_hhmm(s.start_min)}–{_hhmm(s.end_min)} overlaps the session "
-                            f"with {busy_with.participant_id} "
-                            f"({_hhmm(busy_with.start_min)}–{_hhmm(busy_with.end_min)})",
+                            Message.of(
+                                "finding.overlap",
+                                start=_hhmm(s.start_min),
+                                end=_hhmm(s.end_min),
+                                other=busy_with.participant_id,
+                                other_start=_hhmm(busy_with.start_min),
+                                other_end=_hhmm(busy_with.end_min),
+                            ),
                         )
                     )
                 if s.end_min > busy_until:
@@ -570,10 +608,15 @@ def check_travel_gaps(facts: PlanFacts) -> list[Finding]:
             gap = after.start_min - before.end_min
             if gap < 0:
                 continue  # reported as an overlap
+            where: dict[str, Value] = {
+                "gap_min": gap,
+                "before": before.participant_id,
+                "after": after.participant_id,
+            }
             if leg >= UNREACHABLE_MIN:
-                needed = "no overland way"
+                details = Message.of("finding.travel_gap_no_way", **where)
             elif leg > gap:
-                needed = f"{leg} min ride"
+                details = Message.of("finding.travel_gap", leg_min=leg, **where)
             else:
                 continue
             out.append(
@@ -584,8 +627,7 @@ def check_travel_gaps(facts: PlanFacts) -> list[Finding]:
                     after.participant_id,
                     route.date,
                     facts.month_of(route.date),
-                    f"{gap} min between {before.participant_id} and {after.participant_id}; "
-                    f"needs {needed}",
+                    details,
                 )
             )
     return out
@@ -607,7 +649,9 @@ def check_spacing(facts: PlanFacts) -> list[Finding]:
                         pid,
                         after.date,
                         facts.month_of(after.date),
-                        f"{days} days after the session of {before.date}; at least {need}",
+                        Message.of(
+                            "finding.spacing", days=days, before=before.date.isoformat(), need=need
+                        ),
                     )
                 )
     return out
@@ -624,7 +668,12 @@ def check_daily_travel(facts: PlanFacts) -> list[Finding]:
             "",
             route.date,
             facts.month_of(route.date),
-            f"{route.travel_min} min of riding for {_count(len(route.visits), 'visit')}; limit {limit} min",
+            Message.of(
+                "finding.daily_travel",
+                travel_min=route.travel_min,
+                count=len(route.visits),
+                limit=limit,
+            ),
         )
         for route in facts.routes
         if route.reachable and route.travel_min > limit
@@ -661,8 +710,13 @@ def check_month_hours(facts: PlanFacts) -> list[Finding]:
                     "",
                     None,
                     month,
-                    f"{(session_min + travel_min) / 60:.1f} h planned in month {month} "
-                    f"({travel_min / 60:.1f} h riding); has {months[month - 1] / 60:.1f} h",
+                    Message.of(
+                        "finding.month_hours",
+                        total_h=(session_min + travel_min) / 60,
+                        month=month,
+                        travel_h=travel_min / 60,
+                        have_h=months[month - 1] / 60,
+                    ),
                 )
             )
     return out
@@ -673,6 +727,7 @@ Check = Callable[[PlanFacts], list[Finding]]
 ASSIGNMENT_CHECKS: tuple[Check, ...] = (
     check_caseload,
     check_monthly_hours,
+    check_riding_days,
     check_province,
     check_sector,
     check_pinned_excluded,

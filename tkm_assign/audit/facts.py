@@ -140,9 +140,17 @@ class PlanFacts:
 
     def estimated_load_min(self, pid: str) -> float:
         """Monthly load of an assigned participant (unreachable travel counts as none)."""
+        return rules.monthly_load_min(self.people[pid], self._one_way(pid), self.config)
+
+    def estimated_day_use_min(self, pid: str) -> int:
+        """Working-day minutes of an assigned participant in its busiest month, in whole
+        minutes as the assignment counts them (:func:`rules.whole_minutes`)."""
+        minutes = rules.monthly_day_use_min(self.people[pid], self._one_way(pid), self.config)
+        return rules.whole_minutes(minutes)
+
+    def _one_way(self, pid: str) -> int:
         one_way = self.travel_min.get(pid, 0)
-        one_way = 0 if one_way >= UNREACHABLE_MIN else one_way
-        return rules.monthly_load_min(self.people[pid], one_way, self.config)
+        return 0 if one_way >= UNREACHABLE_MIN else one_way
 
 
 def build_facts(problem: Problem, plan: HandPlan, travel: TravelModel) -> PlanFacts:
@@ -165,13 +173,8 @@ def build_facts(problem: Problem, plan: HandPlan, travel: TravelModel) -> PlanFa
     distance_m = {pid: int(d) for (pid, _), d in zip(pairs, metres, strict=True)}
 
     routes, travel_before = _day_routes(problem, plan.sessions or (), travel)
-    longest = max(
-        [
-            config.programme.longest_months,
-            *(rules.programme_months(p, config) for p in problem.participants),
-        ]
-    )
-    starts = rules.month_starts(config.programme.start_date, longest)
+    months = rules.planned_months(problem.participants, config)
+    starts = rules.month_starts(config.programme.start_date, months)
     return PlanFacts(problem, plan, travel_min, distance_m, routes, travel_before, starts)
 
 

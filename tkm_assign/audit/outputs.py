@@ -11,13 +11,14 @@ from typing import Any, Protocol
 import pandas as pd
 from markupsafe import Markup
 
-from tkm_assign.audit.checks import RULES, VIOLATION
+from tkm_assign.audit.checks import VIOLATION
 from tkm_assign.io.output import write_csv, write_json
+from tkm_assign.messages import MESSAGES, rendered, template
 from tkm_assign.model import Problem
 from tkm_assign.report.figures import key_figures, province_table, text
 from tkm_assign.report.html import MAX_TABLE_ROWS, environment, render_report
-from tkm_assign.report.i18n import LANGUAGES, Labels
-from tkm_assign.report.tables import PlanTables
+from tkm_assign.report.i18n import Labels
+from tkm_assign.report.tables import PlanTables, rendered_frame
 from tkm_assign.report.workbook import (
     INTEGER,
     Sheet,
@@ -50,8 +51,9 @@ PERCENT_MEASURES = frozenset({"sector_match_rate", "target_share", "utilisation_
 
 
 def rule_title(rule: str, labels: Labels) -> str:
-    pair = RULES.get(rule)
-    return pair[LANGUAGES.index(labels.lang)] if pair else rule
+    """The title of an audit rule in the labels' language (the code when it has none)."""
+    code = f"rule.{rule}"
+    return template(code, labels.lang) if code in MESSAGES else rule
 
 
 def _rule_rows(result: AuditedPlan, labels: Labels) -> list[dict[str, Any]]:
@@ -128,7 +130,7 @@ def audit_sections(result: AuditedPlan, labels: Labels, comparison: pd.DataFrame
             r.participant_id,
             r.date,
             text(r.month),
-            r.details,
+            labels.message(r.details),
         ]
         for r in violations.head(MAX_TABLE_ROWS).itertuples()
     ]
@@ -154,7 +156,7 @@ def audit_sections(result: AuditedPlan, labels: Labels, comparison: pd.DataFrame
 
 
 def _violations_sheet(result: AuditedPlan, labels: Labels) -> Sheet:
-    frame = result.violations.assign(
+    frame = rendered_frame(result.violations, labels.lang).assign(
         rule=[rule_title(r, labels) for r in result.violations["rule"]]
     )
     return frame_sheet(labels["sheet_violations"], frame)
@@ -214,7 +216,7 @@ def write_audit_outputs(
 
     written = []
     for name, frame in (("violations.csv", result.violations), ("mentor_balance.csv", balance)):
-        write_csv(frame, folder / name)
+        write_csv(rendered_frame(frame, lang), folder / name)
         written.append(folder / name)
     summary = dict(result.summary)
     summary["figures"] = figures
@@ -222,7 +224,7 @@ def write_audit_outputs(
         write_csv(comparison, folder / "comparison.csv")
         written.append(folder / "comparison.csv")
         summary["comparison"] = comparison.to_dict("records")
-    write_json(summary, folder / "audit_summary.json")
+    write_json(rendered(summary, lang), folder / "audit_summary.json")
     written.append(folder / "audit_summary.json")
 
     head: list[tuple[str, Any, str | None]] = [

@@ -1,9 +1,10 @@
 """The audited plan as :class:`~tkm_assign.report.tables.PlanTables`.
 
-A plan typed by hand has no solver behind it; these functions give it the same tables a
-solved plan has (travel from the travel model, day routes in start-time order, workload per
-mentor and month, shortfalls against the targets), so the same workbook, report and
-balance measures describe both.
+A plan typed by hand has no solver behind it; :func:`hand_schedule` gives it the
+:class:`~tkm_assign.model.Schedule` a solved plan has (travel from the travel model, day
+routes in start-time order, shortfalls against the planner's targets), and the plan's own
+table functions (:func:`tkm_assign.report.schedule.schedule_tables`) write it, so the same
+files, workbook, report and balance measures describe both.
 """
 
 from __future__ import annotations
@@ -15,24 +16,13 @@ import numpy as np
 import pandas as pd
 
 from tkm_assign import rules
-from tkm_assign.audit.checks import month_minutes
 from tkm_assign.audit.facts import PlanFacts
 from tkm_assign.geo.regions import load_geography
-from tkm_assign.geo.travel import UNREACHABLE_MIN
-from tkm_assign.model import Mode
+from tkm_assign.messages import Message, joined
+from tkm_assign.model import UNREACHABLE_MIN, Mode, Route, Schedule, Session, Shortfall
 from tkm_assign.report.figures import province_names
-from tkm_assign.report.tables import (
-    ASSIGNMENT_COLUMNS,
-    ROUTE_COLUMNS,
-    SCHEDULE_COLUMNS,
-    SHORTFALL_COLUMNS,
-    WORKLOAD_COLUMNS,
-    PlanTables,
-)
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+from tkm_assign.report.schedule import schedule_tables
+from tkm_assign.report.tables import ASSIGNMENT_COLUMNS, PlanTables
 
 
 def assignments_table(facts: PlanFacts) -> pd.DataFrame:
@@ -43,7 +33,11 @@ def assignments_table(facts: PlanFacts) -> pd.DataFrame:
         mid = facts.plan.mentor_of[pid]
         province = names.get(p.location.province_code, p.location.province_code)
         if mid is None:
-            reason = "not listed in the plan" if pid in facts.plan.not_listed else "no mentor given"
+            reason = (
+                Message.of("reason.not_listed_in_plan")
+                if pid in facts.plan.not_listed
+                else Message.of("reason.no_mentor_given")
+            )
             rows.append(
                 (pid, "", "unassigned", reason, province, p.sector.value, False, None, None, None)
             )
@@ -67,97 +61,60 @@ def assignments_table(facts: PlanFacts) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(ASSIGNMENT_COLUMNS))
 
 
-def schedule_table(facts: PlanFacts) -> pd.DataFrame:
-    rows = []
-    for s in sorted(facts.sessions, key=lambda s: (s.mentor_id, s.date, s.start_min, s.row)):
-        before = facts.travel_before.get(s.session_id, 0) if s.mode == Mode.ONSITE else 0
-        rows.append(
-            (
-                s.session_id,
-                s.mentor_id,
-                s.participant_id,
-                s.date.isoformat(),
-                _hhmm(s.start_min),
-                _hhmm(s.end_min),
-                s.mode.value,
-                facts.month_of(s.date),
-                before if before < UNREACHABLE_MIN else None,
-            )
+def hand_schedule(facts: PlanFacts) -> Schedule:
+    """The audited plan's sessions, day routes and shortfalls as a
+    :class:`~tkm_assign.model.Schedule`, the shape a solved plan has.
+
+    Sessions in mentor, date and start order with the month they fall in and the ride just
+    before each onsite visit; routes as the audit rode them (a leg with no way at all makes
+    the route's travel :data:`~tkm_assign.model.UNREACHABLE_MIN` or more); shortfalls by
+    :func:`shortfalls` (the planner's definition).
+    """
+    sessions = tuple(
+        Session(
+            session_id=s.session_id,
+            mentor_id=s.mentor_id,
+            participant_id=s.participant_id,
+            date=s.date,
+            start_min=s.start_min,
+            end_min=s.end_min,
+            mode=s.mode,
+            month=facts.month_of(s.date),
+            travel_min_before=facts.travel_before.get(s.session_id, 0)
+            if s.mode == Mode.ONSITE
+            else 0,
         )
-    return pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS))
-
-
-def routes_table(facts: PlanFacts) -> pd.DataFrame:
-    rows = []
-    for route in facts.routes:
-        ok = route.reachable
-        rows.append(
-            (
-                route.mentor_id,
-                route.date.isoformat(),
-                _hhmm(max(route.depart_min, 0)) if ok else "",
-                _hhmm(min(route.return_min, 24 * 60)) if ok else "",
-                ";".join(v.participant_id for v in route.visits),
-                route.travel_min if ok else None,
-                round(route.distance_m / 1000.0, 1) if ok else None,
-            )
+        for s in sorted(facts.sessions, key=lambda s: (s.mentor_id, s.date, s.start_min, s.row))
+    )
+    routes = tuple(
+        Route(
+            mentor_id=r.mentor_id,
+            date=r.date,
+            depart_min=r.depart_min,
+            return_min=r.return_min,
+            stops=tuple(v.participant_id for v in r.visits),
+            travel_min=r.travel_min,
+            distance_m=r.distance_m,
         )
-    return pd.DataFrame(rows, columns=list(ROUTE_COLUMNS))
+        for r in facts.routes
+    )
+    return Schedule(
+        sessions, routes, shortfalls(facts), facts.month_starts, 0.0, facts.config.solver.seed
+    )
 
 
-def workload_table(facts: PlanFacts) -> pd.DataFrame:
-    """Per mentor with participants or sessions and per month of their programmes."""
+def shortfalls(facts: PlanFacts) -> tuple[Shortfall, ...]:
+    """Per assigned participant and programme month: sessions below the target
+    (:func:`rules.session_target`) or onsite visits below the month's requirement
+    (:func:`rules.onsite_required`) -- what a solved plan's shortfalls measure."""
     config = facts.config
-    used = month_minutes(facts)
-    counts: Counter[tuple[str, int, str]] = Counter()
-    for s in facts.sessions:
-        counts[(s.mentor_id, facts.month_of(s.date), s.mode.value)] += 1
-    last_session_month: dict[str, int] = {}
-    for who, month in used:
-        last_session_month[who] = max(month, last_session_month.get(who, 0))
-    rows = []
-    for mentor in facts.problem.mentors:
-        mid = mentor.mentor_id
-        pids = facts.caseload[mid]
-        lengths = [rules.programme_months(facts.people[p], config) for p in pids]
-        last = max([*lengths, last_session_month.get(mid, 0), 0])
-        if not last:
-            continue
-        available = rules.mentor_month_minutes(mentor, config)
-        for month in range(1, last + 1):
-            session_min, travel_min = used.get((mid, month), (0, 0))
-            onsite = counts[(mid, month, "onsite")]
-            online = counts[(mid, month, "online")]
-            have = available[month - 1] if month <= len(available) else 0
-            total = session_min + travel_min
-            rows.append(
-                (
-                    mid,
-                    month,
-                    sum(length >= month for length in lengths),
-                    onsite + online,
-                    onsite,
-                    online,
-                    round(session_min / 60.0, 2),
-                    round(travel_min / 60.0, 2),
-                    round(total / 60.0, 2),
-                    round(have / 60.0, 2),
-                    round(total / have, 4) if have else np.nan,
-                )
-            )
-    return pd.DataFrame(rows, columns=list(WORKLOAD_COLUMNS))
-
-
-def shortfalls_table(facts: PlanFacts) -> pd.DataFrame:
-    """Per assigned participant and programme month below its target or onsite minimum."""
-    config = facts.config
-    rows = []
+    out = []
     for pid, mid in facts.plan.mentor_of.items():
         if mid is None:
             continue
         person = facts.people[pid]
         target = rules.session_target(person, config)
-        onsite_need = min(config.onsite.min_per_month, target)
+        onsite_need = rules.onsite_required(person, config)
         planned: Counter[int] = Counter()
         onsite: Counter[int] = Counter()
         for s in facts.sessions_by_participant.get(pid, []):
@@ -165,26 +122,22 @@ def shortfalls_table(facts: PlanFacts) -> pd.DataFrame:
             planned[month] += 1
             onsite[month] += s.mode == Mode.ONSITE
         for month in range(1, rules.programme_months(person, config) + 1):
-            if planned[month] >= target and onsite[month] >= onsite_need:
+            need = onsite_need[month - 1]
+            if planned[month] >= target and onsite[month] >= need:
                 continue
             parts = []
             if planned[month] < target:
-                parts.append(f"the plan has {planned[month]} of {target} sessions")
-            if onsite[month] < onsite_need:
-                parts.append(f"{onsite[month]} of {onsite_need} onsite")
-            rows.append(
-                (
-                    pid,
-                    mid,
-                    month,
-                    planned[month],
-                    target,
-                    onsite[month],
-                    onsite_need,
-                    "; ".join(parts),
+                parts.append(
+                    Message.of("reason.plan_sessions", planned=planned[month], target=target)
+                )
+            if onsite[month] < need:
+                parts.append(Message.of("reason.plan_onsite", onsite=onsite[month], need=need))
+            out.append(
+                Shortfall(
+                    pid, mid, month, planned[month], target, onsite[month], need, joined(parts)
                 )
             )
-    return pd.DataFrame(rows, columns=list(SHORTFALL_COLUMNS))
+    return tuple(out)
 
 
 def assignment_summary(facts: PlanFacts, assignments: pd.DataFrame) -> dict[str, Any]:
@@ -212,11 +165,14 @@ def plan_tables(facts: PlanFacts) -> PlanTables:
     summary = assignment_summary(facts, assignments)
     if facts.plan.sessions is None:
         return PlanTables(assignments=assignments, assignment_summary=summary)
+    sessions, routes, workload, short = schedule_tables(
+        facts.problem, facts.plan, hand_schedule(facts)
+    )
     return PlanTables(
         assignments=assignments,
         assignment_summary=summary,
-        schedule=schedule_table(facts),
-        routes=routes_table(facts),
-        workload=workload_table(facts),
-        shortfalls=shortfalls_table(facts),
+        schedule=sessions,
+        routes=routes,
+        workload=workload,
+        shortfalls=short,
     )

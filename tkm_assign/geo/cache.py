@@ -13,22 +13,22 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
-import tempfile
-import zipfile
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from tkm_assign.config import to_mapping
 from tkm_assign.geo.travel import TravelModel
+from tkm_assign.io.arrays import load_arrays, store_arrays
+from tkm_assign.messages import from_json, to_json
 from tkm_assign.model import Candidates, Problem
 
 log = logging.getLogger("tkm_assign")
 
-CACHE_FORMAT = b"tkm_assign candidates v1"
+# v2: the reasons of participants without a candidate are messages (code and values).
+CACHE_FORMAT = b"tkm_assign candidates v2"
 
 
 def travel_cache_key(problem: Problem, travel: TravelModel) -> str | None:
@@ -103,7 +103,7 @@ def load_candidates(
         reasons = dict(
             zip(
                 (int(i) for i in arrays["reason_participant"]),
-                (str(t) for t in texts),
+                (from_json(str(t)) for t in texts),
                 strict=True,
             )
         )
@@ -157,37 +157,5 @@ def store_candidates(cache_dir: str | Path, key: str, candidates: Candidates) ->
         travel_min=candidates.travel_min,
         distance_m=candidates.distance_m,
         reason_participant=np.array([i for i, _ in reasons], dtype=np.int64),
-        reason_text=np.array([t for _, t in reasons], dtype=str),
+        reason_text=np.array([to_json(m) for _, m in reasons], dtype=str),
     )
-
-
-def store_arrays(path: Path, **arrays: npt.NDArray[Any]) -> None:
-    """``np.savez`` to a temporary file in the same folder, then rename; warn on failure."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp_name = tempfile.mkstemp(
-            prefix=f".{path.stem}.", suffix=".partial", dir=path.parent
-        )
-        try:
-            os.chmod(temp_name, 0o644)  # mkstemp's 0600 would hide the cache from colleagues
-            with os.fdopen(handle, "wb") as out:
-                # np.savez's stubs type ``**kwds`` like its allow_pickle flag.
-                cast(Any, np.savez)(out, **arrays)
-            os.replace(temp_name, path)
-        except BaseException:
-            Path(temp_name).unlink(missing_ok=True)
-            raise
-    except OSError as error:
-        log.warning("could not write the travel cache in %s (%s)", path.parent, error)
-
-
-def load_arrays(path: Path) -> dict[str, npt.NDArray[Any]] | None:
-    """All arrays of an ``.npz`` file, or ``None`` when absent or unreadable."""
-    if not path.is_file():
-        return None
-    try:
-        with np.load(path, allow_pickle=False) as data:
-            return {name: data[name] for name in data.files}
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        log.warning("ignoring unreadable travel cache file %s (%s)", path, error)
-        return None

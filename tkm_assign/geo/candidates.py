@@ -38,6 +38,7 @@ from tkm_assign.config import TRANSPORT_MODES
 from tkm_assign.geo.cache import load_candidates, store_candidates, travel_cache_key
 from tkm_assign.geo.regions import EARTH_RADIUS_KM, Geography, load_geography
 from tkm_assign.geo.travel import UNREACHABLE_MIN, Points, PreparedPoints, TravelModel
+from tkm_assign.messages import Message, joined
 from tkm_assign.model import Candidates, Problem
 
 log = logging.getLogger("tkm_assign")
@@ -344,7 +345,7 @@ def _reasons(
     p_prep: PreparedPoints,
     m_prep: PreparedPoints,
     unserved: IndexArray,
-) -> dict[int, str]:
+) -> dict[int, Message]:
     """Why each participant in ``unserved`` has no candidate: the first rule that empties it."""
     geography = load_geography()
     province_names = {
@@ -352,11 +353,11 @@ def _reasons(
     }
     reasons = {}
     for i in unserved.tolist():
-        text = _rule_reason(problem, travel, people, p_prep, m_prep, i, geography, province_names)
+        why = _rule_reason(problem, travel, people, p_prep, m_prep, i, geography, province_names)
         pinned = problem.participants[i].pinned_mentor_id
         if pinned is not None and pinned in problem.mentor_index:
-            text += f"; pinned mentor {pinned} cannot travel there (see travel.cross_island)"
-        reasons[i] = text
+            why = joined([why, Message.of("reason.pin.cannot_travel", mentor_id=pinned)])
+        reasons[i] = why
     return reasons
 
 
@@ -369,7 +370,7 @@ def _rule_reason(
     i: int,
     geography: Geography,
     province_names: dict[str, str],
-) -> str:
+) -> Message:
     config = problem.config
     same_province = config.assign.province_rule == "same"
     limit = config.travel.max_travel_min
@@ -378,30 +379,31 @@ def _rule_reason(
     if same_province:
         pool = pool[people.m_province[pool] == people.p_province[i]]
         if not pool.size:
-            return f"no mentor in {province_name}"
+            return Message.of("reason.no_mentor_in_province", province=province_name)
     pool = pool[people.m_class[pool] == people.p_class[i]]
     if not pool.size:
         island = geography.island_name(int(people.p_points.island_id[i]))
         if config.travel.cross_island == "forbid":
-            return (
-                f"no mentor on {island} (onsite visits across the sea are not allowed; "
-                "see travel.cross_island)"
-            )
-        return (
-            f"no mentor can reach {island}: no ferry route in geo/ferries.csv joins it to "
-            "a mentor's island"
-        )
+            return Message.of("reason.no_mentor_on_island", island=island)
+        return Message.of("reason.no_ferry", island=island)
     if config.assign.sector_rule == "hard":
         sector = str(people.p_sector[i])
         pool = pool[np.array([sector in people.m_sectors[m] for m in pool], dtype=bool)]
         if not pool.size:
-            where = f"in {province_name}" if same_province else "that can reach them"
-            return f"no mentor {where} covers {sector} (assign.sector_rule = hard)"
+            if same_province:
+                return Message.of(
+                    "reason.no_sector_in_province", province=province_name, sector=sector
+                )
+            return Message.of("reason.no_sector_in_reach", sector=sector)
     minutes, _ = _travel(travel, people, m_prep, pool, p_prep, np.full(pool.size, i))
     nearest = int(minutes.min())
     if nearest > limit:
-        where = f" in {province_name}" if same_province else ""
-        return (
-            f"nearest mentor{where} is {nearest} min away (limit travel.max_travel_min = {limit})"
-        )
-    return "every eligible mentor is excluded for this participant"
+        if same_province:
+            return Message.of(
+                "reason.too_far_in_province",
+                province=province_name,
+                travel_min=nearest,
+                limit=limit,
+            )
+        return Message.of("reason.too_far", travel_min=nearest, limit=limit)
+    return Message.of("reason.all_excluded")

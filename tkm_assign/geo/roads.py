@@ -42,7 +42,6 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components, dijkstra
 
 from tkm_assign.config import TravelConfig
-from tkm_assign.geo.cache import load_arrays, store_arrays
 from tkm_assign.geo.ferries import SeaLinks
 from tkm_assign.geo.regions import Geography, haversine_km
 from tkm_assign.geo.travel import (
@@ -54,6 +53,7 @@ from tkm_assign.geo.travel import (
     PreparedPoints,
 )
 from tkm_assign.geo.trunk_roads import ROADS_PATH, TrunkRoads, load_trunk_roads
+from tkm_assign.io.arrays import load_arrays, store_arrays
 
 log = logging.getLogger("tkm_assign")
 

@@ -37,13 +37,13 @@ import numpy.typing as npt
 
 from tkm_assign.config import TRANSPORT_MODES, TravelConfig, to_mapping
 from tkm_assign.errors import ConfigError
-from tkm_assign.geo.ferries import SeaLinks, default_sea_links, load_sea_links
-from tkm_assign.geo.regions import Geography, haversine_km, load_geography
+from tkm_assign.geo.ferries import SeaLinks, default_sea_links
+from tkm_assign.geo.regions import haversine_km
+from tkm_assign.model import UNREACHABLE_MIN
 
 if TYPE_CHECKING:
     from tkm_assign.geo.roads import RoadAccess
 
-UNREACHABLE_MIN = 10**7
 UNREACHABLE_M = 10**9
 # Pairs are evaluated in slices of this many to bound temporary memory.
 PAIR_CHUNK = 200_000
@@ -392,29 +392,6 @@ class HaversineTravel(IslandTravel):
 
     def _land_minutes_per_km(self, transport: str) -> float:
         return self.config.circuity / self.speed_kph(transport) * 60.0
-
-
-def make_travel_model(config: TravelConfig, geography: Geography | None = None) -> TravelModel:
-    """The travel model named by ``travel.model``, with the bundled roads and ferries.
-
-    Parameters
-    ----------
-    config
-        The ``[travel]`` configuration.
-    geography
-        Islands to place roads and ports on (default: :func:`load_geography`).
-    """
-    if geography is None:
-        sea = default_sea_links()
-        geography = load_geography()
-    else:
-        sea = load_sea_links(geography)
-    if config.model == "haversine":
-        return HaversineTravel(config, sea)
-    # Imported here: the road model builds on this module.
-    from tkm_assign.geo.roads import RoadTravel, load_road_network
-
-    return RoadTravel(config, load_road_network(geography, config.cache_dir), sea)
 
 
 def _rounded(minutes: FloatArray, km: FloatArray) -> tuple[IntArray, IntArray]:

@@ -1,7 +1,7 @@
 """What a validated problem holds, per province: for ``tkm-assign validate`` and reports.
 
 Counts participants by province and sector, and compares mentor caseload capacity (the sum
-of ``max_caseload``) with participants in each province. Also counts participants on
+of each mentor's caseload limit, :func:`tkm_assign.rules.effective_caseload`) with participants in each province. Also counts participants on
 islands where no mentor who may take them lives (onsite visits across the sea are not
 planned when ``travel.cross_island = "forbid"``; with ``assign.province_rule = "same"`` the
 mentor must also live in their province).
@@ -15,6 +15,7 @@ import pandas as pd
 
 from tkm_assign.geo.regions import Geography
 from tkm_assign.model import Problem, Sector
+from tkm_assign.rules import effective_caseload
 
 SECTOR_SHORT = {
     Sector.PERTANIAN_PETERNAKAN: "pertanian",
@@ -48,7 +49,7 @@ def summarise(problem: Problem, geography: Geography) -> ProblemSummary:
     -------
     ProblemSummary
         ``provinces`` has columns province, participants, one per sector (short Indonesian
-        names), mentors, capacity (sum of max_caseload) and capacity_ratio (capacity per
+        names), mentors, capacity (sum of the caseload limits) and capacity_ratio (capacity per
         participant), one row per province with participants or mentors, sorted by
         province code, then a ``total`` row.
     """
@@ -61,7 +62,7 @@ def summarise(problem: Problem, geography: Geography) -> ProblemSummary:
     mentors = pd.DataFrame(
         {
             "code": [m.location.province_code for m in problem.mentors],
-            "capacity": [m.max_caseload for m in problem.mentors],
+            "capacity": [effective_caseload(m, problem.config) for m in problem.mentors],
         }
     )
     by_sector = (

@@ -22,8 +22,9 @@ language; translating it is editing one ``msgstr``.
 
 Values are text, numbers, dates, booleans, ``None``, other messages (rendered in the same
 language) or tuples of messages (rendered and joined with ``"; "``). Templates are Python
-format strings; besides the usual format specs, ``{x:hours}`` writes minutes as hours
-(``168 h``, ``12.5 h``).
+format strings; besides the usual format specs, ``{x_min:hours}`` writes minutes as hours
+(``168``, ``12.5``: whole when within 0.05 h) and ``{x:num1}`` a number the same way.
+:func:`to_json` and :func:`from_json` keep messages in files (the travel cache).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import io
+import json
 import string
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -46,10 +48,13 @@ __all__ = [
     "Message",
     "Plural",
     "Value",
+    "from_json",
     "joined",
     "placeholders",
     "render",
+    "rendered",
     "template",
+    "to_json",
 ]
 
 LANGUAGES = ("id", "en")
@@ -148,18 +153,19 @@ def _shown(value: Value, lang: str) -> Any:
     return value
 
 
-def hours_text(minutes: float) -> str:
-    """Minutes as hours for people: ``168 h``, ``12.5 h``."""
-    hours = minutes / 60.0
-    return f"{hours:.0f} h" if abs(hours - round(hours)) < 0.05 else f"{hours:.1f} h"
+def one_decimal(value: float) -> str:
+    """``168`` or ``12.5``: whole when within 0.05 of a whole number, else one decimal."""
+    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
 
 
 class _Formatter(string.Formatter):
-    """Format specs of the catalogue: the standard ones plus ``hours``."""
+    """Format specs of the catalogue: the standard ones plus ``hours`` and ``num1``."""
 
     def format_field(self, value: Any, format_spec: str) -> str:
         if format_spec == "hours":
-            return hours_text(float(value))
+            return one_decimal(float(value) / 60.0)
+        if format_spec == "num1":
+            return one_decimal(float(value))
         return super().format_field(value, format_spec)
 
 
@@ -189,10 +195,76 @@ def _translations(lang: str) -> Any:
     po = resources.files(__package__).joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=lang, domain=DOMAIN)
+    for entry in list(catalog):
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        if entry.id and not any(forms):
+            # Not translated yet: left out, so it falls back to the English source (write_mo
+            # would fill a plural's empty forms with the English singular).
+            catalog.delete(entry.id, context=entry.context)
     compiled = io.BytesIO()
     write_mo(compiled, catalog)
     compiled.seek(0)
     return Translations(compiled, domain=DOMAIN)
+
+
+def rendered(data: Any, lang: str) -> Any:
+    """``data`` (dicts, lists, tuples, values) with every message in it rendered in ``lang``:
+    what a JSON file or a table cell shows."""
+    if isinstance(data, Message):
+        return render(data, lang)
+    if isinstance(data, dict):
+        return {key: rendered(value, lang) for key, value in data.items()}
+    if isinstance(data, list | tuple):
+        return [rendered(value, lang) for value in data]
+    return data
+
+
+def to_json(message: Message) -> str:
+    """The message as JSON text (code and values; nested messages and dates kept)."""
+    return json.dumps(_data(message), ensure_ascii=False, sort_keys=False)
+
+
+def from_json(text: str) -> Message:
+    """The message :func:`to_json` wrote.
+
+    Raises
+    ------
+    ValueError
+        When the text is not such a message (or names a code the catalogue lacks).
+    """
+    try:
+        return _message(json.loads(text))
+    except (KeyError, TypeError, IndexError, json.JSONDecodeError) as error:
+        raise ValueError(f"not a message: {error}") from None
+
+
+def _data(value: Value) -> Any:
+    if isinstance(value, Message):
+        return {"code": value.code, "values": [[k, _data(v)] for k, v in value.values]}
+    if isinstance(value, tuple):
+        return {"messages": [_data(v) for v in value]}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _message(data: Any) -> Message:
+    code = data["code"]
+    if code not in MESSAGES:
+        raise KeyError(code)
+    return Message(code, tuple((str(k), _value(v)) for k, v in data["values"]))
+
+
+def _value(data: Any) -> Value:
+    if isinstance(data, dict):
+        if "code" in data:
+            return _message(data)
+        if "messages" in data:
+            return tuple(_message(d) for d in data["messages"])
+        return dt.date.fromisoformat(data["date"])
+    if data is None or isinstance(data, str | int | float | bool):
+        return data
+    raise TypeError(f"unexpected value {data!r}")
 
 
 def catalogue_codes(prefix: str) -> Mapping[str, str | Plural]:

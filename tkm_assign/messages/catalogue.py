@@ -9,6 +9,15 @@ into the catalogues, and write its Indonesian ``msgstr`` in ``locale/id``. Codes
 - ``joined``: several messages as one (:func:`tkm_assign.messages.joined`);
 - ``step.*``: steps of a command, for progress bars (``progress(step, done, total)``);
 - ``warning.*``: legal but suspicious input or plan (``result.warnings``);
+- ``reason.*``: why someone has no mentor or falls short (results' reasons);
+- ``finding.*``: what an audit found, by rule (:mod:`tkm_assign.audit.checks`);
+- ``label.*``: titles, sheet names and texts of the report, workbook, calendars and
+  printable schedules (:class:`tkm_assign.report.i18n.Labels`);
+- ``column.*``: table headers by column name (the audit maps them back to columns);
+- ``value.*``: codes shown as words (modes, statuses, sectors, flags, yes/no);
+- ``weekday.*``, ``month_name.*``: dates in words;
+- ``rule.*``: the rules an audit checks (:mod:`tkm_assign.audit.checks`);
+- ``chart.*``, ``scenario_column.*``: capacity and scenario charts and workbook.
 - ``web.*``: the coordinators' page (``tkm_assign/web``);
 """
 
@@ -104,6 +113,627 @@ WARNINGS = {
         "a {round_trip_min}-min round trip (2 x travel.max_travel_min) plus a {visit_min}-min "
         "visit does not fit the {day_min}-min working day ({start}-{end})"
     ),
+}
+
+# Why a participant has no mentor, a pin cannot be honoured, or a month falls short: the
+# facts a plan returns (``Assignment.reasons``, ``Shortfall.reason``, capacity's
+# ``unresolved``), worded at the edge.
+REASONS: dict[str, str | Plural] = {
+    "reason.places.no_mentor": Plural(
+        "{province}: no mentor for {count} participant",
+        "{province}: no mentor for {count} participants",
+    ),
+    "reason.places.one_mentor": Plural(
+        "{province}: 1 mentor with {places} places for {count} participant",
+        "{province}: 1 mentor with {places} places for {count} participants",
+    ),
+    "reason.places.same_limit": Plural(
+        "{province}: {mentors} mentors x {limit} = {places} places for {count} participant",
+        "{province}: {mentors} mentors x {limit} = {places} places for {count} participants",
+    ),
+    "reason.places.mixed_limits": Plural(
+        "{province}: {mentors} mentors with {places} places for {count} participant",
+        "{province}: {mentors} mentors with {places} places for {count} participants",
+    ),
+    "reason.pin.not_a_mentor": "pinned mentor {mentor_id} is not in the mentor list",
+    "reason.pin.excluded": "pinned mentor {mentor_id} is also listed as excluded",
+    "reason.pin.full": (
+        "pinned mentor {mentor_id} is full: more participants are pinned to {mentor_id} than "
+        "the caseload limit of {limit}"
+    ),
+    "reason.pin.hours_used": (
+        "pinned mentor {mentor_id}'s monthly hours are used up by earlier pins "
+        "({capacity_min:hours} h available, this participant needs {load_min:hours} h)"
+    ),
+    "reason.pin.days_used": (
+        "pinned mentor {mentor_id}'s working days are used up by earlier pins ({days:num1} "
+        "working days a month; a visit too far to share its day takes a whole day)"
+    ),
+    "reason.pin.other_island": (
+        "pinned mentor {mentor_id} lives on another island ({island}) and "
+        "travel.cross_island is forbid"
+    ),
+    "reason.pin.other_province": (
+        "pinned mentor {mentor_id} is in another province ({province}) and "
+        "assign.province_rule is same"
+    ),
+    "reason.pin.sector": (
+        "pinned mentor {mentor_id} lacks the sector {sector} and assign.sector_rule is hard"
+    ),
+    "reason.pin.too_far": (
+        "pinned mentor {mentor_id} is not reachable within travel.max_travel_min ({limit} min "
+        "one way)"
+    ),
+    "reason.pin.cannot_travel": (
+        "pinned mentor {mentor_id} cannot travel there (see travel.cross_island)"
+    ),
+    "reason.no_eligible_mentor": "no eligible mentor",
+    "reason.no_mentor_in_province": "no mentor in {province}",
+    "reason.no_mentor_on_island": (
+        "no mentor on {island} (onsite visits across the sea are not allowed; see "
+        "travel.cross_island)"
+    ),
+    "reason.no_ferry": (
+        "no mentor can reach {island}: no ferry route in geo/ferries.csv joins it to a "
+        "mentor's island"
+    ),
+    "reason.no_sector_in_province": (
+        "no mentor in {province} covers {sector} (assign.sector_rule = hard)"
+    ),
+    "reason.no_sector_in_reach": (
+        "no mentor that can reach them covers {sector} (assign.sector_rule = hard)"
+    ),
+    "reason.too_far_in_province": (
+        "nearest mentor in {province} is {travel_min} min away (limit "
+        "travel.max_travel_min = {limit})"
+    ),
+    "reason.too_far": (
+        "nearest mentor is {travel_min} min away (limit travel.max_travel_min = {limit})"
+    ),
+    "reason.all_excluded": "every eligible mentor is excluded for this participant",
+    "reason.mentor_hours_available": "{mentor_id}: {capacity_min:hours} h available",
+    "reason.mentor_working_days": "{mentor_id}: {days:num1} working days",
+    "reason.and_more": " and {count} more",
+    "reason.full.days": (
+        "eligible mentors' working days are used up by day trips, a visit too far to share "
+        "its day taking a whole day ({mentors}{more})"
+    ),
+    "reason.full.caseload": "every eligible mentor is full ({places})",
+    "reason.full.hours": "eligible mentors' monthly hours are used up ({mentors}{more})",
+    "reason.full.caseload_and_hours": (
+        "every eligible mentor is full: {by_caseload} by caseload ({places}), {by_hours} by "
+        "monthly hours ({mentors}{more})"
+    ),
+    "reason.time_limit": (
+        "not placed before the solver's time limit; a longer assign.time_limit_s may place it"
+    ),
+    "reason.unassigned_costs_less": (
+        "leaving this participant unassigned costs less than any eligible mentor under "
+        "assign.weights"
+    ),
+    "reason.not_in_given_assignment": "no mentor in the given assignment",
+    "reason.no_mentor_assigned": "no mentor assigned",
+    "reason.no_mentor_assigned_because": "no mentor assigned: {reason}",
+    "reason.no_working_day_left": (
+        "no working day left in month {month} after holidays and unavailable dates"
+    ),
+    "reason.no_land_route": (
+        "no onsite visit possible: no land route from the mentor's home (another island)"
+    ),
+    "reason.day_trip_too_long": (
+        "too far for a day trip: {travel_min} min one way, daily limit {limit_min} min round trip"
+    ),
+    "reason.day_trip_beyond_day": (
+        "too far for a day trip: {travel_min} min one way and back plus the {visit_min}-min "
+        "visit exceed the {day_min}-min working day"
+    ),
+    "reason.online_not_possible": "{reason}; online sessions not possible",
+    "reason.spacing_fit": (
+        "only {fit} session(s) fit in month {month} at least {gap} days apart on the mentor's "
+        "{days} working days"
+    ),
+    "reason.spacing_fit_after": (
+        "only {fit} session(s) fit in month {month} at least {gap} days apart on the mentor's "
+        "{days} working days after the session on {last}"
+    ),
+    "reason.month_hours": (
+        "mentor {mentor_id} needs {need_min:hours} h in month {month}, has {capacity_min:hours} h"
+    ),
+    "reason.month_day_trips": (
+        "mentor {mentor_id} needs {trips} day trips in month {month}, has {days} working days"
+    ),
+    "reason.no_spaced_day": (
+        "no working day in month {month} is {gap} or more days away from the participant's "
+        "other sessions"
+    ),
+    "reason.working_days_full": "mentor {mentor_id}'s working days in month {month} are full",
+    "reason.capacity_month_short": ("month {month}: {planned} of {required} sessions ({reason})"),
+    "reason.capacity_hours_beyond_new_mentor": (
+        "needs {load_h:.1f} h a month even from the nearest town, more than a mentor's "
+        "{capacity_h:.0f} h"
+    ),
+    "reason.not_listed_in_plan": "not listed in the plan",
+    "reason.no_mentor_given": "no mentor given",
+    "reason.plan_sessions": "the plan has {planned} of {target} sessions",
+    "reason.plan_onsite": "{onsite} of {need} onsite",
+}
+
+# What an audit finding says, by rule (the details of each row of violations.csv).
+FINDINGS: dict[str, str | Plural] = {
+    "finding.caseload": "{count} participants, cap {cap}",
+    "finding.monthly_hours": "needs an estimated {need_h:.1f} h a month, has {have_h:.1f} h",
+    "finding.riding_days": (
+        "needs an estimated {need_days:.1f} working days a month for visits and sessions, has "
+        "{have_days:.0f}"
+    ),
+    "finding.province": "participant in province {participant_province}, mentor in province "
+    "{mentor_province}",
+    "finding.sector": "sector {sector}; mentor knows {expertise}",
+    "finding.pinned": "pinned to {pinned}, plan gives {given}",
+    "finding.pinned_none": "pinned to {pinned}, plan gives no mentor",
+    "finding.excluded": "{mentor_id} is excluded for this participant",
+    "finding.unreachable": (
+        "participant and mentor are on different islands; onsite visits are impossible under "
+        "travel.cross_island = forbid"
+    ),
+    "finding.max_travel": "{travel_min} min one way, limit {limit} min",
+    "finding.wrong_mentor": "session with {mentor_id}; assigned mentor is {assigned}",
+    "finding.wrong_mentor_none": "session with {mentor_id}; assigned mentor is none",
+    "finding.outside_programme": "programme runs {first} to {last} ({months} months)",
+    "finding.sessions_per_month": Plural(
+        "{count} session in month {month}; allowed {low} to {high}",
+        "{count} sessions in month {month}; allowed {low} to {high}",
+    ),
+    "finding.session_target": Plural(
+        "{count} session in month {month}; target {target}",
+        "{count} sessions in month {month}; target {target}",
+    ),
+    "finding.onsite_month": "{onsite} onsite in month {month}; at least {need}",
+    "finding.onsite_programme": Plural(
+        "{count} onsite visit in the programme; at least {need}",
+        "{count} onsite visits in the programme; at least {need}",
+    ),
+    "finding.online_no_internet": "online session but no internet; visit onsite",
+    "finding.online_literacy": "online session but tech literacy {literacy}; visit onsite",
+    "finding.holiday": "{date} is a holiday: {holiday}",
+    "finding.non_working_day": "{weekday} is not one of {mentor_id}'s working days",
+    "finding.unavailable": "{mentor_id} is unavailable {first} to {last}",
+    "finding.session_hours": "session {start}–{end} outside {window_start}–{window_end}",
+    "finding.route_hours": (
+        "leaves home {depart}, back {back}; working day {window_start}–{window_end}"
+    ),
+    "finding.session_length": "{duration_min} min; sessions last {low} to {high} min",
+    "finding.overlap": "{start}–{end} overlaps the session with {other} ({other_start}–{other_end})",
+    "finding.travel_gap": "{gap_min} min between {before} and {after}; needs {leg_min} min ride",
+    "finding.travel_gap_no_way": "{gap_min} min between {before} and {after}; needs no overland way",
+    "finding.spacing": "{days} days after the session of {before}; at least {need}",
+    "finding.daily_travel": Plural(
+        "{travel_min} min of riding for {count} visit; limit {limit} min",
+        "{travel_min} min of riding for {count} visits; limit {limit} min",
+    ),
+    "finding.month_hours": (
+        "{total_h:.1f} h planned in month {month} ({travel_h:.1f} h riding); has {have_h:.1f} h"
+    ),
+}
+
+
+# Labels of the report, workbook, calendars and printable schedules.
+LABELS = {
+    "label.report_title": "TKM Lanjutan mentoring plan",
+    "label.audit_title": "Mentoring plan audit",
+    "label.sheet_summary": "Summary",
+    "label.sheet_assignments": "Assignments",
+    "label.sheet_schedule": "Schedule",
+    "label.sheet_routes": "Routes",
+    "label.sheet_workload": "Workload",
+    "label.sheet_mentors": "Mentors",
+    "label.sheet_unassigned": "Unassigned & shortfalls",
+    "label.sheet_provinces": "Provinces",
+    "label.sheet_violations": "Violations",
+    "label.sheet_comparison": "Comparison",
+    "label.sheet_scenarios": "Scenarios",
+    "label.item": "Measure",
+    "label.value": "Value",
+    "label.period": "Programme period",
+    "label.generated": "Generated",
+    "label.participants_total": "Participants",
+    "label.participants_served": "Participants served",
+    "label.participants_unassigned": "Participants without a mentor",
+    "label.mentors_total": "Mentors",
+    "label.mentors_active": "Mentors with participants",
+    "label.served_share": "Share of participants served",
+    "label.sessions_total": "Sessions scheduled",
+    "label.onsite_share": "Onsite share of sessions",
+    "label.target_share": "Participants meeting their session target every month",
+    "label.onsite_min_share": "Participants meeting the onsite minimums",
+    "label.sector_match": "Sector match",
+    "label.mean_travel_min": "Mean one-way travel (minutes)",
+    "label.travel_hours_total": "Total travel hours",
+    "label.travel_km_total": "Total travel distance (km)",
+    "label.travel_per_visit": "Travel per onsite visit (minutes)",
+    "label.caseload_range": "Caseload (min–mean–max)",
+    "label.utilisation_mean": "Mean mentor utilisation",
+    "label.utilisation_cv": "Coefficient of variation of utilisation (spread)",
+    "label.overloaded": "Overloaded mentors",
+    "label.idle": "Idle or barely used mentors",
+    "label.shortfalls_count": "Shortfalls of participants with a mentor (participant × month)",
+    "label.solver_status": "Quality of the assignment",
+    "label.solver_engine": "How the assignment was computed",
+    "label.solver_gap": "Gap to the bound",
+    "label.solve_seconds": "Computing time",
+    "label.seed": "Random seed",
+    "label.changes_from_current": "Participants moved to another mentor",
+    "label.participants_file": "Participants file",
+    "label.mentors_file": "Mentors file",
+    "label.language": "Language",
+    "label.key_figures": "Key figures",
+    "label.of": "of",
+    "label.sessions_distribution": "Sessions per participant in the first 3 months",
+    "label.sessions_distribution_note": "All participants are counted; participants without a mentor count as 0 sessions. Baseline: the programme's 2024 evaluation.",
+    "label.baseline_2024": "2024 achieved",
+    "label.this_plan": "This plan",
+    "label.bin_low": "0–2 sessions",
+    "label.bin_mid": "3–4 sessions",
+    "label.bin_high": "> 4 sessions",
+    "label.share_of_participants": "Share of participants",
+    "label.workload_balance": "Workload balance",
+    "label.workload_per_mentor": "Utilisation per mentor",
+    "label.workload_per_province": "Workload per province",
+    "label.province_chart_title": "Mentor utilisation per province: mean (dot), lowest–highest (bar); (served/participants)",
+    "label.show_all": "Show all",
+    "label.caseload_per_mentor": "Caseload per mentor",
+    "label.mentors_sorted": "Mentors (sorted)",
+    "label.utilisation_pct": "Utilisation (%)",
+    "label.utilisation_note": "Utilisation = session hours + travel hours over available working hours (busiest month).",
+    "label.estimated_note": "No schedule yet: load is estimated from session targets and travel times.",
+    "label.spread": "Spread",
+    "label.spread_measure": "Spread measure",
+    "label.measure_mean": "Mean",
+    "label.measure_std": "Standard deviation",
+    "label.measure_cv": "Coefficient of variation",
+    "label.measure_min": "Minimum",
+    "label.measure_max": "Maximum",
+    "label.measure_max_over_mean": "Maximum / mean",
+    "label.measure_gini": "Gini index",
+    "label.caseload": "Caseload",
+    "label.hours": "Hours per month",
+    "label.travel": "Travel",
+    "label.travel_distribution": "One-way travel time, mentor home to participant",
+    "label.minutes": "Minutes",
+    "label.participants_count": "Number of participants",
+    "label.map": "Map",
+    "label.map_note": "Coloured dots: participants by mentor; stars: mentor homes; red crosses: participants without a mentor. Per-province maps are in the maps/ folder.",
+    "label.map_mentor": "Mentor home",
+    "label.map_participant": "Participant (colour = mentor)",
+    "label.map_line": "Assignment line",
+    "label.unassigned_section": "Participants without a mentor",
+    "label.shortfalls_section": "Schedule shortfalls of participants with a mentor (participant × month)",
+    "label.reasons": "Reasons",
+    "label.count": "Count",
+    "label.none": "None.",
+    "label.table_truncated": "Showing {shown} of {total} rows; the full list is in plan.xlsx.",
+    "label.inputs_config": "Inputs and configuration",
+    "label.config_key": "Key",
+    "label.full_config": "Full configuration",
+    "label.provinces_table": "Per-province summary",
+    "label.places": "Places (caseload capacity)",
+    "label.footer": "Made with tkm_assign {version}. Boundaries: cahyadsn/wilayah_boundaries (MIT).",
+    "label.mentor_schedule": "Mentoring schedule",
+    "label.my_participants": "My participants",
+    "label.no_sessions": "No sessions scheduled yet.",
+    "label.depart": "Leave",
+    "label.return": "Back",
+    "label.visits": "visits",
+    "label.travel_short": "travel",
+    "label.week": "Week",
+    "label.month": "Month",
+    "label.open_map": "Open map",
+    "label.whatsapp": "WhatsApp",
+    "label.call": "Call",
+    "label.online_only_no": "Onsite only",
+    "label.sessions_per_month_target": "Sessions/month target",
+    "label.print_hint": "Save as PDF or print from the browser menu; share it on WhatsApp.",
+    "label.calendar_name": "TKM Lanjutan – {mentor}",
+    "label.session_summary": "{mode}: {participant}",
+    "label.reminder": "Mentoring session reminder",
+    "label.coordinates": "Coordinates",
+    "label.session_of": "Session {n} of {total} this month",
+    "label.need_level": "Need level",
+    "label.violations_section": "Rule violations",
+    "label.notes_section": "Notes",
+    "label.clean_plan": "The plan meets every rule checked.",
+    "label.rule": "Rule",
+    "label.severity": "Severity",
+    "label.details": "Details",
+    "label.violations_count": "Violations",
+    "label.notes_count": "Notes",
+    "label.comparison_section": "What the optimizer would improve",
+    "label.hand_plan": "Audited plan",
+    "label.optimised_plan": "Optimised plan",
+    "label.change": "Change",
+    "label.audit_summary_clean": "Clean plan (no violations)",
+    "label.cmp_participants_served": "Participants served",
+    "label.cmp_sector_matches": "Participants with a sector match",
+    "label.cmp_sector_match_rate": "Sector match rate",
+    "label.cmp_mean_travel_min": "Mean one-way travel (minutes)",
+    "label.cmp_estimated_travel_hours_per_month": "Estimated travel hours per month",
+    "label.cmp_scheduled_travel_hours": "Scheduled travel hours",
+    "label.cmp_violations": "Rule violations",
+    "label.cmp_target_share": "Share meeting the session target",
+    "label.cmp_utilisation_cv": "Coefficient of variation of utilisation",
+    "label.cmp_utilisation_max": "Highest utilisation",
+    "label.cmp_caseload_cv": "Coefficient of variation of caseload",
+    "label.cmp_overloaded_mentors": "Overloaded mentors",
+    "label.cmp_idle_mentors": "Idle mentors",
+    "label.balance_per_mentor": "Balance per mentor",
+    "label.flag": "Flag",
+    "label.sheet_remedies": "What would serve them",
+    "label.workload_review": "Workload review per mentor",
+    "label.workload_review_note": "One row per mentor, over the whole programme: session hours (without travel), total hours (with travel), distance ridden and travel allowance (km × {rate} per km{mark}). Utilisation: {basis}. Flagged mentors come first.",
+    "label.basis_busiest_month": "scheduled hours of the busiest month over the working hours available that month",
+    "label.basis_estimated": "estimated hours per month (no schedule yet) over the monthly capacity",
+    "label.cv_explained": "Coefficient of variation = standard deviation over the mean: below {limit} the load is fairly even; above it some mentors carry much more than others.",
+    "label.gini_explained": "Gini index: 0 means every mentor carries the same load, 1 that one mentor carries all of it; above {limit} the spread deserves a look.",
+    "label.travel_burden_note": "Travel burden: {count} mentor(s) spend more than {share} of their working hours on the road{mark}. Consider moving their farthest participants to a closer mentor, or replacing some visits with online sessions.",
+    "label.travel_cost_total": "Estimated travel allowance",
+    "label.setting_footnote": "Settings that change this: {settings}.",
+    "label.idr": "Rp {amount}",
+    "label.unserved_causes": "Why they have no mentor",
+    "label.cause_count": "{count} participant(s): {cause}",
+    "label.cause_no_mentor_in_province": "no mentor lives in their province",
+    "label.cause_across_sea": "every mentor who may serve them lives on another island, across the sea",
+    "label.cause_too_far": "the nearest mentor is more than {limit} away, one way{mark}",
+    "label.cause_mentors_full": "every mentor within reach is full{mark}",
+    "label.cause_other": "a pinned or excluded mentor in the participants file prevents it",
+    "label.remedies": "What would serve them, per province",
+    "label.remedy_add_mentor": "add {mentors} mentor(s) in {town} ({island}): reaches {count} participant(s) within the travel limit",
+    "label.remedy_allow_ferry": "allow visits by ferry to {island}{mark}: brings {count} participant(s) within reach",
+    "label.remedy_raise_travel_limit": "raise the one-way travel limit by {minutes} min{mark} for these {count} participant(s): {ids}",
+    "label.remedy_free_places": "{mentor} ({island}) has {places} free place(s) but cannot reach these {count} participant(s): move that mentor, or some of their participants",
+    "label.near_misses": "Near misses: at most {minutes} min beyond the travel limit",
+    "label.hours_minutes": "{hours} h {minutes} min",
+    "label.hours_only": "{hours} h",
+    "label.status_OPTIMAL": "best under the rules (proven optimal)",
+    "label.status_FEASIBLE": "meets every rule; at most {gap} from the best",
+    "label.status_INFEASIBLE": "no assignment meets the rules",
+    "label.engine_flow": "network optimisation (min-cost flow, OR-Tools)",
+    "label.engine_cpsat": "optimisation with working-hour limits (CP-SAT, OR-Tools)",
+    "label.engine_given": "the given assignment (made by hand)",
+    "label.engine_other": "a simple rule (nearest mentor first)",
+    "label.unit_seconds": "{value} s",
+    "label.utilisation_mean_busiest": "Mean utilisation, busiest scheduled month",
+    "label.utilisation_mean_estimated": "Mean utilisation, estimated (no schedule yet)",
+}
+
+# Column headers, by column name of the plan tables (the audit reads them back).
+COLUMNS = {
+    "column.item": "Measure",
+    "column.value": "Value",
+    "column.participant_id": "Participant ID",
+    "column.participant_name": "Participant name",
+    "column.mentor_id": "Mentor ID",
+    "column.mentor_name": "Mentor name",
+    "column.name": "Name",
+    "column.status": "Status",
+    "column.reason": "Reason",
+    "column.province": "Province",
+    "column.province_code": "Province code",
+    "column.regency": "Regency/city",
+    "column.village": "Village",
+    "column.latitude": "Latitude",
+    "column.longitude": "Longitude",
+    "column.sector": "Sector",
+    "column.sectors": "Sector expertise",
+    "column.need_level": "Need level",
+    "column.sector_match": "Sector match",
+    "column.travel_min": "Travel (min)",
+    "column.distance_km": "Distance (km)",
+    "column.monthly_hours": "Monthly load (h)",
+    "column.session_id": "Session ID",
+    "column.date": "Date",
+    "column.weekday": "Day",
+    "column.start": "Start",
+    "column.end": "End",
+    "column.mode": "Mode",
+    "column.month": "Month",
+    "column.travel_min_before": "Travel before (min)",
+    "column.depart": "Depart",
+    "column.return": "Return",
+    "column.stops": "Stops",
+    "column.stop_names": "Participants visited",
+    "column.n_stops": "Visits",
+    "column.participants": "Participants",
+    "column.sessions": "Sessions",
+    "column.onsite": "Onsite",
+    "column.online": "Online",
+    "column.session_hours": "Session hours",
+    "column.travel_hours": "Travel hours",
+    "column.total_hours": "Total hours",
+    "column.available_hours": "Available hours",
+    "column.utilisation": "Utilisation",
+    "column.planned": "Sessions planned",
+    "column.required": "Sessions required",
+    "column.onsite_planned": "Onsite planned",
+    "column.onsite_required": "Onsite required",
+    "column.kind": "Kind",
+    "column.caseload": "Caseload",
+    "column.max_caseload": "Max caseload",
+    "column.monthly_hours_estimated": "Estimated load (h/month)",
+    "column.capacity_hours": "Capacity (h/month)",
+    "column.peak_hours": "Busiest-month hours",
+    "column.peak_utilisation": "Busiest-month utilisation",
+    "column.travel_km": "Travel distance (km)",
+    "column.mean_travel_min": "Mean travel (min)",
+    "column.flag": "Flag",
+    "column.mentors": "Mentors",
+    "column.assigned": "Served",
+    "column.unassigned": "Unassigned",
+    "column.places": "Places",
+    "column.served_share": "Share served",
+    "column.sector_match_rate": "Sector match",
+    "column.utilisation_mean": "Mean utilisation",
+    "column.utilisation_min": "Min utilisation",
+    "column.utilisation_max": "Max utilisation",
+    "column.rule": "Rule",
+    "column.severity": "Severity",
+    "column.details": "Details",
+    "column.measure": "Measure",
+    "column.audited": "Audited plan",
+    "column.optimised": "Optimised plan",
+    "column.change": "Change",
+    "column.better": "Better",
+    "column.transport": "Transport",
+    "column.travel_share": "Share of time on the road",
+    "column.travel_cost_idr": "Travel allowance (Rp)",
+    "column.travel_heavy": "Travel burden",
+    "column.hours_without_travel": "Hours without travel",
+    "column.hours_with_travel": "Hours with travel",
+    "column.nearest_mentor_id": "Nearest mentor",
+    "column.nearest_min": "Minutes to the nearest mentor",
+    "column.over_limit_min": "Minutes beyond the limit",
+    "column.cause": "Cause",
+    "column.action": "Action",
+    "column.town": "Town",
+    "column.island": "Island",
+    "column.new_mentors": "New mentors",
+    "column.raise_min": "Raise the limit by (min)",
+    "column.free_places": "Free places",
+    "column.participant_ids": "Participant ids",
+}
+
+# Codes shown as words (modes, statuses, sectors, need levels, flags, yes/no).
+VALUES = {
+    "value.onsite": "onsite",
+    "value.online": "online",
+    "value.assigned": "assigned",
+    "value.unassigned": "unassigned",
+    "value.yes": "yes",
+    "value.no": "no",
+    "value.low": "low",
+    "value.medium": "medium",
+    "value.high": "high",
+    "value.pertanian_peternakan": "Agriculture & livestock",
+    "value.perdagangan_jasa": "Trade in goods & services",
+    "value.industri_boga": "Food industry",
+    "value.industri_kreatif": "Creative industry",
+    "value.perikanan_kelautan": "Fisheries & marine",
+    "value.motorcycle": "motorcycle",
+    "value.car": "car",
+    "value.public": "public transport",
+    "value.violation": "violation",
+    "value.note": "note",
+    "value.overloaded": "overloaded",
+    "value.idle": "idle",
+    "value.ok": "normal",
+    "value.shortfall": "shortfall",
+    "value.travel_heavy": "heavy travel",
+    "value.no_mentor_in_province": "no mentor in the province",
+    "value.across_sea": "across the sea",
+    "value.too_far": "nearest mentor too far",
+    "value.mentors_full": "mentors within reach full",
+    "value.other": "pin or exclusion",
+    "value.remedy_add_mentor": "add mentors",
+    "value.remedy_allow_ferry": "allow ferry trips",
+    "value.remedy_raise_travel_limit": "raise the travel limit",
+    "value.remedy_free_places": "mentor with free places",
+}
+
+# Weekdays, Monday = 0.
+WEEKDAYS = {
+    "weekday.0": "Monday",
+    "weekday.1": "Tuesday",
+    "weekday.2": "Wednesday",
+    "weekday.3": "Thursday",
+    "weekday.4": "Friday",
+    "weekday.5": "Saturday",
+    "weekday.6": "Sunday",
+}
+
+# Calendar months, January = 1.
+MONTH_NAMES = {
+    "month_name.1": "January",
+    "month_name.2": "February",
+    "month_name.3": "March",
+    "month_name.4": "April",
+    "month_name.5": "May",
+    "month_name.6": "June",
+    "month_name.7": "July",
+    "month_name.8": "August",
+    "month_name.9": "September",
+    "month_name.10": "October",
+    "month_name.11": "November",
+    "month_name.12": "December",
+}
+
+# Titles of the rules an audit checks, in the order they are reported.
+RULES = {
+    "rule.caseload": "Caseload above the cap",
+    "rule.monthly_hours": "Estimated monthly hours above capacity",
+    "rule.riding_days": "Estimated visit days above the working days",
+    "rule.province": "Mentor from another province",
+    "rule.sector": "Sector outside the mentor's expertise",
+    "rule.pinned": "Not the pinned mentor",
+    "rule.excluded": "Excluded mentor",
+    "rule.unreachable": "Not reachable overland (another island)",
+    "rule.max_travel": "Travel above the limit",
+    "rule.unassigned": "Participant without a mentor",
+    "rule.wrong_mentor": "Session with another mentor",
+    "rule.outside_programme": "Session outside the programme",
+    "rule.sessions_per_month": "Sessions per month out of range",
+    "rule.session_target": "Monthly session target not met",
+    "rule.onsite_month": "Monthly onsite minimum",
+    "rule.onsite_programme": "Programme onsite minimum",
+    "rule.online_not_allowed": "Online session for an onsite-only participant",
+    "rule.holiday": "Session on a public holiday",
+    "rule.non_working_day": "Session on a mentor's day off",
+    "rule.unavailable": "Session while the mentor is unavailable",
+    "rule.working_hours": "Outside working hours",
+    "rule.session_length": "Session length outside 1–2 hours",
+    "rule.overlap": "Overlapping sessions",
+    "rule.travel_gap": "Not enough time to ride between visits",
+    "rule.spacing": "Sessions too close together",
+    "rule.daily_travel": "Daily travel above the limit",
+    "rule.month_hours": "Monthly working hours exceeded",
+}
+
+# Words of the capacity and scenario charts.
+CHARTS = {
+    "chart.capacity_title": "Mentors per province: existing and needed",
+    "chart.kept": "existing mentors",
+    "chart.spare": "spare (could be lent)",
+    "chart.add": "to add",
+    "chart.bound": "lower bound",
+    "chart.mentors": "mentors",
+    "chart.scenarios_title": "Scenario comparison",
+}
+
+# Column headers of scenarios.xlsx.
+SCENARIO_COLUMNS = {
+    "scenario_column.scenario": "Scenario",
+    "scenario_column.settings": "Settings",
+    "scenario_column.participants": "Participants",
+    "scenario_column.served": "Participants with a mentor",
+    "scenario_column.served_share": "Share with a mentor",
+    "scenario_column.sector_match_share": "Share with a mentor of their sector",
+    "scenario_column.meeting_2_4_share": "Share with 2–4 sessions every month",
+    "scenario_column.sessions_3m_0_2_pct": "% 0–2 sessions in 3 months",
+    "scenario_column.sessions_3m_3_4_pct": "% 3–4 sessions in 3 months",
+    "scenario_column.sessions_3m_over_4_pct": "% >4 sessions in 3 months",
+    "scenario_column.sessions": "Sessions",
+    "scenario_column.onsite_visits": "Onsite visits",
+    "scenario_column.online_sessions": "Online sessions",
+    "scenario_column.shortfall_participant_months": "Participant-months short",
+    "scenario_column.mentors": "Mentors",
+    "scenario_column.mentors_with_participants": "Mentors with participants",
+    "scenario_column.mentor_hours": "Mentor hours",
+    "scenario_column.travel_hours": "Travel hours",
+    "scenario_column.travel_km": "Travel km",
+    "scenario_column.mentor_months": "Mentor-months",
+    "scenario_column.mentors_needed": "Mentors needed",
+    "scenario_column.mentors_to_add": "Mentors to add",
+    "scenario_column.participants_short_with_needed": "Participants still short (with those needed)",
+    "scenario_column.cost_idr": "Cost of the plan (IDR)",
+    "scenario_column.cost_full_idr": "Cost with everyone served (IDR)",
 }
 
 # The coordinators' page (tkm_assign/web): labels, buttons, refusals and errors.
@@ -296,5 +926,15 @@ MESSAGES: Mapping[str, str | Plural] = {
     **JOINED,
     **STEPS,
     **WARNINGS,
+    **REASONS,
+    **FINDINGS,
+    **LABELS,
+    **COLUMNS,
+    **VALUES,
+    **WEEKDAYS,
+    **MONTH_NAMES,
+    **RULES,
+    **CHARTS,
+    **SCENARIO_COLUMNS,
     **WEB,
 }

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tkm_assign.io.output import write_csv, write_json
+from tkm_assign.messages import rendered
 from tkm_assign.model import Problem
-from tkm_assign.report.tables import PlanTables
+from tkm_assign.report.tables import PlanTables, rendered_frame
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,15 +42,15 @@ CSV_FILES = {
 }
 
 
-def write_plan_tables(folder: Path, tables: PlanTables) -> list[Path]:
-    """The plan's CSV files (UTF-8 with BOM, as Excel expects)."""
+def write_plan_tables(folder: Path, tables: PlanTables, lang: str = "id") -> list[Path]:
+    """The plan's CSV files (UTF-8 with BOM, as Excel expects), reasons in ``lang``."""
     written = []
     for name, attribute in CSV_FILES.items():
         frame = getattr(tables, attribute)
         if frame is None:
             continue
         path = folder / name
-        write_csv(frame, path)
+        write_csv(rendered_frame(frame, lang), path)
         written.append(path)
     return written
 
@@ -146,9 +147,9 @@ def write_plan_outputs(
     if figures is None:
         figures = key_figures(problem, tables, balance)
 
-    written = write_plan_tables(folder, tables) if "csv" in wanted else []
+    written = write_plan_tables(folder, tables, lang) if "csv" in wanted else []
     if "json" in wanted:
-        write_json(plan_summary(problem, tables, figures), folder / "summary.json")
+        write_json(rendered(plan_summary(problem, tables, figures), lang), folder / "summary.json")
         written.append(folder / "summary.json")
 
     if unserved is None and ("xlsx" in wanted or "html" in wanted):
@@ -193,7 +194,7 @@ def write_plan_outputs(
     if "gpkg" in wanted:
         log.info("writing plan.gpkg")
         gpkg = folder / "plan.gpkg"
-        write_geopackage(gpkg, problem, tables, balance)
+        write_geopackage(gpkg, problem, tables, balance, lang)
         written.append(gpkg)
     return written
 

@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tkm_assign.assign.costs import effective_caseload, mentor_capacities_min
+from tkm_assign.assign.costs import mentor_capacities_min
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.model import Assignment, Candidates, Problem
 from tkm_assign.report.tables import ASSIGNMENT_COLUMNS
-from tkm_assign.rules import monthly_load_min
+from tkm_assign.rules import effective_caseload, monthly_load_min
 
 
 def _chosen_pairs(problem: Problem, candidates: Candidates, assignment: Assignment) -> np.ndarray:

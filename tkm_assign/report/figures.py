@@ -224,7 +224,7 @@ def mentor_balance(problem: Problem, tables: PlanTables) -> pd.DataFrame:
             "name": mentor.name,
             "province": names.get(mentor.location.province_code, mentor.location.province_code),
             "caseload": int(caseload.get(mid, 0)),
-            "max_caseload": mentor.max_caseload,
+            "max_caseload": rules.effective_caseload(mentor, config),
             "monthly_hours_estimated": round(est, 2),
             "capacity_hours": round(capacity_h, 2),
             "utilisation": round(est / capacity_h, 4) if capacity_h > 0 else 0.0,
@@ -342,7 +342,7 @@ def province_table(problem: Problem, tables: PlanTables, balance: pd.DataFrame) 
                 "unassigned": len(people) - len(served),
                 "served_share": round(len(served) / len(people), 4) if people else np.nan,
                 "mentors": len(mentors),
-                "places": sum(m.max_caseload for m in mentors),
+                "places": sum(rules.effective_caseload(m, problem.config) for m in mentors),
                 "sector_match_rate": (
                     round(sum(match.get(p.participant_id, False) for p in served) / len(served), 4)
                     if served
@@ -449,14 +449,14 @@ def _travel_totals(tables: PlanTables) -> dict[str, Any]:
 
 
 def unassigned_rows(problem: Problem, tables: PlanTables) -> pd.DataFrame:
-    """Participants without a mentor: id, name, province, sector, reason."""
+    """Participants without a mentor: id, name, province, sector, reason (a message)."""
     frame = tables.assignments
     people = participants_by_id(problem)
     rows = []
     for pid, mid, reason, province in zip(
         frame["participant_id"].map(text),
         frame["mentor_id"].map(text),
-        frame["reason"].map(text),
+        frame["reason"],
         frame["province"].map(text),
         strict=True,
     ):

@@ -24,6 +24,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from tkm_assign import rules
+from tkm_assign.messages import Message, render
 from tkm_assign.model import Problem
 from tkm_assign.report.figures import as_float, text, truthy
 from tkm_assign.report.tables import PlanTables
@@ -34,7 +36,7 @@ CRS = "EPSG:4326"
 LAYERS = ("participants", "mentors", "assignment_lines", "routes")
 
 
-def participants_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
+def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -> gpd.GeoDataFrame:
     frame = tables.assignments.assign(_pid=tables.assignments["participant_id"].map(text))
     by_pid = frame.set_index("_pid")
     sessions = onsite = pd.Series(dtype=int)
@@ -57,7 +59,7 @@ def participants_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame
                 "need_level": p.need_level.value,
                 "mentor_id": text(record["mentor_id"]) if record is not None else "",
                 "status": text(record["status"]) if record is not None else "unassigned",
-                "reason": text(record["reason"]) if record is not None else "",
+                "reason": _reason(record["reason"], lang) if record is not None else "",
                 "travel_min": _float(record["travel_min"]) if record is not None else None,
                 "sessions": int(sessions.get(pid, 0)),
                 "onsite": int(onsite.get(pid, 0)),
@@ -88,6 +90,10 @@ _PARTICIPANT_COLUMNS = [
 ]
 
 
+def _reason(value: object, lang: str) -> str:
+    return render(value, lang) if isinstance(value, Message) else text(value)
+
+
 def _float(value: object) -> float | None:
     return as_float(value)
 
@@ -105,7 +111,7 @@ def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
                 "sectors": ";".join(sorted(s.value for s in m.sectors)),
                 "transport": m.transport.value,
                 "caseload": int(b["caseload"]),
-                "max_caseload": m.max_caseload,
+                "max_caseload": rules.effective_caseload(m, problem.config),
                 "utilisation": float(b["utilisation"]),
                 "peak_utilisation": _float(b["peak_utilisation"]),
                 "travel_hours": _float(b["travel_hours"]),
@@ -205,11 +211,11 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
 
 
 def write_geopackage(
-    path: Path, problem: Problem, tables: PlanTables, balance: pd.DataFrame
+    path: Path, problem: Problem, tables: PlanTables, balance: pd.DataFrame, lang: str = "id"
 ) -> None:
-    """Write the four layers of ``plan.gpkg`` (see the module docstring)."""
+    """Write the four layers of ``plan.gpkg`` (see the module docstring), reasons in ``lang``."""
     layers = {
-        "participants": (participants_layer(problem, tables), "Point"),
+        "participants": (participants_layer(problem, tables, lang), "Point"),
         "mentors": (mentors_layer(problem, balance), "Point"),
         "assignment_lines": (assignment_lines_layer(problem, tables), "LineString"),
         "routes": (routes_layer(problem, tables), "LineString"),

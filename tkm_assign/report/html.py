@@ -480,14 +480,20 @@ def _problem_blocks(
         for c in ("participant_id", "participant_name", "province", "sector", "reason")
     ]
     rows = [
-        [r.participant_id, r.participant_name, r.province, labels.value(r.sector), r.reason]
+        [
+            r.participant_id,
+            r.participant_name,
+            r.province,
+            labels.value(r.sector),
+            labels.message(r.reason),
+        ]
         for r in lost.head(MAX_TABLE_ROWS).itertuples()
     ]
     blocks.append(
         {
             "title": labels["unassigned_section"],
             "total": len(lost),
-            "reasons": reason_counts(lost["reason"]),
+            "reasons": reason_counts(labels.message(r) for r in lost["reason"]),
             "heads": heads,
             "rows": rows,
             "truncated": _truncated(len(rows), len(lost), labels),
@@ -518,13 +524,14 @@ def _problem_blocks(
             pid = text(record["participant_id"])
             short_rows.append(
                 [pid, people[pid].name if pid in people else ""]
-                + [text(record[c]) for c in cols[2:]]
+                + [text(record[c]) for c in cols[2:-1]]
+                + [labels.message(record["reason"])]
             )
         blocks.append(
             {
                 "title": labels["shortfalls_section"],
                 "total": len(short),
-                "reasons": reason_counts(short["reason"]),
+                "reasons": reason_counts(labels.message(r) for r in short["reason"]),
                 "heads": [labels.column(c) for c in cols],
                 "rows": short_rows,
                 "truncated": _truncated(len(short_rows), len(short), labels),

@@ -1,555 +1,21 @@
-"""Labels of the report, workbook, calendars and printable schedules in Indonesian and English.
+"""Labels of the report, workbook, calendars and printable schedules, from the catalogue.
 
-Every label is one entry of :data:`LABELS` with both languages side by side, so a label can
-never exist in one language only. Table columns are labelled by their column name (the
-names in :mod:`tkm_assign.report.tables`), so a workbook header read back by the audit can
-be mapped to its column again (:func:`column_aliases`).
+Every word here is a message of :mod:`tkm_assign.messages` (``label.*``, ``column.*``,
+``value.*``, ``weekday.*``, ``month_name.*``), translated in the gettext catalogues.
+Table columns are labelled by their column name (the names in
+:mod:`tkm_assign.report.tables`), so a workbook header read back by the audit can be mapped
+to its column again (:func:`column_aliases`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
-LANGUAGES = ("id", "en")
+from tkm_assign.messages import LANGUAGES, MESSAGES, Message, render, template
 
-# key -> (Bahasa Indonesia, English)
-LABELS: Mapping[str, tuple[str, str]] = {
-    # titles and sheet names (sheet names: at most 31 characters, no []:*?/\)
-    "report_title": ("Rencana Pendampingan TKM Lanjutan", "TKM Lanjutan mentoring plan"),
-    "audit_title": ("Pemeriksaan Rencana Pendampingan", "Mentoring plan audit"),
-    "sheet_summary": ("Ringkasan", "Summary"),
-    "sheet_assignments": ("Penugasan", "Assignments"),
-    "sheet_schedule": ("Jadwal", "Schedule"),
-    "sheet_routes": ("Rute", "Routes"),
-    "sheet_workload": ("Beban kerja", "Workload"),
-    "sheet_mentors": ("Pendamping", "Mentors"),
-    "sheet_unassigned": ("Belum terlayani & kekurangan", "Unassigned & shortfalls"),
-    "sheet_provinces": ("Provinsi", "Provinces"),
-    "sheet_violations": ("Pelanggaran", "Violations"),
-    "sheet_comparison": ("Perbandingan", "Comparison"),
-    "sheet_remedies": ("Yang akan melayani", "What would serve them"),
-    # summary figures
-    "item": ("Ukuran", "Measure"),
-    "value": ("Nilai", "Value"),
-    "period": ("Periode program", "Programme period"),
-    "generated": ("Dibuat", "Generated"),
-    "participants_total": ("Peserta", "Participants"),
-    "participants_served": ("Peserta terlayani", "Participants served"),
-    "participants_unassigned": ("Peserta belum terlayani", "Participants without a mentor"),
-    "mentors_total": ("Pendamping", "Mentors"),
-    "mentors_active": ("Pendamping dengan peserta", "Mentors with participants"),
-    "served_share": ("Bagian peserta terlayani", "Share of participants served"),
-    "sessions_total": ("Sesi terjadwal", "Sessions scheduled"),
-    "onsite_share": ("Bagian sesi tatap muka", "Onsite share of sessions"),
-    "target_share": (
-        "Peserta yang target sesinya terpenuhi tiap bulan",
-        "Participants meeting their session target every month",
-    ),
-    "onsite_min_share": (
-        "Peserta yang minimum tatap mukanya terpenuhi",
-        "Participants meeting the onsite minimums",
-    ),
-    "sector_match": ("Kesesuaian sektor", "Sector match"),
-    "mean_travel_min": (
-        "Rata-rata perjalanan sekali jalan (menit)",
-        "Mean one-way travel (minutes)",
-    ),
-    "travel_hours_total": ("Total jam perjalanan", "Total travel hours"),
-    "travel_km_total": ("Total jarak perjalanan (km)", "Total travel distance (km)"),
-    "travel_per_visit": (
-        "Perjalanan per kunjungan tatap muka (menit)",
-        "Travel per onsite visit (minutes)",
-    ),
-    "caseload_range": ("Jumlah peserta per pendamping (min–rata–maks)", "Caseload (min–mean–max)"),
-    "utilisation_mean": ("Rata-rata pemanfaatan waktu pendamping", "Mean mentor utilisation"),
-    "utilisation_cv": (
-        "Koefisien variasi pemanfaatan (sebaran beban)",
-        "Coefficient of variation of utilisation (spread)",
-    ),
-    "overloaded": ("Pendamping kelebihan beban", "Overloaded mentors"),
-    "idle": ("Pendamping menganggur / sangat ringan", "Idle or barely used mentors"),
-    "shortfalls_count": (
-        "Kekurangan jadwal peserta berpendamping (peserta × bulan)",
-        "Shortfalls of participants with a mentor (participant × month)",
-    ),
-    "solver_status": ("Mutu penugasan", "Quality of the assignment"),
-    "solver_engine": ("Cara menghitung penugasan", "How the assignment was computed"),
-    "solver_gap": ("Selisih terhadap batas optimal", "Gap to the bound"),
-    "solve_seconds": ("Waktu hitung", "Computing time"),
-    "seed": ("Benih acak (seed)", "Random seed"),
-    "changes_from_current": ("Peserta pindah pendamping", "Participants moved to another mentor"),
-    "participants_file": ("Berkas peserta", "Participants file"),
-    "mentors_file": ("Berkas pendamping", "Mentors file"),
-    "language": ("Bahasa", "Language"),
-    # report sections and texts
-    "key_figures": ("Angka utama", "Key figures"),
-    "of": ("dari", "of"),
-    "sessions_distribution": (
-        "Sesi per peserta dalam 3 bulan pertama",
-        "Sessions per participant in the first 3 months",
-    ),
-    "sessions_distribution_note": (
-        "Semua peserta dihitung; peserta tanpa pendamping dihitung 0 sesi. "
-        "Pembanding: hasil evaluasi program 2024.",
-        "All participants are counted; participants without a mentor count as 0 sessions. "
-        "Baseline: the programme's 2024 evaluation.",
-    ),
-    "baseline_2024": ("Capaian 2024", "2024 achieved"),
-    "this_plan": ("Rencana ini", "This plan"),
-    "bin_low": ("0–2 sesi", "0–2 sessions"),
-    "bin_mid": ("3–4 sesi", "3–4 sessions"),
-    "bin_high": ("> 4 sesi", "> 4 sessions"),
-    "share_of_participants": ("Bagian peserta", "Share of participants"),
-    "workload_balance": ("Keseimbangan beban kerja", "Workload balance"),
-    "workload_per_mentor": ("Pemanfaatan waktu per pendamping", "Utilisation per mentor"),
-    "workload_per_province": ("Beban kerja per provinsi", "Workload per province"),
-    "province_chart_title": (
-        "Pemanfaatan pendamping per provinsi: rata-rata (titik), terendah–tertinggi (garis); "
-        "(terlayani/peserta)",
-        "Mentor utilisation per province: mean (dot), lowest–highest (bar); (served/participants)",
-    ),
-    "show_all": ("Tampilkan semua", "Show all"),
-    "caseload_per_mentor": ("Jumlah peserta per pendamping", "Caseload per mentor"),
-    "mentors_sorted": ("Pendamping (diurutkan)", "Mentors (sorted)"),
-    "utilisation_pct": ("Pemanfaatan (%)", "Utilisation (%)"),
-    "utilisation_note": (
-        "Pemanfaatan = jam sesi + jam perjalanan dibagi jam kerja tersedia (bulan tersibuk).",
-        "Utilisation = session hours + travel hours over available working hours (busiest month).",
-    ),
-    "estimated_note": (
-        "Belum ada jadwal: beban diperkirakan dari target sesi dan waktu perjalanan.",
-        "No schedule yet: load is estimated from session targets and travel times.",
-    ),
-    "spread": ("Sebaran", "Spread"),
-    "spread_measure": ("Ukuran sebaran", "Spread measure"),
-    "measure_mean": ("Rata-rata", "Mean"),
-    "measure_std": ("Simpangan baku", "Standard deviation"),
-    "measure_cv": ("Koefisien variasi", "Coefficient of variation"),
-    "measure_min": ("Minimum", "Minimum"),
-    "measure_max": ("Maksimum", "Maximum"),
-    "measure_max_over_mean": ("Maksimum / rata-rata", "Maximum / mean"),
-    "measure_gini": ("Indeks Gini", "Gini index"),
-    "caseload": ("Jumlah peserta", "Caseload"),
-    "hours": ("Jam per bulan", "Hours per month"),
-    "travel": ("Perjalanan", "Travel"),
-    "travel_distribution": (
-        "Waktu perjalanan sekali jalan, rumah pendamping ke peserta",
-        "One-way travel time, mentor home to participant",
-    ),
-    "minutes": ("Menit", "Minutes"),
-    "participants_count": ("Jumlah peserta", "Number of participants"),
-    "map": ("Peta", "Map"),
-    "map_note": (
-        "Titik berwarna: peserta menurut pendampingnya; bintang: rumah pendamping; "
-        "silang merah: peserta belum terlayani. Peta per provinsi ada di folder maps/.",
-        "Coloured dots: participants by mentor; stars: mentor homes; red crosses: participants "
-        "without a mentor. Per-province maps are in the maps/ folder.",
-    ),
-    "map_mentor": ("Rumah pendamping", "Mentor home"),
-    "map_participant": ("Peserta (warna = pendamping)", "Participant (colour = mentor)"),
-    "map_line": ("Garis penugasan", "Assignment line"),
-    "unassigned_section": ("Peserta belum terlayani", "Participants without a mentor"),
-    "shortfalls_section": (
-        "Kekurangan jadwal peserta berpendamping (peserta × bulan)",
-        "Schedule shortfalls of participants with a mentor (participant × month)",
-    ),
-    "reasons": ("Alasan", "Reasons"),
-    "count": ("Jumlah", "Count"),
-    "none": ("Tidak ada.", "None."),
-    "table_truncated": (
-        "Menampilkan {shown} dari {total} baris; daftar lengkap ada di plan.xlsx.",
-        "Showing {shown} of {total} rows; the full list is in plan.xlsx.",
-    ),
-    "inputs_config": ("Masukan dan konfigurasi", "Inputs and configuration"),
-    "config_key": ("Kunci", "Key"),
-    "full_config": ("Konfigurasi lengkap", "Full configuration"),
-    "provinces_table": ("Ringkasan per provinsi", "Per-province summary"),
-    "places": ("Kapasitas (tempat)", "Places (caseload capacity)"),
-    "footer": (
-        "Dibuat dengan tkm_assign {version}. Batas wilayah: cahyadsn/wilayah_boundaries (MIT).",
-        "Made with tkm_assign {version}. Boundaries: cahyadsn/wilayah_boundaries (MIT).",
-    ),
-    # printable mentor schedule
-    "mentor_schedule": ("Jadwal Pendampingan", "Mentoring schedule"),
-    "my_participants": ("Peserta dampingan", "My participants"),
-    "no_sessions": ("Belum ada sesi terjadwal.", "No sessions scheduled yet."),
-    "depart": ("Berangkat", "Leave"),
-    "return": ("Kembali", "Back"),
-    "visits": ("kunjungan", "visits"),
-    "travel_short": ("perjalanan", "travel"),
-    "week": ("Minggu", "Week"),
-    "month": ("Bulan", "Month"),
-    "open_map": ("Buka peta", "Open map"),
-    "whatsapp": ("WhatsApp", "WhatsApp"),
-    "call": ("Telepon", "Call"),
-    "online_only_no": ("Hanya tatap muka", "Onsite only"),
-    "sessions_per_month_target": ("Target sesi/bulan", "Sessions/month target"),
-    "print_hint": (
-        "Simpan sebagai PDF atau cetak dari menu browser; bisa dibagikan lewat WhatsApp.",
-        "Save as PDF or print from the browser menu; share it on WhatsApp.",
-    ),
-    # calendars
-    "calendar_name": ("TKM Lanjutan – {mentor}", "TKM Lanjutan – {mentor}"),
-    "session_summary": ("{mode}: {participant}", "{mode}: {participant}"),
-    "reminder": ("Pengingat sesi pendampingan", "Mentoring session reminder"),
-    "coordinates": ("Koordinat", "Coordinates"),
-    "session_of": ("Sesi {n} dari {total} bulan ini", "Session {n} of {total} this month"),
-    "need_level": ("Tingkat kebutuhan", "Need level"),
-    # audit
-    "violations_section": ("Pelanggaran aturan", "Rule violations"),
-    "notes_section": ("Catatan", "Notes"),
-    "clean_plan": (
-        "Rencana memenuhi semua aturan yang diperiksa.",
-        "The plan meets every rule checked.",
-    ),
-    "rule": ("Aturan", "Rule"),
-    "severity": ("Tingkat", "Severity"),
-    "details": ("Keterangan", "Details"),
-    "violations_count": ("Pelanggaran", "Violations"),
-    "notes_count": ("Catatan", "Notes"),
-    "comparison_section": (
-        "Yang akan diperbaiki oleh optimasi",
-        "What the optimizer would improve",
-    ),
-    "hand_plan": ("Rencana diperiksa", "Audited plan"),
-    "optimised_plan": ("Rencana optimasi", "Optimised plan"),
-    "change": ("Perubahan", "Change"),
-    "audit_summary_clean": ("Rencana bersih (tanpa pelanggaran)", "Clean plan (no violations)"),
-    "cmp_participants_served": ("Peserta terlayani", "Participants served"),
-    "cmp_sector_matches": ("Peserta dengan sektor sesuai", "Participants with a sector match"),
-    "cmp_sector_match_rate": ("Kesesuaian sektor", "Sector match rate"),
-    "cmp_mean_travel_min": (
-        "Rata-rata perjalanan sekali jalan (menit)",
-        "Mean one-way travel (minutes)",
-    ),
-    "cmp_estimated_travel_hours_per_month": (
-        "Perkiraan jam perjalanan per bulan",
-        "Estimated travel hours per month",
-    ),
-    "cmp_scheduled_travel_hours": ("Jam perjalanan terjadwal", "Scheduled travel hours"),
-    "cmp_violations": ("Pelanggaran aturan", "Rule violations"),
-    "cmp_target_share": (
-        "Bagian peserta yang target sesinya terpenuhi",
-        "Share meeting the session target",
-    ),
-    "cmp_utilisation_cv": (
-        "Koefisien variasi pemanfaatan",
-        "Coefficient of variation of utilisation",
-    ),
-    "cmp_utilisation_max": ("Pemanfaatan tertinggi", "Highest utilisation"),
-    "cmp_caseload_cv": (
-        "Koefisien variasi jumlah peserta",
-        "Coefficient of variation of caseload",
-    ),
-    "cmp_overloaded_mentors": ("Pendamping kelebihan beban", "Overloaded mentors"),
-    "cmp_idle_mentors": ("Pendamping menganggur", "Idle mentors"),
-    "balance_per_mentor": ("Keseimbangan per pendamping", "Balance per mentor"),
-    "flag": ("Tanda", "Flag"),
-    # workload review for programme staff
-    "workload_review": ("Tinjauan beban kerja per pendamping", "Workload review per mentor"),
-    "workload_review_note": (
-        "Satu baris per pendamping, selama seluruh program: jam sesi (tanpa perjalanan), jam "
-        "total (dengan perjalanan), jarak tempuh dan uang transport (km × {rate} per km{mark}). "
-        "Pemanfaatan: {basis}. Yang bertanda tercantum lebih dulu.",
-        "One row per mentor, over the whole programme: session hours (without travel), total "
-        "hours (with travel), distance ridden and travel allowance (km × {rate} per km{mark}). "
-        "Utilisation: {basis}. Flagged mentors come first.",
-    ),
-    "basis_busiest_month": (
-        "jam terjadwal bulan tersibuk dibagi jam kerja tersedia bulan itu",
-        "scheduled hours of the busiest month over the working hours available that month",
-    ),
-    "basis_estimated": (
-        "perkiraan jam per bulan (belum ada jadwal) dibagi kapasitas bulanan",
-        "estimated hours per month (no schedule yet) over the monthly capacity",
-    ),
-    "cv_explained": (
-        "Koefisien variasi = simpangan baku dibagi rata-rata: di bawah {limit} beban cukup "
-        "merata; di atasnya sebagian pendamping memikul jauh lebih banyak daripada yang lain.",
-        "Coefficient of variation = standard deviation over the mean: below {limit} the load "
-        "is fairly even; above it some mentors carry much more than others.",
-    ),
-    "gini_explained": (
-        "Indeks Gini: 0 berarti semua pendamping memikul beban yang sama, 1 berarti satu "
-        "pendamping memikul semuanya; di atas {limit} sebaran perlu ditinjau.",
-        "Gini index: 0 means every mentor carries the same load, 1 that one mentor carries all "
-        "of it; above {limit} the spread deserves a look.",
-    ),
-    "travel_burden_note": (
-        "Beban perjalanan: {count} pendamping menghabiskan lebih dari {share} jam kerjanya di "
-        "jalan{mark}. Pertimbangkan memindahkan peserta terjauh mereka ke pendamping yang lebih "
-        "dekat, atau mengganti sebagian kunjungan dengan sesi daring.",
-        "Travel burden: {count} mentor(s) spend more than {share} of their working hours on the "
-        "road{mark}. Consider moving their farthest participants to a closer mentor, or "
-        "replacing some visits with online sessions.",
-    ),
-    "travel_cost_total": ("Perkiraan uang transport", "Estimated travel allowance"),
-    "setting_footnote": (
-        "Pengaturan yang dapat diubah: {settings}.",
-        "Settings that change this: {settings}.",
-    ),
-    "idr": ("Rp {amount}", "Rp {amount}"),
-    # the unserved: causes, remedies, near misses
-    "unserved_causes": ("Mengapa belum terlayani", "Why they have no mentor"),
-    "cause_count": ("{count} peserta: {cause}", "{count} participant(s): {cause}"),
-    "cause_no_mentor_in_province": (
-        "tidak ada pendamping yang tinggal di provinsinya",
-        "no mentor lives in their province",
-    ),
-    "cause_across_sea": (
-        "setiap pendamping yang boleh melayaninya tinggal di pulau lain, di seberang laut",
-        "every mentor who may serve them lives on another island, across the sea",
-    ),
-    "cause_too_far": (
-        "pendamping terdekat lebih dari {limit} perjalanan sekali jalan{mark}",
-        "the nearest mentor is more than {limit} away, one way{mark}",
-    ),
-    "cause_mentors_full": (
-        "semua pendamping dalam jangkauan sudah penuh{mark}",
-        "every mentor within reach is full{mark}",
-    ),
-    "cause_other": (
-        "pendamping tetap atau pengecualian di berkas peserta mencegahnya",
-        "a pinned or excluded mentor in the participants file prevents it",
-    ),
-    "remedies": ("Yang akan melayani mereka, per provinsi", "What would serve them, per province"),
-    "remedy_add_mentor": (
-        "tambah {mentors} pendamping di {town} ({island}): menjangkau {count} peserta dalam batas "
-        "perjalanan",
-        "add {mentors} mentor(s) in {town} ({island}): reaches {count} participant(s) within the "
-        "travel limit",
-    ),
-    "remedy_allow_ferry": (
-        "izinkan kunjungan dengan kapal feri ke {island}{mark}: {count} peserta menjadi terjangkau",
-        "allow visits by ferry to {island}{mark}: brings {count} participant(s) within reach",
-    ),
-    "remedy_raise_travel_limit": (
-        "naikkan batas perjalanan sekali jalan {minutes} menit{mark} untuk {count} peserta ini: "
-        "{ids}",
-        "raise the one-way travel limit by {minutes} min{mark} for these {count} "
-        "participant(s): {ids}",
-    ),
-    "remedy_free_places": (
-        "{mentor} ({island}) punya {places} tempat kosong tetapi tidak menjangkau {count} peserta "
-        "ini: pindahkan pendamping itu, atau sebagian pesertanya",
-        "{mentor} ({island}) has {places} free place(s) but cannot reach these {count} "
-        "participant(s): move that mentor, or some of their participants",
-    ),
-    "near_misses": (
-        "Nyaris terjangkau: paling banyak {minutes} menit di atas batas perjalanan",
-        "Near misses: at most {minutes} min beyond the travel limit",
-    ),
-    "hours_minutes": ("{hours} jam {minutes} menit", "{hours} h {minutes} min"),
-    "hours_only": ("{hours} jam", "{hours} h"),
-    # how the plan was computed, in words
-    "status_OPTIMAL": (
-        "terbaik menurut aturan (terbukti optimal)",
-        "best under the rules (proven optimal)",
-    ),
-    "status_FEASIBLE": (
-        "sah menurut semua aturan; paling jauh {gap} dari yang terbaik",
-        "meets every rule; at most {gap} from the best",
-    ),
-    "status_INFEASIBLE": (
-        "tidak ada penugasan yang memenuhi aturan",
-        "no assignment meets the rules",
-    ),
-    "engine_flow": (
-        "optimasi jaringan (aliran biaya minimum, OR-Tools)",
-        "network optimisation (min-cost flow, OR-Tools)",
-    ),
-    "engine_cpsat": (
-        "optimasi dengan batasan jam kerja (CP-SAT, OR-Tools)",
-        "optimisation with working-hour limits (CP-SAT, OR-Tools)",
-    ),
-    "engine_given": (
-        "penugasan yang diberikan (dibuat tangan)",
-        "the given assignment (made by hand)",
-    ),
-    "engine_other": (
-        "aturan sederhana (pendamping terdekat dulu)",
-        "a simple rule (nearest mentor first)",
-    ),
-    "unit_seconds": ("{value} detik", "{value} s"),
-    "utilisation_mean_busiest": (
-        "Rata-rata pemanfaatan, bulan tersibuk terjadwal",
-        "Mean utilisation, busiest scheduled month",
-    ),
-    "utilisation_mean_estimated": (
-        "Rata-rata pemanfaatan, perkiraan (belum ada jadwal)",
-        "Mean utilisation, estimated (no schedule yet)",
-    ),
-}
-
-# Column labels, by column name of the plan tables (and a few derived columns).
-COLUMNS: Mapping[str, tuple[str, str]] = {
-    "item": ("Ukuran", "Measure"),  # the Summary sheet: one measure and its value a row
-    "value": ("Nilai", "Value"),
-    "participant_id": ("ID peserta", "Participant ID"),
-    "participant_name": ("Nama peserta", "Participant name"),
-    "mentor_id": ("ID pendamping", "Mentor ID"),
-    "mentor_name": ("Nama pendamping", "Mentor name"),
-    "name": ("Nama", "Name"),
-    "status": ("Status", "Status"),
-    "reason": ("Alasan", "Reason"),
-    "province": ("Provinsi", "Province"),
-    "province_code": ("Kode provinsi", "Province code"),
-    "regency": ("Kabupaten/kota", "Regency/city"),
-    "village": ("Desa/kelurahan", "Village"),
-    "latitude": ("Lintang", "Latitude"),
-    "longitude": ("Bujur", "Longitude"),
-    "sector": ("Sektor", "Sector"),
-    "sectors": ("Keahlian sektor", "Sector expertise"),
-    "need_level": ("Tingkat kebutuhan", "Need level"),
-    "sector_match": ("Sektor sesuai", "Sector match"),
-    "travel_min": ("Perjalanan (menit)", "Travel (min)"),
-    "distance_km": ("Jarak (km)", "Distance (km)"),
-    "monthly_hours": ("Beban per bulan (jam)", "Monthly load (h)"),
-    "session_id": ("ID sesi", "Session ID"),
-    "date": ("Tanggal", "Date"),
-    "weekday": ("Hari", "Day"),
-    "start": ("Mulai", "Start"),
-    "end": ("Selesai", "End"),
-    "mode": ("Cara", "Mode"),
-    "month": ("Bulan ke-", "Month"),
-    "travel_min_before": ("Perjalanan sebelumnya (menit)", "Travel before (min)"),
-    "depart": ("Berangkat", "Depart"),
-    "return": ("Kembali", "Return"),
-    "stops": ("Urutan kunjungan", "Stops"),
-    "stop_names": ("Peserta dikunjungi", "Participants visited"),
-    "n_stops": ("Jumlah kunjungan", "Visits"),
-    "participants": ("Peserta", "Participants"),
-    "sessions": ("Sesi", "Sessions"),
-    "onsite": ("Tatap muka", "Onsite"),
-    "online": ("Daring", "Online"),
-    "session_hours": ("Jam sesi", "Session hours"),
-    "travel_hours": ("Jam perjalanan", "Travel hours"),
-    "total_hours": ("Jam total", "Total hours"),
-    "available_hours": ("Jam tersedia", "Available hours"),
-    "utilisation": ("Pemanfaatan", "Utilisation"),
-    "planned": ("Sesi direncanakan", "Sessions planned"),
-    "required": ("Sesi dibutuhkan", "Sessions required"),
-    "onsite_planned": ("Tatap muka direncanakan", "Onsite planned"),
-    "onsite_required": ("Tatap muka dibutuhkan", "Onsite required"),
-    "kind": ("Jenis", "Kind"),
-    "caseload": ("Jumlah peserta", "Caseload"),
-    "max_caseload": ("Maks. peserta", "Max caseload"),
-    "monthly_hours_estimated": ("Beban perkiraan (jam/bulan)", "Estimated load (h/month)"),
-    "capacity_hours": ("Kapasitas (jam/bulan)", "Capacity (h/month)"),
-    "peak_hours": ("Jam bulan tersibuk", "Busiest-month hours"),
-    "peak_utilisation": ("Pemanfaatan bulan tersibuk", "Busiest-month utilisation"),
-    "travel_km": ("Jarak perjalanan (km)", "Travel distance (km)"),
-    "mean_travel_min": ("Rata-rata perjalanan (menit)", "Mean travel (min)"),
-    "flag": ("Tanda", "Flag"),
-    "mentors": ("Pendamping", "Mentors"),
-    "assigned": ("Terlayani", "Served"),
-    "unassigned": ("Belum terlayani", "Unassigned"),
-    "places": ("Kapasitas (tempat)", "Places"),
-    "served_share": ("Bagian terlayani", "Share served"),
-    "sector_match_rate": ("Kesesuaian sektor", "Sector match"),
-    "utilisation_mean": ("Rata-rata pemanfaatan", "Mean utilisation"),
-    "utilisation_min": ("Pemanfaatan min", "Min utilisation"),
-    "utilisation_max": ("Pemanfaatan maks", "Max utilisation"),
-    "rule": ("Aturan", "Rule"),
-    "severity": ("Tingkat", "Severity"),
-    "details": ("Keterangan", "Details"),
-    "measure": ("Ukuran", "Measure"),
-    "audited": ("Rencana diperiksa", "Audited plan"),
-    "optimised": ("Rencana optimasi", "Optimised plan"),
-    "change": ("Perubahan", "Change"),
-    "better": ("Lebih baik", "Better"),
-    "transport": ("Kendaraan", "Transport"),
-    "travel_share": ("Bagian waktu di jalan", "Share of time on the road"),
-    "travel_cost_idr": ("Uang transport (Rp)", "Travel allowance (Rp)"),
-    "travel_heavy": ("Beban perjalanan", "Travel burden"),
-    "hours_without_travel": ("Jam tanpa perjalanan", "Hours without travel"),
-    "hours_with_travel": ("Jam dengan perjalanan", "Hours with travel"),
-    "nearest_mentor_id": ("Pendamping terdekat", "Nearest mentor"),
-    "nearest_min": ("Menit ke pendamping terdekat", "Minutes to the nearest mentor"),
-    "over_limit_min": ("Menit di atas batas", "Minutes beyond the limit"),
-    "cause": ("Sebab", "Cause"),
-    "action": ("Tindakan", "Action"),
-    "town": ("Kota/kecamatan", "Town"),
-    "island": ("Pulau", "Island"),
-    "new_mentors": ("Pendamping baru", "New mentors"),
-    "raise_min": ("Naikkan batas (menit)", "Raise the limit by (min)"),
-    "free_places": ("Tempat kosong", "Free places"),
-    "participant_ids": ("ID peserta", "Participant ids"),
-}
-
-# Values shown in place of codes.
-VALUES: Mapping[str, tuple[str, str]] = {
-    "onsite": ("tatap muka", "onsite"),
-    "online": ("daring", "online"),
-    "assigned": ("terlayani", "assigned"),
-    "unassigned": ("belum terlayani", "unassigned"),
-    "yes": ("ya", "yes"),
-    "no": ("tidak", "no"),
-    "low": ("rendah", "low"),
-    "medium": ("sedang", "medium"),
-    "high": ("tinggi", "high"),
-    "pertanian_peternakan": ("Pertanian & peternakan", "Agriculture & livestock"),
-    "perdagangan_jasa": ("Perdagangan barang & jasa", "Trade in goods & services"),
-    "industri_boga": ("Industri boga", "Food industry"),
-    "industri_kreatif": ("Industri kreatif", "Creative industry"),
-    "perikanan_kelautan": ("Perikanan & kelautan", "Fisheries & marine"),
-    "motorcycle": ("sepeda motor", "motorcycle"),
-    "car": ("mobil", "car"),
-    "public": ("angkutan umum", "public transport"),
-    "violation": ("pelanggaran", "violation"),
-    "note": ("catatan", "note"),
-    "overloaded": ("kelebihan beban", "overloaded"),
-    "idle": ("menganggur", "idle"),
-    "ok": ("normal", "normal"),
-    "shortfall": ("kekurangan sesi", "shortfall"),
-    "travel_heavy": ("beban perjalanan", "heavy travel"),
-    "no_mentor_in_province": ("tidak ada pendamping di provinsi", "no mentor in the province"),
-    "across_sea": ("di seberang laut", "across the sea"),
-    "too_far": ("pendamping terdekat terlalu jauh", "nearest mentor too far"),
-    "mentors_full": ("pendamping dalam jangkauan penuh", "mentors within reach full"),
-    "other": ("pendamping tetap atau pengecualian", "pin or exclusion"),
-    "remedy_add_mentor": ("tambah pendamping", "add mentors"),
-    "remedy_allow_ferry": ("izinkan kapal feri", "allow ferry trips"),
-    "remedy_raise_travel_limit": ("naikkan batas perjalanan", "raise the travel limit"),
-    "remedy_free_places": ("pendamping dengan tempat kosong", "mentor with free places"),
-}
-
-WEEKDAYS = (
-    ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
-    ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
-)
-MONTHS = (
-    (
-        "Januari",
-        "Februari",
-        "Maret",
-        "April",
-        "Mei",
-        "Juni",
-        "Juli",
-        "Agustus",
-        "September",
-        "Oktober",
-        "November",
-        "Desember",
-    ),
-    (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-)
+__all__ = ["LANGUAGES", "Labels", "column_aliases", "value_aliases"]
 
 
 @dataclass(frozen=True)
@@ -562,39 +28,49 @@ class Labels:
         if self.lang not in LANGUAGES:
             raise ValueError(f"language {self.lang!r} is not one of {', '.join(LANGUAGES)}")
 
-    @property
-    def _i(self) -> int:
-        return LANGUAGES.index(self.lang)
-
     def __getitem__(self, key: str) -> str:
-        return LABELS[key][self._i]
+        """The label ``label.<key>`` of the catalogue."""
+        return template(f"label.{key}", self.lang)
 
     def text(self, key: str, **fields: object) -> str:
         """A label with ``{placeholders}`` filled in."""
         return self[key].format(**fields)
 
+    def message(self, message: object) -> str:
+        """A message (a reason, a finding) in this language; other values as text; ``""``
+        for none."""
+        if isinstance(message, Message):
+            return render(message, self.lang)
+        return "" if message is None else str(message)
+
     def column(self, name: str) -> str:
         """Header of a table column; the column name itself when it has no label."""
-        pair = COLUMNS.get(name)
-        return pair[self._i] if pair else name
+        code = f"column.{name}"
+        return template(code, self.lang) if code in MESSAGES else name
 
     def value(self, code: object) -> str:
         """A code (mode, status, sector, need level, yes/no) in words; other values as text."""
         if isinstance(code, bool):
             code = "yes" if code else "no"
-        pair = VALUES.get(str(code))
-        return pair[self._i] if pair else ("" if code is None else str(code))
+        key = f"value.{code}"
+        if key in MESSAGES:
+            return template(key, self.lang)
+        return "" if code is None else str(code)
 
     def weekday(self, day: dt.date) -> str:
-        return WEEKDAYS[self._i][day.weekday()]
+        return template(f"weekday.{day.weekday()}", self.lang)
+
+    def month_name(self, month: int) -> str:
+        """``Juli`` / ``July`` of a calendar month (1 = January)."""
+        return template(f"month_name.{month}", self.lang)
 
     def long_date(self, day: dt.date) -> str:
         """``Senin, 5 Juli 2027`` / ``Monday, 5 July 2027``."""
-        return f"{self.weekday(day)}, {day.day} {MONTHS[self._i][day.month - 1]} {day.year}"
+        return f"{self.weekday(day)}, {day.day} {self.month_name(day.month)} {day.year}"
 
     def short_date(self, day: dt.date) -> str:
         """``5 Jul 2027``."""
-        return f"{day.day} {MONTHS[self._i][day.month - 1][:3]} {day.year}"
+        return f"{day.day} {self.month_name(day.month)[:3]} {day.year}"
 
     def percent(self, share: float | None, digits: int = 1) -> str:
         """``58,9 %`` in Indonesian, ``58.9%`` in English; ``–`` when unknown."""
@@ -615,22 +91,27 @@ class Labels:
         return str(format_decimal(rounded, format=pattern, locale=self.lang))
 
 
+@cache
 def column_aliases() -> dict[str, str]:
     """Lower-case header text -> column name, for every language and the name itself.
 
     Lets the audit read a sheet of ``plan.xlsx`` whose headers are labels, not names.
     """
-    aliases: dict[str, str] = {}
-    for name, pair in COLUMNS.items():
-        for text in (name, *pair):
-            aliases.setdefault(text.strip().lower(), name)
-    return aliases
+    return _aliases("column.")
 
 
+@cache
 def value_aliases() -> dict[str, str]:
     """Lower-case value text in any language -> code (``tatap muka`` -> ``onsite``)."""
+    return _aliases("value.")
+
+
+def _aliases(prefix: str) -> dict[str, str]:
     aliases: dict[str, str] = {}
-    for code, pair in VALUES.items():
-        for text in (code, *pair):
-            aliases.setdefault(text.strip().lower(), code)
+    for code in MESSAGES:
+        if not code.startswith(prefix):
+            continue
+        name = code.removeprefix(prefix)
+        for text in (name, *(template(code, lang) for lang in LANGUAGES)):
+            aliases.setdefault(text.strip().lower(), name)
     return aliases

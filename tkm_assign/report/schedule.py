@@ -1,9 +1,12 @@
 """Schedule results as tables (``schedule.csv``, ``routes.csv``, ``mentor_workload.csv``,
 shortfalls) and the schedule part of ``summary.json``.
 
-Columns are exactly those of :mod:`tkm_assign.report.tables`. Times are ``HH:MM``, dates
-``YYYY-MM-DD``, distances in km with one decimal, hours with two decimals, utilisation as a
-fraction of the hours available.
+The one implementation of these tables: a solved plan and an audited hand plan (whose
+sessions and day routes the audit turns into the same :class:`~tkm_assign.model.Schedule`)
+are written by the same functions, so their files mean the same thing. Columns are exactly
+those of :mod:`tkm_assign.report.tables`. Times are ``HH:MM``, dates ``YYYY-MM-DD``,
+distances in km with one decimal, hours with two decimals, utilisation as a fraction of the
+hours available. Travel with no way at all (an audited visit across the sea) is left empty.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 
 from tkm_assign import rules
-from tkm_assign.model import Assignment, Mode, Problem, Schedule
+from tkm_assign.model import Mode, Problem, Schedule
 from tkm_assign.report.tables import (
     ROUTE_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -40,15 +44,22 @@ def month_of(day: dt.date, month_starts: Sequence[dt.date]) -> int:
     return bisect.bisect_right(month_starts, day)
 
 
+class Assigned(Protocol):
+    """Who mentors whom: an :class:`~tkm_assign.model.Assignment` or an audited hand plan."""
+
+    @property
+    def mentor_of(self) -> Mapping[str, str | None]: ...
+
+
 def schedule_tables(
-    problem: Problem, assignment: Assignment, schedule: Schedule
+    problem: Problem, assignment: Assigned, schedule: Schedule
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The schedule, routes, workload and shortfall tables.
 
     Parameters
     ----------
     problem, assignment, schedule
-        The problem that was planned, its assignment and the resulting schedule.
+        The problem that was planned, its assignment (or hand plan) and the schedule.
 
     Returns
     -------
@@ -77,11 +88,13 @@ def sessions_table(schedule: Schedule) -> pd.DataFrame:
             hhmm(s.end_min),
             s.mode.value,
             s.month,
-            s.travel_min_before,
+            s.travel_min_before if rules.reachable(s.travel_min_before) else pd.NA,
         )
         for s in schedule.sessions
     ]
-    return _frame(rows, SCHEDULE_COLUMNS, {"month": "int64", "travel_min_before": "int64"})
+    gaps = any(not rules.reachable(s.travel_min_before) for s in schedule.sessions)
+    travel = "Int64" if gaps else "int64"
+    return _frame(rows, SCHEDULE_COLUMNS, {"month": "int64", "travel_min_before": travel})
 
 
 def routes_table(schedule: Schedule) -> pd.DataFrame:
@@ -90,23 +103,30 @@ def routes_table(schedule: Schedule) -> pd.DataFrame:
         (
             r.mentor_id,
             r.date.isoformat(),
-            hhmm(r.depart_min),
-            hhmm(r.return_min),
+            hhmm(max(r.depart_min, 0)),
+            hhmm(min(r.return_min, 24 * 60)),
             ";".join(r.stops),
             r.travel_min,
             round(r.distance_m / 1000, 1),
         )
+        if rules.reachable(r.travel_min)
+        else (r.mentor_id, r.date.isoformat(), "", "", ";".join(r.stops), pd.NA, np.nan)
         for r in schedule.routes
     ]
-    return _frame(rows, ROUTE_COLUMNS, {"travel_min": "int64", "distance_km": "float64"})
+    gaps = any(not rules.reachable(r.travel_min) for r in schedule.routes)
+    travel = "Int64" if gaps else "int64"
+    return _frame(rows, ROUTE_COLUMNS, {"travel_min": travel, "distance_km": "float64"})
 
 
-def workload_table(problem: Problem, assignment: Assignment, schedule: Schedule) -> pd.DataFrame:
+def workload_table(problem: Problem, assignment: Assigned, schedule: Schedule) -> pd.DataFrame:
     """``mentor_workload.csv``: one row per mentor (all of them) and programme month.
 
     ``participants`` counts those assigned whose programme includes the month;
-    ``available_hours`` comes from :func:`tkm_assign.rules.mentor_month_minutes`;
-    ``utilisation`` is ``total_hours / available_hours`` (0 when nothing is available).
+    ``session_hours`` the sessions of the month, ``travel_hours`` the day routes (a route
+    with no way at all counts none); ``available_hours`` comes from
+    :func:`tkm_assign.rules.mentor_month_minutes`; ``utilisation`` is
+    ``total_hours / available_hours`` (0 when nothing is available). Sessions outside the
+    programme's months are not counted here.
     """
     config = problem.config
     months = len(schedule.month_starts) - 1
@@ -122,7 +142,9 @@ def workload_table(problem: Problem, assignment: Assignment, schedule: Schedule)
         counts[key][s.mode.value] += 1
         counts[key]["session_min"] += s.end_min - s.start_min
     for r in schedule.routes:
-        counts[r.mentor_id, month_of(r.date, schedule.month_starts)]["travel_min"] += r.travel_min
+        if rules.reachable(r.travel_min):
+            month = month_of(r.date, schedule.month_starts)
+            counts[r.mentor_id, month]["travel_min"] += r.travel_min
     rows = []
     for mentor in problem.mentors:
         available = rules.mentor_month_minutes(mentor, config, months=months)
@@ -149,7 +171,8 @@ def workload_table(problem: Problem, assignment: Assignment, schedule: Schedule)
 
 
 def shortfalls_table(schedule: Schedule) -> pd.DataFrame:
-    """One row per participant-month below its session target or onsite minimum."""
+    """One row per participant-month below its session target or its onsite requirement
+    (:func:`tkm_assign.rules.session_target`, :func:`tkm_assign.rules.onsite_required`)."""
     rows = [
         (
             s.participant_id,
@@ -169,9 +192,7 @@ def shortfalls_table(schedule: Schedule) -> pd.DataFrame:
     return _frame(rows, SHORTFALL_COLUMNS, integers)
 
 
-def schedule_summary(
-    problem: Problem, assignment: Assignment, schedule: Schedule
-) -> dict[str, Any]:
+def schedule_summary(problem: Problem, assignment: Assigned, schedule: Schedule) -> dict[str, Any]:
     """Compliance, sessions, travel and shortfalls for ``summary.json``.
 
     Parameters
@@ -207,7 +228,7 @@ def schedule_summary(
         onsite = rules.onsite_required(p, config)
         target_met += all(per_month[pid, k] >= target for k in months)
         onsite_monthly_met += all(onsite_month[pid, k] >= onsite[k - 1] for k in months)
-        wanted = min(config.onsite.min_per_programme, sum(onsite))
+        wanted = rules.onsite_minimum_per_programme(p, config)
         onsite_programme_met += sum(onsite_month[pid, k] for k in months) >= wanted
     onsite_total = sum(onsite_month.values())
     travel_min = sum(r.travel_min for r in schedule.routes)

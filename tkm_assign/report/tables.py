@@ -7,7 +7,8 @@ typed by hand into a spreadsheet is read back into the same shapes by the audit.
 Column meanings (units in the names; times are local, dates ``YYYY-MM-DD``):
 
 - assignments: one row per participant; ``mentor_id`` empty when unassigned; ``status``
-  assigned|unassigned; ``reason`` plain words (empty when assigned); ``province`` name;
+  assigned|unassigned; ``reason`` a :class:`~tkm_assign.messages.Message` (empty text when
+  assigned; writers render it in the output's language); ``province`` name;
   ``sector`` code; ``sector_match`` bool; ``travel_min`` one way, mentor home to
   participant; ``distance_km``; ``monthly_hours`` the participant's estimated monthly load.
 - schedule: one row per session; ``start``/``end`` ``HH:MM``; ``mode`` onsite|online;
@@ -16,7 +17,8 @@ Column meanings (units in the names; times are local, dates ``YYYY-MM-DD``):
 - routes: one row per mentor-day with onsite visits; ``stops`` participant ids in visiting
   order joined by ``;``; ``travel_min``/``distance_km`` for the whole day, home to home.
 - workload: one row per mentor and month.
-- shortfalls: one row per participant and month that misses its target or onsite minimum.
+- shortfalls: one row per participant and month that misses its target or onsite minimum;
+  ``reason`` a :class:`~tkm_assign.messages.Message`.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+
+from tkm_assign.messages import Message, render
 
 ASSIGNMENT_COLUMNS = (
     "participant_id",
@@ -73,6 +77,20 @@ SHORTFALL_COLUMNS = (
     "onsite_required",
     "reason",
 )
+
+
+def rendered_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``frame`` with every :class:`~tkm_assign.messages.Message` cell (reasons, findings)
+    rendered in ``lang``: the table as a file shows it."""
+    out = frame
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object or not values.map(lambda v: isinstance(v, Message)).any():
+            continue
+        if out is frame:
+            out = frame.copy()
+        out[column] = values.map(lambda v: render(v, lang) if isinstance(v, Message) else v)
+    return out
 
 
 @dataclass(frozen=True)

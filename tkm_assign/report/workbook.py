@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tkm_assign.geo.regions import load_geography
+from tkm_assign.messages import Message
 from tkm_assign.model import Problem
 from tkm_assign.report.figures import (
     as_float,
@@ -186,6 +187,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels) -> None:
 def _cell_value(name: str, value: Any, labels: Labels) -> Any:
     if value is None:
         return None
+    if isinstance(value, Message):  # a reason or a finding, in the workbook's language
+        return labels.message(value)
     if isinstance(value, float) and value != value:  # NaN
         return None
     if name == "date" and isinstance(value, str) and value:
@@ -312,7 +315,7 @@ def _assignments_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> 
                 mid,
                 mentor.name if mentor else "",
                 text(record["status"]),
-                text(record["reason"]),
+                labels.message(record["reason"]),
                 truthy(record["sector_match"]) if mid else None,
                 _number(record["travel_min"]),
                 _number(record["distance_km"]),
@@ -508,7 +511,7 @@ def _unassigned_sheet(
                 None,
                 None,
                 None,
-                text(record["reason"]),
+                labels.message(record["reason"]),
             ]
         )
     province = dict(
@@ -532,7 +535,7 @@ def _unassigned_sheet(
                     _int(record["required"]),
                     _int(record["onsite_planned"]),
                     _int(record["onsite_required"]),
-                    text(record["reason"]),
+                    labels.message(record["reason"]),
                 ]
             )
     return Sheet(labels["sheet_unassigned"], columns, rows)

@@ -48,7 +48,7 @@ from scipy.sparse.csgraph import connected_components
 from sklearn.neighbors import BallTree
 
 from tkm_assign import notify, rules
-from tkm_assign.assign.costs import PairData, effective_caseload, pair_data, pair_loads_min
+from tkm_assign.assign.costs import PairData, pair_data, pair_loads_min
 from tkm_assign.assign.explain import check_pins
 from tkm_assign.assign.solve import usable_candidates
 from tkm_assign.config import ClusterConfig
@@ -56,6 +56,7 @@ from tkm_assign.executor import open_executor
 from tkm_assign.geo.candidates import find_candidates
 from tkm_assign.geo.regions import EARTH_RADIUS_KM
 from tkm_assign.geo.travel import Points, TravelModel
+from tkm_assign.messages import Message
 from tkm_assign.model import (
     Candidates,
     Location,
@@ -148,7 +149,7 @@ class CapacityResult:
     suggested: tuple[SuggestedMentor, ...]
     regions: tuple[RegionCapacity, ...]
     plan: PlanResult
-    unresolved: Mapping[str, str]
+    unresolved: Mapping[str, Message]
     rounds: int
     seconds: float
 
@@ -170,7 +171,7 @@ class _Model:
 
     region: _Region
     clients: IntArray  # global indices of the participants in the model
-    skipped: dict[int, str]  # participants no new mentor could take, with the reason
+    skipped: dict[int, Message]  # participants no new mentor could take, with the reason
     bases: tuple[Place, ...]
     capital: tuple[bool, ...]
     instance: FacilityInstance
@@ -535,9 +536,10 @@ def build_region_model(
     )
     reachable = set(pi[fits].tolist()) | set(candidates.participant_idx[in_region].tolist())
     skipped = {
-        i: (
-            f"needs {base_load[pi == i].min() / 60:.1f} h a month even from the nearest town, "
-            f"more than a mentor's {capacity / 60:.0f} h"
+        i: Message.of(
+            "reason.capacity_hours_beyond_new_mentor",
+            load_h=float(base_load[pi == i].min()) / 60,
+            capacity_h=capacity / 60,
         )
         for i in participants.tolist()
         if i not in reachable
@@ -567,7 +569,7 @@ def build_region_model(
         ),
         arc_travel_min=np.concatenate([minutes, candidates.travel_min[pairs].astype(np.int64)]),
         arc_load_min=np.concatenate([base_load, data.pair_load_min[pairs].astype(np.int64)]),
-        new_caseload=effective_caseload(new_mentor, config),
+        new_caseload=rules.effective_caseload(new_mentor, config),
         new_capacity_min=capacity,
         existing_caseload=data.mentor_caseload[region.mentors].astype(np.int64),
         existing_capacity_min=data.mentor_capacity_min[region.mentors].astype(np.int64),
@@ -720,23 +722,26 @@ def suggested_sectors(mentor: SuggestedMentor) -> tuple[Sector, ...]:
 class _Checked:
     plan: PlanResult
     suggested: list[SuggestedMentor]
-    failures: dict[str, str]
+    failures: dict[str, Message]
     added_per_region: dict[int, int]
     rounds: int
 
 
-def plan_failures(result: PlanResult) -> dict[str, str]:
+def plan_failures(result: PlanResult) -> dict[str, Message]:
     """Participants left without a mentor or short of sessions in a plan, with the reason."""
-    out: dict[str, str] = {}
+    out: dict[str, Message] = {}
     for pid, mentor_id in result.assignment.mentor_of.items():
         if mentor_id is None:
-            out[pid] = result.assignment.reasons.get(pid, "no mentor assigned")
+            out[pid] = result.assignment.reasons.get(pid, Message.of("reason.no_mentor_assigned"))
     if result.schedule is not None:
         for shortfall in result.schedule.shortfalls:
             if shortfall.mentor_id is not None and shortfall.participant_id not in out:
-                out[shortfall.participant_id] = (
-                    f"month {shortfall.month}: {shortfall.planned} of {shortfall.required} "
-                    f"sessions ({shortfall.reason})"
+                out[shortfall.participant_id] = Message.of(
+                    "reason.capacity_month_short",
+                    month=shortfall.month,
+                    planned=shortfall.planned,
+                    required=shortfall.required,
+                    reason=shortfall.reason,
                 )
     return out
 

@@ -121,12 +121,12 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
     key = key.strip()
     if not sep or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", key) or not raw.strip():
         raise ConfigError(
-            f"--grid {spec!r}: expected KEY=V1,V2,... with a configuration key, "
+            f"grid {spec!r}: expected KEY=V1,V2,... with a configuration key, "
             "e.g. caseload.max=15,20,25"
         )
     values = [_value(part) for part in _split_values(raw)]
     if any(v == "" for v in values):
-        raise ConfigError(f"--grid {spec!r}: an empty value; expected V1,V2,...")
+        raise ConfigError(f"grid {spec!r}: an empty value; expected V1,V2,...")
     return key, values
 
 
@@ -238,7 +238,7 @@ def _check_key(base: Config, key: str) -> None:
                 if k == 0:
                     known.append(TARGET_KEY)
                 raise ConfigError(
-                    f"--grid {key}: {'.'.join(parts[: k + 1])} is not a configuration key; "
+                    f"grid {key}: {'.'.join(parts[: k + 1])} is not a configuration key; "
                     f"known here: {', '.join(known) or 'none (a single value)'}"
                 )
             cursor = cursor[part]

@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from tkm_assign.config import Config
 from tkm_assign.io.output import write_csv, write_json
+from tkm_assign.messages import MESSAGES, rendered, template
 from tkm_assign.report.charts import PLAIN_TEXT, chart_text
 from tkm_assign.scenarios.capacity import CapacityResult
 from tkm_assign.scenarios.grid import RECOMMENDED_SESSIONS, Scenario, ScenarioResult
@@ -55,26 +56,10 @@ _STYLE: Any = {
     "axes.titlesize": 10,
 }
 
-WORDS: Mapping[str, Mapping[str, str]] = {
-    "id": {
-        "capacity_title": "Pendamping per provinsi: yang ada dan yang dibutuhkan",
-        "kept": "pendamping yang ada",
-        "spare": "cadangan (bisa dipinjamkan)",
-        "add": "perlu ditambah",
-        "bound": "batas bawah",
-        "mentors": "pendamping",
-        "scenarios_title": "Perbandingan skenario",
-    },
-    "en": {
-        "capacity_title": "Mentors per province: existing and needed",
-        "kept": "existing mentors",
-        "spare": "spare (could be lent)",
-        "add": "to add",
-        "bound": "lower bound",
-        "mentors": "mentors",
-        "scenarios_title": "Scenario comparison",
-    },
-}
+
+def _word(key: str, lang: str) -> str:
+    """A word of the charts (``chart.*`` in the catalogue)."""
+    return template(f"chart.{key}", lang)
 
 
 def write_capacity_outputs(folder: Path, result: CapacityResult, lang: str) -> list[Path]:
@@ -95,7 +80,7 @@ def write_capacity_outputs(folder: Path, result: CapacityResult, lang: str) -> l
     ]
     write_csv(table, paths[0])
     write_csv(suggested_mentors_frame(result), paths[1])
-    write_json(capacity_summary(result, table), paths[2])
+    write_json(rendered(capacity_summary(result, table), lang), paths[2])
     with mpl.rc_context(_STYLE):  # tick labels are made while saving
         capacity_chart(table, lang).savefig(
             paths[3], dpi=DPI, facecolor="white", bbox_inches="tight"
@@ -106,7 +91,6 @@ def write_capacity_outputs(folder: Path, result: CapacityResult, lang: str) -> l
 def capacity_chart(table: pd.DataFrame, lang: str) -> Figure:
     """Horizontal bars per province: existing mentors kept, spare ones, mentors to add, and
     the counting lower bound as a tick."""
-    words = WORDS[lang]
     rows = table.iloc[::-1]  # first province at the top
     y = np.arange(len(rows))
     kept = (rows["mentors_needed"] - rows["to_add"]).to_numpy(dtype=float)
@@ -115,17 +99,23 @@ def capacity_chart(table: pd.DataFrame, lang: str) -> Figure:
     with mpl.rc_context(_STYLE):
         fig = Figure(figsize=(8.0, 0.28 * len(rows) + 1.4), layout="constrained")
         ax = fig.add_subplot()
-        ax.barh(y, kept, color=TEAL, label=words["kept"])
-        ax.barh(y, add, left=kept, color=AMBER, label=words["add"])
-        ax.barh(y, spare, left=kept + add, color=GREY, label=words["spare"])
+        ax.barh(y, kept, color=TEAL, label=_word("kept", lang))
+        ax.barh(y, add, left=kept, color=AMBER, label=_word("add", lang))
+        ax.barh(y, spare, left=kept + add, color=GREY, label=_word("spare", lang))
         ax.scatter(
-            rows["lower_bound"], y, marker="|", s=120, color=INK, label=words["bound"], zorder=3
+            rows["lower_bound"],
+            y,
+            marker="|",
+            s=120,
+            color=INK,
+            label=_word("bound", lang),
+            zorder=3,
         )
         ax.set_yticks(y, list(rows["province"]))
-        ax.set_xlabel(words["mentors"])
+        ax.set_xlabel(_word("mentors", lang))
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="y", visible=False)
-        ax.set_title(words["capacity_title"])
+        ax.set_title(_word("capacity_title", lang))
         ax.legend(frameon=False, loc="lower right", fontsize=8)
         if len(rows):
             ax.set_ylim(-0.6, len(rows) - 0.4)
@@ -137,14 +127,13 @@ def scenario_chart(
 ) -> Figure:
     """Small multiples: one panel per measure ``(column, title, is_share)``, one bar per
     scenario."""
-    words = WORDS[lang]
     names = [chart_text(name, 40) for name in table["scenario"]]
     shown = [m for m in measures if m[0] in table.columns and table[m[0]].notna().any()]
     cols = 3
     n_rows = max(1, -(-len(shown) // cols))
     with mpl.rc_context(_STYLE):
         fig = Figure(figsize=(11.0, 2.6 * n_rows + 0.6), layout="constrained")
-        fig.suptitle(words["scenarios_title"], fontweight="bold")
+        fig.suptitle(_word("scenarios_title", lang), fontweight="bold")
         axes = fig.subplots(n_rows, cols, squeeze=False)
         for k, ax in enumerate(axes.flat):
             if k >= len(shown):
@@ -224,53 +213,27 @@ SCENARIO_COLUMNS = (
     "cost_full_idr",
 )
 SHARE_COLUMNS = frozenset({"served_share", "sector_match_share", "meeting_2_4_share"})
-# Column headers of scenarios.xlsx (Bahasa Indonesia, English).
-SCENARIO_HEADERS: Mapping[str, tuple[str, str]] = {
-    "scenario": ("Skenario", "Scenario"),
-    "settings": ("Pengaturan", "Settings"),
-    "participants": ("Peserta", "Participants"),
-    "served": ("Peserta berpendamping", "Participants with a mentor"),
-    "served_share": ("Porsi berpendamping", "Share with a mentor"),
-    "sector_match_share": ("Porsi pendamping sesuai sektor", "Share with a mentor of their sector"),
-    "meeting_2_4_share": ("Porsi 2–4 sesi tiap bulan", "Share with 2–4 sessions every month"),
-    "sessions_3m_0_2_pct": ("% 0–2 sesi dalam 3 bulan", "% 0–2 sessions in 3 months"),
-    "sessions_3m_3_4_pct": ("% 3–4 sesi dalam 3 bulan", "% 3–4 sessions in 3 months"),
-    "sessions_3m_over_4_pct": ("% >4 sesi dalam 3 bulan", "% >4 sessions in 3 months"),
-    "sessions": ("Sesi", "Sessions"),
-    "onsite_visits": ("Kunjungan tatap muka", "Onsite visits"),
-    "online_sessions": ("Sesi daring", "Online sessions"),
-    "shortfall_participant_months": ("Bulan-peserta kurang sesi", "Participant-months short"),
-    "mentors": ("Pendamping", "Mentors"),
-    "mentors_with_participants": ("Pendamping dengan peserta", "Mentors with participants"),
-    "mentor_hours": ("Jam kerja pendamping", "Mentor hours"),
-    "travel_hours": ("Jam perjalanan", "Travel hours"),
-    "travel_km": ("Km perjalanan", "Travel km"),
-    "mentor_months": ("Bulan-pendamping", "Mentor-months"),
-    "mentors_needed": ("Pendamping dibutuhkan", "Mentors needed"),
-    "mentors_to_add": ("Pendamping ditambah", "Mentors to add"),
-    "participants_short_with_needed": (
-        "Peserta masih kurang (dengan yang dibutuhkan)",
-        "Participants still short (with those needed)",
-    ),
-    "cost_idr": ("Biaya rencana (Rp)", "Cost of the plan (IDR)"),
-    "cost_full_idr": ("Biaya semua terlayani (Rp)", "Cost with everyone served (IDR)"),
-}
-CHART_MEASURES: Mapping[str, tuple[tuple[str, str, bool], ...]] = {
-    lang: tuple(
-        (column, SCENARIO_HEADERS[column][k], column in SHARE_COLUMNS)
-        for column in (
-            "served_share",
-            "sector_match_share",
-            "meeting_2_4_share",
-            "onsite_visits",
-            "mentor_hours",
-            "travel_hours",
-            "mentors_needed",
-            "cost_full_idr",
-        )
-    )
-    for k, lang in enumerate(("id", "en"))
-}
+CHART_COLUMNS = (
+    "served_share",
+    "sector_match_share",
+    "meeting_2_4_share",
+    "onsite_visits",
+    "mentor_hours",
+    "travel_hours",
+    "mentors_needed",
+    "cost_full_idr",
+)
+
+
+def scenario_header(column: str, lang: str) -> str:
+    """Header of a scenario table column (``scenario_column.*`` in the catalogue)."""
+    code = f"scenario_column.{column}"
+    return template(code, lang) if code in MESSAGES else column
+
+
+def chart_measures(lang: str) -> tuple[tuple[str, str, bool], ...]:
+    """(column, title, is a share) of each measure the scenario chart draws."""
+    return tuple((c, scenario_header(c, lang), c in SHARE_COLUMNS) for c in CHART_COLUMNS)
 
 
 def scenario_table(results: Sequence[ScenarioResult]) -> pd.DataFrame:
@@ -312,8 +275,7 @@ def write_scenario_outputs(
         folder / "scenarios_summary.json",
     ]
     write_csv(table, paths[0])
-    k = 0 if lang == "id" else 1
-    headers = [SCENARIO_HEADERS[c][k] for c in table.columns]
+    headers = [scenario_header(c, lang) for c in table.columns]
     formats = {
         j: ("0.0%" if c in SHARE_COLUMNS else "#,##0.0" if table[c].dtype.kind == "f" else "#,##0")
         for j, c in enumerate(table.columns)
@@ -321,14 +283,14 @@ def write_scenario_outputs(
     }
     rows = table.astype(object).where(table.notna(), None).values.tolist()
     sheet = Sheet(
-        title="Skenario" if lang == "id" else "Scenarios",
+        title=Labels(lang)["sheet_scenarios"],
         columns=headers,
         rows=rows,
         cell_formats={(i, j): fmt for i in range(len(rows)) for j, fmt in formats.items()},
     )
     write_workbook(paths[1], [sheet], Labels(lang))
     with mpl.rc_context(_STYLE):  # tick labels are made while saving
-        fig = scenario_chart(table, CHART_MEASURES[lang], lang)
+        fig = scenario_chart(table, chart_measures(lang), lang)
         fig.savefig(paths[2], dpi=DPI, facecolor="white", bbox_inches="tight")
     write_json(
         {

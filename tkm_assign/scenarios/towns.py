@@ -22,9 +22,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from tkm_assign.geo.places import load_places
 from tkm_assign.geo.regions import NOT_LOCATED, haversine_km, load_geography
 from tkm_assign.model import Location, Participant
-from tkm_assign.sample import load_places
 
 TOWN_SNAP_KM = 1.0  # a town point this close to the coast is placed on land
 SAME_TOWN_KM = 1.0  # a regency capital this close to a district seat of its regency is that seat

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from tkm_assign.geo.travel import UNREACHABLE_MIN
+from tkm_assign.messages import Message
 from tkm_assign.model import Mode
 from tkm_assign.schedule.job import IntMatrix, ScheduleParams
 
@@ -184,19 +185,20 @@ def month_deadline(
     return deadline if deadline < dates[-1] else None
 
 
-def day_trip_problem(travel_min: IntMatrix, node: int, params: ScheduleParams) -> str | None:
+def day_trip_problem(travel_min: IntMatrix, node: int, params: ScheduleParams) -> Message | None:
     """Why the mentor cannot visit ``node`` even alone in one day, or ``None`` if it can."""
     out, back = int(travel_min[0, node]), int(travel_min[node, 0])
     if out >= UNREACHABLE_MIN or back >= UNREACHABLE_MIN:
-        return "no onsite visit possible: no land route from the mentor's home (another island)"
+        return Message.of("reason.no_land_route")
     if out + back > params.max_travel_day_min:
-        return (
-            f"too far for a day trip: {out} min one way, "
-            f"daily limit {params.max_travel_day_min} min round trip"
+        return Message.of(
+            "reason.day_trip_too_long", travel_min=out, limit_min=params.max_travel_day_min
         )
     if out + back + params.onsite_min > params.day_min:
-        return (
-            f"too far for a day trip: {out} min one way and back plus the "
-            f"{params.onsite_min}-min visit exceed the {params.day_min}-min working day"
+        return Message.of(
+            "reason.day_trip_beyond_day",
+            travel_min=out,
+            visit_min=params.onsite_min,
+            day_min=params.day_min,
         )
     return None

@@ -135,9 +135,8 @@ class MentorJob:
 
 
 def programme_length(problem_participants: Sequence[Participant], config: Config) -> int:
-    """Months the schedule covers: the longest programme among ``problem_participants``."""
-    lengths = [rules.programme_months(p, config) for p in problem_participants]
-    return max(lengths, default=config.programme.months)
+    """Months the schedule covers (:func:`tkm_assign.rules.planned_months`)."""
+    return rules.planned_months(problem_participants, config)
 
 
 def build_jobs(

@@ -32,6 +32,7 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from tkm_assign.messages import Message, joined
 from tkm_assign.model import Mode, Route, Session, Shortfall
 from tkm_assign.schedule.demand import (
     Request,
@@ -166,7 +167,7 @@ def plan_whole_programme(
     months = []
     for k, calendar in enumerate(_open_months(job)):
         active = tuple(i for i, c in enumerate(job.clients) if calendar.month <= len(c.targets))
-        reasons: dict[int, list[str]] = {i: [] for i in active}
+        reasons: dict[int, list[Message]] = {i: [] for i in active}
         requests = [
             r
             for i in active
@@ -249,7 +250,7 @@ def plan_month(
     active = [i for i, c in enumerate(job.clients) if calendar.month <= len(c.targets)]
     if not active:
         return MonthPlan()
-    reasons: dict[int, list[str]] = {i: [] for i in active}
+    reasons: dict[int, list[Message]] = {i: [] for i in active}
     requests = [
         r for i in active for r in client_requests(job, calendar, i, last.get(i), reasons[i])
     ]
@@ -310,32 +311,40 @@ def client_requests(
     calendar: MonthCalendar,
     client: int,
     last: dt.date | None,
-    reasons: list[str],
+    reasons: list[Message],
 ) -> list[Request]:
     """The sessions one participant can be offered this month; limits go into ``reasons``."""
     need = job.clients[client]
     month = calendar.month
     target, onsite = need.targets[month - 1], need.onsite_min[month - 1]
     if not calendar.dates:
-        reasons.append(f"no working day left in month {month} after holidays and unavailable dates")
+        reasons.append(Message.of("reason.no_working_day_left", month=month))
         return []
     far = day_trip_problem(job.travel_min, need.node, job.params)
     if far is not None and onsite > 0:
-        reasons.append(far if need.online_ok else f"{far}; online sessions not possible")
+        reasons.append(
+            far if need.online_ok else Message.of("reason.online_not_possible", reason=far)
+        )
     if far is not None and not need.online_ok:
         return []
     gap = min_gap_days(job.params)
     earliest = last + dt.timedelta(days=gap) if last is not None else None
     fit = spacing_capacity(calendar.dates, earliest, gap)
     if fit < target:
-        reason = (
-            f"only {fit} session(s) fit in month {month} at least {gap} days apart on the "
-            f"mentor's {len(calendar.dates)} working days"
-        )
+        days = len(calendar.dates)
         if last is not None and spacing_capacity(calendar.dates, None, gap) > fit:
             # The month alone would hold more: the previous month ended too late (the
             # look-ahead could not move it without costing that month a session).
-            reason += f" after the session on {last.isoformat()}"
+            reason = Message.of(
+                "reason.spacing_fit_after",
+                fit=fit,
+                month=month,
+                gap=gap,
+                days=days,
+                last=last.isoformat(),
+            )
+        else:
+            reason = Message.of("reason.spacing_fit", fit=fit, month=month, gap=gap, days=days)
         reasons.append(reason)
     return month_requests(
         client, need.need_rank, min(target, fit), 0 if far else onsite, need.online_ok
@@ -346,7 +355,7 @@ def fit_month_budget(
     job: MentorJob,
     calendar: MonthCalendar,
     requests: Sequence[Request],
-    reasons: Mapping[int, list[str]],
+    reasons: Mapping[int, list[Message]],
 ) -> tuple[list[Request], list[list[Request]]]:
     """Drop the requests served last until the month can hold the rest.
 
@@ -362,9 +371,12 @@ def fit_month_budget(
     trips = month_trips(job, kept, calendar)
     need = month_minutes(job, kept, trips)
     if need > capacity:
-        reason = (
-            f"mentor {job.mentor_id} needs {_hours(need)} h in month {calendar.month}, "
-            f"has {_hours(capacity)} h"
+        reason = Message.of(
+            "reason.month_hours",
+            mentor_id=job.mentor_id,
+            need_min=need,
+            month=calendar.month,
+            capacity_min=capacity,
         )
         while kept and need > capacity:
             cost = _request_minutes(job, kept, trips)
@@ -376,9 +388,12 @@ def fit_month_budget(
             trips = month_trips(job, kept, calendar)
             need = month_minutes(job, kept, trips)
     if len(trips) > days:
-        reason = (
-            f"mentor {job.mentor_id} needs {len(trips)} day trips in month {calendar.month}, "
-            f"has {days} working days"
+        reason = Message.of(
+            "reason.month_day_trips",
+            mentor_id=job.mentor_id,
+            trips=len(trips),
+            month=calendar.month,
+            days=days,
         )
         while len(trips) > days:
             # The onsite visit served last goes; online sessions do not take a day trip.
@@ -389,7 +404,7 @@ def fit_month_budget(
     return kept, trips
 
 
-def _add_reason(reasons: list[str], reason: str) -> None:
+def _add_reason(reasons: list[Message], reason: Message) -> None:
     if reason not in reasons:
         reasons.append(reason)
 
@@ -622,7 +637,7 @@ def _shortfalls(
     calendar: MonthCalendar,
     active: Sequence[int],
     sessions: Sequence[Session],
-    reasons: Mapping[int, list[str]],
+    reasons: Mapping[int, list[Message]],
     offered: Mapping[int, int],
     last: Mapping[int, dt.date],
 ) -> list[Shortfall]:
@@ -656,7 +671,7 @@ def _shortfalls(
                 required=held + required,
                 onsite_planned=held_onsite + onsite,
                 onsite_required=held_onsite + onsite_required,
-                reason="; ".join(why),
+                reason=joined(why),
             )
         )
     return out
@@ -668,16 +683,13 @@ def _placement_reason(
     got: Sequence[Session],
     last: dt.date | None,
     gap: int,
-) -> str:
+) -> Message:
     """Why the day planning left a session out: spacing, or the mentor's days are full."""
     taken = [s.date for s in got] + ([last] if last is not None else [])
     free = [day for day in calendar.dates if all(abs((day - t).days) >= gap for t in taken)]
     if not free:
-        return (
-            f"no working day in month {calendar.month} is {gap} or more days away from the "
-            "participant's other sessions"
-        )
-    return f"mentor {job.mentor_id}'s working days in month {calendar.month} are full"
+        return Message.of("reason.no_spaced_day", month=calendar.month, gap=gap)
+    return Message.of("reason.working_days_full", mentor_id=job.mentor_id, month=calendar.month)
 
 
 def _preferred_days(
@@ -737,8 +749,3 @@ def _nodes(job: MentorJob, trip: Sequence[Request]) -> list[int]:
 
 def _trip_minutes(job: MentorJob, trip: Sequence[Request]) -> int:
     return route_length(job.travel_min, _nodes(job, trip)) + len(trip) * job.params.onsite_min
-
-
-def _hours(minutes: int) -> str:
-    hours = minutes / 60
-    return f"{hours:.0f}" if hours == round(hours) else f"{hours:.1f}"

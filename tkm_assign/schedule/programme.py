@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from tkm_assign.messages import Message
 from tkm_assign.model import Mode
 from tkm_assign.schedule.demand import Request, min_gap_days, priority_group, priority_key
 from tkm_assign.schedule.job import MentorJob, MonthCalendar
@@ -33,7 +34,7 @@ class MonthItems:
 
     calendar: MonthCalendar
     active: tuple[int, ...]
-    reasons: dict[int, list[str]]
+    reasons: dict[int, list[Message]]
     kept: tuple[Request, ...]
     trips: tuple[tuple[Request, ...], ...]
 

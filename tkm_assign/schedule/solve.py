@@ -17,6 +17,7 @@ from collections.abc import Iterator, Sequence
 from tkm_assign import notify, rules
 from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.geo.travel import TravelModel
+from tkm_assign.messages import Message
 from tkm_assign.model import Assignment, Participant, Problem, Schedule, Shortfall
 from tkm_assign.processes import process_pool
 from tkm_assign.schedule.job import MentorJob, build_jobs, programme_length
@@ -143,8 +144,12 @@ def _unassigned_shortfalls(problem: Problem, assignment: Assignment) -> list[Sho
     for p in problem.participants:
         if assignment.mentor_of.get(p.participant_id) is not None:
             continue
-        why = assignment.reasons.get(p.participant_id, "")
-        reason = f"no mentor assigned: {why}" if why else "no mentor assigned"
+        why = assignment.reasons.get(p.participant_id)
+        reason = (
+            Message.of("reason.no_mentor_assigned_because", reason=why)
+            if why is not None
+            else Message.of("reason.no_mentor_assigned")
+        )
         target = rules.session_target(p, config)
         onsite = rules.onsite_required(p, config)
         for month in range(1, rules.programme_months(p, config) + 1):
