@@ -34,10 +34,12 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from tkm_assign.assign.costs import effective_caseload
+from tkm_assign.geo.models import make_travel_model
 from tkm_assign.geo.regions import haversine_km, load_geography
-from tkm_assign.geo.travel import Points, TravelModel, make_travel_model
+from tkm_assign.geo.towns import load_towns
+from tkm_assign.geo.travel import Points, TravelModel
 from tkm_assign.model import Mentor, Participant, Problem
+from tkm_assign.rules import effective_caseload
 
 NEAR_MISS_MIN = 30  # a participant this far beyond the travel limit is a near miss
 MAX_RAISE_MIN = 60  # a raise of the travel limit is suggested up to this many minutes
@@ -336,8 +338,6 @@ def _towns_for(
     person, then a regency capital), then the same for those still left, at most
     :data:`MAX_TOWNS` towns. People no town reaches are left out.
     """
-    from tkm_assign.scenarios.towns import load_towns
-
     towns = load_towns()
     code = people[0].location.province_code
     island = people[0].location.island_id

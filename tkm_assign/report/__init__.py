@@ -202,9 +202,11 @@ def write_plan_outputs(
 def _review_unserved(problem: Problem, tables: PlanTables) -> UnservedReview:
     """Causes and remedies for the participants the plan's assignment leaves without one."""
     from tkm_assign.assign.remedies import review_unserved
-    from tkm_assign.pipeline import travel_model
+    from tkm_assign.geo.models import make_travel_model
+    from tkm_assign.geo.regions import load_geography
     from tkm_assign.report.figures import assigned_mentor
 
     assigned = assigned_mentor(tables)
     mentor_of = {p.participant_id: assigned.get(p.participant_id) for p in problem.participants}
-    return review_unserved(problem, mentor_of, travel_model(problem.config))
+    travel = make_travel_model(problem.config.travel, load_geography())
+    return review_unserved(problem, mentor_of, travel)
