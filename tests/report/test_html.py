@@ -61,8 +61,9 @@ def test_report_is_self_contained_with_key_figures(outputs):
         "Kesesuaian sektor",
         "Keseimbangan beban kerja",
         "Beban kerja per provinsi",
-        "every eligible mentor is full (Bali: 1 mentor x 2 = 2 places for 3 participants)",
-        "too far for a day trip: 169 min one way",
+        "setiap pendamping yang memenuhi syarat sudah penuh (Bali: 1 pendamping dengan 2 tempat "
+        "untuk 3 peserta)",
+        "terlalu jauh untuk perjalanan sehari: 169 menit sekali jalan",
         "participants.csv",
         "caseload.max",
     ):
@@ -115,7 +116,7 @@ def test_report_says_why_the_unserved_are_and_what_would_serve_them(outputs):
     assert "<strong>Bali</strong>" in section
     assert "tambah 1 pendamping di " in section and "(Bali): menjangkau 1 peserta" in section
     assert "¹ Pengaturan yang dapat diubah: caseload.max." in section
-    assert "every eligible mentor" not in section.split("<details>")[0]
+    assert "setiap pendamping yang memenuhi syarat" not in section.split("<details>")[0]
 
 
 def test_report_in_english(outputs_en):
