@@ -154,6 +154,24 @@ def _few_bars(ax: Axes, n: int) -> None:
     ax.set_xlim(-0.6, max(n, 16) - 0.4)
 
 
+def _mentor_bars(
+    ax: Axes,
+    values: Any,
+    colours: Sequence[str],
+    ids: Any,
+    name: str,
+    tips: Sequence[str],
+) -> dict[str, str]:
+    """One bar per mentor, the mentor id under each, and each bar's tooltip (by its gid)."""
+    x = np.arange(len(values))
+    bars = ax.bar(x, values, width=0.85, color=colours, linewidth=0)
+    for k, patch in enumerate(bars):
+        patch.set_gid(f"{name}-{k}")
+    _few_bars(ax, len(values))
+    ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=SMALL_PT)
+    return {f"{name}-{k}": tip for k, tip in enumerate(tips)}
+
+
 def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) -> str:
     """Utilisation of every mentor, busiest first, labelled with mentor ids (a tooltip per
     bar); red over 100 %, grey when idle."""
@@ -168,20 +186,22 @@ def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) 
         for u in util
     ]
     fig = figure(_mentor_width(len(util)), 3.4)
-    tips = {}
+    people = labels["participants_total"].lower()
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
-        x = np.arange(len(util))
-        bars = ax.bar(x, util, width=0.85, color=colours, linewidth=0)
-        for k, patch in enumerate(bars):
-            patch.set_gid(f"utilisation-{k}")
-            tips[f"utilisation-{k}"] = (
+        tips = _mentor_bars(
+            ax,
+            util,
+            colours,
+            ids,
+            "utilisation",
+            [
                 f"{ids[k]} · {provinces[k]}: {labels.percent(util[k] / 100.0, 0)} · "
-                f"{labels.number(float(caseload[k]))} {labels['participants_total'].lower()}"
-            )
-        _few_bars(ax, len(util))
+                f"{labels.number(float(caseload[k]))} {people}"
+                for k in range(len(util))
+            ],
+        )
         ax.axhline(100.0, color=RED, linewidth=0.8, linestyle="--")
-        ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=SMALL_PT)
         ax.set_ylabel(labels["utilisation_pct"])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(0, max(110.0, float(util.max()) * 1.08 if len(util) else 110.0))
@@ -214,20 +234,22 @@ def caseload_chart(balance: pd.DataFrame, labels: Labels) -> str:
     provinces = balance["province"].to_numpy()[order]
     colours = [RED if c > m else TEAL for c, m in zip(caseload, cap, strict=True)]
     fig = figure(_mentor_width(len(caseload)), 3.0)
-    tips = {}
+    people = labels["participants_total"].lower()
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
-        x = np.arange(len(caseload))
-        bars = ax.bar(x, caseload, width=0.85, color=colours, linewidth=0)
-        for k, patch in enumerate(bars):
-            patch.set_gid(f"caseload-{k}")
-            tips[f"caseload-{k}"] = (
+        tips = _mentor_bars(
+            ax,
+            caseload,
+            colours,
+            ids,
+            "caseload",
+            [
                 f"{ids[k]} · {provinces[k]}: {labels.number(float(caseload[k]))} / "
-                f"{labels.number(float(cap[k]))} {labels['participants_total'].lower()}"
-            )
-        _few_bars(ax, len(caseload))
-        ax.step(x, cap, where="mid", color=INK, linewidth=0.8, linestyle=":")
-        ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=SMALL_PT)
+                f"{labels.number(float(cap[k]))} {people}"
+                for k in range(len(caseload))
+            ],
+        )
+        ax.step(np.arange(len(cap)), cap, where="mid", color=INK, linewidth=0.8, linestyle=":")
         ax.set_ylabel(labels["caseload"])
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="x", visible=False)
