@@ -96,6 +96,19 @@ def test_parse_days(text: str, days: set[int] | None):
         assert parse_days(text) == days
 
 
+def test_default_file_has_every_key_of_the_configuration():
+    import tomllib
+
+    def keys(data: dict, prefix: str = "") -> set[str]:
+        out = set()
+        for key, value in data.items():
+            out |= keys(value, f"{prefix}{key}.") if isinstance(value, dict) else {prefix + key}
+        return out
+
+    in_file = keys(tomllib.loads(DEFAULT_CONFIG.read_text(encoding="utf-8")))
+    assert keys(Config().to_dict()) == in_file
+
+
 def test_readme_documents_every_config_key():
     import re
 

@@ -91,7 +91,25 @@ def _format_bound(value: Any) -> str:
 
 
 def parse_hhmm(text: str, key: str) -> int:
-    """Minutes after midnight of an ``HH:MM`` time; ``key`` names it in errors."""
+    """Minutes after midnight of an ``HH:MM`` time.
+
+    Parameters
+    ----------
+    text
+        ``"08:00"``.
+    key
+        The setting it comes from, named in the error.
+
+    Returns
+    -------
+    int
+        Minutes after midnight (``480``).
+
+    Raises
+    ------
+    ConfigError
+        When ``text`` is not a time of day.
+    """
     match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", text.strip())
     if not match or int(match[1]) > 24 or int(match[2]) > 59:
         raise ConfigError(f"{key}: {quoted(text)} is not a time of day HH:MM")
@@ -122,6 +140,20 @@ def parse_days(text: str) -> frozenset[int]:
 
 @dataclass(frozen=True)
 class ProgrammeConfig:
+    """``[programme]``: when the mentoring period starts and how long it lasts.
+
+    Attributes
+    ----------
+    start_date
+        first day of the mentoring period (YYYY-MM-DD); month 1 starts here; range
+        2000-01-01..2099-12-31.
+    months
+        programme length in calendar months (2024 practice: 3); range 1..24.
+    months_by_sector
+        ``[programme.months_by_sector]``: per-sector length; the evaluation
+        recommends longer programmes.
+    """
+
     # _ranged returns a dataclasses.field (ruff knows only dataclasses.field by name).
     start_date: dt.date = _ranged(dt.date(2027, 7, 5), *DATE_RANGE)  # noqa: RUF009
     months: int = _ranged(3, 1, 24)
@@ -148,11 +180,27 @@ class ProgrammeConfig:
 
     @property
     def longest_months(self) -> int:
+        """The longest programme any sector (or the default) has, in months."""
         return max([self.months, *self.months_by_sector.values()])
 
 
 @dataclass(frozen=True)
 class NeedTargets:
+    """``[sessions.target_by_need]``: monthly session target by need level.
+
+    Attributes
+    ----------
+    low
+        participants with low need; range 1..20, within
+        min_per_month..max_per_month.
+    medium
+        medium need (the default need level); range 1..20, within
+        min_per_month..max_per_month.
+    high
+        high need: urgent cases get the most sessions; range 1..20, within
+        min_per_month..max_per_month.
+    """
+
     low: int = _ranged(2, 1, 20)
     medium: int = _ranged(3, 1, 20)
     high: int = _ranged(4, 1, 20)
@@ -163,6 +211,27 @@ class NeedTargets:
 
 @dataclass(frozen=True)
 class SessionsConfig:
+    """``[sessions]``: how many sessions a participant gets, how long and how far apart.
+
+    Attributes
+    ----------
+    min_per_month
+        recommended minimum sessions per participant per month; range 1..20.
+    max_per_month
+        recommended maximum sessions per participant per month; range 1..20 and at
+        least min_per_month.
+    min_days_between
+        at least this many days between two sessions of one participant; range
+        0..14.
+    onsite_duration_min
+        length of an onsite session; range 60..120.
+    online_duration_min
+        length of an online (WhatsApp/Zoom) session; range 60..120.
+    target_by_need
+        ``[sessions.target_by_need]``: monthly session target by need level (within
+        min..max).
+    """
+
     min_per_month: int = _ranged(2, 1, 20)
     max_per_month: int = _ranged(4, 1, 20)
     min_days_between: int = _ranged(5, 0, 14)
@@ -184,6 +253,19 @@ class SessionsConfig:
 
 @dataclass(frozen=True)
 class OnsiteConfig:
+    """``[onsite]``: the onsite visits every participant must get, and who may take online sessions.
+
+    Attributes
+    ----------
+    min_per_month
+        at least one onsite visit every month; range 0..20.
+    min_per_programme
+        and at least three over the whole programme; range 0..100.
+    online_needs_literacy
+        lowest tech literacy that can take online sessions
+        (proficient|adequate|low).
+    """
+
     min_per_month: int = _ranged(1, 0, 20)
     min_per_programme: int = _ranged(3, 0, 100)
     online_needs_literacy: str = "adequate"
@@ -199,6 +281,25 @@ class OnsiteConfig:
 
 @dataclass(frozen=True)
 class WorkConfig:
+    """``[work]``: a mentor's working days, hours, daily riding and holidays.
+
+    Attributes
+    ----------
+    days
+        default working days of a mentor (Mon-Fri, Mon-Sat, Mon;Wed;Thu).
+    start
+        working day starts (local time).
+    end
+        working day ends.
+    max_travel_min_per_day
+        daily riding limit (minutes, home to home); 2 x travel.max_travel_min + a
+        visit fits a day; range 0..1,440.
+    holidays_country
+        public holidays from the `holidays` package (Indonesia).
+    include_cuti_bersama
+        also keep collective leave days (cuti bersama) free.
+    """
+
     days: str = "Mon-Fri"
     start: str = "08:00"
     end: str = "16:00"
@@ -219,19 +320,33 @@ class WorkConfig:
 
     @property
     def weekdays(self) -> frozenset[int]:
+        """The working days of ``days`` (0 = Monday)."""
         return parse_days(self.days)
 
     @property
     def start_min(self) -> int:
+        """``start`` in minutes after midnight."""
         return parse_hhmm(self.start, "work.start")
 
     @property
     def end_min(self) -> int:
+        """``end`` in minutes after midnight."""
         return parse_hhmm(self.end, "work.end")
 
 
 @dataclass(frozen=True)
 class CaseloadConfig:
+    """``[caseload]``: how many participants a mentor takes and their monthly hours.
+
+    Attributes
+    ----------
+    max
+        participants per mentor (2024 practice: about 20); range 1..1,000.
+    hours_per_month
+        mentor hours per month; 0 = working days x daily hours of the month; range
+        0..744.
+    """
+
     max: int = _ranged(20, 1, 1000)
     hours_per_month: float = _ranged(0.0, 0, 744)
 
@@ -241,6 +356,39 @@ class CaseloadConfig:
 
 @dataclass(frozen=True)
 class TravelConfig:
+    """``[travel]``: the travel model, speeds, the sea and the limits on a visit's ride.
+
+    Attributes
+    ----------
+    model
+        road (trunk road graph + off-road legs) | haversine (straight line x
+        circuity).
+    circuity
+        straight-line to road distance factor for off-road legs and the haversine
+        model; range 1..5.
+    offroad_speed_kph
+        speed on village and district roads (off the trunk network); range 1..150.
+    cross_island
+        forbid: no onsite visit across the sea | ferry: use the ferry routes in
+        geo/ferries.csv.
+    ferry_wait_min
+        fixed waiting and boarding time added to every ferry crossing; range
+        0..1,440.
+    max_travel_min
+        one-way limit, mentor home to participant: a visit must fit a day trip;
+        range 1..1,440.
+    k_nearest
+        candidate mentors kept per participant (by travel time); range 1..100,000.
+    coast_snap_km
+        points in the sea this close to land are snapped to it (warned when > 1 km);
+        range 0..100.
+    cache_dir
+        on-disk travel cache ("" disables it).
+    speed_kph
+        ``[travel.speed_kph]``: speed on trunk roads (road model) or over circuity-
+        distance (haversine model).
+    """
+
     model: str = "road"
     circuity: float = _ranged(1.3, 1.0, 5.0)
     offroad_speed_kph: float = _ranged(30.0, 1, 150)
@@ -273,6 +421,32 @@ class TravelConfig:
 
 @dataclass(frozen=True)
 class AssignWeights:
+    """``[assign.weights]``: the assignment's objective weights, in priority order.
+
+    Attributes
+    ----------
+    unassigned
+        per participant left without a mentor; range 0..1,000,000,000.
+    need_high
+        extra per high-need participant left without a mentor; range
+        0..1,000,000,000.
+    need_medium
+        extra per medium-need participant left without a mentor; range
+        0..1,000,000,000.
+    sector_mismatch
+        per participant whose mentor lacks the sector expertise: a match is worth 60
+        min of one-way riding (README: Travel against sector match); range
+        0..1,000,000,000.
+    travel_per_min
+        per minute of one-way travel, mentor home to participant; range
+        0..1,000,000,000.
+    balance
+        convex workload balance cost per (caseload share %)^2 / 100, per mentor;
+        range 0..1,000,000,000.
+    change
+        per participant moved away from current_mentor_id; range 0..1,000,000,000.
+    """
+
     unassigned: int = _ranged(100_000, 0, 10**9)
     need_high: int = _ranged(20_000, 0, 10**9)
     need_medium: int = _ranged(10_000, 0, 10**9)
@@ -287,6 +461,39 @@ class AssignWeights:
 
 @dataclass(frozen=True)
 class AssignConfig:
+    """``[assign]``: the assignment's rules, engine and limits.
+
+    Attributes
+    ----------
+    province_rule
+        same: mentor and participant in one province | any.
+    sector_rule
+        soft: mismatch allowed with a penalty | hard: only mentors with the sector.
+    route_sharing
+        share of a visit's round trip charged to it: day routes ride about 0.7 of
+        separate round trips (national sample); range 0..1.
+    max_utilisation
+        plan at most this share of a mentor's monthly hours (slack for day packing
+        and urgent cases); range 0.1..1.
+    engine
+        auto: flow when the head-count model suffices, else CP-SAT | flow | cpsat.
+    decompose
+        solve independent regions (provinces or islands) separately and in parallel.
+    time_limit_s
+        CP-SAT time cap for the whole assignment; searches stop earlier by counted
+        work or at relative_gap; range 0.1..86,400.
+    workers
+        CP-SAT search workers / parallel regions; range 1..64.
+    relative_gap
+        stop CP-SAT once within this relative gap of the bound; range 0..1.
+    lp_relaxation
+        solve the linear relaxation where hours bind: a stronger bound and a plan
+        rounded from it.
+    weights
+        ``[assign.weights]``: objective weights, applied in this priority order (see
+        README).
+    """
+
     province_rule: str = "same"
     sector_rule: str = "soft"
     route_sharing: float = _ranged(0.75, 0.0, 1.0)
@@ -308,6 +515,15 @@ class AssignConfig:
 
 @dataclass(frozen=True)
 class SolverConfig:
+    """``[solver]``: the seed every solver uses (same seed, same plan).
+
+    Attributes
+    ----------
+    seed
+        random seed: same inputs, config and seed give the same plan; range
+        0..2,147,483,647.
+    """
+
     seed: int = _ranged(20240, 0, 2**31 - 1)
 
     def __post_init__(self) -> None:
@@ -316,6 +532,31 @@ class SolverConfig:
 
 @dataclass(frozen=True)
 class ScheduleConfig:
+    """``[schedule]``: the schedule's searches and its order of service.
+
+    Attributes
+    ----------
+    time_limit_s
+        routing search limit per mentor-day (OR-Tools), seconds; range 0.01..600.
+    workers
+        mentors scheduled in parallel; range 1..64.
+    placement_limit
+        CP-SAT deterministic time limit per mentor-month for putting visits on days
+        (about seconds; deterministic so plans repeat); range 0.01..600.
+    priority
+        when time is short: minimum_first (everyone's monthly minimum, high need
+        first, then extra sessions) | need_first (high need fully, then medium, then
+        low).
+    improve_work
+        work units (about seconds, counted so plans repeat) per mentor-month for the
+        routing core to cut riding after visits are on days; 0 = off (national
+        sample: 0.02 cuts riding by 0.1%); range 0..10.
+    programme_limit
+        CP-SAT deterministic time (about seconds; deterministic so plans repeat) per
+        mentor to place every month's visits at once where the month-by-month plan
+        falls short; 0 = off; range 0..600.
+    """
+
     time_limit_s: float = _ranged(2.0, 0.01, 600)
     workers: int = _ranged(2, 1, 64)
     placement_limit: float = _ranged(0.3, 0.01, 600)
@@ -330,6 +571,17 @@ class ScheduleConfig:
 
 @dataclass(frozen=True)
 class OutputConfig:
+    """``[output]``: the language of the outputs and the idle threshold of the workload review.
+
+    Attributes
+    ----------
+    lang
+        report and workbook labels: id (Bahasa Indonesia) | en.
+    idle_utilisation
+        mentors below this share of their hours are flagged idle in reports and
+        audits; range 0..1.
+    """
+
     lang: str = "id"
     idle_utilisation: float = _ranged(0.25, 0.0, 1.0)
     travel_share_flag: float = _ranged(0.5, 0.0, 1.0)
@@ -341,6 +593,24 @@ class OutputConfig:
 
 @dataclass(frozen=True)
 class CapacityConfig:
+    """``[capacity]``: the capacity planner's search.
+
+    Attributes
+    ----------
+    bases_per_participant
+        candidate base towns for new mentors per participant, fastest first (regency
+        capitals within reach are always added); range 1..1,000.
+    time_limit
+        CP-SAT deterministic time per region for the fewest new mentors (about
+        seconds; deterministic so answers repeat); range 0.01..3,600.
+    max_rounds
+        plans run to check the suggestion: where anyone is left short, mentors are
+        added and the region planned again; range 1..50.
+    scenario_workers
+        scenarios planned in parallel processes (1..2: the planning itself uses both
+        cores); range 1..2.
+    """
+
     bases_per_participant: int = _ranged(20, 1, 1000)
     time_limit: float = _ranged(1.0, 0.01, 3600)
     max_rounds: int = _ranged(4, 1, 50)
@@ -355,6 +625,14 @@ class ClusterConfig:
     """Where scenario grids and capacity regions run: this machine or a Dask cluster.
 
     Never changes a result: the same tasks run either way.
+
+    Attributes
+    ----------
+    address
+        Dask scheduler, e.g. tcp://10.0.0.5:8786 ("" = this machine); tkm-assign
+        scenarios/capacity --cluster.
+    connect_timeout_s
+        seconds to reach the scheduler and find a worker there; range 0.1..3,600.
     """
 
     address: str = ""
@@ -373,7 +651,24 @@ class ClusterConfig:
 
 @dataclass(frozen=True)
 class WebConfig:
-    """Limits and the map of the coordinators' page (``tkm-assign serve``)."""
+    """Limits and the map of the coordinators' page (``tkm-assign serve``).
+
+    Attributes
+    ----------
+    max_upload_mb
+        largest file one upload may carry, megabytes; range 0.01..1,024.
+    max_rows
+        most rows an uploaded table may have; range 1..10,000,000.
+    keep_days
+        plans finished more than this many days ago are removed when the server
+        starts (0 = keep every plan); range 0..100,000.
+    tile_url
+        online map tiles under the polygons, e.g.
+        https://tile.openstreetmap.org/{z}/{x}/{y}.png ("" = offline, polygons
+        only).
+    tile_attribution
+        credit line the tile provider asks for, shown on the map.
+    """
 
     max_upload_mb: float = _ranged(20.0, 0.01, 1024)
     max_rows: int = _ranged(50_000, 1, 10_000_000)
@@ -391,11 +686,22 @@ class WebConfig:
 
     @property
     def max_upload_bytes(self) -> int:
+        """``max_upload_mb`` in bytes."""
         return int(self.max_upload_mb * 1024 * 1024)
 
 
 @dataclass(frozen=True)
 class CostConfig:
+    """``[cost]``: the prices the scenario tables cost plans with (0: no cost columns).
+
+    Attributes
+    ----------
+    mentor_month_idr
+        honorarium per mentor per month, rupiah; range 0..1,000,000,000,000.
+    per_km_idr
+        travel allowance per km, rupiah; range 0..1,000,000,000.
+    """
+
     mentor_month_idr: float = _ranged(0.0, 0, 10**12)
     per_km_idr: float = _ranged(1000.0, 0, 10**9)
 
@@ -424,7 +730,26 @@ class Config:
 
     @classmethod
     def load(cls, path: str | Path | None = None, overrides: Iterable[str] = ()) -> Self:
-        """Defaults, then the file at ``path`` (if any), then ``section.key=value`` overrides."""
+        """Defaults, then the file at ``path`` (if any), then ``section.key=value`` overrides.
+
+        Parameters
+        ----------
+        path
+            A TOML file with the keys it changes (``configs/examples/*.toml``), or ``None``.
+        overrides
+            ``section.key=value`` settings applied last, e.g. ``caseload.max=15``.
+
+        Returns
+        -------
+        Config
+            The validated configuration.
+
+        Raises
+        ------
+        ConfigError
+            For an unreadable file, an unknown key, a wrongly typed value or a value out of
+            its range, naming the key.
+        """
         data = _read_toml(DEFAULT_CONFIG)
         if path is not None:
             _merge(data, _read_toml(Path(path)), prefix="")
@@ -433,19 +758,57 @@ class Config:
         return from_mapping(cls, data, "")
 
     def replace(self, overrides: Iterable[str]) -> Config:
-        """A copy with ``section.key=value`` overrides applied (used by scenario grids)."""
+        """A copy with ``section.key=value`` overrides applied (used by scenario grids).
+
+        Parameters
+        ----------
+        overrides
+            ``section.key=value`` settings.
+
+        Returns
+        -------
+        Config
+            The new configuration; this one is unchanged.
+
+        Raises
+        ------
+        ConfigError
+            For an unknown key or a bad value, naming the key.
+        """
         data = to_mapping(self)
         for override in overrides:
             _merge(data, parse_override(override), prefix="")
         return from_mapping(Config, data, "")
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain, JSON-ready view (dates as ISO text), e.g. for ``summary.json``."""
+        """Plain, JSON-ready view (dates as ISO text), e.g. for ``summary.json``.
+
+        Returns
+        -------
+        dict
+            One nested dict per section, keys as in ``configs/default.toml``.
+        """
         return _jsonable(to_mapping(self))
 
 
 def parse_override(text: str) -> dict[str, Any]:
-    """``section.key=value`` -> nested dict. The value is read as TOML, else as text."""
+    """``section.key=value`` -> nested dict. The value is read as TOML, else as text.
+
+    Parameters
+    ----------
+    text
+        One setting, e.g. ``caseload.max=15`` or ``work.days=Mon-Sat``.
+
+    Returns
+    -------
+    dict
+        ``{"caseload": {"max": 15}}``.
+
+    Raises
+    ------
+    ConfigError
+        When ``text`` is not ``section.key=value``.
+    """
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+", key):

@@ -32,29 +32,41 @@ class Sector(StrEnum):
 
 
 class TechLiteracy(StrEnum):
+    """How well a participant uses a phone and apps for online sessions (the 2024
+    evaluation: 43% proficient, 31% adequate, 26% weak); low literacy needs onsite visits."""
+
     PROFICIENT = "proficient"
     ADEQUATE = "adequate"
     LOW = "low"
 
 
 class NeedLevel(StrEnum):
+    """How urgently a participant needs mentoring: sets the session target and who is served
+    first when time is short."""
+
     LOW = "low"
     MEDIUM = "medium"
     HIGH = "high"
 
 
 class IncomeRole(StrEnum):
+    """Whether the business is the household's main income or a side income."""
+
     PRIMARY = "primary"
     SECONDARY = "secondary"
 
 
 class Transport(StrEnum):
+    """How a mentor travels: sets the speeds of ``[travel]``."""
+
     MOTORCYCLE = "motorcycle"
     CAR = "car"
     PUBLIC = "public"
 
 
 class Mode(StrEnum):
+    """A session is an onsite visit or online (WhatsApp, Zoom)."""
+
     ONSITE = "onsite"
     ONLINE = "online"
 
@@ -83,6 +95,35 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Participant:
+    """One participant (TKM Lanjutan business owner), validated.
+
+    Attributes
+    ----------
+    participant_id, name
+        Id from the input file (unique) and name (personal data: never logged).
+    location
+        Where the business is, placed on the map.
+    sector
+        Business sector; a mentor of the same sector is preferred or required.
+    tech_literacy, internet
+        Whether online sessions are possible (:func:`tkm_assign.rules.online_allowed`).
+    income_role
+        Main or side income, ``None`` when not given.
+    need_level
+        Sets the session target and the order of service when time is short.
+    sessions_per_month, program_months
+        The participant's own session target and programme length; ``None`` takes them
+        from the configuration.
+    current_mentor_id
+        The mentor so far; moving away from them costs ``assign.weights.change``.
+    pinned_mentor_id, excluded_mentor_ids
+        A mentor who must be assigned (if possible) and mentors who must not be.
+    village
+        Village name for calendars and maps (``""`` when unknown).
+    row
+        Spreadsheet row in the input file (header = 1), for messages.
+    """
+
     participant_id: str
     name: str
     location: Location
@@ -103,6 +144,34 @@ class Participant:
 
 @dataclass(frozen=True, slots=True)
 class Mentor:
+    """One mentor (pendamping), validated.
+
+    Attributes
+    ----------
+    mentor_id, name
+        Id from the input file (unique; calendar file names are made from it) and name
+        (personal data: never logged).
+    location
+        The mentor's home, where every day trip starts and ends.
+    sectors
+        Sectors the mentor knows.
+    certified
+        Whether the mentor holds the programme certificate, ``None`` when not given.
+    max_caseload
+        Most participants this mentor takes; ``caseload.max`` may lower it
+        (:func:`tkm_assign.rules.effective_caseload`).
+    hours_per_month
+        Working hours a month; ``None`` derives them from working days and hours.
+    transport
+        How the mentor travels.
+    working_days
+        Weekdays the mentor works (0 = Monday).
+    unavailable
+        Inclusive date ranges of leave.
+    row
+        Spreadsheet row in the input file (header = 1), for messages.
+    """
+
     mentor_id: str
     name: str
     location: Location
@@ -133,10 +202,12 @@ class Problem:
 
     @cached_property
     def participant_index(self) -> Mapping[str, int]:
+        """Participant id -> position in ``participants``."""
         return {p.participant_id: i for i, p in enumerate(self.participants)}
 
     @cached_property
     def mentor_index(self) -> Mapping[str, int]:
+        """Mentor id -> position in ``mentors``."""
         return {m.mentor_id: i for i, m in enumerate(self.mentors)}
 
     @cached_property
@@ -175,6 +246,8 @@ class Candidates:
 
 
 class SolveStatus(StrEnum):
+    """What a solver proved: optimal, a feasible plan (time limit), or no plan."""
+
     OPTIMAL = "OPTIMAL"
     FEASIBLE = "FEASIBLE"
     INFEASIBLE = "INFEASIBLE"
@@ -207,6 +280,24 @@ class Assignment:
 
 @dataclass(frozen=True, slots=True)
 class Session:
+    """One planned session of a mentor with a participant.
+
+    Attributes
+    ----------
+    session_id
+        Unique id within the plan (``<mentor_id>-<number>`` in a made plan).
+    mentor_id, participant_id
+        Who meets whom.
+    date, start_min, end_min
+        Local date and minutes after midnight.
+    mode
+        Onsite visit or online.
+    month
+        Programme month, 1..n counted from ``programme.start_date``.
+    travel_min_before, distance_m_before
+        Riding to this visit from the previous stop or home (0 online).
+    """
+
     session_id: str
     mentor_id: str
     participant_id: str
@@ -234,6 +325,22 @@ class Route:
 
 @dataclass(frozen=True, slots=True)
 class Shortfall:
+    """A participant-month that misses its session target or onsite minimum.
+
+    Attributes
+    ----------
+    participant_id, mentor_id
+        The participant, and their mentor (``None`` when unassigned).
+    month
+        Programme month, 1..n.
+    planned, required
+        Sessions planned and the target (:func:`tkm_assign.rules.session_target`).
+    onsite_planned, onsite_required
+        Onsite visits planned and required (:func:`tkm_assign.rules.onsite_required`).
+    reason
+        Why, as a message of the catalogue (``reason.*``), rendered at the edge.
+    """
+
     participant_id: str
     mentor_id: str | None
     month: int

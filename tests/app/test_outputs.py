@@ -98,3 +98,15 @@ def test_each_command_writes_its_files(small_problem, small_plan, tmp_path: Path
     assert "Mentoring plan audit" in html
     balance = pd.read_csv(tmp_path / "audit" / "mentor_balance.csv", encoding="utf-8-sig")
     assert set(balance["mentor_id"]) == {"M1", "M2", "M3"}
+
+
+def test_the_warnings_of_writing_are_messages_of_the_call(small_plan, tmp_path: Path):
+    out = tmp_path / "plan"
+    (tmp_path / ".plan.tkm-abcd1234.partial").mkdir()  # a killed run's unfinished folder
+    written = app.write_outputs(small_plan, out, formats=("csv",))
+    (warning,) = written.warnings
+    assert warning.code == "warning.output_leftovers_removed"
+    assert warning["count"] == 1 and warning["names"] == ".plan.tkm-abcd1234.partial"
+    assert "removed 1 unfinished output folder" in app.render(warning, "en")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]
+    assert app.write_outputs(small_plan, tmp_path / "again", formats=("csv",)).warnings == ()

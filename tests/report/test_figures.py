@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 
+from tkm_assign.io.labels import column_aliases
 from tkm_assign.report.figures import (
     key_figures,
     mentor_balance,
@@ -13,7 +14,7 @@ from tkm_assign.report.figures import (
     sessions_first_months,
     spread,
 )
-from tkm_assign.report.i18n import Labels, column_aliases
+from tkm_assign.report.i18n import Labels
 
 
 def test_spread_of_a_tiny_case():

@@ -111,8 +111,8 @@ from tkm_assign.app.results import (
     ValidateResult,
     Written,
 )
-from tkm_assign.audit.plan import HandPlan
 from tkm_assign.io.inputs import Inputs, read_inputs
+from tkm_assign.io.plan import HandPlan
 from tkm_assign.io.read import Upload, read_table
 from tkm_assign.messages import Message, render
 from tkm_assign.notify import ProgressCallback

@@ -25,11 +25,11 @@ from tkm_assign.app.results import (
     ValidateResult,
 )
 from tkm_assign.audit.core import audit_hand_plan
-from tkm_assign.audit.plan import HandPlan, read_plan
 from tkm_assign.config import Config
 from tkm_assign.errors import ConfigError, InputError, TkmError
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.io.inputs import Inputs, read_inputs
+from tkm_assign.io.plan import HandPlan, read_plan
 from tkm_assign.io.read import Table
 from tkm_assign.io.summary import summarise
 from tkm_assign.io.validate import reading_settings
@@ -260,7 +260,21 @@ def plan(
 
 
 def plan_figures(problem: Problem, tables: PlanTables) -> PlanFigures:
-    """Mentor balance, per-province table and key figures of a plan's tables."""
+    """Mentor balance, per-province table and key figures of a plan's tables.
+
+    Parameters
+    ----------
+    problem
+        The participants and mentors planned.
+    tables
+        The plan's tables (a made plan's or an audited hand plan's).
+
+    Returns
+    -------
+    PlanFigures
+        ``balance`` (one row per mentor), ``provinces`` and ``figures`` (what every output
+        shows).
+    """
     balance = mentor_balance(problem, tables)
     provinces = province_table(problem, tables, balance)
     return PlanFigures(key_figures(problem, tables, balance), balance, provinces)

@@ -180,6 +180,7 @@ class PlanResult:
 
     @property
     def figures(self) -> Mapping[str, Any]:
+        """The key figures every output shows (``measures.figures``)."""
         return self.measures.figures
 
 
@@ -225,6 +226,7 @@ class AuditResult:
 
     @property
     def balance(self) -> pd.DataFrame:
+        """One row per mentor: caseload, hours, utilisation and flag (``measures.balance``)."""
         return self.measures.balance
 
 
@@ -259,6 +261,13 @@ class Written:
     (e.g. unfinished folders of an interrupted earlier run that were removed).
 
     Iterates over and counts the files.
+
+    Attributes
+    ----------
+    files
+        Every file written, inside the output folder.
+    warnings
+        Warnings of writing.
     """
 
     files: tuple[Path, ...]
@@ -294,4 +303,5 @@ class ScenariosResult:
 
     @property
     def scenarios(self) -> tuple[Scenario, ...]:
+        """The scenarios, in order (parallel to ``results``)."""
         return tuple(r.scenario for r in self.results)

@@ -17,9 +17,9 @@ from tkm_assign.audit.checks import (
     Finding,
 )
 from tkm_assign.audit.facts import build_facts
-from tkm_assign.audit.plan import HandPlan, read_plan
 from tkm_assign.audit.tables import plan_tables
 from tkm_assign.geo.travel import TravelModel
+from tkm_assign.io.plan import HandPlan, read_plan
 from tkm_assign.model import Problem
 from tkm_assign.report.figures import balance_utilisation, mentor_balance, spread
 from tkm_assign.report.tables import PlanTables
@@ -118,7 +118,7 @@ def audit_plan(
 ) -> AuditResult:
     """Check a plan given as frames (text cells) against every rule.
 
-    Reads the frames with :func:`tkm_assign.audit.plan.read_plan`, then
+    Reads the frames with :func:`tkm_assign.io.plan.read_plan`, then
     :func:`audit_hand_plan`.
 
     Parameters
@@ -160,7 +160,7 @@ def audit_hand_plan(problem: Problem, plan: HandPlan, travel: TravelModel) -> Au
         The validated participants and mentors (with the configuration whose rules apply).
     plan
         Who mentors whom and, optionally, the sessions (from
-        :func:`tkm_assign.audit.plan.read_plan`).
+        :func:`tkm_assign.io.plan.read_plan`).
     travel
         The travel model used for travel times (the planner's model).
 

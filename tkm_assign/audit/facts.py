@@ -19,9 +19,9 @@ import numpy as np
 import numpy.typing as npt
 
 from tkm_assign import rules
-from tkm_assign.audit.plan import HandPlan, PlannedSession
 from tkm_assign.config import Config
 from tkm_assign.geo.travel import UNREACHABLE_MIN, Points, TravelModel
+from tkm_assign.io.plan import HandPlan, PlannedSession
 from tkm_assign.model import Mentor, Mode, Participant, Problem
 
 

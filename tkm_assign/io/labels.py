@@ -14,10 +14,12 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
 from tkm_assign.config import DATE_RANGE, SECTOR_CODES, parse_days
 from tkm_assign.errors import shorten
-from tkm_assign.model import IncomeRole, NeedLevel, Sector, TechLiteracy, Transport
+from tkm_assign.messages import LANGUAGES, MESSAGES, template
+from tkm_assign.model import IncomeRole, Mode, NeedLevel, Sector, TechLiteracy, Transport
 
 MAX_ID_CHARS = 64  # participant and mentor ids; file names are made from mentor ids
 
@@ -176,7 +178,57 @@ _DAYS_ID = {
     "minggu": "sun",
     "ahad": "sun",
 }
+# Words coordinators use for the two modes, in Indonesian and English.
+MODE_WORDS: Mapping[str, Mode] = {
+    "onsite": Mode.ONSITE,
+    "on-site": Mode.ONSITE,
+    "on site": Mode.ONSITE,
+    "offline": Mode.ONSITE,
+    "visit": Mode.ONSITE,
+    "tatap muka": Mode.ONSITE,
+    "tatap-muka": Mode.ONSITE,
+    "luring": Mode.ONSITE,
+    "kunjungan": Mode.ONSITE,
+    "online": Mode.ONLINE,
+    "daring": Mode.ONLINE,
+    "virtual": Mode.ONLINE,
+    "whatsapp": Mode.ONLINE,
+    "wa": Mode.ONLINE,
+    "zoom": Mode.ONLINE,
+    "video call": Mode.ONLINE,
+}
+# A mentor cell with one of these means "no mentor".
+NO_MENTOR = frozenset({"", "-", "–", "—", "none", "tidak ada", "belum ada"})
+
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@cache
+def column_aliases() -> dict[str, str]:
+    """Lower-case header text -> column name, for every language and the name itself.
+
+    Lets the audit read a sheet of ``plan.xlsx`` whose headers are labels, not names.
+    """
+    return _aliases("column.")
+
+
+@cache
+def value_aliases() -> dict[str, str]:
+    """Lower-case value text in any language -> code (``tatap muka`` -> ``onsite``)."""
+    return _aliases("value.")
+
+
+def _aliases(prefix: str) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for code in MESSAGES:
+        if not code.startswith(prefix):
+            continue
+        name = code.removeprefix(prefix)
+        for text in (name, *(template(code, lang) for lang in LANGUAGES)):
+            aliases.setdefault(text.strip().lower(), name)
+    return aliases
+
+
 # What spreadsheets write for a number: ASCII digits, one decimal point or comma, an
 # optional exponent; not Python's extras (``1_000``, ``inf``, non-ASCII digits).
 _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?")

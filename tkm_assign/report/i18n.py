@@ -4,18 +4,17 @@ Every word here is a message of :mod:`tkm_assign.messages` (``label.*``, ``colum
 ``value.*``, ``weekday.*``, ``month_name.*``), translated in the gettext catalogues.
 Table columns are labelled by their column name (the names in
 :mod:`tkm_assign.report.tables`), so a workbook header read back by the audit can be mapped
-to its column again (:func:`column_aliases`).
+to its column again (:func:`tkm_assign.io.labels.column_aliases`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import cache
 
 from tkm_assign.messages import LANGUAGES, MESSAGES, Message, render, template
 
-__all__ = ["LANGUAGES", "Labels", "column_aliases", "value_aliases"]
+__all__ = ["LANGUAGES", "Labels"]
 
 
 @dataclass(frozen=True)
@@ -89,29 +88,3 @@ class Labels:
         rounded = round(float(value), digits) or 0.0  # no "-0"
         pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
         return str(format_decimal(rounded, format=pattern, locale=self.lang))
-
-
-@cache
-def column_aliases() -> dict[str, str]:
-    """Lower-case header text -> column name, for every language and the name itself.
-
-    Lets the audit read a sheet of ``plan.xlsx`` whose headers are labels, not names.
-    """
-    return _aliases("column.")
-
-
-@cache
-def value_aliases() -> dict[str, str]:
-    """Lower-case value text in any language -> code (``tatap muka`` -> ``onsite``)."""
-    return _aliases("value.")
-
-
-def _aliases(prefix: str) -> dict[str, str]:
-    aliases: dict[str, str] = {}
-    for code in MESSAGES:
-        if not code.startswith(prefix):
-            continue
-        name = code.removeprefix(prefix)
-        for text in (name, *(template(code, lang) for lang in LANGUAGES)):
-            aliases.setdefault(text.strip().lower(), name)
-    return aliases

@@ -88,9 +88,19 @@ NEW_TRANSPORT = Transport.MOTORCYCLE  # most mentors ride motorcycles
 class SuggestedMentor:
     """A new mentor to recruit: the mentor as it would be planned, and where it came from.
 
-    ``latitude``/``longitude`` are the town's coordinates as written to
-    ``suggested_mentors.csv``; ``step`` is ``"model"`` for the facility-location answer or
-    ``"check k"`` for a mentor added after verification round k.
+    Attributes
+    ----------
+    mentor
+        The mentor as planned (home at the town, sectors of the participants served).
+    base
+        Name of the town (district seat or regency capital).
+    latitude, longitude
+        The town's coordinates, as written to ``suggested_mentors.csv``.
+    step
+        ``"model"`` for the facility-location answer, ``"check k"`` for a mentor added
+        after verification round k.
+    region
+        Index into :attr:`CapacityResult.regions`.
     """
 
     mentor: Mentor
@@ -103,7 +113,23 @@ class SuggestedMentor:
 
 @dataclass(frozen=True)
 class RegionCapacity:
-    """The answer for one independent region (a province's land, or a merged group)."""
+    """The answer for one independent region (a province's land, or a merged group).
+
+    Attributes
+    ----------
+    provinces, islands
+        Province codes and island ids of its participants and mentors.
+    participants, mentors_now
+        Participants, and existing mentors living in the region.
+    lower_bound
+        Mentors any plan needs by counting alone (all new, anywhere).
+    added_by_model, added_by_checks
+        Mentors the facility-location model adds, and those the verification rounds add.
+    needed_alone
+        Mentors from scratch (counted only when nothing is added), else ``None``.
+    proven
+        Whether the number the model adds is proven minimal.
+    """
 
     provinces: tuple[str, ...]  # province codes of its participants and mentors
     islands: tuple[int, ...]
@@ -117,6 +143,7 @@ class RegionCapacity:
 
     @property
     def added(self) -> int:
+        """Mentors to add: by the model and by the checks."""
         return self.added_by_model + self.added_by_checks
 
     @property
@@ -137,10 +164,24 @@ class RegionCapacity:
 class CapacityResult:
     """What :func:`plan_capacity` found.
 
-    ``problem`` holds the participants with the mentors planned (existing ones when
-    ``existing``, then the suggested ones); ``plan`` is the verified plan of exactly that
-    problem. ``unresolved`` names every participant the suggestion still leaves without a
-    mentor or short of sessions, with the reason (e.g. a pin that cannot be honoured).
+    Attributes
+    ----------
+    problem
+        The participants with the mentors planned: the existing ones when ``existing``,
+        then the suggested ones.
+    existing, mentors_given
+        Whether the existing mentors were kept, and those mentors.
+    suggested
+        The new mentors to recruit, by region.
+    regions
+        The answer of each independent region.
+    plan
+        The verified plan of exactly ``problem``.
+    unresolved
+        Every participant the suggestion still leaves without a mentor or short of
+        sessions, with the reason (a message, e.g. a pin that cannot be honoured).
+    rounds, seconds
+        Verification rounds run and the time taken.
     """
 
     problem: Problem

@@ -1,4 +1,4 @@
-"""Reading a plan to audit: assignment and schedule frames -> a validated :class:`HandPlan`.
+"""Reading a plan made or edited by hand: assignment and schedule frames -> a :class:`HandPlan`.
 
 Frames arrive as a spreadsheet gives them: text cells, lower-case headers. Headers may be
 the plan-table column names (``participant_id``) or the workbook's labels in either
@@ -20,31 +20,9 @@ import pandas as pd
 from tkm_assign.config import DATE_RANGE
 from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.io import labels
-from tkm_assign.io.labels import MAX_ID_CHARS
+from tkm_assign.io.labels import MAX_ID_CHARS, MODE_WORDS, NO_MENTOR, column_aliases
 from tkm_assign.model import Mode, Problem
-from tkm_assign.report.i18n import column_aliases
 
-# Words coordinators use for the two modes, in Indonesian and English.
-MODE_WORDS: Mapping[str, Mode] = {
-    "onsite": Mode.ONSITE,
-    "on-site": Mode.ONSITE,
-    "on site": Mode.ONSITE,
-    "offline": Mode.ONSITE,
-    "visit": Mode.ONSITE,
-    "tatap muka": Mode.ONSITE,
-    "tatap-muka": Mode.ONSITE,
-    "luring": Mode.ONSITE,
-    "kunjungan": Mode.ONSITE,
-    "online": Mode.ONLINE,
-    "daring": Mode.ONLINE,
-    "virtual": Mode.ONLINE,
-    "whatsapp": Mode.ONLINE,
-    "wa": Mode.ONLINE,
-    "zoom": Mode.ONLINE,
-    "video call": Mode.ONLINE,
-}
-# A mentor cell with one of these means "no mentor".
-NO_MENTOR = frozenset({"", "-", "–", "—", "none", "tidak ada", "belum ada"})
 # Excel stores dates as days since 1899-12-30; a plain number in this range is such a date.
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 EXCEL_SERIAL_RANGE = (20_000, 80_000)

@@ -7,8 +7,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from tkm_assign.audit.plan import normalise_headers, parse_clock, parse_date, read_plan
 from tkm_assign.errors import InputError
+from tkm_assign.io.plan import normalise_headers, parse_clock, parse_date, read_plan
 from tkm_assign.model import Mode
 
 
