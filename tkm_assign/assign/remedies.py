@@ -38,7 +38,7 @@ from tkm_assign.geo.models import make_travel_model
 from tkm_assign.geo.regions import haversine_km, load_geography
 from tkm_assign.geo.towns import load_towns
 from tkm_assign.geo.travel import Points, TravelModel
-from tkm_assign.model import Mentor, Participant, Problem
+from tkm_assign.model import UNREACHABLE_MIN, Mentor, Participant, Problem
 from tkm_assign.rules import effective_caseload
 
 NEAR_MISS_MIN = 30  # a participant this far beyond the travel limit is a near miss
@@ -137,9 +137,9 @@ def review_unserved(
     free = {m.mentor_id: effective_caseload(m, config) - load[m.mentor_id] for m in problem.mentors}
     people = _Group(unserved_people, travel)
     mentors = _Group(problem.mentors, travel)
-    minutes = _minutes(travel, problem.mentors, mentors.points, people.points)  # (m, n)
     allowed = _may_serve(problem, unserved_people)  # (m, n): province, sector, exclusions
     reach = mentors.reach[:, None] == people.reach[None, :]
+    minutes = _minutes(travel, problem.mentors, mentors.points, people.points, allowed & reach)
     unserved: list[UnservedParticipant] = []
     for k, person in enumerate(unserved_people):
         island = geography.island_name(int(person.location.island_id))
@@ -196,17 +196,21 @@ class _Group:
 
 
 def _minutes(
-    travel: TravelModel, mentors: Sequence[Mentor], homes: Points, people: Points
+    travel: TravelModel,
+    mentors: Sequence[Mentor],
+    homes: Points,
+    people: Points,
+    wanted: npt.NDArray[np.bool_],
 ) -> npt.NDArray[np.int64]:
-    """One-way minutes from every mentor's home to every person, by the mentor's transport."""
-    m, n = len(homes), len(people)
-    out = np.zeros((m, n), dtype=np.int64)
-    for transport in sorted({mentor.transport.value for mentor in mentors}):
-        rows = np.array([k for k, x in enumerate(mentors) if x.transport.value == transport])
-        a = homes.take(np.repeat(rows, n))
-        b = people.take(np.tile(np.arange(n), rows.size))
-        found, _ = travel.between(a, b, transport)
-        out[rows] = np.asarray(found, dtype=np.int64).reshape(rows.size, n)
+    """One-way minutes from each mentor's home to each person where ``wanted`` (mentor,
+    person), by the mentor's transport; the other pairs are left unreachable."""
+    out = np.full(wanted.shape, UNREACHABLE_MIN, dtype=np.int64)
+    transport = np.array([mentor.transport.value for mentor in mentors])
+    rows, cols = np.nonzero(wanted)
+    for mode in sorted(set(transport[rows].tolist())):
+        mine = transport[rows] == mode
+        found, _ = travel.between(homes.take(rows[mine]), people.take(cols[mine]), mode)
+        out[rows[mine], cols[mine]] = np.asarray(found, dtype=np.int64)
     return out
 
 
@@ -321,10 +325,11 @@ def _ferry_reach(
     ferry_config = dataclasses.replace(config.travel, cross_island="ferry", cache_dir="")
     ferry = make_travel_model(ferry_config, load_geography())
     people = [problem.participants[problem.participant_index[u.participant_id]] for u in group]
-    minutes = _minutes(
-        ferry, problem.mentors, _Group(problem.mentors, ferry).points, _Group(people, ferry).points
-    )
-    ok = _may_serve(problem, people) & (minutes <= config.travel.max_travel_min)
+    allowed = _may_serve(problem, people)
+    homes, there = _Group(problem.mentors, ferry), _Group(people, ferry)
+    wanted = allowed & (homes.reach[:, None] == there.reach[None, :])
+    minutes = _minutes(ferry, problem.mentors, homes.points, there.points, wanted)
+    ok = wanted & (minutes <= config.travel.max_travel_min)
     reached = np.asarray(ok.any(axis=0), dtype=bool).tolist()
     return {u.participant_id for u, hit in zip(group, reached, strict=True) if hit}
 
