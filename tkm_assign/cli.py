@@ -182,7 +182,17 @@ def _print_input_error(error: InputError) -> None:
 
 def _read_paths(args: argparse.Namespace) -> list[Path]:
     """Every file the command reads: an output folder must neither be nor hold one."""
-    names = ("participants", "mentors", "assignments", "schedule", "config", "scenarios")
+    names = (
+        "participants",
+        "mentors",
+        "assignments",
+        "schedule",
+        "config",
+        "scenarios",
+        "logbook",
+        "outcomes",
+        "plan",
+    )
     return [p for p in (getattr(args, name, None) for name in names) if isinstance(p, Path)]
 
 
@@ -382,6 +392,7 @@ def _build_parser() -> argparse.ArgumentParser:
     _outputs(scenarios)
     _lang(scenarios)
     scenarios.set_defaults(handler=_cmd_scenarios)
+    _add_running_commands(sub)
 
     serve = sub.add_parser(
         "serve",
@@ -570,23 +581,91 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     participants, mentors = SAMPLE_DIR / "participants.csv", SAMPLE_DIR / "mentors.csv"
     inputs = _check_out(args, participants, mentors)
     logging.getLogger("tkm_assign").info("demo: the bundled national sample in %s", SAMPLE_DIR)
-    return _plan(args, participants, mentors, inputs)
+    return _plan(args, participants, mentors, inputs, middle=True)
 
 
 def _plan(
-    args: argparse.Namespace, participants: Path, mentors: Path, inputs: Sequence[Path]
+    args: argparse.Namespace,
+    participants: Path,
+    mentors: Path,
+    inputs: Sequence[Path],
+    middle: bool = False,
 ) -> int:
     from tkm_assign import app
 
     config = load_config(args)
     problem = _read(config, participants, mentors).problem
     result = app.plan(problem)
-    written = _write(result, args, inputs, _language(args, config))
     out = args.out
+    lang = _language(args, config)
+    lines: list[str] = []
+    if middle:
+        from tkm_assign.io.output import atomic_output_dir
+
+        _print_messages(result.warnings)
+        with atomic_output_dir(out, force=args.force, inputs=inputs) as staging:
+            written = app.write_into(result, staging, lang=lang)
+            written += _programme_middle(
+                staging, out, problem, result, participants, mentors, lang, lines
+            )
+    else:
+        written = _write(result, args, inputs, lang)
     _print_assignment(result.tables.assignment_summary, out)
     _print_schedule(result.tables, out)
+    for line in lines:
+        print(line)
     print(f"wrote {len(written)} files to {out}; open {out / 'report.html'} or {out / 'plan.xlsx'}")
     return EXIT_OK
+
+
+DEMO_DAY = 45  # the demo's look at the middle of the programme
+
+
+def _programme_middle(
+    staging: Path,
+    out: Path,
+    problem: Any,
+    result: Any,
+    participants: Path,
+    mentors: Path,
+    lang: str,
+    lines: list[str],
+) -> list[Path]:
+    """The demo at day 45: a simulated logbook, then progress and a re-plan (``day45/``)."""
+    import datetime as dt
+
+    from tkm_assign import app
+    from tkm_assign.programme.plan import plan_from_schedule
+
+    as_of = problem.config.programme.start_date + dt.timedelta(days=DEMO_DAY - 1)
+    plan = plan_from_schedule(result.assignment, result.schedule)
+    tables = app.read_inputs(participants, mentors)
+    simulated = app.simulate(problem, plan, as_of=as_of, inputs=tables)
+    now = simulated.problem
+    progressed = app.progress(now, plan, simulated.logbook, as_of=as_of)
+    replanned = app.replan(now, plan, simulated.logbook, as_of=as_of)
+    _print_result_warnings([*simulated.warnings, *progressed.warnings, *replanned.warnings])
+    folder = staging / f"day{DEMO_DAY}"
+    for part in ("simulated", "progress", "replan"):
+        (folder / part).mkdir(parents=True)
+    written = app.write_into(simulated, folder / "simulated")
+    written += app.write_into(progressed, folder / "progress", lang=lang)
+    formats = ["csv", "json", "xlsx", "ics", "html", "txt"]
+    written += app.write_into(replanned, folder / "replan", formats=formats, lang=lang)
+    s, p, r = simulated.summary, progressed.tables.summary, replanned.summary
+    shown = out / f"day{DEMO_DAY}"
+    lines += [
+        f"day {DEMO_DAY} ({as_of.isoformat()}): simulated logbook of {s['logbook_rows']} sessions, "
+        f"{s['sessions_missed']} of {s['sessions_planned']} planned not held, "
+        f"{s['participants_withdrawn']} withdrawn, {s['mentors_sick']} mentors on sick leave, "
+        f"{s['mentors_left']} left ({shown / 'simulated'})",
+        f"  progress: {p['status']['on_track']} on track, {p['status']['behind']} behind, "
+        f"{p['status']['at_risk']} at risk ({shown / 'progress' / 'progress.html'})",
+        f"  re-plan: {r['reassignments']} reassigned, {r['sessions_kept']} sessions kept, "
+        f"{r['sessions_moved']} moved, {r['sessions_added']} added, {r['sessions_cancelled']} "
+        f"cancelled ({shown / 'replan' / 'changes.csv'})",
+    ]
+    return written
 
 
 def _cmd_audit(args: argparse.Namespace) -> int:
@@ -725,6 +804,259 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
             f"mentors needed {row['mentors_needed']} (+{row['mentors_to_add']}){cost}"
         )
     print(f"wrote {len(written)} files to {args.out}; open {args.out / 'scenarios.xlsx'}")
+    return EXIT_OK
+
+
+# The programme in motion: progress, replan, simulate (tkm_assign.app.running).
+
+
+def _add_running_commands(sub: Any) -> None:
+    progress = sub.add_parser(
+        "progress", help="who is on track, behind or at risk: the logbook against the plan"
+    )
+    _plan_folder(progress)
+    progress.add_argument(
+        "--outcomes", type=Path, help="success indicators per participant (baseline and end)"
+    )
+    _common(progress)
+    _outputs(progress)
+    _lang(progress)
+    progress.set_defaults(handler=_cmd_progress)
+
+    replan = sub.add_parser(
+        "replan",
+        help="plan the rest of the programme again from the logbook, changing as little as possible",
+    )
+    _plan_folder(replan)
+    _common(replan)
+    _outputs(replan)
+    _lang(replan)
+    replan.set_defaults(handler=_cmd_replan)
+
+    simulate = sub.add_parser(
+        "simulate",
+        help="a realistic logbook of a plan up to a date (missed visits, withdrawals, leave)",
+    )
+    _plan_folder(simulate, logbook_required=False)
+    _common(simulate)
+    _outputs(simulate)
+    simulate.set_defaults(handler=_cmd_simulate)
+
+
+def _plan_folder(parser: argparse.ArgumentParser, logbook_required: bool = True) -> None:
+    parser.add_argument("--plan", type=Path, required=True, help="output folder of plan or replan")
+    parser.add_argument(
+        "--logbook",
+        type=Path,
+        required=logbook_required,
+        help="the mentoring logbook (CSV or XLSX), one row per session held",
+    )
+    parser.add_argument(
+        "--as-of",
+        dest="as_of",
+        type=_iso_date,
+        help="last day the logbook covers, YYYY-MM-DD (default: today, within the programme)",
+    )
+    parser.add_argument(
+        "--participants",
+        type=Path,
+        help="participants file as it is now (default: the one the plan was made from)",
+    )
+    parser.add_argument(
+        "--mentors", type=Path, help="mentors file as it is now (default: the plan's)"
+    )
+
+
+def _iso_date(text: str) -> Any:
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def _plan_summary(folder: Path) -> dict[str, Any]:
+    import json
+
+    path = folder / "summary.json"
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        raise TkmError(f"{path}: not a summary.json written by tkm-assign") from None
+    return data if isinstance(data, dict) else {}
+
+
+def _running_config(args: argparse.Namespace, summary: Mapping[str, Any]) -> Config:
+    """``--config`` and ``--set`` when given a file; else the plan's own configuration (from
+    its summary.json) with every ``--set`` on top."""
+    from tkm_assign.config import from_mapping
+
+    recorded = summary.get("config")
+    if args.config is not None or not isinstance(recorded, dict):
+        return load_config(args)
+    config: Config = from_mapping(Config, recorded, "")
+    return config.replace(args.set or ())
+
+
+def _plan_file(folder: Path, name: str) -> Path:
+    path = folder / name
+    if not path.is_file():
+        raise TkmError(f"{folder}: no {name}; give the output folder of plan or replan")
+    return path
+
+
+def _input_file(args: argparse.Namespace, summary: Mapping[str, Any], kind: str) -> Path:
+    given = getattr(args, kind)
+    if given is not None:
+        return Path(given)
+    recorded = (summary.get("inputs") or {}).get(kind)
+    if recorded and Path(recorded).is_file():
+        return Path(recorded)
+    raise TkmError(
+        f"give --{kind}: the {kind} file the plan was made from"
+        + (f" ({recorded}) is not found" if recorded else " is not recorded in its summary.json")
+    )
+
+
+def _running_inputs(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, Path]:
+    """The problem as it is now, the plan it follows, the configuration and the two files."""
+    problem, plan, config, participants, mentors, _ = _running_tables(args)
+    return problem, plan, config, participants, mentors
+
+
+def _running_tables(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, Path, Any]:
+    """:func:`_running_inputs` and the input tables as read."""
+    from tkm_assign import app
+
+    summary = _plan_summary(args.plan)
+    config = _running_config(args, summary)
+    participants = _input_file(args, summary, "participants")
+    mentors = _input_file(args, summary, "mentors")
+    tables = app.read_inputs(participants, mentors)
+    problem = app.validate(tables, config).problem
+    plan = app.read_current_plan(
+        problem,
+        app.read_table(_plan_file(args.plan, "assignments.csv"), "assignments"),
+        app.read_table(_plan_file(args.plan, "schedule.csv"), "schedule"),
+    )
+    return problem, plan, config, participants, mentors, tables
+
+
+def _print_result_warnings(warnings_: Sequence[Any]) -> None:
+    from tkm_assign.messages import render
+
+    for message in warnings_:
+        print(f"warning: {render(message, 'en')}", file=sys.stderr)
+
+
+def _cmd_progress(args: argparse.Namespace) -> int:
+    from tkm_assign import app
+
+    inputs = _check_out(args)
+    problem, plan, config, participants, mentors = _running_inputs(args)
+    as_of = args.as_of or app.programme_as_of(config)
+    result = app.progress(
+        problem,
+        plan,
+        app.read_table(args.logbook, "logbook"),
+        as_of=as_of,
+        outcomes=app.read_table(args.outcomes, "outcomes") if args.outcomes else None,
+    )
+    _print_result_warnings(result.warnings)
+    written = app.write_outputs(
+        result,
+        args.out,
+        lang=_language(args, config),
+        force=args.force,
+        inputs=[*inputs, participants, mentors],
+    )
+    s = result.tables.summary
+    status = s["status"]
+    shares = s["sessions_in_first_3_months"]["shares"]
+    print(
+        f"progress on {as_of.isoformat()} (month {s['month']}): {status['on_track']} on track, "
+        f"{status['behind']} behind, {status['at_risk']} at risk, {status['withdrawn']} "
+        f"withdrawn; {s['sessions_held']} sessions held, {s['sessions_missed']} of "
+        f"{s['sessions_planned']} planned missed ({s['missed_rate']:.1%}); first 3 months so "
+        f"far: 0-2 {shares['0-2']:.1%}, 3-4 {shares['3-4']:.1%}, >4 {shares['>4']:.1%}"
+    )
+    print(
+        f"wrote {len(written)} files to {args.out}; open {args.out / 'progress.html'} or "
+        f"{args.out / 'at_risk.csv'}; WhatsApp messages in {args.out / 'messages'}"
+    )
+    return EXIT_OK
+
+
+def _cmd_replan(args: argparse.Namespace) -> int:
+    from tkm_assign import app
+
+    inputs = _check_out(args)
+    problem, plan, config, participants, mentors = _running_inputs(args)
+    as_of = args.as_of or app.programme_as_of(config)
+    result = app.replan(problem, plan, app.read_table(args.logbook, "logbook"), as_of=as_of)
+    _print_result_warnings(result.warnings)
+    written = app.write_outputs(
+        result,
+        args.out,
+        lang=_language(args, config),
+        force=args.force,
+        inputs=[*inputs, participants, mentors],
+    )
+    s = result.summary
+    print(
+        f"re-planned from {s['plan_from']}: {s['participants_with_mentor']} of "
+        f"{s['participants_planned']} participants with a mentor; {s['reassignments']} "
+        f"reassigned ({s['reassignments_forced']} forced, {s['reassignments_chosen']} "
+        f"chosen), {s['newly_assigned']} newly assigned, {s['participants_withdrawn']} "
+        f"withdrawn; sessions {s['sessions_kept']} kept, {s['sessions_moved']} moved, "
+        f"{s['sessions_added']} added, {s['sessions_cancelled']} cancelled; "
+        f"{s['sessions_missed']} missed before"
+    )
+    print(
+        f"wrote {len(written)} files to {args.out}; every change and its reason in "
+        f"{args.out / 'changes.csv'}; import the new calendars over the old ones"
+    )
+    return EXIT_OK
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from tkm_assign import app
+
+    inputs = _check_out(args)
+    if args.as_of is None:
+        raise TkmError("give --as-of DATE: the last day to simulate")
+    problem, plan, config, participants, mentors, tables = _running_tables(args)
+    since = None
+    if args.logbook is not None:
+        earlier = app.read_logbook(
+            problem, app.read_table(args.logbook, "logbook"), as_of=args.as_of, plan=plan
+        )
+        last = max((e.date for e in earlier.entries), default=config.programme.start_date)
+        since = earlier.until(last)
+    result = app.simulate(problem, plan, as_of=args.as_of, since=since, inputs=tables)
+    _print_result_warnings(result.warnings)
+    written = app.write_outputs(
+        result, args.out, force=args.force, inputs=[*inputs, participants, mentors]
+    )
+    s = result.summary
+    shares = result.distribution
+    print(
+        f"simulated {s['from']} to {s['as_of']} (seed {s['seed']}): {s['logbook_rows']} "
+        f"sessions in the logbook; {s['sessions_missed']} of {s['sessions_planned']} planned "
+        f"not held ({s['missed_share']:.1%}), {s['sessions_extra']} extra; "
+        f"{s['participants_withdrawn']} withdrawn, {s['mentors_sick']} mentors on sick leave, "
+        f"{s['mentors_left']} left; first 3 months: 0-2 {shares['0-2']:.1%}, "
+        f"3-4 {shares['3-4']:.1%}, >4 {shares['>4']:.1%}"
+    )
+    print(
+        f"wrote {len(written)} files to {args.out}; try: tkm-assign progress --plan "
+        f"{args.plan} --logbook {args.out / 'logbook.csv'} --participants "
+        f"{args.out / 'participants.csv'} --mentors {args.out / 'mentors.csv'} --as-of "
+        f"{args.as_of.isoformat()} --out ..."
+    )
     return EXIT_OK
 
 

@@ -691,6 +691,77 @@ class WebConfig:
 
 
 @dataclass(frozen=True)
+class LogbookConfig:
+    """How the mentoring logbook is read (``tkm-assign progress``, ``replan``)."""
+
+    min_duration_min: int = _ranged(10, 1, 24 * 60)
+    max_duration_min: int = _ranged(480, 1, 24 * 60)
+
+    def __post_init__(self) -> None:
+        _check_fields(self, "logbook")
+        _check_range(
+            "logbook.max_duration_min", self.max_duration_min, self.min_duration_min, 24 * 60
+        )
+
+
+@dataclass(frozen=True)
+class ProgressConfig:
+    """When a participant is behind or at risk (``tkm-assign progress``)."""
+
+    quiet_days: int = _ranged(21, 1, 366)
+    last_working_days: int = _ranged(5, 0, 31)
+    message_days: int = _ranged(7, 1, 31)
+
+    def __post_init__(self) -> None:
+        _check_fields(self, "progress")
+
+
+@dataclass(frozen=True)
+class ReplanConfig:
+    """How a re-plan keeps assignments and days (``tkm-assign replan``)."""
+
+    placement_limit: float = _ranged(0.1, 0.01, 600)
+    change_weight: int = _ranged(20_000, 0, 10**9)
+
+    def __post_init__(self) -> None:
+        _check_fields(self, "replan")
+
+
+@dataclass(frozen=True)
+class SimulateConfig:
+    """How the programme behaves in a simulated logbook (``tkm-assign simulate``).
+
+    Probabilities are per planned session unless said otherwise; calibrated so that the
+    2024 practice reproduces the 2024 evaluation (see the README).
+    """
+
+    seed: int = _ranged(2024, 0, 2**31 - 1)
+    onsite_miss: float = _ranged(0.04, 0, 1)
+    onsite_miss_per_hour: float = _ranged(0.05, 0, 1)
+    rainy_miss: float = _ranged(0.1, 0, 1)
+    rainy_first_month: int = _ranged(11, 1, 12)
+    rainy_last_month: int = _ranged(3, 1, 12)
+    online_fail_proficient: float = _ranged(0.55, 0, 1)
+    online_fail_adequate: float = _ranged(0.7, 0, 1)
+    online_fail_low: float = _ranged(0.8, 0, 1)
+    online_fail_no_internet: float = _ranged(0.2, 0, 1)
+    extra_high_need: float = _ranged(0.05, 0, 1)
+    withdraw_share: float = _ranged(0.05, 0, 1)
+    sick_share: float = _ranged(0.05, 0, 1)
+    sick_days: int = _ranged(10, 1, 366)
+    leave_share: float = _ranged(0.02, 0, 1)
+    in_scenarios: bool = True
+
+    def __post_init__(self) -> None:
+        _check_fields(self, "simulate")
+
+    def rainy(self, month: int) -> bool:
+        """Whether calendar month ``month`` (1..12) is in the rainy season."""
+        first, last = self.rainy_first_month, self.rainy_last_month
+        return first <= month <= last if first <= last else month >= first or month <= last
+
+
+@dataclass(frozen=True)
 class CostConfig:
     """``[cost]``: the prices the scenario tables cost plans with (0: no cost columns).
 
@@ -727,6 +798,10 @@ class Config:
     cost: CostConfig = field(default_factory=CostConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     web: WebConfig = field(default_factory=WebConfig)
+    logbook: LogbookConfig = field(default_factory=LogbookConfig)
+    progress: ProgressConfig = field(default_factory=ProgressConfig)
+    replan: ReplanConfig = field(default_factory=ReplanConfig)
+    simulate: SimulateConfig = field(default_factory=SimulateConfig)
 
     @classmethod
     def load(cls, path: str | Path | None = None, overrides: Iterable[str] = ()) -> Self:

@@ -9,6 +9,7 @@ metres.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -69,6 +70,13 @@ class Mode(StrEnum):
 
     ONSITE = "onsite"
     ONLINE = "online"
+
+
+class ParticipantStatus(StrEnum):
+    """Whether a participant is still in the programme (a change since the plan)."""
+
+    ACTIVE = "active"
+    WITHDRAWN = "withdrawn"
 
 
 LITERACY_RANK = {TechLiteracy.LOW: 0, TechLiteracy.ADEQUATE: 1, TechLiteracy.PROFICIENT: 2}
@@ -140,6 +148,11 @@ class Participant:
     village: str = ""  # village name for calendars and maps ("" when unknown)
     phone: str = ""  # +62... (see io.labels.phone); "" when unknown. Never logged.
     row: int = 0  # spreadsheet row in the input file, for messages
+    # Changes since the plan (read by progress, replan and simulate): a withdrawn
+    # participant's first day without sessions, and a late joiner's first programme day.
+    status: ParticipantStatus = ParticipantStatus.ACTIVE
+    status_date: dt.date | None = None
+    start_date: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,6 +197,7 @@ class Mentor:
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()  # inclusive date ranges
     phone: str = ""  # +62... (see io.labels.phone); "" when unknown. Never logged.
     row: int = 0
+    active_until: dt.date | None = None  # last working day in the programme (None: to the end)
 
 
 @dataclass(frozen=True)
@@ -308,6 +322,16 @@ class Session:
     month: int  # 1..n counted from the programme start
     travel_min_before: int  # 0 online; onsite: from previous stop or home
     distance_m_before: int = 0
+
+
+UID_DOMAIN = "tkm-assign"
+
+
+def session_uid(session_id: str, mentor_id: str, participant_id: str) -> str:
+    """The calendar UID of a planned session: the same session in a plan written again keeps
+    it, so importing the calendar again updates the event instead of duplicating it."""
+    raw = f"{session_id}-{mentor_id}-{participant_id}"
+    return f"{re.sub(r'[^A-Za-z0-9._-]', '_', raw)}@{UID_DOMAIN}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -51,11 +51,28 @@ def programme_months(participant: Participant, config: Config) -> int:
     return config.programme.months_for(participant.sector.value, participant.program_months)
 
 
+def programme_window(participant: Participant, config: Config) -> tuple[int, int]:
+    """First and last programme month (1-based, inclusive) of a participant's mentoring.
+
+    Months 1..:func:`programme_months`; a late joiner (``start_date`` after the programme
+    start) starts in the programme month holding its start date and keeps its full length.
+    """
+    months = programme_months(participant, config)
+    start = config.programme.start_date
+    joined = participant.start_date
+    if joined is None or joined <= start:
+        return 1, months
+    first = 1
+    while add_months(start, first) <= joined:
+        first += 1
+    return first, first + months - 1
+
+
 def planned_months(participants: Sequence[Participant], config: Config) -> int:
-    """Months a plan covers: the longest programme among ``participants`` (the default
-    ``programme.months`` when there are none). Schedules, their tables and the audit's
+    """Months a plan covers: the last programme month among ``participants`` (a late
+    joiner's programme ends later; the default ``programme.months`` when there are none). Schedules, their tables and the audit's
     month numbering all span these months from ``programme.start_date``."""
-    lengths = [programme_months(p, config) for p in participants]
+    lengths = [programme_window(p, config)[1] for p in participants]
     return max(lengths, default=config.programme.months)
 
 
@@ -292,10 +309,13 @@ def holiday_dates(start: dt.date, end: dt.date, config: Config) -> Mapping[dt.da
 
 
 def working_dates(mentor: Mentor, start: dt.date, end: dt.date, config: Config) -> list[dt.date]:
-    """Dates in ``[start, end)`` the mentor works: own weekdays, no holiday, not unavailable."""
+    """Dates in ``[start, end)`` the mentor works: own weekdays, no holiday, not unavailable,
+    not after the mentor's ``active_until``."""
     off = holiday_dates(start, end, config)
     out = []
     day = start
+    if mentor.active_until is not None:
+        end = min(end, mentor.active_until + dt.timedelta(days=1))
     while day < end:
         if (
             day.weekday() in mentor.working_days

@@ -36,13 +36,13 @@ from tkm_assign.geo.regions import (
     haversine_km,
     load_geography,
 )
-from tkm_assign.io.read import MENTOR_COLUMNS, PARTICIPANT_COLUMNS
+from tkm_assign.io.read import PLAN_MENTOR_COLUMNS, PLAN_PARTICIPANT_COLUMNS
 from tkm_assign.model import Sector
 from tkm_assign.rules import add_months
 
 # Synthetic people get no phone number: a made-up number could belong to someone real.
-SAMPLE_PARTICIPANT_COLUMNS = tuple(c for c in PARTICIPANT_COLUMNS if c != "phone")
-SAMPLE_MENTOR_COLUMNS = tuple(c for c in MENTOR_COLUMNS if c != "phone")
+SAMPLE_PARTICIPANT_COLUMNS = tuple(c for c in PLAN_PARTICIPANT_COLUMNS if c != "phone")
+SAMPLE_MENTOR_COLUMNS = tuple(c for c in PLAN_MENTOR_COLUMNS if c != "phone")
 
 log = logging.getLogger("tkm_assign")
 

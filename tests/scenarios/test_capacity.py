@@ -12,7 +12,7 @@ from tests.scenarios.conftest import build, participants_frame
 from tkm_assign.errors import InputWarning
 from tkm_assign.geo.models import make_travel_model
 from tkm_assign.geo.towns import load_towns, village_base
-from tkm_assign.io.read import MENTOR_COLUMNS
+from tkm_assign.io.read import PLAN_MENTOR_COLUMNS
 from tkm_assign.model import Problem
 from tkm_assign.pipeline import run_plan
 from tkm_assign.scenarios.capacity import CapacityResult, plan_capacity
@@ -110,7 +110,7 @@ def test_new_mentors_cover_the_sectors_of_their_participants(with_existing: Capa
 
 def test_suggested_mentors_file_is_in_the_mentors_format(with_existing: CapacityResult):
     frame = suggested_mentors_frame(with_existing)
-    assert list(frame.columns) == list(MENTOR_COLUMNS)
+    assert list(frame.columns) == list(PLAN_MENTOR_COLUMNS)
     assert frame["mentor_id"].is_unique and (frame["transport"] == "motorcycle").all()
     assert set(frame["province"]) == {"Jawa Barat", "Bali"}
     assert (frame["max_caseload"] == "").all()  # the default caseload.max applies

@@ -57,6 +57,58 @@ else :class:`~tkm_assign.errors.ConfigError`: validate again).
   :class:`Scenario` list and ``parse_grid("caseload.max=15,20,25")`` pairs) planned and
   sized; the files are validated once per distinct reading setting.
 
+The programme in motion
+-----------------------
+The plan being followed is a :class:`~tkm_assign.programme.plan.CurrentPlan` (each
+participant's mentor and the planned sessions with their calendar ``uid`` and
+``sequence``): ``read_current_plan(problem, assignments, schedule)`` reads it back from a
+plan folder's ``assignments.csv`` and ``schedule.csv`` (``read_table(..., "assignments")``,
+``read_table(..., "schedule")``); ``plan_from_schedule(result.assignment, result.schedule)``
+(:mod:`tkm_assign.programme.plan`) takes it from a :class:`PlanResult` in memory. The
+problem is validated from the participants and mentors files as they are now: their
+optional columns ``status`` / ``status_date`` / ``start_date`` (participants) and
+``active_until`` (mentors) and new rows are the changes since the plan.
+
+- ``read_table(path_or_upload, "logbook")`` reads the logbook (CSV/XLSX, Indonesian or
+  English headers); ``read_logbook(problem, table, *, as_of, plan=None) -> Logbook``
+  validates it (every problem in one ``InputError``); the commands below also take the
+  ``Table`` and validate it inside the call, so its warnings land in the result.
+- ``programme_as_of(config, today=None) -> date``: the default as-of date (today, clamped
+  to the programme); ``checked_as_of(config, day)`` refuses a given date before the
+  programme start (``ConfigError``), as ``progress``, ``replan`` and ``simulate`` do.
+- ``progress(problem, plan, logbook, config=None, *, as_of=None, outcomes=None,
+  progress=None) -> ProgressResult``: ``result.tables`` (:class:`~tkm_assign.programme.
+  progress.ProgressTables`) holds ``participants`` (status on_track / behind / at_risk /
+  withdrawn with ``reasons``, a tuple of :class:`Message`), ``at_risk``, ``mentors``
+  (planned against held sessions and hours, missed-visit rate, utilisation),
+  ``distribution`` (first three months in the 2024 bins, by province and sector),
+  ``missed``, ``spread``, ``summary`` and ``notes`` (each mentor's WhatsApp message as
+  facts); ``result.indicators`` the success indicators when ``outcomes``
+  (``read_table(..., "outcomes")``) are given. ``write_outputs`` writes ``progress.xlsx``,
+  ``progress.html``, ``at_risk.csv``, ``progress.json`` and ``messages/<mentor_id>.txt``.
+- ``replan(problem, plan, logbook, config=None, *, as_of=None, progress=None) ->
+  ReplanResult``: the rest of the programme planned again from the day after ``as_of``
+  with as few changes as the rules allow (:mod:`tkm_assign.programme.replan`).
+  ``result.plan`` is the next :class:`CurrentPlan` to follow (pass it to the next
+  ``progress``/``replan``); ``result.changes`` (``changes_table``) one row per
+  reassignment and per added, moved, cancelled and missed session with its ``reason``
+  (a :class:`Message`); ``result.summary`` the counts (reassignments forced and chosen,
+  sessions kept, moved, added, cancelled, missed, by reason); ``result.tables`` the plan
+  tables of the re-planned programme (``schedule`` with ``status`` held | planned,
+  ``uid`` and ``sequence``; ``extra["calendar"]`` the planned and cancelled sessions) and
+  ``result.measures`` its figures; ``result.progress`` the progress on ``as_of`` (with the
+  mentors' messages for the new plan). ``write_outputs`` writes every output of a plan
+  (calendars that update the earlier ones: same ``UID``, raised ``SEQUENCE``,
+  ``STATUS:CANCELLED``), ``changes.csv`` and ``messages/``.
+- ``simulate(problem, plan, config=None, *, as_of, since=None, inputs=None,
+  progress=None) -> SimulateResult``: a realistic logbook of ``plan`` up to ``as_of``
+  under ``config.simulate`` (:mod:`tkm_assign.programme.simulate`); ``result.logbook``,
+  ``result.problem`` (with the withdrawals, sick leave and departures applied),
+  ``result.participants``/``result.mentors`` (the input tables with the changes written
+  in, when ``inputs`` from :func:`read_inputs` are given), ``result.distribution`` (the
+  first three months in the 2024 bins) and ``result.summary``. ``since`` continues an
+  earlier simulated logbook (e.g. after a re-plan).
+
 Writing
 -------
 ``write_outputs(result, folder, *, formats=None, lang=None, force=False) -> list[Path]``
@@ -111,6 +163,19 @@ from tkm_assign.app.results import (
     ValidateResult,
     Written,
 )
+from tkm_assign.app.running import (
+    ProgressResult,
+    ReplanResult,
+    SimulateResult,
+    changes_table,
+    checked_as_of,
+    programme_as_of,
+    progress,
+    read_current_plan,
+    read_logbook,
+    replan,
+    simulate,
+)
 from tkm_assign.io.inputs import Inputs, read_inputs
 from tkm_assign.io.plan import HandPlan
 from tkm_assign.io.read import Upload, read_table
@@ -130,28 +195,39 @@ __all__ = [
     "PlanFigures",
     "PlanResult",
     "ProgressCallback",
+    "ProgressResult",
+    "ReplanResult",
     "SampleResult",
     "Scenario",
     "ScenariosResult",
     "ScheduleResult",
+    "SimulateResult",
     "Upload",
     "ValidateResult",
     "Written",
     "assign",
     "audit",
     "capacity",
+    "changes_table",
+    "checked_as_of",
     "expand_scenarios",
     "generate",
     "parse_grid",
     "plan",
     "plan_figures",
+    "programme_as_of",
+    "progress",
+    "read_current_plan",
     "read_hand_plan",
     "read_inputs",
+    "read_logbook",
     "read_scenario_file",
     "read_table",
     "render",
+    "replan",
     "scenarios",
     "schedule",
+    "simulate",
     "validate",
     "write_into",
     "write_outputs",

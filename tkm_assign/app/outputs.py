@@ -21,12 +21,23 @@ from tkm_assign.app.results import (
     ScheduleResult,
     Written,
 )
+from tkm_assign.app.running import ProgressResult, ReplanResult, SimulateResult
 from tkm_assign.io.output import atomic_output_dir, write_csv, write_json
 from tkm_assign.messages import rendered
 from tkm_assign.notify import ProgressCallback
 from tkm_assign.report.tables import rendered_frame
 
-Result = AssignResult | ScheduleResult | PlanResult | AuditResult | CapacityResult | ScenariosResult
+Result = (
+    AssignResult
+    | ScheduleResult
+    | PlanResult
+    | AuditResult
+    | CapacityResult
+    | ScenariosResult
+    | ProgressResult
+    | ReplanResult
+    | SimulateResult
+)
 
 # The files of each command, by format (file extension); ``write_outputs`` writes these.
 FORMATS: dict[type, tuple[str, ...]] = {
@@ -37,6 +48,9 @@ FORMATS: dict[type, tuple[str, ...]] = {
     AuditResult: ("csv", "json", "xlsx", "html"),
     CapacityResult: ("csv", "json", "png"),
     ScenariosResult: ("csv", "json", "xlsx", "png"),
+    ProgressResult: ("csv", "json", "xlsx", "html", "txt"),
+    ReplanResult: ("csv", "json", "xlsx", "ics", "html", "png", "gpkg", "txt"),
+    SimulateResult: ("csv", "json"),
 }
 SCHEDULE_FILES = {
     "schedule.csv": "schedule",
@@ -218,6 +232,12 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
             figures=dict(result.measures.figures),
             provinces=result.measures.provinces,
         )
+    if isinstance(result, ProgressResult):
+        return _write_progress(result, staging, lang)
+    if isinstance(result, ReplanResult):
+        return _write_replan(result, staging, formats, lang)
+    if isinstance(result, SimulateResult):
+        return _write_simulation(result, staging)
     if isinstance(result, CapacityResult):
         from tkm_assign.scenarios.outputs import write_capacity_outputs
 
@@ -225,3 +245,66 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
     from tkm_assign.scenarios.outputs import write_scenario_outputs
 
     return write_scenario_outputs(staging, list(result.results), list(result.configs), lang)
+
+
+def _write_progress(result: ProgressResult, staging: Path, lang: str) -> list[Path]:
+    from tkm_assign.report.running import indicator_sections, write_progress_outputs
+
+    sheets: list = []
+    html: list[str] = []
+    if result.indicators is not None:
+        sheets, html = indicator_sections(result.indicators, lang)
+    written = write_progress_outputs(
+        staging, result.problem, result.tables, lang, extra_sheets=sheets, extra_html=html
+    )
+    write_json(result.summary, staging / "progress.json")
+    return [*written, staging / "progress.json"]
+
+
+def _write_replan(
+    result: ReplanResult, staging: Path, formats: tuple[str, ...], lang: str
+) -> list[Path]:
+    """Every output of a plan for the re-planned programme, ``changes.csv`` and the
+    mentors' messages."""
+    from tkm_assign.messages import Message, render
+    from tkm_assign.report import write_plan_outputs
+    from tkm_assign.report.running import write_messages
+
+    done = result.replanned
+    title = render(Message.of("replan.title", date=done.plan_from, as_of=done.as_of), lang)
+    measures = result.measures
+    written = write_plan_outputs(
+        staging,
+        result.problem,
+        result.tables,
+        lang,
+        figures=dict(measures.figures),
+        balance=measures.balance,
+        provinces=measures.provinces,
+        formats=[f for f in formats if f != "txt"],
+        title=title,
+    )
+    if "csv" in formats:
+        changes = result.changes
+        changes = changes.assign(reason=changes["reason"].map(lambda m: render(m, lang)))
+        write_csv(changes, staging / "changes.csv")
+        written.append(staging / "changes.csv")
+    if "txt" in formats:
+        written += write_messages(staging, result.problem, result.progress.notes, lang)
+    return written
+
+
+def _write_simulation(result: SimulateResult, staging: Path) -> list[Path]:
+    """``logbook.csv``, the changed ``participants.csv`` and ``mentors.csv`` (when the
+    inputs were given) and ``simulation.json``."""
+    from tkm_assign.programme.simulate import logbook_frame
+
+    written = [staging / "logbook.csv"]
+    write_csv(logbook_frame(result.logbook), written[0])
+    for name, frame in (("participants.csv", result.participants), ("mentors.csv", result.mentors)):
+        if frame is not None:
+            write_csv(frame, staging / name)
+            written.append(staging / name)
+    write_json(result.summary, staging / "simulation.json")
+    written.append(staging / "simulation.json")
+    return written

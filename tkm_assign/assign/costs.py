@@ -200,7 +200,7 @@ def _per_mentor(problem: Problem, rule: Callable[[Mentor, Config], int]) -> IntA
     seen: dict[tuple[object, ...], int] = {}
     out = np.empty(len(problem.mentors), dtype=np.int64)
     for j, m in enumerate(problem.mentors):
-        key = (m.hours_per_month, m.working_days, m.unavailable)
+        key = (m.hours_per_month, m.working_days, m.unavailable, m.active_until)
         if key not in seen:
             seen[key] = rule(m, config)
         out[j] = seen[key]

@@ -83,6 +83,27 @@ def travel_pairs(
     return minutes, metres
 
 
+def mentor_participant_minutes(
+    problem: Problem, travel: TravelModel, pairs: Sequence[tuple[str, str]]
+) -> list[int]:
+    """One-way minutes from each mentor's home to the participant, for ``(participant_id,
+    mentor_id)`` pairs of ``problem`` (by the mentor's transport)."""
+    if not pairs:
+        return []
+    p_index, m_index = problem.participant_index, problem.mentor_index
+    pi = np.array([p_index[p] for p, _ in pairs], dtype=np.int64)
+    mi = np.array([m_index[m] for _, m in pairs], dtype=np.int64)
+    minutes, _ = travel_pairs(
+        travel,
+        problem.mentor_lat_lon[mi].reshape(-1, 2),
+        np.array([problem.mentors[j].location.island_id for j in mi], dtype=np.int32),
+        problem.participant_lat_lon[pi].reshape(-1, 2),
+        np.array([problem.participants[i].location.island_id for i in pi], dtype=np.int32),
+        [problem.mentors[j].transport.value for j in mi],
+    )
+    return [int(t) for t in minutes]
+
+
 @dataclass(frozen=True)
 class PlanFacts:
     """A validated plan with its travel, months and day routes."""

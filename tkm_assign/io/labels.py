@@ -19,7 +19,15 @@ from functools import cache
 from tkm_assign.config import DATE_RANGE, SECTOR_CODES, parse_days
 from tkm_assign.errors import shorten
 from tkm_assign.messages import LANGUAGES, MESSAGES, template
-from tkm_assign.model import IncomeRole, Mode, NeedLevel, Sector, TechLiteracy, Transport
+from tkm_assign.model import (
+    IncomeRole,
+    Mode,
+    NeedLevel,
+    ParticipantStatus,
+    Sector,
+    TechLiteracy,
+    Transport,
+)
 
 MAX_ID_CHARS = 64  # participant and mentor ids; file names are made from mentor ids
 
@@ -159,6 +167,73 @@ _TRANSPORT = _table(
             "bus",
             "angkot",
             "ojek",
+        ),
+    }
+)
+_STATUS = _table(
+    {
+        "active": ("active", "aktif", "masih aktif", "ikut", "berjalan", "lanjut"),
+        "withdrawn": (
+            "withdrawn",
+            "withdrew",
+            "left",
+            "dropped out",
+            "drop out",
+            "dropout",
+            "mengundurkan diri",
+            "undur diri",
+            "mundur",
+            "keluar",
+            "berhenti",
+            "tidak aktif",
+            "nonaktif",
+            "non aktif",
+            "gugur",
+        ),
+    }
+)
+# Session modes as logbooks and forms write them: onsite visits and every remote channel.
+_MODES = _table(
+    {
+        "onsite": (
+            "onsite",
+            "on site",
+            "on-site",
+            "offline",
+            "visit",
+            "field visit",
+            "in person",
+            "face to face",
+            "luring",
+            "tatap muka",
+            "kunjungan",
+            "kunjungan lapangan",
+            "kunjungan langsung",
+            "datang",
+            "langsung",
+        ),
+        "online": (
+            "online",
+            "daring",
+            "virtual",
+            "remote",
+            "whatsapp",
+            "whats app",
+            "wa",
+            "wa call",
+            "video call",
+            "vc",
+            "zoom",
+            "google meet",
+            "gmeet",
+            "meet",
+            "telepon",
+            "telpon",
+            "telephone",
+            "phone",
+            "call",
+            "sms",
+            "chat",
         ),
     }
 )
@@ -307,6 +382,66 @@ def transport(text: str) -> Transport:
             ("motorcycle (motor)", "car (mobil)", "public (umum)"),
         )
     )
+
+
+def participant_status(text: str) -> ParticipantStatus:
+    """active / withdrawn, or aktif / mengundurkan diri / keluar."""
+    return ParticipantStatus(
+        _lookup(
+            text,
+            _STATUS,
+            "a participant status",
+            ("active (aktif)", "withdrawn (mengundurkan diri, keluar)"),
+        )
+    )
+
+
+def session_mode(text: str) -> Mode:
+    """onsite / online and the words logbooks use: luring, tatap muka, kunjungan, daring,
+    WA/WhatsApp, Zoom, telepon, ... (a slash or brackets may add a channel: ``daring (WA)``)."""
+    found = _MODES.get(simplify(text))
+    if found is None:
+        # "Daring (WA)", "tatap muka/kunjungan": every part must name the same mode.
+        modes = {_MODES.get(simplify(part)) for part in re.split(r"[()/,;+]", text) if part.strip()}
+        found = modes.pop() if len(modes) == 1 else None
+    if found is None:
+        raise LabelError(
+            "is not a session mode; expected onsite (luring, tatap muka, kunjungan) or online "
+            "(daring, WA/WhatsApp, Zoom, telepon)"
+        )
+    return Mode(found)
+
+
+def date(text: str) -> dt.date:
+    """A calendar date: ``YYYY-MM-DD`` (also with a midnight time, as Excel writes it),
+    ``DD/MM/YYYY`` or ``DD-MM-YYYY`` (day first, as in Indonesia)."""
+    cleaned = text.strip()
+    match = re.fullmatch(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:[ T]00:00(?::00)?)?", cleaned)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", cleaned)
+        if not match:
+            raise LabelError("is not a date; expected YYYY-MM-DD (or DD/MM/YYYY)")
+        day, month, year = (int(g) for g in match.groups())
+    try:
+        found = dt.date(year, month, day)
+    except ValueError:
+        raise LabelError("is not a calendar date; expected YYYY-MM-DD (or DD/MM/YYYY)") from None
+    low, high = DATE_RANGE
+    if not low <= found <= high:
+        raise LabelError(
+            f"is out of range; expected a date from {low.isoformat()} to {high.isoformat()}"
+        )
+    return found
+
+
+def clock(text: str) -> int:
+    """Minutes after midnight of ``09:00``, ``9.00`` or ``09:00:00``."""
+    match = re.fullmatch(r"([0-9]{1,2})[:.]([0-9]{2})(?::[0-9]{2})?", text.strip())
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise LabelError("is not a time of day; expected HH:MM, e.g. 09:30")
+    return int(match[1]) * 60 + int(match[2])
 
 
 def boolean(text: str) -> bool:

@@ -45,12 +45,14 @@ warnings.filterwarnings(
     "ignore", r".*has GPKG application_id, but non conformant file extension", RuntimeWarning
 )
 
-Kind = Literal["participants", "mentors", "assignments", "schedule"]
+Kind = Literal["participants", "mentors", "assignments", "schedule", "logbook", "outcomes"]
 # Plan files (an assignment or a schedule, e.g. typed into Excel) keep their header text:
 # the audit maps column names and workbook labels in either language itself.
 PLAN_KINDS = ("assignments", "schedule")
 
-PARTICIPANT_COLUMNS = (
+# The planning columns of each file, then the changes since the plan that a coordinator adds
+# while the programme runs (read by progress, replan and simulate).
+PLAN_PARTICIPANT_COLUMNS = (
     "participant_id",
     "name",
     "latitude",
@@ -70,7 +72,9 @@ PARTICIPANT_COLUMNS = (
     "pinned_mentor_id",
     "excluded_mentor_ids",
 )
-MENTOR_COLUMNS = (
+PARTICIPANT_CHANGE_COLUMNS = ("status", "status_date", "start_date")
+PARTICIPANT_COLUMNS = PLAN_PARTICIPANT_COLUMNS + PARTICIPANT_CHANGE_COLUMNS
+PLAN_MENTOR_COLUMNS = (
     "mentor_id",
     "name",
     "latitude",
@@ -85,9 +89,34 @@ MENTOR_COLUMNS = (
     "unavailable",
     "phone",
 )
+MENTOR_CHANGE_COLUMNS = ("active_until",)
+MENTOR_COLUMNS = PLAN_MENTOR_COLUMNS + MENTOR_CHANGE_COLUMNS
+# The mentoring logbook: one row per session held (onsite visit, WhatsApp, Zoom, phone).
+LOGBOOK_COLUMNS = (
+    "date",
+    "participant_id",
+    "mentor_id",
+    "mode",
+    "duration_min",
+    "start",
+    "session_id",
+    "notes",
+)
+# Success indicators per participant, at baseline and at the end of the programme.
+OUTCOME_COLUMNS = (
+    "participant_id",
+    "turnover_baseline_idr",
+    "turnover_end_idr",
+    "records_baseline",
+    "records_end",
+    "workers_baseline",
+    "workers_end",
+)
 REQUIRED_COLUMNS: Mapping[Kind, tuple[str, ...]] = {
     "participants": ("participant_id", "latitude", "longitude", "sector"),
     "mentors": ("mentor_id", "latitude", "longitude", "sectors"),
+    "logbook": ("date", "participant_id", "mentor_id", "mode"),
+    "outcomes": ("participant_id",),
 }
 
 _COMMON_ALIASES = {
@@ -137,6 +166,9 @@ PARTICIPANT_ALIASES: Mapping[str, tuple[str, ...]] = {
         "id_pendamping_dikecualikan",
         "excluded_mentors",
     ),
+    "status": ("status_peserta", "keaktifan", "status_keaktifan"),
+    "status_date": ("tanggal_status", "tgl_status", "tanggal_keluar", "tgl_keluar"),
+    "start_date": ("tanggal_mulai", "tgl_mulai", "tanggal_bergabung", "tgl_bergabung", "mulai"),
 }
 MENTOR_ALIASES: Mapping[str, tuple[str, ...]] = {
     **_COMMON_ALIASES,
@@ -149,12 +181,41 @@ MENTOR_ALIASES: Mapping[str, tuple[str, ...]] = {
     "transport": ("transportasi", "kendaraan", "moda"),
     "working_days": ("hari_kerja",),
     "unavailable": ("tidak_tersedia", "cuti"),
+    "active_until": ("aktif_sampai", "aktif_hingga", "tanggal_berhenti", "tgl_berhenti"),
+}
+LOGBOOK_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "date": ("tanggal", "tgl", "tanggal_sesi", "tanggal_pendampingan", "tanggal_kunjungan"),
+    "participant_id": ("id_peserta", "peserta_id", "kode_peserta", "no_peserta", "peserta"),
+    "mentor_id": ("id_pendamping", "pendamping_id", "kode_pendamping", "pendamping"),
+    "mode": ("moda", "cara", "jenis", "jenis_sesi", "metode", "bentuk", "bentuk_sesi"),
+    "duration_min": ("durasi", "durasi_menit", "lama", "lama_menit", "duration", "menit"),
+    "start": ("mulai", "jam_mulai", "waktu_mulai", "jam", "start_time", "waktu"),
+    "session_id": ("id_sesi", "kode_sesi", "sesi_id", "no_sesi"),
+    "notes": ("catatan", "keterangan", "note", "uraian", "hasil_pendampingan"),
+}
+OUTCOME_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "participant_id": ("id", "id_peserta", "peserta_id", "kode_peserta", "no_peserta"),
+    "turnover_baseline_idr": ("omzet_awal", "omset_awal", "turnover_baseline"),
+    "turnover_end_idr": ("omzet_akhir", "omset_akhir", "turnover_end"),
+    "records_baseline": ("pembukuan_awal", "catatan_keuangan_awal", "records_at_baseline"),
+    "records_end": ("pembukuan_akhir", "catatan_keuangan_akhir", "records_at_end"),
+    "workers_baseline": ("tenaga_kerja_awal", "pekerja_awal", "karyawan_awal"),
+    "workers_end": ("tenaga_kerja_akhir", "pekerja_akhir", "karyawan_akhir"),
+}
+# Each input format: its columns and the aliases of their headers.
+FORMATS: Mapping[Kind, tuple[tuple[str, ...], Mapping[str, tuple[str, ...]]]] = {
+    "participants": (PARTICIPANT_COLUMNS, PARTICIPANT_ALIASES),
+    "mentors": (MENTOR_COLUMNS, MENTOR_ALIASES),
+    "logbook": (LOGBOOK_COLUMNS, LOGBOOK_ALIASES),
+    "outcomes": (OUTCOME_COLUMNS, OUTCOME_ALIASES),
 }
 SHEET_NAMES: Mapping[Kind, tuple[str, ...]] = {
     "participants": ("participants", "peserta"),
     "mentors": ("mentors", "pendamping"),
     "assignments": ("assignments", "penugasan"),
     "schedule": ("schedule", "jadwal"),
+    "logbook": ("logbook", "log_book", "buku_log", "log", "catatan_pendampingan"),
+    "outcomes": ("outcomes", "hasil", "capaian", "indikator"),
 }
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -294,8 +355,7 @@ def canonical_columns(
     """
     if kind in PLAN_KINDS:
         return [str(h).replace("\ufeff", "").strip() for h in headers], []
-    aliases = PARTICIPANT_ALIASES if kind == "participants" else MENTOR_ALIASES
-    known = PARTICIPANT_COLUMNS if kind == "participants" else MENTOR_COLUMNS
+    known, aliases = FORMATS[kind]
     lookup = {name: name for name in known}
     for canonical, names in aliases.items():
         for alias in names:
@@ -324,10 +384,10 @@ def canonical_columns(
 
 
 def known_columns(kind: Kind) -> tuple[str, ...]:
-    """The columns of the participants or mentors input format (none fixed for plan files)."""
+    """The columns of an input format (none fixed for plan files)."""
     if kind in PLAN_KINDS:
         return ()
-    return PARTICIPANT_COLUMNS if kind == "participants" else MENTOR_COLUMNS
+    return FORMATS[kind][0]
 
 
 def _fail(source: str, expected: str, row: int | None = None) -> NoReturn:

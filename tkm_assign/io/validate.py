@@ -50,6 +50,7 @@ from tkm_assign.model import (
     Mentor,
     NeedLevel,
     Participant,
+    ParticipantStatus,
     Problem,
     TechLiteracy,
     Transport,
@@ -668,6 +669,9 @@ class _ParticipantFields:
     current: npt.NDArray[np.object_]
     pinned: npt.NDArray[np.object_]
     excluded: list[Any]
+    status: list[Any]
+    status_date: list[Any]
+    start_date: list[Any]
 
 
 @dataclass
@@ -684,6 +688,7 @@ class _MentorFields:
     transport: list[Any]
     working_days: list[Any]
     unavailable: list[Any]
+    active_until: list[Any]
     source: str
     id_set: frozenset[str] = field(default_factory=frozenset)
 
@@ -725,7 +730,23 @@ def _participant_fields(
         current=np.array([str(v).strip() for v in sheet.text("current_mentor_id")], dtype=object),
         pinned=np.array([str(v).strip() for v in sheet.text("pinned_mentor_id")], dtype=object),
         excluded=sheet.parse("excluded_mentor_ids", labels.id_list, frozenset()),
+        status=sheet.parse("status", labels.participant_status, ParticipantStatus.ACTIVE),
+        status_date=sheet.parse("status_date", labels.date, None),
+        start_date=sheet.parse("start_date", labels.date, None),
     )
+    undated = [
+        k
+        for k, (s, d) in enumerate(zip(fields.status, fields.status_date, strict=True))
+        if s is ParticipantStatus.WITHDRAWN and d is None
+    ]
+    for k in undated:
+        sheet.add(
+            k,
+            "status_date",
+            None,
+            "is empty; a withdrawn participant needs status_date, the first day without "
+            "sessions (YYYY-MM-DD)",
+        )
     for i in range(sheet.n):
         pinned = fields.pinned[i]
         excluded = fields.excluded[i]
@@ -770,6 +791,7 @@ def _mentor_fields(
         transport=sheet.parse("transport", labels.transport, Transport.MOTORCYCLE),
         working_days=sheet.parse("working_days", labels.working_days, config.work.weekdays),
         unavailable=sheet.parse("unavailable", labels.date_ranges, ()),
+        active_until=sheet.parse("active_until", labels.date, None),
         source=sheet.source,
         id_set=frozenset(str(v) for v in ids if v),
     )
@@ -842,6 +864,9 @@ def _build_participants(fields: _ParticipantFields) -> tuple[Participant, ...]:
             village=str(fields.villages[i]),
             phone=fields.phones[i],
             row=int(fields.rows[i]),
+            status=fields.status[i],
+            status_date=fields.status_date[i],
+            start_date=fields.start_date[i],
         )
         for i in range(len(fields.ids))
     )
@@ -864,6 +889,7 @@ def _build_mentors(fields: _MentorFields) -> tuple[Mentor, ...]:
             unavailable=fields.unavailable[i],
             phone=fields.phones[i],
             row=int(fields.rows[i]),
+            active_until=fields.active_until[i],
         )
         for i in range(len(fields.ids))
     )

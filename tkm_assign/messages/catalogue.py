@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tkm_assign.messages.running import RUNNING
+
 
 @dataclass(frozen=True)
 class Plural:
@@ -936,5 +938,6 @@ MESSAGES: Mapping[str, str | Plural] = {
     **RULES,
     **CHARTS,
     **SCENARIO_COLUMNS,
+    **RUNNING,
     **WEB,
 }

@@ -85,6 +85,7 @@ def write_plan_outputs(
     provinces: pd.DataFrame | None = None,
     formats: Collection[str] | None = None,
     unserved: UnservedReview | None = None,
+    title: str | None = None,
 ) -> list[Path]:
     """Write every output of a plan into ``folder`` (which must exist, normally empty).
 
@@ -112,6 +113,9 @@ def write_plan_outputs(
         ``csv`` the tables, ``json`` ``summary.json``, ``xlsx`` ``plan.xlsx``, ``ics``
         the calendars, ``html`` ``report.html`` and the printable schedules, ``png`` the
         maps, ``gpkg`` ``plan.gpkg``.
+    title
+        The title of ``report.html`` and the first line of the workbook's summary (a
+        re-plan names its as-of date); the plan's own title when ``None``.
 
     Returns
     -------
@@ -158,6 +162,8 @@ def write_plan_outputs(
         log.info("writing plan.xlsx")
         workbook = folder / "plan.xlsx"
         rows = summary_rows(problem, figures, labels, generated)
+        if title:
+            rows.insert(0, (title, "", None))
         write_plan_workbook(workbook, problem, tables, labels, rows, balance, provinces, unserved)
         written.append(workbook)
 
@@ -186,6 +192,7 @@ def write_plan_outputs(
             provinces,
             preview,
             generated,
+            title,
             unserved=unserved,
         )
         report.write_text(page, encoding="utf-8")

@@ -1,7 +1,9 @@
 """``calendars/<mentor_id>.ics``: each mentor's sessions as an RFC 5545 calendar.
 
 One VEVENT per session, with a stable UID (the same session in a re-run plan updates the
-event instead of duplicating it), the participant and mode in SUMMARY, the village and
+event instead of duplicating it; a re-plan keeps each session's UID, raises its
+``SEQUENCE`` when it changes and writes sessions no longer planned with
+``STATUS:CANCELLED``), the participant and mode in SUMMARY, the village and
 coordinates in LOCATION and GEO for onsite visits, and sector, need level and the session's
 place in the month in DESCRIPTION (no phone numbers or other personal contact details).
 
@@ -28,7 +30,7 @@ import pandas as pd
 
 from tkm_assign import __version__
 from tkm_assign.geo.regions import load_geography
-from tkm_assign.model import Mentor, Participant, Problem
+from tkm_assign.model import Mentor, Participant, Problem, session_uid
 from tkm_assign.report.figures import participants_by_id, place_of, regency_names, text
 from tkm_assign.report.i18n import Labels
 from tkm_assign.report.tables import PlanTables
@@ -41,7 +43,6 @@ _WITA_PROVINCES = frozenset(
     {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
 )
 _WIT_PREFIXES = ("8", "9")  # Maluku, Maluku Utara and the Papua provinces
-UID_DOMAIN = "tkm-assign"
 PRODID = f"-//tkm_assign//TKM Lanjutan {__version__}//ID"
 # Remind this long before an online session; onsite: the ride plus this margin.
 ONLINE_REMINDER_MIN = 15
@@ -97,11 +98,6 @@ def mentor_file_names(mentor_ids: list[str]) -> dict[str, str]:
         used.add(candidate.lower())
         out[mentor_id] = candidate
     return out
-
-
-def session_uid(session_id: str, mentor_id: str, participant_id: str) -> str:
-    raw = f"{session_id}-{mentor_id}-{participant_id}"
-    return f"{re.sub(r'[^A-Za-z0-9._-]', '_', raw)}@{UID_DOMAIN}"
 
 
 @cache
@@ -222,15 +218,25 @@ def mentor_calendar(
             f"{labels['month']} {record.k_month}: "
             + labels.text("session_of", n=int(rank), total=int(total))
         )
+        # A re-plan's sessions carry their own uid and revision (SEQUENCE); a cancelled one
+        # stays in the file so that importing it again cancels the event.
+        uid = text(getattr(record, "uid", "")) or session_uid(
+            text(record.session_id), mentor.mentor_id, pid
+        )
         event = [
             "BEGIN:VEVENT",
-            f"UID:{session_uid(text(record.session_id), mentor.mentor_id, pid)}",
+            f"UID:{uid}",
             f"DTSTAMP:{dtstamp}",
             f"DTSTART;TZID={zone_name}:{_local(day, start_min)}",
             f"DTEND;TZID={zone_name}:{_local(day, end_min)}",
             f"SUMMARY:{escape_text(summary)}",
             f"CATEGORIES:{escape_text(mode_word)}",
         ]
+        sequence = text(getattr(record, "sequence", ""))
+        if sequence:
+            event.append(f"SEQUENCE:{int(float(sequence))}")
+        if text(getattr(record, "status", "")) == "cancelled":
+            event.append("STATUS:CANCELLED")
         if mode == "onsite" and person is not None:
             lat, lon = person.location.latitude, person.location.longitude
             place = place_of(person, lookups.regencies)
@@ -265,8 +271,12 @@ def mentor_calendar(
 def write_calendars(
     folder: Path, problem: Problem, tables: PlanTables, labels: Labels
 ) -> list[Path]:
-    """``calendars/<mentor_id>.ics`` for every mentor with at least one session."""
-    schedule = tables.schedule
+    """``calendars/<mentor_id>.ics`` for every mentor with at least one session.
+
+    A re-plan gives its own calendar table in ``tables.extra["calendar"]`` (the planned
+    sessions and the cancelled ones, with ``uid``, ``sequence`` and ``status``).
+    """
+    schedule = tables.extra.get("calendar", tables.schedule)
     if schedule is None or not len(schedule):
         return []
     out_dir = folder / "calendars"

@@ -134,7 +134,8 @@ def workload_table(problem: Problem, assignment: Assigned, schedule: Schedule) -
     for p in problem.participants:
         mentor_id = assignment.mentor_of.get(p.participant_id)
         if mentor_id is not None:
-            for k in range(1, rules.programme_months(p, config) + 1):
+            first, last = rules.programme_window(p, config)
+            for k in range(first, last + 1):
                 active[mentor_id, k] += 1
     counts: dict[tuple[str, int], Counter[str]] = defaultdict(Counter)
     for s in schedule.sessions:
@@ -223,11 +224,12 @@ def schedule_summary(problem: Problem, assignment: Assigned, schedule: Schedule)
     target_met = onsite_monthly_met = onsite_programme_met = 0
     for p in assigned:
         pid = p.participant_id
-        months = range(1, rules.programme_months(p, config) + 1)
+        first, last = rules.programme_window(p, config)
+        months = range(first, last + 1)
         target = rules.session_target(p, config)
         onsite = rules.onsite_required(p, config)
         target_met += all(per_month[pid, k] >= target for k in months)
-        onsite_monthly_met += all(onsite_month[pid, k] >= onsite[k - 1] for k in months)
+        onsite_monthly_met += all(onsite_month[pid, k] >= onsite[k - first] for k in months)
         wanted = rules.onsite_minimum_per_programme(p, config)
         onsite_programme_met += sum(onsite_month[pid, k] for k in months) >= wanted
     onsite_total = sum(onsite_month.values())

@@ -41,6 +41,7 @@ from tkm_assign import __version__, notify, rules
 from tkm_assign.config import ClusterConfig, Config, from_mapping, read_toml_file, to_mapping
 from tkm_assign.errors import ConfigError, InputError, TkmError
 from tkm_assign.executor import Executor, Task, open_executor
+from tkm_assign.geo.travel import TravelModel
 from tkm_assign.io.inputs import Inputs
 from tkm_assign.io.validate import reading_settings
 from tkm_assign.model import Mode, Problem
@@ -485,6 +486,7 @@ def measure_scenario(problem: Problem) -> dict[str, Any]:
         travel = shared_travel_model(problem.config.travel)
         plan = run_plan(problem, travel)
         capacity = plan_capacity(problem, travel, existing=True)
+        simulated = simulated_measures(plan, travel) if problem.config.simulate.in_scenarios else {}
     measures = plan_measures(plan)
     full = plan_measures(capacity.plan)
     config = problem.config
@@ -502,8 +504,29 @@ def measure_scenario(problem: Problem) -> dict[str, Any]:
         measures["cost_full_idr"] = round(
             full["mentor_months"] * rates.mentor_month_idr + full["travel_km"] * rates.per_km_idr
         )
+    measures.update(simulated)
     measures["seconds"] = round(time.perf_counter() - started, 1)
     return measures
+
+
+def simulated_measures(plan: PlanResult, travel: TravelModel) -> dict[str, Any]:
+    """The first three months simulated under ``[simulate]``: followed as planned, and
+    re-planned on days 30 and 60 (:func:`tkm_assign.programme.course.simulated_course`),
+    in percent of participants by the 2024 evaluation's bins."""
+    from tkm_assign.programme.course import simulated_course
+    from tkm_assign.programme.plan import plan_from_schedule
+
+    assert plan.schedule is not None
+    course = simulated_course(
+        plan.problem, plan_from_schedule(plan.assignment, plan.schedule), travel
+    )
+    out = {}
+    for name in ("followed", "replanned"):
+        shares = course[name]
+        out[f"simulated_{name}_0_2_pct"] = round(100 * shares["0-2"], 2)
+        out[f"simulated_{name}_3_4_pct"] = round(100 * shares["3-4"], 2)
+        out[f"simulated_{name}_over_4_pct"] = round(100 * shares[">4"], 2)
+    return out
 
 
 def plan_measures(result: PlanResult) -> dict[str, Any]:

@@ -25,7 +25,7 @@ from typing import Any
 import pandas as pd
 
 from tkm_assign.geo.regions import load_geography
-from tkm_assign.io.read import MENTOR_COLUMNS
+from tkm_assign.io.read import PLAN_MENTOR_COLUMNS
 from tkm_assign.scenarios.capacity import CapacityResult, suggested_sectors
 
 CAPACITY_COLUMNS = (
@@ -136,7 +136,7 @@ def suggested_mentors_frame(result: CapacityResult) -> pd.DataFrame:
         }
         for s in result.suggested
     ]
-    return pd.DataFrame(rows, columns=list(MENTOR_COLUMNS), dtype=object)
+    return pd.DataFrame(rows, columns=list(PLAN_MENTOR_COLUMNS), dtype=object)
 
 
 def capacity_summary(result: CapacityResult, table: pd.DataFrame) -> dict[str, Any]:

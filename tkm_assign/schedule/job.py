@@ -51,7 +51,8 @@ class ClientNeed:
     # A programme under way (:mod:`~.replan`): sessions and onsite visits already held in
     # months 1..n (empty: none), the last held date, and the earlier plan's sessions from
     # the as-of date on as (date, mode, start minute). ``targets`` and ``onsite_min`` then
-    # count what is still to plan.
+    # count what is still to plan. A late joiner's ``last_held`` opens the spacing rule on
+    # its start date (months before its first one have targets of 0).
     held: tuple[int, ...] = ()
     held_onsite: tuple[int, ...] = ()
     last_held: dt.date | None = None
@@ -135,7 +136,8 @@ class MentorJob:
 
 
 def programme_length(problem_participants: Sequence[Participant], config: Config) -> int:
-    """Months the schedule covers (:func:`tkm_assign.rules.planned_months`)."""
+    """Months the schedule covers (:func:`tkm_assign.rules.planned_months`: late
+    joiners' months included)."""
     return rules.planned_months(problem_participants, config)
 
 
@@ -232,9 +234,12 @@ def _client_need(
     starts: Sequence[dt.date],
     replan: ReplanState | None = None,
 ) -> ClientNeed:
-    months = rules.programme_months(participant, config)
-    targets = (rules.session_target(participant, config),) * months
-    onsite = rules.onsite_required(participant, config)
+    # A late joiner's programme starts in the month holding its start date: nothing is due
+    # before (:func:`tkm_assign.rules.programme_window`).
+    first, months = rules.programme_window(participant, config)
+    before = (0,) * (first - 1)
+    targets = before + (rules.session_target(participant, config),) * (months - first + 1)
+    onsite = before + rules.onsite_required(participant, config)
     online_ok = rules.online_allowed(participant, config)
     need = ClientNeed(
         participant_id=participant.participant_id,
@@ -244,6 +249,7 @@ def _client_need(
         onsite_min=onsite,
         online_ok=online_ok,
         phase=_direction_phase(mentor, participant),
+        last_held=_opening(participant, config),
     )
     if replan is None:
         return need
@@ -251,18 +257,29 @@ def _client_need(
     sessions, onsite_held = held_by_month(held, starts, months)
     open_from = min(max(rules.month_of(replan.as_of, starts) - 1, 0), months)
     remaining = rules.remaining_targets(targets, sessions, open_from, config.sessions.max_per_month)
+    last = max((h.date for h in held), default=None)
+    opening = need.last_held
     return dataclasses.replace(
         need,
         targets=remaining,
         onsite_min=rules.remaining_onsite(onsite, onsite_held, remaining, open_from, online_ok),
         held=sessions,
         held_onsite=onsite_held,
-        last_held=max((h.date for h in held), default=None),
+        last_held=max(d for d in (last, opening) if d is not None) if last or opening else None,
         previous=tuple(
             (s.date, s.mode, s.start_min)
             for s in replan.future_of(participant.participant_id, mentor.mentor_id)
         ),
     )
+
+
+def _opening(participant: Participant, config: Config) -> dt.date | None:
+    """For a late joiner, the day the spacing rule counts from so that its first session
+    falls on its start date at the earliest (``sessions.min_days_between`` before it)."""
+    joined = participant.start_date
+    if joined is None or joined <= config.programme.start_date:
+        return None
+    return joined - dt.timedelta(days=max(config.sessions.min_days_between, 1))
 
 
 def _direction_phase(mentor: Mentor, participant: Participant) -> float:

@@ -592,12 +592,16 @@ def _riding_order(
 def _timed_days(
     job: MentorJob, calendar: MonthCalendar, days: Mapping[int, tuple[list[int], list[Request]]]
 ) -> MonthPlan:
-    """Clock times: online sessions from the start of the day, then the day trip."""
+    """Clock times: online sessions from the start of the day, then the day trip.
+
+    In a re-plan, online sessions the earlier plan had on the same day come first, in their
+    earlier order, so that a session added to a day does not shift the others' times.
+    """
     p, plan = job.params, MonthPlan()
     for d in sorted(days):
         date, (online, trip) = calendar.dates[d], days[d]
         clock = p.day_start_min
-        for c in sorted(online):
+        for c in sorted(online, key=lambda c: _earlier_start(job, c, date)):
             plan.sessions.append(
                 _session(job, calendar, c, date, clock, p.online_min, Mode.ONLINE, 0, 0)
             )
@@ -630,6 +634,15 @@ def _timed_days(
             )
         )
     return plan
+
+
+def _earlier_start(job: MentorJob, client: int, date: dt.date) -> tuple[int, int]:
+    """Sort key of an online session: its start in the earlier plan that day, else after
+    every earlier one (in client order)."""
+    for day, mode, start in job.clients[client].previous:
+        if day == date and mode is Mode.ONLINE:
+            return start, client
+    return 24 * 60, client
 
 
 def _shortfalls(

@@ -23,8 +23,10 @@ the months from the one holding ``as_of``, with held sessions counted in ``plann
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from tkm_assign.model import Mode, Session
 
@@ -68,20 +70,26 @@ class ReplanState:
             )
 
     def held_of(self, participant_id: str) -> list[HeldSession]:
-        return [h for h in self.held if h.participant_id == participant_id]
+        return list(self._held_by_participant.get(participant_id, ()))
 
     def future_of(self, participant_id: str, mentor_id: str) -> list[Session]:
         """The earlier plan's sessions of this participant with this mentor from ``as_of`` on."""
-        return sorted(
-            (
-                s
-                for s in self.previous
-                if s.participant_id == participant_id
-                and s.mentor_id == mentor_id
-                and s.date >= self.as_of
-            ),
-            key=lambda s: (s.date, s.start_min),
-        )
+        return list(self._future_by_pair.get((participant_id, mentor_id), ()))
+
+    @cached_property
+    def _held_by_participant(self) -> dict[str, list[HeldSession]]:
+        out: dict[str, list[HeldSession]] = defaultdict(list)
+        for h in self.held:
+            out[h.participant_id].append(h)
+        return dict(out)
+
+    @cached_property
+    def _future_by_pair(self) -> dict[tuple[str, str], list[Session]]:
+        out: dict[tuple[str, str], list[Session]] = defaultdict(list)
+        for s in self.previous:
+            if s.date >= self.as_of:
+                out[s.participant_id, s.mentor_id].append(s)
+        return {k: sorted(v, key=lambda s: (s.date, s.start_min)) for k, v in out.items()}
 
 
 def held_by_month(

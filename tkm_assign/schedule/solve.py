@@ -152,8 +152,11 @@ def _unassigned_shortfalls(problem: Problem, assignment: Assignment) -> list[Sho
         )
         target = rules.session_target(p, config)
         onsite = rules.onsite_required(p, config)
-        for month in range(1, rules.programme_months(p, config) + 1):
+        first, last = rules.programme_window(p, config)
+        for month in range(first, last + 1):
             out.append(
-                Shortfall(p.participant_id, None, month, 0, target, 0, onsite[month - 1], reason)
+                Shortfall(
+                    p.participant_id, None, month, 0, target, 0, onsite[month - first], reason
+                )
             )
     return out

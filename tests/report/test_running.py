@@ -1,0 +1,117 @@
+"""Progress outputs: workbook, page, at-risk list and WhatsApp messages."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import openpyxl
+import pytest
+
+from tests.programme.factory import config, logbook, people, plan_of, session
+from tkm_assign import app
+from tkm_assign.io.outcomes import Outcome, Outcomes
+
+BANDUNG = (-6.9175, 107.6191)
+CIMAHI = (-6.8722, 107.5425)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    cfg = config()
+    problem = people(
+        [
+            (
+                "P1",
+                "<script>alert(1)</script>",
+                *BANDUNG,
+                "industri_boga",
+                "adequate",
+                "medium",
+                "",
+                "",
+                "",
+            ),
+            ("P2", '=HYPERLINK("x")', *CIMAHI, "industri_boga", "adequate", "low", "", "", ""),
+        ],
+        [("../../M/1", "Hendra", -6.9147, 107.6098, "industri_boga")],
+        cfg,
+    )
+    mid = "../../M/1"
+    plan = plan_of(
+        {"P1": mid, "P2": mid},
+        [
+            session("P1", mid, "2027-07-06", "onsite", 540),
+            session("P1", mid, "2027-07-13"),
+            session("P2", mid, "2027-07-07", "onsite", 600),
+            session("P2", mid, "2027-08-23", "onsite", 600),
+            session("P1", mid, "2027-08-24"),
+        ],
+    )
+    book = logbook([("P1", mid, "2027-07-06", "onsite")], "2027-08-20")
+    secret = dataclasses.replace(book.entries[0], notes="RAHASIA catatan")
+    book = dataclasses.replace(book, entries=(secret,))
+    outcomes = Outcomes(
+        (Outcome("P1", 1e6, 2e6, False, True, 0, 1), Outcome("P2", 1e6, 1e6, True, True, 1, 1))
+    )
+    result = app.progress(problem, plan, book, outcomes=outcomes)
+    out = tmp_path_factory.mktemp("progress") / "out"
+    paths = app.write_outputs(result, out, lang="id")
+    return result, out, paths
+
+
+def test_every_file_is_written(written):
+    _, out, paths = written
+    names = sorted(str(p.relative_to(out)) for p in paths)
+    assert names == [
+        "at_risk.csv",
+        "messages/_.._M_1.txt",
+        "progress.html",
+        "progress.json",
+        "progress.xlsx",
+    ]
+
+
+def test_names_are_text_and_notes_stay_in_the_logbook(written):
+    _, out, paths = written
+    page = (out / "progress.html").read_text(encoding="utf-8")
+    assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    for path in paths:
+        if path.suffix in (".html", ".csv", ".txt", ".json"):
+            assert "RAHASIA" not in path.read_text(encoding="utf-8"), path
+    book = openpyxl.load_workbook(out / "progress.xlsx")
+    cells = [c.value for ws in book for row in ws.iter_rows() for c in row]
+    assert not any(isinstance(v, str) and "RAHASIA" in v for v in cells)
+    # A name that looks like a formula is written as text.
+    ws = book["Peserta"]
+    (cell,) = [c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("x")']
+    assert cell.data_type == "s"
+
+
+def test_the_page_is_light_and_indonesian(written):
+    _, out, _ = written
+    page = (out / "progress.html").read_text(encoding="utf-8")
+    assert '<html lang="id">' in page and "Kemajuan Pendampingan" in page
+    assert "Indikator keberhasilan" in page
+    assert "http" not in page.replace("http-equiv", "")  # nothing loaded from anywhere
+    assert len(page.encode()) < 100_000
+
+
+def test_the_message_lists_the_coming_visits_in_indonesian(written):
+    _, out, _ = written
+    text = (out / "messages" / "_.._M_1.txt").read_text(encoding="utf-8")
+    assert text.startswith("Halo Hendra, jadwal pendampingan Anda Sab 21 Agu s.d. Jum 27 Agu:")
+    assert '- Sen 23 Agu 10:00 kunjungan: =HYPERLINK("x") (P2)' in text
+    assert "- Sel 24 Agu 08:00 daring: <script>alert(1)</script> (P1)" in text
+    assert "Mohon dikejar:" in text
+
+
+def test_indicators_by_group_and_sessions(written):
+    result, _, _ = written
+    groups = result.indicators.groups
+    whole = groups[groups["group"] == "programme"].iloc[0]
+    assert (whole["participants"], whole["turnover_growth"], whole["all_three"]) == (2, 1, 1)
+    assert whole["financial_records"] == 2 and whole["new_workers"] == 1
+    sessions = result.indicators.sessions.set_index("sessions")
+    assert sessions.loc["0-2", "participants"] == 2
+    assert sessions.loc["0-2", "all_three_share"] == 0.5
+    assert result.summary["indicators"]["target_all_three_share"] == 0.34
