@@ -54,6 +54,12 @@ Handler = Callable[[argparse.Namespace], int]
 _SAMPLE = "tkm-assign generate --participants 60 --mentors 6 --out contoh"
 _FILES = "--participants contoh/participants.csv --mentors contoh/mentors.csv"
 _ASSIGN = f"tkm-assign assign {_FILES} --out penugasan"
+_PLAN = f"tkm-assign plan {_FILES} --set caseload.max=15 --out rencana"
+_SIMULATE = "tkm-assign simulate --plan rencana --as-of 2027-08-15 --out simulasi"
+_RUNNING = (
+    "--plan rencana --logbook simulasi/logbook.csv --participants simulasi/participants.csv "
+    "--mentors simulasi/mentors.csv --as-of 2027-08-15"
+)
 EXAMPLES: Mapping[str, tuple[str, ...]] = {
     "validate": (_SAMPLE, f"tkm-assign validate {_FILES}"),
     "generate": ("tkm-assign generate --participants 200 --mentors 10 --seed 7 --out sampel",),
@@ -63,7 +69,7 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
         _ASSIGN,
         f"tkm-assign schedule {_FILES} --assignments penugasan/assignments.csv --out jadwal",
     ),
-    "plan": (_SAMPLE, f"tkm-assign plan {_FILES} --set caseload.max=15 --out rencana"),
+    "plan": (_SAMPLE, _PLAN),
     "demo": ("tkm-assign demo --out demo --lang en",),
     "audit": (
         _SAMPLE,
@@ -81,6 +87,9 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
         "--grid sessions.target=2,3 --out skenario",
     ),
     "serve": ("tkm-assign serve --data-dir halaman --port 8050",),
+    "simulate": (_SAMPLE, _PLAN, _SIMULATE),
+    "progress": (_SAMPLE, _PLAN, _SIMULATE, f"tkm-assign progress {_RUNNING} --out kemajuan"),
+    "replan": (_SAMPLE, _PLAN, _SIMULATE, f"tkm-assign replan {_RUNNING} --out rencana-baru"),
 }
 
 
@@ -812,7 +821,10 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
 def _add_running_commands(sub: Any) -> None:
     progress = sub.add_parser(
-        "progress", help="who is on track, behind or at risk: the logbook against the plan"
+        "progress",
+        epilog=_example("progress"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="who is on track, behind or at risk: the logbook against the plan",
     )
     _plan_folder(progress)
     progress.add_argument(
@@ -825,6 +837,8 @@ def _add_running_commands(sub: Any) -> None:
 
     replan = sub.add_parser(
         "replan",
+        epilog=_example("replan"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="plan the rest of the programme again from the logbook, changing as little as possible",
     )
     _plan_folder(replan)
@@ -835,6 +849,8 @@ def _add_running_commands(sub: Any) -> None:
 
     simulate = sub.add_parser(
         "simulate",
+        epilog=_example("simulate"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         help="a realistic logbook of a plan up to a date (missed visits, withdrawals, leave)",
     )
     _plan_folder(simulate, logbook_required=False)
