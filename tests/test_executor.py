@@ -148,8 +148,8 @@ _PARENT = textwrap.dedent(
             pids = runner.client.run(os.getpid)
             while sum(len(v) for v in runner.client.processing().values()) < 2:
                 time.sleep(0.05)
-            print(*pids.values(), flush=True)
-            try:
+            try:  # the signal may arrive as soon as the line is out
+                print(*pids.values(), flush=True)
                 for task in runner.as_completed(tasks):
                     task.result()
             except KeyboardInterrupt:
