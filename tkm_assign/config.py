@@ -585,6 +585,7 @@ class OutputConfig:
     lang: str = "id"
     idle_utilisation: float = _ranged(0.25, 0.0, 1.0)
     workers: int = _ranged(2, 1, 16)
+    travel_share_flag: float = _ranged(0.5, 0.0, 1.0)
 
     def __post_init__(self) -> None:
         _check_choice("output.lang", self.lang, ("id", "en"))
@@ -774,7 +775,7 @@ class CostConfig:
     """
 
     mentor_month_idr: float = _ranged(0.0, 0, 10**12)
-    per_km_idr: float = _ranged(0.0, 0, 10**9)
+    per_km_idr: float = _ranged(1000.0, 0, 10**9)
 
     def __post_init__(self) -> None:
         _check_fields(self, "cost")

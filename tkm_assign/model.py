@@ -146,6 +146,7 @@ class Participant:
     pinned_mentor_id: str | None = None
     excluded_mentor_ids: frozenset[str] = frozenset()
     village: str = ""  # village name for calendars and maps ("" when unknown)
+    phone: str = ""  # +62... (see io.labels.phone); "" when unknown. Never logged.
     row: int = 0  # spreadsheet row in the input file, for messages
     # Changes since the plan (read by progress, replan and simulate): a withdrawn
     # participant's first day without sessions, and a late joiner's first programme day.
@@ -194,6 +195,7 @@ class Mentor:
     transport: Transport = Transport.MOTORCYCLE
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # 0 = Monday
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()  # inclusive date ranges
+    phone: str = ""  # +62... (see io.labels.phone); "" when unknown. Never logged.
     row: int = 0
     active_until: dt.date | None = None  # last working day in the programme (None: to the end)
 

@@ -40,6 +40,10 @@ from tkm_assign.io.read import PLAN_MENTOR_COLUMNS, PLAN_PARTICIPANT_COLUMNS
 from tkm_assign.model import Sector
 from tkm_assign.rules import add_months
 
+# Synthetic people get no phone number: a made-up number could belong to someone real.
+SAMPLE_PARTICIPANT_COLUMNS = tuple(c for c in PLAN_PARTICIPANT_COLUMNS if c != "phone")
+SAMPLE_MENTOR_COLUMNS = tuple(c for c in PLAN_MENTOR_COLUMNS if c != "phone")
+
 log = logging.getLogger("tkm_assign")
 
 
@@ -736,7 +740,7 @@ def _participant_frame(
         },
         dtype=object,
     )
-    return frame[list(PLAN_PARTICIPANT_COLUMNS)]
+    return frame[list(SAMPLE_PARTICIPANT_COLUMNS)]
 
 
 def _mentor_id(index: int, width: int) -> str:
@@ -784,7 +788,7 @@ def _mentor_frame(
         },
         dtype=object,
     )
-    return frame[list(PLAN_MENTOR_COLUMNS)]
+    return frame[list(SAMPLE_MENTOR_COLUMNS)]
 
 
 def _on_islands_without_mentor(people: pd.DataFrame, seats: Sequence[_MentorSeat]) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 import pandas as pd
@@ -10,6 +11,7 @@ import pytest
 
 from tests.audit.conftest import with_mentor
 from tkm_assign.audit import COMPARISON_COLUMNS, audit_plan, compare_tables, write_audit_outputs
+from tkm_assign.audit.outputs import comparison_lines
 from tkm_assign.report import PlanTables
 from tkm_assign.report.figures import BALANCE_COLUMNS
 
@@ -57,6 +59,23 @@ def test_compare_shows_what_the_optimiser_improves(
     assert not comparison.loc["participants_served", "better"]  # the same: 6 and 6
     # The audited plan has no schedule, so the comparison is assignment against assignment.
     assert "scheduled_travel_hours" not in comparison.index
+    # Printed by the command line: labels and formatted figures, no keys, no raw floats.
+    lines = comparison_lines(comparison.reset_index(), "id")
+    assert "Pelanggaran aturan: 1 -> 0 (-1)" in lines
+    assert any(line.startswith("Rata-rata perjalanan sekali jalan (menit): ") for line in lines)
+    assert not any("_" in line or re.search(r"\.\d{3}", line) for line in lines), lines
+    english = comparison_lines(comparison.reset_index(), "en")
+    assert "Rule violations: 1 -> 0 (-1)" in english
+
+
+def test_without_a_schedule_the_headline_has_no_session_counts(
+    tmp_path, audit_problem, clean_assignments, travel
+):
+    result = audit_plan(audit_problem, clean_assignments, None, travel)
+    write_audit_outputs(tmp_path, audit_problem, result, "id", None)
+    page = (tmp_path / "audit.html").read_text(encoding="utf-8")
+    cards = page[page.index('<div class="cards">') : page.index("</main>")].split("<h2>")[0]
+    assert "0–2 sesi" not in cards, cards[cards.find("0–2 sesi") - 300 :][:400]
 
 
 @pytest.mark.parametrize("lang", ["id", "en"])

@@ -91,3 +91,18 @@ def test_an_untranslated_plural_falls_back_to_the_english_form_of_its_count():
     many = Message.of(code, **values)
     assert render(many, "id") == render(many, "en")
     assert render(many, "en") == MESSAGES[code].plural.format(**values)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "section", ["reason.", "finding.", "warning.", "label.", "column.", "value."]
+)
+def test_every_text_of_the_outputs_is_in_indonesian(section: str):
+    catalog = _catalog("id")
+    missing = [
+        e.context
+        for e in catalog
+        if e.context
+        and e.context.startswith(section)
+        and not (all(e.string) if isinstance(e.string, tuple) else e.string)
+    ]
+    assert missing == []

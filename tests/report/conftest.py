@@ -18,6 +18,7 @@ import pytest
 
 from tests.conftest import BANDUNG, BOGOR, DENPASAR, GARUT
 from tkm_assign.config import Config
+from tkm_assign.messages import Message
 from tkm_assign.model import Mentor, NeedLevel, Participant, Problem, TechLiteracy
 from tkm_assign.report.tables import (
     ASSIGNMENT_COLUMNS,
@@ -29,6 +30,8 @@ from tkm_assign.report.tables import (
 )
 
 CIMAHI = (-6.8722, 107.5425)
+# P03's first month: Bogor is too far from Bandung for a day trip.
+FAR = Message.of("reason.day_trip_too_long", travel_min=169, limit_min=300)
 SUMEDANG = (-6.8586, 107.9164)
 UBUD = (-8.5069, 115.2625)
 SINGARAJA = (-8.1120, 115.0882)
@@ -46,7 +49,9 @@ def small_problem(
         )
 
     participants = (
-        person("P01", BANDUNG, "industri_boga", "Siti Rahmawati", "Cipaganti"),
+        person(
+            "P01", BANDUNG, "industri_boga", "Siti Rahmawati", "Cipaganti", phone="+6281234567890"
+        ),
         person(
             "P02", GARUT, "perdagangan_jasa", "Budi Santoso", "Sukamaju", need_level=NeedLevel.HIGH
         ),
@@ -60,7 +65,14 @@ def small_problem(
             "Kotakaler",
             tech_literacy=TechLiteracy.LOW,
         ),
-        person("P06", DENPASAR, "pertanian_peternakan", "Ni Made Suartini", "Sumerta"),
+        person(
+            "P06",
+            DENPASAR,
+            "pertanian_peternakan",
+            "Ni Made Suartini",
+            "Sumerta",
+            phone="+62361223344",
+        ),
         person("P07", UBUD, "industri_kreatif", "Komang Adi Putra", "Peliatan"),
         person("P08", SINGARAJA, "pertanian_peternakan", "Ketut Wirawan", "Banjar Jawa"),
     )
@@ -85,7 +97,10 @@ def _frame(rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> pd.DataFram
 
 @pytest.fixture(scope="session")
 def small_tables() -> PlanTables:
-    full = "every eligible mentor is full (Bali: 1 mentor x 2 = 2 places for 3 participants)"
+    full = Message.of(
+        "reason.full.caseload",
+        places=Message.of("reason.places.one_mentor", province="Bali", places=2, count=3),
+    )
     assignments = _frame(
         [
             ("P01", "M01", "assigned", "", "Jawa Barat", "industri_boga", True, 4, 2.7, 4.6),
@@ -157,7 +172,7 @@ def small_tables() -> PlanTables:
         WORKLOAD_COLUMNS,
     )
     shortfalls = _frame(
-        [("P03", "M01", 1, 1, 3, 0, 1, "too far for a day trip: 169 min one way")],
+        [("P03", "M01", 1, 1, 3, 0, 1, FAR)],
         SHORTFALL_COLUMNS,
     )
     return PlanTables(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from tkm_assign.io.labels import column_aliases
@@ -53,6 +55,33 @@ def test_mentor_balance(small_problem, small_tables):
     assert balance.loc["M01", "peak_utilisation"] == pytest.approx(0.0786)
     assert balance.loc["M02", "travel_km"] == pytest.approx(52.5)
     assert set(balance["flag"]) == {"idle"}
+    # The workload review: sessions, share of the hours spent riding, travel allowance.
+    assert balance["sessions"].to_dict() == {"M01": 7, "M02": 4}
+    assert balance.loc["M01", "travel_share"] == pytest.approx(5.2 / 14.2, abs=1e-4)
+    assert balance.loc["M01", "travel_cost_idr"] == round((28.1 + 88.0 + 93.6) * 1000)
+    assert not balance["travel_heavy"].any()  # nobody rides more than half their hours
+
+
+def test_travel_burden_and_allowance_follow_their_settings(small_problem, small_tables):
+    config = small_problem.config
+    config = dataclasses.replace(
+        config,
+        output=dataclasses.replace(config.output, travel_share_flag=0.3),
+        cost=dataclasses.replace(config.cost, per_km_idr=2500.0),
+    )
+    problem = dataclasses.replace(small_problem, config=config)
+    balance = mentor_balance(problem, small_tables).set_index("mentor_id")
+    assert balance["travel_heavy"].to_dict() == {"M01": True, "M02": False}
+    assert balance.loc["M02", "travel_cost_idr"] == round(52.5 * 2500)
+
+
+def test_without_a_schedule_hours_travel_and_cost_are_unknown(
+    small_problem, assignment_only_tables
+):
+    balance = mentor_balance(small_problem, assignment_only_tables)
+    for column in ("sessions", "total_hours", "travel_share", "travel_cost_idr"):
+        assert balance[column].isna().all(), column
+    assert not balance["travel_heavy"].any()
 
 
 def test_overloaded_beats_idle(small_problem, small_tables):
@@ -98,6 +127,12 @@ def test_labels_format_numbers_the_local_way():
     assert Labels("en").percent(0.5890, 2) == "58.90%"
     assert Labels("id").number(3000.5, 1) == "3.000,5"
     assert Labels("en").number(3000.5, 1) == "3,000.5"
+    # Seconds and counts never read as thousands: 11.213 s is "11,2", 11213 is "11.213".
+    assert Labels("id").number(11.213, 1) == "11,2" and Labels("id").number(11213) == "11.213"
+    assert Labels("id").number(1234567.891, 2) == "1.234.567,89"
+    assert Labels("id").number(-0.004, 2) == "0,00"  # never "-0,00"
+    assert Labels("id").number(float("nan")) == "–" and Labels("id").percent(None) == "–"
+    assert Labels("id").percent(1.0, 0) == "100 %" and Labels("en").percent(0.123, 0) == "12%"
     assert Labels("id").long_date(__import__("datetime").date(2027, 8, 17)) == (
         "Selasa, 17 Agustus 2027"
     )

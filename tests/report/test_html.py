@@ -41,6 +41,9 @@ def test_detector_catches_external_references():
     ):
         assert EXTERNAL.search(bad), bad
     assert not EXTERNAL.search('<img src="data:image/png;base64,AAAA"><a href="geo:1,2">')
+    assert_self_contained('<a class="wa" href="https://wa.me/6281234567890">WhatsApp</a>')
+    with pytest.raises(AssertionError):
+        assert_self_contained('<a href="https://wa.me/1"><img src="https://x.org/a.png"></a>')
 
 
 def test_report_is_self_contained_with_key_figures(outputs):
@@ -58,12 +61,62 @@ def test_report_is_self_contained_with_key_figures(outputs):
         "Kesesuaian sektor",
         "Keseimbangan beban kerja",
         "Beban kerja per provinsi",
-        "every eligible mentor is full (Bali: 1 mentor x 2 = 2 places for 3 participants)",
-        "too far for a day trip: 169 min one way",
+        "setiap pendamping yang memenuhi syarat sudah penuh (Bali: 1 pendamping dengan 2 tempat "
+        "untuk 3 peserta)",
+        "terlalu jauh untuk perjalanan sehari: 169 menit sekali jalan",
         "participants.csv",
         "caseload.max",
     ):
         assert text in page, text
+
+
+def test_report_reviews_every_mentors_workload(outputs):
+    page = (outputs / "report.html").read_text(encoding="utf-8")
+    table = page[page.index('<table class="review">') :]
+    table = table[: table.index("</table>")]
+    assert table.count("<tr>") == 3  # the header and one row per mentor
+    for text in (
+        "Jam tanpa perjalanan",
+        "Jam dengan perjalanan",
+        "Uang transport (Rp)",
+        ">210<",  # M01 rode 209.7 km
+        ">209.700<",  # at Rp 1.000 per km
+        ">37 %<",  # of M01's hours are riding
+    ):
+        assert text in table, text
+    assert "Perkiraan uang transport: Rp 262.200" in page
+    assert "Koefisien variasi = simpangan baku dibagi rata-rata: di bawah 0,3" in page
+    assert "Indeks Gini: 0 berarti semua pendamping memikul beban yang sama" in page
+    assert "km × Rp 1.000 per km¹" in page
+    assert "¹ Pengaturan yang dapat diubah: cost.per_km_idr." in page
+    assert "² Pengaturan yang dapat diubah: output.travel_share_flag." in page
+
+
+def test_the_shortfall_section_counts_what_the_headline_counts(outputs):
+    page = (outputs / "report.html").read_text(encoding="utf-8")
+    # One participant-month short (P03, with a mentor): the card and the section agree.
+    card = "Kekurangan jadwal peserta berpendamping (peserta × bulan)</div>"
+    assert card in page and page[page.index(card) :].split("</div>")[1].endswith(">1")
+    assert "<h2>Kekurangan jadwal peserta berpendamping (peserta × bulan) (1)</h2>" in page
+
+
+def test_how_the_plan_was_computed_reads_in_words(outputs):
+    page = (outputs / "report.html").read_text(encoding="utf-8")
+    assert "terbaik menurut aturan (terbukti optimal)" in page
+    assert "optimasi jaringan (aliran biaya minimum, OR-Tools)" in page
+    assert "<td>0,1 detik</td>" in page  # 0.12 s, the local way, never "0.12"
+    assert ">OPTIMAL<" not in page and "min-cost flow<" not in page
+    assert "Rata-rata pemanfaatan, bulan tersibuk terjadwal" in page
+
+
+def test_report_says_why_the_unserved_are_and_what_would_serve_them(outputs):
+    page = (outputs / "report.html").read_text(encoding="utf-8")
+    section = page[page.index("Mengapa belum terlayani") : page.index("<h2>Kekurangan jadwal")]
+    assert "1 peserta: semua pendamping dalam jangkauan sudah penuh¹" in section
+    assert "<strong>Bali</strong>" in section
+    assert "tambah 1 pendamping di " in section and "(Bali): menjangkau 1 peserta" in section
+    assert "¹ Pengaturan yang dapat diubah: caseload.max." in section
+    assert "setiap pendamping yang memenuhi syarat" not in section.split("<details>")[0]
 
 
 def test_report_in_english(outputs_en):
@@ -71,6 +124,10 @@ def test_report_in_english(outputs_en):
     assert '<html lang="en">' in page
     assert "TKM Lanjutan mentoring plan" in page and "Participants served" in page
     assert "Peserta terlayani" not in page
+    assert "Workload review per mentor" in page and "Estimated travel allowance: Rp 262,200" in page
+    assert "Coefficient of variation = standard deviation over the mean: below 0.3" in page
+    assert "1 participant(s): every mentor within reach is full¹" in page
+    assert "add 1 mentor(s) in " in page
 
 
 def test_printable_schedule_lists_every_session(outputs, small_tables):
@@ -90,6 +147,12 @@ def test_printable_schedule_lists_every_session(outputs, small_tables):
     assert "Semua waktu dalam WIB (UTC+7)." in page
     assert page.count('<svg class="routemap"') == 1 and page.count("<polyline") == len(routes)
     assert "Hanya tatap muka" in page  # P05 cannot be met online
+    # P01's mobile number: a call link, a WhatsApp chat, and the chat on each of P01's sessions
+    assert 'href="tel:+6281234567890"' in page and "Telepon 0812 3456 7890" in page
+    sessions_p01 = (mine["participant_id"] == "P01").sum()
+    assert page.count('href="https://wa.me/6281234567890"') == 1 + sessions_p01
+    bali = (outputs / "calendars" / "M02.html").read_text(encoding="utf-8")
+    assert 'href="tel:+62361223344"' in bali and "wa.me" not in bali  # a landline: no chat
 
 
 def _chromium() -> str:

@@ -20,6 +20,7 @@ SHEETS_ID = [
     "Pendamping",
     "Belum terlayani & kekurangan",
     "Provinsi",
+    "Yang akan melayani",
 ]
 SHEETS_EN = [
     "Summary",
@@ -30,6 +31,7 @@ SHEETS_EN = [
     "Mentors",
     "Unassigned & shortfalls",
     "Provinces",
+    "What would serve them",
 ]
 
 
@@ -71,7 +73,9 @@ def test_rows_and_values(outputs, small_tables):
     assert kinds == ["belum terlayani", "kekurangan sesi"]
     summary = {r[0].value: r[1].value for r in book["Ringkasan"].iter_rows(min_row=2)}
     assert summary["Peserta"] == 8 and summary["Peserta terlayani"] == 7
-    assert summary["Status penyelesaian"] == "OPTIMAL"
+    assert summary["Mutu penugasan"] == "terbaik menurut aturan (terbukti optimal)"
+    assert summary["Cara menghitung penugasan"].startswith("optimasi jaringan")
+    assert "Rata-rata pemanfaatan, bulan tersibuk terjadwal" in summary
 
 
 def test_utilisation_is_a_formatted_share(outputs):
@@ -80,6 +84,31 @@ def test_utilisation_is_a_formatted_share(outputs):
     cell = sheet.cell(2, header.index("Pemanfaatan") + 1)
     assert isinstance(cell.value, float) and cell.number_format == "0.0%"
     assert sheet.conditional_formatting  # red above 100 %
+
+
+def test_mentors_sheet_reviews_workload_with_travel_allowance(outputs):
+    sheet = openpyxl.load_workbook(outputs / "plan.xlsx")["Pendamping"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[0].value: r for r in sheet.iter_rows(min_row=2)}
+    m01 = dict(zip(header, rows["M01"], strict=True))
+    assert m01["Sesi"].value == 7
+    assert m01["Uang transport (Rp)"].value == 209_700
+    assert m01["Uang transport (Rp)"].number_format == "#,##0"
+    assert m01["Bagian waktu di jalan"].number_format == "0.0%"
+    assert m01["Beban perjalanan"].value == "tidak"
+
+
+def test_the_unserved_have_a_cause_and_remedies_to_filter(outputs):
+    book = openpyxl.load_workbook(outputs / "plan.xlsx")
+    problems = book["Belum terlayani & kekurangan"]
+    header = [c.value for c in problems[1]]
+    first = dict(zip(header, [c.value for c in problems[2]], strict=True))
+    assert first["Sebab"] == "pendamping dalam jangkauan penuh" and first["ID peserta"] == "P08"
+    remedies = book["Yang akan melayani"]
+    header = [c.value for c in remedies[1]]
+    (row,) = [dict(zip(header, [c.value for c in r], strict=True)) for r in remedies.iter_rows(2)]
+    assert row["Provinsi"] == "Bali" and row["Tindakan"] == "tambah pendamping"
+    assert row["Pendamping baru"] == 1 and row["ID peserta"] == "P08"
 
 
 def test_english_labels(outputs_en):

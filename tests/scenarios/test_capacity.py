@@ -11,6 +11,7 @@ import pytest
 from tests.scenarios.conftest import build, participants_frame
 from tkm_assign.errors import InputWarning
 from tkm_assign.geo.models import make_travel_model
+from tkm_assign.geo.towns import load_towns, village_base
 from tkm_assign.io.read import PLAN_MENTOR_COLUMNS
 from tkm_assign.model import Problem
 from tkm_assign.pipeline import run_plan
@@ -21,7 +22,6 @@ from tkm_assign.scenarios.tables import (
     capacity_table,
     suggested_mentors_frame,
 )
-from tkm_assign.scenarios.towns import load_towns, village_base
 
 TARGETS = ("low", "medium", "high")
 

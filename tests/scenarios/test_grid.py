@@ -201,7 +201,7 @@ def test_scenario_outputs(two_scenarios, tmp_path: Path):
 
 def test_cost_columns_only_when_rates_are_set(two_scenarios):
     scenarios, problems = two_scenarios
-    free = dataclasses.replace(problems[0].config, cost=CostConfig())
+    free = dataclasses.replace(problems[0].config, cost=CostConfig(per_km_idr=0.0))
     results = run_scenarios([dataclasses.replace(problems[0], config=free)], scenarios[:1], 1)
     table = scenario_table(results)
     assert "cost_idr" not in table.columns and "cost_full_idr" not in table.columns

@@ -176,7 +176,7 @@ def test_an_edited_plan_is_checked_and_its_broken_rules_listed(client, tmp_path)
     assert 'id="violations"' in page
     findings = page[page.index('id="violations"') :]
     assert '<tr class="violation"><td>province</td>' in findings.replace("\n", "")
-    assert "participant in province 32, mentor in province 31" in findings
+    assert "peserta di provinsi 32, pendamping di provinsi 31" in findings
     assert "Rencana melanggar aturan" in page
     assert "audit_summary.json" in page  # the audit's files are offered
 

@@ -104,6 +104,17 @@ def _comparison_rows(comparison: pd.DataFrame | None, labels: Labels) -> list[di
     return rows
 
 
+def comparison_lines(comparison: pd.DataFrame, lang: str) -> list[str]:
+    """What the optimizer would improve, one line per measure it improves, in words:
+    ``Peserta terlayani: 410 -> 412 (+2)``."""
+    labels = Labels(lang)
+    better = comparison[comparison["better"].astype(bool)]
+    return [
+        f"{row['label']}: {row['audited']} -> {row['optimised']} ({row['change']})"
+        for row in _comparison_rows(better, labels)
+    ]
+
+
 def audit_sections(result: AuditedPlan, labels: Labels, comparison: pd.DataFrame | None) -> Markup:
     """The audit's own sections of ``audit.html``: findings by rule, details, comparison."""
     violations = result.violations

@@ -6,7 +6,9 @@ Between reading the inputs (:mod:`tkm_assign.io`) and assigning mentors
 - :mod:`~tkm_assign.geo.regions`: provinces, regencies and islands (``geo/``), placing a point
   on them (:meth:`Geography.locate`);
 - :mod:`~tkm_assign.geo.places`: the gazetteer of ``data/places/`` (villages, district seats)
-  the sample and the capacity planner draw from;
+  the sample and the capacity planner draw from; :mod:`~tkm_assign.geo.towns`: its district
+  seats and regency capitals, placed, where new mentors could live (capacity planning and
+  the remedies for the unserved name them);
 - :mod:`~tkm_assign.geo.travel`: the :class:`TravelModel` interface (integer minutes and
   metres), the island rule and the straight-line model; :mod:`~tkm_assign.geo.models` makes
   the model ``travel.model`` names;

@@ -60,6 +60,7 @@ PLAN_PARTICIPANT_COLUMNS = (
     "province",
     "regency",
     "village",
+    "phone",
     "sector",
     "tech_literacy",
     "internet",
@@ -86,6 +87,7 @@ PLAN_MENTOR_COLUMNS = (
     "transport",
     "working_days",
     "unavailable",
+    "phone",
 )
 MENTOR_CHANGE_COLUMNS = ("active_until",)
 MENTOR_COLUMNS = PLAN_MENTOR_COLUMNS + MENTOR_CHANGE_COLUMNS
@@ -121,6 +123,28 @@ _COMMON_ALIASES = {
     "latitude": ("lat", "lintang", "y"),
     "longitude": ("lon", "lng", "long", "bujur", "x"),
     "province": ("provinsi", "prov", "propinsi"),
+    "phone": (
+        "no_hp",
+        "nomor_hp",
+        "no_telp",
+        "no_telepon",
+        "nomor_telepon",
+        "telepon",
+        "telp",
+        "hp",
+        "handphone",
+        "ponsel",
+        "whatsapp",
+        "no_wa",
+        "nomor_wa",
+        "no_hp_wa",
+        "nomor_hp_wa",
+        "no_whatsapp",
+        "nomor_whatsapp",
+        "wa",
+        "phone_number",
+        "mobile",
+    ),
 }
 PARTICIPANT_ALIASES: Mapping[str, tuple[str, ...]] = {
     **_COMMON_ALIASES,

@@ -26,6 +26,8 @@ from tkm_assign.report.tables import PlanTables, rendered_frame
 if TYPE_CHECKING:
     import pandas as pd
 
+    from tkm_assign.assign.remedies import UnservedReview
+
 # The writers (matplotlib, openpyxl, icalendar, jinja2) are imported when outputs are
 # written, not when a solver imports ``tkm_assign.report.tables``: worker processes of the
 # solvers stay light.
@@ -114,6 +116,9 @@ class OutputInputs:
     provinces: pd.DataFrame
     with_map: bool  # report.html embeds a small copy of the country map
     title: str | None = None  # of report.html and the workbook's summary (a re-plan's)
+    unserved: UnservedReview | None = (
+        None  # causes and remedies of the participants without a mentor
+    )
 
 
 def output_jobs(formats: Collection[str], zoomed: Sequence[str]) -> list[OutputJob]:
@@ -156,7 +161,14 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
         if inputs.title:
             rows.insert(0, (inputs.title, "", None))
         write_plan_workbook(
-            workbook, problem, tables, labels, rows, inputs.balance, inputs.provinces
+            workbook,
+            problem,
+            tables,
+            labels,
+            rows,
+            inputs.balance,
+            inputs.provinces,
+            inputs.unserved,
         )
         return [workbook]
     if job.kind == "ics":
@@ -184,6 +196,7 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
             preview,
             inputs.generated,
             inputs.title,
+            unserved=inputs.unserved,
         )
         report.write_text(page, encoding="utf-8")
         return [report]
@@ -265,6 +278,7 @@ def write_plan_outputs(
     provinces: pd.DataFrame | None = None,
     formats: Collection[str] | None = None,
     workers: int | None = None,
+    unserved: UnservedReview | None = None,
     title: str | None = None,
 ) -> list[Path]:
     """Write every output of a plan into ``folder`` (which must exist, normally empty).
@@ -284,6 +298,10 @@ def write_plan_outputs(
     figures, balance, provinces
         The plan's key figures, mentor balance and per-province table
         (:mod:`tkm_assign.report.figures`); computed from ``tables`` when not given.
+    unserved
+        Causes and remedies of the participants without a mentor
+        (:func:`tkm_assign.assign.remedies.review_unserved`); worked out here for the
+        report when not given.
     formats
         Which kinds of file to write, by extension (:data:`FORMATS`; default all):
         ``csv`` the tables, ``json`` ``summary.json``, ``xlsx`` ``plan.xlsx``, ``ics``
@@ -328,6 +346,8 @@ def write_plan_outputs(
         workers = problem.config.output.workers
     if sessions < PARALLEL_FROM_SESSIONS:
         workers = 1
+    if unserved is None and ("xlsx" in wanted or "html" in wanted):
+        unserved = _review_unserved(problem, tables)
     zoomed = provinces_to_zoom(problem, tables) if "png" in wanted else []
     jobs = output_jobs(wanted, zoomed)
     inputs = OutputInputs(
@@ -341,6 +361,7 @@ def write_plan_outputs(
         provinces,
         "png" in wanted,
         title,
+        unserved,
     )
     log.info("writing %d output jobs in %d processes", len(jobs), workers)
     results = dict(zip(jobs, run_output_jobs(inputs, jobs, workers), strict=True))
@@ -354,3 +375,16 @@ def write_plan_outputs(
         if job.kind == kind
         for path in results[job]
     ]
+
+
+def _review_unserved(problem: Problem, tables: PlanTables) -> UnservedReview:
+    """Causes and remedies for the participants the plan's assignment leaves without one."""
+    from tkm_assign.assign.remedies import review_unserved
+    from tkm_assign.geo.models import make_travel_model
+    from tkm_assign.geo.regions import load_geography
+    from tkm_assign.report.figures import assigned_mentor
+
+    assigned = assigned_mentor(tables)
+    mentor_of = {p.participant_id: assigned.get(p.participant_id) for p in problem.participants}
+    travel = make_travel_model(problem.config.travel, load_geography())
+    return review_unserved(problem, mentor_of, travel)

@@ -9,7 +9,9 @@ Text stays text (``svg.fonttype = none``): smaller files, crisp at any zoom.
 from __future__ import annotations
 
 import functools
+import html
 import io
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -31,8 +33,13 @@ GREY = "#9ca3af"
 AMBER = "#f59e0b"
 RED = "#dc2626"
 INK = "#1f2937"
-# Charts are drawn at about the page's width so that their text matches the page's.
-WIDTH_IN = 10.5
+# Charts are drawn narrow enough for a phone; their text stays at least MIN_TEXT_PX on
+# screen: an SVG gets a CSS min-width at which its smallest text is that size (a wider
+# chart, e.g. one bar per mentor of a national plan, scrolls sideways on a phone).
+WIDTH_IN = 7.5
+MIN_TEXT_PX = 10.0
+SMALL_PT = 8  # tick labels, bar labels, legends: the smallest text of any chart
+BAR_IN = 0.16  # width per bar of the per-mentor charts (room for a rotated id)
 
 # Every text drawn on a chart or map is plain text: ids and names may hold "$", which
 # matplotlib would otherwise read as maths (and fail on, or silently draw as formulas).
@@ -88,8 +95,13 @@ def figure(width_in: float = 8.0, height_in: float = 3.2) -> Figure:
         return Figure(figsize=(width_in, height_in), layout="constrained")
 
 
-def to_svg(fig: Figure) -> str:
-    """Inline SVG text of ``fig`` without prolog, metadata or namespace URLs."""
+def to_svg(fig: Figure, tips: dict[str, str] | None = None) -> str:
+    """Inline SVG text of ``fig`` without prolog, metadata or namespace URLs.
+
+    ``tips`` maps the gid of an artist (``patch.set_gid``) to its tooltip, shown when the
+    pointer rests on it or it is tapped (an SVG ``<title>``). The SVG gets a CSS
+    ``min-width`` at which its smallest text is :data:`MIN_TEXT_PX` on screen.
+    """
     buffer = io.StringIO()
     with mpl.rc_context(_STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None})
@@ -98,7 +110,19 @@ def to_svg(fig: Figure) -> str:
     svg = re.sub(r"<metadata>.*?</metadata>", "", svg, flags=re.DOTALL)
     # The HTML parser knows the SVG and xlink namespaces; the URLs are not needed inline.
     svg = re.sub(r'\s+xmlns(:\w+)?="[^"]*"', "", svg)
-    return svg.replace("<svg ", '<svg role="img" ', 1)
+    for gid, tip in (tips or {}).items():
+        svg = svg.replace(f'<g id="{gid}">', f'<g id="{gid}"><title>{html.escape(tip)}</title>', 1)
+    sizes = [float(size) for size in re.findall(r"font-size: ([0-9.]+)px", svg)]
+    box = re.search(r'viewBox="0 0 ([0-9.]+) ', svg)
+    style = ""
+    if sizes and box:
+        style = f' style="min-width: {math.ceil(float(box.group(1)) * MIN_TEXT_PX / min(sizes))}px"'
+    return svg.replace("<svg ", f'<svg role="img"{style} ', 1)
+
+
+def _mentor_width(n: int) -> float:
+    """Width of a chart with one bar per mentor: every id readable, at least the page's."""
+    return max(WIDTH_IN, BAR_IN * n + 1.2)
 
 
 def sessions_chart(shares: dict[str, float], labels: Labels) -> str:
@@ -113,7 +137,9 @@ def sessions_chart(shares: dict[str, float], labels: Labels) -> str:
         bars_base = ax.bar(x - width / 2, base, width, color=GREY, label=labels["baseline_2024"])
         bars_plan = ax.bar(x + width / 2, plan, width, color=TEAL, label=labels["this_plan"])
         for bars, values in ((bars_base, base), (bars_plan, plan)):
-            ax.bar_label(bars, labels=[labels.percent(v) for v in values], padding=2, fontsize=8)
+            ax.bar_label(
+                bars, labels=[labels.percent(v) for v in values], padding=2, fontsize=SMALL_PT
+            )
         ax.set_xticks(x, [labels["bin_low"], labels["bin_mid"], labels["bin_high"]])
         ax.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
         ax.set_ylim(0, max([*base, *plan, 0.1]) * 1.15)
@@ -128,29 +154,56 @@ def _few_bars(ax: Axes, n: int) -> None:
     ax.set_xlim(-0.6, max(n, 16) - 0.4)
 
 
+def _mentor_bars(
+    ax: Axes,
+    values: Any,
+    colours: Sequence[str],
+    ids: Any,
+    name: str,
+    tips: Sequence[str],
+) -> dict[str, str]:
+    """One bar per mentor, the mentor id under each, and each bar's tooltip (by its gid)."""
+    x = np.arange(len(values))
+    bars = ax.bar(x, values, width=0.85, color=colours, linewidth=0)
+    for k, patch in enumerate(bars):
+        patch.set_gid(f"{name}-{k}")
+    _few_bars(ax, len(values))
+    ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=SMALL_PT)
+    return {f"{name}-{k}": tip for k, tip in enumerate(tips)}
+
+
 def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) -> str:
-    """Utilisation of every mentor, busiest first; red over 100 %, grey when idle."""
+    """Utilisation of every mentor, busiest first, labelled with mentor ids (a tooltip per
+    bar); red over 100 %, grey when idle."""
     util = balance_utilisation(balance).to_numpy() * 100.0
     order = np.argsort(-util, kind="stable")
     util = util[order]
     ids = balance["mentor_id"].to_numpy()[order]
+    provinces = balance["province"].to_numpy()[order]
+    caseload = balance["caseload"].to_numpy()[order]
     colours = [
         RED if u > 100.0 + 1e-6 else AMBER if u >= 90.0 else GREY if u < idle_below * 100 else TEAL
         for u in util
     ]
-    fig = figure(WIDTH_IN, 3.2)
+    fig = figure(_mentor_width(len(util)), 3.4)
+    people = labels["participants_total"].lower()
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
-        x = np.arange(len(util))
-        ax.bar(x, util, width=0.85, color=colours, linewidth=0)
-        _few_bars(ax, len(util))
+        tips = _mentor_bars(
+            ax,
+            util,
+            colours,
+            ids,
+            "utilisation",
+            [
+                f"{ids[k]} · {provinces[k]}: {labels.percent(util[k] / 100.0, 0)} · "
+                f"{labels.number(float(caseload[k]))} {people}"
+                for k in range(len(util))
+            ],
+        )
         ax.axhline(100.0, color=RED, linewidth=0.8, linestyle="--")
-        if 0 < len(ids) <= 40:
-            ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=7)
-        else:
-            ax.set_xticks([])
-            ax.set_xlabel(labels["mentors_sorted"])
         ax.set_ylabel(labels["utilisation_pct"])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_ylim(0, max(110.0, float(util.max()) * 1.08 if len(util) else 110.0))
         ax.grid(axis="x", visible=False)
         ax.set_title(labels["workload_per_mentor"], loc="left")
@@ -160,33 +213,48 @@ def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) 
             Patch(color=TEAL, label=labels.value("ok")),
             Patch(color=GREY, label=f"{labels.value('idle')} (< {idle_below * 100:.0f} %)"),
         ]
-        ax.legend(handles=bands, loc="upper right", frameon=False, ncol=4, fontsize=8)
-    return to_svg(fig)
+        ax.legend(
+            handles=bands,
+            loc="lower right",
+            bbox_to_anchor=(1.0, 1.0),
+            frameon=False,
+            ncol=4,
+            fontsize=SMALL_PT,
+        )
+    return to_svg(fig, tips)
 
 
 def caseload_chart(balance: pd.DataFrame, labels: Labels) -> str:
-    """Caseload of every mentor, largest first, against each mentor's cap."""
+    """Caseload of every mentor, largest first, against each mentor's cap; labelled with
+    mentor ids, a tooltip per bar, whole numbers on the axis."""
     order = np.argsort(-balance["caseload"].to_numpy(), kind="stable")
     caseload = balance["caseload"].to_numpy()[order]
     cap = balance["max_caseload"].to_numpy()[order]
     ids = balance["mentor_id"].to_numpy()[order]
+    provinces = balance["province"].to_numpy()[order]
     colours = [RED if c > m else TEAL for c, m in zip(caseload, cap, strict=True)]
-    fig = figure(WIDTH_IN, 2.8)
+    fig = figure(_mentor_width(len(caseload)), 3.0)
+    people = labels["participants_total"].lower()
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
-        x = np.arange(len(caseload))
-        ax.bar(x, caseload, width=0.85, color=colours, linewidth=0)
-        _few_bars(ax, len(caseload))
-        ax.step(x, cap, where="mid", color=INK, linewidth=0.8, linestyle=":")
-        if 0 < len(ids) <= 40:
-            ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=7)
-        else:
-            ax.set_xticks([])
-            ax.set_xlabel(labels["mentors_sorted"])
+        tips = _mentor_bars(
+            ax,
+            caseload,
+            colours,
+            ids,
+            "caseload",
+            [
+                f"{ids[k]} · {provinces[k]}: {labels.number(float(caseload[k]))} / "
+                f"{labels.number(float(cap[k]))} {people}"
+                for k in range(len(caseload))
+            ],
+        )
+        ax.step(np.arange(len(cap)), cap, where="mid", color=INK, linewidth=0.8, linestyle=":")
         ax.set_ylabel(labels["caseload"])
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.grid(axis="x", visible=False)
         ax.set_title(labels["caseload_per_mentor"], loc="left")
-    return to_svg(fig)
+    return to_svg(fig, tips)
 
 
 def province_chart(provinces: pd.DataFrame, labels: Labels) -> str:
@@ -209,7 +277,7 @@ def province_chart(provinces: pd.DataFrame, labels: Labels) -> str:
                 data["province"], data["assigned"], data["participants"], strict=True
             )
         ]
-        ax.set_yticks(y, names, fontsize=8)
+        ax.set_yticks(y, names, fontsize=SMALL_PT)
         ax.set_xlabel(labels["utilisation_pct"])
         ax.set_xlim(0, max(110.0, float(high.max()) * 1.05 if len(high) else 110.0))
         ax.grid(axis="y", visible=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -22,12 +22,18 @@ from tkm_assign.geo.regions import Geography, load_geography
 from tkm_assign.model import Mentor, Participant, Problem
 from tkm_assign.report.tables import PlanTables
 
+if TYPE_CHECKING:
+    from tkm_assign.report.i18n import Labels
+
 # Sessions per participant in the first three months, as binned by the 2024 evaluation.
 BASELINE_2024 = {"0-2": 0.3107, "3-4": 0.5890, ">4": 0.1003}
 SESSION_BINS = ("0-2", "3-4", ">4")
 FIRST_MONTHS = 3
 # Utilisation this far above 1 still counts as full, not overloaded (rounding of hours).
 OVERLOAD_TOLERANCE = 1e-6
+# Above these the workload spread over mentors is shown as uneven (amber) and explained.
+CV_UNEVEN = 0.3
+GINI_UNEVEN = 0.2
 
 BALANCE_COLUMNS = (
     "mentor_id",
@@ -38,13 +44,18 @@ BALANCE_COLUMNS = (
     "monthly_hours_estimated",
     "capacity_hours",
     "utilisation",
+    "sessions",
+    "onsite",
     "session_hours",
     "travel_hours",
     "travel_km",
     "total_hours",
+    "travel_share",
+    "travel_cost_idr",
     "peak_hours",
     "peak_utilisation",
     "flag",
+    "travel_heavy",
 )
 PROVINCE_COLUMNS = (
     "province_code",
@@ -188,9 +199,12 @@ def mentor_balance(problem: Problem, tables: PlanTables) -> pd.DataFrame:
     ``utilisation`` is the estimated monthly load (sum of the assignments' ``monthly_hours``)
     over the mentor's monthly capacity (:func:`tkm_assign.rules.mentor_capacity_min`).
     With a schedule, ``peak_hours``/``peak_utilisation`` are the busiest month of the
-    workload table and session/travel hours are programme totals. ``flag`` is
-    ``overloaded`` (over the caseload cap or above 100 % in either measure), ``idle`` (no
-    participant, or utilisation below ``output.idle_utilisation``) or empty.
+    workload table and sessions, session/travel hours and kilometres are programme totals;
+    ``travel_share`` is travel hours over session plus travel hours, ``travel_cost_idr`` the
+    travel allowance (``travel_km x cost.per_km_idr``). ``flag`` is ``overloaded`` (over the
+    caseload cap or above 100 % in either measure), ``idle`` (no participant, or utilisation
+    below ``output.idle_utilisation``) or empty; ``travel_heavy`` is true when riding takes
+    more than ``output.travel_share_flag`` of the mentor's scheduled hours.
     """
     config = problem.config
     names = province_names(load_geography())
@@ -218,7 +232,13 @@ def mentor_balance(problem: Problem, tables: PlanTables) -> pd.DataFrame:
         for column, (values, empty, digits) in per_mentor.items():
             value = values.get(mid, empty)
             row[column] = value if value != value else round(float(value), digits)
+        total = row["total_hours"]
+        share = row["travel_hours"] / total if total == total and total > 0 else np.nan
+        row["travel_share"] = share if share != share else round(share, 4)
+        km = row["travel_km"]
+        row["travel_cost_idr"] = km if km != km else round(km * config.cost.per_km_idr)
         row["flag"] = _flag(row, config.output.idle_utilisation)
+        row["travel_heavy"] = bool(share == share and share > config.output.travel_share_flag)
         rows.append(row)
     return pd.DataFrame(rows, columns=list(BALANCE_COLUMNS))
 
@@ -233,6 +253,8 @@ def _scheduled_per_mentor(
     workload, routes = tables.workload, tables.routes
     if workload is None:
         for column in (
+            "sessions",
+            "onsite",
             "session_hours",
             "travel_hours",
             "total_hours",
@@ -247,7 +269,11 @@ def _scheduled_per_mentor(
             _travel=_num(workload["travel_hours"]),
             _total=_num(workload["total_hours"]),
             _util=_num(workload["utilisation"]),
+            _sessions=_num(workload["sessions"]),
+            _onsite=_num(workload["onsite"]),
         ).groupby("_mid")
+        out["sessions"] = (by["_sessions"].sum().to_dict(), 0.0, 0)
+        out["onsite"] = (by["_onsite"].sum().to_dict(), 0.0, 0)
         out["session_hours"] = (by["_session"].sum().to_dict(), 0.0, 2)
         out["travel_hours"] = (by["_travel"].sum().to_dict(), 0.0, 2)
         out["total_hours"] = (by["_total"].sum().to_dict(), 0.0, 2)
@@ -468,3 +494,26 @@ def programme_period(problem: Problem) -> tuple[dt.date, dt.date]:
     )
     starts = rules.month_starts(config.programme.start_date, months)
     return starts[0], starts[-1] - dt.timedelta(days=1)
+
+
+def status_words(status: object, gap: object, labels: Labels) -> str:
+    """A solver status in words a coordinator reads (``FEASIBLE`` says how close to best)."""
+    code = text(status)
+    if code == "FEASIBLE":
+        share = as_float(gap)
+        return labels.text("status_FEASIBLE", gap=labels.percent(share or 0.0, 1))
+    if code in ("OPTIMAL", "INFEASIBLE"):
+        return labels[f"status_{code}"]
+    return code
+
+
+def engine_words(engine: object, labels: Labels) -> str:
+    """How the assignment was computed, in words (the exact engine is in summary.json)."""
+    name = text(engine)
+    if "CP-SAT" in name or "hours model" in name:
+        return labels["engine_cpsat"]
+    if "flow" in name:
+        return labels["engine_flow"]
+    if name == "given":
+        return labels["engine_given"]
+    return labels["engine_other"] if name else ""

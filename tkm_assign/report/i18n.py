@@ -73,16 +73,18 @@ class Labels:
 
     def percent(self, share: float | None, digits: int = 1) -> str:
         """``58,9 %`` in Indonesian, ``58.9%`` in English; ``–`` when unknown."""
-        if share is None:
+        if share is None or share != share:
             return "–"
-        text = f"{100.0 * share:.{digits}f}"
-        return f"{text.replace('.', ',')} %" if self.lang == "id" else f"{text}%"
+        text = self.number(100.0 * share, digits)
+        return f"{text} %" if self.lang == "id" else f"{text}%"
 
     def number(self, value: float | None, digits: int = 0) -> str:
-        """Thousands and decimal separators of the language (``3.000,5`` / ``3,000.5``)."""
-        if value is None:
+        """Thousands and decimal separators of the language (``3.000,5`` / ``3,000.5``), by
+        Babel's locale data; ``–`` when unknown."""
+        if value is None or value != value:
             return "–"
-        text = f"{value:,.{digits}f}"
-        if self.lang == "id":
-            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-        return text
+        from babel.numbers import format_decimal
+
+        rounded = round(float(value), digits) or 0.0  # no "-0"
+        pattern = "#,##0" + ("." + "0" * digits if digits > 0 else "")
+        return str(format_decimal(rounded, format=pattern, locale=self.lang))

@@ -23,7 +23,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import xlsxwriter
@@ -45,6 +45,9 @@ from tkm_assign.report.figures import (
 )
 from tkm_assign.report.i18n import Labels
 from tkm_assign.report.tables import PlanTables
+
+if TYPE_CHECKING:
+    from tkm_assign.assign.remedies import UnservedReview
 
 log = logging.getLogger("tkm_assign")
 
@@ -101,6 +104,10 @@ COLUMN_FORMATS: Mapping[str, str] = {
     "utilisation_max": PERCENT,
     "served_share": PERCENT,
     "sector_match_rate": PERCENT,
+    "travel_share": PERCENT,
+    "travel_cost_idr": "#,##0",
+    "sessions": INTEGER,
+    "onsite": INTEGER,
 }
 # Columns where a value above 1 (100 %) is shaded red.
 OVER_ONE = frozenset({"utilisation", "peak_utilisation", "utilisation_max", "utilisation_mean"})
@@ -116,6 +123,9 @@ WORDED = frozenset(
         "kind",
         "severity",
         "transport",
+        "travel_heavy",
+        "cause",
+        "action",
     }
 )
 
@@ -356,23 +366,61 @@ def plan_sheets(
     summary_rows: Sequence[tuple[str, Any, str | None]],
     balance: pd.DataFrame,
     provinces: pd.DataFrame,
+    unserved: UnservedReview | None = None,
 ) -> list[Sheet]:
     """The sheets of ``plan.xlsx``, in order.
 
     Summary, Assignments, Schedule, Routes, Workload, Mentors, Unassigned & shortfalls,
-    Provinces. Without a schedule the Schedule and Routes sheets hold only their headers
-    and Workload shows the estimated monthly load per mentor.
+    Provinces, and with ``unserved`` What would serve them (one row per remedy). Without a
+    schedule the Schedule and Routes sheets hold only their headers and Workload shows the
+    estimated monthly load per mentor.
     """
-    return [
+    sheets = [
         summary_sheet(labels["sheet_summary"], summary_rows),
         _assignments_sheet(problem, tables, labels),
         _schedule_sheet(problem, tables, labels),
         _routes_sheet(problem, tables, labels),
         _workload_sheet(problem, tables, labels, balance),
         frame_sheet(labels["sheet_mentors"], balance.rename(columns={"name": "mentor_name"})),
-        _unassigned_sheet(problem, tables, labels),
+        _unassigned_sheet(problem, tables, labels, unserved),
         frame_sheet(labels["sheet_provinces"], provinces),
     ]
+    if unserved is not None and unserved.unserved:
+        sheets.append(_remedies_sheet(unserved, labels))
+    return sheets
+
+
+def _remedies_sheet(unserved: UnservedReview, labels: Labels) -> Sheet:
+    """One row per remedy: province, what to do, where, how many it serves and who."""
+    geography = load_geography()
+    rows = [
+        [
+            geography.province_name(r.province_code),
+            f"remedy_{r.action}",
+            r.town or None,
+            r.island or None,
+            r.mentors or None,
+            r.minutes or None,
+            r.mentor_id or None,
+            r.free_places or None,
+            len(r.participants),
+            ";".join(r.participants),
+        ]
+        for r in unserved.remedies
+    ]
+    columns = [
+        "province",
+        "action",
+        "town",
+        "island",
+        "new_mentors",
+        "raise_min",
+        "mentor_id",
+        "free_places",
+        "participants",
+        "participant_ids",
+    ]
+    return Sheet(labels["sheet_remedies"], columns, rows)
 
 
 def summary_sheet(title: str, rows: Sequence[tuple[str, Any, str | None]]) -> Sheet:
@@ -586,10 +634,14 @@ def _workload_sheet(
     return frame_sheet(labels["sheet_workload"], frame)
 
 
-def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet:
+def _unassigned_sheet(
+    problem: Problem, tables: PlanTables, labels: Labels, unserved: UnservedReview | None = None
+) -> Sheet:
     people = participants_by_id(problem)
+    cause = {u.participant_id: u.cause for u in unserved.unserved} if unserved else {}
     columns = [
         "kind",
+        "cause",
         "participant_id",
         "participant_name",
         "province",
@@ -613,6 +665,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
         rows.append(
             [
                 "unassigned",
+                cause.get(pid),
                 pid,
                 person.name if person else "",
                 text(record["province"]),
@@ -638,6 +691,7 @@ def _unassigned_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> S
             rows.append(
                 [
                     "shortfall",
+                    None,
                     pid,
                     person.name if person else "",
                     province.get(pid, ""),
@@ -663,10 +717,13 @@ def write_plan_workbook(
     summary_rows: Sequence[tuple[str, Any, str | None]],
     balance: pd.DataFrame,
     provinces: pd.DataFrame,
+    unserved: UnservedReview | None = None,
 ) -> None:
     """Write ``plan.xlsx`` (see :func:`plan_sheets`)."""
     write_workbook(
-        path, plan_sheets(problem, tables, labels, summary_rows, balance, provinces), labels
+        path,
+        plan_sheets(problem, tables, labels, summary_rows, balance, provinces, unserved),
+        labels,
     )
     log.info("workbook: %s", path.name)
 
@@ -675,7 +732,13 @@ def summary_rows(
     problem: Problem, figures: Mapping[str, Any], labels: Labels, generated: dt.datetime
 ) -> list[tuple[str, Any, str | None]]:
     """The Summary sheet: (label, value, number format) per key figure, unknowns left out."""
-    from tkm_assign.report.figures import BASELINE_2024, SESSION_BINS, programme_period
+    from tkm_assign.report.figures import (
+        BASELINE_2024,
+        SESSION_BINS,
+        engine_words,
+        programme_period,
+        status_words,
+    )
 
     first, last = programme_period(problem)
     rows: list[tuple[str, Any, str | None]] = [
@@ -713,13 +776,29 @@ def summary_rows(
             f"{labels.number(caseload['max'])}",
             None,
         ),
-        (labels["utilisation_mean"], spread["mean"], PERCENT),
+        (
+            labels[
+                "utilisation_mean_busiest"
+                if figures["utilisation_basis"] == "busiest_month"
+                else "utilisation_mean_estimated"
+            ],
+            spread["mean"],
+            PERCENT,
+        ),
         (labels["utilisation_cv"], spread["cv"], TWO_DECIMALS),
         (labels["overloaded"], _id_list(figures["overloaded"]), None),
         (labels["idle"], _id_list(figures["idle"]), None),
         (labels["shortfalls_count"], figures["shortfalls"], INTEGER),
-        (labels["solver_status"], figures["status"], None),
-        (labels["solver_engine"], figures["engine"], None),
+        (
+            labels["solver_status"],
+            status_words(figures["status"], figures["gap"], labels) if figures["status"] else None,
+            None,
+        ),
+        (
+            labels["solver_engine"],
+            engine_words(figures["engine"], labels) if figures["engine"] else None,
+            None,
+        ),
         (labels["solver_gap"], figures["gap"], "0.00%"),
         (labels["solve_seconds"], figures["solve_seconds"], ONE_DECIMAL),
         (labels["seed"], figures["seed"], INTEGER),

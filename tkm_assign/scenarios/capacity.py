@@ -5,7 +5,7 @@
 planned across the sea under ``travel.cross_island = "forbid"``:
 
 1. **Bases.** Candidate homes for new mentors are real towns of the region (district seats
-   and regency capitals, :mod:`tkm_assign.scenarios.towns`). A participant may be served
+   and regency capitals, :mod:`tkm_assign.geo.towns`). A participant may be served
    from its ``capacity.bases_per_participant`` fastest towns and from every regency
    capital, as long as the ride (motorcycle, the travel model of the plan) stays within
    ``travel.max_travel_min`` and a visit fits a working day. A participant with no town
@@ -55,6 +55,7 @@ from tkm_assign.config import ClusterConfig
 from tkm_assign.executor import open_executor
 from tkm_assign.geo.candidates import find_candidates
 from tkm_assign.geo.regions import EARTH_RADIUS_KM
+from tkm_assign.geo.towns import Place, Towns, load_towns, village_base
 from tkm_assign.geo.travel import Points, TravelModel
 from tkm_assign.messages import Message
 from tkm_assign.model import (
@@ -75,7 +76,6 @@ from tkm_assign.scenarios.facility import (
     lower_bound,
     solve_facility,
 )
-from tkm_assign.scenarios.towns import Place, Towns, load_towns, village_base
 
 log = logging.getLogger("tkm_assign")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tkm_assign.scenarios.towns import load_towns
+from tkm_assign.geo.towns import load_towns
 
 
 def test_towns_are_district_seats_and_regency_capitals_on_land():
