@@ -117,6 +117,8 @@ def geopackage_text(path: Path) -> str:
         frame = gpd.read_file(path, layer=name)
         for column in frame.columns:
             values = frame[column].dropna().tolist() if column != "geometry" else []
+            if column == "styleQML":  # QGIS's XML: codes and field names; its legend is read
+                values = [label for qml in values for label in re.findall(r'label="([^"]*)"', qml)]
             # Codes (status "assigned", sector "industri_boga") are identifiers for GIS
             # rules and joins, the same in every language; what is worded is searched.
             texts += [v for v in values if isinstance(v, str) and not CODE.fullmatch(v)]

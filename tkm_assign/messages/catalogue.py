@@ -443,6 +443,12 @@ LABELS = {
     "label.times_in": "All times are in {zone}.",
     "label.open_route": "Route on the map",
     "label.route_map": "Day routes",
+    "label.style_other": "other",
+    "label.style_participants": "participants by status; red crosses have no mentor",
+    "label.style_mentors": "mentor homes, labelled with the mentor id",
+    "label.style_assignment_lines": "from the mentor's home to the participant",
+    "label.style_routes": "each day's route, home - visits - home; time: leaving to return",
+    "label.style_sessions": "sessions by mode; time: start to end",
     "label.route_map_note": (
         "Red square: the mentor's home; dots: participants; lines: each visiting day's route "
         "(straight lines, coloured by month)."

@@ -338,12 +338,15 @@ def write_geopackage(
             geometry_type=geometry_type,
             **options,
         )
-    write_layer_styles(path)
+    write_layer_styles(path, lang)
     log.info("geopackage: %s", ", ".join(f"{k} {len(v[0])}" for k, v in layers.items()))
 
 
-def write_layer_styles(path: Path) -> None:
-    """The ``layer_styles`` table QGIS reads: one default style (QML) per layer."""
+def write_layer_styles(path: Path, lang: str = "id") -> None:
+    """The ``layer_styles`` table QGIS reads: one default style (QML) per layer, its legend
+    and description in ``lang``."""
+    from tkm_assign.report.i18n import Labels
+
     stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     with closing(sqlite3.connect(path)) as db, db:
         db.execute(
@@ -358,5 +361,8 @@ def write_layer_styles(path: Path) -> None:
             "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, "
             "f_geometry_column, styleName, styleQML, styleSLD, useAsDefault, description, "
             "owner, ui, update_time) VALUES ('', '', ?, 'geom', ?, ?, '', 1, ?, '', '', ?)",
-            [(name, name, qml, description, stamp) for name, qml, description in layer_styles()],
+            [
+                (name, name, qml, description, stamp)
+                for name, qml, description in layer_styles(Labels(lang))
+            ],
         )

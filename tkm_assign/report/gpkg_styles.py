@@ -11,20 +11,25 @@ by day without any set-up.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
+
+if TYPE_CHECKING:
+    from tkm_assign.report.i18n import Labels
 
 QGIS_VERSION = "3.28"  # the oldest long-term release the styles were written for
 
-# (value, label, colour "r,g,b,a", marker shape); "" is QGIS's "all other values".
+# (value, colour "r,g,b,a", marker shape); "" is QGIS's "all other values". The legend
+# shows each value in the output's language.
 PARTICIPANT_STATUS = (
-    ("assigned", "assigned", "15,118,110,255", "circle"),
-    ("unassigned", "unassigned", "220,38,38,255", "cross2"),
-    ("", "other", "107,114,128,255", "circle"),
+    ("assigned", "15,118,110,255", "circle"),
+    ("unassigned", "220,38,38,255", "cross2"),
+    ("", "107,114,128,255", "circle"),
 )
 SESSION_MODES = (
-    ("onsite", "onsite", "15,118,110,255", "circle"),
-    ("online", "online", "67,56,202,255", "diamond"),
-    ("", "other", "107,114,128,255", "circle"),
+    ("onsite", "15,118,110,255", "circle"),
+    ("online", "67,56,202,255", "diamond"),
+    ("", "107,114,128,255", "circle"),
 )
 
 
@@ -76,13 +81,17 @@ def _single(symbol: str) -> str:
     return f'<renderer-v2 type="singleSymbol" symbollevels="0" enableorderby="0" forceraster="0"><symbols>{symbol}</symbols></renderer-v2>'
 
 
-def _categorised(field: str, classes: Sequence[tuple[str, str, str, str]], size: float) -> str:
+def _categorised(
+    field: str, classes: Sequence[tuple[str, str, str]], size: float, labels: Labels
+) -> str:
     categories = "".join(
-        f'<category value={quoteattr(value)} label={quoteattr(label)} symbol="{i}" render="true"/>'
-        for i, (value, label, _, _) in enumerate(classes)
+        f"<category value={quoteattr(value)} "
+        f"label={quoteattr(labels.value(value) if value else labels['style_other'])} "
+        f'symbol="{i}" render="true"/>'
+        for i, (value, _, _) in enumerate(classes)
     )
     symbols = "".join(
-        _marker(str(i), colour, shape, size) for i, (_, _, colour, shape) in enumerate(classes)
+        _marker(str(i), colour, shape, size) for i, (_, colour, shape) in enumerate(classes)
     )
     return (
         f'<renderer-v2 type="categorizedSymbol" attr={quoteattr(field)} symbollevels="0" '
@@ -119,13 +128,14 @@ def _qml(renderer: str, extra: str = "", categories: str = "Symbology") -> str:
     )
 
 
-def layer_styles() -> list[tuple[str, str, str]]:
-    """``(layer, QML, description)`` for every layer of ``plan.gpkg``."""
+def layer_styles(labels: Labels) -> list[tuple[str, str, str]]:
+    """``(layer, QML, description)`` for every layer of ``plan.gpkg``, legends and
+    descriptions in the language of ``labels``."""
     return [
         (
             "participants",
-            _qml(_categorised("status", PARTICIPANT_STATUS, 2.2)),
-            "participants by status; red crosses have no mentor",
+            _qml(_categorised("status", PARTICIPANT_STATUS, 2.2, labels)),
+            labels["style_participants"],
         ),
         (
             "mentors",
@@ -133,12 +143,12 @@ def layer_styles() -> list[tuple[str, str, str]]:
                 _single(_marker("0", "245,158,11,255", "star", 5.0)) + _labels("mentor_id"),
                 categories="Symbology|Labeling",
             ),
-            "mentor homes, labelled with the mentor id",
+            labels["style_mentors"],
         ),
         (
             "assignment_lines",
             _qml(_single(_line("0", "107,114,128,255", 0.2, 0.6))),
-            "mentor home to participant",
+            labels["style_assignment_lines"],
         ),
         (
             "routes",
@@ -146,14 +156,14 @@ def layer_styles() -> list[tuple[str, str, str]]:
                 _single(_line("0", "15,118,110,255", 0.5, 0.8)) + _temporal("depart", "return"),
                 categories="Symbology|Temporal",
             ),
-            "day routes home - visits - home; temporal: depart to return",
+            labels["style_routes"],
         ),
         (
             "sessions",
             _qml(
-                _categorised("mode", SESSION_MODES, 2.6) + _temporal("start", "end"),
+                _categorised("mode", SESSION_MODES, 2.6, labels) + _temporal("start", "end"),
                 categories="Symbology|Temporal",
             ),
-            "sessions by mode; temporal: start to end",
+            labels["style_sessions"],
         ),
     ]
