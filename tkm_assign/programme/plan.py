@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tkm_assign.errors import InputError, InputProblem
-from tkm_assign.io.plan import normalise_headers, read_plan, spreadsheet_rows
+from tkm_assign.io.plan import PlannedSession, normalise_headers, read_plan, spreadsheet_rows
 from tkm_assign.io.read import Table
 from tkm_assign.model import Assignment, Mode, Problem, Schedule, Session, session_uid
 
@@ -48,6 +48,21 @@ class PlanSession:
     @property
     def duration_min(self) -> int:
         return self.end_min - self.start_min
+
+    @classmethod
+    def of(cls, session: Session | PlannedSession, uid: str, sequence: int = 0) -> PlanSession:
+        """``session`` (planned or read from a file) under calendar identity ``uid``."""
+        return cls(
+            uid=uid,
+            sequence=sequence,
+            session_id=session.session_id,
+            mentor_id=session.mentor_id,
+            participant_id=session.participant_id,
+            date=session.date,
+            start_min=session.start_min,
+            end_min=session.end_min,
+            mode=session.mode,
+        )
 
     @property
     def slot(self) -> tuple[dt.date, int, Mode]:
@@ -100,17 +115,7 @@ def plan_from_schedule(assignment: Assignment, schedule: Schedule) -> CurrentPla
     return CurrentPlan(
         dict(assignment.mentor_of),
         tuple(
-            PlanSession(
-                uid=session_uid(s.session_id, s.mentor_id, s.participant_id),
-                sequence=0,
-                session_id=s.session_id,
-                mentor_id=s.mentor_id,
-                participant_id=s.participant_id,
-                date=s.date,
-                start_min=s.start_min,
-                end_min=s.end_min,
-                mode=s.mode,
-            )
+            PlanSession.of(s, session_uid(s.session_id, s.mentor_id, s.participant_id))
             for s in schedule.sessions
         ),
     )
@@ -158,16 +163,8 @@ def plan_from_tables(problem: Problem, assignments: Table, schedule: Table) -> C
         if status == HELD:
             continue
         sessions.append(
-            PlanSession(
-                uid=uid or session_uid(s.session_id, s.mentor_id, s.participant_id),
-                sequence=sequence,
-                session_id=s.session_id,
-                mentor_id=s.mentor_id,
-                participant_id=s.participant_id,
-                date=s.date,
-                start_min=s.start_min,
-                end_min=s.end_min,
-                mode=s.mode,
+            PlanSession.of(
+                s, uid or session_uid(s.session_id, s.mentor_id, s.participant_id), sequence
             )
         )
     sessions.sort(key=lambda s: (s.mentor_id, s.date, s.start_min, s.participant_id))

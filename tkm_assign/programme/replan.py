@@ -705,31 +705,11 @@ def _moved_reason(
 
 
 def _same(old: PlanSession, new: Session) -> PlanSession:
-    return PlanSession(
-        uid=old.uid,
-        sequence=old.sequence,
-        session_id=new.session_id,
-        mentor_id=new.mentor_id,
-        participant_id=new.participant_id,
-        date=new.date,
-        start_min=new.start_min,
-        end_min=new.end_min,
-        mode=new.mode,
-    )
+    return PlanSession.of(new, old.uid, old.sequence)
 
 
 def _made(s: Session, as_of: dt.date) -> PlanSession:
-    return PlanSession(
-        uid=new_uid(s.participant_id, s.mentor_id, s.date, s.start_min, as_of),
-        sequence=0,
-        session_id=s.session_id,
-        mentor_id=s.mentor_id,
-        participant_id=s.participant_id,
-        date=s.date,
-        start_min=s.start_min,
-        end_min=s.end_min,
-        mode=s.mode,
-    )
+    return PlanSession.of(s, new_uid(s.participant_id, s.mentor_id, s.date, s.start_min, as_of))
 
 
 def _cancel(s: PlanSession) -> PlanSession:
