@@ -722,7 +722,7 @@ class ReplanConfig:
     """How a re-plan keeps assignments and days (``tkm-assign replan``)."""
 
     placement_limit: float = _ranged(0.1, 0.01, 600)
-    change_weight: int = _ranged(20_000, 0, 10**9)
+    change_weight: int = _ranged(1_000_000, 0, 10**9)
 
     def __post_init__(self) -> None:
         _check_fields(self, "replan")

@@ -187,12 +187,18 @@ REPLAN = {
     "replan.kind.moved": "moved",
     "replan.kind.cancelled": "cancelled",
     "replan.kind.missed": "missed",
+    "replan.reassignment.forced": "forced",
+    "replan.reassignment.chosen": "chosen",
     "replan.reason.mentor_gone": "mentor {mentor_id} left the programme on {date}",
     "replan.reason.mentor_leaves": (
         "mentor {mentor_id} leaves on {date}, before the participant's programme ends on {end}"
     ),
     "replan.reason.excluded": "mentor {mentor_id} is now excluded for this participant",
     "replan.reason.pinned": "the participant is now pinned to mentor {mentor_id}",
+    "replan.reason.fewer_hours": (
+        "mentor {mentor_id} is on leave from {date}: the hours left no longer hold every "
+        "participant"
+    ),
     "replan.reason.made_room": (
         "moved from {previous} to {mentor_id} to make room at {previous} for participants "
         "without a mentor"

@@ -12,12 +12,12 @@ From the day after the as-of date, in this order of importance (lexicographic, b
 2. **fewest reassignments, each explained.** Every participant keeps the mentor of the
    plan as its ``current_mentor_id`` unless something forces a change — the mentor left or
    leaves before the participant's programme ends (``active_until``), the mentor is now
-   excluded, the pin names another mentor. Moving a participant costs
-   ``replan.change_weight``, above any difference of travel, sector or balance a move
-   could buy and below serving one more participant, so a move that is not forced is made
-   only to make room for participants without a mentor (a withdrawal frees a place that a
-   waiting participant gets). A mentor's hours are those of the months left: a leave
-   still to come lowers them in proportion (:func:`_for_assignment_mentor`).
+   excluded, the pin names another mentor. Moving a participant (or leaving it without a
+   mentor) costs ``replan.change_weight``, above serving one more participant, so nobody
+   is moved only to take in someone waiting: places freed by withdrawals go to waiting
+   and new participants as they are. A mentor's hours are those of the months left: a
+   leave still to come lowers them in proportion (:func:`_for_assignment_mentor`); where
+   they no longer hold every participant, the fewest move (forced, the mentor's leave).
 3. **fewest moved future sessions.** Where the participant keeps its mentor, the schedule
    keeps the earlier plan's days and day trips where the rules allow (with less placement
    search than a fresh plan: ``replan.placement_limit``).
@@ -207,11 +207,14 @@ def replan_programme(
     )
     # Every mentor stays in the problem (so that a mentor who left gets the cancellations in
     # its calendar); the assignment excludes those who left for everyone.
+    for_assignment = tuple(_for_assignment_mentor(m, plan_from, config) for m in problem.mentors)
+    shorter = {
+        m.mentor_id: m
+        for m, a in zip(problem.mentors, for_assignment, strict=True)
+        if a.hours_per_month != m.hours_per_month and m.mentor_id not in gone
+    }
     sub = dataclasses.replace(
-        problem,
-        participants=tuple(sub_people),
-        mentors=tuple(_for_assignment_mentor(m, plan_from, config) for m in problem.mentors),
-        config=sub_config,
+        problem, participants=tuple(sub_people), mentors=for_assignment, config=sub_config
     )
     notify.progress("step.candidates", 0, 1)
     candidates = find_candidates(sub, travel)
@@ -243,7 +246,7 @@ def replan_programme(
     combined, status = _with_held(scheduled, followed, future, travel)
 
     changes, sessions, cancelled = _changes(
-        problem, plan, followed, assignment, future, forced, gone, plan_from
+        problem, plan, followed, assignment, future, forced, gone, shorter, plan_from
     )
     summary = _summary(problem, plan, followed, active, assignment, changes, sessions, plan_from)
     return Replanned(
@@ -475,6 +478,7 @@ def _changes(
     future: Schedule,
     forced: Mapping[str, Message],
     gone: Mapping[str, Mentor],
+    shorter: Mapping[str, Mentor],
     plan_from: dt.date,
 ) -> tuple[tuple[Change, ...], tuple[PlanSession, ...], tuple[PlanSession, ...]]:
     """Every change against the earlier plan, the new sessions with their uids, and the
@@ -528,7 +532,10 @@ def _changes(
         new = assignment.mentor_of.get(pid)
         person = people.get(pid)
         if pid in assignment.mentor_of and old != new:
-            changes.append(_reassignment(pid, old, new, forced.get(pid), assignment))
+            why = forced.get(pid)
+            if why is None and old in shorter:
+                why = _fewer_hours(shorter[old], plan_from)
+            changes.append(_reassignment(pid, old, new, why, assignment))
         mine_before = sorted(before.get(pid, []), key=lambda s: (s.date, s.start_min))
         mine_after = sorted(after.get(pid, []), key=lambda s: (s.date, s.start_min))
         if new is None or old != new:
@@ -610,6 +617,14 @@ def _reassignment(
         new,
         old,
         forced=False,
+    )
+
+
+def _fewer_hours(mentor: Mentor, plan_from: dt.date) -> Message:
+    """The mentor's leave still to come leaves too few hours for all its participants."""
+    first = min((a for a, b in mentor.unavailable if b >= plan_from), default=plan_from)
+    return Message.of(
+        "replan.reason.fewer_hours", mentor_id=mentor.mentor_id, date=max(first, plan_from)
     )
 
 
