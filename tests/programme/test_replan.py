@@ -366,7 +366,7 @@ def test_a_mentors_new_leave_moves_its_sessions_with_that_reason(base):
     theirs = changes[changes["uid"].isin({s.uid for s in on_leave})]
     assert set(theirs["change"]) <= {"moved", "cancelled"}
     moved = theirs[theirs["change"] == "moved"]
-    assert len(moved) and {m.code for m in moved["reason"]} == {"replan.reason.day_off"}
+    assert len(moved) and {m.code for m in moved["reason"]} == {"replan.reason.on_leave"}
     # The session moved nearest: within the same programme month.
     starts = rules.month_starts(START, 6)
     for row in moved.itertuples():

@@ -63,6 +63,7 @@ from tkm_assign.model import (
 from tkm_assign.programme.follow import Followed
 from tkm_assign.programme.plan import HELD, PLANNED, CurrentPlan, PlanSession
 from tkm_assign.programme.progress import _hand
+from tkm_assign.programme.reasons import ChangeReasons
 from tkm_assign.schedule import ReplanState, schedule
 
 __all__ = [
@@ -240,7 +241,7 @@ def replan_programme(
         dataclasses.replace(scheduled, config=searching),
         assignment,
         travel,
-        replan=ReplanState(plan_from, held, previous),
+        replan=ReplanState(plan_from, held, previous, repair=keep),
     )
     future = _end_withdrawals(_renamed(future, plan_from), scheduled)
     combined, status = _with_held(scheduled, followed, future, travel)
@@ -491,24 +492,7 @@ def _changes(
     after: dict[str, list[Session]] = defaultdict(list)
     for later in future.sessions:
         after[later.participant_id].append(later)
-    behind = _behind(followed, plan)
-    mentors = {m.mentor_id: m for m in problem.mentors}
-    last = max((s.date for s in future.sessions), default=plan_from) + dt.timedelta(days=1)
-    off: dict[str | None, frozenset[dt.date]] = {}
-
-    def off_days(mentor_id: str | None) -> frozenset[dt.date]:
-        """Days from ``plan_from`` the mentor does not work (leave, holidays, days off)."""
-        if mentor_id not in off:
-            mentor = mentors.get(mentor_id) if mentor_id else None
-            if mentor is None:
-                off[mentor_id] = frozenset()
-            else:
-                works = set(rules.working_dates(mentor, plan_from, last, problem.config))
-                span = (last - plan_from).days
-                every = (plan_from + dt.timedelta(days=k) for k in range(span))
-                off[mentor_id] = frozenset(d for d in every if d not in works)
-        return off[mentor_id]
-
+    why = ChangeReasons(problem, plan, followed, assignment.mentor_of, future.sessions, plan_from)
     changes: list[Change] = []
     sessions: list[PlanSession] = []
     cancelled: list[PlanSession] = []
@@ -532,14 +516,14 @@ def _changes(
         new = assignment.mentor_of.get(pid)
         person = people.get(pid)
         if pid in assignment.mentor_of and old != new:
-            why = forced.get(pid)
-            if why is None and old in shorter:
-                why = _fewer_hours(shorter[old], plan_from)
-            changes.append(_reassignment(pid, old, new, why, assignment))
+            reason = forced.get(pid)
+            if reason is None and old is not None and old in shorter:
+                reason = _fewer_hours(shorter[old], plan_from)
+            changes.append(_reassignment(pid, old, new, reason, assignment))
         mine_before = sorted(before.get(pid, []), key=lambda s: (s.date, s.start_min))
         mine_after = sorted(after.get(pid, []), key=lambda s: (s.date, s.start_min))
         if new is None or old != new:
-            why_gone = _cancel_reason(person, old, new, gone, plan_from)
+            why_gone = why.cancelled_with_mentor(person, old, new, forced.get(pid), gone)
             for earlier in mine_before:
                 cancelled.append(_cancel(earlier))
                 changes.append(_cancelled(earlier, why_gone))
@@ -563,7 +547,7 @@ def _changes(
                 Change(
                     MOVED,
                     pid,
-                    _moved_reason(old_s, new_s, off_days(new), bool(added)),
+                    why.moved(old_s, new_s),
                     mentor_id=new,
                     previous_mentor_id=old or "",
                     uid=made.uid,
@@ -579,23 +563,12 @@ def _changes(
         for new_s in added:
             made = _made(new_s, followed.as_of)
             sessions.append(made)
-            lacking = behind.get(pid, 0)
-            reason = (
-                Message.of("replan.reason.catch_up", count=lacking)
-                if lacking
-                else Message.of("replan.reason.to_target")
-            )
-            changes.append(_added(made, reason))
+            changes.append(_added(made, why.added(pid)))
         for old_s in dropped:
             cancelled.append(_cancel(old_s))
-            changes.append(_cancelled(old_s, _dropped_reason(person, old_s)))
+            changes.append(_cancelled(old_s, why.dropped(old_s)))
     sessions.sort(key=lambda s: (s.mentor_id, s.date, s.start_min))
     return tuple(changes), tuple(sessions), tuple(cancelled)
-
-
-def _behind(followed: Followed, plan: CurrentPlan) -> dict[str, int]:
-    """Missed planned sessions per participant (what a catch-up makes up for)."""
-    return dict(Counter(s.participant_id for s in followed.missed))
 
 
 def _reassignment(
@@ -626,36 +599,6 @@ def _fewer_hours(mentor: Mentor, plan_from: dt.date) -> Message:
     return Message.of(
         "replan.reason.fewer_hours", mentor_id=mentor.mentor_id, date=max(first, plan_from)
     )
-
-
-def _cancel_reason(
-    person: Participant | None,
-    old: str | None,
-    new: str | None,
-    gone: Mapping[str, Mentor],
-    plan_from: dt.date,
-) -> Message:
-    if person is None or (
-        person.status is ParticipantStatus.WITHDRAWN
-        and person.status_date is not None
-        and person.status_date <= plan_from
-    ):
-        day = person.status_date if person is not None else plan_from
-        return Message.of("replan.reason.withdrawn", date=day)
-    if new is None:
-        return Message.of("replan.reason.no_mentor_left")
-    return Message.of("replan.reason.reassigned", mentor_id=new, previous=old)
-
-
-def _dropped_reason(person: Participant | None, s: PlanSession) -> Message:
-    if (
-        person is not None
-        and person.status is ParticipantStatus.WITHDRAWN
-        and person.status_date is not None
-        and s.date >= person.status_date
-    ):
-        return Message.of("replan.reason.withdrawn", date=person.status_date)
-    return Message.of("replan.reason.not_needed")
 
 
 def _match(
@@ -701,22 +644,6 @@ def _match(
     added = [n for j, n in enumerate(rest_after) if j not in taken_after]
     dropped = [o for i, o in enumerate(rest_before) if i not in taken_before]
     return kept, moved, added, dropped
-
-
-def _moved_reason(
-    old: PlanSession, new: Session, off_days: frozenset[dt.date], catch_up: bool
-) -> Message:
-    """Why a session kept its identity but not its slot, as precisely as the plan shows."""
-    if old.date == new.date:
-        if old.mode != new.mode:
-            online = new.mode is Mode.ONLINE
-            return Message.of("replan.reason.now_online" if online else "replan.reason.now_onsite")
-        return Message.of("replan.reason.retimed")
-    if old.date in off_days:
-        return Message.of("replan.reason.day_off", date=old.date)
-    if catch_up:
-        return Message.of("replan.reason.room_for_catch_up")
-    return Message.of("replan.reason.rescheduled")
 
 
 def _same(old: PlanSession, new: Session) -> PlanSession:

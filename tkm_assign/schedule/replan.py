@@ -14,7 +14,11 @@ as-of date and what an earlier plan said about the time after it:
   come first (:func:`tkm_assign.rules.remaining_onsite`);
 - sessions of the ``previous`` plan from ``as_of`` on are kept where they were when the
   rules allow: their day trips are formed again as they were and placed on the same days,
-  so a re-plan with nothing changed moves no session.
+  so a re-plan with nothing changed moves no session;
+- with ``repair``, each mentor's earlier plan is repaired instead
+  (:func:`~.repair.repair_mentor`: every earlier session that keeps the rules stays as it
+  was, only what is missing is added); the full planner runs only for a mentor whose
+  repaired plan still falls short, and its plan is taken where it serves more.
 
 The schedule returned holds only the sessions planned from ``as_of`` on; shortfalls cover
 the months from the one holding ``as_of``, with held sessions counted in ``planned``.
@@ -55,11 +59,15 @@ class ReplanState:
         participant).
     previous
         Sessions of an earlier plan; those from ``as_of`` on are kept where possible.
+    repair
+        Repair each mentor's earlier plan (keep what holds, add what is missing) rather
+        than plan it again; see the module docstring.
     """
 
     as_of: dt.date
     held: tuple[HeldSession, ...] = ()
     previous: tuple[Session, ...] = ()
+    repair: bool = False
 
     def __post_init__(self) -> None:
         late = [h for h in self.held if h.date >= self.as_of]
