@@ -241,7 +241,13 @@ def replan_programme(
         dataclasses.replace(scheduled, config=searching),
         assignment,
         travel,
-        replan=ReplanState(plan_from, held, previous, repair=keep),
+        replan=ReplanState(
+            plan_from,
+            held,
+            previous,
+            repair=keep,
+            plan_short_again=config.replan.plan_short_again,
+        ),
     )
     future = _end_withdrawals(_renamed(future, plan_from), scheduled)
     combined, status = _with_held(scheduled, followed, future, travel)

@@ -191,12 +191,9 @@ def _from_as_of(
 ) -> tuple[MonthCalendar, ...]:
     """Working dates from the as-of date on; held sessions' minutes off each month's budget."""
     out = []
+    mine = replan.held_by(mentor_id)
     for month in calendar:
-        used = sum(
-            h.duration_min
-            for h in replan.held
-            if h.mentor_id == mentor_id and month.start <= h.date < month.end
-        )
+        used = sum(h.duration_min for h in mine if month.start <= h.date < month.end)
         out.append(
             MonthCalendar(
                 month=month.month,

@@ -105,15 +105,18 @@ def repair_mentor(job: MentorJob) -> MentorPlan:
     order = sorted(range(len(job.clients)), key=lambda c: (job.clients[c].need_rank, c))
     for calendar in months:
         for onsite_pass in (True, False):
+            # Only client c's own sessions change while c is served.
+            visits = _month_visits(calendar, days)
             for c in order:
                 need = job.clients[c]
                 if calendar.month > len(need.targets):
                     continue
-                want, want_onsite = _wanted(job, c, calendar, days)
+                want, want_onsite = _wanted(job, c, calendar, visits.get(c, []))
                 count = want_onsite if onsite_pass else want - want_onsite
                 mode = Mode.ONSITE if onsite_pass else Mode.ONLINE
-                aims = _aims(calendar, dates[c], gap, count)
-                for aim in aims:
+                if count <= 0:
+                    continue
+                for aim in _aims(calendar, dates[c], gap, count):
                     if not _add(
                         job, c, calendar, mode, days, dates, used, gap, aim
                     ) and not _respread(job, c, calendar, mode, days, dates, used, gap):
@@ -225,20 +228,24 @@ def _month_minutes(job: MentorJob, days: dict[dt.date, _Day], calendar: MonthCal
     return total
 
 
+def _month_visits(calendar: MonthCalendar, days: dict[dt.date, _Day]) -> dict[int, list[_Visit]]:
+    """Each client's sessions this month (every session is on one of its working days)."""
+    out: dict[int, list[_Visit]] = defaultdict(list)
+    for date in calendar.dates:
+        day = days.get(date)
+        if day is not None:
+            for v in (*day.online, *day.trip):
+                out[v.client].append(v)
+    return out
+
+
 def _wanted(
-    job: MentorJob, c: int, calendar: MonthCalendar, days: dict[dt.date, _Day]
+    job: MentorJob, c: int, calendar: MonthCalendar, have: Sequence[_Visit]
 ) -> tuple[int, int]:
     """Sessions and onsite visits the client still lacks this month (beyond those kept or
     added): never above ``sessions.max_per_month`` with the held ones."""
     need = job.clients[c]
     month = calendar.month
-    have = [
-        v
-        for date, day in days.items()
-        if calendar.start <= date < calendar.end
-        for v in (*day.online, *day.trip)
-        if v.client == c
-    ]
     onsite_have = sum(1 for v in have if v.mode is Mode.ONSITE)
     far = day_trip_problem(job.travel_min, need.node, job.params) is not None
     target, onsite = need.targets[month - 1], need.onsite_min[month - 1]
@@ -274,7 +281,7 @@ def _add(
     """One more session of client ``c`` this month, on the day with room nearest ``aim``
     (:func:`_aims`; the earliest allowed without one)."""
     taken = dates[c]
-    free = [d for d in calendar.dates if all(abs((d - t).days) >= gap for t in taken)]
+    free = _free_days(calendar, taken, gap)
     if aim is not None:
         free.sort(key=lambda d: (abs((d - aim).days), d))
     budget = calendar.budget_min - used[calendar.month]
@@ -294,11 +301,18 @@ def _add(
     return False
 
 
+def _free_days(calendar: MonthCalendar, taken: Sequence[dt.date], gap: int) -> list[dt.date]:
+    """The month's working days at least ``gap`` days from every date in ``taken``."""
+    low, high = calendar.start - dt.timedelta(days=gap), calendar.end + dt.timedelta(days=gap)
+    near = [t for t in taken if low < t < high]
+    return [d for d in calendar.dates if all(abs((d - t).days) >= gap for t in near)]
+
+
 def _aims(calendar: MonthCalendar, taken: Sequence[dt.date], gap: int, count: int) -> list[dt.date]:
     """Days to aim ``count`` new sessions at: the part of the month the spacing leaves open
     after the client's sessions so far, split evenly from its first day (the first as early
     as allowed, so that a short month still holds them all)."""
-    free = [d for d in calendar.dates if all(abs((d - t).days) >= gap for t in taken)]
+    free = _free_days(calendar, taken, gap)
     if not free or count <= 0:
         return [calendar.start] * max(count, 0)
     span = (calendar.end - free[0]).days
@@ -422,8 +436,7 @@ def _why_not(
     used: int,
 ) -> Message:
     """Why a session found no day: spacing, the month's minutes, or full days."""
-    free = [d for d in calendar.dates if all(abs((d - t).days) >= gap for t in taken)]
-    if not free:
+    if not _free_days(calendar, taken, gap):
         return Message.of("reason.no_spaced_day", month=calendar.month, gap=gap)
     if used >= calendar.budget_min:
         return Message.of(
@@ -514,18 +527,13 @@ def _shortfalls(
 ) -> tuple[Shortfall, ...]:
     """Participant-months below target or onsite minimum (held sessions counted)."""
     out = []
+    visits = {calendar.month: _month_visits(calendar, days) for calendar in months}
     for c, need in enumerate(job.clients):
         for calendar in months:
             month = calendar.month
             if month > len(need.targets):
                 continue
-            got = [
-                v
-                for date, day in days.items()
-                if calendar.start <= date < calendar.end
-                for v in (*day.online, *day.trip)
-                if v.client == c
-            ]
+            got = visits[month].get(c, [])
             onsite = sum(1 for v in got if v.mode is Mode.ONSITE)
             required, onsite_required = need.targets[month - 1], need.onsite_min[month - 1]
             if len(got) >= required and onsite >= onsite_required:

@@ -76,7 +76,7 @@ def schedule(
     jobs = build_jobs(participants_of, problem.mentors, travel, config, months, replan)
     notify.progress("step.schedule", 0, len(jobs))
     if replan is not None and replan.repair:
-        plans = _repaired(jobs, config.schedule.workers)
+        plans = _repaired(jobs, config.schedule.workers, replan.plan_short_again)
     else:
         plans = []
         for plan in _solve_all(jobs, config.schedule.workers):
@@ -123,12 +123,12 @@ def _solve_all(jobs: Sequence[MentorJob], workers: int) -> Iterator[MentorPlan]:
         yield from pool.map(plan_mentor, jobs)
 
 
-def _repaired(jobs: Sequence[MentorJob], workers: int) -> list[MentorPlan]:
+def _repaired(jobs: Sequence[MentorJob], workers: int, again: bool) -> list[MentorPlan]:
     """Each mentor's earlier plan repaired (:func:`~.repair.repair_mentor`, in this
-    process: it is quick); the full planner for those still short, its plan taken where it
-    serves more (fewer sessions, then fewer onsite visits, missing)."""
+    process: it is quick); with ``again``, the full planner for those still short, its plan
+    taken where it serves more (fewer sessions, then fewer onsite visits, missing)."""
     plans = [repair_mentor(job) for job in jobs]
-    short = [k for k, plan in enumerate(plans) if plan.shortfalls]
+    short = [k for k, plan in enumerate(plans) if plan.shortfalls] if again else []
     notify.progress("step.schedule", len(jobs) - len(short), len(jobs))
     done = len(jobs) - len(short)
     for k, full in zip(short, _solve_all([jobs[k] for k in short], workers), strict=True):
