@@ -18,16 +18,18 @@ From the day after the as-of date, in this order of importance (lexicographic, b
    and new participants as they are. A mentor's hours are those of the months left: a
    leave still to come lowers them in proportion (:func:`_for_assignment_mentor`); where
    they no longer hold every participant, the fewest move (forced, the mentor's leave).
-3. **fewest moved future sessions.** Where the participant keeps its mentor, the schedule
-   keeps the earlier plan's days and day trips where the rules allow (with less placement
-   search than a fresh plan: ``replan.placement_limit``).
+3. **fewest moved future sessions.** Each mentor's earlier plan is repaired
+   (:func:`tkm_assign.schedule.repair.repair_mentor`): every earlier session that still
+   keeps the rules stays exactly, only what is missing is added (catch-ups, a new or
+   handed-over participant's sessions, sessions displaced by leave or a holiday).
 4. **travel**, inside the assignment and the day routes as in a fresh plan.
 
 Every session keeps a stable calendar ``uid`` across re-plans while it is the same
 participant, mentor and planned slot: a session kept or moved keeps its uid (a move raises
 its ``sequence``); an added one gets a new uid; one no longer planned is cancelled (its uid,
 ``sequence`` raised, ``STATUS:CANCELLED`` in the calendar). Every reassignment and every
-added, moved, cancelled and missed session is a :class:`Change` with its reason.
+added, moved, cancelled and missed session is a :class:`Change` with its specific reason
+(:mod:`tkm_assign.programme.reasons`).
 """
 
 from __future__ import annotations

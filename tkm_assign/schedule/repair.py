@@ -103,19 +103,24 @@ def repair_mentor(job: MentorJob) -> MentorPlan:
     used = {c.month: _month_minutes(job, days, c) for c in months}
     unmet: dict[tuple[int, int], list[Message]] = defaultdict(list)
     order = sorted(range(len(job.clients)), key=lambda c: (job.clients[c].need_rank, c))
+    # Sessions a month could not hold go to the next month of the participant's programme,
+    # within its monthly maximum (what counts is reaching the programme's target).
+    carry: dict[tuple[int, Mode], int] = defaultdict(int)
     for calendar in months:
-        for onsite_pass in (True, False):
+        for mode in (Mode.ONSITE, Mode.ONLINE):
             # Only client c's own sessions change while c is served.
             visits = _month_visits(calendar, days)
             for c in order:
                 need = job.clients[c]
                 if calendar.month > len(need.targets):
                     continue
-                want, want_onsite = _wanted(job, c, calendar, visits.get(c, []))
-                count = want_onsite if onsite_pass else want - want_onsite
-                mode = Mode.ONSITE if onsite_pass else Mode.ONLINE
+                have = visits.get(c, [])
+                want, want_onsite = _wanted(job, c, calendar, have)
+                count = want_onsite if mode is Mode.ONSITE else want - want_onsite
+                count = min(count + carry.pop((c, mode), 0), _room(job, c, calendar, have))
                 if count <= 0:
                     continue
+                placed = 0
                 for aim in _aims(calendar, dates[c], gap, count):
                     if not _add(
                         job, c, calendar, mode, days, dates, used, gap, aim
@@ -124,6 +129,9 @@ def repair_mentor(job: MentorJob) -> MentorPlan:
                             _why_not(job, c, calendar, dates[c], gap, used[calendar.month])
                         )
                         break
+                    placed += 1
+                if calendar.month < len(need.targets):
+                    carry[c, mode] += count - placed
     return _plan(job, months, days, unmet)
 
 
@@ -237,6 +245,16 @@ def _month_visits(calendar: MonthCalendar, days: dict[dt.date, _Day]) -> dict[in
             for v in (*day.online, *day.trip):
                 out[v.client].append(v)
     return out
+
+
+def _room(job: MentorJob, c: int, calendar: MonthCalendar, have: Sequence[_Visit]) -> int:
+    """Sessions the client may still get this month: ``sessions.max_per_month`` less those
+    held and planned (no limit without one)."""
+    cap = job.params.max_per_month
+    if not cap:
+        return 1 << 30
+    held, _ = job.clients[c].held_in(calendar.month)
+    return max(0, cap - held - len(have))
 
 
 def _wanted(
