@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 
-from tkm_assign.cli import SAMPLE_DIR, _print_schedule, main
+from tkm_assign.cli import EXAMPLES, SAMPLE_DIR, _print_schedule, main
 from tkm_assign.report.tables import (
     ASSIGNMENT_COLUMNS,
     ROUTE_COLUMNS,
@@ -168,9 +169,12 @@ def test_audit_finds_a_planted_violation_and_compares(tmp_path: Path):
 
 
 @pytest.mark.slow
-def test_demo_runs_the_national_sample_end_to_end(tmp_path: Path):
+def test_demo_runs_the_national_sample_end_to_end(tmp_path: Path, monkeypatch):
+    # The example of `tkm-assign demo --help`, as a reader would type it.
+    (example,) = EXAMPLES["demo"]
+    monkeypatch.chdir(tmp_path)
+    assert main([*shlex.split(example)[1:], "--set", 'travel.cache_dir=""', "--quiet"]) == 0
     out = tmp_path / "demo"
-    assert main(["demo", "--out", str(out), "--set", 'travel.cache_dir=""', "--quiet"]) == 0
     summary = json.loads((out / "summary.json").read_text())
     assert summary["assigned"] + summary["unassigned"] == 3000
     assert summary["assigned"] >= 2700

@@ -38,6 +38,45 @@ DATA_DIR_DEFAULT = Path.home() / "tkm_assign"
 
 Handler = Callable[[argparse.Namespace], int]
 
+# A worked example under every command's --help: the lines run in order in an empty folder
+# (tests/test_cli_help.py runs each of them). A small synthetic sample comes first.
+_SAMPLE = "tkm-assign generate --participants 60 --mentors 6 --out contoh"
+_FILES = "--participants contoh/participants.csv --mentors contoh/mentors.csv"
+_ASSIGN = f"tkm-assign assign {_FILES} --out penugasan"
+EXAMPLES: Mapping[str, tuple[str, ...]] = {
+    "validate": (_SAMPLE, f"tkm-assign validate {_FILES}"),
+    "generate": ("tkm-assign generate --participants 200 --mentors 10 --seed 7 --out sampel",),
+    "assign": (_SAMPLE, _ASSIGN),
+    "schedule": (
+        _SAMPLE,
+        _ASSIGN,
+        f"tkm-assign schedule {_FILES} --assignments penugasan/assignments.csv --out jadwal",
+    ),
+    "plan": (_SAMPLE, f"tkm-assign plan {_FILES} --set caseload.max=15 --out rencana"),
+    "demo": ("tkm-assign demo --out demo --lang en",),
+    "audit": (
+        _SAMPLE,
+        _ASSIGN,
+        f"tkm-assign audit {_FILES} --assignments penugasan/assignments.csv --out pemeriksaan",
+    ),
+    "capacity": (
+        _SAMPLE,
+        "tkm-assign capacity --participants contoh/participants.csv --set caseload.max=15 "
+        "--out kapasitas",
+    ),
+    "scenarios": (
+        _SAMPLE,
+        f"tkm-assign scenarios {_FILES} --grid caseload.max=15,20 "
+        "--grid sessions.target=2,3 --out skenario",
+    ),
+}
+
+
+def _example(command: str) -> str:
+    lines = EXAMPLES[command]
+    head = "example:" if len(lines) == 1 else "example (in an empty folder, line by line):"
+    return "\n".join([head, *(f"  {line}" for line in lines)])
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _build_parser()
@@ -188,12 +227,22 @@ def _build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"tkm-assign {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = sub.add_parser("validate", help="check the input files and summarise them")
+    validate = sub.add_parser(
+        "validate",
+        epilog=_example("validate"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="check the input files and summarise them",
+    )
     _inputs(validate)
     _common(validate)
     validate.set_defaults(handler=_cmd_validate)
 
-    generate = sub.add_parser("generate", help="write a realistic synthetic national sample")
+    generate = sub.add_parser(
+        "generate",
+        epilog=_example("generate"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="write a realistic synthetic national sample",
+    )
     generate.add_argument("--participants", type=int, default=3000, help="number of participants")
     generate.add_argument("--mentors", type=int, default=150, help="number of mentors")
     generate.add_argument("--seed", type=int, default=2024, help="random seed")
@@ -201,13 +250,23 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--quiet", action="store_true", help="print only errors and warnings")
     generate.set_defaults(handler=_cmd_generate)
 
-    assign = sub.add_parser("assign", help="assign mentors to participants (optimal, explained)")
+    assign = sub.add_parser(
+        "assign",
+        epilog=_example("assign"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="assign mentors to participants (optimal, explained)",
+    )
     _inputs(assign)
     _common(assign)
     _outputs(assign)
     assign.set_defaults(handler=_cmd_assign)
 
-    schedule = sub.add_parser("schedule", help="plan every session and day route of an assignment")
+    schedule = sub.add_parser(
+        "schedule",
+        epilog=_example("schedule"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="plan every session and day route of an assignment",
+    )
     _inputs(schedule)
     schedule.add_argument(
         "--assignments", type=Path, required=True, help="assignments.csv (from assign, or by hand)"
@@ -216,14 +275,24 @@ def _build_parser() -> argparse.ArgumentParser:
     _outputs(schedule)
     schedule.set_defaults(handler=_cmd_schedule)
 
-    plan = sub.add_parser("plan", help="validate, assign, schedule and write every output")
+    plan = sub.add_parser(
+        "plan",
+        epilog=_example("plan"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="validate, assign, schedule and write every output",
+    )
     _inputs(plan)
     _common(plan)
     _outputs(plan)
     _lang(plan)
     plan.set_defaults(handler=_cmd_plan)
 
-    demo = sub.add_parser("demo", help="the whole plan on the bundled national sample")
+    demo = sub.add_parser(
+        "demo",
+        epilog=_example("demo"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="the whole plan on the bundled national sample",
+    )
     demo.add_argument(
         "--out", type=Path, default=DEMO_OUT, help=f"output folder (default {DEMO_OUT})"
     )
@@ -233,7 +302,10 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_cmd_demo)
 
     audit = sub.add_parser(
-        "audit", help="check an existing plan (e.g. made by hand) against every rule"
+        "audit",
+        epilog=_example("audit"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="check an existing plan (e.g. made by hand) against every rule",
     )
     _inputs(audit)
     audit.add_argument("--assignments", type=Path, required=True, help="participant_id, mentor_id")
@@ -247,7 +319,10 @@ def _build_parser() -> argparse.ArgumentParser:
     audit.set_defaults(handler=_cmd_audit)
 
     capacity = sub.add_parser(
-        "capacity", help="how many mentors every participant's sessions need, and where"
+        "capacity",
+        epilog=_example("capacity"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="how many mentors every participant's sessions need, and where",
     )
     _inputs(capacity, mentors_required=False)
     _common(capacity)
@@ -257,7 +332,10 @@ def _build_parser() -> argparse.ArgumentParser:
     capacity.set_defaults(handler=_cmd_capacity)
 
     scenarios = sub.add_parser(
-        "scenarios", help="compare policies: the whole plan under every combination of settings"
+        "scenarios",
+        epilog=_example("scenarios"),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help="compare policies: the whole plan under every combination of settings",
     )
     _inputs(scenarios)
     scenarios.add_argument(

@@ -93,6 +93,7 @@ class Participant:
     pinned_mentor_id: str | None = None
     excluded_mentor_ids: frozenset[str] = frozenset()
     village: str = ""  # village name for calendars and maps ("" when unknown)
+    phone: str = ""  # +62... (see io.labels.phone); "" when unknown. Never logged.
     row: int = 0  # spreadsheet row in the input file, for messages
 
 
@@ -108,6 +109,7 @@ class Mentor:
     transport: Transport = Transport.MOTORCYCLE
     working_days: frozenset[int] = frozenset({0, 1, 2, 3, 4})  # 0 = Monday
     unavailable: tuple[tuple[dt.date, dt.date], ...] = ()  # inclusive date ranges
+    phone: str = ""  # +62... (see io.labels.phone); "" when unknown. Never logged.
     row: int = 0
 
 

@@ -40,6 +40,10 @@ from tkm_assign.model import Sector
 from tkm_assign.resources import PLACES_DIR
 from tkm_assign.rules import add_months
 
+# Synthetic people get no phone number: a made-up number could belong to someone real.
+SAMPLE_PARTICIPANT_COLUMNS = tuple(c for c in PARTICIPANT_COLUMNS if c != "phone")
+SAMPLE_MENTOR_COLUMNS = tuple(c for c in MENTOR_COLUMNS if c != "phone")
+
 log = logging.getLogger("tkm_assign")
 
 
@@ -758,7 +762,7 @@ def _participant_frame(
         },
         dtype=object,
     )
-    return frame[list(PARTICIPANT_COLUMNS)]
+    return frame[list(SAMPLE_PARTICIPANT_COLUMNS)]
 
 
 def _mentor_id(index: int, width: int) -> str:
@@ -806,7 +810,7 @@ def _mentor_frame(
         },
         dtype=object,
     )
-    return frame[list(MENTOR_COLUMNS)]
+    return frame[list(SAMPLE_MENTOR_COLUMNS)]
 
 
 def _on_islands_without_mentor(people: pd.DataFrame, seats: Sequence[_MentorSeat]) -> int:

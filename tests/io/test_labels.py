@@ -158,3 +158,60 @@ def test_unknown_regions_are_label_errors(names: RegionNames):
         names.province("Atlantis")
     with pytest.raises(LabelError, match="not a regency"):
         names.regency("Kota Atlantis")
+
+
+PHONES = [
+    ("081234567890", "+6281234567890"),
+    ("0812-3456-7890", "+6281234567890"),
+    ("0812 3456 7890", "+6281234567890"),
+    ("+62 812 3456 7890", "+6281234567890"),
+    ("+62 (0)812-3456-7890", "+6281234567890"),
+    ("+62 0812 3456 7890", "+6281234567890"),
+    ("62812.3456.7890", "+6281234567890"),
+    ("0062 812 3456 7890", "+6281234567890"),
+    ("81234567890", "+6281234567890"),  # a cell read as a number lost its leading 0
+    ("(021) 555-1234", "+62215551234"),  # a Jakarta landline
+    ("0361 223344", "+62361223344"),  # a Denpasar landline
+    ("\uff10\uff18\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18\uff19", "+628123456789"),
+]
+
+
+@pytest.mark.parametrize(("text", "number"), PHONES)
+def test_indonesian_phone_numbers_are_normalised(text: str, number: str):
+    assert labels.phone(text) == number
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("0819", "has 3 digits"),
+        ("+62 812 3456 7890 123", "has 14 digits"),
+        ("+60 12 345 6789", "country code is not +62"),
+        ("tidak punya", "is not a phone number"),
+        ("0819-3456-7890 / 0813-1111-2222", "more than one number"),
+        ("0812345678; 0813111122", "more than one number"),
+        ("8.12346E+10", "scientific notation"),
+        ("0819-3456-789O", "is not a phone number"),
+        ("1234567", "is not a phone number"),
+    ],
+)
+def test_phone_numbers_that_are_not_rejected_without_repeating_them(text: str, message: str):
+    with pytest.raises(LabelError) as caught:
+        labels.phone(text)
+    assert message in caught.value.expected
+    assert text not in caught.value.expected  # the number itself is never repeated
+    assert "0819" not in caught.value.expected
+    assert "expected an Indonesian phone number" in caught.value.expected
+
+
+def test_whatsapp_links_only_for_mobile_numbers():
+    assert labels.whatsapp_link("+6281234567890") == "https://wa.me/6281234567890"
+    assert labels.whatsapp_link("+62215551234") == ""
+    assert labels.whatsapp_link("") == ""
+
+
+def test_phone_numbers_are_shown_as_indonesians_write_them():
+    assert labels.phone_display("+6281234567890") == "0812 3456 7890"
+    assert labels.phone_display("+62811234567") == "0811 2345 67"
+    assert labels.phone_display("+62215551234") == "0215551234"
+    assert labels.phone_display("") == ""

@@ -92,9 +92,10 @@ def test_row_with_too_many_cells_is_a_problem_not_a_shift(tmp_path: Path):
 
 
 def test_unknown_columns_are_reported():
-    frame = pd.DataFrame({"participant_id": ["A"], "no_hp": ["0812"]})
+    frame = pd.DataFrame({"participant_id": ["A"], "no_hp": ["0812"], "hobi": ["catur"]})
     table = table_from_frame(frame, "p.csv", "participants")
-    assert table.unknown_columns == ("no_hp",)
+    assert table.unknown_columns == ("hobi",)
+    assert "phone" in table.frame.columns  # no_hp is the phone column
 
 
 def test_frames_with_numbers_become_text_rows_from_two():

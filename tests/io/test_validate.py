@@ -74,6 +74,8 @@ BROKEN = [
     ("participants_title_row.xlsx", 1, None, "a title row above the header?"),
     ("participants_empty_first_sheet.xlsx", None, None, "other sheets: 'Peserta 2027'"),
     ("participants_chart_sheet_only.xlsx", None, None, "has no worksheet (only chart sheets)"),
+    ("participants_bad_phone.csv", 5, "phone", "(the number is not shown here) has 5 digits"),
+    ("mentors_bad_phone.csv", 3, "phone", "country code is not +62"),
 ]
 
 
@@ -216,9 +218,9 @@ def test_province_without_mentors_and_far_mentor_are_warnings():
 
 def test_unknown_columns_are_a_warning():
     participants, mentors = _frames()
-    participants["no_hp"] = "0812"
+    participants["hobi"] = "catur"
     found = _warnings_of(participants, mentors)
-    assert any("no_hp are not part of the participants format" in w for w in found)
+    assert any("hobi are not part of the participants format" in w for w in found)
 
 
 def test_many_warnings_of_one_kind_are_counted():
@@ -387,3 +389,49 @@ def test_long_values_are_echoed_in_full():
         problem_from_frames(participants, mentors, Config())
     text = str(caught.value)
     assert len(text) < 400 and "500,000 characters" in text
+
+
+def test_phone_columns_are_read_under_indonesian_headers_and_normalised(tmp_path):
+    participants = (INVALID / "participants_bad_phone.csv").read_text(encoding="utf-8")
+    mentors = (INVALID / "mentors_bad_phone.csv").read_text(encoding="utf-8")
+    (tmp_path / "p.csv").write_text(participants.replace("081-555", "0812 555 0101"), "utf-8")
+    (tmp_path / "m.csv").write_text(mentors.replace("+60 12 345 6789", ""), "utf-8")
+    problem = load_problem(tmp_path / "p.csv", tmp_path / "m.csv", Config())
+    phones = {p.participant_id: p.phone for p in problem.participants}
+    assert phones == {
+        "P01": "+6281222334455",
+        "P02": "+6281311112222",
+        "P03": "",
+        "P04": "+628125550101",
+        "P05": "+6285712345678",
+        "P06": "+62361223344",
+        "P07": "",
+        "P08": "+6281298765432",
+        "P09": "+62811234567",
+        "P10": "+6285677889900",
+    }
+    assert [m.phone for m in problem.mentors] == [
+        "+6281311112222",
+        "",
+        "+6281299990000",
+        "",
+        "+6285211223344",
+    ]
+
+
+def test_a_bad_phone_number_is_never_printed(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    code = main(
+        [
+            "validate",
+            "--participants",
+            str(INVALID / "participants_bad_phone.csv"),
+            "--mentors",
+            str(INVALID / "mentors_bad_phone.csv"),
+        ]
+    )
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert "081-555" not in out + err
+    assert "+60 12 345 6789" not in out + err
+    assert "row 5 column phone" in err and "row 3 column phone" in err

@@ -46,7 +46,9 @@ def small_problem(
         )
 
     participants = (
-        person("P01", BANDUNG, "industri_boga", "Siti Rahmawati", "Cipaganti"),
+        person(
+            "P01", BANDUNG, "industri_boga", "Siti Rahmawati", "Cipaganti", phone="+6281234567890"
+        ),
         person(
             "P02", GARUT, "perdagangan_jasa", "Budi Santoso", "Sukamaju", need_level=NeedLevel.HIGH
         ),
@@ -60,7 +62,14 @@ def small_problem(
             "Kotakaler",
             tech_literacy=TechLiteracy.LOW,
         ),
-        person("P06", DENPASAR, "pertanian_peternakan", "Ni Made Suartini", "Sumerta"),
+        person(
+            "P06",
+            DENPASAR,
+            "pertanian_peternakan",
+            "Ni Made Suartini",
+            "Sumerta",
+            phone="+62361223344",
+        ),
         person("P07", UBUD, "industri_kreatif", "Komang Adi Putra", "Peliatan"),
         person("P08", SINGARAJA, "pertanian_peternakan", "Ketut Wirawan", "Banjar Jawa"),
     )

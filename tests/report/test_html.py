@@ -41,6 +41,9 @@ def test_detector_catches_external_references():
     ):
         assert EXTERNAL.search(bad), bad
     assert not EXTERNAL.search('<img src="data:image/png;base64,AAAA"><a href="geo:1,2">')
+    assert_self_contained('<a class="wa" href="https://wa.me/6281234567890">WhatsApp</a>')
+    with pytest.raises(AssertionError):
+        assert_self_contained('<a href="https://wa.me/1"><img src="https://x.org/a.png"></a>')
 
 
 def test_report_is_self_contained_with_key_figures(outputs):
@@ -90,6 +93,12 @@ def test_printable_schedule_lists_every_session(outputs, small_tables):
     assert "Semua waktu dalam WIB (UTC+7)." in page
     assert page.count('<svg class="routemap"') == 1 and page.count("<polyline") == len(routes)
     assert "Hanya tatap muka" in page  # P05 cannot be met online
+    # P01's mobile number: a call link, a WhatsApp chat, and the chat on each of P01's sessions
+    assert 'href="tel:+6281234567890"' in page and "Telepon 0812 3456 7890" in page
+    sessions_p01 = (mine["participant_id"] == "P01").sum()
+    assert page.count('href="https://wa.me/6281234567890"') == 1 + sessions_p01
+    bali = (outputs / "calendars" / "M02.html").read_text(encoding="utf-8")
+    assert 'href="tel:+62361223344"' in bali and "wa.me" not in bali  # a landline: no chat
 
 
 def _chromium() -> str:

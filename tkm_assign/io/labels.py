@@ -354,6 +354,96 @@ def whole_number(text: str) -> int:
     return int(value)
 
 
+# Indonesian phone numbers. The national significant number (after +62 or the leading 0) has
+# 8 to 12 digits; mobile numbers start with 8 (0812..., +62 812...), landlines with an area
+# code (021 ..., 0361 ...). Spaces, dots, dashes, slashes and brackets are how people group
+# digits; "(0)" after the country code is a common way of writing the trunk prefix.
+PHONE_DIGITS_RANGE = (8, 12)
+_PHONE_GROUPING = re.compile(r"[\s.\-/()\u00a0]+")
+PHONE_EXPECTED = (
+    "expected an Indonesian phone number such as 0812-3456-7890, +62 812 3456 7890 or "
+    "62812...; one number per cell"
+)
+
+
+def phone(text: str) -> str:
+    """An Indonesian phone number in international form, ``+6281234567890``.
+
+    Accepts ``08...``, ``+62...``, ``62...``, ``0062...``, ``+62 (0)8...`` with any grouping
+    (spaces, dots, dashes, brackets), and a mobile number whose leading 0 a spreadsheet
+    dropped (``81234567890``, a cell read as a number). The error never repeats the number
+    (personal data): it says how many digits were found.
+
+    Raises
+    ------
+    LabelError
+        For text that is not one Indonesian number (letters, several numbers, a foreign
+        country code, too few or too many digits).
+    """
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    if re.search(r"[;,|]|\s/\s|\b(?:dan|atau|or|and)\b", cleaned, re.IGNORECASE):
+        raise LabelError(f"holds more than one number; {PHONE_EXPECTED}")
+    cleaned = cleaned.replace("(0)", "")
+    compact = _PHONE_GROUPING.sub("", cleaned)
+    if compact.startswith("+"):
+        if not compact.startswith("+62"):
+            raise LabelError(
+                f"is not an Indonesian number (country code is not +62); {PHONE_EXPECTED}"
+            )
+        national = compact[3:]
+    elif compact.startswith("0062"):
+        national = compact[4:]
+    elif compact.startswith("62"):
+        national = compact[2:]
+    elif compact.startswith("0"):
+        national = compact[1:]
+    elif compact.startswith("8"):
+        national = compact  # a mobile number whose leading 0 was lost
+    else:
+        national = ""
+    digits = sum(c.isdigit() for c in compact)
+    if not national.isascii() or not national.isdigit():
+        if re.search(r"[eE][+]?[0-9]+$", compact):
+            raise LabelError(
+                "is a number in scientific notation, which has lost digits; format the "
+                f"column as text and type the number again; {PHONE_EXPECTED}"
+            )
+        raise LabelError(
+            f"is not a phone number ({digits} digits and other characters); {PHONE_EXPECTED}"
+        )
+    national = national.removeprefix("0")  # "+62 0812..." written with the trunk prefix
+    low, high = PHONE_DIGITS_RANGE
+    if not low <= len(national) <= high:
+        raise LabelError(
+            f"has {len(national)} digits after the country code or leading 0, expected "
+            f"{low} to {high}; {PHONE_EXPECTED}"
+        )
+    return "+62" + national
+
+
+def is_mobile(number: str) -> bool:
+    """Whether a number from :func:`phone` is a mobile number (WhatsApp lives there)."""
+    return number.startswith("+628")
+
+
+def phone_display(number: str) -> str:
+    """A number from :func:`phone` as Indonesians write it: ``0812 3456 7890`` (a mobile
+    number in groups of four; a landline, whose area code has 2 or 3 digits, as one run)."""
+    if not number:
+        return ""
+    national = "0" + number.removeprefix("+62")
+    if not is_mobile(number):
+        return national
+    groups = [national[:4], *(national[i : i + 4] for i in range(4, len(national), 4))]
+    return " ".join(groups)
+
+
+def whatsapp_link(number: str) -> str:
+    """``https://wa.me/6281234567890`` for a mobile number from :func:`phone`; ``""`` for
+    none or a landline."""
+    return f"https://wa.me/{number.removeprefix('+')}" if is_mobile(number) else ""
+
+
 # Common short forms of province names (Indonesian usage).
 _PROVINCE_ALIASES = {
     "11": ("nad", "nanggroe aceh darussalam", "di aceh"),

@@ -426,6 +426,22 @@ class _Sheet:
                 self.add(i, column, text or None, errors[int(codes[i])])
         return [parsed[c] for c in codes]
 
+    def phones(self, column: str = "phone") -> list[str]:
+        """Phone numbers as ``+62...`` (``""`` where empty); a problem for each bad cell.
+
+        The problem names file, row and column but not the number: it is personal data.
+        """
+        values = self.text(column)
+        found = [""] * self.n
+        for i, text in enumerate(values.tolist()):
+            if not str(text).strip():
+                continue
+            try:
+                found[i] = labels.phone(str(text))
+            except LabelError as error:
+                self.add(i, column, None, f"(the number is not shown here) {error.expected}")
+        return found
+
     def ids(self, column: str, what: str) -> npt.NDArray[np.object_]:
         """Unique, non-empty, short ids of visible characters; problems for the others."""
         values = np.array([str(v).strip() for v in self.text(column)], dtype=object)
@@ -640,6 +656,7 @@ class _ParticipantFields:
     rows: npt.NDArray[np.int64]
     names: npt.NDArray[np.object_]
     villages: npt.NDArray[np.object_]
+    phones: list[str]
     where: _Where | None
     sector: list[Any]
     tech_literacy: list[Any]
@@ -658,6 +675,7 @@ class _MentorFields:
     ids: npt.NDArray[np.object_]
     rows: npt.NDArray[np.int64]
     names: npt.NDArray[np.object_]
+    phones: list[str]
     where: _Where | None
     sectors: list[Any]
     certified: list[Any]
@@ -684,6 +702,7 @@ def _participant_fields(
         rows=sheet.rows,
         names=sheet.free_text("name"),
         villages=sheet.free_text("village"),
+        phones=sheet.phones(),
         where=where,
         sector=sheet.parse(
             "sector",
@@ -732,6 +751,7 @@ def _mentor_fields(
         ids=ids,
         rows=sheet.rows,
         names=sheet.free_text("name"),
+        phones=sheet.phones(),
         where=where,
         sectors=sheet.parse(
             "sectors",
@@ -820,6 +840,7 @@ def _build_participants(fields: _ParticipantFields) -> tuple[Participant, ...]:
             pinned_mentor_id=str(fields.pinned[i]) or None,
             excluded_mentor_ids=fields.excluded[i],
             village=str(fields.villages[i]),
+            phone=fields.phones[i],
             row=int(fields.rows[i]),
         )
         for i in range(len(fields.ids))
@@ -841,6 +862,7 @@ def _build_mentors(fields: _MentorFields) -> tuple[Mentor, ...]:
             transport=fields.transport[i],
             working_days=fields.working_days[i],
             unavailable=fields.unavailable[i],
+            phone=fields.phones[i],
             row=int(fields.rows[i]),
         )
         for i in range(len(fields.ids))

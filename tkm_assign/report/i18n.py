@@ -178,6 +178,8 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "week": ("Minggu", "Week"),
     "month": ("Bulan", "Month"),
     "open_map": ("Buka peta", "Open map"),
+    "whatsapp": ("WhatsApp", "WhatsApp"),
+    "call": ("Telepon", "Call"),
     "online_only_no": ("Hanya tatap muka", "Onsite only"),
     "sessions_per_month_target": ("Target sesi/bulan", "Sessions/month target"),
     "print_hint": (
@@ -204,6 +206,10 @@ LABELS: Mapping[str, tuple[str, str]] = {
     "online_location": (
         "Daring (WhatsApp/Zoom) dengan peserta di {place}",
         "Online (WhatsApp/Zoom) with the participant in {place}",
+    ),
+    "online_location_phone": (
+        "Daring (WhatsApp/telepon {phone}) dengan peserta di {place}",
+        "Online (WhatsApp/phone {phone}) with the participant in {place}",
     ),
     # audit
     "violations_section": ("Pelanggaran aturan", "Rule violations"),

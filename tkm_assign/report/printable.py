@@ -7,7 +7,8 @@ long the ride is. Places link to a map and each onsite day to its route, home - 
 home (https map links, :mod:`tkm_assign.report.links`: they open on iPhones, Android and
 desktops alike, and load nothing until tapped); a small inline map shows the mentor's
 participants and day routes. Every time is the mentor's local time, and the page says which
-zone (WIB, WITA or WIT).
+zone (WIB, WITA or WIT). A participant's phone number links to a call (``tel:``) and, for
+a mobile number, to a WhatsApp chat (``https://wa.me/...``), also on each session.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import pandas as pd
 
 from tkm_assign import __version__, rules
 from tkm_assign.geo.regions import load_geography
+from tkm_assign.io.labels import phone_display, whatsapp_link
 from tkm_assign.model import Mentor, Participant, Problem
 from tkm_assign.report.calendars import mentor_file_names, mentor_slice, time_zone, zone_label
 from tkm_assign.report.figures import (
@@ -94,6 +96,9 @@ def render_mentor_page(
                 "name": person.name or pid,
                 "place": place_of(person, regencies),
                 "geo": map_url(lat, lon),
+                "phone": phone_display(person.phone),
+                "tel": f"tel:{person.phone}" if person.phone else "",
+                "whatsapp": whatsapp_link(person.phone),
                 "sector": labels.value(person.sector.value),
                 "onsite_only": not rules.online_allowed(person, config),
                 "target": rules.session_target(person, config),
@@ -133,6 +138,8 @@ def render_mentor_page(
                         "where": place_of(who, regencies)
                         if who and mode == "onsite"
                         else labels.value(mode).capitalize(),
+                        # Online sessions happen on WhatsApp: one tap opens the chat.
+                        "whatsapp": whatsapp_link(who.phone) if who else "",
                     }
                 )
             route = route_of.get(day_text)

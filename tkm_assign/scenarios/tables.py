@@ -132,6 +132,7 @@ def suggested_mentors_frame(result: CapacityResult) -> pd.DataFrame:
             "transport": s.mentor.transport.value,
             "working_days": "",
             "unavailable": "",
+            "phone": "",
         }
         for s in result.suggested
     ]
