@@ -93,17 +93,17 @@ def route_map_svg(
         line = " ".join(xy(p) for p in (home, *stops, home))
         parts.append(
             f'<polyline points="{line}" fill="none" stroke="{colour}" '
-            'stroke-width="1.5" stroke-opacity="0.45"/>'
+            'stroke-width="2" stroke-opacity="0.45"/>'
         )
     for pid, where in places:
         x, y = at(where)
         parts.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="#1f2937">'
+            f'<circle cx="{x:.0f}" cy="{y:.0f}" r="5" fill="#1f2937">'
             f"<title>{escape(pid)}</title></circle>"
         )
     hx, hy = at(home)
     parts.append(
-        f'<rect x="{hx - 6:.1f}" y="{hy - 6:.1f}" width="12" height="12" fill="#dc2626" '
+        f'<rect x="{hx - 8:.1f}" y="{hy - 8:.1f}" width="16" height="16" fill="#dc2626" '
         'stroke="#111827"/>'
     )
     # Scale bar: a round number of km near a fifth of the width.
@@ -115,7 +115,7 @@ def route_map_svg(
     parts.append(
         f'<line x1="{right - bar_px:.1f}" y1="{base}" x2="{right}" y2="{base}" '
         'stroke="#111827" stroke-width="3"/>'
-        f'<text x="{right - bar_px / 2:.1f}" y="{base - 6}" font-size="12" '
+        f'<text x="{right - bar_px / 2:.1f}" y="{base - 8}" font-size="20" '
         f'text-anchor="middle">{bar_km:g} km</text>'
     )
     parts.append("</svg>")
