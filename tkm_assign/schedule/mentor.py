@@ -133,10 +133,17 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
     sessions = [s for month in plans for s in month.sessions]
     routes = [r for month in plans for r in month.routes]
     shortfalls = [f for month in plans for f in month.shortfalls]
-    sessions.sort(key=lambda s: (s.date, s.start_min))
-    numbered = tuple(
+    return MentorPlan(
+        job.mentor_id, number_sessions(job.mentor_id, sessions), tuple(routes), tuple(shortfalls)
+    )
+
+
+def number_sessions(mentor_id: str, sessions: Sequence[Session]) -> tuple[Session, ...]:
+    """The mentor's sessions in time order, numbered ``<mentor_id>-001``, ``-002``, ..."""
+    ordered = sorted(sessions, key=lambda s: (s.date, s.start_min))
+    return tuple(
         Session(
-            session_id=f"{job.mentor_id}-{k:03d}",
+            session_id=f"{mentor_id}-{k:03d}",
             mentor_id=s.mentor_id,
             participant_id=s.participant_id,
             date=s.date,
@@ -147,9 +154,8 @@ def plan_mentor(job: MentorJob) -> MentorPlan:
             travel_min_before=s.travel_min_before,
             distance_m_before=s.distance_m_before,
         )
-        for k, s in enumerate(sessions, start=1)
+        for k, s in enumerate(ordered, start=1)
     )
-    return MentorPlan(job.mentor_id, numbered, tuple(routes), tuple(shortfalls))
 
 
 def _open_months(job: MentorJob) -> list[MonthCalendar]:

@@ -36,7 +36,7 @@ from tkm_assign.messages import Message
 from tkm_assign.model import Mode, Route, Session, Shortfall
 from tkm_assign.schedule.demand import day_trip_problem, min_gap_days
 from tkm_assign.schedule.job import MentorJob, MonthCalendar
-from tkm_assign.schedule.mentor import MentorPlan
+from tkm_assign.schedule.mentor import MentorPlan, number_sessions
 from tkm_assign.schedule.trips import HOME, route_length
 
 __all__ = ["repair_mentor", "sessions_missing"]
@@ -276,13 +276,8 @@ def _wanted(
     if not need.online_ok:
         want_onsite = want
     want = max(want, want_onsite)
-    cap = job.params.max_per_month
-    if cap:
-        held, _ = need.held_in(month)
-        room = max(0, cap - held - len(have))
-        want = min(want, room)
-        want_onsite = min(want_onsite, want)
-    return want, want_onsite
+    want = min(want, _room(job, c, calendar, have))
+    return want, min(want_onsite, want)
 
 
 def _add(
@@ -503,23 +498,12 @@ def _plan(
                 distance_m=route_length(job.distance_m, nodes),
             )
         )
-    sessions.sort(key=lambda s: (s.date, s.start_min))
-    numbered = tuple(
-        Session(
-            session_id=f"{job.mentor_id}-{k:03d}",
-            mentor_id=s.mentor_id,
-            participant_id=s.participant_id,
-            date=s.date,
-            start_min=s.start_min,
-            end_min=s.end_min,
-            mode=s.mode,
-            month=s.month,
-            travel_min_before=s.travel_min_before,
-            distance_m_before=s.distance_m_before,
-        )
-        for k, s in enumerate(sessions, start=1)
+    return MentorPlan(
+        job.mentor_id,
+        number_sessions(job.mentor_id, sessions),
+        tuple(routes),
+        _shortfalls(job, months, days, unmet),
     )
-    return MentorPlan(job.mentor_id, numbered, tuple(routes), _shortfalls(job, months, days, unmet))
 
 
 def _session(job: MentorJob, v: _Visit, month: int, ride: int, metres: int) -> Session:
