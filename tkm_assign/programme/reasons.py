@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 
 from tkm_assign import rules
 from tkm_assign.messages import Message
-from tkm_assign.model import Mentor, Mode, Participant, ParticipantStatus, Problem, Session
+from tkm_assign.model import Mode, Participant, ParticipantStatus, Problem, Session
 from tkm_assign.programme.follow import Followed
 from tkm_assign.programme.plan import CurrentPlan, PlanSession
 
@@ -164,7 +164,6 @@ class ChangeReasons:
         old: str | None,
         new: str | None,
         forced: Message | None,
-        gone: Mapping[str, Mentor],
     ) -> Message:
         """Why the sessions with the earlier mentor are cancelled."""
         plan_from = self.plan_from

@@ -255,7 +255,7 @@ def replan_programme(
     combined, status = _with_held(scheduled, followed, future, travel)
 
     changes, sessions, cancelled = _changes(
-        problem, plan, followed, assignment, future, forced, gone, shorter, plan_from
+        problem, plan, followed, assignment, future, forced, shorter, plan_from
     )
     summary = _summary(problem, plan, followed, active, assignment, changes, sessions, plan_from)
     return Replanned(
@@ -486,7 +486,6 @@ def _changes(
     assignment: Assignment,
     future: Schedule,
     forced: Mapping[str, Message],
-    gone: Mapping[str, Mentor],
     shorter: Mapping[str, Mentor],
     plan_from: dt.date,
 ) -> tuple[tuple[Change, ...], tuple[PlanSession, ...], tuple[PlanSession, ...]]:
@@ -531,7 +530,7 @@ def _changes(
         mine_before = sorted(before.get(pid, []), key=lambda s: (s.date, s.start_min))
         mine_after = sorted(after.get(pid, []), key=lambda s: (s.date, s.start_min))
         if new is None or old != new:
-            why_gone = why.cancelled_with_mentor(person, old, new, forced.get(pid), gone)
+            why_gone = why.cancelled_with_mentor(person, old, new, forced.get(pid))
             for earlier in mine_before:
                 cancelled.append(_cancel(earlier))
                 changes.append(_cancelled(earlier, why_gone))
