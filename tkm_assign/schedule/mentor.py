@@ -683,23 +683,31 @@ def _shortfalls(
         required, onsite_required = need.targets[month - 1], need.onsite_min[month - 1]
         if len(got) >= required and onsite >= onsite_required:
             continue
-        held, held_onsite = need.held_in(month)
         why = list(reasons[c])
         if len(got) < offered.get(c, 0) or not why:
             why.append(_placement_reason(job, calendar, got, last.get(c), gap))
-        out.append(
-            Shortfall(
-                participant_id=need.participant_id,
-                mentor_id=job.mentor_id,
-                month=month,
-                planned=held + len(got),
-                required=held + required,
-                onsite_planned=held_onsite + onsite,
-                onsite_required=held_onsite + onsite_required,
-                reason=joined(why),
-            )
-        )
+        out.append(client_shortfall(job, c, month, len(got), onsite, why))
     return out
+
+
+def client_shortfall(
+    job: MentorJob, client: int, month: int, planned: int, onsite: int, why: Sequence[Message]
+) -> Shortfall:
+    """The client's shortfall in ``month`` with ``planned`` sessions (``onsite`` of them
+    onsite) planned from the as-of date on; the sessions held count as planned and
+    required."""
+    need = job.clients[client]
+    held, held_onsite = need.held_in(month)
+    return Shortfall(
+        participant_id=need.participant_id,
+        mentor_id=job.mentor_id,
+        month=month,
+        planned=held + planned,
+        required=held + need.targets[month - 1],
+        onsite_planned=held_onsite + onsite,
+        onsite_required=held_onsite + need.onsite_min[month - 1],
+        reason=joined(why),
+    )
 
 
 def _placement_reason(

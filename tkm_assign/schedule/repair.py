@@ -36,7 +36,7 @@ from tkm_assign.messages import Message
 from tkm_assign.model import Mode, Route, Session, Shortfall
 from tkm_assign.schedule.demand import day_trip_problem, min_gap_days
 from tkm_assign.schedule.job import MentorJob, MonthCalendar
-from tkm_assign.schedule.mentor import MentorPlan, number_sessions
+from tkm_assign.schedule.mentor import MentorPlan, client_shortfall, number_sessions
 from tkm_assign.schedule.trips import HOME, route_length
 
 __all__ = ["repair_mentor", "sessions_missing"]
@@ -541,19 +541,7 @@ def _shortfalls(
             if len(got) >= required and onsite >= onsite_required:
                 continue
             why = unmet.get((c, month)) or [_limit_reason(job, c, calendar)]
-            held, held_onsite = need.held_in(month)
-            out.append(
-                Shortfall(
-                    participant_id=need.participant_id,
-                    mentor_id=job.mentor_id,
-                    month=month,
-                    planned=held + len(got),
-                    required=held + required,
-                    onsite_planned=held_onsite + onsite,
-                    onsite_required=held_onsite + onsite_required,
-                    reason=why[0],
-                )
-            )
+            out.append(client_shortfall(job, c, month, len(got), onsite, why))
     return tuple(out)
 
 
