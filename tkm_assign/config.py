@@ -769,9 +769,14 @@ class ReplanConfig:
         fit, so less search is needed (about seconds per mentor-month, deterministic); range
         0.01..600
     change_weight
-        assignment cost of moving a participant to another mentor: above any travel, sector
-        and balance difference, below serving one more participant
-        (assign.weights.unassigned); range 0..1,000,000,000.
+        assignment cost of moving a participant to another mentor (or leaving it without
+        one): above serving one more participant (assign.weights.unassigned plus
+        need_high), so a participant keeps its mentor unless it is forced; range
+        0..1,000,000,000.
+    plan_short_again
+        also plan again with the full planner each mentor whose repaired plan leaves
+        sessions short, and take its plan where it meets more monthly targets (slower, many
+        more sessions moved).
     """
 
     placement_limit: float = _ranged(0.1, 0.01, 600)
