@@ -98,9 +98,8 @@ def test_capacity_without_mentors_plans_every_mentor(inputs, tmp_path: Path, cap
 
 def test_capacity_without_mentors_ignores_mentor_references(tmp_path: Path, capsys):
     out = tmp_path / "refs"
-    code = main(
-        ["capacity", "--participants", str(VALID / "participants.csv"), *FAST, "--out", str(out)]
-    )
+    args = ["capacity", "--participants", str(VALID / "participants.csv"), *FAST]
+    code = main([*args, "--lang", "en", "--out", str(out)])
     _, err = capsys.readouterr()
     assert code == 0, err
     assert "current_mentor_id is ignored" in err

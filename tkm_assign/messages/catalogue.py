@@ -19,6 +19,7 @@ into the catalogues, and write its Indonesian ``msgstr`` in ``locale/id``. Codes
 - ``rule.*``: the rules an audit checks (:mod:`tkm_assign.audit.checks`);
 - ``chart.*``, ``scenario_column.*``: capacity and scenario charts and workbook.
 - ``web.*``: the coordinators' page (``tkm_assign/web``);
+- ``cli.*``: the command line's summaries and errors (:mod:`tkm_assign.messages.cli`);
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tkm_assign.messages.cli import CLI
 from tkm_assign.messages.running import RUNNING
 
 
@@ -1029,6 +1031,7 @@ MESSAGES: Mapping[str, str | Plural] = {
     **CHARTS,
     **SCENARIO_COLUMNS,
     **RUNNING,
+    **CLI,
     **WEB,
     **WEB_PROGRAMME,
 }
