@@ -28,11 +28,11 @@ from tkm_assign.messages import Message
 from tkm_assign.model import Problem
 from tkm_assign.notify import ProgressCallback
 from tkm_assign.programme.follow import follow
-from tkm_assign.programme.plan import CurrentPlan, plan_from_tables
+from tkm_assign.programme.plan import CurrentPlan, PlanSession, plan_from_tables
 from tkm_assign.programme.progress import ProgressTables, measure_progress, mentor_notes
 from tkm_assign.programme.replan import Replanned, replan_programme
 from tkm_assign.programme.simulate import Simulated
-from tkm_assign.report.tables import PlanTables
+from tkm_assign.report.tables import CalendarEvent, PlanTables
 
 __all__ = [
     "ProgressResult",
@@ -327,7 +327,7 @@ class ReplanResult:
     tables
         The plan tables of the re-planned programme: ``schedule`` holds the sessions held
         and planned with ``status`` (held | planned), ``uid`` and ``sequence``;
-        ``extra["calendar"]`` the planned and cancelled sessions for the calendars.
+        ``calendar`` the planned and cancelled sessions for the calendars.
     measures
         Key figures, mentor balance and provinces of the re-planned programme.
     progress
@@ -493,7 +493,9 @@ def replan(
             workload=workload,
             shortfalls=shortfalls,
             schedule_summary=schedule_summary(scheduled, done.assignment, done.schedule),
-            extra={"calendar": _calendar_frame(done), "as_of": done.as_of.isoformat()},
+            plan=done.schedule,
+            calendar=_calendar_events(done),
+            extra={"as_of": done.as_of.isoformat()},
         )
         from tkm_assign.app.commands import plan_figures
 
@@ -518,47 +520,21 @@ def _with_identity(sessions: pd.DataFrame, done: Replanned) -> pd.DataFrame:
     )
 
 
-def _calendar_frame(done: Replanned) -> pd.DataFrame:
-    """The calendars' sessions: every planned one and every cancelled one."""
-
-    def clock(minutes: int) -> str:
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
+def _calendar_events(done: Replanned) -> tuple[CalendarEvent, ...]:
+    """The calendars' events: every planned session and every cancelled one."""
     starts = done.schedule.month_starts
     travel = {s.session_id: s.travel_min_before for s in done.schedule.sessions}
-    rows = [
-        (
-            s.session_id,
-            s.mentor_id,
-            s.participant_id,
-            s.date.isoformat(),
-            clock(s.start_min),
-            clock(s.end_min),
-            s.mode.value,
-            rules.month_of(s.date, starts),
-            travel.get(s.session_id, 0) if status == "planned" else 0,
-            s.uid,
-            s.sequence,
-            status,
-        )
-        for group, status in ((done.sessions, "planned"), (done.cancelled, "cancelled"))
-        for s in group
-    ]
-    columns = [
-        "session_id",
-        "mentor_id",
-        "participant_id",
-        "date",
-        "start",
-        "end",
-        "mode",
-        "month",
-        "travel_min_before",
-        "uid",
-        "sequence",
-        "status",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+
+    def event(s: PlanSession, cancelled: bool) -> CalendarEvent:
+        session = s.as_session(rules.month_of(s.date, starts))
+        if not cancelled:
+            session = dataclasses.replace(session, travel_min_before=travel.get(s.session_id, 0))
+        return CalendarEvent(session, s.uid, s.sequence, cancelled)
+
+    return (
+        *(event(s, False) for s in done.sessions),
+        *(event(s, True) for s in done.cancelled),
+    )
 
 
 @dataclass(frozen=True)
