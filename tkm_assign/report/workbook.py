@@ -549,7 +549,6 @@ def month_periods(problem: Problem, labels: Labels) -> dict[int, str]:
     }
 
 
-
 def _clock(minutes: int) -> dt.timedelta:
     """A clock time (minutes after midnight) as the workbook writes it: a time of day."""
     return dt.timedelta(minutes=minutes)
