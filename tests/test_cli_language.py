@@ -8,20 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from tests.test_cli_running import FAST, INPUTS
 from tkm_assign.cli import main
 from tkm_assign.messages import catalogue_codes, template
 
-VALID = Path(__file__).parent / "data" / "valid"
-FAST = [
-    "--set", 'travel.model="haversine"',
-    "--set", 'travel.cache_dir=""',
-    "--set", "assign.time_limit_s=2",
-    "--set", "schedule.placement_limit=0.05",
-    "--set", "schedule.time_limit_s=0.2",
-    "--set", "schedule.workers=1",
-]  # fmt: skip
-INPUTS = ["--participants", str(VALID / "participants.csv")]
-INPUTS += ["--mentors", str(VALID / "mentors.csv")]
 AS_OF = "2027-08-15"
 
 
