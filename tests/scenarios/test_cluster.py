@@ -243,7 +243,7 @@ def test_an_interrupted_grid_resumes_without_planning_finished_scenarios_again(
     code = main([*args, "--cluster", dask_cluster.scheduler_address, "--resume", "--out", str(out)])
     printed, err = capsys.readouterr()
     assert code == 0, err
-    assert printed.count(": with a mentor") == 3
+    assert printed.count(": punya pendamping") == 3
     assert f"{done_before} of 3 already planned" in err
     assert err.count("planned and sized in") == 3 - done_before
     assert "; dashboard http://" in err  # printed when the scheduler serves one
