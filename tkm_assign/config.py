@@ -775,7 +775,8 @@ class ReplanConfig:
     """
 
     placement_limit: float = _ranged(0.1, 0.01, 600)
-    change_weight: int = _ranged(20_000, 0, 10**9)
+    change_weight: int = _ranged(1_000_000, 0, 10**9)
+    plan_short_again: bool = False
 
     def __post_init__(self) -> None:
         _check_fields(self, "replan")
