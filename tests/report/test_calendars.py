@@ -67,6 +67,13 @@ def test_onsite_events_have_village_and_coordinates_online_do_not(outputs, small
     assert str(online["SUMMARY"]) == "Daring: Budi Santoso (P02)" and "GEO" not in online
     # An online event says how it is held and where the participant is.
     assert str(online["LOCATION"]).startswith("Daring (WhatsApp/Zoom) dengan peserta di ")
+    assert "URL" not in online  # P02 has no phone number
+    # P01 has a mobile number: the online event names it and opens the WhatsApp chat.
+    chat = by_uid["S0007"]
+    assert str(chat["LOCATION"]).startswith("Daring (WhatsApp/telepon 0812 3456 7890) ")
+    assert str(chat["URL"]) == "https://wa.me/6281234567890"
+    assert "WhatsApp: https://wa.me/6281234567890" in str(chat["DESCRIPTION"])
+    assert "URL" not in onsite
     assert onsite.walk("VALARM")
 
 

@@ -455,6 +455,7 @@ LABELS = {
     ),
     "label.home_on_map": "Home on the map",
     "label.online_location": "Online (WhatsApp/Zoom) with the participant in {place}",
+    "label.online_location_phone": "Online (WhatsApp/phone {phone}) with the participant in {place}",
     "label.calendar_name": "TKM Lanjutan – {mentor}",
     "label.session_summary": "{mode}: {participant}",
     "label.reminder": "Mentoring session reminder",

@@ -5,7 +5,9 @@ event instead of duplicating it; a re-plan keeps each session's UID, raises its
 ``SEQUENCE`` when it changes and writes sessions no longer planned with
 ``STATUS:CANCELLED``), the participant and mode in SUMMARY, the village and
 coordinates in LOCATION and GEO for onsite visits, and sector, need level and the session's
-place in the month in DESCRIPTION (no phone numbers or other personal contact details).
+place in the month in DESCRIPTION. An online session says in LOCATION how it is held and
+with whom (the participant's number when the participants file has one) and, for a mobile
+number, links the WhatsApp chat (URL, and in DESCRIPTION with the number to call).
 
 Times carry the time zone of the mentor's province — WIB (Asia/Jakarta), WITA
 (Asia/Makassar) or WIT (Asia/Jayapura) — with its VTIMEZONE in the file. Google Calendar,
@@ -30,6 +32,7 @@ import pandas as pd
 
 from tkm_assign import __version__
 from tkm_assign.geo.regions import load_geography
+from tkm_assign.io.labels import phone_display, whatsapp_link
 from tkm_assign.model import Mentor, Participant, Problem, session_uid
 from tkm_assign.report.figures import participants_by_id, place_of, regency_names, text
 from tkm_assign.report.i18n import Labels
@@ -273,8 +276,20 @@ def mentor_calendar(
             # Where the participant is, and how the session is held: a place a coordinator
             # or mentor reading the calendar can act on.
             place = place_of(person, lookups.regencies) if person is not None else ""
-            where = labels.text("online_location", place=place or who)
+            phone = person.phone if person is not None else ""
+            if phone:
+                where = labels.text(
+                    "online_location_phone", phone=phone_display(phone), place=place or who
+                )
+            else:
+                where = labels.text("online_location", place=place or who)
             event.append(f"LOCATION:{escape_text(where)}")
+            chat = whatsapp_link(phone)
+            if chat:  # one tap from the calendar opens the WhatsApp chat
+                event.append(f"URL:{chat}")
+                description.append(f"WhatsApp: {chat}")
+            if phone:
+                description.append(f"{labels['call']}: {phone}")
             reminder = ONLINE_REMINDER_MIN
         event += [
             f"DESCRIPTION:{escape_text(chr(10).join(description))}",
