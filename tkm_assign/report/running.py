@@ -7,7 +7,9 @@
   pictures, long lists cut);
 - ``at_risk.csv``: participants at risk or behind, the reasons in words;
 - ``messages/<mentor_id>.txt``: each mentor's visits of the coming days and the participants
-  to catch up, ready to paste into WhatsApp.
+  to catch up, ready to paste into WhatsApp; each line links the participant's WhatsApp
+  chat (``https://wa.me/...``) when the participants file gives a mobile number, or names
+  the number to call for a landline.
 
 Every header, status and sentence comes from the message catalogue
 (:mod:`tkm_assign.messages`); dates and numbers are formatted for the language with Babel.
@@ -26,9 +28,10 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from tkm_assign.io.labels import phone_display, whatsapp_link
 from tkm_assign.io.output import write_csv
 from tkm_assign.messages import MESSAGES, Message, joined, render
-from tkm_assign.model import Mode, Problem
+from tkm_assign.model import Mode, Participant, Problem
 from tkm_assign.programme.progress import (
     AT_RISK,
     BEHIND,
@@ -329,6 +332,18 @@ def render_progress_page(
     )
 
 
+def _contact(person: Participant | None, labels: Labels) -> str:
+    """What ends a message line about ``person``: `` · WhatsApp: https://wa.me/62...`` for
+    a mobile number (one tap opens the chat), `` · Telepon: 0361...`` for a landline,
+    ``""`` when no number is known."""
+    if person is None or not person.phone:
+        return ""
+    chat = whatsapp_link(person.phone)
+    if chat:
+        return f" · {labels['whatsapp']}: {chat}"
+    return f" · {labels['call']}: {phone_display(person.phone)}"
+
+
 def mentor_message(note: MentorNote, problem: Problem, lang: str) -> str:
     """One mentor's WhatsApp message in ``lang`` (plain text, one line per item)."""
     people = {p.participant_id: p for p in problem.participants}
@@ -363,6 +378,7 @@ def mentor_message(note: MentorNote, problem: Problem, lang: str) -> str:
                     participant_id=s.participant_id,
                     place=place,
                 )
+                + _contact(person, labels)
             )
         else:
             lines.append(
@@ -373,6 +389,7 @@ def mentor_message(note: MentorNote, problem: Problem, lang: str) -> str:
                     participant=who,
                     participant_id=s.participant_id,
                 )
+                + _contact(person, labels)
             )
     if not note.visits:
         lines.append(say("whatsapp.no_visits"))
@@ -388,6 +405,7 @@ def mentor_message(note: MentorNote, problem: Problem, lang: str) -> str:
                     status=labels.value(status),
                     reasons=reasons_text(reasons, lang),
                 )
+                + _contact(person, labels)
             )
     lines += ["", say("whatsapp.closing")]
     return "\n".join(lines) + "\n"
