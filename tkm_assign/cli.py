@@ -993,7 +993,7 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     status = s["status"]
     shares = s["sessions_in_first_3_months"]["shares"]
     print(
-        f"progress on {as_of.isoformat()} (month {s['month']}): {status['on_track']} on track, "
+        f"progress on {result.tables.as_of} (month {s['month']}): {status['on_track']} on track, "
         f"{status['behind']} behind, {status['at_risk']} at risk, {status['withdrawn']} "
         f"withdrawn; {s['sessions_held']} sessions held, {s['sessions_missed']} of "
         f"{s['sessions_planned']} planned missed ({s['missed_rate']:.1%}); first 3 months so "
