@@ -187,13 +187,31 @@ def _write_workbook(
         frame_sheet(labels.t("sheet_at_risk"), at_risk, columns),
         frame_sheet(labels.t("sheet_participants"), worded, columns),
         frame_sheet(labels.t("sheet_mentors"), tables.mentors),
-        frame_sheet(labels.t("sheet_distribution"), tables.distribution),
+        frame_sheet(labels.t("sheet_distribution"), worded_groups(tables.distribution, labels)),
         frame_sheet(labels.t("sheet_missed"), tables.missed),
     ]
     sheets += [frame_sheet(title, frame) for title, frame in extra_sheets]
     for sheet in sheets:
         sheet.columns = list(sheet.columns)
     write_workbook(path, sheets, labels)
+
+
+def worded_groups(frame: pd.DataFrame, labels: RunningLabels) -> pd.DataFrame:
+    """A table by ``group`` (programme, province, sector) and ``name`` with the groups and
+    the sectors' names in words."""
+    words = {
+        "programme": labels.t("this_programme"),
+        "province": labels.column("province"),
+        "sector": labels.column("sector"),
+    }
+    groups = [str(g) for g in frame["group"]]
+    return frame.assign(
+        name=[
+            labels.value(n) if g == "sector" else n
+            for g, n in zip(groups, frame["name"], strict=True)
+        ],
+        group=[words.get(g, g) for g in groups],
+    )
 
 
 def summary_rows(
@@ -448,7 +466,7 @@ def indicator_sections(
         ]
     )
     sheets = [
-        (labels.t("sheet_indicators"), shown),
+        (labels.t("sheet_indicators"), worded_groups(groups, labels)),
         (labels.t("sheet_indicator_sessions"), sessions),
     ]
     head = "".join(f'<th class="num">{escape(labels.column(k))}</th>' for k in INDICATORS)
