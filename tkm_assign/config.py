@@ -173,7 +173,20 @@ class ProgrammeConfig:
         _check_fields(self, "programme")
 
     def months_for(self, sector: str, override: int | None = None) -> int:
-        """Programme length for a participant: own override, else sector, else default."""
+        """Programme length for a participant: own override, else sector, else default.
+
+        Parameters
+        ----------
+        sector
+            The participant's sector code.
+        override
+            The participant's own length (``program_months``), ``None`` when not given.
+
+        Returns
+        -------
+        int
+            Months.
+        """
         if override is not None:
             return override
         return self.months_by_sector.get(sector, self.months)
@@ -580,6 +593,12 @@ class OutputConfig:
     idle_utilisation
         mentors below this share of their hours are flagged idle in reports and
         audits; range 0..1.
+    workers
+        processes writing a large plan's outputs (workbook, calendars, maps side by side;
+        the files are the same); range 1..16.
+    travel_share_flag
+        mentors whose riding takes more than this share of their scheduled hours are flagged
+        for travel burden; range 0..1.
     """
 
     lang: str = "id"
@@ -693,7 +712,16 @@ class WebConfig:
 
 @dataclass(frozen=True)
 class LogbookConfig:
-    """How the mentoring logbook is read (``tkm-assign progress``, ``replan``)."""
+    """``[logbook]``: how the mentoring logbook is read (``tkm-assign progress``, ``replan``).
+
+    Attributes
+    ----------
+    min_duration_min
+        shortest session a logbook row may record (minutes); shorter rows are errors; range
+        1..1,440
+    max_duration_min
+        longest session a logbook row may record (minutes); range 1..1,440.
+    """
 
     min_duration_min: int = _ranged(10, 1, 24 * 60)
     max_duration_min: int = _ranged(480, 1, 24 * 60)
@@ -707,7 +735,20 @@ class LogbookConfig:
 
 @dataclass(frozen=True)
 class ProgressConfig:
-    """When a participant is behind or at risk (``tkm-assign progress``)."""
+    """``[progress]``: when a participant is behind or at risk (``tkm-assign progress``).
+
+    Attributes
+    ----------
+    quiet_days
+        a participant without any session for longer than this (days) is behind; range
+        1..366
+    last_working_days
+        a month's onsite visit not yet held with this many of the mentor's working days left
+        (or fewer) puts the participant at risk; range 0..31.
+    message_days
+        each mentor's WhatsApp message lists the visits of this many days after the as-of
+        date; range 1..31.
+    """
 
     quiet_days: int = _ranged(21, 1, 366)
     last_working_days: int = _ranged(5, 0, 31)
@@ -719,7 +760,19 @@ class ProgressConfig:
 
 @dataclass(frozen=True)
 class ReplanConfig:
-    """How a re-plan keeps assignments and days (``tkm-assign replan``)."""
+    """``[replan]``: how a re-plan keeps assignments and days (``tkm-assign replan``).
+
+    Attributes
+    ----------
+    placement_limit
+        schedule.placement_limit of a re-plan: the earlier plan's days are kept where they
+        fit, so less search is needed (about seconds per mentor-month, deterministic); range
+        0.01..600
+    change_weight
+        assignment cost of moving a participant to another mentor: above any travel, sector
+        and balance difference, below serving one more participant
+        (assign.weights.unassigned); range 0..1,000,000,000.
+    """
 
     placement_limit: float = _ranged(0.1, 0.01, 600)
     change_weight: int = _ranged(20_000, 0, 10**9)
@@ -734,6 +787,44 @@ class SimulateConfig:
 
     Probabilities are per planned session unless said otherwise; calibrated so that the
     2024 practice reproduces the 2024 evaluation (see the README).
+
+    Attributes
+    ----------
+    seed
+        same plan, date, behaviour and seed give the same logbook; range 0..2,147,483,647.
+    onsite_miss
+        chance a planned onsite visit near the mentor's home does not happen; range 0..1.
+    onsite_miss_per_hour
+        extra chance per hour of one-way travel (distance is a major obstacle); range 0..1.
+    rainy_miss
+        extra chance for an onsite visit in the rainy season; range 0..1.
+    rainy_first_month
+        rainy season from this calendar month (November) ...; range 1..12.
+    rainy_last_month
+        ... to this one (March), inclusive; range 1..12.
+    online_fail_proficient
+        chance a planned online session fails: proficient participant; range 0..1.
+    online_fail_adequate
+        adequate tech literacy; range 0..1.
+    online_fail_low
+        low tech literacy; range 0..1.
+    online_fail_no_internet
+        extra chance when the participant has no reliable internet; range 0..1.
+    extra_high_need
+        chance a month that a high-need participant gets an unplanned extra session (mentors
+        prioritise urgent cases); range 0..1.
+    withdraw_share
+        share of participants who withdraw during their programme (on a uniform day of it);
+        range 0..1.
+    sick_share
+        share of mentors who fall ill once during the programme; range 0..1.
+    sick_days
+        calendar days of a sick leave; range 1..366.
+    leave_share
+        share of mentors who leave the programme (on a uniform day); range 0..1.
+    in_scenarios
+        scenario grids also simulate each plan's first 3 months: followed as planned, and
+        re-planned on days 30 and 60
     """
 
     seed: int = _ranged(2024, 0, 2**31 - 1)
@@ -757,7 +848,18 @@ class SimulateConfig:
         _check_fields(self, "simulate")
 
     def rainy(self, month: int) -> bool:
-        """Whether calendar month ``month`` (1..12) is in the rainy season."""
+        """Whether a calendar month is in the rainy season.
+
+        Parameters
+        ----------
+        month
+            Calendar month, 1..12.
+
+        Returns
+        -------
+        bool
+            ``True`` from ``rainy_first_month`` to ``rainy_last_month`` (across the new year).
+        """
         first, last = self.rainy_first_month, self.rainy_last_month
         return first <= month <= last if first <= last else month >= first or month <= last
 
@@ -783,7 +885,47 @@ class CostConfig:
 
 @dataclass(frozen=True)
 class Config:
-    """The whole configuration; one attribute per TOML section."""
+    """The whole configuration; one attribute per TOML section.
+
+    Attributes
+    ----------
+    programme
+        ``[programme]``, :class:`ProgrammeConfig`.
+    sessions
+        ``[sessions]``, :class:`SessionsConfig`.
+    onsite
+        ``[onsite]``, :class:`OnsiteConfig`.
+    work
+        ``[work]``, :class:`WorkConfig`.
+    caseload
+        ``[caseload]``, :class:`CaseloadConfig`.
+    travel
+        ``[travel]``, :class:`TravelConfig`.
+    assign
+        ``[assign]``, :class:`AssignConfig`.
+    solver
+        ``[solver]``, :class:`SolverConfig`.
+    schedule
+        ``[schedule]``, :class:`ScheduleConfig`.
+    output
+        ``[output]``, :class:`OutputConfig`.
+    capacity
+        ``[capacity]``, :class:`CapacityConfig`.
+    cost
+        ``[cost]``, :class:`CostConfig`.
+    cluster
+        ``[cluster]``, :class:`ClusterConfig`.
+    web
+        ``[web]``, :class:`WebConfig`.
+    logbook
+        ``[logbook]``, :class:`LogbookConfig`.
+    progress
+        ``[progress]``, :class:`ProgressConfig`.
+    replan
+        ``[replan]``, :class:`ReplanConfig`.
+    simulate
+        ``[simulate]``, :class:`SimulateConfig`.
+    """
 
     programme: ProgrammeConfig = field(default_factory=ProgrammeConfig)
     sessions: SessionsConfig = field(default_factory=SessionsConfig)

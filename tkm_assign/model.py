@@ -89,8 +89,17 @@ UNREACHABLE_MIN = 10**7
 class Location:
     """Where a person is, after validation and the spatial join.
 
-    ``island_id`` numbers the connected land parts of Indonesia (see ``geo.regions``);
-    ``snapped_km`` is how far a point in the sea was moved onto land (0 when on land).
+    Attributes
+    ----------
+    latitude, longitude
+        WGS 84 degrees (after snapping onto land).
+    province_code, regency_code
+        Kemendagri codes of the province (``"32"``) and regency (``"3273"``, no dot).
+    island_id
+        Number of the connected land part of Indonesia (see ``geo.regions``): travel
+        between two islands needs a ferry.
+    snapped_km
+        How far a point in the sea was moved onto land (0 when on land).
     """
 
     latitude: float
@@ -128,8 +137,16 @@ class Participant:
         A mentor who must be assigned (if possible) and mentors who must not be.
     village
         Village name for calendars and maps (``""`` when unknown).
+    phone
+        ``+62...`` (see :func:`tkm_assign.io.labels.phone`), ``""`` when unknown; personal
+        data, never logged.
     row
         Spreadsheet row in the input file (header = 1), for messages.
+    status, status_date
+        Whether the participant is still in the programme, and since when (a withdrawn
+        participant's first day without sessions); read by progress, replan and simulate.
+    start_date
+        A late joiner's first programme day (``None``: ``programme.start_date``).
     """
 
     participant_id: str
@@ -181,8 +198,12 @@ class Mentor:
         Weekdays the mentor works (0 = Monday).
     unavailable
         Inclusive date ranges of leave.
+    phone
+        ``+62...``, ``""`` when unknown; personal data, never logged.
     row
         Spreadsheet row in the input file (header = 1), for messages.
+    active_until
+        Last working day in the programme (a mentor leaving); ``None``: to the end.
     """
 
     mentor_id: str
@@ -206,6 +227,15 @@ class Problem:
 
     Built only by ``tkm_assign.io.load_problem`` (or tests); trusted everywhere after.
     Array views are computed once on first use.
+
+    Attributes
+    ----------
+    participants, mentors
+        Every participant and mentor, in input-file order.
+    config
+        The configuration the problem is planned under.
+    participants_source, mentors_source
+        Where the rows came from (a file name), for messages.
     """
 
     participants: tuple[Participant, ...]
@@ -245,8 +275,17 @@ class Problem:
 class Candidates:
     """Eligible (participant, mentor) pairs with one-way travel, mentor home to participant.
 
-    Parallel arrays sorted by participant index, then travel time. Participants without any
-    eligible mentor appear in ``no_candidate_reason`` (participant index -> the reason).
+    Parallel arrays sorted by participant index, then travel time.
+
+    Attributes
+    ----------
+    participant_idx, mentor_idx
+        Positions in ``problem.participants`` and ``problem.mentors`` of each pair.
+    travel_min, distance_m
+        One-way travel of each pair, mentor home to participant.
+    no_candidate_reason
+        Participant index -> why no mentor is eligible, for every participant without
+        any pair.
     """
 
     participant_idx: npt.NDArray[np.int32]
@@ -271,8 +310,24 @@ class SolveStatus(StrEnum):
 class Assignment:
     """Which mentor each participant gets, and why some get none.
 
-    ``mentor_of`` maps every participant id to a mentor id or ``None``; ``reasons`` holds
-    the reason (a :class:`~tkm_assign.messages.Message`) for every unassigned participant.
+    Attributes
+    ----------
+    mentor_of
+        Every participant id -> its mentor id, or ``None`` when unassigned.
+    reasons
+        The reason (a :class:`~tkm_assign.messages.Message`) for every unassigned
+        participant.
+    status
+        What the solver proved (optimal, feasible at the time limit, infeasible).
+    objective, bound
+        The plan's cost and the best lower bound proven (equal when optimal).
+    solve_seconds
+        Wall time of the solve (not deterministic).
+    seed
+        The random seed the solver ran with.
+    engine
+        Which solver made it, e.g. ``"min-cost flow"``, ``"CP-SAT (warm start from
+        flow)"``, ``"baseline"``.
     """
 
     mentor_of: Mapping[str, str | None]
@@ -328,15 +383,41 @@ UID_DOMAIN = "tkm-assign"
 
 
 def session_uid(session_id: str, mentor_id: str, participant_id: str) -> str:
-    """The calendar UID of a planned session: the same session in a plan written again keeps
-    it, so importing the calendar again updates the event instead of duplicating it."""
+    """The calendar UID of a planned session.
+
+    The same session in a plan written again keeps it, so importing the calendar again
+    updates the event instead of duplicating it.
+
+    Parameters
+    ----------
+    session_id, mentor_id, participant_id
+        The session and who meets whom.
+
+    Returns
+    -------
+    str
+        ``<session>-<mentor>-<participant>@tkm-assign`` with every character outside
+        ``A-Za-z0-9._-`` replaced by ``_``.
+    """
     raw = f"{session_id}-{mentor_id}-{participant_id}"
     return f"{re.sub(r'[^A-Za-z0-9._-]', '_', raw)}@{UID_DOMAIN}"
 
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """One mentor-day with onsite visits, home to home."""
+    """One mentor-day with onsite visits, home to home.
+
+    Attributes
+    ----------
+    mentor_id, date
+        Whose day, and which.
+    depart_min, return_min
+        Leaving home and coming back, minutes after midnight (local time).
+    stops
+        Participant ids in visiting order.
+    travel_min, distance_m
+        Riding of the whole day, home to home.
+    """
 
     mentor_id: str
     date: dt.date
@@ -377,7 +458,20 @@ class Shortfall:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Sessions, day routes and every shortfall, for all mentors."""
+    """Sessions, day routes and every shortfall, for all mentors.
+
+    Attributes
+    ----------
+    sessions, routes, shortfalls
+        Every session, every mentor-day with onsite visits, and every participant-month
+        that misses its target or onsite minimum.
+    month_starts
+        First day of programme month 1..n, and the day after the last month.
+    solve_seconds
+        Wall time of the solve (not deterministic).
+    seed
+        The random seed the scheduler ran with.
+    """
 
     sessions: tuple[Session, ...]
     routes: tuple[Route, ...]

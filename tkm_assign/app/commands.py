@@ -395,12 +395,15 @@ def capacity(
     progress
         ``progress(step, done, total)`` callback; ``step.capacity_region`` per region sized.
 
-    With ``cluster.address`` set, each region's model runs as a task on that Dask cluster
-    (the same answer as here).
-
     Returns
     -------
     CapacityResult
+        The mentors needed, per region and sector, with the proposed new mentors.
+
+    Notes
+    -----
+    With ``cluster.address`` set, each region's model runs as a task on that Dask cluster
+    (the same answer as here).
     """
     problem = _configured(problem, config)
     keep = bool(problem.mentors) if existing is None else existing

@@ -82,6 +82,7 @@ class ProgressResult:
 
     @property
     def as_of(self) -> dt.date:
+        """The last day the logbook covers."""
         return self.logbook.as_of
 
     @property
@@ -100,8 +101,21 @@ class ProgressResult:
 
 
 def programme_as_of(config: Config, today: dt.date | None = None) -> dt.date:
-    """The as-of date by default: today, clamped to the programme (its first day at the
-    earliest, its last day at the latest)."""
+    """The as-of date by default: today, clamped to the programme.
+
+    Parameters
+    ----------
+    config
+        Its ``programme`` section gives the first and the last day.
+    today
+        The day to clamp (default the machine's date).
+
+    Returns
+    -------
+    datetime.date
+        ``today``, but the programme's first day at the earliest and its last day at the
+        latest.
+    """
     day = today or dt.date.today()
     start = config.programme.start_date
     end = rules.add_months(start, config.programme.longest_months) - dt.timedelta(days=1)
@@ -109,8 +123,20 @@ def programme_as_of(config: Config, today: dt.date | None = None) -> dt.date:
 
 
 def read_current_plan(problem: Problem, assignments: Table, schedule: Table) -> CurrentPlan:
-    """The plan being followed, from a plan folder's ``assignments.csv`` and
-    ``schedule.csv`` read with ``read_table(..., "assignments")`` and ``(..., "schedule")``.
+    """The plan being followed, from a plan folder's ``assignments.csv`` and ``schedule.csv``.
+
+    Parameters
+    ----------
+    problem
+        The participants and mentors as they are now.
+    assignments, schedule
+        The two files read with ``read_table(..., "assignments")`` and
+        ``read_table(..., "schedule")``.
+
+    Returns
+    -------
+    CurrentPlan
+        Who mentors whom and every session with its calendar identity and status.
 
     Raises
     ------
@@ -127,6 +153,23 @@ def read_logbook(
 
     Called outside a command its warnings go to :func:`warnings.warn`; passing the
     :class:`Table` to :func:`progress` or :func:`replan` instead collects them in the result.
+
+    Parameters
+    ----------
+    problem
+        The participants and mentors as they are now.
+    table
+        The logbook file as read.
+    as_of
+        The last day the logbook covers; rows after it are errors.
+    plan
+        The plan being followed: a session with a mentor other than the participant's
+        is flagged (``None``: not checked).
+
+    Returns
+    -------
+    Logbook
+        The validated rows (sessions held, their modes and durations) up to ``as_of``.
 
     Raises
     ------
@@ -145,6 +188,18 @@ def checked_as_of(config: Config, as_of: dt.date) -> dt.date:
     ``progress``, ``replan`` and ``simulate`` clamp a date after the programme's last day
     (of the latest participant's months) to that day, as :func:`programme_as_of` does, and
     say so in their warnings (``warning.as_of_after_programme``).
+
+    Parameters
+    ----------
+    config
+        Its ``programme.start_date`` is the earliest date allowed.
+    as_of
+        The date given.
+
+    Returns
+    -------
+    datetime.date
+        ``as_of`` unchanged.
 
     Raises
     ------
@@ -308,6 +363,7 @@ class ReplanResult:
 
     @property
     def as_of(self) -> dt.date:
+        """The last day the logbook covers; the re-plan starts the day after."""
         return self.replanned.as_of
 
     @property
@@ -345,7 +401,18 @@ CHANGE_COLUMNS = (
 
 
 def changes_table(replanned: Replanned) -> pd.DataFrame:
-    """One row per change (:data:`CHANGE_COLUMNS`); ``reason`` holds a :class:`Message`."""
+    """``changes.csv`` of a re-plan: what moved, and why.
+
+    Parameters
+    ----------
+    replanned
+        The re-planned programme.
+
+    Returns
+    -------
+    DataFrame
+        One row per change (:data:`CHANGE_COLUMNS`); ``reason`` holds a :class:`Message`.
+    """
 
     def clock(minutes: int | None) -> str:
         return "" if minutes is None else f"{minutes // 60:02d}:{minutes % 60:02d}"
@@ -544,6 +611,7 @@ class SimulateResult:
 
     @property
     def logbook(self) -> Logbook:
+        """The simulated logbook, as :func:`read_logbook` would have read it."""
         return self.simulated.logbook
 
     @property

@@ -42,14 +42,35 @@ class Budget:
         self.deadline = deadline
 
     def spend(self, units: float) -> None:
+        """Take ``units`` of work off what is left.
+
+        Parameters
+        ----------
+        units
+            Work done, in the units of this module.
+        """
         self.left -= units
 
     @property
     def exhausted(self) -> bool:
+        """Whether the work is spent or the deadline has passed."""
         return self.left <= 0 or time.monotonic() > self.deadline
 
     def part(self, share: float, deadline: float) -> Budget:
-        """A share of what is left, ending no later than ``deadline``."""
+        """A share of what is left, ending no later than ``deadline``.
+
+        Parameters
+        ----------
+        share
+            Fraction of the work left, 0..1.
+        deadline
+            A ``time.monotonic()`` time; the earlier of it and this budget's deadline is kept.
+
+        Returns
+        -------
+        Budget
+            A new budget; spending it does not spend this one.
+        """
         return Budget(self.left * share, min(self.deadline, deadline))
 
 
@@ -104,10 +125,22 @@ class GapInstance:
 
     @property
     def n_resources(self) -> int:
+        """How many weights each arc has (1, or 2 for monthly and working-day minutes)."""
         return int(self.weights.shape[0])
 
     def loads(self, agent_of: IntArray) -> IntArray:
-        """Weight per resource and agent of a solution, shape ``(n_resources, n_agents)``."""
+        """Weight per resource and agent of a solution, shape ``(n_resources, n_agents)``.
+
+        Parameters
+        ----------
+        agent_of
+            Agent of each item, ``UNASSIGNED`` (-1) for none.
+
+        Returns
+        -------
+        ndarray
+            Integer loads, shape ``(n_resources, n_agents)``.
+        """
         arcs = chosen_arcs(self, agent_of)
         return np.stack(
             [
@@ -163,11 +196,30 @@ class GapInstance:
 
     @property
     def must_assign(self) -> bool:
+        """Whether every item must be assigned (no ``item_skip_cost``)."""
         return self.item_skip_cost is None
 
 
 def objective(instance: GapInstance, agent_of: IntArray) -> int:
-    """Objective value of a complete solution (``agent_of[i]`` agent or ``UNASSIGNED``)."""
+    """Objective value of a complete solution (``agent_of[i]`` agent or ``UNASSIGNED``).
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    agent_of
+        Agent of each item, ``UNASSIGNED`` (-1) for none.
+
+    Returns
+    -------
+    int
+        Arc costs plus skip costs of unassigned items plus balance costs.
+
+    Raises
+    ------
+    ValueError
+        When an item is on an agent it has no arc to.
+    """
     total = 0
     assigned = agent_of != UNASSIGNED
     if instance.item_skip_cost is not None:
@@ -184,12 +236,39 @@ def objective(instance: GapInstance, agent_of: IntArray) -> int:
 
 
 def chosen_arcs(instance: GapInstance, agent_of: IntArray) -> IntArray:
-    """Indices of the arcs a solution uses."""
+    """Indices of the arcs a solution uses.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    agent_of
+        Agent of each item, ``UNASSIGNED`` (-1) for none.
+
+    Returns
+    -------
+    ndarray
+        Arc indices, ascending.
+    """
     return np.flatnonzero(agent_of[instance.arc_item] == instance.arc_agent)
 
 
 def violations(instance: GapInstance, agent_of: IntArray) -> list[str]:
-    """Plain descriptions of every broken constraint (empty for a feasible solution)."""
+    """Plain descriptions of every broken constraint (empty for a feasible solution).
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    agent_of
+        Agent of each item, ``UNASSIGNED`` (-1) for none.
+
+    Returns
+    -------
+    list of str
+        One line per unassigned count, missing arc, capacity or item limit exceeded and
+        fixed item moved.
+    """
     problems = []
     assigned = agent_of != UNASSIGNED
     if instance.must_assign and not assigned.all():
@@ -284,7 +363,20 @@ class _State:
 
 def weight_share(instance: GapInstance, total: bool = False) -> npt.NDArray[np.float64]:
     """Each arc's weight as a share of its agent's capacity: the largest over resources, or
-    (``total``) their sum."""
+    (``total``) their sum.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    total
+        Sum the shares over resources instead of taking the largest.
+
+    Returns
+    -------
+    ndarray
+        One float per arc.
+    """
     shares = instance.weights / np.maximum(instance.capacities[:, instance.arc_agent], 1)
     return shares.sum(axis=0) if total else shares.max(axis=0)
 
@@ -294,6 +386,18 @@ def greedy(instance: GapInstance, rng: np.random.Generator | None = None) -> Int
 
     Several desirability measures are tried (cost, weight, weight share of the capacity,
     cost times weight); the best complete solution is kept.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    rng
+        Adds a randomly perturbed cost measure to the ones tried (``None``: none).
+
+    Returns
+    -------
+    ndarray or None
+        Agent of each item (``UNASSIGNED`` for none), or ``None``.
     """
     best: IntArray | None = None
     best_value = 0
@@ -348,6 +452,23 @@ def repair(instance: GapInstance, agent_of: IntArray) -> IntArray:
     least per unit of weight freed are taken off (never fixed ones); each is then put on
     the cheapest agent with room, or left unassigned. Used on the flow solution, which
     ignores monthly hours. Needs ``item_skip_cost`` (items may be left unassigned).
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    agent_of
+        Agent of each item, ``UNASSIGNED`` (-1) for none.
+
+    Returns
+    -------
+    ndarray
+        A feasible ``agent_of`` (a new array).
+
+    Raises
+    ------
+    ValueError
+        When the instance requires every item to be assigned.
     """
     if instance.must_assign:
         raise ValueError("repair needs items that may be left unassigned")
@@ -390,6 +511,22 @@ def local_search(
 
     Shifts also insert unassigned items and (where allowed) take items off; every move
     keeps the solution feasible and lowers the objective. Stops when ``budget`` is spent.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    agent_of
+        A feasible solution (not changed).
+    budget
+        Work allowance; each move evaluated spends from it.
+    max_rounds
+        Most rounds of shift and swap passes.
+
+    Returns
+    -------
+    ndarray
+        The improved ``agent_of``.
     """
     state = _State(instance, agent_of)
     fixed = instance.fixed_agent

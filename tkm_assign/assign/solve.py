@@ -59,6 +59,18 @@ def usable_candidates(problem: Problem, candidates: Candidates) -> Candidates:
 
     The candidate search applies both already; checking again here keeps the two hard
     rules true whatever produced the pairs (a warning is logged if any pair is dropped).
+
+    Parameters
+    ----------
+    problem
+        The problem (its exclusions and ``assign.sector_rule``).
+    candidates
+        Eligible pairs from the candidate search.
+
+    Returns
+    -------
+    Candidates
+        ``candidates`` itself when nothing is dropped, else a copy without those pairs.
     """
     bad = np.zeros(len(candidates), dtype=bool)
     if problem.config.assign.sector_rule == "hard":
@@ -371,7 +383,22 @@ def assign_baseline(problem: Problem, candidates: Candidates) -> Assignment:
 def plan_cost(
     problem: Problem, candidates: Candidates, mentor_of: IntArray, data: PairData | None = None
 ) -> int:
-    """The objective of any plan (mentor index per participant, -1 none), hours ignored."""
+    """The objective of any plan (mentor index per participant, -1 none), hours ignored.
+
+    Parameters
+    ----------
+    problem, candidates
+        The problem and its eligible pairs.
+    mentor_of
+        Mentor index of each participant, -1 for none.
+    data
+        The pairs' costs and loads (:func:`pair_data`), computed when ``None``.
+
+    Returns
+    -------
+    int
+        The objective, in the solver's integer cost units.
+    """
     data = data if data is not None else pair_data(problem, candidates)
     instance = GapInstance(
         n_items=len(problem.participants),

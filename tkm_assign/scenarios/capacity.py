@@ -347,7 +347,22 @@ def region_keys(
     province_code: Sequence[str], island_id: Sequence[int], travel: TravelModel, same: bool
 ) -> list[tuple[str, int]]:
     """``(province or "", reach class)`` of each point: points with different keys can
-    never share a mentor under the province and island rules."""
+    never share a mentor under the province and island rules.
+
+    Parameters
+    ----------
+    province_code, island_id
+        Of each point (participant or mentor).
+    travel
+        Which islands a ferry links (the reach classes).
+    same
+        Whether ``assign.same_province`` applies (else the province part is ``""``).
+
+    Returns
+    -------
+    list of tuple
+        One key per point.
+    """
     classes = travel.reach_class(np.asarray(island_id, dtype=np.int32)).reshape(-1).tolist()
     return [(str(p) if same else "", int(c)) for p, c in zip(province_code, classes, strict=True)]
 
@@ -356,7 +371,24 @@ def find_capacity_regions(
     problem: Problem, travel: TravelModel, towns: Towns, candidates: Candidates
 ) -> list[_Region]:
     """Independent regions: participants and mentors by key, joined where a candidate pair
-    (a pin across a province border) links two keys. Sorted by their smallest key."""
+    (a pin across a province border) links two keys. Sorted by their smallest key.
+
+    Parameters
+    ----------
+    problem
+        The problem being sized.
+    travel
+        Which islands a ferry links.
+    towns
+        The gazetteer's towns, the possible bases of new mentors.
+    candidates
+        Eligible pairs with the existing mentors.
+
+    Returns
+    -------
+    list of _Region
+        The regions, each solved on its own.
+    """
     same = problem.config.assign.province_rule == "same"
     p_keys = region_keys(
         [p.location.province_code for p in problem.participants],
@@ -408,7 +440,21 @@ def find_capacity_regions(
 
 @dataclass(frozen=True)
 class RegionInputs:
-    """What every region's model needs, sent to the workers once (picklable)."""
+    """What every region's model needs, sent to the workers once (picklable).
+
+    Attributes
+    ----------
+    problem
+        The problem being sized.
+    candidates, data
+        Its eligible (participant, existing mentor) pairs and their costs and loads.
+    pinned_pair
+        Participant index -> the candidate pair its pin requires.
+    blocked
+        Participants whose pin cannot be honoured (left out of every model).
+    new_mentor
+        The mentor every proposed new mentor is modelled on (caseload, hours, transport).
+    """
 
     problem: Problem
     candidates: Candidates
@@ -419,7 +465,20 @@ class RegionInputs:
 
 
 def region_model(inputs: RegionInputs, region: _Region) -> _Model:
-    """The solved facility model of one region (a task: runs here or on a worker)."""
+    """The solved facility model of one region (a task: runs here or on a worker).
+
+    Parameters
+    ----------
+    inputs
+        What every region shares.
+    region
+        The region's participants, mentors and towns.
+
+    Returns
+    -------
+    _Model
+        The region's bases, arcs and solution.
+    """
     config = inputs.problem.config
     return build_region_model(
         inputs.problem,
@@ -437,7 +496,23 @@ def region_model(inputs: RegionInputs, region: _Region) -> _Model:
 def solve_regions(
     inputs: RegionInputs, regions: Sequence[_Region], cluster: ClusterConfig | None
 ) -> list[_Model]:
-    """Every region's model, one task each; in region order whatever order they finish."""
+    """Every region's model, one task each; in region order whatever order they finish.
+
+    Parameters
+    ----------
+    inputs
+        What every region shares (sent to the workers once).
+    regions
+        From :func:`find_capacity_regions`.
+    cluster
+        ``cluster.address`` set: the tasks run on that Dask cluster; else a local pool of
+        ``assign.workers`` processes.
+
+    Returns
+    -------
+    list of _Model
+        One per region, in the order of ``regions``.
+    """
     models: dict[int, _Model] = {}
     workers = inputs.problem.config.assign.workers
     with open_executor(cluster, workers=min(workers, len(regions))) as executor:
@@ -472,6 +547,22 @@ def base_arcs(
     a round trip plus an onsite visit fits a working day and the daily riding limit. Of
     those, the ``capacity.bases_per_participant`` fastest (ties by base order) and every
     regency capital are kept. Sorted by participant, then minutes, then base.
+
+    Parameters
+    ----------
+    problem
+        The problem (its ``travel``, ``work`` and ``capacity`` sections).
+    travel
+        The travel model.
+    bases, capital
+        The possible bases, and which of them is a regency capital.
+    participants
+        Global indices of the participants to serve.
+
+    Returns
+    -------
+    tuple of ndarray
+        Parallel arrays: participant index, base index (into ``bases``), one-way minutes.
     """
     config = problem.config
     empty = np.zeros(0, dtype=np.int64)
@@ -536,6 +627,26 @@ def build_region_model(
     Participants in ``blocked`` (a pin that cannot be honoured) and participants no new
     mentor could take (a monthly load above a mentor's hours) stay out of the model: no
     number of mentors serves them, and they are reported instead.
+
+    Parameters
+    ----------
+    problem, travel, towns
+        As for :func:`find_capacity_regions`.
+    candidates, data
+        Eligible pairs with existing mentors and their costs and loads.
+    pinned_pair
+        Participant index -> the candidate pair its pin requires.
+    blocked
+        Participants whose pin cannot be honoured.
+    region
+        The region to model.
+    new_mentor
+        The mentor every proposed new mentor is modelled on.
+
+    Returns
+    -------
+    _Model
+        The solved model with its bases and the participants left out, with the reason.
     """
     config = problem.config
     participants = np.array(
@@ -751,7 +862,18 @@ def _suggestions(
 
 
 def suggested_sectors(mentor: SuggestedMentor) -> tuple[Sector, ...]:
-    """The suggested mentor's sectors in a stable order (for files)."""
+    """The suggested mentor's sectors in a stable order (for files).
+
+    Parameters
+    ----------
+    mentor
+        A proposed new mentor.
+
+    Returns
+    -------
+    tuple of Sector
+        Its sectors in the order of :class:`~tkm_assign.model.Sector`.
+    """
     order = list(Sector)
     return tuple(sorted(mentor.mentor.sectors, key=order.index))
 
@@ -769,7 +891,18 @@ class _Checked:
 
 
 def plan_failures(result: PlanResult) -> dict[str, Message]:
-    """Participants left without a mentor or short of sessions in a plan, with the reason."""
+    """Participants left without a mentor or short of sessions in a plan, with the reason.
+
+    Parameters
+    ----------
+    result
+        A plan of the problem with the proposed mentors added.
+
+    Returns
+    -------
+    dict
+        Participant id -> the reason (a :class:`~tkm_assign.messages.Message`).
+    """
     out: dict[str, Message] = {}
     for pid, mentor_id in result.assignment.mentor_of.items():
         if mentor_id is None:

@@ -109,10 +109,12 @@ class PeriodicInstance:
 
     @property
     def n_visits(self) -> int:
+        """Number of visits (participants to serve over the period)."""
         return len(self.visit_patterns)
 
     @property
     def n_vehicles(self) -> int:
+        """Number of vehicles (one per mentor-day, or per home and day)."""
         return len(self.vehicle_day)
 
     def _limit(self, values: IntArray | None) -> IntArray:
@@ -155,6 +157,7 @@ class PeriodicInstance:
 
     @property
     def optional(self) -> bool:
+        """Whether visits may be left out at their ``visit_skip_cost``."""
         return self.visit_skip_cost is not None
 
 
@@ -162,8 +165,23 @@ class PeriodicInstance:
 class PeriodicSolution:
     """Routes per vehicle (visit indices in riding order) and each visit's pattern.
 
-    ``pattern[v]`` is the index into ``visit_patterns[v]``, -1 when the visit is left out;
-    ``home[v]`` is the home it comes from (-1 when left out).
+    Attributes
+    ----------
+    routes
+        Per vehicle, the visits in riding order.
+    pattern
+        Per visit, the index into ``visit_patterns[v]`` of the days it is made on, -1 when
+        left out.
+    home
+        Per visit, the home it is made from, -1 when left out.
+    travel
+        Total riding of every route.
+    skipped_cost
+        Sum of ``visit_skip_cost`` of the visits left out.
+    feasible
+        Whether every rule holds (see :func:`violations`).
+    iterations, work_units, seconds
+        Search iterations, counted work (deterministic) and wall time (not).
     """
 
     routes: tuple[tuple[int, ...], ...]
@@ -178,6 +196,7 @@ class PeriodicSolution:
 
     @property
     def objective(self) -> int:
+        """Riding plus the cost of the visits left out."""
         return self.travel + self.skipped_cost
 
 
@@ -185,7 +204,21 @@ class PeriodicSolution:
 class PeriodicParams:
     """Search limits: work units (deterministic), a wall-clock safety net, the seed.
 
-    ``initial`` optionally gives routes to start from (one tuple of visits per vehicle).
+    Attributes
+    ----------
+    work_units
+        Counted work the search may do (deterministic: the same units give the same
+        solution on any machine).
+    time_limit_s
+        Wall-clock safety net, seconds.
+    seed
+        Random seed of the search.
+    max_removed
+        Average visits removed by one ruin step (SISR's c-bar).
+    polish_share
+        Share of the work for OR-Tools local search at the end (0: none).
+    initial
+        Routes to start from (one tuple of visits per vehicle), or ``None``.
     """
 
     work_units: float = 5.0
@@ -197,7 +230,22 @@ class PeriodicParams:
 
 
 def route_travel(instance: PeriodicInstance, vehicle: int, route: Sequence[int]) -> int:
-    """Riding of one route, home to home."""
+    """Riding of one route, home to home.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    vehicle
+        Which vehicle (its home and day).
+    route
+        Visits in riding order.
+
+    Returns
+    -------
+    int
+        Riding in the instance's travel units.
+    """
     path = _path(instance, vehicle, route)
     return int(instance.travel[path[:-1], path[1:]].sum())
 
@@ -212,7 +260,22 @@ def _path(instance: PeriodicInstance, vehicle: int, route: Sequence[int]) -> Int
 
 
 def violations(instance: PeriodicInstance, solution: PeriodicSolution) -> list[str]:
-    """Every rule a solution breaks, in words (empty when it is feasible)."""
+    """Every rule a solution breaks, in words (empty when it is feasible).
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    solution
+        Routes and patterns to check.
+
+    Returns
+    -------
+    list of str
+        One line per broken rule: a stop made twice, load, riding or duration over a
+        vehicle's limit, a required visit not made, days that are not an allowed pattern,
+        a visit made from more than one home or a home it may not come from.
+    """
     out = []
     days_of: dict[int, list[int]] = {}
     home_of: dict[int, set[int]] = {}
@@ -453,6 +516,22 @@ def polish(
     dimensions; optional visits may be dropped at their cost. The search starts from
     ``solution`` and stops after ``solutions`` accepted solutions (deterministic) or the
     wall-clock limit; the better of the two is returned. OR-Tools indices stay in here.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    solution
+        A feasible solution to start from.
+    solutions
+        Accepted solutions after which OR-Tools stops (0: no polishing).
+    time_limit_s
+        Wall-clock limit of the OR-Tools search.
+
+    Returns
+    -------
+    PeriodicSolution
+        ``solution`` or a better one.
     """
     from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
