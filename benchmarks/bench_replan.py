@@ -12,8 +12,8 @@ leave. Printed from one run:
 
 - the re-plan (``tkm_assign.app.replan``) in a fresh process: wall time (target < 15 s on
   2 cores) and peak memory, with the fresh plan's time in the same run as the baseline;
-- reassignments and moved future sessions against a plan made from scratch on the same
-  state (:func:`tkm_assign.programme.replan.replan_programme` with ``keep=False``: nobody
+- reassignments and moved future sessions (with the changes whose reason is generic)
+  against a plan made from scratch on the same state (:func:`tkm_assign.programme.replan.replan_programme` with ``keep=False``: nobody
   keeps a mentor, no earlier day is kept; target: at least 10x fewer reassignments), and
   the reassignments that were forced (a mentor left, a pin) against those chosen (to make
   room), besides the participants newly assigned (waiting, freed places) and withdrawn;
@@ -39,6 +39,7 @@ from tkm_assign import app, rules
 from tkm_assign.model import ParticipantStatus, Problem
 from tkm_assign.programme.follow import follow
 from tkm_assign.programme.plan import CurrentPlan, plan_from_schedule
+from tkm_assign.programme.reasons import GENERIC_REASONS
 from tkm_assign.programme.replan import meeting_targets, replan_programme, would_happen
 from tkm_assign.programme.simulate import draw, simulate_logbook
 
@@ -153,8 +154,14 @@ def report(r: dict[str, Any]) -> bool:
         f"({'all of them' if not moves else f'{fewer:.0f}x'}); target >= "
         f"{TARGET_FEWER:.0f}x fewer: {'met' if ok_fewer else 'MISSED'}"
     )
+    earlier = rp["sessions_kept"] + rp["sessions_moved"] + rp["sessions_cancelled"]
+    generic = sum(
+        n for key, n in rp["by_reason"].items() if key.split(":", 1)[1] in GENERIC_REASONS
+    )
     print(
-        f"future sessions: re-plan {rp['sessions_kept']} kept, {rp['sessions_moved']} moved, "
+        f"future sessions: re-plan {rp['sessions_kept']} kept, {rp['sessions_moved']} moved "
+        f"({rp['sessions_moved'] / earlier if earlier else 0:.1%} of the earlier plan's), "
+        f"{generic} changes with a generic reason, "
         f"{rp['sessions_added']} added, {rp['sessions_cancelled']} cancelled; from scratch "
         f"{sc['sessions_kept']} kept, {sc['sessions_moved']} moved, {sc['sessions_added']} "
         f"added, {sc['sessions_cancelled']} cancelled"

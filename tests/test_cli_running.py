@@ -92,7 +92,14 @@ def test_replan_outputs_every_plan_output_with_changes(folders):
     assert (schedule.loc[schedule["status"] == "held", "date"] <= "2027-08-15").all()
     assert (schedule.loc[schedule["status"] == "planned", "date"] > "2027-08-15").all()
     changes = pd.read_csv(replan / "changes.csv", dtype=str, keep_default_na=False)
-    assert "missed" in set(changes["change"]) and (changes["reason"] != "").all()
+    assert "missed" in set(changes["change_code"]) and (changes["reason"] != "").all()
+    # Every coded value in words of the output's language (Indonesian), its code next to it.
+    missed = changes[changes["change_code"] == "missed"]
+    assert set(missed["change"]) == {"terlewat"}
+    assert set(changes["kind"]) <= {"", "terpaksa", "dipilih"}
+    assert set(changes["mode"]) | set(changes["previous_mode"]) <= {"", "tatap muka", "daring"}
+    assert not changes.isin(["True", "False", "onsite", "online"]).any().any()
+    assert changes["reason_code"].str.startswith("replan.reason.").all()
     assert changes["sequence"].str.fullmatch(r"\d*").all()  # whole numbers, as in the calendars
     summary = json.loads((replan / "summary.json").read_text())
     assert summary["replan"]["plan_from"] == "2027-08-16"

@@ -493,8 +493,8 @@ class AssignConfig:
     decompose
         solve independent regions (provinces or islands) separately and in parallel.
     time_limit_s
-        CP-SAT time cap for the whole assignment; searches stop earlier by counted
-        work or at relative_gap; range 0.1..86,400.
+        CP-SAT time cap for each of the assignment's two rounds; searches stop
+        earlier by counted work or at relative_gap; range 0.1..86,400.
     workers
         CP-SAT search workers / parallel regions; range 1..64.
     relative_gap
@@ -775,7 +775,8 @@ class ReplanConfig:
     """
 
     placement_limit: float = _ranged(0.1, 0.01, 600)
-    change_weight: int = _ranged(20_000, 0, 10**9)
+    change_weight: int = _ranged(1_000_000, 0, 10**9)
+    plan_short_again: bool = False
 
     def __post_init__(self) -> None:
         _check_fields(self, "replan")

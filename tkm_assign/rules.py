@@ -18,7 +18,7 @@ import datetime as dt
 import itertools
 import math
 from collections.abc import Mapping, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 import holidays
 
@@ -311,20 +311,46 @@ def holiday_dates(start: dt.date, end: dt.date, config: Config) -> Mapping[dt.da
 def working_dates(mentor: Mentor, start: dt.date, end: dt.date, config: Config) -> list[dt.date]:
     """Dates in ``[start, end)`` the mentor works: own weekdays, no holiday, not unavailable,
     not after the mentor's ``active_until``."""
-    off = holiday_dates(start, end, config)
-    out = []
-    day = start
     if mentor.active_until is not None:
         end = min(end, mentor.active_until + dt.timedelta(days=1))
+    work = config.work
+    return list(
+        _working_dates(
+            mentor.working_days,
+            tuple(mentor.unavailable),
+            start,
+            end,
+            work.holidays_country,
+            work.include_cuti_bersama,
+        )
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _working_dates(
+    weekdays: frozenset[int],
+    unavailable: tuple[tuple[dt.date, dt.date], ...],
+    start: dt.date,
+    end: dt.date,
+    country: str,
+    cuti_bersama: bool,
+) -> tuple[dt.date, ...]:
+    # Memoised: progress, re-plan and the audit ask for the same mentor-months many times.
+    if end <= start:
+        return ()
+    years = tuple(range(start.year, end.year + 1))
+    off = _holidays(years, country, cuti_bersama)
+    out = []
+    day = start
     while day < end:
         if (
-            day.weekday() in mentor.working_days
+            day.weekday() in weekdays
             and day not in off
-            and not any(a <= day <= b for a, b in mentor.unavailable)
+            and not any(a <= day <= b for a, b in unavailable)
         ):
             out.append(day)
         day += dt.timedelta(days=1)
-    return out
+    return tuple(out)
 
 
 def daily_minutes(config: Config) -> int:

@@ -7,6 +7,7 @@ import datetime as dt
 import itertools
 from collections import Counter, defaultdict
 
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -366,9 +367,114 @@ def test_a_mentors_new_leave_moves_its_sessions_with_that_reason(base):
     theirs = changes[changes["uid"].isin({s.uid for s in on_leave})]
     assert set(theirs["change"]) <= {"moved", "cancelled"}
     moved = theirs[theirs["change"] == "moved"]
-    assert len(moved) and {m.code for m in moved["reason"]} == {"replan.reason.day_off"}
+    assert len(moved) and {m.code for m in moved["reason"]} == {"replan.reason.on_leave"}
     # The session moved nearest: within the same programme month.
     starts = rules.month_starts(START, 6)
     for row in moved.itertuples():
         before = rules.month_of(dt.date.fromisoformat(row.previous_date), starts)
         assert rules.month_of(dt.date.fromisoformat(row.date), starts) == before
+
+
+def _future(plan, mentor_id, as_of):
+    return sorted(
+        (s.uid, s.sequence, s.date, s.start_min, s.mode)
+        for s in plan.sessions
+        if s.mentor_id == mentor_id and s.date > as_of
+    )
+
+
+def test_an_untouched_mentors_future_sessions_are_identical(base):
+    problem, plan = base
+    as_of = START + dt.timedelta(days=29)
+    mentors = {m: sorted(p for p, x in plan.mentor_of.items() if x == m) for m in ("M1", "M2")}
+    touched, untouched = sorted(mentors, key=lambda m: -len(mentors[m]))
+    assert mentors[untouched], "both mentors need participants"
+    # The touched mentor: one participant misses a visit, another withdraws, a day of leave.
+    first, *rest = mentors[touched]
+    book = _logbook(plan, as_of, drop={(first, 1)})
+    statuses = {rest[0]: ("keluar", (as_of - dt.timedelta(days=2)).isoformat())} if rest else {}
+    now = people(_people(**statuses), [M1, M2], problem.config)
+    day = next(s.date for s in plan.after(as_of) if s.mentor_id == touched)
+    mentors_now = tuple(
+        dataclasses.replace(m, unavailable=((day, day),)) if m.mentor_id == touched else m
+        for m in now.mentors
+    )
+    now = dataclasses.replace(now, mentors=mentors_now)
+    result = app.replan(now, plan, book)
+    assert _future(result.plan, untouched, as_of) == _future(plan, untouched, as_of)
+    assert _future(result.plan, touched, as_of) != _future(plan, touched, as_of)
+    changes = result.changes
+    assert set(changes.loc[changes["change"] != "missed", "mentor_id"]) == {touched}
+
+
+def test_a_reassignment_happens_only_for_a_forced_reason_or_to_serve():
+    cfg = config("caseload.max=4")
+    rows = _people()
+    pins = dict.fromkeys("ABCD", "M2") | dict.fromkeys("EF", "M1")
+    before = people(rows, [M1, M2], cfg)
+    pinned = tuple(
+        dataclasses.replace(p, pinned_mentor_id=pins[p.participant_id]) for p in before.participants
+    )
+    first = app.plan(dataclasses.replace(before, participants=pinned))
+    plan = plan_from_schedule(first.assignment, first.schedule)
+    assert {pid: plan.mentor_of[pid] for pid in pins} == pins
+    as_of = START + dt.timedelta(days=29)
+    book = _logbook(plan, as_of, drop={("A", 1)})
+    # A late joiner who cannot have M1: serving it would take moving one of A..D to M1
+    # (which has room), so keeping every current mentor leaves it waiting.
+    late = ("G", "Nama G", -6.90, 107.60, "industri_boga", "adequate", "high", "", "", "2027-08-10")
+    now = people([*rows, late], [M1, M2], cfg)
+    joiner = dataclasses.replace(now.participants[-1], excluded_mentor_ids=frozenset({"M1"}))
+    now = dataclasses.replace(now, participants=(*now.participants[:-1], joiner))
+    result = app.replan(now, plan, book)
+    mentor_of = result.replanned.assignment.mentor_of
+    assert all(mentor_of[pid] == plan.mentor_of[pid] for pid in pins)
+    assert mentor_of["G"] is None
+    assert result.summary["reassignments"] == 0
+    # M2 leaves: its participants are handed over where there is room, each forced.
+    left = tuple(
+        dataclasses.replace(m, active_until=as_of - dt.timedelta(days=5))
+        if m.mentor_id == "M2"
+        else m
+        for m in now.mentors
+    )
+    gone = app.replan(dataclasses.replace(now, mentors=left), plan, book)
+    moves = gone.changes[gone.changes["change"] == "reassigned"]
+    assert len(moves) and moves["forced"].all()
+    forced = {"replan.reason.mentor_gone", "replan.reason.no_mentor_now"}
+    assert {m.code for m in moves["reason"]} <= forced
+    assert set(moves["participant_id"]) <= set("ABCD") | {"G"}
+    assert gone.summary["reassignments_chosen"] == 0
+    kept = gone.replanned.assignment.mentor_of
+    assert all(kept[pid] == "M1" for pid in "EF")
+
+
+def test_every_change_has_a_specific_reason_in_both_languages(base, tmp_path):
+    from tkm_assign.messages import MESSAGES, render, template
+    from tkm_assign.programme.reasons import GENERIC_REASONS
+
+    problem, plan = base
+    as_of = START + dt.timedelta(days=29)
+    book = _logbook(plan, as_of, drop={("A", 1), ("C", 1), ("E", 1)})
+    now = people(_people(B=("keluar", "2027-08-20")), [M1, M2], problem.config)
+    day = Counter(s.date for s in plan.after(as_of) if s.mentor_id == "M1").most_common(1)[0][0]
+    mentors = tuple(
+        dataclasses.replace(m, unavailable=((day, day + dt.timedelta(days=3)),))
+        if m.mentor_id == "M1"
+        else m
+        for m in now.mentors
+    )
+    result = app.replan(dataclasses.replace(now, mentors=mentors), plan, book)
+    changes = result.changes
+    assert {"added", "cancelled", "missed"} <= set(changes["change"])
+    codes = {m.code for m in changes["reason"]}
+    assert not codes & GENERIC_REASONS
+    for code in codes:
+        assert template(code, "id") != MESSAGES[code], f"{code} has no Indonesian text"
+    for message in changes["reason"]:
+        assert render(message, "id") and render(message, "en")
+    app.write_outputs(result, tmp_path / "out", formats=["csv"], lang="en")
+    written = pd.read_csv(tmp_path / "out" / "changes.csv", dtype=str, keep_default_na=False)
+    assert list(written["reason_code"]) == [m.code for m in changes["reason"]]
+    assert set(written["kind"]) <= {"", "forced", "chosen"}
+    assert "True" not in set(written["kind"]) | set(written["kind_code"])

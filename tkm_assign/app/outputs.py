@@ -268,7 +268,7 @@ def _write_replan(
     mentors' messages."""
     from tkm_assign.messages import Message, render
     from tkm_assign.report import write_plan_outputs
-    from tkm_assign.report.running import write_messages
+    from tkm_assign.report.running import changes_frame, write_messages
 
     done = result.replanned
     title = render(Message.of("replan.title", date=done.plan_from, as_of=done.as_of), lang)
@@ -285,9 +285,7 @@ def _write_replan(
         title=title,
     )
     if "csv" in formats:
-        changes = result.changes
-        changes = changes.assign(reason=changes["reason"].map(lambda m: render(m, lang)))
-        write_csv(changes, staging / "changes.csv")
+        write_csv(changes_frame(result.changes, lang), staging / "changes.csv")
         written.append(staging / "changes.csv")
     if "txt" in formats:
         written += write_messages(staging, result.problem, result.progress.notes, lang)

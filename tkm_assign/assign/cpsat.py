@@ -484,12 +484,8 @@ def solve_gap(
     """
     started = time.monotonic()
     limit = params.time_limit_s
-    deadline = min(started + limit, params.wall_deadline)
-    work = Budget(limit * DETERMINISTIC_SHARE if params.deterministic else math.inf, deadline)
-    if params.deterministic and math.isfinite(params.wall_deadline):
-        # Work decides where each step ends; the caller's deadline is only a safety net.
-        deadline = params.wall_deadline
-        work = Budget(work.left, deadline)
+    work = _work_budget(params, started)
+    deadline = work.deadline
 
     def at(share: float) -> float:
         """Wall-clock end of a step: a share of the limit, or the safety net only."""
@@ -577,6 +573,48 @@ def solve_gap(
         bound,
         started,
     )
+
+
+def improve_gap(instance: GapInstance, start: IntArray, params: GapParams) -> GapSolution:
+    """A further search from the feasible plan ``start``, with all of the work of ``params``.
+
+    CP-SAT on the whole model, warm-started from ``start``: its bound is the one CP-SAT
+    proves in this search; on a large model where items may stay unassigned, on parts only
+    (:func:`large_neighbourhood_search`, no bound: 0). Never worse than ``start``. Meant for
+    a second round on the regions a first :func:`solve_gap` left with a gap.
+    """
+    started = time.monotonic()
+    work = _work_budget(params, started)
+    value = objective(instance, start)
+    if _parts_only(instance, params):
+        improved = large_neighbourhood_search(instance, start, work, params.seed)
+        return GapSolution(
+            improved,
+            objective(instance, improved),
+            0,
+            SolveStatus.FEASIBLE,
+            time.monotonic() - started,
+            CPSAT_PARTS,
+        )
+    found = _solve_whole(instance, params, start, work, started, CPSAT_FROM_FLOW)
+    if found.status == SolveStatus.INFEASIBLE or found.objective > value:
+        return GapSolution(
+            start, value, 0, SolveStatus.FEASIBLE, time.monotonic() - started, CPSAT_FROM_FLOW
+        )
+    return found
+
+
+def _work_budget(params: GapParams, started: float) -> Budget:
+    """The work of a search: ``DETERMINISTIC_SHARE`` of the time limit in work units, or
+    (not ``deterministic``) the clock; the wall-clock deadline that ends it in any case."""
+    limit = params.time_limit_s
+    deadline = min(started + limit, params.wall_deadline)
+    if not params.deterministic:
+        return Budget(math.inf, deadline)
+    if math.isfinite(params.wall_deadline):
+        # Work decides where each step ends; the caller's deadline is only a safety net.
+        deadline = params.wall_deadline
+    return Budget(limit * DETERMINISTIC_SHARE, deadline)
 
 
 def _parts_only(instance: GapInstance, params: GapParams) -> bool:

@@ -187,12 +187,18 @@ REPLAN = {
     "replan.kind.moved": "moved",
     "replan.kind.cancelled": "cancelled",
     "replan.kind.missed": "missed",
+    "replan.reassignment.forced": "forced",
+    "replan.reassignment.chosen": "chosen",
     "replan.reason.mentor_gone": "mentor {mentor_id} left the programme on {date}",
     "replan.reason.mentor_leaves": (
         "mentor {mentor_id} leaves on {date}, before the participant's programme ends on {end}"
     ),
     "replan.reason.excluded": "mentor {mentor_id} is now excluded for this participant",
     "replan.reason.pinned": "the participant is now pinned to mentor {mentor_id}",
+    "replan.reason.fewer_hours": (
+        "mentor {mentor_id} is on leave from {date}: the hours left no longer hold every "
+        "participant"
+    ),
     "replan.reason.made_room": (
         "moved from {previous} to {mentor_id} to make room at {previous} for participants "
         "without a mentor"
@@ -204,7 +210,10 @@ REPLAN = {
     "replan.reason.no_mentor_left": "the participant has no mentor now",
     "replan.reason.withdrawn": "the participant withdrew on {date}",
     "replan.reason.catch_up": "catch-up for {count} missed session(s)",
-    "replan.reason.to_target": "to reach the session target and onsite minimums",
+    "replan.reason.to_target": (
+        "the earlier plan fell short of the participant's session target or onsite minimum: "
+        "added now"
+    ),
     "replan.reason.rescheduled": (
         "the earlier day or time no longer fits (leave, a holiday, a catch-up or a day route "
         "formed again)"
@@ -213,7 +222,25 @@ REPLAN = {
     "replan.reason.now_onsite": "same day, now an onsite visit",
     "replan.reason.now_online": "same day, now an online session",
     "replan.reason.day_off": "{date} is no longer a working day of the mentor (leave or a holiday)",
-    "replan.reason.room_for_catch_up": "moved to make room for the catch-up sessions",
+    "replan.reason.room_for_catch_up": (
+        "moved to make room for catch-up sessions of missed visits ({participants})"
+    ),
+    "replan.reason.room_for_new": (
+        "moved to make room for participants now with this mentor ({participants})"
+    ),
+    "replan.reason.trips_after_leaving": (
+        "the mentor's day trips changed: participants left its calendar ({participants})"
+    ),
+    "replan.reason.on_leave": "mentor {mentor_id} is on leave on {date}",
+    "replan.reason.holiday": "{date} is now a public holiday ({name})",
+    "replan.reason.near_held": (
+        "a session held on {date} is less than {gap} days away (spacing between sessions)"
+    ),
+    "replan.reason.month_full": (
+        "the {count} sessions held in month {month} already reach the monthly maximum"
+    ),
+    "replan.reason.no_mentor_because": "{why}; no other mentor can take the participant now",
+    "replan.reason.handed_over_because": "{why}; handed over to {mentor_id}",
     "replan.reason.not_needed": "no longer needed: the target is met with the sessions held",
     "replan.reason.missed": "planned for {date}, not in the logbook",
     "warning.replan_pin_dropped": (

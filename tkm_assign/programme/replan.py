@@ -12,22 +12,24 @@ From the day after the as-of date, in this order of importance (lexicographic, b
 2. **fewest reassignments, each explained.** Every participant keeps the mentor of the
    plan as its ``current_mentor_id`` unless something forces a change — the mentor left or
    leaves before the participant's programme ends (``active_until``), the mentor is now
-   excluded, the pin names another mentor. Moving a participant costs
-   ``replan.change_weight``, above any difference of travel, sector or balance a move
-   could buy and below serving one more participant, so a move that is not forced is made
-   only to make room for participants without a mentor (a withdrawal frees a place that a
-   waiting participant gets). A mentor's hours are those of the months left: a leave
-   still to come lowers them in proportion (:func:`_for_assignment_mentor`).
-3. **fewest moved future sessions.** Where the participant keeps its mentor, the schedule
-   keeps the earlier plan's days and day trips where the rules allow (with less placement
-   search than a fresh plan: ``replan.placement_limit``).
+   excluded, the pin names another mentor. Moving a participant (or leaving it without a
+   mentor) costs ``replan.change_weight``, above serving one more participant, so nobody
+   is moved only to take in someone waiting: places freed by withdrawals go to waiting
+   and new participants as they are. A mentor's hours are those of the months left: a
+   leave still to come lowers them in proportion (:func:`_for_assignment_mentor`); where
+   they no longer hold every participant, the fewest move (forced, the mentor's leave).
+3. **fewest moved future sessions.** Each mentor's earlier plan is repaired
+   (:func:`tkm_assign.schedule.repair.repair_mentor`): every earlier session that still
+   keeps the rules stays exactly, only what is missing is added (catch-ups, a new or
+   handed-over participant's sessions, sessions displaced by leave or a holiday).
 4. **travel**, inside the assignment and the day routes as in a fresh plan.
 
 Every session keeps a stable calendar ``uid`` across re-plans while it is the same
 participant, mentor and planned slot: a session kept or moved keeps its uid (a move raises
 its ``sequence``); an added one gets a new uid; one no longer planned is cancelled (its uid,
 ``sequence`` raised, ``STATUS:CANCELLED`` in the calendar). Every reassignment and every
-added, moved, cancelled and missed session is a :class:`Change` with its reason.
+added, moved, cancelled and missed session is a :class:`Change` with its specific reason
+(:mod:`tkm_assign.programme.reasons`).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ from tkm_assign.model import (
 from tkm_assign.programme.follow import Followed
 from tkm_assign.programme.plan import HELD, PLANNED, CurrentPlan, PlanSession
 from tkm_assign.programme.progress import _hand
+from tkm_assign.programme.reasons import ChangeReasons
 from tkm_assign.schedule import ReplanState, schedule
 
 __all__ = [
@@ -207,11 +210,14 @@ def replan_programme(
     )
     # Every mentor stays in the problem (so that a mentor who left gets the cancellations in
     # its calendar); the assignment excludes those who left for everyone.
+    for_assignment = tuple(_for_assignment_mentor(m, plan_from, config) for m in problem.mentors)
+    shorter = {
+        m.mentor_id: m
+        for m, a in zip(problem.mentors, for_assignment, strict=True)
+        if a.hours_per_month != m.hours_per_month and m.mentor_id not in gone
+    }
     sub = dataclasses.replace(
-        problem,
-        participants=tuple(sub_people),
-        mentors=tuple(_for_assignment_mentor(m, plan_from, config) for m in problem.mentors),
-        config=sub_config,
+        problem, participants=tuple(sub_people), mentors=for_assignment, config=sub_config
     )
     notify.progress("step.candidates", 0, 1)
     candidates = find_candidates(sub, travel)
@@ -237,13 +243,19 @@ def replan_programme(
         dataclasses.replace(scheduled, config=searching),
         assignment,
         travel,
-        replan=ReplanState(plan_from, held, previous),
+        replan=ReplanState(
+            plan_from,
+            held,
+            previous,
+            repair=keep,
+            plan_short_again=config.replan.plan_short_again,
+        ),
     )
     future = _end_withdrawals(_renamed(future, plan_from), scheduled)
     combined, status = _with_held(scheduled, followed, future, travel)
 
     changes, sessions, cancelled = _changes(
-        problem, plan, followed, assignment, future, forced, gone, plan_from
+        problem, plan, followed, assignment, future, forced, gone, shorter, plan_from
     )
     summary = _summary(problem, plan, followed, active, assignment, changes, sessions, plan_from)
     return Replanned(
@@ -475,6 +487,7 @@ def _changes(
     future: Schedule,
     forced: Mapping[str, Message],
     gone: Mapping[str, Mentor],
+    shorter: Mapping[str, Mentor],
     plan_from: dt.date,
 ) -> tuple[tuple[Change, ...], tuple[PlanSession, ...], tuple[PlanSession, ...]]:
     """Every change against the earlier plan, the new sessions with their uids, and the
@@ -487,24 +500,7 @@ def _changes(
     after: dict[str, list[Session]] = defaultdict(list)
     for later in future.sessions:
         after[later.participant_id].append(later)
-    behind = _behind(followed, plan)
-    mentors = {m.mentor_id: m for m in problem.mentors}
-    last = max((s.date for s in future.sessions), default=plan_from) + dt.timedelta(days=1)
-    off: dict[str | None, frozenset[dt.date]] = {}
-
-    def off_days(mentor_id: str | None) -> frozenset[dt.date]:
-        """Days from ``plan_from`` the mentor does not work (leave, holidays, days off)."""
-        if mentor_id not in off:
-            mentor = mentors.get(mentor_id) if mentor_id else None
-            if mentor is None:
-                off[mentor_id] = frozenset()
-            else:
-                works = set(rules.working_dates(mentor, plan_from, last, problem.config))
-                span = (last - plan_from).days
-                every = (plan_from + dt.timedelta(days=k) for k in range(span))
-                off[mentor_id] = frozenset(d for d in every if d not in works)
-        return off[mentor_id]
-
+    why = ChangeReasons(problem, plan, followed, assignment.mentor_of, future.sessions, plan_from)
     changes: list[Change] = []
     sessions: list[PlanSession] = []
     cancelled: list[PlanSession] = []
@@ -528,11 +524,14 @@ def _changes(
         new = assignment.mentor_of.get(pid)
         person = people.get(pid)
         if pid in assignment.mentor_of and old != new:
-            changes.append(_reassignment(pid, old, new, forced.get(pid), assignment))
+            reason = forced.get(pid)
+            if reason is None and old is not None and old in shorter:
+                reason = _fewer_hours(shorter[old], plan_from)
+            changes.append(_reassignment(pid, old, new, reason, assignment))
         mine_before = sorted(before.get(pid, []), key=lambda s: (s.date, s.start_min))
         mine_after = sorted(after.get(pid, []), key=lambda s: (s.date, s.start_min))
         if new is None or old != new:
-            why_gone = _cancel_reason(person, old, new, gone, plan_from)
+            why_gone = why.cancelled_with_mentor(person, old, new, forced.get(pid), gone)
             for earlier in mine_before:
                 cancelled.append(_cancel(earlier))
                 changes.append(_cancelled(earlier, why_gone))
@@ -556,7 +555,7 @@ def _changes(
                 Change(
                     MOVED,
                     pid,
-                    _moved_reason(old_s, new_s, off_days(new), bool(added)),
+                    why.moved(old_s, new_s),
                     mentor_id=new,
                     previous_mentor_id=old or "",
                     uid=made.uid,
@@ -572,23 +571,12 @@ def _changes(
         for new_s in added:
             made = _made(new_s, followed.as_of)
             sessions.append(made)
-            lacking = behind.get(pid, 0)
-            reason = (
-                Message.of("replan.reason.catch_up", count=lacking)
-                if lacking
-                else Message.of("replan.reason.to_target")
-            )
-            changes.append(_added(made, reason))
+            changes.append(_added(made, why.added(pid)))
         for old_s in dropped:
             cancelled.append(_cancel(old_s))
-            changes.append(_cancelled(old_s, _dropped_reason(person, old_s)))
+            changes.append(_cancelled(old_s, why.dropped(old_s)))
     sessions.sort(key=lambda s: (s.mentor_id, s.date, s.start_min))
     return tuple(changes), tuple(sessions), tuple(cancelled)
-
-
-def _behind(followed: Followed, plan: CurrentPlan) -> dict[str, int]:
-    """Missed planned sessions per participant (what a catch-up makes up for)."""
-    return dict(Counter(s.participant_id for s in followed.missed))
 
 
 def _reassignment(
@@ -613,34 +601,12 @@ def _reassignment(
     )
 
 
-def _cancel_reason(
-    person: Participant | None,
-    old: str | None,
-    new: str | None,
-    gone: Mapping[str, Mentor],
-    plan_from: dt.date,
-) -> Message:
-    if person is None or (
-        person.status is ParticipantStatus.WITHDRAWN
-        and person.status_date is not None
-        and person.status_date <= plan_from
-    ):
-        day = person.status_date if person is not None else plan_from
-        return Message.of("replan.reason.withdrawn", date=day)
-    if new is None:
-        return Message.of("replan.reason.no_mentor_left")
-    return Message.of("replan.reason.reassigned", mentor_id=new, previous=old)
-
-
-def _dropped_reason(person: Participant | None, s: PlanSession) -> Message:
-    if (
-        person is not None
-        and person.status is ParticipantStatus.WITHDRAWN
-        and person.status_date is not None
-        and s.date >= person.status_date
-    ):
-        return Message.of("replan.reason.withdrawn", date=person.status_date)
-    return Message.of("replan.reason.not_needed")
+def _fewer_hours(mentor: Mentor, plan_from: dt.date) -> Message:
+    """The mentor's leave still to come leaves too few hours for all its participants."""
+    first = min((a for a, b in mentor.unavailable if b >= plan_from), default=plan_from)
+    return Message.of(
+        "replan.reason.fewer_hours", mentor_id=mentor.mentor_id, date=max(first, plan_from)
+    )
 
 
 def _match(
@@ -686,22 +652,6 @@ def _match(
     added = [n for j, n in enumerate(rest_after) if j not in taken_after]
     dropped = [o for i, o in enumerate(rest_before) if i not in taken_before]
     return kept, moved, added, dropped
-
-
-def _moved_reason(
-    old: PlanSession, new: Session, off_days: frozenset[dt.date], catch_up: bool
-) -> Message:
-    """Why a session kept its identity but not its slot, as precisely as the plan shows."""
-    if old.date == new.date:
-        if old.mode != new.mode:
-            online = new.mode is Mode.ONLINE
-            return Message.of("replan.reason.now_online" if online else "replan.reason.now_onsite")
-        return Message.of("replan.reason.retimed")
-    if old.date in off_days:
-        return Message.of("replan.reason.day_off", date=old.date)
-    if catch_up:
-        return Message.of("replan.reason.room_for_catch_up")
-    return Message.of("replan.reason.rescheduled")
 
 
 def _same(old: PlanSession, new: Session) -> PlanSession:

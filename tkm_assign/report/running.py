@@ -80,7 +80,7 @@ class RunningLabels(Labels):
         return super().column(name)
 
     def value(self, code: object) -> str:
-        for prefix in ("progress.status.", "replan.kind."):
+        for prefix in ("progress.status.", "replan.kind.", "replan.reassignment."):
             key = f"{prefix}{code}"
             if isinstance(code, str) and key in MESSAGES:
                 return render(Message.of(key), self.lang)
@@ -116,6 +116,52 @@ def at_risk_frame(problem: Problem, tables: ProgressTables, lang: str) -> pd.Dat
         days_since_last=lambda f: f["days_since_last"].astype("Int64"),
     )
     return frame[list(AT_RISK_COLUMNS)]
+
+
+# ``changes.csv``: each coded value in words of the output's language, its code next to it.
+CHANGES_CSV_COLUMNS = (
+    "change",
+    "change_code",
+    "participant_id",
+    "mentor_id",
+    "previous_mentor_id",
+    "kind",
+    "kind_code",
+    "uid",
+    "sequence",
+    "date",
+    "start",
+    "mode",
+    "previous_date",
+    "previous_start",
+    "previous_mode",
+    "reason",
+    "reason_code",
+)
+
+
+def changes_frame(changes: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``changes.csv`` from :func:`tkm_assign.app.changes_table`: the change, whether a
+    reassignment was forced or chosen (``kind``), the modes and the reason in words of
+    ``lang``, each next to its code (``change_code``, ``kind_code``, ``reason_code``) for
+    tools."""
+    labels = RunningLabels(lang)
+
+    def kind(forced: object) -> str:
+        return "" if forced is None or forced != forced else ("forced" if forced else "chosen")
+
+    kinds = changes["forced"].map(kind)
+    frame = changes.assign(
+        change_code=changes["change"],
+        change=changes["change"].map(labels.value),
+        kind=kinds.map(lambda k: labels.value(k) if k else ""),
+        kind_code=kinds,
+        mode=changes["mode"].map(lambda m: labels.value(m) if m else ""),
+        previous_mode=changes["previous_mode"].map(lambda m: labels.value(m) if m else ""),
+        reason=changes["reason"].map(lambda m: render(m, lang)),
+        reason_code=changes["reason"].map(lambda m: m.code),
+    )
+    return frame[list(CHANGES_CSV_COLUMNS)]
 
 
 def write_progress_outputs(

@@ -97,6 +97,7 @@ class ScheduleParams:
     seed: int
     improve_work: float = 0.0  # routing-core work units per month after placement (0: off)
     programme_limit: float = 0.0  # CP-SAT deterministic time for whole-programme placement
+    max_per_month: int = 0  # sessions.max_per_month (0: no limit checked)
 
     @property
     def day_min(self) -> int:
@@ -119,6 +120,7 @@ class ScheduleParams:
             seed=config.solver.seed,
             improve_work=config.schedule.improve_work,
             programme_limit=config.schedule.programme_limit,
+            max_per_month=s.max_per_month,
         )
 
 
@@ -189,12 +191,9 @@ def _from_as_of(
 ) -> tuple[MonthCalendar, ...]:
     """Working dates from the as-of date on; held sessions' minutes off each month's budget."""
     out = []
+    mine = replan.held_by(mentor_id)
     for month in calendar:
-        used = sum(
-            h.duration_min
-            for h in replan.held
-            if h.mentor_id == mentor_id and month.start <= h.date < month.end
-        )
+        used = sum(h.duration_min for h in mine if month.start <= h.date < month.end)
         out.append(
             MonthCalendar(
                 month=month.month,

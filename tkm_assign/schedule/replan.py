@@ -14,7 +14,12 @@ as-of date and what an earlier plan said about the time after it:
   come first (:func:`tkm_assign.rules.remaining_onsite`);
 - sessions of the ``previous`` plan from ``as_of`` on are kept where they were when the
   rules allow: their day trips are formed again as they were and placed on the same days,
-  so a re-plan with nothing changed moves no session.
+  so a re-plan with nothing changed moves no session;
+- with ``repair``, each mentor's earlier plan is repaired instead
+  (:func:`~.repair.repair_mentor`: every earlier session that keeps the rules stays as it
+  was, only what is missing is added); with ``plan_short_again`` too, the full planner
+  runs for each mentor whose repaired plan still falls short, and its plan is taken where
+  it serves more.
 
 The schedule returned holds only the sessions planned from ``as_of`` on; shortfalls cover
 the months from the one holding ``as_of``, with held sessions counted in ``planned``.
@@ -55,11 +60,18 @@ class ReplanState:
         participant).
     previous
         Sessions of an earlier plan; those from ``as_of`` on are kept where possible.
+    repair
+        Repair each mentor's earlier plan (keep what holds, add what is missing) rather
+        than plan it again; see the module docstring.
+    plan_short_again
+        With ``repair``: plan again in full each mentor whose repaired plan falls short.
     """
 
     as_of: dt.date
     held: tuple[HeldSession, ...] = ()
     previous: tuple[Session, ...] = ()
+    repair: bool = False
+    plan_short_again: bool = False
 
     def __post_init__(self) -> None:
         late = [h for h in self.held if h.date >= self.as_of]
@@ -72,6 +84,10 @@ class ReplanState:
     def held_of(self, participant_id: str) -> list[HeldSession]:
         return list(self._held_by_participant.get(participant_id, ()))
 
+    def held_by(self, mentor_id: str) -> list[HeldSession]:
+        """The sessions this mentor held (its own, not a substitute's for its participants)."""
+        return list(self._held_by_mentor.get(mentor_id, ()))
+
     def future_of(self, participant_id: str, mentor_id: str) -> list[Session]:
         """The earlier plan's sessions of this participant with this mentor from ``as_of`` on."""
         return list(self._future_by_pair.get((participant_id, mentor_id), ()))
@@ -81,6 +97,13 @@ class ReplanState:
         out: dict[str, list[HeldSession]] = defaultdict(list)
         for h in self.held:
             out[h.participant_id].append(h)
+        return dict(out)
+
+    @cached_property
+    def _held_by_mentor(self) -> dict[str, list[HeldSession]]:
+        out: dict[str, list[HeldSession]] = defaultdict(list)
+        for h in self.held:
+            out[h.mentor_id].append(h)
         return dict(out)
 
     @cached_property

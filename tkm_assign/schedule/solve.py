@@ -22,6 +22,7 @@ from tkm_assign.model import Assignment, Participant, Problem, Schedule, Shortfa
 from tkm_assign.processes import process_pool
 from tkm_assign.schedule.job import MentorJob, build_jobs, programme_length
 from tkm_assign.schedule.mentor import MentorPlan, plan_mentor
+from tkm_assign.schedule.repair import repair_mentor, sessions_missing
 from tkm_assign.schedule.replan import ReplanState
 
 log = logging.getLogger("tkm_assign")
@@ -73,11 +74,14 @@ def schedule(
             participants_of.setdefault(mentor_id, []).append(p)
     months = programme_length(problem.participants, config)
     jobs = build_jobs(participants_of, problem.mentors, travel, config, months, replan)
-    plans = []
     notify.progress("step.schedule", 0, len(jobs))
-    for plan in _solve_all(jobs, config.schedule.workers):
-        plans.append(plan)
-        notify.progress("step.schedule", len(plans), len(jobs))
+    if replan is not None and replan.repair:
+        plans = _repaired(jobs, config.schedule.workers, replan.plan_short_again)
+    else:
+        plans = []
+        for plan in _solve_all(jobs, config.schedule.workers):
+            plans.append(plan)
+            notify.progress("step.schedule", len(plans), len(jobs))
     shortfalls = _unassigned_shortfalls(problem, assignment)
     if replan is not None:
         first = rules.month_of(
@@ -117,6 +121,35 @@ def _solve_all(jobs: Sequence[MentorJob], workers: int) -> Iterator[MentorPlan]:
     # this process and stop at once when it is interrupted.
     with process_pool(min(workers, len(jobs))) as pool:
         yield from pool.map(plan_mentor, jobs)
+
+
+def _repaired(jobs: Sequence[MentorJob], workers: int, again: bool) -> list[MentorPlan]:
+    """Each mentor's earlier plan repaired (:func:`~.repair.repair_mentor`, in this
+    process: it is quick); with ``again``, the full planner for those still short, its plan
+    taken where it serves more (fewer sessions, then fewer onsite visits, missing)."""
+    plans = [repair_mentor(job) for job in jobs]
+    short = [k for k, plan in enumerate(plans) if plan.shortfalls] if again else []
+    notify.progress("step.schedule", len(jobs) - len(short), len(jobs))
+    done = len(jobs) - len(short)
+    for k, full in zip(short, _solve_all([jobs[k] for k in short], workers), strict=True):
+        if _missing(full) < _missing(plans[k]):
+            plans[k] = full
+        done += 1
+        notify.progress("step.schedule", done, len(jobs))
+    log.info(
+        "re-plan: %d of %d mentors' earlier plans repaired, %d planned again",
+        len(jobs) - len(short),
+        len(jobs),
+        len(short),
+    )
+    return plans
+
+
+def _missing(plan: MentorPlan) -> tuple[int, int]:
+    return (
+        sessions_missing(plan),
+        sum(max(0, s.onsite_required - s.onsite_planned) for s in plan.shortfalls),
+    )
 
 
 def _check_assignment(problem: Problem, assignment: Assignment) -> None:
