@@ -1132,7 +1132,7 @@ def _cmd_progress(args: argparse.Namespace) -> int:
     _say(
         lang,
         "cli.progress.summary",
-        date=as_of.isoformat(),
+        date=str(result.tables.as_of),
         month=str(s["month"]),
         on_track=status["on_track"],
         behind=status["behind"],

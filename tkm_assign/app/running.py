@@ -185,7 +185,9 @@ def read_logbook(
 def checked_as_of(config: Config, as_of: dt.date) -> dt.date:
     """An as-of date given explicitly: it may not lie before the programme starts.
 
-    After the programme's last day is allowed (a report written after the end).
+    ``progress``, ``replan`` and ``simulate`` clamp a date after the programme's last day
+    (of the latest participant's months) to that day, as :func:`programme_as_of` does, and
+    say so in their warnings (``warning.as_of_after_programme``).
 
     Parameters
     ----------
@@ -213,11 +215,25 @@ def checked_as_of(config: Config, as_of: dt.date) -> dt.date:
     return as_of
 
 
+def _within_programme(problem: Problem, as_of: dt.date) -> dt.date:
+    """A given as-of date, refused before the programme start (:func:`checked_as_of`) and
+    clamped to the programme's last day (of the latest participant's months), as the
+    default date is, with ``warning.as_of_after_programme`` saying so."""
+    checked_as_of(problem.config, as_of)
+    last = _month_starts(problem)[-1] - dt.timedelta(days=1)
+    if as_of <= last:
+        return as_of
+    notify.warn(
+        Message.of("warning.as_of_after_programme", given=as_of.isoformat(), last=last.isoformat())
+    )
+    return last
+
+
 def _logbook(
     problem: Problem, plan: CurrentPlan, logbook: Logbook | Table, as_of: dt.date | None
 ) -> Logbook:
     if as_of is not None:
-        checked_as_of(problem.config, as_of)
+        as_of = _within_programme(problem, as_of)
     if isinstance(logbook, Logbook):
         if as_of is not None and as_of != logbook.as_of:
             if as_of > logbook.as_of:
@@ -634,6 +650,7 @@ def simulate(
     problem = _configured(problem, config)
     checked_as_of(problem.config, as_of)
     with notify.collecting(progress) as call:
+        as_of = _within_programme(problem, as_of)
         notify.progress("step.simulate", 0, 1)
         travel = pipeline.travel_model(problem.config)
         done = simulate_logbook(problem, plan, travel, as_of, since)

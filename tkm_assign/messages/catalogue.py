@@ -118,6 +118,10 @@ WARNINGS = {
         "but work.max_travel_min_per_day = {max_travel_min_per_day}: the farthest assigned "
         "participants cannot be visited onsite"
     ),
+    "warning.as_of_after_programme": (
+        "the as-of date {given} is after the programme's last day {last}: the logbook is "
+        "read up to {last}"
+    ),
     "warning.round_trip_beyond_working_day": (
         "a {round_trip_min}-min round trip (2 x travel.max_travel_min) plus a {visit_min}-min "
         "visit does not fit the {day_min}-min working day ({start}-{end})"

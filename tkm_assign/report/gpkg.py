@@ -3,7 +3,8 @@
 Layers:
 
 - ``participants`` (points): id, name, village, regency and province codes and names,
-  sector, need level, mentor, status, reason, travel, sessions and onsite visits planned;
+  sector, need level, mentor, status, reason (its code and words), travel, sessions and
+  onsite visits planned;
 - ``mentors`` (points at home): id, name, province and regency codes and names, sectors,
   caseload and cap, transport, estimated and busiest-month utilisation, flag;
 - ``assignment_lines`` (lines mentor home -> participant): ids, travel, distance, sector
@@ -13,7 +14,11 @@ Layers:
 - ``sessions`` (points at the participant, one per session): session, mentor,
   participant, mode, month, start, end, ride before.
 
-Dates and clock times are real date-time fields (a route's ``date`` at midnight; ``depart``,
+Every code column (``sector``, ``need_level``, ``status``, ``sectors``, ``transport``,
+``flag``, ``mode``) keeps its code, the same in every language, for GIS rules, joins and
+the styles, and has its words in the output's language beside it (``sector_label``:
+``Industri boga`` / ``Food industry``); a reason is worded in ``reason`` and coded in
+``reason_code``. Dates and clock times are real date-time fields (a route's ``date`` at midnight; ``depart``,
 ``return``, ``start``, ``end`` in the mentor's local time, whose zone is in ``time_zone``),
 so QGIS's temporal controller can play the plan day by day. Every layer is written even when
 empty, so a QGIS project built on the file keeps working from plan to plan, and each has a
@@ -57,6 +62,34 @@ def _at(day: dt.date, minutes: int) -> pd.Timestamp:
     return pd.Timestamp(day) + pd.Timedelta(minutes=minutes)
 
 
+# Code columns of each layer that get their words beside them, as ``<column>_label``.
+WORDED_COLUMNS = {
+    "participants": ("sector", "need_level", "status"),
+    "mentors": ("sectors", "transport", "flag"),
+    "sessions": ("mode",),
+}
+
+
+def _with_words(frame: pd.DataFrame, columns: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """``frame`` with ``<column>_label`` right after each code column of ``columns``: the
+    code in words of ``lang`` (codes joined by ``;`` worded one by one, joined by ``; ``)."""
+    from tkm_assign.report.i18n import Labels
+
+    labels = Labels(lang)
+    words: dict[str, str] = {}
+
+    def worded(code: object) -> str:
+        key = text(code)
+        if key not in words:
+            words[key] = "; ".join(labels.value(c) for c in key.split(";") if c)
+        return words[key]
+
+    out = frame.copy()
+    for name in columns:
+        out.insert(list(out.columns).index(name) + 1, f"{name}_label", out[name].map(worded))
+    return out
+
+
 def _datetimes(values: list[pd.Timestamp | None]) -> pd.Series:
     return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ms]")
 
@@ -88,6 +121,7 @@ def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -
                 "need_level": p.need_level.value,
                 "mentor_id": text(record["mentor_id"]) if record is not None else "",
                 "status": text(record["status"]) if record is not None else "unassigned",
+                "reason_code": _reason_code(record["reason"]) if record is not None else "",
                 "reason": _reason(record["reason"], lang) if record is not None else "",
                 "travel_min": _float(record["travel_min"]) if record is not None else None,
                 "sessions": int(sessions.get(pid, 0)),
@@ -95,8 +129,9 @@ def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -
             }
         )
     lat_lon = problem.participant_lat_lon
+    frame = pd.DataFrame(rows, columns=_PARTICIPANT_COLUMNS)
     return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=_PARTICIPANT_COLUMNS),
+        _with_words(frame, WORDED_COLUMNS["participants"], lang),
         geometry=shapely.points(lat_lon[:, 1], lat_lon[:, 0]),
         crs=CRS,
     )
@@ -114,6 +149,7 @@ _PARTICIPANT_COLUMNS = [
     "need_level",
     "mentor_id",
     "status",
+    "reason_code",
     "reason",
     "travel_min",
     "sessions",
@@ -125,11 +161,16 @@ def _reason(value: object, lang: str) -> str:
     return render(value, lang) if isinstance(value, Message) else text(value)
 
 
+def _reason_code(value: object) -> str:
+    """The catalogue code of a reason (``reason.all_full``), ``""`` for none."""
+    return value.code if isinstance(value, Message) else ""
+
+
 def _float(value: object) -> float | None:
     return as_float(value)
 
 
-def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
+def mentors_layer(problem: Problem, balance: pd.DataFrame, lang: str = "id") -> gpd.GeoDataFrame:
     geography = load_geography()
     provinces, regencies = province_names(geography), regency_names(geography)
     by_id = {str(r["mentor_id"]): r for r in balance.to_dict("records")}
@@ -172,7 +213,7 @@ def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
         "flag",
     ]
     return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=columns),
+        _with_words(pd.DataFrame(rows, columns=columns), WORDED_COLUMNS["mentors"], lang),
         geometry=shapely.points(lat_lon[:, 1], lat_lon[:, 0]),
         crs=CRS,
     )
@@ -255,7 +296,7 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(lines, crs=CRS), crs=CRS)
 
 
-def sessions_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
+def sessions_layer(problem: Problem, tables: PlanTables, lang: str = "id") -> gpd.GeoDataFrame:
     """One point per session at the participant's place (online sessions too: where the
     participant is), with real date-time fields for QGIS's temporal controller."""
     columns = [
@@ -298,6 +339,7 @@ def sessions_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
     index = np.array([people[s.participant_id] for s in sessions], dtype=int)
     lat_lon = problem.participant_lat_lon[index] if len(index) else problem.participant_lat_lon[:0]
     geometry = shapely.points(lat_lon[:, 1], lat_lon[:, 0])
+    out = _with_words(out, WORDED_COLUMNS["sessions"], lang)
     return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
 
 
@@ -305,13 +347,13 @@ def write_geopackage(
     path: Path, problem: Problem, tables: PlanTables, balance: pd.DataFrame, lang: str = "id"
 ) -> None:
     """Write the layers of ``plan.gpkg`` and their styles (see the module docstring),
-    reasons in ``lang``."""
+    reasons and the words of codes in ``lang``."""
     layers = {
         "participants": (participants_layer(problem, tables, lang), "Point"),
-        "mentors": (mentors_layer(problem, balance), "Point"),
+        "mentors": (mentors_layer(problem, balance, lang), "Point"),
         "assignment_lines": (assignment_lines_layer(problem, tables), "LineString"),
         "routes": (routes_layer(problem, tables), "LineString"),
-        "sessions": (sessions_layer(problem, tables), "Point"),
+        "sessions": (sessions_layer(problem, tables, lang), "Point"),
     }
     for n, (name, (layer, geometry_type)) in enumerate(layers.items()):
         # The version is the file's: set when the first layer creates it. Sessions are
