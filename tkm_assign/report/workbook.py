@@ -2,15 +2,22 @@
 
 Every sheet has a formatted header, a frozen top row, an auto filter over its table and
 column widths fitted to the content. Codes are shown in words of the chosen language
-(``onsite`` -> ``tatap muka``), dates are real Excel dates, clock times (start, end,
-leave, return) real Excel times, hours and shares numbers with a display format, so sums,
-filters and sorting work. Sheets print on A4 landscape, one page wide, with the header row
+(``onsite`` -> ``tatap muka``), dates are real Excel dates shown with their weekday
+(``Sel, 2027-07-06``: the locale code of the number format names the day in the
+workbook's language), clock times (start, end, leave, return) real Excel times, hours and
+shares numbers with a display format, so sums, filters and sorting work. Sheets print on A4 landscape, one page wide, with the header row
 repeated on every page (the summary on one page). Where a coordinator edits who mentors
 whom, the mentor id column offers the list of mentor ids (data validation). The same
 writer makes ``audit.xlsx``.
 
 Written with XlsxWriter (a streaming writer, several times faster than building cells
 in openpyxl); openpyxl reads workbooks back (inputs, tests).
+
+Light enough to send over a weak connection: the national demo's Schedule sheet holds
+35,000 sessions, and its cells are most of the file, so what a cell can show is not given a
+column of its own (the weekday is in the date's format, a programme month's calendar dates
+in the month number's format), formats and drop-downs are given once per column, text once
+per workbook (shared strings), and the file is compressed at deflate's highest level.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ import datetime as dt
 import itertools
 import logging
 import math
+import os
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +71,9 @@ HEADER_STYLE = {
 }
 OVER_STYLE = {"bg_color": "#FECACA"}
 DATE_FORMAT = "yyyy-mm-dd"
+# The date with its weekday in the workbook's language (Excel and LibreOffice locale codes:
+# 0x421 Indonesian, 0x409 English).
+WEEKDAY_DATE_FORMATS = {"id": "[$-421]ddd, yyyy-mm-dd", "en": "[$-409]ddd, yyyy-mm-dd"}
 TIME_FORMAT = "hh:mm"
 PERCENT = "0.0%"
 ONE_DECIMAL = "0.0"
@@ -135,7 +147,9 @@ class Sheet:
     """One worksheet: a title, column names (labelled on writing) and rows of values.
 
     ``cell_formats`` overrides the number format of single cells as ``(row, column)`` ->
-    format, e.g. for the mixed value column of a summary sheet. ``choices`` offers, in a
+    format, e.g. for the mixed value column of a summary sheet; ``value_formats`` gives
+    the cells of a column a number format by their value (``{"month": {1: '0" · 5 Jul –
+    4 Agu 2027"'}}``: month 1 stays the number 1 to sort and filter, and shows its dates). ``choices`` offers, in a
     column, the values of a column of another sheet of the workbook as a drop-down list
     (``{"mentor_id": (mentors sheet title, "mentor_id")}``). ``one_page`` prints the sheet
     on a single page (else one page wide).
@@ -147,6 +161,7 @@ class Sheet:
     cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)
     choices: dict[str, tuple[str, str]] = field(default_factory=dict)
     one_page: bool = False
+    value_formats: dict[str, dict[Any, str]] = field(default_factory=dict)
 
 
 def frame_sheet(title: str, frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Sheet:
@@ -178,6 +193,20 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], labels: Labels) -> None:
         for column, (source, source_column) in sheet.choices.items():
             _choice_list(ws, sheet, column, titles.get(source), extents.get(source), source_column)
     book.close()
+    _recompress(path)
+
+
+def _recompress(path: Path) -> None:
+    """The workbook's parts compressed at deflate's highest level (XlsxWriter uses the
+    default level): about a tenth smaller, the same parts in the same order."""
+    staging = path.with_name(path.name + ".deflate")
+    with (
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(staging, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
+        for part in source.infolist():
+            target.writestr(part, source.read(part), zipfile.ZIP_DEFLATED, 9)
+    os.replace(staging, path)
 
 
 class _Styles:
@@ -217,6 +246,13 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
             )
     ws.write_row(0, 0, headers, styles.header)
     formats = [styles.number(COLUMN_FORMATS.get(name)) for name in names]
+    if "date" in names:
+        formats[names.index("date")] = styles.number(WEEKDAY_DATE_FORMATS[labels.lang])
+    by_value = {
+        names.index(column): {value: styles.number(fmt) for value, fmt in by.items()}
+        for column, by in sheet.value_formats.items()
+        if column in names
+    }
     # Dates (text in the tables) and coded columns are converted; other values are
     # written as they are, the common types first.
     special = [name == "date" or name in WORDED for name in names]
@@ -232,6 +268,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
                 if value is None:
                     continue
             fmt = formats[j]
+            if by_value and j in by_value:
+                fmt = by_value[j].get(value, fmt)
             if overrides:
                 fmt = styles.number(overrides.get((i - 1, j))) or fmt
             kind = type(value)
@@ -491,7 +529,6 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
     columns = [
         "session_id",
         "date",
-        "weekday",
         "start",
         "end",
         "mentor_id",
@@ -501,7 +538,6 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
         "village",
         "mode",
         "month",
-        "month_period",
         "travel_min_before",
     ]
     rows: list[list[Any]] = []
@@ -514,12 +550,10 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
         for record in schedule.to_dict("records"):
             pid, mid = text(record["participant_id"]), text(record["mentor_id"])
             person, mentor = people.get(pid), mentors.get(mid)
-            day = _date(record["date"])
             rows.append(
                 [
                     text(record["session_id"]),
                     text(record["date"]),
-                    labels.weekday(day) if day else "",
                     text(record["start"]),
                     text(record["end"]),
                     mid,
@@ -529,12 +563,22 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
                     place_of(person, regencies) if person else "",
                     text(record["mode"]),
                     _int(record["month"]),
-                    periods.get(_int(record["month"]) or 0, ""),
                     _int(record["travel_min_before"]),
                 ]
             )
     choices = {"mentor_id": (labels["sheet_mentors"], "mentor_id")}
-    return Sheet(labels["sheet_schedule"], columns, rows, choices=choices)
+    return Sheet(
+        labels["sheet_schedule"],
+        columns,
+        rows,
+        choices=choices,
+        value_formats={"month": month_formats(periods)},
+    )
+
+
+def month_formats(periods: Mapping[int, str]) -> dict[Any, str]:
+    """Number formats showing a programme month with its dates: ``1 · 5 Jul – 4 Agu 2027``."""
+    return {month: f'0" · {dates.replace(chr(34), "")}"' for month, dates in periods.items()}
 
 
 def month_periods(problem: Problem, labels: Labels) -> dict[int, str]:
@@ -549,13 +593,6 @@ def month_periods(problem: Problem, labels: Labels) -> dict[int, str]:
     }
 
 
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text(value)[:10])
-    except ValueError:
-        return None
-
-
 def _int(value: Any) -> int | None:
     number = _number(value)
     return None if number is None else round(number)
@@ -566,7 +603,6 @@ def _routes_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet
         "mentor_id",
         "mentor_name",
         "date",
-        "weekday",
         "depart",
         "return",
         "n_stops",
@@ -584,13 +620,11 @@ def _routes_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet
             mid = text(record["mentor_id"])
             stops = [s for s in text(record["stops"]).split(";") if s]
             names = [people[s].name or s if s in people else s for s in stops]
-            day = _date(record["date"])
             rows.append(
                 [
                     mid,
                     mentors[mid].name if mid in mentors else "",
                     text(record["date"]),
-                    labels.weekday(day) if day else "",
                     text(record["depart"]),
                     text(record["return"]),
                     len(stops),
