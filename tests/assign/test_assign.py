@@ -98,7 +98,7 @@ def test_sector_rule_hard_and_soft(build, make_participant, make_mentor):
     result = assign(problem, candidates)
     assert result.mentor_of["P1"] is None
     assert str(result.reasons["P1"]) == (
-        "no mentor that can reach them covers pertanian_peternakan (assign.sector_rule = hard)"
+        "no mentor that can reach them covers pertanian_peternakan (the sector must match)"
     )
     problem, candidates = build(participants, mentors)
     assert assign(problem, candidates).mentor_of["P1"] == "M1"
@@ -127,9 +127,7 @@ def test_max_travel_is_respected(build, make_participant, make_mentor):
     )
     result = assign(problem, candidates)
     assert result.mentor_of["P1"] is None
-    assert str(result.reasons["P1"]) == (
-        "nearest mentor is 89 min away (limit travel.max_travel_min = 60)"
-    )
+    assert str(result.reasons["P1"]) == ("nearest mentor is 89 min away (travel time limit 60 min)")
 
 
 # --- objective terms ---------------------------------------------------------------------
@@ -225,7 +223,7 @@ def test_reason_pinned_mentor_in_another_province(build, make_participant, make_
     problem, candidates = build(participants, mentors)
     assert str(assign(problem, candidates).reasons["P1"]) == (
         "pinned mentor M2 is in another province (Daerah Khusus Ibukota Jakarta) "
-        "and assign.province_rule is same"
+        "and mentors stay in their own province"
     )
 
 

@@ -237,14 +237,6 @@ def test_every_output_speaks_one_language(written, name: str):
     assert own_phrases(text, lang), f"{name}: nothing worded in {lang}"
 
 
-# A known gap: the English texts of some reasons still name the setting by its key
-# ("limit travel.max_travel_min = 180"; reason.too_far*, reason.pin.*, reason.no_sector_*,
-# reason.no_mentor_on_island), where the Indonesian ones word it. P03 of the small plan is
-# 186 min from the nearest mentor, so the re-plan's English outputs show one. Strict: the
-# day the texts are worded these cases pass and must be put back among the others.
-ENGLISH_KEYS_IN_REASONS = pytest.mark.xfail(
-    strict=True, reason="English reason texts name configuration keys"
-)
 PROGRAMME_OUTPUTS = [
     (lang, name)
     for lang in LANGUAGES
@@ -262,20 +254,7 @@ PROGRAMME_OUTPUTS = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("lang", "name"),
-    [
-        pytest.param(
-            lang,
-            name,
-            marks=[ENGLISH_KEYS_IN_REASONS]
-            if lang == "en"
-            and name in ("replan/report.html", "replan/plan.xlsx", "replan/plan.gpkg")
-            else [],
-        )
-        for lang, name in PROGRAMME_OUTPUTS
-    ],
-)
+@pytest.mark.parametrize(("lang", "name"), PROGRAMME_OUTPUTS)
 def test_the_programme_outputs_speak_one_language(followed, lang: str, name: str):
     path = followed[lang] / name
     text = output_text(path)
