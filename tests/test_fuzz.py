@@ -185,6 +185,7 @@ def test_plan_on_hostile_input_exits_0_or_2_and_leaks_nothing(inputs):
         event(f"exit {code}")
         assert code in (0, 2), text
         assert "Traceback" not in text and "internal error" not in text
+        assert "kesalahan internal" not in text  # the same, in the default language
         assert SECRET not in text
         assert all(len(line) < 2000 for line in text.splitlines())  # long values are cut
         assert {p.name: p.read_bytes() for p in (p_path, m_path)} == before

@@ -767,11 +767,17 @@ class ReplanConfig:
     placement_limit
         schedule.placement_limit of a re-plan: the earlier plan's days are kept where they
         fit, so less search is needed (about seconds per mentor-month, deterministic); range
-        0.01..600
+        0.01..600.
     change_weight
-        assignment cost of moving a participant to another mentor: above any travel, sector
-        and balance difference, below serving one more participant
-        (assign.weights.unassigned); range 0..1,000,000,000.
+        assignment cost of moving a participant to another mentor (or leaving it without
+        one): above serving one more participant (assign.weights.unassigned plus need_high),
+        so a participant keeps its mentor unless the mentor leaves, is excluded, a pin names
+        another or its hours left no longer hold everyone; range 0..1,000,000,000.
+    plan_short_again
+        also plan again with the full planner each mentor whose repaired plan (earlier
+        sessions kept, what is missing added) leaves sessions short, and take its plan where
+        it serves more: a few more sessions served, many more sessions moved, several times
+        slower.
     """
 
     placement_limit: float = _ranged(0.1, 0.01, 600)

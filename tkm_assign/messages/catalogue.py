@@ -19,6 +19,7 @@ into the catalogues, and write its Indonesian ``msgstr`` in ``locale/id``. Codes
 - ``rule.*``: the rules an audit checks (:mod:`tkm_assign.audit.checks`);
 - ``chart.*``, ``scenario_column.*``: capacity and scenario charts and workbook.
 - ``web.*``: the coordinators' page (``tkm_assign/web``);
+- ``cli.*``: the command line's summaries and errors (:mod:`tkm_assign.messages.cli`);
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tkm_assign.messages.cli import CLI
 from tkm_assign.messages.running import RUNNING
 
 
@@ -115,6 +117,10 @@ WARNINGS = {
         "travel.max_travel_min = {max_travel_min} allows round trips of {round_trip_min} min "
         "but work.max_travel_min_per_day = {max_travel_min_per_day}: the farthest assigned "
         "participants cannot be visited onsite"
+    ),
+    "warning.as_of_after_programme": (
+        "the as-of date {given} is after the programme's last day {last}: the logbook is "
+        "read up to {last}"
     ),
     "warning.round_trip_beyond_working_day": (
         "a {round_trip_min}-min round trip (2 x travel.max_travel_min) plus a {visit_min}-min "
@@ -1030,6 +1036,7 @@ MESSAGES: Mapping[str, str | Plural] = {
     **CHARTS,
     **SCENARIO_COLUMNS,
     **RUNNING,
+    **CLI,
     **WEB,
     **WEB_PROGRAMME,
 }

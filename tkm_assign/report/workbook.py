@@ -31,6 +31,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from tkm_assign import rules
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.messages import Message
 from tkm_assign.model import Problem
@@ -263,6 +264,8 @@ def _write_other(
             ws.write_number(i, j, value, fmt)
     elif isinstance(value, dt.date):  # dates and datetimes
         ws.write_datetime(i, j, value, fmt or styles.number(DATE_FORMAT))
+    elif isinstance(value, dt.timedelta):  # a clock time: the time since midnight
+        ws.write_number(i, j, value / dt.timedelta(days=1), fmt or styles.number(TIME_FORMAT))
     else:
         ws.write_string(i, j, ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
 
@@ -354,6 +357,8 @@ def _shown(name: str, value: Any) -> str:
         return ""
     if name == "date":
         return "2027-07-05"
+    if isinstance(value, dt.timedelta):
+        return "08:30"
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
@@ -505,32 +510,29 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
         "travel_min_before",
     ]
     rows: list[list[Any]] = []
-    schedule = tables.schedule
     periods = month_periods(problem, labels)
-    if schedule is not None:
+    if tables.plan is not None:
         people = participants_by_id(problem)
         mentors = mentors_by_id(problem)
         regencies = regency_names(load_geography())
-        for record in schedule.to_dict("records"):
-            pid, mid = text(record["participant_id"]), text(record["mentor_id"])
-            person, mentor = people.get(pid), mentors.get(mid)
-            day = _date(record["date"])
+        for s in tables.plan.sessions:
+            person, mentor = people.get(s.participant_id), mentors.get(s.mentor_id)
             rows.append(
                 [
-                    text(record["session_id"]),
-                    text(record["date"]),
-                    labels.weekday(day) if day else "",
-                    text(record["start"]),
-                    text(record["end"]),
-                    mid,
+                    s.session_id,
+                    s.date,
+                    labels.weekday(s.date),
+                    _clock(s.start_min),
+                    _clock(s.end_min),
+                    s.mentor_id,
                     mentor.name if mentor else "",
-                    pid,
+                    s.participant_id,
                     person.name if person else "",
                     place_of(person, regencies) if person else "",
-                    text(record["mode"]),
-                    _int(record["month"]),
-                    periods.get(_int(record["month"]) or 0, ""),
-                    _int(record["travel_min_before"]),
+                    s.mode.value,
+                    s.month,
+                    periods.get(s.month, ""),
+                    s.travel_min_before if rules.reachable(s.travel_min_before) else None,
                 ]
             )
     choices = {"mentor_id": (labels["sheet_mentors"], "mentor_id")}
@@ -539,8 +541,6 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
 
 def month_periods(problem: Problem, labels: Labels) -> dict[int, str]:
     """Programme month number -> its calendar dates (``1`` -> ``5 Jul – 4 Agu 2027``)."""
-    from tkm_assign import rules
-
     config = problem.config
     starts = rules.month_starts(config.programme.start_date, config.programme.longest_months)
     return {
@@ -549,11 +549,9 @@ def month_periods(problem: Problem, labels: Labels) -> dict[int, str]:
     }
 
 
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text(value)[:10])
-    except ValueError:
-        return None
+def _clock(minutes: int) -> dt.timedelta:
+    """A clock time (minutes after midnight) as the workbook writes it: a time of day."""
+    return dt.timedelta(minutes=minutes)
 
 
 def _int(value: Any) -> int | None:
@@ -576,28 +574,26 @@ def _routes_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet
         "distance_km",
     ]
     rows: list[list[Any]] = []
-    routes = tables.routes
-    if routes is not None:
+    if tables.plan is not None:
         people = participants_by_id(problem)
         mentors = mentors_by_id(problem)
-        for record in routes.to_dict("records"):
-            mid = text(record["mentor_id"])
-            stops = [s for s in text(record["stops"]).split(";") if s]
-            names = [people[s].name or s if s in people else s for s in stops]
-            day = _date(record["date"])
+        for route in tables.plan.routes:
+            mid = route.mentor_id
+            names = [people[s].name or s if s in people else s for s in route.stops]
+            reachable = rules.reachable(route.travel_min)
             rows.append(
                 [
                     mid,
                     mentors[mid].name if mid in mentors else "",
-                    text(record["date"]),
-                    labels.weekday(day) if day else "",
-                    text(record["depart"]),
-                    text(record["return"]),
-                    len(stops),
-                    ";".join(stops),
+                    route.date,
+                    labels.weekday(route.date),
+                    _clock(max(route.depart_min, 0)) if reachable else None,
+                    _clock(min(route.return_min, 24 * 60)) if reachable else None,
+                    len(route.stops),
+                    ";".join(route.stops),
                     "; ".join(names),
-                    _int(record["travel_min"]),
-                    _number(record["distance_km"]),
+                    route.travel_min if reachable else None,
+                    round(route.distance_m / 1000, 1) if reachable else None,
                 ]
             )
     return Sheet(labels["sheet_routes"], columns, rows)
