@@ -125,7 +125,7 @@ def test_existing_output_folder_is_kept_without_force(tmp_path: Path, capsys):
     out = tmp_path / "plan"
     out.mkdir()
     (out / "keep.txt").write_text("mine")
-    assert main(["assign", *INPUTS, *FAST, "--out", str(out)]) == 2
+    assert main(["assign", *INPUTS, *FAST, "--out", str(out), "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert "already exists" in err and "add --force" in err  # the CLI's own words
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
@@ -191,14 +191,14 @@ def test_schedule_line_counts_only_participants_with_a_mentor(capsys, tmp_path):
     nobody = pd.DataFrame(
         {"participant_id": ["P9"], "mentor_id": [None], "reason": ["no mentor assigned: ..."]}
     )
-    _print_schedule(PlanTables(pd.DataFrame(), {}, sessions, shortfalls=nobody), tmp_path)
+    _print_schedule("en", PlanTables(pd.DataFrame(), {}, sessions, shortfalls=nobody), tmp_path)
     assert capsys.readouterr().out.strip() == (
         "planned 2 sessions; every participant with a mentor meets their target every month"
     )
     short = pd.concat(
         [nobody, pd.DataFrame({"participant_id": ["P1"], "mentor_id": ["M1"], "reason": ["x"]})]
     )
-    _print_schedule(PlanTables(pd.DataFrame(), {}, sessions, shortfalls=short), tmp_path)
+    _print_schedule("en", PlanTables(pd.DataFrame(), {}, sessions, shortfalls=short), tmp_path)
     assert "1 participants with a mentor are short of their target in 1 participant-months" in (
         capsys.readouterr().out
     )

@@ -122,4 +122,4 @@ def test_a_plan_folder_without_its_files_is_refused(tmp_path, capsys):
     empty.mkdir()
     args = ["progress", "--plan", str(empty), "--logbook", str(VALID / "logbook.csv"), *INPUTS]
     assert main([*args, "--as-of", "2027-08-15", "--out", str(tmp_path / "out")]) == 2
-    assert "no assignments.csv" in capsys.readouterr().err
+    assert "tidak ada assignments.csv" in capsys.readouterr().err

@@ -20,6 +20,8 @@ def test_validate_prints_the_summary_and_exits_0(capsys):
             str(VALID / "participants.csv"),
             "--mentors",
             str(VALID / "mentors.csv"),
+            "--lang",
+            "en",
         ]
     )
     out, err = capsys.readouterr()
@@ -38,11 +40,13 @@ def test_validate_the_bundled_sample(capsys):
             "--mentors",
             str(SAMPLE / "mentors.csv"),
             "--quiet",
+            "--lang",
+            "en",
         ]
     )
     out, err = capsys.readouterr()
     assert code == 0 and err == ""
-    assert "valid: 3000 participants" in out and "150 mentors" in out and "31 provinces" in out
+    assert "valid: 3,000 participants" in out and "150 mentors" in out and "31 provinces" in out
 
 
 def test_validate_applies_set_overrides(capsys):
@@ -82,9 +86,9 @@ def test_long_problem_lists_are_cut_and_counted(tmp_path, capsys):
         == 2
     )
     err = capsys.readouterr().err
-    assert err.startswith("error: 600 problems in the input:")
-    assert "... and 400 more:" in err
-    assert "200 in" in err and "column need_level" in err
+    assert err.startswith("kesalahan: 600 masalah pada masukan:")
+    assert "... dan 400 lagi:" in err
+    assert "200 di" in err and "kolom need_level" in err
 
 
 def test_generate_writes_both_files_atomically(tmp_path, capsys):
@@ -94,7 +98,7 @@ def test_generate_writes_both_files_atomically(tmp_path, capsys):
     )
     assert code == 0
     assert sorted(p.name for p in out.iterdir()) == [MANIFEST, "mentors.csv", "participants.csv"]
-    assert "40 participants" in capsys.readouterr().out
+    assert "40 peserta" in capsys.readouterr().out  # Indonesian unless --lang en
     assert [p.name for p in tmp_path.iterdir()] == ["sample"]  # no staging folder left
     code = main(
         [
@@ -127,8 +131,8 @@ def test_generate_refuses_an_existing_folder_without_force(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--participants", "0"], "at least 1"),
-        (["--mentors", "0"], "at least 1"),
+        (["--participants", "0"], "paling sedikit 1"),
+        (["--mentors", "0"], "paling sedikit 1"),
         (["--seed", "-1"], "--seed -1"),
     ],
 )

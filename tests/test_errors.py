@@ -52,7 +52,7 @@ def test_the_command_line_withholds_the_text_of_an_internal_error(monkeypatch, c
     monkeypatch.setattr("tkm_assign.app.commands.summarise", broken)
     valid = Path(__file__).parent / "data" / "valid"
     args = ["--participants", str(valid / "participants.csv"), "--mentors"]
-    assert main(["validate", *args, str(valid / "mentors.csv")]) == 1
+    assert main(["validate", *args, str(valid / "mentors.csv"), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "internal error: ValueError" in err and "Privatename" not in err
     assert "Traceback (most recent call last)" in err

@@ -173,8 +173,8 @@ def test_plan_on_hostile_input_exits_0_or_2_and_leaks_nothing(inputs):
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         p_path, m_path = folder / "participants.csv", folder / "mentors.csv"
-        participants.to_csv(p_path, index=False, encoding="utf-8")
-        mentors.to_csv(m_path, index=False, encoding="utf-8")
+        participants.to_csv(p_path, index=False, encoding="utf-8", lineterminator="\r\n")
+        mentors.to_csv(m_path, index=False, encoding="utf-8", lineterminator="\r\n")
         before = {p.name: p.read_bytes() for p in (p_path, m_path)}
         out = folder / "plan"
         err = io.StringIO()
@@ -185,6 +185,7 @@ def test_plan_on_hostile_input_exits_0_or_2_and_leaks_nothing(inputs):
         event(f"exit {code}")
         assert code in (0, 2), text
         assert "Traceback" not in text and "internal error" not in text
+        assert "kesalahan internal" not in text  # the same, in the default language
         assert SECRET not in text
         assert all(len(line) < 2000 for line in text.splitlines())  # long values are cut
         assert {p.name: p.read_bytes() for p in (p_path, m_path)} == before

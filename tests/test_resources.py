@@ -183,7 +183,7 @@ def test_the_installed_program_runs_the_demo_from_an_unrelated_folder(installed,
     )
     assert demo.returncode == 0, demo.stderr[-3000:]
     out = elsewhere / "outputs" / "demo"
-    assert "assigned" in demo.stdout
+    assert "peserta mendapat pendamping" in demo.stdout  # the summary, in Indonesian
     for name in ("plan.xlsx", "report.html", "plan.gpkg", "assignments.csv", "schedule.csv"):
         assert (out / name).stat().st_size > 0, name
 
@@ -202,7 +202,7 @@ def test_the_installed_program_serves_the_page_from_an_unrelated_folder(installe
     try:
         assert server.stdout is not None
         line = server.stdout.readline()
-        match = re.search(r"open (http://\S+) in a browser", line)
+        match = re.search(r"(http://\S+) (?:in a browser|di peramban)", line)
         assert match, line
         base = match.group(1).rstrip("/")
         for path in ("/", "/new", "/static/vendor/leaflet/leaflet.js", "/geo/provinces.json"):

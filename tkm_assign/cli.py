@@ -6,6 +6,10 @@ result with :func:`tkm_assign.app.write_outputs`. This is the only module that p
 the only one that speaks of command-line options. Exit codes: 0 success, 2 bad input or
 configuration (each problem printed with file, row, column and value), 1 an unexpected
 internal error.
+
+What it prints comes from the message catalogue (``cli.*`` codes), in the language of
+``--lang``, else ``output.lang`` of the configuration in use (Indonesian by default), with
+numbers written for that language (``3.000``, ``85,5%``).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from tkm_assign.errors import (
 from tkm_assign.messages import Message, render
 from tkm_assign.report.tables import PlanTables
 from tkm_assign.resources import SAMPLE_DIR
+from tkm_assign.web.texts import filled, number, percent
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,8 +48,6 @@ EXIT_INTERNAL = 1
 EXIT_INPUT = 2
 MAX_PROBLEMS_PRINTED = 200  # then the rest are counted by file and column
 DEMO_OUT = Path("outputs") / "demo"
-# The command line speaks English for now: messages are rendered in this language.
-CLI_LANG = "en"
 DATA_DIR_DEFAULT = Path.home() / "tkm_assign"
 
 Handler = Callable[[argparse.Namespace], int]
@@ -104,41 +107,81 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     _configure_logging(quiet=getattr(args, "quiet", False))
     handler: Handler = args.handler
+    # The running commands change it to their plan's language once they have read it.
+    args.cli_lang = _first_language(args)
     # Warnings of library code called outside the application layer still reach the user.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TkmWarning)
         try:
             code = handler(args)
         except InputError as error:
-            _print_messages(error.warnings)
-            _print_python_warnings(caught)
-            _print_input_error(error)
+            _print_messages(args.cli_lang, error.warnings)
+            _print_python_warnings(args.cli_lang, caught)
+            _print_input_error(args.cli_lang, error)
             return EXIT_INPUT
         except OutputExistsError as error:
-            _print_python_warnings(caught)
-            print(f"error: {error}; choose another --out or add --force", file=sys.stderr)
+            _print_python_warnings(args.cli_lang, caught)
+            _err(args.cli_lang, "cli.output_exists", text=str(error))
             return EXIT_INPUT
         except TkmError as error:
-            _print_messages(error.warnings)
-            _print_python_warnings(caught)
-            print(f"error: {error}", file=sys.stderr)
+            _print_messages(args.cli_lang, error.warnings)
+            _print_python_warnings(args.cli_lang, caught)
+            _err(args.cli_lang, "cli.error", text=str(error))
             return EXIT_INPUT
         except KeyboardInterrupt:
-            print("interrupted; nothing was written", file=sys.stderr)
+            _err(args.cli_lang, "cli.interrupted")
             return 130
         except Exception as error:  # an internal error: say so plainly, with the trace
-            _print_python_warnings(caught)
+            _print_python_warnings(args.cli_lang, caught)
             # The exception's text may quote input data (a name): only where and what.
-            print(
-                f"internal error: {type(error).__name__}\n"
-                "nothing was written. Please report this with the command you ran; the "
-                "details follow.",
-                file=sys.stderr,
-            )
+            _err(args.cli_lang, "cli.internal_error", kind=type(error).__name__)
             print(withheld_traceback(error), file=sys.stderr, end="")
             return EXIT_INTERNAL
-    _print_python_warnings(caught)
+    _print_python_warnings(args.cli_lang, caught)
     return code
+
+
+def _text(lang: str, code: str, **values: Any) -> str:
+    """The catalogue's text of ``code`` in ``lang``; numbers written for the language.
+
+    Values that are not numbers for counting (seeds, dates, percentages) are passed as text.
+    """
+    shown: dict[str, Any] = {}
+    for key, value in values.items():
+        if isinstance(value, Path):
+            value = str(value)
+        elif hasattr(value, "item"):  # a NumPy number from a table
+            value = value.item()
+        shown[key] = value
+    return filled(code, shown, lang)
+
+
+def _say(lang: str, code: str, **values: Any) -> None:
+    """Print the text of ``code`` on standard output."""
+    print(_text(lang, code, **values))
+
+
+def _err(lang: str, code: str, **values: Any) -> None:
+    """Print the text of ``code`` on standard error."""
+    print(_text(lang, code, **values), file=sys.stderr)
+
+
+def _share(lang: str, value: float | None, digits: int = 1) -> str:
+    """A share as a percentage in the language (``85,5%`` / ``85.5%``)."""
+    return percent(value, digits, lang)
+
+
+def _first_language(args: argparse.Namespace) -> str:
+    """``--lang``, else ``output.lang`` of ``--config`` and ``--set``; Indonesian when the
+    configuration itself is wrong (that error is then printed in Indonesian)."""
+    if getattr(args, "lang", None):
+        return str(args.lang)
+    try:
+        return Config.load(
+            getattr(args, "config", None), getattr(args, "set", None) or ()
+        ).output.lang
+    except TkmError:
+        return "id"
 
 
 def _configure_logging(quiet: bool) -> None:
@@ -154,39 +197,45 @@ def _configure_logging(quiet: bool) -> None:
     log.propagate = False
 
 
-def _print_messages(messages: Iterable[Message]) -> None:
+def _print_messages(lang: str, messages: Iterable[Message]) -> None:
     """The warnings of a call, each once, in the command line's language."""
-    for text in dict.fromkeys(render(m, CLI_LANG) for m in messages):
-        print(f"warning: {text}", file=sys.stderr)
+    for text in dict.fromkeys(render(m, lang) for m in messages):
+        _err(lang, "cli.warning", text=text)
 
 
-def _print_python_warnings(caught: list[warnings.WarningMessage]) -> None:
+def _print_python_warnings(lang: str, caught: list[warnings.WarningMessage]) -> None:
     seen: set[str] = set()
     for item in caught:
-        text = str(item.message)
-        if issubclass(item.category, TkmWarning) and text not in seen:
+        if not issubclass(item.category, TkmWarning):
+            continue
+        warning = item.message
+        message = getattr(warning, "message", None)
+        text = render(message, lang) if isinstance(message, Message) else str(warning)
+        if text not in seen:
             seen.add(text)
-            print(f"warning: {text}", file=sys.stderr)
+            _err(lang, "cli.warning", text=text)
 
 
-def _print_input_error(error: InputError) -> None:
+def _print_input_error(lang: str, error: InputError) -> None:
     """Every problem (file, row, column, value, expected); a long list is cut and counted."""
     problems = error.problems
-    head = (
-        f"{len(problems)} problems in the input:" if len(problems) > 1 else "problem in the input:"
-    )
-    print(f"error: {head}", file=sys.stderr)
+    if len(problems) > 1:
+        head = _text(lang, "cli.input_problems", count=len(problems))
+    else:
+        head = _text(lang, "cli.input_problem")
+    _err(lang, "cli.error", text=head)
     for problem in problems[:MAX_PROBLEMS_PRINTED]:
         print(f"  {problem}", file=sys.stderr)
     rest = problems[MAX_PROBLEMS_PRINTED:]
     if rest:
-        counts: dict[str, int] = {}
+        counts: dict[tuple[str, str], int] = {}
         for problem in rest:
-            where = f"{problem.file} column {problem.column or '-'}"
+            where = (problem.file, problem.column or "-")
             counts[where] = counts.get(where, 0) + 1
-        print(f"  ... and {len(rest)} more:", file=sys.stderr)
-        for where, count in sorted(counts.items(), key=lambda kv: -kv[1]):
-            print(f"    {count} in {where}", file=sys.stderr)
+        print("  " + _text(lang, "cli.more_problems", count=len(rest)), file=sys.stderr)
+        for (file, column), count in sorted(counts.items(), key=lambda kv: -kv[1]):
+            text = _text(lang, "cli.more_problems_in", count=count, file=file, column=column)
+            print(f"    {text}", file=sys.stderr)
 
 
 def _read_paths(args: argparse.Namespace) -> list[Path]:
@@ -243,6 +292,7 @@ def _common(parser: argparse.ArgumentParser) -> None:
         help="override one configuration key (repeatable), e.g. --set caseload.max=15",
     )
     parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
+    _lang(parser)
 
 
 def _inputs(parser: argparse.ArgumentParser, mentors_required: bool = True) -> None:
@@ -288,6 +338,7 @@ def _build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--seed", type=int, default=2024, help="random seed")
     _outputs(generate)
     generate.add_argument("--quiet", action="store_true", help="print only errors and warnings")
+    _lang(generate)
     generate.set_defaults(handler=_cmd_generate)
 
     assign = sub.add_parser(
@@ -324,7 +375,6 @@ def _build_parser() -> argparse.ArgumentParser:
     _inputs(plan)
     _common(plan)
     _outputs(plan)
-    _lang(plan)
     plan.set_defaults(handler=_cmd_plan)
 
     demo = sub.add_parser(
@@ -338,7 +388,6 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     demo.add_argument("--force", action="store_true", help="replace an existing output folder")
     _common(demo)
-    _lang(demo)
     demo.set_defaults(handler=_cmd_demo)
 
     audit = sub.add_parser(
@@ -355,7 +404,6 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     _common(audit)
     _outputs(audit)
-    _lang(audit)
     audit.set_defaults(handler=_cmd_audit)
 
     capacity = sub.add_parser(
@@ -368,7 +416,6 @@ def _build_parser() -> argparse.ArgumentParser:
     _common(capacity)
     _cluster(capacity)
     _outputs(capacity)
-    _lang(capacity)
     capacity.set_defaults(handler=_cmd_capacity)
 
     scenarios = sub.add_parser(
@@ -399,7 +446,6 @@ def _build_parser() -> argparse.ArgumentParser:
         help="continue a grid that was interrupted: scenarios it finished are not planned again",
     )
     _outputs(scenarios)
-    _lang(scenarios)
     scenarios.set_defaults(handler=_cmd_scenarios)
     _add_running_commands(sub)
 
@@ -440,23 +486,30 @@ def _build_parser() -> argparse.ArgumentParser:
 
 def _lang(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--lang", choices=("id", "en"), help="labels of report and workbook (default output.lang)"
+        "--lang",
+        choices=("id", "en"),
+        help="language of what is printed and of the outputs' labels: id (Bahasa Indonesia) "
+        "or en (default output.lang, id)",
     )
 
 
 def _language(args: argparse.Namespace, config: Config) -> str:
-    return str(args.lang or config.output.lang)
+    return str(getattr(args, "lang", None) or config.output.lang)
 
 
 def _read(
-    config: Config, participants: Path, mentors: Path | None, announce: bool = True
+    args: argparse.Namespace,
+    config: Config,
+    participants: Path,
+    mentors: Path | None,
+    announce: bool = True,
 ) -> ValidateResult:
     """The input files validated under ``config``, their warnings printed."""
     from tkm_assign import app
 
     started = time.perf_counter()
     checked = app.validate(app.read_inputs(participants, mentors), config)
-    _print_messages(checked.warnings)
+    _print_messages(args.cli_lang, checked.warnings)
     if announce:
         logging.getLogger("tkm_assign").info(
             "read %d participants and %d mentors in %.1f s",
@@ -472,30 +525,37 @@ def _write(
 ) -> list[Path]:
     from tkm_assign import app
 
-    _print_messages(result.warnings)
+    _print_messages(args.cli_lang, result.warnings)
     written = app.write_outputs(result, args.out, lang=lang, force=args.force, inputs=inputs)
-    _print_messages(written.warnings)
+    _print_messages(args.cli_lang, written.warnings)
     return list(written)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     config = load_config(args)
-    checked = _read(config, args.participants, args.mentors, announce=False)
+    lang = args.cli_lang
+    checked = _read(args, config, args.participants, args.mentors, announce=False)
     problem, summary = checked.problem, checked.summary
     if not args.quiet:
         print(summary.provinces.to_string(index=False, na_rep="-"))
         print()
-    provinces = len(summary.provinces) - 1
-    print(
-        f"valid: {len(problem.participants)} participants ({problem.participants_source}) and "
-        f"{len(problem.mentors)} mentors ({problem.mentors_source}) in {provinces} provinces"
+    _say(
+        lang,
+        "cli.validate.valid",
+        participants=len(problem.participants),
+        participants_source=problem.participants_source,
+        mentors=len(problem.mentors),
+        mentors_source=problem.mentors_source,
+        provinces=len(summary.provinces) - 1,
     )
     if summary.on_islands_without_mentor:
-        rule = " of their province" if config.assign.province_rule == "same" else ""
-        print(
-            f"note: {summary.on_islands_without_mentor} participants on "
-            f"{summary.islands_without_mentor} islands where no mentor{rule} lives "
-            f"(travel.cross_island = {config.travel.cross_island})"
+        same = config.assign.province_rule == "same"
+        _say(
+            lang,
+            "cli.validate.islands_province" if same else "cli.validate.islands",
+            participants=summary.on_islands_without_mentor,
+            islands=summary.islands_without_mentor,
+            cross_island=str(config.travel.cross_island),
         )
     return EXIT_OK
 
@@ -503,18 +563,24 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_generate(args: argparse.Namespace) -> int:
     from tkm_assign import app
 
+    lang = args.cli_lang
     if args.participants < 1 or args.mentors < 1:
-        raise TkmError("--participants and --mentors must be at least 1")
+        raise TkmError(_text(lang, "cli.generate.too_few"))
     if args.seed < 0:
-        raise TkmError(f"--seed {args.seed}: expected a whole number 0 or greater")
+        raise TkmError(_text(lang, "cli.generate.bad_seed", seed=str(args.seed)))
     inputs = _check_out(args)
     result = app.generate(args.participants, args.mentors, args.seed)
     _write(result, args, inputs)
     participants, mentors = result.participants, result.mentors
-    print(
-        f"wrote {args.out / 'participants.csv'} ({len(participants)} participants in "
-        f"{participants['province'].nunique()} provinces) and {args.out / 'mentors.csv'} "
-        f"({len(mentors)} mentors), seed {args.seed}"
+    _say(
+        lang,
+        "cli.generate.wrote",
+        participants_file=args.out / "participants.csv",
+        participants=len(participants),
+        provinces=participants["province"].nunique(),
+        mentors_file=args.out / "mentors.csv",
+        mentors=len(mentors),
+        seed=str(args.seed),
     )
     return EXIT_OK
 
@@ -524,24 +590,33 @@ def _cmd_assign(args: argparse.Namespace) -> int:
 
     inputs = _check_out(args)
     config = load_config(args)
-    problem = _read(config, args.participants, args.mentors).problem
+    problem = _read(args, config, args.participants, args.mentors).problem
     result = app.assign(problem)
     _write(result, args, inputs)
-    _print_assignment(result.summary, args.out)
+    _print_assignment(args.cli_lang, result.summary, args.out)
     return EXIT_OK
 
 
-def _print_assignment(summary: Mapping[str, Any], out: Path) -> None:
-    total = summary["assigned"] + summary["unassigned"]
-    print(
-        f"assigned {summary['assigned']} of {total} participants "
-        f"({summary['status']}, gap {summary['gap']:.2%}); sector match "
-        f"{summary['sector_match_rate']:.1%}; mean travel {summary['mean_travel_min']:.0f} min "
-        f"one way; caseload {summary['caseload']['min']:.0f}-{summary['caseload']['max']:.0f}"
+def _print_assignment(lang: str, summary: Mapping[str, Any], out: Path) -> None:
+    caseload = summary["caseload"]
+    _say(
+        lang,
+        "cli.assign.summary",
+        assigned=summary["assigned"],
+        total=summary["assigned"] + summary["unassigned"],
+        status=_text(lang, f"cli.status.{summary['status']}"),
+        gap=_share(lang, summary["gap"], 2),
+        sector_match=_share(lang, summary["sector_match_rate"]),
+        travel=number(summary["mean_travel_min"], 0, lang),
+        low=round(caseload["min"]),
+        high=round(caseload["max"]),
     )
     if summary["unassigned"]:
-        print(
-            f"{summary['unassigned']} participants without a mentor: reasons in {out / 'assignments.csv'}"
+        _say(
+            lang,
+            "cli.assign.unassigned",
+            count=summary["unassigned"],
+            file=out / "assignments.csv",
         )
 
 
@@ -550,15 +625,15 @@ def _cmd_schedule(args: argparse.Namespace) -> int:
 
     inputs = _check_out(args)
     config = load_config(args)
-    problem = _read(config, args.participants, args.mentors).problem
+    problem = _read(args, config, args.participants, args.mentors).problem
     hand = app.read_hand_plan(problem, app.read_table(args.assignments, "assignments"))
     result = app.schedule(problem, hand)
     _write(result, args, inputs)
-    _print_schedule(result.tables, args.out)
+    _print_schedule(args.cli_lang, result.tables, args.out)
     return EXIT_OK
 
 
-def _print_schedule(tables: PlanTables, out: Path) -> None:
+def _print_schedule(lang: str, tables: PlanTables, out: Path) -> None:
     n_sessions = 0 if tables.schedule is None else len(tables.schedule)
     shortfalls = tables.shortfalls
     with_mentor = (
@@ -568,16 +643,15 @@ def _print_schedule(tables: PlanTables, out: Path) -> None:
     )
     if shortfalls is None or with_mentor is None or not with_mentor.any():
         # Participants without a mentor are reported with the assignment.
-        print(
-            f"planned {n_sessions} sessions; every participant with a mentor meets their "
-            "target every month"
-        )
+        _say(lang, "cli.schedule.all_met", sessions=n_sessions)
         return
-    people = shortfalls.loc[with_mentor, "participant_id"].nunique()
-    print(
-        f"planned {n_sessions} sessions; {people} participants with a mentor are short of "
-        f"their target in {int(with_mentor.sum())} participant-months; reasons in "
-        f"{out / 'shortfalls.csv'}"
+    _say(
+        lang,
+        "cli.schedule.short",
+        sessions=n_sessions,
+        participants=shortfalls.loc[with_mentor, "participant_id"].nunique(),
+        months=int(with_mentor.sum()),
+        file=out / "shortfalls.csv",
     )
 
 
@@ -603,7 +677,7 @@ def _plan(
     from tkm_assign import app
 
     config = load_config(args)
-    problem = _read(config, participants, mentors).problem
+    problem = _read(args, config, participants, mentors).problem
     result = app.plan(problem)
     out = args.out
     lang = _language(args, config)
@@ -611,7 +685,7 @@ def _plan(
     if middle:
         from tkm_assign.io.output import atomic_output_dir
 
-        _print_messages(result.warnings)
+        _print_messages(lang, result.warnings)
         with atomic_output_dir(out, force=args.force, inputs=inputs) as staging:
             written = app.write_into(result, staging, lang=lang)
             written += _programme_middle(
@@ -619,11 +693,18 @@ def _plan(
             )
     else:
         written = _write(result, args, inputs, lang)
-    _print_assignment(result.tables.assignment_summary, out)
-    _print_schedule(result.tables, out)
+    _print_assignment(lang, result.tables.assignment_summary, out)
+    _print_schedule(lang, result.tables, out)
     for line in lines:
         print(line)
-    print(f"wrote {len(written)} files to {out}; open {out / 'report.html'} or {out / 'plan.xlsx'}")
+    _say(
+        lang,
+        "cli.plan.wrote",
+        count=len(written),
+        folder=out,
+        report=out / "report.html",
+        workbook=out / "plan.xlsx",
+    )
     return EXIT_OK
 
 
@@ -653,7 +734,7 @@ def _programme_middle(
     now = simulated.problem
     progressed = app.progress(now, plan, simulated.logbook, as_of=as_of)
     replanned = app.replan(now, plan, simulated.logbook, as_of=as_of)
-    _print_result_warnings([*simulated.warnings, *progressed.warnings, *replanned.warnings])
+    _print_messages(lang, [*simulated.warnings, *progressed.warnings, *replanned.warnings])
     folder = staging / f"day{DEMO_DAY}"
     for part in ("simulated", "progress", "replan"):
         (folder / part).mkdir(parents=True)
@@ -664,15 +745,37 @@ def _programme_middle(
     s, p, r = simulated.summary, progressed.tables.summary, replanned.summary
     shown = out / f"day{DEMO_DAY}"
     lines += [
-        f"day {DEMO_DAY} ({as_of.isoformat()}): simulated logbook of {s['logbook_rows']} sessions, "
-        f"{s['sessions_missed']} of {s['sessions_planned']} planned not held, "
-        f"{s['participants_withdrawn']} withdrawn, {s['mentors_sick']} mentors on sick leave, "
-        f"{s['mentors_left']} left ({shown / 'simulated'})",
-        f"  progress: {p['status']['on_track']} on track, {p['status']['behind']} behind, "
-        f"{p['status']['at_risk']} at risk ({shown / 'progress' / 'progress.html'})",
-        f"  re-plan: {r['reassignments']} reassigned, {r['sessions_kept']} sessions kept, "
-        f"{r['sessions_moved']} moved, {r['sessions_added']} added, {r['sessions_cancelled']} "
-        f"cancelled ({shown / 'replan' / 'changes.csv'})",
+        _text(
+            lang,
+            "cli.demo.simulated",
+            day=str(DEMO_DAY),
+            date=as_of.isoformat(),
+            rows=s["logbook_rows"],
+            missed=s["sessions_missed"],
+            planned=s["sessions_planned"],
+            withdrawn=s["participants_withdrawn"],
+            sick=s["mentors_sick"],
+            left=s["mentors_left"],
+            folder=shown / "simulated",
+        ),
+        _text(
+            lang,
+            "cli.demo.progress",
+            on_track=p["status"]["on_track"],
+            behind=p["status"]["behind"],
+            at_risk=p["status"]["at_risk"],
+            file=shown / "progress" / "progress.html",
+        ),
+        _text(
+            lang,
+            "cli.demo.replan",
+            reassigned=r["reassignments"],
+            kept=r["sessions_kept"],
+            moved=r["sessions_moved"],
+            added=r["sessions_added"],
+            cancelled=r["sessions_cancelled"],
+            file=shown / "replan" / "changes.csv",
+        ),
     ]
     return written
 
@@ -682,24 +785,34 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     inputs = _check_out(args)
     config = load_config(args)
-    problem = _read(config, args.participants, args.mentors).problem
+    lang = _language(args, config)
+    problem = _read(args, config, args.participants, args.mentors).problem
     assignments = app.read_table(args.assignments, "assignments")
     schedule = app.read_table(args.schedule, "schedule") if args.schedule else None
     hand = app.read_hand_plan(problem, assignments, schedule)
     result = app.audit(problem, hand, compare=args.compare)
-    _write(result, args, inputs, _language(args, config))
+    _write(result, args, inputs, lang)
     summary = result.summary
-    verdict = "clean" if result.clean else f"{summary['violations']} violations"
-    print(
-        f"audit: {verdict}, {summary['notes']} notes; overloaded mentors: "
-        f"{len(summary['overloaded'])}, idle: {len(summary['idle'])}; details in {args.out}"
+    verdict = (
+        _text(lang, "cli.audit.clean")
+        if result.clean
+        else _text(lang, "cli.audit.violations", count=summary["violations"])
+    )
+    _say(
+        lang,
+        "cli.audit.summary",
+        verdict=verdict,
+        notes=summary["notes"],
+        overloaded=len(summary["overloaded"]),
+        idle=len(summary["idle"]),
+        folder=args.out,
     )
     comparison = result.comparison
     if comparison is not None:
         from tkm_assign.audit.outputs import comparison_lines
 
-        for line in comparison_lines(comparison, _language(args, config)):
-            print(f"  optimizer: {line}")
+        for line in comparison_lines(comparison, lang):
+            _say(lang, "cli.audit.optimizer", line=line)
     return EXIT_OK
 
 
@@ -708,46 +821,71 @@ def _cmd_capacity(args: argparse.Namespace) -> int:
 
     inputs = _check_out(args)
     config = load_config(args)
+    lang = _language(args, config)
     existing = args.mentors is not None
-    problem = _read(config, args.participants, args.mentors).problem
+    problem = _read(args, config, args.participants, args.mentors).problem
     result = app.capacity(problem, existing=existing)
-    written = _write(result, args, inputs, _language(args, config))
-    _print_capacity(result.table, result.answer.unresolved, existing)
-    print(
-        f"wrote {len(written)} files to {args.out}; open {args.out / 'capacity.csv'} or "
-        f"{args.out / 'capacity.png'}; new mentors in {args.out / 'suggested_mentors.csv'}"
+    written = _write(result, args, inputs, lang)
+    _print_capacity(lang, result.table, result.answer.unresolved, existing)
+    _say(
+        lang,
+        "cli.capacity.wrote",
+        count=len(written),
+        folder=args.out,
+        table=args.out / "capacity.csv",
+        chart=args.out / "capacity.png",
+        mentors=args.out / "suggested_mentors.csv",
     )
     return EXIT_OK
 
 
-def _print_capacity(table: pd.DataFrame, unresolved: Mapping[str, Any], existing: bool) -> None:
+def _print_capacity(
+    lang: str, table: pd.DataFrame, unresolved: Mapping[str, Any], existing: bool
+) -> None:
     towns = sum(len(b.split("; ")) for b in table["suggested_bases"] if b)
     adding = table[table["to_add"] > 0]
-    now = int(table["mentors_now"].sum())
-    head = (
-        f"mentors now {now}, needed {int(table['mentors_needed'].sum())}"
+    needed = int(table["mentors_needed"].sum())
+    mentors = (
+        _text(
+            lang,
+            "cli.capacity.mentors_existing",
+            now=int(table["mentors_now"].sum()),
+            needed=needed,
+        )
         if existing
-        else (f"mentors needed {int(table['mentors_needed'].sum())} (all new)")
+        else _text(lang, "cli.capacity.mentors_new", needed=needed)
     )
-    print(
-        f"capacity: {int(table['participants'].sum())} participants in {len(table)} provinces; "
-        f"{head}; add {int(table['to_add'].sum())} at {towns} towns in {len(adding)} provinces; "
-        f"lower bound {int(table['lower_bound'].sum())}"
+    _say(
+        lang,
+        "cli.capacity.summary",
+        participants=int(table["participants"].sum()),
+        provinces=len(table),
+        mentors=mentors,
+        to_add=int(table["to_add"].sum()),
+        towns=towns,
+        adding=len(adding),
+        lower_bound=int(table["lower_bound"].sum()),
     )
     most = adding.sort_values(["to_add", "province_code"], ascending=[False, True]).head(8)
     if len(most):
-        print("  most to add: " + ", ".join(f"{r.province} +{r.to_add}" for r in most.itertuples()))
+        listed = ", ".join(f"{r.province} +{r.to_add}" for r in most.itertuples())
+        _say(lang, "cli.capacity.most", provinces=listed)
     spare = table[table["spare"] > 0]
     if existing:
         listed = ", ".join(f"{r.province} {r.spare}" for r in spare.itertuples())
-        print(f"  spare mentors: {listed or 'none'}")
+        if listed:
+            _say(lang, "cli.capacity.spare", provinces=listed)
+        else:
+            _say(lang, "cli.capacity.spare_none")
     if unresolved:
-        print(
-            f"  checked by planning with every mentor: {len(unresolved)} participants still "
-            "short; reasons in capacity_summary.json"
+        _say(
+            lang,
+            "cli.capacity.checked_short",
+            count=len(unresolved),
+            file="capacity_summary.json",
         )
     else:
-        print("  checked by planning with every mentor: every participant gets their sessions")
+        _say(lang, "cli.capacity.checked_ok")
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -757,10 +895,11 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 
     inputs = _check_out(args)
     config = load_config(args)
+    lang = _language(args, config)
     grid = [app.parse_grid(spec) for spec in args.grid or ()]
     named = app.read_scenario_file(args.scenarios) if args.scenarios else []
     if not grid and not named:
-        raise TkmError("nothing to compare: give --grid KEY=V1,V2,... and/or --scenarios FILE")
+        raise TkmError(_text(lang, "cli.scenarios.nothing"))
     configured = app.expand_scenarios(config, named, grid)
     log = logging.getLogger("tkm_assign")
     log.info("scenarios: %d to plan", len(configured))
@@ -790,29 +929,35 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
                 finished=finished,
                 on_result=keep,
             )
-            _print_messages(result.warnings)
+            _print_messages(lang, result.warnings)
             drop_finished(staging)
-            written = app.write_into(result, staging, lang=_language(args, config))
+            written = app.write_into(result, staging, lang=lang)
     except KeyboardInterrupt:
-        print(
-            f"interrupted; {len(finished) + len(kept)} finished scenario(s) are kept: run the "
-            "same command with --resume to continue",
-            file=sys.stderr,
-        )
+        _err(lang, "cli.scenarios.interrupted", count=len(finished) + len(kept))
         return 130
     for row in result.table.to_dict("records"):
-        cost = (
-            f", cost with everyone served Rp {row['cost_full_idr']:,.0f}"
-            if "cost_full_idr" in row
-            else ""
+        line = _text(
+            lang,
+            "cli.scenarios.row",
+            scenario=row["scenario"],
+            served=_share(lang, row["served_share"]),
+            meeting=_share(lang, row["meeting_2_4_share"]),
+            onsite=int(row["onsite_visits"]),
+            mentor_hours=round(row["mentor_hours"]),
+            travel_hours=round(row["travel_hours"]),
+            needed=int(row["mentors_needed"]),
+            to_add=int(row["mentors_to_add"]),
         )
-        print(
-            f"{row['scenario']}: with a mentor {row['served_share']:.1%}, 2-4 sessions every "
-            f"month {row['meeting_2_4_share']:.1%}, onsite visits {row['onsite_visits']:,}, "
-            f"mentor hours {row['mentor_hours']:,.0f}, travel hours {row['travel_hours']:,.0f}; "
-            f"mentors needed {row['mentors_needed']} (+{row['mentors_to_add']}){cost}"
-        )
-    print(f"wrote {len(written)} files to {args.out}; open {args.out / 'scenarios.xlsx'}")
+        if "cost_full_idr" in row:
+            line = _text(lang, "cli.scenarios.row_cost", row=line, cost=round(row["cost_full_idr"]))
+        print(line)
+    _say(
+        lang,
+        "cli.scenarios.wrote",
+        count=len(written),
+        folder=args.out,
+        workbook=args.out / "scenarios.xlsx",
+    )
     return EXIT_OK
 
 
@@ -832,7 +977,6 @@ def _add_running_commands(sub: Any) -> None:
     )
     _common(progress)
     _outputs(progress)
-    _lang(progress)
     progress.set_defaults(handler=_cmd_progress)
 
     replan = sub.add_parser(
@@ -844,7 +988,6 @@ def _add_running_commands(sub: Any) -> None:
     _plan_folder(replan)
     _common(replan)
     _outputs(replan)
-    _lang(replan)
     replan.set_defaults(handler=_cmd_replan)
 
     simulate = sub.add_parser(
@@ -892,7 +1035,7 @@ def _iso_date(text: str) -> Any:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
-def _plan_summary(folder: Path) -> dict[str, Any]:
+def _plan_summary(args: argparse.Namespace, folder: Path) -> dict[str, Any]:
     import json
 
     path = folder / "summary.json"
@@ -901,7 +1044,7 @@ def _plan_summary(folder: Path) -> dict[str, Any]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        raise TkmError(f"{path}: not a summary.json written by tkm-assign") from None
+        raise TkmError(_text(args.cli_lang, "cli.running.no_summary", file=path)) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -917,10 +1060,10 @@ def _running_config(args: argparse.Namespace, summary: Mapping[str, Any]) -> Con
     return config.replace(args.set or ())
 
 
-def _plan_file(folder: Path, name: str) -> Path:
+def _plan_file(args: argparse.Namespace, folder: Path, name: str) -> Path:
     path = folder / name
     if not path.is_file():
-        raise TkmError(f"{folder}: no {name}; give the output folder of plan or replan")
+        raise TkmError(_text(args.cli_lang, "cli.running.no_plan_file", folder=folder, name=name))
     return path
 
 
@@ -931,10 +1074,9 @@ def _input_file(args: argparse.Namespace, summary: Mapping[str, Any], kind: str)
     recorded = (summary.get("inputs") or {}).get(kind)
     if recorded and Path(recorded).is_file():
         return Path(recorded)
-    raise TkmError(
-        f"give --{kind}: the {kind} file the plan was made from"
-        + (f" ({recorded}) is not found" if recorded else " is not recorded in its summary.json")
-    )
+    if recorded:
+        raise TkmError(_text(args.cli_lang, "cli.running.input_missing", kind=kind, file=recorded))
+    raise TkmError(_text(args.cli_lang, "cli.running.input_unrecorded", kind=kind))
 
 
 def _running_inputs(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, Path]:
@@ -944,28 +1086,26 @@ def _running_inputs(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, P
 
 
 def _running_tables(args: argparse.Namespace) -> tuple[Any, Any, Config, Path, Path, Any]:
-    """:func:`_running_inputs` and the input tables as read."""
+    """:func:`_running_inputs` and the input tables as read.
+
+    From here on the command speaks the language of the plan's configuration (unless
+    ``--lang`` says otherwise).
+    """
     from tkm_assign import app
 
-    summary = _plan_summary(args.plan)
+    summary = _plan_summary(args, args.plan)
     config = _running_config(args, summary)
+    args.cli_lang = _language(args, config)
     participants = _input_file(args, summary, "participants")
     mentors = _input_file(args, summary, "mentors")
     tables = app.read_inputs(participants, mentors)
     problem = app.validate(tables, config).problem
     plan = app.read_current_plan(
         problem,
-        app.read_table(_plan_file(args.plan, "assignments.csv"), "assignments"),
-        app.read_table(_plan_file(args.plan, "schedule.csv"), "schedule"),
+        app.read_table(_plan_file(args, args.plan, "assignments.csv"), "assignments"),
+        app.read_table(_plan_file(args, args.plan, "schedule.csv"), "schedule"),
     )
     return problem, plan, config, participants, mentors, tables
-
-
-def _print_result_warnings(warnings_: Sequence[Any]) -> None:
-    from tkm_assign.messages import render
-
-    for message in warnings_:
-        print(f"warning: {render(message, 'en')}", file=sys.stderr)
 
 
 def _cmd_progress(args: argparse.Namespace) -> int:
@@ -973,6 +1113,7 @@ def _cmd_progress(args: argparse.Namespace) -> int:
 
     inputs = _check_out(args)
     problem, plan, config, participants, mentors = _running_inputs(args)
+    lang = args.cli_lang
     as_of = args.as_of or app.programme_as_of(config)
     result = app.progress(
         problem,
@@ -981,27 +1122,38 @@ def _cmd_progress(args: argparse.Namespace) -> int:
         as_of=as_of,
         outcomes=app.read_table(args.outcomes, "outcomes") if args.outcomes else None,
     )
-    _print_result_warnings(result.warnings)
+    _print_messages(lang, result.warnings)
     written = app.write_outputs(
-        result,
-        args.out,
-        lang=_language(args, config),
-        force=args.force,
-        inputs=[*inputs, participants, mentors],
+        result, args.out, lang=lang, force=args.force, inputs=[*inputs, participants, mentors]
     )
     s = result.tables.summary
     status = s["status"]
     shares = s["sessions_in_first_3_months"]["shares"]
-    print(
-        f"progress on {as_of.isoformat()} (month {s['month']}): {status['on_track']} on track, "
-        f"{status['behind']} behind, {status['at_risk']} at risk, {status['withdrawn']} "
-        f"withdrawn; {s['sessions_held']} sessions held, {s['sessions_missed']} of "
-        f"{s['sessions_planned']} planned missed ({s['missed_rate']:.1%}); first 3 months so "
-        f"far: 0-2 {shares['0-2']:.1%}, 3-4 {shares['3-4']:.1%}, >4 {shares['>4']:.1%}"
+    _say(
+        lang,
+        "cli.progress.summary",
+        date=str(result.tables.as_of),
+        month=str(s["month"]),
+        on_track=status["on_track"],
+        behind=status["behind"],
+        at_risk=status["at_risk"],
+        withdrawn=status["withdrawn"],
+        held=s["sessions_held"],
+        missed=s["sessions_missed"],
+        planned=s["sessions_planned"],
+        missed_share=_share(lang, s["missed_rate"]),
+        low=_share(lang, shares["0-2"]),
+        target=_share(lang, shares["3-4"]),
+        high=_share(lang, shares[">4"]),
     )
-    print(
-        f"wrote {len(written)} files to {args.out}; open {args.out / 'progress.html'} or "
-        f"{args.out / 'at_risk.csv'}; WhatsApp messages in {args.out / 'messages'}"
+    _say(
+        lang,
+        "cli.progress.wrote",
+        count=len(written),
+        folder=args.out,
+        report=args.out / "progress.html",
+        at_risk=args.out / "at_risk.csv",
+        messages=args.out / "messages",
     )
     return EXIT_OK
 
@@ -1011,29 +1163,37 @@ def _cmd_replan(args: argparse.Namespace) -> int:
 
     inputs = _check_out(args)
     problem, plan, config, participants, mentors = _running_inputs(args)
+    lang = args.cli_lang
     as_of = args.as_of or app.programme_as_of(config)
     result = app.replan(problem, plan, app.read_table(args.logbook, "logbook"), as_of=as_of)
-    _print_result_warnings(result.warnings)
+    _print_messages(lang, result.warnings)
     written = app.write_outputs(
-        result,
-        args.out,
-        lang=_language(args, config),
-        force=args.force,
-        inputs=[*inputs, participants, mentors],
+        result, args.out, lang=lang, force=args.force, inputs=[*inputs, participants, mentors]
     )
     s = result.summary
-    print(
-        f"re-planned from {s['plan_from']}: {s['participants_with_mentor']} of "
-        f"{s['participants_planned']} participants with a mentor; {s['reassignments']} "
-        f"reassigned ({s['reassignments_forced']} forced, {s['reassignments_chosen']} "
-        f"chosen), {s['newly_assigned']} newly assigned, {s['participants_withdrawn']} "
-        f"withdrawn; sessions {s['sessions_kept']} kept, {s['sessions_moved']} moved, "
-        f"{s['sessions_added']} added, {s['sessions_cancelled']} cancelled; "
-        f"{s['sessions_missed']} missed before"
+    _say(
+        lang,
+        "cli.replan.summary",
+        date=str(s["plan_from"]),
+        with_mentor=s["participants_with_mentor"],
+        planned=s["participants_planned"],
+        reassigned=s["reassignments"],
+        forced=s["reassignments_forced"],
+        chosen=s["reassignments_chosen"],
+        new=s["newly_assigned"],
+        withdrawn=s["participants_withdrawn"],
+        kept=s["sessions_kept"],
+        moved=s["sessions_moved"],
+        added=s["sessions_added"],
+        cancelled=s["sessions_cancelled"],
+        missed=s["sessions_missed"],
     )
-    print(
-        f"wrote {len(written)} files to {args.out}; every change and its reason in "
-        f"{args.out / 'changes.csv'}; import the new calendars over the old ones"
+    _say(
+        lang,
+        "cli.replan.wrote",
+        count=len(written),
+        folder=args.out,
+        changes=args.out / "changes.csv",
     )
     return EXIT_OK
 
@@ -1043,8 +1203,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
     inputs = _check_out(args)
     if args.as_of is None:
-        raise TkmError("give --as-of DATE: the last day to simulate")
+        raise TkmError(_text(args.cli_lang, "cli.simulate.no_as_of"))
     problem, plan, config, participants, mentors, tables = _running_tables(args)
+    lang = args.cli_lang
     since = None
     if args.logbook is not None:
         earlier = app.read_logbook(
@@ -1053,26 +1214,36 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         last = max((e.date for e in earlier.entries), default=config.programme.start_date)
         since = earlier.until(last)
     result = app.simulate(problem, plan, as_of=args.as_of, since=since, inputs=tables)
-    _print_result_warnings(result.warnings)
+    _print_messages(lang, result.warnings)
     written = app.write_outputs(
         result, args.out, force=args.force, inputs=[*inputs, participants, mentors]
     )
     s = result.summary
     shares = result.distribution
-    print(
-        f"simulated {s['from']} to {s['as_of']} (seed {s['seed']}): {s['logbook_rows']} "
-        f"sessions in the logbook; {s['sessions_missed']} of {s['sessions_planned']} planned "
-        f"not held ({s['missed_share']:.1%}), {s['sessions_extra']} extra; "
-        f"{s['participants_withdrawn']} withdrawn, {s['mentors_sick']} mentors on sick leave, "
-        f"{s['mentors_left']} left; first 3 months: 0-2 {shares['0-2']:.1%}, "
-        f"3-4 {shares['3-4']:.1%}, >4 {shares['>4']:.1%}"
+    _say(
+        lang,
+        "cli.simulate.summary",
+        start=str(s["from"]),
+        end=str(s["as_of"]),
+        seed=str(s["seed"]),
+        rows=s["logbook_rows"],
+        missed=s["sessions_missed"],
+        planned=s["sessions_planned"],
+        missed_share=_share(lang, s["missed_share"]),
+        extra=s["sessions_extra"],
+        withdrawn=s["participants_withdrawn"],
+        sick=s["mentors_sick"],
+        left=s["mentors_left"],
+        low=_share(lang, shares["0-2"]),
+        target=_share(lang, shares["3-4"]),
+        high=_share(lang, shares[">4"]),
     )
-    print(
-        f"wrote {len(written)} files to {args.out}; try: tkm-assign progress --plan "
-        f"{args.plan} --logbook {args.out / 'logbook.csv'} --participants "
-        f"{args.out / 'participants.csv'} --mentors {args.out / 'mentors.csv'} --as-of "
-        f"{args.as_of.isoformat()} --out ..."
+    command = (
+        f"tkm-assign progress --plan {args.plan} --logbook {args.out / 'logbook.csv'} "
+        f"--participants {args.out / 'participants.csv'} --mentors "
+        f"{args.out / 'mentors.csv'} --as-of {args.as_of.isoformat()} --out ..."
     )
+    _say(lang, "cli.simulate.wrote", count=len(written), folder=args.out, command=command)
     return EXIT_OK
 
 
@@ -1081,16 +1252,21 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from tkm_assign.web.server import serve
 
     config = load_config(args)
+    lang = args.cli_lang
     if not 0 <= args.port <= 65535:
-        raise TkmError(f"--port {args.port}: expected 0..65535")
+        raise TkmError(_text(lang, "cli.serve.bad_port", port=str(args.port)))
     if args.workers is not None and args.workers < 1:
-        raise TkmError(f"--workers {args.workers}: expected 1 or more")
+        raise TkmError(_text(lang, "cli.serve.bad_workers", workers=str(args.workers)))
     try:
         args.data_dir.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise TkmError(
-            f"--data-dir {args.data_dir}: cannot be used as the folder for plans "
-            f"({error.strerror}); choose another folder"
+            _text(
+                lang,
+                "cli.serve.bad_data_dir",
+                folder=args.data_dir,
+                why=error.strerror or type(error).__name__,
+            )
         ) from None
     options = Options(
         data_dir=args.data_dir,
@@ -1103,8 +1279,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     )
 
     def announce(url: str) -> None:
-        print(f"tkm_assign page: open {url} in a browser (Ctrl+C stops it)", flush=True)
-        print(f"plans are kept in {args.data_dir}", flush=True)
+        print(_text(lang, "cli.serve.open", url=url), flush=True)
+        print(_text(lang, "cli.serve.data_dir", folder=args.data_dir), flush=True)
 
     serve(options, announce)
     return EXIT_OK

@@ -493,8 +493,8 @@ class AssignConfig:
     decompose
         solve independent regions (provinces or islands) separately and in parallel.
     time_limit_s
-        CP-SAT time cap for the whole assignment; searches stop earlier by counted
-        work or at relative_gap; range 0.1..86,400.
+        CP-SAT time cap for each of the assignment's two rounds; searches stop
+        earlier by counted work or at relative_gap; range 0.1..86,400.
     workers
         CP-SAT search workers / parallel regions; range 1..64.
     relative_gap
@@ -767,16 +767,16 @@ class ReplanConfig:
     placement_limit
         schedule.placement_limit of a re-plan: the earlier plan's days are kept where they
         fit, so less search is needed (about seconds per mentor-month, deterministic); range
-        0.01..600
+        0.01..600.
     change_weight
         assignment cost of moving a participant to another mentor (or leaving it without
-        one): above serving one more participant (assign.weights.unassigned plus
-        need_high), so a participant keeps its mentor unless it is forced; range
-        0..1,000,000,000.
+        one): above serving one more participant (assign.weights.unassigned plus need_high),
+        so a participant keeps its mentor unless the mentor leaves, is excluded, a pin names
+        another or its hours left no longer hold everyone; range 0..1,000,000,000.
     plan_short_again
-        also plan again with the full planner each mentor whose repaired plan leaves
-        sessions short, and take its plan where it meets more monthly targets (slower, many
-        more sessions moved).
+        also plan again with the full planner each mentor whose repaired plan (earlier
+        sessions kept, what is missing added) leaves sessions short, and take its plan where
+        it meets more monthly targets: many more sessions moved, several times slower.
     """
 
     placement_limit: float = _ranged(0.1, 0.01, 600)

@@ -169,6 +169,7 @@ def run_schedule(
         workload=workload,
         shortfalls=shortfalls,
         schedule_summary=schedule_summary(problem, assignment, plan),
+        plan=plan,
     )
     return plan, tables
 

@@ -9,6 +9,7 @@ import pytest
 from tests.programme.factory import START, config
 from tkm_assign import app, rules
 from tkm_assign.errors import ConfigError
+from tkm_assign.messages import render
 
 
 @pytest.mark.parametrize(
@@ -45,3 +46,27 @@ def test_an_as_of_date_before_the_programme_is_refused():
         app.replan(problem, plan, logbook([], START.isoformat()), as_of=early)
     with pytest.raises(ConfigError, match="before the programme start"):
         app.simulate(problem, plan, as_of=early)
+
+
+def test_an_as_of_date_after_the_programme_is_clamped_with_a_warning():
+    from tests.programme.factory import logbook, people, plan_of
+
+    cfg = config()
+    problem = people(
+        [("A", "Nama A", -6.9175, 107.6191, "industri_boga", "adequate", "medium", "", "", "")],
+        [("M1", "Hendra", -6.9147, 107.6098, "industri_boga")],
+        cfg,
+    )
+    plan = plan_of({"A": "M1"}, [])
+    last = rules.add_months(START, cfg.programme.longest_months) - dt.timedelta(days=1)
+    late = dt.date(2030, 1, 1)
+    result = app.progress(problem, plan, logbook([], late.isoformat()), as_of=late)
+    assert result.tables.as_of == last == app.programme_as_of(cfg, late)
+    (warning,) = [w for w in result.warnings if w.code == "warning.as_of_after_programme"]
+    assert render(warning, "id") == (
+        f"tanggal per 2030-01-01 melewati hari terakhir program {last.isoformat()}: logbook "
+        f"dibaca sampai {last.isoformat()}"
+    )
+    assert app.simulate(problem, plan, as_of=late).simulated.logbook.as_of == last
+    inside = app.progress(problem, plan, logbook([], late.isoformat()), as_of=last)
+    assert not [w for w in inside.warnings if w.code == "warning.as_of_after_programme"]

@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.assign.test_gap_core import brute_force, random_instance
 from tests.conftest import AMBON, BANDUNG, DENPASAR, GARUT, JAKARTA
 from tkm_assign.assign import assign, assign_baseline
+from tkm_assign.assign.cpsat import GapSolution
+from tkm_assign.assign.gap import UNASSIGNED, objective, violations
+from tkm_assign.assign.solve import _second_round
 from tkm_assign.model import Candidates, NeedLevel, SolveStatus
 
 CIMAHI = (-6.8722, 107.5425)  # about 20 minutes from Bandung by motorcycle
@@ -94,7 +98,7 @@ def test_sector_rule_hard_and_soft(build, make_participant, make_mentor):
     result = assign(problem, candidates)
     assert result.mentor_of["P1"] is None
     assert str(result.reasons["P1"]) == (
-        "no mentor that can reach them covers pertanian_peternakan (assign.sector_rule = hard)"
+        "no mentor that can reach them covers pertanian_peternakan (the sector must match)"
     )
     problem, candidates = build(participants, mentors)
     assert assign(problem, candidates).mentor_of["P1"] == "M1"
@@ -123,9 +127,7 @@ def test_max_travel_is_respected(build, make_participant, make_mentor):
     )
     result = assign(problem, candidates)
     assert result.mentor_of["P1"] is None
-    assert str(result.reasons["P1"]) == (
-        "nearest mentor is 89 min away (limit travel.max_travel_min = 60)"
-    )
+    assert str(result.reasons["P1"]) == ("nearest mentor is 89 min away (travel time limit 60 min)")
 
 
 # --- objective terms ---------------------------------------------------------------------
@@ -221,7 +223,7 @@ def test_reason_pinned_mentor_in_another_province(build, make_participant, make_
     problem, candidates = build(participants, mentors)
     assert str(assign(problem, candidates).reasons["P1"]) == (
         "pinned mentor M2 is in another province (Daerah Khusus Ibukota Jakarta) "
-        "and assign.province_rule is same"
+        "and mentors stay in their own province"
     )
 
 
@@ -348,3 +350,26 @@ def test_hard_rules_hold_even_if_candidates_break_them(build, make_participant, 
     )
     assert assign(problem, everything).mentor_of == {"P1": None, "P2": None}
     assert assign_baseline(problem, everything).mentor_of == {"P1": None, "P2": None}
+
+
+def test_second_round_searches_only_where_a_gap_is_left(build, make_participant, make_mentor):
+    problem, _ = build([make_participant("P0", BANDUNG)], [make_mentor("M0", BANDUNG)])
+    rng = np.random.default_rng(3)
+    gapped, closed = random_instance(rng, 7, 3, skip=True), random_instance(rng, 5, 2, skip=True)
+
+    def nobody_served(instance, bound):
+        plan = np.full(instance.n_items, UNASSIGNED, dtype=np.int64)
+        value = objective(instance, plan)
+        status = SolveStatus.OPTIMAL if bound is None else SolveStatus.FEASIBLE
+        return GapSolution(plan, value, value if bound is None else bound, status, 0.0, "first")
+
+    # The first round left the one far from its bound and (as it claims) closed the other.
+    first = [nobody_served(gapped, 0), nobody_served(closed, None)]
+    runs = [_second_round([gapped, closed], first, problem, float("inf")) for _ in range(2)]
+    again, untouched = runs[0]
+    best = brute_force(gapped)
+    assert not violations(gapped, again.agent_of)
+    assert again.objective == best  # a small region: the second round proves its optimum
+    assert again.bound == best
+    assert untouched is first[1]  # no gap: not searched again
+    assert runs[1][0].agent_of.tolist() == again.agent_of.tolist()

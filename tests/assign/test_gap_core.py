@@ -20,6 +20,7 @@ from tkm_assign.assign.cpsat import (
     arc_cost_term,
     balance_term,
     build_model,
+    improve_gap,
     large_neighbourhood_search,
     skip_cost_term,
     solve_gap,
@@ -293,3 +294,29 @@ def test_budget_spends_work_and_watches_the_clock():
     part.spend(0.25)
     assert part.exhausted
     assert Budget(float("inf"), time.monotonic() - 1).exhausted
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_improve_gap_reaches_the_brute_force_optimum_from_a_poor_plan(seed):
+    rng = np.random.default_rng(20 + seed)
+    instance = random_instance(rng, n=7, m=3, skip=True)
+    start = np.full(instance.n_items, UNASSIGNED, dtype=np.int64)  # nobody served: feasible
+    params = GapParams(time_limit_s=5, workers=1, wall_deadline=time.monotonic() + 600)
+    found = improve_gap(instance, start, params)
+    best = brute_force(instance)
+    assert not violations(instance, found.agent_of)
+    assert found.objective == best < objective(instance, start)
+    assert found.bound == best and found.status == SolveStatus.OPTIMAL
+
+
+def test_improve_gap_on_a_large_model_searches_parts_and_never_worsens(monkeypatch):
+    monkeypatch.setattr(cpsat, "WHOLE_MODEL_MAX_ARCS", 10)
+    rng = np.random.default_rng(8)
+    instance = random_instance(rng, n=12, m=3, skip=True)
+    start = np.full(instance.n_items, UNASSIGNED, dtype=np.int64)
+    params = GapParams(time_limit_s=1, workers=1, wall_deadline=time.monotonic() + 600)
+    found = improve_gap(instance, start, params)
+    assert found.engine == CPSAT_PARTS
+    assert not violations(instance, found.agent_of)
+    assert found.objective == objective(instance, found.agent_of) < objective(instance, start)
+    assert found.bound == 0  # parts prove nothing about the whole

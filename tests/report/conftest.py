@@ -9,6 +9,7 @@ tables' exact columns, as solvers produce them.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,20 @@ import pandas as pd
 import pytest
 
 from tests.conftest import BANDUNG, BOGOR, DENPASAR, GARUT
+from tkm_assign import rules
 from tkm_assign.config import Config
 from tkm_assign.messages import Message
-from tkm_assign.model import Mentor, NeedLevel, Participant, Problem, TechLiteracy
+from tkm_assign.model import (
+    Mentor,
+    Mode,
+    NeedLevel,
+    Participant,
+    Problem,
+    Route,
+    Schedule,
+    Session,
+    TechLiteracy,
+)
 from tkm_assign.report.tables import (
     ASSIGNMENT_COLUMNS,
     ROUTE_COLUMNS,
@@ -93,6 +105,46 @@ def small_problem(
 
 def _frame(rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(columns))
+
+
+def _minutes(clock: str) -> int:
+    hours, minutes = clock.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def with_plan(tables: PlanTables, config: Config | None = None) -> PlanTables:
+    """``tables`` with the typed schedule their hand-written rows stand for, as a solver
+    gives both (writers read the typed one)."""
+    config = config or Config()
+    sessions = tuple(
+        Session(
+            r.session_id,
+            r.mentor_id,
+            r.participant_id,
+            dt.date.fromisoformat(r.date),
+            _minutes(r.start),
+            _minutes(r.end),
+            Mode(r.mode),
+            int(r.month),
+            int(r.travel_min_before),
+        )
+        for r in (tables.schedule if tables.schedule is not None else pd.DataFrame()).itertuples()
+    )
+    routes = tuple(
+        Route(
+            r.mentor_id,
+            dt.date.fromisoformat(r.date),
+            _minutes(r.depart),
+            _minutes(r._4),  # "return", a keyword, is positional in itertuples
+            tuple(r.stops.split(";")),
+            int(r.travel_min),
+            round(float(r.distance_km) * 1000),
+        )
+        for r in (tables.routes if tables.routes is not None else pd.DataFrame()).itertuples()
+    )
+    starts = rules.month_starts(config.programme.start_date, config.programme.longest_months)
+    plan = Schedule(sessions, routes, (), tuple(starts), 0.0, 0)
+    return dataclasses.replace(tables, plan=plan)
 
 
 @pytest.fixture(scope="session")
@@ -175,25 +227,27 @@ def small_tables() -> PlanTables:
         [("P03", "M01", 1, 1, 3, 0, 1, FAR)],
         SHORTFALL_COLUMNS,
     )
-    return PlanTables(
-        assignments=assignments,
-        assignment_summary={
-            "status": "OPTIMAL",
-            "objective": 152340.0,
-            "bound": 152340.0,
-            "gap": 0.0,
-            "solve_seconds": 0.12,
-            "assigned": 7,
-            "unassigned": 1,
-            "seed": 20240,
-            "engine": "min-cost flow",
-            "changes_from_current": 0,
-        },
-        schedule=schedule,
-        routes=routes,
-        workload=workload,
-        shortfalls=shortfalls,
-        schedule_summary={"onsite_share": 7 / 11, "shortfalls": [{"participant_id": "P03"}]},
+    return with_plan(
+        PlanTables(
+            assignments=assignments,
+            assignment_summary={
+                "status": "OPTIMAL",
+                "objective": 152340.0,
+                "bound": 152340.0,
+                "gap": 0.0,
+                "solve_seconds": 0.12,
+                "assigned": 7,
+                "unassigned": 1,
+                "seed": 20240,
+                "engine": "min-cost flow",
+                "changes_from_current": 0,
+            },
+            schedule=schedule,
+            routes=routes,
+            workload=workload,
+            shortfalls=shortfalls,
+            schedule_summary={"onsite_share": 7 / 11, "shortfalls": [{"participant_id": "P03"}]},
+        )
     )
 
 

@@ -9,6 +9,7 @@ import openpyxl
 import pandas as pd
 
 from tests.conftest import BANDUNG, GARUT
+from tests.report.conftest import with_plan
 from tkm_assign.config import Config
 from tkm_assign.model import Problem
 from tkm_assign.report import write_plan_outputs
@@ -66,7 +67,9 @@ def test_names_are_text_never_formulas_or_markup(tmp_path, make_participant, mak
         [("S1", "M/1", "P1", "2027-07-06", "09:30", "11:00", "onsite", 1, 70)],
         columns=list(SCHEDULE_COLUMNS),
     )
-    tables = PlanTables(assignments=assignments, assignment_summary={}, schedule=schedule)
+    tables = with_plan(
+        PlanTables(assignments=assignments, assignment_summary={}, schedule=schedule)
+    )
     write_plan_outputs(tmp_path, problem, tables, "id")
     sheet = openpyxl.load_workbook(tmp_path / "plan.xlsx")["Penugasan"]
     assert sheet["B2"].value == '=HYPERLINK("x","y")' and sheet["B2"].data_type == "s"
@@ -117,7 +120,9 @@ def _plan_with_mentor_ids(ids: list[str], make_participant, make_mentor) -> tupl
         ],
         columns=list(SCHEDULE_COLUMNS),
     )
-    return problem, PlanTables(assignments=assignments, assignment_summary={}, schedule=schedule)
+    return problem, with_plan(
+        PlanTables(assignments=assignments, assignment_summary={}, schedule=schedule)
+    )
 
 
 def test_maths_text_in_mentor_ids_crashes_the_maps(

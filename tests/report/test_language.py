@@ -1,16 +1,21 @@
 """Each language throughout: no English (or configuration key) in the Indonesian outputs,
 no Indonesian in the English ones.
 
-The small plan is written in both languages: report, workbook, GeoPackage and audit. Their
-text a person reads (page text without markup, workbook cells, GeoPackage attribute
-values other than codes) is searched for every phrase of the other language that the catalogue of labels
-and messages holds, and for configuration keys. Settings keys may appear only where the
+The small plan is written in both languages: report, workbook, GeoPackage and audit; then
+followed (a simulated logbook) and written again as progress (``progress.html``,
+``progress.xlsx``, ``at_risk.csv``, the WhatsApp messages) and as a re-plan (its report,
+workbook and ``changes.csv``). Their text a person reads (page text without markup,
+workbook cells, CSV cells and GeoPackage attribute values other than codes, the worded
+columns of codes always, messages) is searched for every phrase of the other language that
+the catalogue of labels and messages holds, and for configuration keys; and it must hold
+phrases of its own language, so an output with nothing worded fails too. Settings keys may appear only where the
 reader is told which setting to change: the footnotes and the appendix of the
 configuration. Ids, names and places are the same in both languages and are not searched.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 import string
@@ -19,13 +24,16 @@ from pathlib import Path
 
 import geopandas as gpd
 import openpyxl
+import pandas as pd
 import pyogrio
 import pytest
 
+from tkm_assign import app
 from tkm_assign.audit import audit_plan, write_audit_outputs
 from tkm_assign.config import Config
 from tkm_assign.geo.travel import HaversineTravel
 from tkm_assign.messages import LANGUAGES, MESSAGES, Plural, template
+from tkm_assign.programme.plan import plan_from_schedule
 from tkm_assign.report import write_plan_outputs
 from tkm_assign.report.html import flatten
 
@@ -120,9 +128,40 @@ def geopackage_text(path: Path) -> str:
             if column == "styleQML":  # QGIS's XML: codes and field names; its legend is read
                 values = [label for qml in values for label in re.findall(r'label="([^"]*)"', qml)]
             # Codes (status "assigned", sector "industri_boga") are identifiers for GIS
-            # rules and joins, the same in every language; what is worded is searched.
-            texts += [v for v in values if isinstance(v, str) and not CODE.fullmatch(v)]
+            # rules and joins, the same in every language; what is worded is searched,
+            # the words of a code column always ("terlayani" is one word, like a code).
+            worded = column.endswith("_label") or column == "reason"
+            texts += [v for v in values if isinstance(v, str) and (worded or not CODE.fullmatch(v))]
     return "\n".join(texts)
+
+
+def csv_text(path: Path) -> str:
+    """The cells of a CSV file but its header (table column names, the same in every
+    language) and codes."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    values = [str(v) for column in frame.columns for v in frame[column]]
+    return "\n".join(v for v in values if v and not CODE.fullmatch(v))
+
+
+def output_text(path: Path) -> str:
+    """What a person reads in one output file (or the files of a folder)."""
+    if path.is_dir():
+        return "\n".join(output_text(p) for p in sorted(path.iterdir()))
+    if path.suffix == ".html":
+        return page_text(path)
+    if path.suffix == ".xlsx":
+        return workbook_text(path)
+    if path.suffix == ".csv":
+        return csv_text(path)
+    if path.suffix == ".txt":
+        return path.read_text(encoding="utf-8")
+    return geopackage_text(path)
+
+
+def own_phrases(text: str, lang: str) -> list[str]:
+    """Phrases of ``lang`` found in ``text`` (at least one: something is worded)."""
+    lowered = " ".join(text.split()).lower()
+    return [p for p in sorted(phrases(lang)) if p.lower() in lowered]
 
 
 def leaks(text: str, lang: str) -> list[str]:
@@ -152,6 +191,34 @@ def written(request, tmp_path_factory, small_problem, small_tables) -> tuple[str
     return lang, folder
 
 
+@pytest.fixture(scope="module")
+def followed(tmp_path_factory, small_problem) -> dict[str, Path]:
+    """The small plan followed for 45 days (a simulated logbook) then reported and
+    re-planned, written in each language: ``{lang: folder}``."""
+    config = small_problem.config.replace(
+        [
+            'travel.model="haversine"',
+            'travel.cache_dir=""',
+            "assign.time_limit_s=2",
+            "schedule.time_limit_s=0.5",
+            "schedule.workers=1",
+        ]
+    )
+    made = app.plan(small_problem, config)
+    plan = plan_from_schedule(made.assignment, made.schedule)
+    as_of = config.programme.start_date + dt.timedelta(days=44)
+    logbook = app.simulate(made.problem, plan, as_of=as_of).simulated.logbook
+    progress = app.progress(made.problem, plan, logbook)
+    replan = app.replan(made.problem, plan, logbook)
+    folders = {}
+    for lang in LANGUAGES:
+        folder = tmp_path_factory.mktemp(f"followed_{lang}")
+        app.write_outputs(progress, folder / "progress", lang=lang)
+        app.write_outputs(replan, folder / "replan", lang=lang)
+        folders[lang] = folder
+    return folders
+
+
 @pytest.mark.parametrize(
     "name",
     [
@@ -165,11 +232,31 @@ def written(request, tmp_path_factory, small_problem, small_tables) -> tuple[str
 )
 def test_every_output_speaks_one_language(written, name: str):
     lang, folder = written
-    path = folder / name
-    if path.suffix == ".html":
-        text = page_text(path)
-    elif path.suffix == ".xlsx":
-        text = workbook_text(path)
-    else:
-        text = geopackage_text(path)
+    text = output_text(folder / name)
     assert leaks(text, lang) == []
+    assert own_phrases(text, lang), f"{name}: nothing worded in {lang}"
+
+
+PROGRAMME_OUTPUTS = [
+    (lang, name)
+    for lang in LANGUAGES
+    for name in (
+        "progress/progress.html",
+        "progress/progress.xlsx",
+        "progress/at_risk.csv",
+        "progress/messages",
+        "replan/report.html",
+        "replan/plan.xlsx",
+        "replan/plan.gpkg",
+        "replan/changes.csv",
+        "replan/messages",
+    )
+]
+
+
+@pytest.mark.parametrize(("lang", "name"), PROGRAMME_OUTPUTS)
+def test_the_programme_outputs_speak_one_language(followed, lang: str, name: str):
+    path = followed[lang] / name
+    text = output_text(path)
+    assert leaks(text, lang) == [], name
+    assert own_phrases(text, lang), f"{name}: nothing worded in {lang}"

@@ -117,6 +117,31 @@ def test_geopackage_has_names_real_times_and_styles(outputs, small_tables):
     assert people.loc["P01", "regency_name"].startswith(("Kota ", "Kabupaten "))
     mentors = gpd.read_file(path, layer="mentors").set_index("mentor_id")
     assert mentors.loc["M02", "province_name"] == "Bali"
+    # Every place has its province and regency names (nothing left as a bare code).
+    for layer in (people, mentors):
+        for level in ("province", "regency"):
+            assert (layer[f"{level}_name"] != "").all() and layer[f"{level}_code"].notna().all()
+    # Codes keep their codes, for GIS rules; their words stand beside them (Indonesian).
+    columns = list(people.columns)
+    for code in ("sector", "need_level", "status"):
+        assert columns.index(f"{code}_label") == columns.index(code) + 1
+    assert people.loc["P01", ["sector", "sector_label"]].tolist() == [
+        "industri_boga",
+        "Industri boga",
+    ]
+    assert people.loc["P01", ["status", "status_label"]].tolist() == ["assigned", "terlayani"]
+    assert people.loc["P08", ["status", "status_label"]].tolist() == [
+        "unassigned",
+        "belum terlayani",
+    ]
+    assert people.loc["P08", "reason_code"].startswith("reason.") and people.loc["P08", "reason"]
+    assert people.loc["P01", "reason_code"] == ""
+    assert set(people["need_level_label"]) <= {"rendah", "sedang", "tinggi"}
+    m01 = mentors.loc["M01"]
+    assert m01["transport_label"] == {"motorcycle": "sepeda motor", "car": "mobil"}.get(
+        m01["transport"], "angkutan umum"
+    )
+    assert ";" not in m01["sectors_label"] or "; " in m01["sectors_label"]
     # Dates and clock times are date-time fields (QGIS's temporal controller needs them).
     routes = gpd.read_file(path, layer="routes")
     for name in ("date", "depart", "return"):
@@ -131,6 +156,10 @@ def test_geopackage_has_names_real_times_and_styles(outputs, small_tables):
     row = sessions.loc[session["session_id"]]
     assert row["start"] == pd.Timestamp(f"{session['date']} {session['start']}")
     assert row["mode"] == session["mode"] and row["time_zone"] == "WIB"
+    assert dict(zip(sessions["mode"], sessions["mode_label"], strict=True)) == {
+        "onsite": "tatap muka",
+        "online": "daring",
+    }
     with closing(sqlite3.connect(path)) as db:
         # GeoPackage 1.3: what GDAL 3.6 (Debian 12) reads without a warning.
         assert db.execute("PRAGMA application_id").fetchone()[0] == 0x47504B47  # "GPKG"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import openpyxl
 import pytest
@@ -115,3 +116,40 @@ def test_indicators_by_group_and_sessions(written):
     assert sessions.loc["0-2", "participants"] == 2
     assert sessions.loc["0-2", "all_three_share"] == 0.5
     assert result.summary["indicators"]["target_all_three_share"] == 0.34
+
+
+def test_each_line_of_the_message_links_the_participants_whatsapp_chat(written):
+    from tkm_assign.messages import Message
+    from tkm_assign.programme.progress import MentorNote
+    from tkm_assign.report.running import mentor_message
+
+    result, _, _ = written
+    phones = {"P1": "+6281234567890", "P2": "+62227654321"}  # a mobile, a Bandung landline
+    problem = dataclasses.replace(
+        result.problem,
+        participants=tuple(
+            dataclasses.replace(p, phone=phones[p.participant_id])
+            for p in result.problem.participants
+        ),
+    )
+    mid = "../../M/1"
+    note = MentorNote(
+        mid,
+        dt.date(2027, 8, 20),
+        dt.date(2027, 8, 27),
+        (session("P2", mid, "2027-08-23", "onsite", 600), session("P1", mid, "2027-08-24")),
+        (("P1", "behind", (Message.of("progress.reason.no_mentor"),)),),
+    )
+    lines = {lang: mentor_message(note, problem, lang).splitlines() for lang in ("id", "en")}
+    chat = "https://wa.me/6281234567890"
+    online = [line for line in lines["id"] if " daring: " in line]
+    assert online == [
+        f"- Sel 24 Agu 08:00 daring: <script>alert(1)</script> (P1) · WhatsApp: {chat}"
+    ]
+    (visit,) = [line for line in lines["id"] if " kunjungan: " in line]
+    assert visit.endswith("(P2) · Telepon: 0227654321")  # a landline: no chat, the number
+    assert lines["id"][-3].endswith(f" · WhatsApp: {chat}")  # the catch-up line
+    assert sum(chat in line for line in lines["en"]) == 2
+    assert any(line.endswith("(P2) · Call: 0227654321") for line in lines["en"])
+    # Without a number, no link (the message written above).
+    assert "wa.me" not in mentor_message(note, result.problem, "id")

@@ -66,7 +66,10 @@ def test_rows_and_values(outputs, small_tables):
     assert schedule.max_row == 1 + len(small_tables.schedule)
     row = dict(zip([c.value for c in schedule[1]], [c.value for c in schedule[2]], strict=True))
     assert row["Tanggal"] == dt.datetime(2027, 7, 6)  # a real date, not text
-    assert row["Hari"] == "Selasa"
+    # ... shown with its weekday in the workbook's language: "Sel, 2027-07-06"
+    date = schedule.cell(2, [c.value for c in schedule[1]].index("Tanggal") + 1)
+    assert date.number_format == "[$-421]ddd, yyyy-mm-dd"
+    assert "Hari" not in row  # the weekday is the date's, not a column of its own
     assert row["Cara"] == "tatap muka"
     problems = book["Belum terlayani & kekurangan"]
     kinds = [r[0].value for r in problems.iter_rows(min_row=2)]
@@ -114,8 +117,9 @@ def test_the_unserved_have_a_cause_and_remedies_to_filter(outputs):
 def test_english_labels(outputs_en):
     book = openpyxl.load_workbook(outputs_en / "plan.xlsx")
     assert book.sheetnames == SHEETS_EN
-    assert [c.value for c in book["Schedule"][1]][:3] == ["Session ID", "Date", "Day"]
-    assert book["Schedule"]["K2"].value == "onsite"
+    assert [c.value for c in book["Schedule"][1]][:3] == ["Session ID", "Date", "Start"]
+    assert book["Schedule"]["B2"].number_format == "[$-409]ddd, yyyy-mm-dd"  # "Tue, 2027-..."
+    assert book["Schedule"]["J2"].value == "onsite"
 
 
 def test_assignment_only_plan_has_empty_schedule_sheets(
@@ -227,14 +231,37 @@ def test_formula_like_text_stays_text(tmp_path):
 def test_months_show_their_calendar_dates(outputs, small_problem):
     book = openpyxl.load_workbook(outputs / "plan.xlsx")
     assert small_problem.config.programme.start_date == dt.date(2027, 7, 5)
-    for title in ("Jadwal", "Beban kerja"):
-        sheet = book[title]
-        header = [c.value for c in sheet[1]]
-        month = header.index("Bulan ke-")
-        assert header[month + 1] == "Tanggal bulan ini", title
-        for row in sheet.iter_rows(min_row=2, values_only=True):
-            if row[month] == 1:
-                assert row[month + 1] == "5 Jul 2027 – 4 Agu 2027", (title, row)
-                break
-        else:
-            pytest.fail(f"no month 1 in {title}")
+    sheet = book["Beban kerja"]
+    header = [c.value for c in sheet[1]]
+    month = header.index("Bulan ke-")
+    assert header[month + 1] == "Tanggal bulan ini"
+    for row in sheet.iter_rows(min_row=2, values_only=True):
+        if row[month] == 1:
+            assert row[month + 1] == "5 Jul 2027 – 4 Agu 2027", row
+            break
+    else:
+        pytest.fail("no month 1 in Beban kerja")
+    # The 35,000 sessions of the national plan: the month's dates are its number's format,
+    # the month stays the number to sort and filter by.
+    sheet = book["Jadwal"]
+    header = [c.value for c in sheet[1]]
+    assert "Tanggal bulan ini" not in header
+    month = header.index("Bulan ke-")
+    cells = [row[month] for row in sheet.iter_rows(min_row=2)]
+    first = next(c for c in cells if c.value == 1)
+    assert first.number_format == '0" · 5 Jul 2027 – 4 Agu 2027"'
+    assert {c.number_format for c in cells if c.value == 2} == {'0" · 5 Agu 2027 – 4 Sep 2027"'}
+
+
+def test_the_workbook_is_compressed_at_the_highest_level(outputs):
+    import zipfile
+
+    with zipfile.ZipFile(outputs / "plan.xlsx") as book:
+        parts = book.infolist()
+        assert parts and all(p.compress_type == zipfile.ZIP_DEFLATED for p in parts)
+        sheet = next(p for p in parts if p.filename == "xl/worksheets/sheet3.xml")
+        data = book.read(sheet)
+    import zlib
+
+    best = zlib.compressobj(9, zlib.DEFLATED, -15)  # zip's raw deflate at level 9
+    assert sheet.compress_size == len(best.compress(data) + best.flush())

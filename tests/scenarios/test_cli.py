@@ -77,6 +77,8 @@ def test_capacity_with_mentors_writes_every_file(inputs, tmp_path: Path, capsys)
             "--out",
             str(tmp_path / "plan"),
             "--quiet",
+            "--lang",
+            "en",
         ]
     )
     printed, err = capsys.readouterr()
@@ -91,16 +93,15 @@ def test_capacity_without_mentors_plans_every_mentor(inputs, tmp_path: Path, cap
     code = main(["capacity", "--participants", str(participants), *FAST, "--out", str(out)])
     printed, err = capsys.readouterr()
     assert code == 0, err
-    assert "(all new)" in printed
+    assert "(semua baru)" in printed  # Indonesian unless --lang en
     suggested = pd.read_csv(out / "suggested_mentors.csv", encoding="utf-8-sig")
     assert suggested["mentor_id"].str.startswith("BARU-").all()
 
 
 def test_capacity_without_mentors_ignores_mentor_references(tmp_path: Path, capsys):
     out = tmp_path / "refs"
-    code = main(
-        ["capacity", "--participants", str(VALID / "participants.csv"), *FAST, "--out", str(out)]
-    )
+    args = ["capacity", "--participants", str(VALID / "participants.csv"), *FAST]
+    code = main([*args, "--lang", "en", "--out", str(out)])
     _, err = capsys.readouterr()
     assert code == 0, err
     assert "current_mentor_id is ignored" in err
@@ -130,6 +131,8 @@ def test_scenarios_command(inputs, tmp_path: Path, capsys):
             "capacity.scenario_workers=1",
             "--out",
             str(out),
+            "--lang",
+            "en",
         ]
     )
     printed, err = capsys.readouterr()
@@ -146,7 +149,7 @@ def test_scenarios_command(inputs, tmp_path: Path, capsys):
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ([], "nothing to compare"),
+        ([], "tidak ada yang dibandingkan"),
         (["--grid", "caseload.maks=1,2"], "caseload.maks is not a configuration key"),
         (["--grid", "caseload.max"], "expected KEY=V1,V2"),
         (["--grid", "sessions.target=9"], "sessions.target_by_need.low: 9 is out of range"),

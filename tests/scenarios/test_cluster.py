@@ -211,7 +211,7 @@ def test_an_interrupted_grid_resumes_without_planning_finished_scenarios_again(
     script = tmp_path / "run.py"
     script.write_text(_RUN)
     run = subprocess.Popen(
-        [sys.executable, str(script), *args, "--out", str(out)],
+        [sys.executable, str(script), *args, "--out", str(out), "--lang", "en"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -243,7 +243,7 @@ def test_an_interrupted_grid_resumes_without_planning_finished_scenarios_again(
     code = main([*args, "--cluster", dask_cluster.scheduler_address, "--resume", "--out", str(out)])
     printed, err = capsys.readouterr()
     assert code == 0, err
-    assert printed.count(": with a mentor") == 3
+    assert printed.count(": punya pendamping") == 3
     assert f"{done_before} of 3 already planned" in err
     assert err.count("planned and sized in") == 3 - done_before
     assert "; dashboard http://" in err  # printed when the scheduler serves one
@@ -269,7 +269,7 @@ def test_without_resume_the_kept_folder_is_removed_and_said(files, tmp_path: Pat
     (kept / RESUMABLE).write_text("kept\n")
     (kept / FINISHED_DIR / "00001.json").write_text('{"key": "old"}')
     args = ["scenarios", *files, "--grid", "caseload.max=4", *FAST, "--out", str(out)]
-    code = main(args)
+    code = main([*args, "--lang", "en"])
     err = capsys.readouterr().err
     assert code == 0, err
     assert "warning:" in err and "removed 1 unfinished output folder" in err

@@ -23,7 +23,7 @@ from tkm_assign.web.app import Options, create_app
 SAMPLE = PROJECT_ROOT / "data" / "sample"
 VALID = PROJECT_ROOT / "tests" / "data" / "valid"
 INVALID = PROJECT_ROOT / "tests" / "data" / "invalid"
-ADDRESS = re.compile(r"open (http://\S+) in a browser")
+ADDRESS = re.compile(r"(http://\S+) (?:in a browser|di peramban)")
 
 
 @pytest.fixture

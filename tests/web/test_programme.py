@@ -97,10 +97,18 @@ def test_a_bad_logbook_lists_its_problems(client, plan_id, tmp_path):
     assert f'href="/plans/{plan_id}/programme"' in page  # try again on page 5
 
 
-def test_a_date_outside_the_programme_is_refused(client, plan_id):
-    answer = follow(client, plan_id, "progress", as_of="2030-01-01")
+def test_a_date_after_the_programme_is_clamped_and_one_before_it_refused(client, plan_id):
+    # After the last day: reported as of the last day, and the page says so (as the CLI).
+    late = job_of(follow(client, plan_id, "progress", as_of="2030-01-01"))
+    assert wait_finished(client, late)["status"] == "done"
+    page = client.get(f"/jobs/{late}").text
+    warned = page[page.index('id="warnings"') :]
+    (last,) = re.findall(r"melewati hari terakhir program (\d{4}-\d\d-\d\d)", warned)
+    assert "tanggal per 2030-01-01 melewati hari terakhir program" in warned
+    assert f"Kemajuan per {last}:" in page and last < "2030-01-01"
+    answer = follow(client, plan_id, "progress", as_of="2027-07-04")
     assert answer.status_code == 400
-    assert "as_of: 2030-01-01 is outside the programme, 2027-07-05 to 20" in answer.text
+    assert "as_of: 2027-07-04 is before the programme, 2027-07-05 to 20" in answer.text
     answer = follow(client, plan_id, "progress", logbook=None)
     assert answer.status_code == 400 and "Pilih berkas logbook." in answer.text
 

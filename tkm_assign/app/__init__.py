@@ -95,7 +95,7 @@ optional columns ``status`` / ``status_date`` / ``start_date`` (participants) an
   (a :class:`Message`); ``result.summary`` the counts (reassignments forced and chosen,
   sessions kept, moved, added, cancelled, missed, by reason); ``result.tables`` the plan
   tables of the re-planned programme (``schedule`` with ``status`` held | planned,
-  ``uid`` and ``sequence``; ``extra["calendar"]`` the planned and cancelled sessions) and
+  ``uid`` and ``sequence``; ``calendar`` the planned and cancelled sessions) and
   ``result.measures`` its figures; ``result.progress`` the progress on ``as_of`` (with the
   mentors' messages for the new plan). ``write_outputs`` writes every output of a plan
   (calendars that update the earlier ones: same ``UID``, raised ``SEQUENCE``,

@@ -28,11 +28,11 @@ from tkm_assign.messages import Message
 from tkm_assign.model import Problem
 from tkm_assign.notify import ProgressCallback
 from tkm_assign.programme.follow import follow
-from tkm_assign.programme.plan import CurrentPlan, plan_from_tables
+from tkm_assign.programme.plan import CurrentPlan, PlanSession, plan_from_tables
 from tkm_assign.programme.progress import ProgressTables, measure_progress, mentor_notes
 from tkm_assign.programme.replan import Replanned, replan_programme
 from tkm_assign.programme.simulate import Simulated
-from tkm_assign.report.tables import PlanTables
+from tkm_assign.report.tables import CalendarEvent, PlanTables
 
 __all__ = [
     "ProgressResult",
@@ -185,7 +185,9 @@ def read_logbook(
 def checked_as_of(config: Config, as_of: dt.date) -> dt.date:
     """An as-of date given explicitly: it may not lie before the programme starts.
 
-    After the programme's last day is allowed (a report written after the end).
+    ``progress``, ``replan`` and ``simulate`` clamp a date after the programme's last day
+    (of the latest participant's months) to that day, as :func:`programme_as_of` does, and
+    say so in their warnings (``warning.as_of_after_programme``).
 
     Parameters
     ----------
@@ -213,11 +215,25 @@ def checked_as_of(config: Config, as_of: dt.date) -> dt.date:
     return as_of
 
 
+def _within_programme(problem: Problem, as_of: dt.date) -> dt.date:
+    """A given as-of date, refused before the programme start (:func:`checked_as_of`) and
+    clamped to the programme's last day (of the latest participant's months), as the
+    default date is, with ``warning.as_of_after_programme`` saying so."""
+    checked_as_of(problem.config, as_of)
+    last = _month_starts(problem)[-1] - dt.timedelta(days=1)
+    if as_of <= last:
+        return as_of
+    notify.warn(
+        Message.of("warning.as_of_after_programme", given=as_of.isoformat(), last=last.isoformat())
+    )
+    return last
+
+
 def _logbook(
     problem: Problem, plan: CurrentPlan, logbook: Logbook | Table, as_of: dt.date | None
 ) -> Logbook:
     if as_of is not None:
-        checked_as_of(problem.config, as_of)
+        as_of = _within_programme(problem, as_of)
     if isinstance(logbook, Logbook):
         if as_of is not None and as_of != logbook.as_of:
             if as_of > logbook.as_of:
@@ -327,7 +343,7 @@ class ReplanResult:
     tables
         The plan tables of the re-planned programme: ``schedule`` holds the sessions held
         and planned with ``status`` (held | planned), ``uid`` and ``sequence``;
-        ``extra["calendar"]`` the planned and cancelled sessions for the calendars.
+        ``calendar`` the planned and cancelled sessions for the calendars.
     measures
         Key figures, mentor balance and provinces of the re-planned programme.
     progress
@@ -493,7 +509,9 @@ def replan(
             workload=workload,
             shortfalls=shortfalls,
             schedule_summary=schedule_summary(scheduled, done.assignment, done.schedule),
-            extra={"calendar": _calendar_frame(done), "as_of": done.as_of.isoformat()},
+            plan=done.schedule,
+            calendar=_calendar_events(done),
+            extra={"as_of": done.as_of.isoformat()},
         )
         from tkm_assign.app.commands import plan_figures
 
@@ -518,47 +536,21 @@ def _with_identity(sessions: pd.DataFrame, done: Replanned) -> pd.DataFrame:
     )
 
 
-def _calendar_frame(done: Replanned) -> pd.DataFrame:
-    """The calendars' sessions: every planned one and every cancelled one."""
-
-    def clock(minutes: int) -> str:
-        return f"{minutes // 60:02d}:{minutes % 60:02d}"
-
+def _calendar_events(done: Replanned) -> tuple[CalendarEvent, ...]:
+    """The calendars' events: every planned session and every cancelled one."""
     starts = done.schedule.month_starts
     travel = {s.session_id: s.travel_min_before for s in done.schedule.sessions}
-    rows = [
-        (
-            s.session_id,
-            s.mentor_id,
-            s.participant_id,
-            s.date.isoformat(),
-            clock(s.start_min),
-            clock(s.end_min),
-            s.mode.value,
-            rules.month_of(s.date, starts),
-            travel.get(s.session_id, 0) if status == "planned" else 0,
-            s.uid,
-            s.sequence,
-            status,
-        )
-        for group, status in ((done.sessions, "planned"), (done.cancelled, "cancelled"))
-        for s in group
-    ]
-    columns = [
-        "session_id",
-        "mentor_id",
-        "participant_id",
-        "date",
-        "start",
-        "end",
-        "mode",
-        "month",
-        "travel_min_before",
-        "uid",
-        "sequence",
-        "status",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+
+    def event(s: PlanSession, cancelled: bool) -> CalendarEvent:
+        session = s.as_session(rules.month_of(s.date, starts))
+        if not cancelled:
+            session = dataclasses.replace(session, travel_min_before=travel.get(s.session_id, 0))
+        return CalendarEvent(session, s.uid, s.sequence, cancelled)
+
+    return (
+        *(event(s, False) for s in done.sessions),
+        *(event(s, True) for s in done.cancelled),
+    )
 
 
 @dataclass(frozen=True)
@@ -658,6 +650,7 @@ def simulate(
     problem = _configured(problem, config)
     checked_as_of(problem.config, as_of)
     with notify.collecting(progress) as call:
+        as_of = _within_programme(problem, as_of)
         notify.progress("step.simulate", 0, 1)
         travel = pipeline.travel_model(problem.config)
         done = simulate_logbook(problem, plan, travel, as_of, since)

@@ -455,6 +455,11 @@ ROUNDING_WORK = 0.6
 PRICED_SHARE = 1.0
 PRICED_SHARE_MUST_ASSIGN = 0.3
 WHOLE_MODEL_MAX_ARCS = 50_000  # above this, CP-SAT on parts only (see _parts_only)
+# Share of :func:`improve_gap`'s work for its fresh search (measured on 30,000 x 1,500 by
+# counted work: half and half took the assignment's gap to 1.88% where the warm-started
+# search alone reached 2.07%, with 10% less CPU time: from scratch CP-SAT proves small
+# hours-tight regions optimal sooner).
+FRESH_SHARE = 0.5
 
 PRICED_FLOW = "min-cost flow with hours prices"
 CPSAT_PARTS = "CP-SAT on parts (warm start from flow)"
@@ -484,12 +489,8 @@ def solve_gap(
     """
     started = time.monotonic()
     limit = params.time_limit_s
-    deadline = min(started + limit, params.wall_deadline)
-    work = Budget(limit * DETERMINISTIC_SHARE if params.deterministic else math.inf, deadline)
-    if params.deterministic and math.isfinite(params.wall_deadline):
-        # Work decides where each step ends; the caller's deadline is only a safety net.
-        deadline = params.wall_deadline
-        work = Budget(work.left, deadline)
+    work = _work_budget(params, started)
+    deadline = work.deadline
 
     def at(share: float) -> float:
         """Wall-clock end of a step: a share of the limit, or the safety net only."""
@@ -579,6 +580,70 @@ def solve_gap(
     )
 
 
+def improve_gap(instance: GapInstance, start: IntArray, params: GapParams) -> GapSolution:
+    """A further search from the feasible plan ``start``, with all of the work of ``params``.
+
+    Two CP-SAT runs on the whole model share the work (``FRESH_SHARE``): one warm-started
+    from ``start``, and one fresh search without it, which the first round's plan cannot
+    steer back into the same valley and which often proves a better bound; the better plan
+    and the better bound are kept. On a large model where items may stay unassigned, parts
+    only (:func:`large_neighbourhood_search`, no bound: 0). Never worse than ``start``.
+    Meant for a second round on the regions a first :func:`solve_gap` left with a gap.
+
+    Parameters
+    ----------
+    instance
+        The instance (a region of the mentor assignment).
+    start
+        A feasible solution: agent of each item, ``UNASSIGNED`` for none.
+    params
+        Work (``time_limit_s``, see ``DETERMINISTIC_SHARE``), seed, workers and the
+        wall-clock net (``wall_deadline``).
+
+    Returns
+    -------
+    GapSolution
+        The better of ``start`` and what the searches found, with the best bound they
+        proved (OPTIMAL once it meets the objective).
+    """
+    started = time.monotonic()
+    work = _work_budget(params, started)
+    if _parts_only(instance, params):
+        improved = large_neighbourhood_search(instance, start, work, params.seed)
+        return GapSolution(
+            improved,
+            objective(instance, improved),
+            0,
+            SolveStatus.FEASIBLE,
+            time.monotonic() - started,
+            CPSAT_PARTS,
+        )
+    value = objective(instance, start)
+    best = GapSolution(start, value, 0, SolveStatus.FEASIBLE, 0.0, CPSAT_FROM_FLOW)
+    bound = 0
+    for hint, share in ((True, 1.0 - FRESH_SHARE), (False, FRESH_SHARE)):
+        found = _solve_whole(
+            instance, params, start, work.part(share, work.deadline), started, CPSAT_FROM_FLOW, hint
+        )
+        bound = max(bound, found.bound)
+        if found.status != SolveStatus.INFEASIBLE and found.objective < best.objective:
+            best = found
+    return _with_bound(best, bound, started)
+
+
+def _work_budget(params: GapParams, started: float) -> Budget:
+    """The work of a search: ``DETERMINISTIC_SHARE`` of the time limit in work units, or
+    (not ``deterministic``) the clock; the wall-clock deadline that ends it in any case."""
+    limit = params.time_limit_s
+    deadline = min(started + limit, params.wall_deadline)
+    if not params.deterministic:
+        return Budget(math.inf, deadline)
+    if math.isfinite(params.wall_deadline):
+        # Work decides where each step ends; the caller's deadline is only a safety net.
+        deadline = params.wall_deadline
+    return Budget(limit * DETERMINISTIC_SHARE, deadline)
+
+
 def _parts_only(instance: GapInstance, params: GapParams) -> bool:
     """Whether CP-SAT works on parts only: a large model where items may stay unassigned.
 
@@ -626,9 +691,12 @@ def _solve_whole(
     budget: Budget,
     started: float,
     engine: str,
+    hint: bool = True,
 ) -> GapSolution:
+    """CP-SAT on the whole model; ``start`` (a feasible plan) is its hint unless not ``hint``,
+    and what is returned when CP-SAT finds nothing better within ``budget``."""
     built = build_model(instance)
-    if start is not None:
+    if start is not None and hint:
         add_hint(built, instance, start)
     solver = cp_model.CpSolver()
     p = solver.parameters

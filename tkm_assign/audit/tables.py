@@ -165,9 +165,8 @@ def plan_tables(facts: PlanFacts) -> PlanTables:
     summary = assignment_summary(facts, assignments)
     if facts.plan.sessions is None:
         return PlanTables(assignments=assignments, assignment_summary=summary)
-    sessions, routes, workload, short = schedule_tables(
-        facts.problem, facts.plan, hand_schedule(facts)
-    )
+    plan = hand_schedule(facts)
+    sessions, routes, workload, short = schedule_tables(facts.problem, facts.plan, plan)
     return PlanTables(
         assignments=assignments,
         assignment_summary=summary,
@@ -175,4 +174,5 @@ def plan_tables(facts: PlanFacts) -> PlanTables:
         routes=routes,
         workload=workload,
         shortfalls=short,
+        plan=plan,
     )

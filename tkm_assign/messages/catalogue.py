@@ -19,6 +19,7 @@ into the catalogues, and write its Indonesian ``msgstr`` in ``locale/id``. Codes
 - ``rule.*``: the rules an audit checks (:mod:`tkm_assign.audit.checks`);
 - ``chart.*``, ``scenario_column.*``: capacity and scenario charts and workbook.
 - ``web.*``: the coordinators' page (``tkm_assign/web``);
+- ``cli.*``: the command line's summaries and errors (:mod:`tkm_assign.messages.cli`);
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from tkm_assign.messages.cli import CLI
 from tkm_assign.messages.running import RUNNING
 
 
@@ -116,6 +118,10 @@ WARNINGS = {
         "but work.max_travel_min_per_day = {max_travel_min_per_day}: the farthest assigned "
         "participants cannot be visited onsite"
     ),
+    "warning.as_of_after_programme": (
+        "the as-of date {given} is after the programme's last day {last}: the logbook is "
+        "read up to {last}"
+    ),
     "warning.round_trip_beyond_working_day": (
         "a {round_trip_min}-min round trip (2 x travel.max_travel_min) plus a {visit_min}-min "
         "visit does not fit the {day_min}-min working day ({start}-{end})"
@@ -157,46 +163,42 @@ REASONS: dict[str, str | Plural] = {
         "working days a month; a visit too far to share its day takes a whole day)"
     ),
     "reason.pin.other_island": (
-        "pinned mentor {mentor_id} lives on another island ({island}) and "
-        "travel.cross_island is forbid"
+        "pinned mentor {mentor_id} lives on another island ({island}) and ferry trips are "
+        "not allowed"
     ),
     "reason.pin.other_province": (
-        "pinned mentor {mentor_id} is in another province ({province}) and "
-        "assign.province_rule is same"
+        "pinned mentor {mentor_id} is in another province ({province}) and mentors stay in "
+        "their own province"
     ),
     "reason.pin.sector": (
-        "pinned mentor {mentor_id} lacks the sector {sector} and assign.sector_rule is hard"
+        "pinned mentor {mentor_id} lacks the sector {sector} and the sector must match"
     ),
     "reason.pin.too_far": (
-        "pinned mentor {mentor_id} is not reachable within travel.max_travel_min ({limit} min "
+        "pinned mentor {mentor_id} is not reachable within the travel time limit ({limit} min "
         "one way)"
     ),
     "reason.pin.cannot_travel": (
-        "pinned mentor {mentor_id} cannot travel there (see travel.cross_island)"
+        "pinned mentor {mentor_id} cannot travel there (ferry trips are not allowed)"
     ),
     "reason.no_eligible_mentor": "no eligible mentor",
     "reason.no_mentor_in_province": "no mentor in {province}",
     "reason.no_mentor_on_island": (
-        "no mentor on {island} (onsite visits across the sea are not allowed; see "
-        "travel.cross_island)"
+        "no mentor on {island} (onsite visits across the sea are not allowed)"
     ),
     "reason.no_ferry": (
         "no mentor can reach {island}: no ferry route in geo/ferries.csv joins it to a "
         "mentor's island"
     ),
     "reason.no_sector_in_province": (
-        "no mentor in {province} covers {sector} (assign.sector_rule = hard)"
+        "no mentor in {province} covers {sector} (the sector must match)"
     ),
     "reason.no_sector_in_reach": (
-        "no mentor that can reach them covers {sector} (assign.sector_rule = hard)"
+        "no mentor that can reach them covers {sector} (the sector must match)"
     ),
     "reason.too_far_in_province": (
-        "nearest mentor in {province} is {travel_min} min away (limit "
-        "travel.max_travel_min = {limit})"
+        "nearest mentor in {province} is {travel_min} min away (travel time limit {limit} min)"
     ),
-    "reason.too_far": (
-        "nearest mentor is {travel_min} min away (limit travel.max_travel_min = {limit})"
-    ),
+    "reason.too_far": ("nearest mentor is {travel_min} min away (travel time limit {limit} min)"),
     "reason.all_excluded": "every eligible mentor is excluded for this participant",
     "reason.mentor_hours_available": "{mentor_id}: {capacity_min:hours} h available",
     "reason.mentor_working_days": "{mentor_id}: {days:num1} working days",
@@ -212,7 +214,7 @@ REASONS: dict[str, str | Plural] = {
         "monthly hours ({mentors}{more})"
     ),
     "reason.time_limit": (
-        "not placed before the solver's time limit; a longer assign.time_limit_s may place it"
+        "not placed before the solver's time limit; a longer computing time may place it"
     ),
     "reason.unassigned_costs_less": (
         "leaving this participant unassigned costs less than any eligible mentor under "
@@ -280,8 +282,8 @@ FINDINGS: dict[str, str | Plural] = {
     "finding.pinned_none": "pinned to {pinned}, plan gives no mentor",
     "finding.excluded": "{mentor_id} is excluded for this participant",
     "finding.unreachable": (
-        "participant and mentor are on different islands; onsite visits are impossible under "
-        "travel.cross_island = forbid"
+        "participant and mentor are on different islands; onsite visits are impossible while "
+        "ferry trips are not allowed"
     ),
     "finding.max_travel": "{travel_min} min one way, limit {limit} min",
     "finding.wrong_mentor": "session with {mentor_id}; assigned mentor is {assigned}",
@@ -1030,6 +1032,7 @@ MESSAGES: Mapping[str, str | Plural] = {
     **CHARTS,
     **SCENARIO_COLUMNS,
     **RUNNING,
+    **CLI,
     **WEB,
     **WEB_PROGRAMME,
 }

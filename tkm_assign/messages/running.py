@@ -38,8 +38,8 @@ WARNINGS = {
     "warning.logbook_weekend": "{source} row {row} column {column}: {value} is a weekend day",
     "warning.logbook_far_visit": (
         "{source} row {row} column {column}: an onsite visit to {participant_id} by "
-        "{mentor_id} rides {travel_min} min one way, beyond travel.max_travel_min = "
-        "{max_travel_min}"
+        "{mentor_id} rides {travel_min} min one way, beyond the travel time limit of "
+        "{max_travel_min} min"
     ),
     "warning.logbook_after_withdrawal": (
         "{source} row {row} column {column}: {participant_id} withdrew on {status_date}, "

@@ -23,20 +23,21 @@ import datetime as dt
 import hashlib
 import logging
 import re
+from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import icalendar
-import pandas as pd
 
-from tkm_assign import __version__
+from tkm_assign import __version__, rules
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.io.labels import phone_display, whatsapp_link
 from tkm_assign.model import Mentor, Participant, Problem, session_uid
-from tkm_assign.report.figures import participants_by_id, place_of, regency_names, text
+from tkm_assign.report.figures import participants_by_id, place_of, regency_names
 from tkm_assign.report.i18n import Labels
-from tkm_assign.report.tables import PlanTables
+from tkm_assign.report.tables import CalendarEvent, PlanTables
 
 log = logging.getLogger("tkm_assign")
 
@@ -168,11 +169,6 @@ def _local(day: dt.date, minutes: int) -> str:
     return moment.strftime("%Y%m%dT%H%M%S")
 
 
-def _clock_min(hhmm: str) -> int:
-    hours, minutes = (int(part) for part in hhmm.split(":")[:2])
-    return hours * 60 + minutes
-
-
 @dataclass(frozen=True)
 class _Lookups:
     people: dict[str, Participant]
@@ -182,12 +178,12 @@ class _Lookups:
 def mentor_calendar(
     problem: Problem,
     mentor: Mentor,
-    sessions: pd.DataFrame,
+    events: Sequence[CalendarEvent],
     labels: Labels,
     stamp: dt.datetime,
     lookups: _Lookups | None = None,
 ) -> str:
-    """The calendar of one mentor as iCalendar text: one VEVENT per row of ``sessions``.
+    """The calendar of one mentor as iCalendar text: one VEVENT per event.
 
     ``stamp`` is the DTSTAMP of every event (an aware time: when the file was made).
     The text is written directly rather than through icalendar objects, which build about
@@ -209,24 +205,19 @@ def mentor_calendar(
         f"X-WR-TIMEZONE:{zone_name}",
         vtimezone(zone_name),
     ]
-    frame = sessions.assign(
-        k_pid=sessions["participant_id"].map(text),
-        k_date=sessions["date"].map(lambda v: text(v)[:10]),
-        k_start=sessions["start"].map(text),
-        k_month=sessions["month"].map(text),
-    ).sort_values(["k_date", "k_start", "k_pid"], kind="stable")
-    group = frame.groupby(["k_pid", "k_month"], sort=False)["k_pid"]
-    month_total = group.transform("size").tolist()
-    month_rank = (group.cumcount() + 1).tolist()
-    for record, rank, total in zip(
-        frame.itertuples(index=False), month_rank, month_total, strict=True
-    ):
-        pid = str(record.k_pid)
+    ordered = sorted(
+        events, key=lambda e: (e.session.date, e.session.start_min, e.session.participant_id)
+    )
+    # The place of each session in its participant's month ("session 2 of 3").
+    month_total = Counter((e.session.participant_id, e.session.month) for e in ordered)
+    seen: Counter[tuple[str, int]] = Counter()
+    for entry in ordered:
+        s = entry.session
+        seen[s.participant_id, s.month] += 1
+        rank, total = seen[s.participant_id, s.month], month_total[s.participant_id, s.month]
+        pid = s.participant_id
         person = lookups.people.get(pid)
-        mode = text(record.mode)
-        day = dt.date.fromisoformat(str(record.k_date))
-        start_min = _clock_min(str(record.k_start))
-        end_min = _clock_min(text(record.end))
+        mode = s.mode.value
         who = f"{person.name} ({pid})" if person and person.name else pid
         mode_word = labels.value(mode)
         summary = labels.text("session_summary", mode=mode_word.capitalize(), participant=who)
@@ -237,33 +228,29 @@ def mentor_calendar(
                 f"{labels['need_level']}: {labels.value(person.need_level.value)}",
             ]
         description.append(
-            f"{labels['month']} {record.k_month}: "
-            + labels.text("session_of", n=int(rank), total=int(total))
+            f"{labels['month']} {s.month}: " + labels.text("session_of", n=rank, total=total)
         )
         # A re-plan's sessions carry their own uid and revision (SEQUENCE); a cancelled one
         # stays in the file so that importing it again cancels the event.
-        uid = text(getattr(record, "uid", "")) or session_uid(
-            text(record.session_id), mentor.mentor_id, pid
-        )
+        uid = entry.uid or session_uid(s.session_id, mentor.mentor_id, pid)
         event = [
             "BEGIN:VEVENT",
             f"UID:{uid}",
             f"DTSTAMP:{dtstamp}",
-            f"DTSTART;TZID={zone_name}:{_local(day, start_min)}",
-            f"DTEND;TZID={zone_name}:{_local(day, end_min)}",
+            f"DTSTART;TZID={zone_name}:{_local(s.date, s.start_min)}",
+            f"DTEND;TZID={zone_name}:{_local(s.date, s.end_min)}",
             f"SUMMARY:{escape_text(summary)}",
             f"CATEGORIES:{escape_text(mode_word)}",
         ]
-        sequence = text(getattr(record, "sequence", ""))
-        if sequence:
-            event.append(f"SEQUENCE:{int(float(sequence))}")
-        if text(getattr(record, "status", "")) == "cancelled":
+        if entry.sequence is not None:
+            event.append(f"SEQUENCE:{entry.sequence}")
+        if entry.cancelled:
             event.append("STATUS:CANCELLED")
         if mode == "onsite" and person is not None:
             lat, lon = person.location.latitude, person.location.longitude
             place = place_of(person, lookups.regencies)
             where = f"{place} ({lat:.5f}, {lon:.5f})" if place else f"{lat:.5f}, {lon:.5f}"
-            travel = int(float(text(record.travel_min_before) or 0))
+            travel = s.travel_min_before if rules.reachable(s.travel_min_before) else 0
             description += [
                 f"{labels.column('travel_min_before')}: {travel}",
                 f"{labels['coordinates']}: {lat:.5f}, {lon:.5f}",
@@ -319,22 +306,24 @@ def write_calendars(
 
     ``part=(k, n)`` writes only the k-th of n consecutive slices of the mentors (so that
     several processes can share the work); ``stamp`` is the DTSTAMP of every event
-    (default now). A re-plan gives its own calendar table in ``tables.extra["calendar"]``
-    (the planned sessions and the cancelled ones, with ``uid``, ``sequence`` and ``status``).
+    (default now). The events are :meth:`PlanTables.calendar_events`: the plan's sessions,
+    or a re-plan's planned and cancelled ones with their ``uid`` and ``sequence``.
     """
-    schedule = tables.extra.get("calendar", tables.schedule)
-    if schedule is None or not len(schedule):
+    events = tables.calendar_events()
+    if not events:
         return []
     out_dir = folder / "calendars"
     out_dir.mkdir(exist_ok=True)
     stamp = (stamp or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
     lookups = _Lookups(participants_by_id(problem), regency_names(load_geography()))
-    by_mentor = dict(iter(schedule.groupby(schedule["mentor_id"].map(text), sort=False)))
+    by_mentor: dict[str, list[CalendarEvent]] = defaultdict(list)
+    for event in events:
+        by_mentor[event.session.mentor_id].append(event)
     stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
     for mentor in mentor_slice(problem, part):
         mine = by_mentor.get(mentor.mentor_id)
-        if mine is None or not len(mine):
+        if not mine:
             continue
         calendar = mentor_calendar(problem, mentor, mine, labels, stamp, lookups)
         path = out_dir / f"{stems[mentor.mentor_id]}.ics"

@@ -3,7 +3,8 @@
 Layers:
 
 - ``participants`` (points): id, name, village, regency and province codes and names,
-  sector, need level, mentor, status, reason, travel, sessions and onsite visits planned;
+  sector, need level, mentor, status, reason (its code and words), travel, sessions and
+  onsite visits planned;
 - ``mentors`` (points at home): id, name, province and regency codes and names, sectors,
   caseload and cap, transport, estimated and busiest-month utilisation, flag;
 - ``assignment_lines`` (lines mentor home -> participant): ids, travel, distance, sector
@@ -13,7 +14,11 @@ Layers:
 - ``sessions`` (points at the participant, one per session): session, mentor,
   participant, mode, month, start, end, ride before.
 
-Dates and clock times are real date-time fields (a route's ``date`` at midnight; ``depart``,
+Every code column (``sector``, ``need_level``, ``status``, ``sectors``, ``transport``,
+``flag``, ``mode``) keeps its code, the same in every language, for GIS rules, joins and
+the styles, and has its words in the output's language beside it (``sector_label``:
+``Industri boga`` / ``Food industry``); a reason is worded in ``reason`` and coded in
+``reason_code``. Dates and clock times are real date-time fields (a route's ``date`` at midnight; ``depart``,
 ``return``, ``start``, ``end`` in the mentor's local time, whose zone is in ``time_zone``),
 so QGIS's temporal controller can play the plan day by day. Every layer is written even when
 empty, so a QGIS project built on the file keeps working from plan to plan, and each has a
@@ -32,6 +37,7 @@ from contextlib import closing
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import shapely
 
@@ -51,19 +57,37 @@ LAYERS = ("participants", "mentors", "assignment_lines", "routes", "sessions")
 GPKG_VERSION = "1.3"
 
 
-def _when(day: object, clock: object = "") -> pd.Timestamp | None:
-    """``2027-07-05`` and ``08:30`` -> a naive local date-time (``None`` if not one)."""
-    try:
-        date = dt.date.fromisoformat(text(day)[:10])
-    except ValueError:
-        return None
-    hhmm = text(clock)
-    if not hhmm:
-        return pd.Timestamp(date)
-    hours, _, minutes = hhmm.partition(":")
-    if not (hours.isdigit() and minutes[:2].isdigit()):
-        return None
-    return pd.Timestamp(date) + pd.Timedelta(minutes=int(hours) * 60 + int(minutes[:2]))
+def _at(day: dt.date, minutes: int) -> pd.Timestamp:
+    """A naive local date-time: ``minutes`` after midnight of ``day``."""
+    return pd.Timestamp(day) + pd.Timedelta(minutes=minutes)
+
+
+# Code columns of each layer that get their words beside them, as ``<column>_label``.
+WORDED_COLUMNS = {
+    "participants": ("sector", "need_level", "status"),
+    "mentors": ("sectors", "transport", "flag"),
+    "sessions": ("mode",),
+}
+
+
+def _with_words(frame: pd.DataFrame, columns: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """``frame`` with ``<column>_label`` right after each code column of ``columns``: the
+    code in words of ``lang`` (codes joined by ``;`` worded one by one, joined by ``; ``)."""
+    from tkm_assign.report.i18n import Labels
+
+    labels = Labels(lang)
+    words: dict[str, str] = {}
+
+    def worded(code: object) -> str:
+        key = text(code)
+        if key not in words:
+            words[key] = "; ".join(labels.value(c) for c in key.split(";") if c)
+        return words[key]
+
+    out = frame.copy()
+    for name in columns:
+        out.insert(list(out.columns).index(name) + 1, f"{name}_label", out[name].map(worded))
+    return out
 
 
 def _datetimes(values: list[pd.Timestamp | None]) -> pd.Series:
@@ -97,6 +121,7 @@ def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -
                 "need_level": p.need_level.value,
                 "mentor_id": text(record["mentor_id"]) if record is not None else "",
                 "status": text(record["status"]) if record is not None else "unassigned",
+                "reason_code": _reason_code(record["reason"]) if record is not None else "",
                 "reason": _reason(record["reason"], lang) if record is not None else "",
                 "travel_min": _float(record["travel_min"]) if record is not None else None,
                 "sessions": int(sessions.get(pid, 0)),
@@ -104,8 +129,9 @@ def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -
             }
         )
     lat_lon = problem.participant_lat_lon
+    frame = pd.DataFrame(rows, columns=_PARTICIPANT_COLUMNS)
     return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=_PARTICIPANT_COLUMNS),
+        _with_words(frame, WORDED_COLUMNS["participants"], lang),
         geometry=shapely.points(lat_lon[:, 1], lat_lon[:, 0]),
         crs=CRS,
     )
@@ -123,6 +149,7 @@ _PARTICIPANT_COLUMNS = [
     "need_level",
     "mentor_id",
     "status",
+    "reason_code",
     "reason",
     "travel_min",
     "sessions",
@@ -134,11 +161,16 @@ def _reason(value: object, lang: str) -> str:
     return render(value, lang) if isinstance(value, Message) else text(value)
 
 
+def _reason_code(value: object) -> str:
+    """The catalogue code of a reason (``reason.all_full``), ``""`` for none."""
+    return value.code if isinstance(value, Message) else ""
+
+
 def _float(value: object) -> float | None:
     return as_float(value)
 
 
-def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
+def mentors_layer(problem: Problem, balance: pd.DataFrame, lang: str = "id") -> gpd.GeoDataFrame:
     geography = load_geography()
     provinces, regencies = province_names(geography), regency_names(geography)
     by_id = {str(r["mentor_id"]): r for r in balance.to_dict("records")}
@@ -181,7 +213,7 @@ def mentors_layer(problem: Problem, balance: pd.DataFrame) -> gpd.GeoDataFrame:
         "flag",
     ]
     return gpd.GeoDataFrame(
-        pd.DataFrame(rows, columns=columns),
+        _with_words(pd.DataFrame(rows, columns=columns), WORDED_COLUMNS["mentors"], lang),
         geometry=shapely.points(lat_lon[:, 1], lat_lon[:, 0]),
         crs=CRS,
     )
@@ -216,31 +248,35 @@ def assignment_lines_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataF
 
 
 def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
+    """One line per mentor-day, home - visits - home, with real date-times."""
     people = problem.participant_index
     mentors = problem.mentor_index
     p_ll, m_ll = problem.participant_lat_lon, problem.mentor_lat_lon
     rows, lines = [], []
-    routes = tables.routes if tables.routes is not None else pd.DataFrame()
-    for record in routes.to_dict("records"):
-        mid = text(record["mentor_id"])
-        stops = [s for s in text(record["stops"]).split(";") if s in people]
+    for route in tables.plan.routes if tables.plan is not None else ():
+        mid = route.mentor_id
+        stops = [s for s in route.stops if s in people]
         if mid not in mentors or not stops:
             continue
         home = (m_ll[mentors[mid], 1], m_ll[mentors[mid], 0])
         points = [home, *((p_ll[people[s], 1], p_ll[people[s], 0]) for s in stops), home]
         lines.append(shapely.LineString(points))
         zone = time_zone(problem.mentors[mentors[mid]].location.province_code)
+        reachable = rules.reachable(route.travel_min)
+        # A day with no way at all has no clock times: its departure and return are the day.
+        depart = max(route.depart_min, 0) if reachable else 0
+        back = min(route.return_min, 24 * 60) if reachable else 0
         rows.append(
             {
                 "mentor_id": mid,
-                "date": _when(record["date"]),
-                "depart": _when(record["date"], record["depart"]),
-                "return": _when(record["date"], record["return"]),
+                "date": _at(route.date, 0),
+                "depart": _at(route.date, depart),
+                "return": _at(route.date, back),
                 "time_zone": ZONE_LABELS[zone][0],
                 "stops": ";".join(stops),
                 "n_stops": len(stops),
-                "travel_min": _float(record["travel_min"]),
-                "distance_km": _float(record["distance_km"]),
+                "travel_min": float(route.travel_min) if reachable else None,
+                "distance_km": round(route.distance_m / 1000, 1) if reachable else None,
             }
         )
     columns = [
@@ -260,7 +296,7 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(lines, crs=CRS), crs=CRS)
 
 
-def sessions_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
+def sessions_layer(problem: Problem, tables: PlanTables, lang: str = "id") -> gpd.GeoDataFrame:
     """One point per session at the participant's place (online sessions too: where the
     participant is), with real date-time fields for QGIS's temporal controller."""
     columns = [
@@ -274,55 +310,50 @@ def sessions_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
         "time_zone",
         "travel_min_before",
     ]
-    schedule = tables.schedule if tables.schedule is not None else pd.DataFrame(columns=columns)
-    pids = schedule["participant_id"].map(text) if len(schedule) else pd.Series(dtype=str)
-    mids = schedule["mentor_id"].map(text) if len(schedule) else pd.Series(dtype=str)
     people = problem.participant_index
     zones = {
         m.mentor_id: ZONE_LABELS[time_zone(m.location.province_code)][0] for m in problem.mentors
     }
-    keep = (pids.isin(people) & mids.isin(zones)).to_numpy()
-    frame = schedule[keep]
-    pids, mids = pids[keep], mids[keep]
-    days = frame["date"].map(lambda v: text(v)[:10]) if len(frame) else pd.Series(dtype=str)
+    sessions = [
+        s
+        for s in (tables.plan.sessions if tables.plan is not None else ())
+        if s.participant_id in people and s.mentor_id in zones
+    ]
+    travel = [
+        s.travel_min_before if rules.reachable(s.travel_min_before) else None for s in sessions
+    ]
     out = pd.DataFrame(
         {
-            "session_id": frame["session_id"].map(text),
-            "mentor_id": mids,
-            "participant_id": pids,
-            "mode": frame["mode"].map(text),
-            "month": pd.to_numeric(frame["month"], errors="coerce").round().astype("Int64"),
-            "start": _clock_times(days, frame["start"]),
-            "end": _clock_times(days, frame["end"]),
-            "time_zone": mids.map(zones),
-            "travel_min_before": pd.to_numeric(frame["travel_min_before"], errors="coerce"),
+            "session_id": [s.session_id for s in sessions],
+            "mentor_id": [s.mentor_id for s in sessions],
+            "participant_id": [s.participant_id for s in sessions],
+            "mode": [s.mode.value for s in sessions],
+            "month": pd.array([s.month for s in sessions], dtype="Int64"),
+            "start": _datetimes([_at(s.date, s.start_min) for s in sessions]),
+            "end": _datetimes([_at(s.date, s.end_min) for s in sessions]),
+            "time_zone": [zones[s.mentor_id] for s in sessions],
+            "travel_min_before": pd.array(travel, dtype="Int64" if None in travel else "int64"),
         },
         columns=columns,
-    ).reset_index(drop=True)
-    index = pids.map(people).to_numpy(dtype=int)
+    )
+    index = np.array([people[s.participant_id] for s in sessions], dtype=int)
     lat_lon = problem.participant_lat_lon[index] if len(index) else problem.participant_lat_lon[:0]
     geometry = shapely.points(lat_lon[:, 1], lat_lon[:, 0])
+    out = _with_words(out, WORDED_COLUMNS["sessions"], lang)
     return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
-
-
-def _clock_times(days: pd.Series, clocks: pd.Series) -> pd.Series:
-    """Dates ``2027-07-05`` and clock times ``08:30`` -> naive local date-times."""
-    joined = days.astype(str) + " " + clocks.map(text).str.slice(0, 5)
-    when = pd.to_datetime(joined, format="%Y-%m-%d %H:%M", errors="coerce")
-    return when.astype("datetime64[ms]")
 
 
 def write_geopackage(
     path: Path, problem: Problem, tables: PlanTables, balance: pd.DataFrame, lang: str = "id"
 ) -> None:
     """Write the layers of ``plan.gpkg`` and their styles (see the module docstring),
-    reasons in ``lang``."""
+    reasons and the words of codes in ``lang``."""
     layers = {
         "participants": (participants_layer(problem, tables, lang), "Point"),
-        "mentors": (mentors_layer(problem, balance), "Point"),
+        "mentors": (mentors_layer(problem, balance, lang), "Point"),
         "assignment_lines": (assignment_lines_layer(problem, tables), "LineString"),
         "routes": (routes_layer(problem, tables), "LineString"),
-        "sessions": (sessions_layer(problem, tables), "Point"),
+        "sessions": (sessions_layer(problem, tables, lang), "Point"),
     }
     for n, (name, (layer, geometry_type)) in enumerate(layers.items()):
         # The version is the file's: set when the first layer creates it. Sessions are

@@ -16,17 +16,16 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
-from collections.abc import Hashable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TypeVar
 
 from tkm_assign import __version__, rules
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.io.labels import phone_display, whatsapp_link
-from tkm_assign.model import Mentor, Participant, Problem
+from tkm_assign.model import Mentor, Participant, Problem, Route, Session
 from tkm_assign.report.calendars import mentor_file_names, mentor_slice, time_zone, zone_label
 from tkm_assign.report.figures import (
     assigned_mentor,
@@ -35,14 +34,15 @@ from tkm_assign.report.figures import (
     programme_period,
     province_names,
     regency_names,
-    text,
 )
 from tkm_assign.report.html import environment
 from tkm_assign.report.i18n import Labels
 from tkm_assign.report.links import map_url, route_map_svg, route_url
-from tkm_assign.report.tables import SCHEDULE_COLUMNS, PlanTables
+from tkm_assign.report.schedule import hhmm, route_clock
+from tkm_assign.report.tables import PlanTables
 
 log = logging.getLogger("tkm_assign")
+_Owned = TypeVar("_Owned", Session, Route)
 
 
 def _duration(minutes: float, labels: Labels) -> str:
@@ -75,8 +75,8 @@ def render_mentor_page(
     problem: Problem,
     mentor: Mentor,
     participant_ids: list[str],
-    sessions: pd.DataFrame,
-    routes: pd.DataFrame | None,
+    sessions: Sequence[Session],
+    routes: Sequence[Route],
     labels: Labels,
     page: PageContext | None = None,
 ) -> str:
@@ -104,34 +104,26 @@ def render_mentor_page(
                 "target": rules.session_target(person, config),
             }
         )
-    route_of: dict[str, dict[Hashable, Any]] = {}
-    if routes is not None:
-        for record in routes.to_dict("records"):
-            route_of[text(record["date"])[:10]] = record
+    route_of = {r.date: r for r in routes}
     starts = rules.month_starts(config.programme.start_date, config.programme.longest_months)
-    ordered = sessions.assign(
-        _date=sessions["date"].map(lambda v: text(v)[:10]), _start=sessions["start"].map(text)
-    ).sort_values(["_date", "_start"], kind="stable")
+    ordered = sorted(sessions, key=lambda s: (s.date, s.start_min))
     months = []
     onsite = 0
     home = (mentor.location.latitude, mentor.location.longitude)
     day_routes: list[tuple[int, list[tuple[float, float]]]] = []
-    for month, in_month in itertools.groupby(
-        ordered.to_dict("records"), key=lambda r: int(float(text(r["month"]) or 0))
-    ):
+    for month, in_month in itertools.groupby(ordered, key=lambda s: s.month):
         days = []
-        for day_text, in_day in itertools.groupby(in_month, key=lambda r: r["_date"]):
-            day = dt.date.fromisoformat(day_text)
+        for day, in_day in itertools.groupby(in_month, key=lambda s: s.date):
             rows = []
-            for record in in_day:
-                pid = text(record["participant_id"])
+            for session in in_day:
+                pid = session.participant_id
                 who = people.get(pid)
-                mode = text(record["mode"])
+                mode = session.mode.value
                 onsite += mode == "onsite"
                 rows.append(
                     {
-                        "start": text(record["start"]),
-                        "end": text(record["end"]),
+                        "start": hhmm(session.start_min),
+                        "end": hhmm(session.end_min),
                         "who": f"{who.name or pid} ({pid})" if who else pid,
                         "mode": mode,
                         "mode_label": labels.value(mode),
@@ -142,18 +134,17 @@ def render_mentor_page(
                         "whatsapp": whatsapp_link(who.phone) if who else "",
                     }
                 )
-            route = route_of.get(day_text)
+            route = route_of.get(day)
             route_text = link = ""
             if route is not None:
-                stops = [s for s in text(route["stops"]).split(";") if s]
-                n_stops = len(stops)
-                places = [people[s].location for s in stops if s in people]
+                places = [people[s].location for s in route.stops if s in people]
                 link = route_url(home, [(p.latitude, p.longitude) for p in places])
                 day_routes.append((month, [(p.latitude, p.longitude) for p in places]))
+                depart, back = route_clock(route)
                 route_text = (
-                    f"{labels['depart']} {text(route['depart'])} · {labels['return']} "
-                    f"{text(route['return'])} · {n_stops} {labels['visits']} · "
-                    f"{_duration(float(text(route['travel_min']) or 0), labels)} "
+                    f"{labels['depart']} {depart} · {labels['return']} "
+                    f"{back} · {len(route.stops)} {labels['visits']} · "
+                    f"{_duration(_route_travel_min(route), labels)} "
                     f"{labels['travel_short']}"
                 )
             days.append(
@@ -171,9 +162,7 @@ def render_mentor_page(
                 f"{labels.short_date(starts[month] - dt.timedelta(days=1))}"
             )
         months.append({"number": month, "span": span, "days": days})
-    travel_min = 0.0
-    if routes is not None and len(routes):
-        travel_min = float(pd.to_numeric(routes["travel_min"], errors="coerce").fillna(0).sum())
+    travel_min = float(sum(_route_travel_min(r) for r in routes))
     cards = [
         {"label": labels["participants_total"], "big": labels.number(len(person_rows))},
         {"label": labels["sessions_total"], "big": labels.number(len(sessions))},
@@ -212,11 +201,17 @@ def render_mentor_page(
     return environment().get_template("mentor.html.j2").render(context)
 
 
-def _by_mentor(frame: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    """Rows of a table per mentor id (one pass, not one filter per mentor)."""
-    if frame is None or not len(frame):
-        return {}
-    return {str(k): v for k, v in frame.groupby(frame["mentor_id"].map(text), sort=False)}
+def _route_travel_min(route: Route) -> int:
+    """Riding of a day route; 0 for one with no way at all (an audited visit across the sea)."""
+    return route.travel_min if rules.reachable(route.travel_min) else 0
+
+
+def _by_mentor(items: Iterable[_Owned]) -> dict[str, list[_Owned]]:
+    """Sessions or routes per mentor id (one pass, not one filter per mentor)."""
+    out: dict[str, list[_Owned]] = defaultdict(list)
+    for item in items:
+        out[item.mentor_id].append(item)
+    return out
 
 
 def write_printables(
@@ -235,20 +230,19 @@ def write_printables(
     for pid in (p.participant_id for p in problem.participants):
         if pid in mentor_of:
             theirs.setdefault(mentor_of[pid], []).append(pid)
-    schedule = tables.schedule
-    empty = pd.DataFrame(columns=list(SCHEDULE_COLUMNS))
-    sessions_of = _by_mentor(schedule)
-    routes_of = _by_mentor(tables.routes)
+    plan = tables.plan
+    sessions_of = _by_mentor(plan.sessions if plan is not None else ())
+    routes_of = _by_mentor(plan.routes if plan is not None else ())
     out_dir = folder / "calendars"
     context = PageContext.of(problem)
     stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
     for mentor in mentor_slice(problem, part):
         mid = mentor.mentor_id
-        sessions = sessions_of.get(mid, empty)
-        if mid not in theirs and not len(sessions):
+        sessions = sessions_of.get(mid, [])
+        if mid not in theirs and not sessions:
             continue
-        routes = routes_of.get(mid) if tables.routes is not None else None
+        routes = routes_of.get(mid, [])
         html = render_mentor_page(
             problem, mentor, theirs.get(mid, []), sessions, routes, labels, context
         )

@@ -7,7 +7,9 @@
   pictures, long lists cut);
 - ``at_risk.csv``: participants at risk or behind, the reasons in words;
 - ``messages/<mentor_id>.txt``: each mentor's visits of the coming days and the participants
-  to catch up, ready to paste into WhatsApp.
+  to catch up, ready to paste into WhatsApp; each line links the participant's WhatsApp
+  chat (``https://wa.me/...``) when the participants file gives a mobile number, or names
+  the number to call for a landline.
 
 Every header, status and sentence comes from the message catalogue
 (:mod:`tkm_assign.messages`); dates and numbers are formatted for the language with Babel.
@@ -26,9 +28,10 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from tkm_assign.io.labels import phone_display, whatsapp_link
 from tkm_assign.io.output import write_csv
 from tkm_assign.messages import MESSAGES, Message, joined, render
-from tkm_assign.model import Mode, Problem
+from tkm_assign.model import Mode, Participant, Problem
 from tkm_assign.programme.progress import (
     AT_RISK,
     BEHIND,
@@ -230,13 +233,31 @@ def _write_workbook(
         frame_sheet(labels.t("sheet_at_risk"), at_risk, columns),
         frame_sheet(labels.t("sheet_participants"), worded, columns),
         frame_sheet(labels.t("sheet_mentors"), tables.mentors),
-        frame_sheet(labels.t("sheet_distribution"), tables.distribution),
+        frame_sheet(labels.t("sheet_distribution"), worded_groups(tables.distribution, labels)),
         frame_sheet(labels.t("sheet_missed"), tables.missed),
     ]
     sheets += [frame_sheet(title, frame) for title, frame in extra_sheets]
     for sheet in sheets:
         sheet.columns = list(sheet.columns)
     write_workbook(path, sheets, labels)
+
+
+def worded_groups(frame: pd.DataFrame, labels: RunningLabels) -> pd.DataFrame:
+    """A table by ``group`` (programme, province, sector) and ``name`` with the groups and
+    the sectors' names in words."""
+    words = {
+        "programme": labels.t("this_programme"),
+        "province": labels.column("province"),
+        "sector": labels.column("sector"),
+    }
+    groups = [str(g) for g in frame["group"]]
+    return frame.assign(
+        name=[
+            labels.value(n) if g == "sector" else n
+            for g, n in zip(groups, frame["name"], strict=True)
+        ],
+        group=[words.get(g, g) for g in groups],
+    )
 
 
 def summary_rows(
@@ -375,6 +396,18 @@ def render_progress_page(
     )
 
 
+def _contact(person: Participant | None, labels: Labels) -> str:
+    """What ends a message line about ``person``: `` · WhatsApp: https://wa.me/62...`` for
+    a mobile number (one tap opens the chat), `` · Telepon: 0361...`` for a landline,
+    ``""`` when no number is known."""
+    if person is None or not person.phone:
+        return ""
+    chat = whatsapp_link(person.phone)
+    if chat:
+        return f" · {labels['whatsapp']}: {chat}"
+    return f" · {labels['call']}: {phone_display(person.phone)}"
+
+
 def mentor_message(note: MentorNote, problem: Problem, lang: str) -> str:
     """One mentor's WhatsApp message in ``lang`` (plain text, one line per item)."""
     people = {p.participant_id: p for p in problem.participants}
@@ -409,6 +442,7 @@ def mentor_message(note: MentorNote, problem: Problem, lang: str) -> str:
                     participant_id=s.participant_id,
                     place=place,
                 )
+                + _contact(person, labels)
             )
         else:
             lines.append(
@@ -419,6 +453,7 @@ def mentor_message(note: MentorNote, problem: Problem, lang: str) -> str:
                     participant=who,
                     participant_id=s.participant_id,
                 )
+                + _contact(person, labels)
             )
     if not note.visits:
         lines.append(say("whatsapp.no_visits"))
@@ -434,6 +469,7 @@ def mentor_message(note: MentorNote, problem: Problem, lang: str) -> str:
                     status=labels.value(status),
                     reasons=reasons_text(reasons, lang),
                 )
+                + _contact(person, labels)
             )
     lines += ["", say("whatsapp.closing")]
     return "\n".join(lines) + "\n"
@@ -476,7 +512,7 @@ def indicator_sections(
         ]
     )
     sheets = [
-        (labels.t("sheet_indicators"), shown),
+        (labels.t("sheet_indicators"), worded_groups(groups, labels)),
         (labels.t("sheet_indicator_sessions"), sessions),
     ]
     head = "".join(f'<th class="num">{escape(labels.column(k))}</th>' for k in INDICATORS)

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from tkm_assign import rules
-from tkm_assign.model import Mode, Problem, Schedule
+from tkm_assign.model import Mode, Problem, Route, Schedule
 from tkm_assign.report.tables import (
     ROUTE_COLUMNS,
     SCHEDULE_COLUMNS,
@@ -37,6 +37,14 @@ EVALUATION_2024_PERCENT = {"0-2": 31.07, "3-4": 58.90, "more_than_4": 10.03}
 def hhmm(minutes: int) -> str:
     """``HH:MM`` of minutes after midnight."""
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def route_clock(route: Route) -> tuple[str, str]:
+    """``(depart, return)`` of a day route as ``HH:MM`` within the day; both ``""`` for a
+    route with no way at all."""
+    if not rules.reachable(route.travel_min):
+        return "", ""
+    return hhmm(max(route.depart_min, 0)), hhmm(min(route.return_min, 24 * 60))
 
 
 def month_of(day: dt.date, month_starts: Sequence[dt.date]) -> int:
@@ -103,14 +111,13 @@ def routes_table(schedule: Schedule) -> pd.DataFrame:
         (
             r.mentor_id,
             r.date.isoformat(),
-            hhmm(max(r.depart_min, 0)),
-            hhmm(min(r.return_min, 24 * 60)),
+            *route_clock(r),
             ";".join(r.stops),
             r.travel_min,
             round(r.distance_m / 1000, 1),
         )
         if rules.reachable(r.travel_min)
-        else (r.mentor_id, r.date.isoformat(), "", "", ";".join(r.stops), pd.NA, np.nan)
+        else (r.mentor_id, r.date.isoformat(), *route_clock(r), ";".join(r.stops), pd.NA, np.nan)
         for r in schedule.routes
     ]
     gaps = any(not rules.reachable(r.travel_min) for r in schedule.routes)

@@ -19,6 +19,11 @@ Column meanings (units in the names; times are local, dates ``YYYY-MM-DD``):
 - workload: one row per mentor and month.
 - shortfalls: one row per participant and month that misses its target or onsite minimum;
   ``reason`` a :class:`~tkm_assign.messages.Message`.
+
+The frames are what the files show. Writers that need the values themselves (dates, minutes
+after midnight, modes, the stops of a day) take them from ``plan``, the typed
+:class:`~tkm_assign.model.Schedule` the frames were made from, and from ``calendar``; they
+never parse a cell back.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 import pandas as pd
 
 from tkm_assign.messages import Message, render
+from tkm_assign.model import Schedule, Session
 
 ASSIGNMENT_COLUMNS = (
     "participant_id",
@@ -93,12 +99,47 @@ def rendered_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """One event of a mentor's calendar: a session with its calendar identity.
+
+    Attributes
+    ----------
+    session
+        The session (a cancelled one as it was planned).
+    uid
+        Its calendar UID; ``""``: made from the session
+        (:func:`tkm_assign.model.session_uid`).
+    sequence
+        Its revision (``SEQUENCE``), ``None`` in a first plan.
+    cancelled
+        Whether the event cancels an earlier one (a re-plan's dropped session).
+    """
+
+    session: Session
+    uid: str = ""
+    sequence: int | None = None
+    cancelled: bool = False
+
+
 @dataclass(frozen=True)
 class PlanTables:
     """Everything a plan's outputs are written from.
 
-    ``assignment_summary`` and ``schedule_summary`` are the JSON-ready dictionaries written
-    to ``summary.json``; the schedule parts are ``None`` when only an assignment was made.
+    Attributes
+    ----------
+    assignments, schedule, routes, workload, shortfalls
+        The tables (columns above); the schedule parts are ``None`` when only an
+        assignment was made.
+    assignment_summary, schedule_summary
+        The JSON-ready dictionaries written to ``summary.json``.
+    plan
+        The typed sessions and day routes the schedule tables were made from.
+    calendar
+        The calendars' events when they are not simply the plan's sessions (a re-plan:
+        the planned sessions with their identity, and the cancelled ones).
+    extra
+        Anything else a command keeps with its tables (a re-plan's ``as_of``).
     """
 
     assignments: pd.DataFrame
@@ -108,4 +149,21 @@ class PlanTables:
     workload: pd.DataFrame | None = None
     shortfalls: pd.DataFrame | None = None
     schedule_summary: dict[str, Any] | None = None
+    plan: Schedule | None = None
+    calendar: tuple[CalendarEvent, ...] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def calendar_events(self) -> tuple[CalendarEvent, ...]:
+        """Every event of the mentors' calendars.
+
+        Returns
+        -------
+        tuple of CalendarEvent
+            ``calendar`` when given, else one event per session of ``plan`` (none without
+            a schedule).
+        """
+        if self.calendar is not None:
+            return self.calendar
+        if self.plan is None:
+            return ()
+        return tuple(CalendarEvent(s) for s in self.plan.sessions)

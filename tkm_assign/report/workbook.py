@@ -2,15 +2,22 @@
 
 Every sheet has a formatted header, a frozen top row, an auto filter over its table and
 column widths fitted to the content. Codes are shown in words of the chosen language
-(``onsite`` -> ``tatap muka``), dates are real Excel dates, clock times (start, end,
-leave, return) real Excel times, hours and shares numbers with a display format, so sums,
-filters and sorting work. Sheets print on A4 landscape, one page wide, with the header row
+(``onsite`` -> ``tatap muka``), dates are real Excel dates shown with their weekday
+(``Sel, 2027-07-06``: the locale code of the number format names the day in the
+workbook's language), clock times (start, end, leave, return) real Excel times, hours and
+shares numbers with a display format, so sums, filters and sorting work. Sheets print on A4 landscape, one page wide, with the header row
 repeated on every page (the summary on one page). Where a coordinator edits who mentors
 whom, the mentor id column offers the list of mentor ids (data validation). The same
 writer makes ``audit.xlsx``.
 
 Written with XlsxWriter (a streaming writer, several times faster than building cells
 in openpyxl); openpyxl reads workbooks back (inputs, tests).
+
+Light enough to send over a weak connection: the national demo's Schedule sheet holds
+35,000 sessions, and its cells are most of the file, so what a cell can show is not given a
+column of its own (the weekday is in the date's format, a programme month's calendar dates
+in the month number's format), formats and drop-downs are given once per column, text once
+per workbook (shared strings), and the file is compressed at deflate's highest level.
 """
 
 from __future__ import annotations
@@ -19,7 +26,9 @@ import datetime as dt
 import itertools
 import logging
 import math
+import os
 import re
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +40,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
+from tkm_assign import rules
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.messages import Message
 from tkm_assign.model import Problem
@@ -62,6 +72,9 @@ HEADER_STYLE = {
 }
 OVER_STYLE = {"bg_color": "#FECACA"}
 DATE_FORMAT = "yyyy-mm-dd"
+# The date with its weekday in the workbook's language (Excel and LibreOffice locale codes:
+# 0x421 Indonesian, 0x409 English).
+WEEKDAY_DATE_FORMATS = {"id": "[$-421]ddd, yyyy-mm-dd", "en": "[$-409]ddd, yyyy-mm-dd"}
 TIME_FORMAT = "hh:mm"
 PERCENT = "0.0%"
 ONE_DECIMAL = "0.0"
@@ -135,7 +148,9 @@ class Sheet:
     """One worksheet: a title, column names (labelled on writing) and rows of values.
 
     ``cell_formats`` overrides the number format of single cells as ``(row, column)`` ->
-    format, e.g. for the mixed value column of a summary sheet. ``choices`` offers, in a
+    format, e.g. for the mixed value column of a summary sheet; ``value_formats`` gives
+    the cells of a column a number format by their value (``{"month": {1: '0" · 5 Jul –
+    4 Agu 2027"'}}``: month 1 stays the number 1 to sort and filter, and shows its dates). ``choices`` offers, in a
     column, the values of a column of another sheet of the workbook as a drop-down list
     (``{"mentor_id": (mentors sheet title, "mentor_id")}``). ``one_page`` prints the sheet
     on a single page (else one page wide).
@@ -147,6 +162,7 @@ class Sheet:
     cell_formats: dict[tuple[int, int], str] = field(default_factory=dict)
     choices: dict[str, tuple[str, str]] = field(default_factory=dict)
     one_page: bool = False
+    value_formats: dict[str, dict[Any, str]] = field(default_factory=dict)
 
 
 def frame_sheet(title: str, frame: pd.DataFrame, columns: Sequence[str] | None = None) -> Sheet:
@@ -178,6 +194,20 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], labels: Labels) -> None:
         for column, (source, source_column) in sheet.choices.items():
             _choice_list(ws, sheet, column, titles.get(source), extents.get(source), source_column)
     book.close()
+    _recompress(path)
+
+
+def _recompress(path: Path) -> None:
+    """The workbook's parts compressed at deflate's highest level (XlsxWriter uses the
+    default level): about a tenth smaller, the same parts in the same order."""
+    staging = path.with_name(path.name + ".deflate")
+    with (
+        zipfile.ZipFile(path) as source,
+        zipfile.ZipFile(staging, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target,
+    ):
+        for part in source.infolist():
+            target.writestr(part, source.read(part), zipfile.ZIP_DEFLATED, 9)
+    os.replace(staging, path)
 
 
 class _Styles:
@@ -217,6 +247,13 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
             )
     ws.write_row(0, 0, headers, styles.header)
     formats = [styles.number(COLUMN_FORMATS.get(name)) for name in names]
+    if "date" in names:
+        formats[names.index("date")] = styles.number(WEEKDAY_DATE_FORMATS[labels.lang])
+    by_value = {
+        names.index(column): {value: styles.number(fmt) for value, fmt in by.items()}
+        for column, by in sheet.value_formats.items()
+        if column in names
+    }
     # Dates (text in the tables) and coded columns are converted; other values are
     # written as they are, the common types first.
     special = [name == "date" or name in WORDED for name in names]
@@ -232,6 +269,8 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
                 if value is None:
                     continue
             fmt = formats[j]
+            if by_value and j in by_value:
+                fmt = by_value[j].get(value, fmt)
             if overrides:
                 fmt = styles.number(overrides.get((i - 1, j))) or fmt
             kind = type(value)
@@ -263,6 +302,8 @@ def _write_other(
             ws.write_number(i, j, value, fmt)
     elif isinstance(value, dt.date):  # dates and datetimes
         ws.write_datetime(i, j, value, fmt or styles.number(DATE_FORMAT))
+    elif isinstance(value, dt.timedelta):  # a clock time: the time since midnight
+        ws.write_number(i, j, value / dt.timedelta(days=1), fmt or styles.number(TIME_FORMAT))
     else:
         ws.write_string(i, j, ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
 
@@ -354,6 +395,8 @@ def _shown(name: str, value: Any) -> str:
         return ""
     if name == "date":
         return "2027-07-05"
+    if isinstance(value, dt.timedelta):
+        return "08:30"
     if isinstance(value, float):
         return f"{value:.2f}"
     return str(value)
@@ -491,7 +534,6 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
     columns = [
         "session_id",
         "date",
-        "weekday",
         "start",
         "end",
         "mentor_id",
@@ -501,46 +543,49 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
         "village",
         "mode",
         "month",
-        "month_period",
         "travel_min_before",
     ]
     rows: list[list[Any]] = []
-    schedule = tables.schedule
     periods = month_periods(problem, labels)
-    if schedule is not None:
+    if tables.plan is not None:
         people = participants_by_id(problem)
         mentors = mentors_by_id(problem)
         regencies = regency_names(load_geography())
-        for record in schedule.to_dict("records"):
-            pid, mid = text(record["participant_id"]), text(record["mentor_id"])
-            person, mentor = people.get(pid), mentors.get(mid)
-            day = _date(record["date"])
+        for s in tables.plan.sessions:
+            person, mentor = people.get(s.participant_id), mentors.get(s.mentor_id)
             rows.append(
                 [
-                    text(record["session_id"]),
-                    text(record["date"]),
-                    labels.weekday(day) if day else "",
-                    text(record["start"]),
-                    text(record["end"]),
-                    mid,
+                    s.session_id,
+                    s.date,
+                    _clock(s.start_min),
+                    _clock(s.end_min),
+                    s.mentor_id,
                     mentor.name if mentor else "",
-                    pid,
+                    s.participant_id,
                     person.name if person else "",
                     place_of(person, regencies) if person else "",
-                    text(record["mode"]),
-                    _int(record["month"]),
-                    periods.get(_int(record["month"]) or 0, ""),
-                    _int(record["travel_min_before"]),
+                    s.mode.value,
+                    s.month,
+                    s.travel_min_before if rules.reachable(s.travel_min_before) else None,
                 ]
             )
     choices = {"mentor_id": (labels["sheet_mentors"], "mentor_id")}
-    return Sheet(labels["sheet_schedule"], columns, rows, choices=choices)
+    return Sheet(
+        labels["sheet_schedule"],
+        columns,
+        rows,
+        choices=choices,
+        value_formats={"month": month_formats(periods)},
+    )
+
+
+def month_formats(periods: Mapping[int, str]) -> dict[Any, str]:
+    """Number formats showing a programme month with its dates: ``1 · 5 Jul – 4 Agu 2027``."""
+    return {month: f'0" · {dates.replace(chr(34), "")}"' for month, dates in periods.items()}
 
 
 def month_periods(problem: Problem, labels: Labels) -> dict[int, str]:
     """Programme month number -> its calendar dates (``1`` -> ``5 Jul – 4 Agu 2027``)."""
-    from tkm_assign import rules
-
     config = problem.config
     starts = rules.month_starts(config.programme.start_date, config.programme.longest_months)
     return {
@@ -549,11 +594,9 @@ def month_periods(problem: Problem, labels: Labels) -> dict[int, str]:
     }
 
 
-def _date(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text(value)[:10])
-    except ValueError:
-        return None
+def _clock(minutes: int) -> dt.timedelta:
+    """A clock time (minutes after midnight) as the workbook writes it: a time of day."""
+    return dt.timedelta(minutes=minutes)
 
 
 def _int(value: Any) -> int | None:
@@ -566,7 +609,6 @@ def _routes_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet
         "mentor_id",
         "mentor_name",
         "date",
-        "weekday",
         "depart",
         "return",
         "n_stops",
@@ -576,28 +618,25 @@ def _routes_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> Sheet
         "distance_km",
     ]
     rows: list[list[Any]] = []
-    routes = tables.routes
-    if routes is not None:
+    if tables.plan is not None:
         people = participants_by_id(problem)
         mentors = mentors_by_id(problem)
-        for record in routes.to_dict("records"):
-            mid = text(record["mentor_id"])
-            stops = [s for s in text(record["stops"]).split(";") if s]
-            names = [people[s].name or s if s in people else s for s in stops]
-            day = _date(record["date"])
+        for route in tables.plan.routes:
+            mid = route.mentor_id
+            names = [people[s].name or s if s in people else s for s in route.stops]
+            reachable = rules.reachable(route.travel_min)
             rows.append(
                 [
                     mid,
                     mentors[mid].name if mid in mentors else "",
-                    text(record["date"]),
-                    labels.weekday(day) if day else "",
-                    text(record["depart"]),
-                    text(record["return"]),
-                    len(stops),
-                    ";".join(stops),
+                    route.date,
+                    _clock(max(route.depart_min, 0)) if reachable else None,
+                    _clock(min(route.return_min, 24 * 60)) if reachable else None,
+                    len(route.stops),
+                    ";".join(route.stops),
                     "; ".join(names),
-                    _int(record["travel_min"]),
-                    _number(record["distance_km"]),
+                    route.travel_min if reachable else None,
+                    round(route.distance_m / 1000, 1) if reachable else None,
                 ]
             )
     return Sheet(labels["sheet_routes"], columns, rows)

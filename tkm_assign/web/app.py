@@ -282,7 +282,6 @@ def create_app(options: Options) -> Starlette:
             job=job,
             values={"as_of": min(offered, last).isoformat(), **values},
             first_day=first.isoformat(),
-            last_day=last.isoformat(),
             following=following,
             refusal=refusal,
             refusal_text=_refusal_text(refusal, web.lang(request)),
@@ -725,15 +724,20 @@ def _programme_days(config: Config) -> tuple[dt.date, dt.date]:
 
 
 def _checked_as_of(text: str, config: Config) -> dt.date:
-    """The as-of date of the form: a date within the programme."""
+    """The as-of date of the form: a date, not before the programme starts.
+
+    A date after the programme's last day is kept: progress, re-plan and simulation clamp
+    it to that day and say so in their warnings, as on the command line
+    (:func:`tkm_assign.app.checked_as_of`).
+    """
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
         raise ConfigError(f"as_of: {text.strip()!r} is not a date YYYY-MM-DD") from None
     first, last = _programme_days(config)
-    if not first <= day <= last:
+    if day < first:
         raise ConfigError(
-            f"as_of: {day.isoformat()} is outside the programme, {first.isoformat()} to "
+            f"as_of: {day.isoformat()} is before the programme, {first.isoformat()} to "
             f"{last.isoformat()}"
         )
     return day
