@@ -22,7 +22,7 @@ from tkm_assign import rules
 from tkm_assign.config import Config
 from tkm_assign.geo.travel import UNREACHABLE_MIN, Points, TravelModel
 from tkm_assign.io.plan import HandPlan, PlannedSession
-from tkm_assign.model import Mentor, Mode, Participant, Problem
+from tkm_assign.model import Mentor, Mode, Participant, Problem, Route
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,24 @@ class DayRoute:
     @property
     def reachable(self) -> bool:
         return all(leg < UNREACHABLE_MIN for leg in self.leg_min)
+
+    def route(self) -> Route:
+        """The day as the planner's :class:`~tkm_assign.model.Route` (stops in visit order).
+
+        Returns
+        -------
+        Route
+            Same mentor, date, departure, return, travel and distance.
+        """
+        return Route(
+            mentor_id=self.mentor_id,
+            date=self.date,
+            depart_min=self.depart_min,
+            return_min=self.return_min,
+            stops=tuple(v.participant_id for v in self.visits),
+            travel_min=self.travel_min,
+            distance_m=self.distance_m,
+        )
 
 
 def travel_pairs(

@@ -19,7 +19,7 @@ from tkm_assign import rules
 from tkm_assign.audit.facts import PlanFacts
 from tkm_assign.geo.regions import load_geography
 from tkm_assign.messages import Message, joined
-from tkm_assign.model import UNREACHABLE_MIN, Mode, Route, Schedule, Session, Shortfall
+from tkm_assign.model import UNREACHABLE_MIN, Mode, Schedule, Session, Shortfall
 from tkm_assign.report.figures import province_names
 from tkm_assign.report.schedule import schedule_tables
 from tkm_assign.report.tables import ASSIGNMENT_COLUMNS, PlanTables
@@ -86,18 +86,7 @@ def hand_schedule(facts: PlanFacts) -> Schedule:
         )
         for s in sorted(facts.sessions, key=lambda s: (s.mentor_id, s.date, s.start_min, s.row))
     )
-    routes = tuple(
-        Route(
-            mentor_id=r.mentor_id,
-            date=r.date,
-            depart_min=r.depart_min,
-            return_min=r.return_min,
-            stops=tuple(v.participant_id for v in r.visits),
-            travel_min=r.travel_min,
-            distance_m=r.distance_m,
-        )
-        for r in facts.routes
-    )
+    routes = tuple(r.route() for r in facts.routes)
     return Schedule(
         sessions, routes, shortfalls(facts), facts.month_starts, 0.0, facts.config.solver.seed
     )

@@ -58,7 +58,6 @@ from tkm_assign.model import (
     Participant,
     ParticipantStatus,
     Problem,
-    Route,
     Schedule,
     Session,
 )
@@ -435,19 +434,7 @@ def _with_held(
                 travel_min_before=facts.travel_before.get(s.session_id, 0),
             )
         )
-    held_routes = [
-        Route(
-            mentor_id=r.mentor_id,
-            date=r.date,
-            depart_min=r.depart_min,
-            return_min=r.return_min,
-            stops=tuple(v.participant_id for v in r.visits),
-            travel_min=r.travel_min,
-            distance_m=r.distance_m,
-        )
-        for r in facts.routes
-        if r.reachable
-    ]
+    held_routes = [r.route() for r in facts.routes if r.reachable]
     order = {m.mentor_id: k for k, m in enumerate(problem.mentors)}
     sessions = sorted(
         [*held_sessions, *future.sessions],
