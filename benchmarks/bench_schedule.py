@@ -679,7 +679,7 @@ def stress_report() -> bool:
         p.participant_id: calendar_missing(problem, p, mentors[mentor_of[p.participant_id]])
         for p in problem.participants
     }
-    plan, lines = _stress_plan(problem, mentor_of, "schedule.programme_limit=2.0")
+    plan, lines = _stress_plan(problem, mentor_of)
     monthly, _ = _stress_plan(problem, mentor_of, "schedule.programme_limit=0")
     missing, left = _stress_missing(plan, forced)
     _, left_monthly = _stress_missing(monthly, forced)

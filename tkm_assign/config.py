@@ -575,7 +575,7 @@ class ScheduleConfig:
     placement_limit: float = _ranged(0.3, 0.01, 600)
     priority: str = "minimum_first"
     improve_work: float = _ranged(0.0, 0.0, 10.0)
-    programme_limit: float = _ranged(2.0, 0.0, 600.0)
+    programme_limit: float = _ranged(6.0, 0.0, 600.0)
 
     def __post_init__(self) -> None:
         _check_fields(self, "schedule")

@@ -20,14 +20,16 @@ The riding of a day is a variable bounded below by what its onsite visits need: 
 the round trip to each of them, and, for every set of visits the search put on one day
 whose shortest route rides more than that, the length of that route (a cut valid on every
 day, added lazily: solve, compute each day's shortest route exactly, add a cut for every
-day that rides more than the model allowed, solve again from the last solution). The loop
+day that rides more than the model allowed, solve again from the last solution; the cuts
+of every pair of visits are there from the start, :func:`_add_pair_cuts`). The loop
 ends when every day's route fits: then every solution of the model is a plan that keeps
 every rule, and an ``OPTIMAL`` status proves that no placement of these sessions on these
 working days serves more (routes of up to :data:`EXACT_STOPS` stops are shortest by
 exhaustive search; longer ones by OR-Tools, whose cut may then be slightly too strong).
 
-One worker, fixed seed, deterministic time limit (``schedule.programme_limit``, per
-round), so the same job gives the same plan. The month-by-month plan is the first hint.
+One worker, fixed seed, deterministic time limit (``schedule.programme_limit``, shared by
+the rounds), so the same job gives the same plan. The month-by-month plan, with the
+requests it keeps, is the first hint; each round starts from the last solution.
 """
 
 from __future__ import annotations
@@ -83,6 +85,10 @@ class _Model:
     online: dict[tuple[int, int, int], cp_model.IntVar] = field(default_factory=dict)
     riding: dict[tuple[int, int], cp_model.IntVar] = field(default_factory=dict)
     coverage: list[cp_model.LinearExprT] = field(default_factory=list)
+    # (month, client) -> the "request kept" bools of its onsite and its other requests
+    kept: dict[tuple[int, int], tuple[list[cp_model.IntVar], list[cp_model.IntVar]]] = field(
+        default_factory=dict
+    )
     cuts: set[frozenset[int]] = field(default_factory=set)
     # stops -> (shortest visiting order, its riding): the same sets recur day after day
     routes: dict[frozenset[int], tuple[list[int], int]] = field(default_factory=dict)
@@ -104,6 +110,7 @@ def place_programme(
     _add_spacing(m, job, months)
     _add_day_and_month(m, job, months)
     m.model.maximize(sum(m.coverage))
+    _add_pair_cuts(m, job)
     _add_hint(m, job, months, hint)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
@@ -165,6 +172,7 @@ def _add_session_counts(
             m.model.add(sum(onsite) <= len(wanted_onsite))
             kept_onsite = _kept(m, f"ko{k}_{c}", wanted_onsite, weight_of)
             kept_other = _kept(m, f"kx{k}_{c}", others, weight_of)
+            m.kept[k, c] = (kept_onsite, kept_other)
             m.model.add(sum(kept_onsite) <= sum(onsite))
             m.model.add(sum(kept_onsite) + sum(kept_other) <= sum(onsite) + sum(online))
 
@@ -254,6 +262,18 @@ def _add_route_cuts(
     return added
 
 
+def _add_pair_cuts(m: _Model, job: MentorJob) -> None:
+    """The cut of every two participants whose shared route rides more than either's
+    round trip, added before the first solve: without them the first solutions pair
+    visits freely, and the rounds of cuts then learn the pairs one day at a time."""
+    clients = sorted({c for (_, _, c) in m.onsite})
+    for a, b in itertools.combinations(clients, 2):
+        pair = frozenset((a, b))
+        riding = shortest_route(m, job, pair)[1]
+        if riding > max(_round_trip(job, a), _round_trip(job, b)):
+            _cut(m, pair, riding)
+
+
 def _cut(m: _Model, stops: frozenset[int], riding: int) -> bool:
     """On every day: these visits together ride at least ``riding``. False if known."""
     if stops in m.cuts:
@@ -321,6 +341,21 @@ def _add_hint(
     for (k, d), ride in m.riding.items():
         stops = frozenset(visits[k, d])
         m.model.add_hint(ride, shortest_route(m, job, stops)[1] if stops else 0)
+    # The requests the hinted sessions keep, heaviest first, so that the hint is a whole
+    # solution with the month-by-month plan's coverage.
+    placed: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+    for i, variables in enumerate((m.onsite, m.online)):
+        mode = (Mode.ONSITE, Mode.ONLINE)[i]
+        for k, d, c in variables:
+            if hint.get((c, months[k].calendar.dates[d])) is mode:
+                placed[k, c][i] += 1
+    for (k, c), (kept_onsite, kept_other) in m.kept.items():
+        onsite, online = placed[k, c]
+        n_onsite = min(len(kept_onsite), onsite)
+        n_other = min(len(kept_other), onsite + online - n_onsite)
+        for n, kept in ((n_onsite, kept_onsite), (n_other, kept_other)):
+            for j, var in enumerate(kept):
+                m.model.add_hint(var, j < n)
 
 
 def _keep_as_hint(solver: cp_model.CpSolver, m: _Model) -> None:
@@ -328,6 +363,9 @@ def _keep_as_hint(solver: cp_model.CpSolver, m: _Model) -> None:
     m.model.clear_hints()
     for variables in (m.onsite, m.online):
         for var in variables.values():
+            m.model.add_hint(var, solver.boolean_value(var))
+    for kept in m.kept.values():
+        for var in (*kept[0], *kept[1]):
             m.model.add_hint(var, solver.boolean_value(var))
 
 
