@@ -23,6 +23,8 @@ into the catalogues, and write its Indonesian ``msgstr`` in ``locale/id``. Codes
 - ``cli.help.*``, ``cli.argparse.*``: its ``--help`` and argument errors
   (:mod:`tkm_assign.messages.help`);
 - ``log.*``: the progress lines a command prints while it runs (:mod:`tkm_assign.messages.log`);
+- ``problem.*``, ``input.*``, ``config.*``, ``output.*``: the errors people meet
+  (:mod:`tkm_assign.messages.errors`);
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tkm_assign.messages.cli import CLI
+from tkm_assign.messages.errors import ERRORS
 from tkm_assign.messages.help import HELP
 from tkm_assign.messages.log import LOG
 from tkm_assign.messages.running import RUNNING
@@ -1040,6 +1043,7 @@ MESSAGES: Mapping[str, str | Plural] = {
     **CLI,
     **HELP,
     **LOG,
+    **ERRORS,
     **WEB,
     **WEB_PROGRAMME,
 }
