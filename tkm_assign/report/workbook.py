@@ -86,8 +86,6 @@ WIDTH_SAMPLE_ROWS = 400
 # Characters XML 1.0 cannot hold (inputs are cleaned at validation; this keeps any other
 # text writable).
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-# Clock-time columns ("HH:MM" in the tables), written as Excel times.
-TIME_COLUMNS = frozenset({"start", "end", "depart", "return"})
 A4 = 9  # XlsxWriter's paper code
 
 # Number format by column name (columns not listed are written as they are).
@@ -254,17 +252,18 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
         for column, by in sheet.value_formats.items()
         if column in names
     }
-    # Dates (text in the tables) and coded columns are converted; other values are
-    # written as they are, the common types first.
-    special = [name == "date" or name in WORDED for name in names]
-    times = [name in TIME_COLUMNS for name in names]
+    # Cells are written by the type of their value, never by reading text: a date
+    # (``datetime.date``) becomes an Excel date, a clock time (``datetime.time``, or a
+    # ``timedelta`` since midnight) an Excel time, a number a number, text stays text
+    # whatever it looks like. Coded columns are shown in words.
+    worded = [name in WORDED for name in names]
     overrides = sheet.cell_formats
     write_string, write_number = ws.write_string, ws.write_number
     for i, row in enumerate(sheet.rows, start=1):
         for j, value in enumerate(row):
             if value is None:
                 continue
-            if special[j]:
+            if worded[j]:
                 value = _cell_value(names[j], value, labels)
                 if value is None:
                     continue
@@ -275,9 +274,6 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
                 fmt = styles.number(overrides.get((i - 1, j))) or fmt
             kind = type(value)
             if kind is str:
-                if times[j] and (minutes := _clock_minutes(value)) is not None:
-                    write_number(i, j, minutes / 1440.0, fmt)
-                    continue
                 if not value.isprintable():
                     value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
                 # Text from an input file is never run as a formula (e.g. "=HYPERLINK(..)").
@@ -285,7 +281,7 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
             elif kind is int or kind is float:
                 if math.isfinite(value):
                     write_number(i, j, value, fmt)
-            else:  # numpy scalars, NaT, dates, booleans, ...
+            else:  # numpy scalars, NaT, dates, times, booleans, messages, ...
                 value = _cell_value(names[j], value, labels)
                 if value is not None:
                     _write_other(ws, i, j, value, fmt, styles)
@@ -302,19 +298,12 @@ def _write_other(
             ws.write_number(i, j, value, fmt)
     elif isinstance(value, dt.date):  # dates and datetimes
         ws.write_datetime(i, j, value, fmt or styles.number(DATE_FORMAT))
+    elif isinstance(value, dt.time):  # a clock time
+        ws.write_datetime(i, j, value, fmt or styles.number(TIME_FORMAT))
     elif isinstance(value, dt.timedelta):  # a clock time: the time since midnight
         ws.write_number(i, j, value / dt.timedelta(days=1), fmt or styles.number(TIME_FORMAT))
     else:
         ws.write_string(i, j, ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
-
-
-def _clock_minutes(value: str) -> int | None:
-    """``"08:30"`` -> 510; ``None`` for anything else (left as text)."""
-    hours, sep, minutes = value.partition(":")
-    if not sep or not hours.isdigit() or not minutes[:2].isdigit() or len(hours) > 2:
-        return None
-    total = int(hours) * 60 + int(minutes[:2])
-    return total if int(minutes[:2]) < 60 and total <= 24 * 60 else None
 
 
 def _print_setup(ws: Worksheet, sheet: Sheet) -> None:
@@ -370,11 +359,6 @@ def _cell_value(name: str, value: Any, labels: Labels) -> Any:
         return None
     if value is pd.NaT:
         return None
-    if name == "date" and isinstance(value, str) and value:
-        try:
-            return dt.date.fromisoformat(value[:10])
-        except ValueError:
-            return value
     if name in WORDED:
         if name == "sector_match":
             return labels.value(truthy(value))
@@ -393,9 +377,9 @@ def _width(header: str, values: Sequence[Any], name: str) -> float:
 def _shown(name: str, value: Any) -> str:
     if value is None:
         return ""
-    if name == "date":
+    if isinstance(value, dt.date):
         return "2027-07-05"
-    if isinstance(value, dt.timedelta):
+    if isinstance(value, dt.time | dt.timedelta):
         return "08:30"
     if isinstance(value, float):
         return f"{value:.2f}"
