@@ -181,8 +181,8 @@ def sessions_first_months(problem: Problem, tables: PlanTables) -> dict[str, Any
     """
     counts = dict.fromkeys((p.participant_id for p in problem.participants), 0)
     if tables.plan is not None:  # the typed sessions the schedule table was made from
-        early = Counter(s.participant_id for s in tables.plan.sessions if s.month <= FIRST_MONTHS)
-        for pid, n in early.items():
+        held = Counter(s.participant_id for s in tables.plan.sessions if s.month <= FIRST_MONTHS)
+        for pid, n in held.items():
             if pid in counts:
                 counts[pid] = n
     elif tables.schedule is not None and len(tables.schedule):
