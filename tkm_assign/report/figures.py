@@ -188,9 +188,9 @@ def sessions_first_months(problem: Problem, tables: PlanTables) -> dict[str, Any
     elif tables.schedule is not None and len(tables.schedule):
         schedule = tables.schedule
         early = schedule[pd.to_numeric(schedule["month"], errors="coerce") <= FIRST_MONTHS]
-        for pid, n in early["participant_id"].map(text).value_counts().items():
-            if pid in counts:
-                counts[str(pid)] = int(n)
+        for key, n in early["participant_id"].map(text).value_counts().items():
+            if key in counts:
+                counts[str(key)] = int(n)
     binned = dict.fromkeys(SESSION_BINS, 0)
     for n in counts.values():
         binned["0-2" if n <= 2 else "3-4" if n <= 4 else ">4"] += 1
