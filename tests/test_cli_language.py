@@ -1,5 +1,6 @@
-"""The command line's summaries speak one language: Indonesian by default, English with
-``--lang en``, with no word of the other language left in them."""
+"""The command line speaks one language: Indonesian by default, English with ``--lang en``,
+with no word of the other language left in its summaries, its progress lines on stderr,
+its ``--help`` (argparse's own words too) and its argument errors."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.test_cli_running import FAST, INPUTS
-from tkm_assign.cli import main
+from tkm_assign.cli import EXAMPLES, main
 from tkm_assign.messages import catalogue_codes, template
 
 AS_OF = "2027-08-15"
@@ -22,8 +23,10 @@ def _words(text: str) -> set[str]:
 
 
 def _vocabulary(lang: str) -> set[str]:
-    """Every word of the command line's texts in ``lang`` (placeholders left out)."""
-    texts = (re.sub(r"\{[^}]*\}", " ", template(code, lang)) for code in catalogue_codes("cli."))
+    """Every word of the command line's texts in ``lang`` (placeholders left out): its
+    summaries and help (``cli.*``) and its progress lines (``log.*``)."""
+    codes = [*catalogue_codes("cli."), *catalogue_codes("log.")]
+    texts = (re.sub(r"\{[^}]*\}", " ", template(code, lang)) for code in codes)
     return set().union(*(_words(text) for text in texts))
 
 
@@ -90,3 +93,86 @@ def test_the_check_sees_a_word_of_the_other_language():
         "assigned",
     }
     assert "assigned" in ONLY["en"] and "peserta" in ONLY["id"]
+
+
+def _left(text: str, lang: str) -> list[str]:
+    """Words of the other language's texts in ``text``."""
+    return sorted(_words(text) & ONLY[OTHER[lang]])
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_the_progress_lines_on_stderr_are_in_the_chosen_language(plan, tmp_path, capsys, lang):
+    args = _commands(plan, tmp_path)["plan"]
+    assert main([*args, "--lang", lang]) == 0
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) >= 3, err  # read, assignment, schedule, writing
+    assert _words(err) & ONLY[lang], err
+    assert not _left(err, lang), f"{_left(err, lang)} in:\n{err}"
+    # Plain-text developer records (the writers' "workbook: plan.xlsx") are not shown.
+    assert "workbook:" not in err and "geopackage:" not in err
+
+
+ARGPARSE_ENGLISH = ("usage:", "options:", "show this help message", "positional arguments")
+
+
+def _prose(text: str) -> str:
+    """``text`` without option names (``--help``), command names and ``{id,en}``."""
+    names = "|".join(sorted(EXAMPLES))
+    return re.sub(rf"(?<![\w-])(-\S+|\{{id,en\}}|tkm-assign|{names})(?![\w-])", " ", text)
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+@pytest.mark.parametrize("command", [None, *sorted(EXAMPLES)])
+def test_every_help_is_in_the_chosen_language(command, lang, capsys):
+    with pytest.raises(SystemExit) as done:
+        main([*([command] if command else []), "--help", "--lang", lang])
+    assert done.value.code == 0
+    shown = capsys.readouterr().out
+    if command is not None:
+        shown = shown.split(template("cli.help.example_steps", lang))[0]
+        shown = shown.split(template("cli.help.example", lang))[0]  # commands, not words
+    prose = _prose(shown)
+    assert _words(prose) & ONLY[lang], prose
+    assert not _left(prose, lang), f"{_left(prose, lang)} in:\n{prose}"
+    if lang == "id":
+        assert "penggunaan: tkm-assign" in shown and "pilihan:" in shown
+        assert not [w for w in ARGPARSE_ENGLISH if w in shown], shown
+        assert "menampilkan bantuan ini lalu keluar" in shown
+
+
+def test_the_language_of_the_configuration_words_the_help(capsys):
+    with pytest.raises(SystemExit):
+        main(["validate", "--set", 'output.lang="en"', "--help"])
+    assert "usage: tkm-assign validate" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("args", "indonesian", "english"),
+    [
+        (["plan", "--lang", "id"], "argumen berikut wajib diberikan: --participants", "the "
+         "following arguments are required: --participants"),
+        (["plan", "--lang", "fr"], "argumen --lang: pilihan tidak sah: 'fr'", "invalid choice"),
+        (["plann"], "argumen PERINTAH: pilihan tidak sah: 'plann'", "invalid choice: 'plann'"),
+        (["generate", "--seed", "x", "--out", "o"], "'x' bukan bilangan bulat", "'x' is not a "
+         "whole number"),
+        (["simulate", "--plan", "p", "--as-of", "2027-02-30", "--out", "o"], "'2027-02-30' "
+         "bukan tanggal", "'2027-02-30' is not a date"),
+        (["validate", "--participants", "p", "--mentors", "m", "--bogus"], "argumen tidak "
+         "dikenal: --bogus", "unrecognized arguments: --bogus"),
+    ],
+)  # fmt: skip
+def test_argument_errors_are_in_the_chosen_language(args, indonesian, english, capsys):
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert "penggunaan: tkm-assign" in err and ": kesalahan: " in err and indonesian in err, err
+    assert "usage:" not in err and "error:" not in err
+    en = [a for a in args if a not in ("--lang", "id", "fr")] + ["--lang", "en"]
+    if "fr" not in args:
+        with pytest.raises(SystemExit) as done:
+            main(en)
+        assert done.value.code == 2
+        err = capsys.readouterr().err
+        assert "usage: tkm-assign" in err and ": error: " in err and english in err, err

@@ -20,10 +20,12 @@ import sys
 import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tkm_assign import __version__
+from tkm_assign.cliparse import Parser, early_options, words
 from tkm_assign.config import Config
 from tkm_assign.errors import (
     InputError,
@@ -32,7 +34,7 @@ from tkm_assign.errors import (
     TkmWarning,
     withheld_traceback,
 )
-from tkm_assign.messages import Message, render
+from tkm_assign.messages import LANGUAGES, Message, render
 from tkm_assign.report.tables import PlanTables
 from tkm_assign.resources import SAMPLE_DIR
 from tkm_assign.web.texts import filled, number, percent
@@ -96,19 +98,21 @@ EXAMPLES: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def _example(command: str) -> str:
+def _example(command: str, lang: str = "id") -> str:
     lines = EXAMPLES[command]
-    head = "example:" if len(lines) == 1 else "example (in an empty folder, line by line):"
+    text = words(lang)
+    head = text("cli.help.example" if len(lines) == 1 else "cli.help.example_steps")
     return "\n".join([head, *(f"  {line}" for line in lines)])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = _build_parser(_first_language(early_options(argv)))
     args = parser.parse_args(argv)
-    _configure_logging(quiet=getattr(args, "quiet", False))
     handler: Handler = args.handler
     # The running commands change it to their plan's language once they have read it.
     args.cli_lang = _first_language(args)
+    _configure_logging(getattr(args, "quiet", False), lambda: str(args.cli_lang))
     # Warnings of library code called outside the application layer still reach the user.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TkmWarning)
@@ -177,24 +181,48 @@ def _first_language(args: argparse.Namespace) -> str:
     if getattr(args, "lang", None):
         return str(args.lang)
     try:
+        config = getattr(args, "config", None)
         return Config.load(
-            getattr(args, "config", None), getattr(args, "set", None) or ()
+            None if config is None else Path(config), getattr(args, "set", None) or ()
         ).output.lang
-    except TkmError:
+    except (TkmError, OSError):
         return "id"
 
 
-def _configure_logging(quiet: bool) -> None:
-    """Progress of the ``tkm_assign`` logger on stderr; other libraries stay quiet."""
+def _configure_logging(quiet: bool, lang: Callable[[], str]) -> None:
+    """Progress of the ``tkm_assign`` logger on stderr, worded in ``lang()`` (the command's
+    language, which a running command changes to its plan's); other libraries stay quiet."""
     log = logging.getLogger("tkm_assign")
     for handler in [h for h in log.handlers if getattr(h, "tkm_cli", False)]:
         log.removeHandler(handler)
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.setFormatter(_Worded(lang))
+    handler.addFilter(_for_people)
     handler.tkm_cli = True  # type: ignore[attr-defined]
     log.addHandler(handler)
     log.setLevel(logging.WARNING if quiet else logging.INFO)
     log.propagate = False
+
+
+def _for_people(record: logging.LogRecord) -> bool:
+    """A record people read: a catalogue message, or any warning or error. Plain-text
+    progress records are developers' details (``logging.DEBUG`` shows them)."""
+    return isinstance(record.msg, Message) or record.levelno >= logging.WARNING
+
+
+class _Worded(logging.Formatter):
+    """A record whose message is a :class:`Message` in the command line's language, numbers
+    written for it; plain records as they are."""
+
+    def __init__(self, lang: Callable[[], str]) -> None:
+        super().__init__("%(message)s")
+        self.lang = lang
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.msg
+        if isinstance(message, Message):
+            return _text(self.lang(), message.code, **message.args)
+        return super().format(record)
 
 
 def _print_messages(lang: str, messages: Iterable[Message]) -> None:
@@ -274,223 +302,227 @@ def load_config(args: argparse.Namespace) -> Config:
     return config
 
 
-def _cluster(parser: argparse.ArgumentParser) -> None:
+def _help(lang: str) -> Callable[..., str]:
+    """``text(code, **values)`` for help texts: the catalogue in ``lang``, ``%`` kept for
+    argparse (which expands ``%(...)s`` in help)."""
+    text = words(lang)
+
+    def helped(code: str, **values: Any) -> str:
+        return text(code, **values).replace("%", "%%")
+
+    return helped
+
+
+def _metavar(lang: str, name: str) -> str:
+    return words(lang)(f"cli.help.metavar.{name}")
+
+
+def _command(sub: Any, name: str, lang: str, handler: Handler, epilog: str = "") -> Parser:
+    """A subcommand: its help line (also the description of its ``--help``), the worked
+    example under it, the handler it runs."""
+    text = _help(lang)
+    parser: Parser = sub.add_parser(
+        name,
+        lang=lang,
+        help=text(f"cli.help.command.{name}"),
+        description=words(lang)(f"cli.help.command.{name}"),
+        epilog=_example(name, lang) + epilog,
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _cluster(parser: argparse.ArgumentParser, lang: str) -> None:
     parser.add_argument(
-        "--cluster",
-        metavar="ADDRESS",
-        help="run the independent plans on this Dask scheduler's workers, e.g. "
-        "tcp://10.0.0.5:8786 (default cluster.address; none: this machine)",
+        "--cluster", metavar=_metavar(lang, "address"), help=_help(lang)("cli.help.option.cluster")
     )
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, help="TOML file merged over configs/default.toml")
+def _common(parser: argparse.ArgumentParser, lang: str, *, config: bool = True) -> None:
+    text = _help(lang)
+    if config:
+        parser.add_argument(
+            "--config",
+            type=Path,
+            metavar=_metavar(lang, "file"),
+            help=text("cli.help.option.config"),
+        )
+        parser.add_argument(
+            "--set",
+            action="append",
+            metavar=_metavar(lang, "setting"),
+            help=text("cli.help.option.set"),
+        )
+    parser.add_argument("--quiet", action="store_true", help=text("cli.help.option.quiet"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=text("cli.help.option.lang"))
+
+
+def _inputs(parser: argparse.ArgumentParser, lang: str, mentors_required: bool = True) -> None:
+    text, file = _help(lang), _metavar(lang, "file")
     parser.add_argument(
-        "--set",
-        action="append",
-        metavar="SECTION.KEY=VALUE",
-        help="override one configuration key (repeatable), e.g. --set caseload.max=15",
-    )
-    parser.add_argument("--quiet", action="store_true", help="print only errors and warnings")
-    _lang(parser)
-
-
-def _inputs(parser: argparse.ArgumentParser, mentors_required: bool = True) -> None:
-    parser.add_argument(
-        "--participants", type=Path, required=True, help="CSV, XLSX, GeoPackage or GeoJSON"
-    )
-    parser.add_argument(
-        "--mentors", type=Path, required=mentors_required, help="CSV, XLSX, GeoPackage or GeoJSON"
-    )
-
-
-def _outputs(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--out", type=Path, required=True, help="output folder (must not exist)")
-    parser.add_argument("--force", action="store_true", help="replace an existing output folder")
-
-
-def _build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="tkm-assign",
-        description="Assign mentors (pendamping) to TKM Lanjutan participants and plan their visits.",
-    )
-    parser.add_argument("--version", action="version", version=f"tkm-assign {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    validate = sub.add_parser(
-        "validate",
-        epilog=_example("validate"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="check the input files and summarise them",
-    )
-    _inputs(validate)
-    _common(validate)
-    validate.set_defaults(handler=_cmd_validate)
-
-    generate = sub.add_parser(
-        "generate",
-        epilog=_example("generate"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="write a realistic synthetic national sample",
-    )
-    generate.add_argument("--participants", type=int, default=3000, help="number of participants")
-    generate.add_argument("--mentors", type=int, default=150, help="number of mentors")
-    generate.add_argument("--seed", type=int, default=2024, help="random seed")
-    _outputs(generate)
-    generate.add_argument("--quiet", action="store_true", help="print only errors and warnings")
-    _lang(generate)
-    generate.set_defaults(handler=_cmd_generate)
-
-    assign = sub.add_parser(
-        "assign",
-        epilog=_example("assign"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="assign mentors to participants (optimal, explained)",
-    )
-    _inputs(assign)
-    _common(assign)
-    _outputs(assign)
-    assign.set_defaults(handler=_cmd_assign)
-
-    schedule = sub.add_parser(
-        "schedule",
-        epilog=_example("schedule"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="plan every session and day route of an assignment",
-    )
-    _inputs(schedule)
-    schedule.add_argument(
-        "--assignments", type=Path, required=True, help="assignments.csv (from assign, or by hand)"
-    )
-    _common(schedule)
-    _outputs(schedule)
-    schedule.set_defaults(handler=_cmd_schedule)
-
-    plan = sub.add_parser(
-        "plan",
-        epilog=_example("plan"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="validate, assign, schedule and write every output",
-    )
-    _inputs(plan)
-    _common(plan)
-    _outputs(plan)
-    plan.set_defaults(handler=_cmd_plan)
-
-    demo = sub.add_parser(
-        "demo",
-        epilog=_example("demo"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="the whole plan on the bundled national sample",
-    )
-    demo.add_argument(
-        "--out", type=Path, default=DEMO_OUT, help=f"output folder (default {DEMO_OUT})"
-    )
-    demo.add_argument("--force", action="store_true", help="replace an existing output folder")
-    _common(demo)
-    demo.set_defaults(handler=_cmd_demo)
-
-    audit = sub.add_parser(
-        "audit",
-        epilog=_example("audit"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="check an existing plan (e.g. made by hand) against every rule",
-    )
-    _inputs(audit)
-    audit.add_argument("--assignments", type=Path, required=True, help="participant_id, mentor_id")
-    audit.add_argument("--schedule", type=Path, help="one row per session (optional)")
-    audit.add_argument(
-        "--compare", action="store_true", help="also run the optimizer and show what it improves"
-    )
-    _common(audit)
-    _outputs(audit)
-    audit.set_defaults(handler=_cmd_audit)
-
-    capacity = sub.add_parser(
-        "capacity",
-        epilog=_example("capacity"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="how many mentors every participant's sessions need, and where",
-    )
-    _inputs(capacity, mentors_required=False)
-    _common(capacity)
-    _cluster(capacity)
-    _outputs(capacity)
-    capacity.set_defaults(handler=_cmd_capacity)
-
-    scenarios = sub.add_parser(
-        "scenarios",
-        epilog=_example("scenarios"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="compare policies: the whole plan under every combination of settings",
-    )
-    _inputs(scenarios)
-    scenarios.add_argument(
-        "--grid",
-        action="append",
-        metavar="KEY=V1,V2,...",
-        help="values of one configuration key to compare (repeatable; every combination "
-        "runs), e.g. --grid caseload.max=15,20,25 --grid sessions.target=2,3,4",
-    )
-    scenarios.add_argument(
-        "--scenarios",
+        "--participants",
         type=Path,
-        metavar="FILE",
-        help="named scenarios, e.g. configs/scenarios/praktik_2024_vs_rekomendasi.toml",
+        required=True,
+        metavar=file,
+        help=text("cli.help.option.participants"),
     )
-    _common(scenarios)
-    _cluster(scenarios)
-    scenarios.add_argument(
-        "--resume",
-        action="store_true",
-        help="continue a grid that was interrupted: scenarios it finished are not planned again",
+    parser.add_argument(
+        "--mentors",
+        type=Path,
+        required=mentors_required,
+        metavar=file,
+        help=text("cli.help.option.mentors"),
     )
-    _outputs(scenarios)
-    scenarios.set_defaults(handler=_cmd_scenarios)
-    _add_running_commands(sub)
 
-    serve = sub.add_parser(
-        "serve",
-        help="start the coordinators' page in the browser",
-        epilog=_example("serve") + "\n  then open http://127.0.0.1:8050 in a browser",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+
+def _outputs(parser: argparse.ArgumentParser, lang: str, default: Path | None = None) -> None:
+    text, folder = _help(lang), _metavar(lang, "folder")
+    if default is None:
+        parser.add_argument(
+            "--out", type=Path, required=True, metavar=folder, help=text("cli.help.option.out")
+        )
+    else:
+        parser.add_argument(
+            "--out",
+            type=Path,
+            default=default,
+            metavar=folder,
+            help=text("cli.help.option.out_default", folder=str(default)),
+        )
+    parser.add_argument("--force", action="store_true", help=text("cli.help.option.force"))
+
+
+def _build_parser(lang: str = "id") -> Parser:
+    """The parser of ``tkm-assign`` and every subcommand, its words in ``lang``."""
+    text, metavar = _help(lang), partial(_metavar, lang)
+    parser = Parser(prog="tkm-assign", lang=lang, description=words(lang)("cli.help.description"))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"tkm-assign {__version__}",
+        help=text("cli.help.option.version"),
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar=metavar("command"))
+
+    validate = _command(sub, "validate", lang, _cmd_validate)
+    _inputs(validate, lang)
+    _common(validate, lang)
+
+    generate = _command(sub, "generate", lang, _cmd_generate)
+    number = metavar("number")
+    generate.add_argument(
+        "--participants",
+        type=int,
+        default=3000,
+        metavar=number,
+        help=text("cli.help.option.generate_participants"),
+    )
+    generate.add_argument(
+        "--mentors",
+        type=int,
+        default=150,
+        metavar=number,
+        help=text("cli.help.option.generate_mentors"),
+    )
+    generate.add_argument(
+        "--seed", type=int, default=2024, metavar=number, help=text("cli.help.option.seed")
+    )
+    _outputs(generate, lang)
+    _common(generate, lang, config=False)
+
+    for name, handler in (("assign", _cmd_assign), ("plan", _cmd_plan)):
+        command = _command(sub, name, lang, handler)
+        _inputs(command, lang)
+        _common(command, lang)
+        _outputs(command, lang)
+
+    schedule = _command(sub, "schedule", lang, _cmd_schedule)
+    _inputs(schedule, lang)
+    schedule.add_argument(
+        "--assignments",
+        type=Path,
+        required=True,
+        metavar=metavar("file"),
+        help=text("cli.help.option.assignments"),
+    )
+    _common(schedule, lang)
+    _outputs(schedule, lang)
+
+    demo = _command(sub, "demo", lang, _cmd_demo)
+    _outputs(demo, lang, default=DEMO_OUT)
+    _common(demo, lang)
+
+    audit = _command(sub, "audit", lang, _cmd_audit)
+    _inputs(audit, lang)
+    audit.add_argument(
+        "--assignments",
+        type=Path,
+        required=True,
+        metavar=metavar("file"),
+        help=text("cli.help.option.audit_assignments"),
+    )
+    audit.add_argument(
+        "--schedule",
+        type=Path,
+        metavar=metavar("file"),
+        help=text("cli.help.option.audit_schedule"),
+    )
+    audit.add_argument("--compare", action="store_true", help=text("cli.help.option.compare"))
+    _common(audit, lang)
+    _outputs(audit, lang)
+
+    capacity = _command(sub, "capacity", lang, _cmd_capacity)
+    _inputs(capacity, lang, mentors_required=False)
+    _common(capacity, lang)
+    _cluster(capacity, lang)
+    _outputs(capacity, lang)
+
+    scenarios = _command(sub, "scenarios", lang, _cmd_scenarios)
+    _inputs(scenarios, lang)
+    scenarios.add_argument(
+        "--grid", action="append", metavar=metavar("grid"), help=text("cli.help.option.grid")
+    )
+    scenarios.add_argument(
+        "--scenarios", type=Path, metavar=metavar("file"), help=text("cli.help.option.scenarios")
+    )
+    _common(scenarios, lang)
+    _cluster(scenarios, lang)
+    scenarios.add_argument("--resume", action="store_true", help=text("cli.help.option.resume"))
+    _outputs(scenarios, lang)
+    _add_running_commands(sub, lang)
+
+    then = words(lang)("cli.help.serve_then", url="http://127.0.0.1:8050")
+    serve = _command(sub, "serve", lang, _cmd_serve, epilog=f"\n  {then}")
+    serve.add_argument(
+        "--host", default="127.0.0.1", metavar=metavar("address"), help=text("cli.help.option.host")
     )
     serve.add_argument(
-        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)"
-    )
-    serve.add_argument(
-        "--port", type=int, default=8050, help="port (default 8050; 0 = any free port)"
+        "--port",
+        type=int,
+        default=8050,
+        metavar=metavar("number"),
+        help=text("cli.help.option.port"),
     )
     serve.add_argument(
         "--data-dir",
         type=Path,
         default=DATA_DIR_DEFAULT,
-        help=f"where plans, uploads and jobs are kept (default {DATA_DIR_DEFAULT})",
+        metavar=metavar("folder"),
+        help=text("cli.help.option.data_dir", folder=str(DATA_DIR_DEFAULT)),
     )
-    serve.add_argument(
-        "--token",
-        help="access token (default: none on 127.0.0.1, generated and printed on any other host)",
-    )
+    serve.add_argument("--token", metavar=metavar("text"), help=text("cli.help.option.token"))
     serve.add_argument(
         "--allow-host",
         action="append",
         default=[],
-        metavar="NAME",
-        help="a host name the page may be reached by besides its address (repeatable)",
+        metavar=metavar("name"),
+        help=text("cli.help.option.allow_host"),
     )
-    serve.add_argument("--workers", type=int, help="plans computed at once (default: one per core)")
-    _common(serve)
-    serve.set_defaults(handler=_cmd_serve)
+    serve.add_argument(
+        "--workers", type=int, metavar=metavar("number"), help=text("cli.help.option.workers")
+    )
+    _common(serve, lang)
     return parser
-
-
-def _lang(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--lang",
-        choices=("id", "en"),
-        help="language of what is printed and of the outputs' labels: id (Bahasa Indonesia) "
-        "or en (default output.lang, id)",
-    )
 
 
 def _language(args: argparse.Namespace, config: Config) -> str:
@@ -512,10 +544,12 @@ def _read(
     _print_messages(args.cli_lang, checked.warnings)
     if announce:
         logging.getLogger("tkm_assign").info(
-            "read %d participants and %d mentors in %.1f s",
-            len(checked.problem.participants),
-            len(checked.problem.mentors),
-            time.perf_counter() - started,
+            Message.of(
+                "log.read",
+                participants=len(checked.problem.participants),
+                mentors=len(checked.problem.mentors),
+                seconds=round(time.perf_counter() - started, 1),
+            )
         )
     return checked
 
@@ -526,6 +560,7 @@ def _write(
     from tkm_assign import app
 
     _print_messages(args.cli_lang, result.warnings)
+    logging.getLogger("tkm_assign").info(Message.of("log.writing", folder=str(args.out)))
     written = app.write_outputs(result, args.out, lang=lang, force=args.force, inputs=inputs)
     _print_messages(args.cli_lang, written.warnings)
     return list(written)
@@ -663,7 +698,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 def _cmd_demo(args: argparse.Namespace) -> int:
     participants, mentors = SAMPLE_DIR / "participants.csv", SAMPLE_DIR / "mentors.csv"
     inputs = _check_out(args, participants, mentors)
-    logging.getLogger("tkm_assign").info("demo: the bundled national sample in %s", SAMPLE_DIR)
+    logging.getLogger("tkm_assign").info(Message.of("log.demo", folder=str(SAMPLE_DIR)))
     return _plan(args, participants, mentors, inputs, middle=True)
 
 
@@ -902,7 +937,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         raise TkmError(_text(lang, "cli.scenarios.nothing"))
     configured = app.expand_scenarios(config, named, grid)
     log = logging.getLogger("tkm_assign")
-    log.info("scenarios: %d to plan", len(configured))
+    log.info(Message.of("log.scenarios", count=len(configured)))
     files: Inputs = app.read_inputs(args.participants, args.mentors)
     kept: list[int] = []
     finished: dict[str, ScenarioResult] = {}
@@ -919,9 +954,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         ) as staging:
             finished = load_finished(staging)
             if args.resume:
-                log.info(
-                    "resuming: %d finished scenario(s) kept by the interrupted run", len(finished)
-                )
+                log.info(Message.of("log.scenarios_resumed", count=len(finished)))
             result = app.scenarios(
                 files,
                 configured,
@@ -964,75 +997,70 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
 # The programme in motion: progress, replan, simulate (tkm_assign.app.running).
 
 
-def _add_running_commands(sub: Any) -> None:
-    progress = sub.add_parser(
-        "progress",
-        epilog=_example("progress"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="who is on track, behind or at risk: the logbook against the plan",
-    )
-    _plan_folder(progress)
+def _add_running_commands(sub: Any, lang: str) -> None:
+    text = _help(lang)
+    progress = _command(sub, "progress", lang, _cmd_progress)
+    _plan_folder(progress, lang)
     progress.add_argument(
-        "--outcomes", type=Path, help="success indicators per participant (baseline and end)"
+        "--outcomes",
+        type=Path,
+        metavar=_metavar(lang, "file"),
+        help=text("cli.help.option.outcomes"),
     )
-    _common(progress)
-    _outputs(progress)
-    progress.set_defaults(handler=_cmd_progress)
+    _common(progress, lang)
+    _outputs(progress, lang)
 
-    replan = sub.add_parser(
-        "replan",
-        epilog=_example("replan"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="plan the rest of the programme again from the logbook, changing as little as possible",
+    replan = _command(sub, "replan", lang, _cmd_replan)
+    _plan_folder(replan, lang)
+    _common(replan, lang)
+    _outputs(replan, lang)
+
+    simulate = _command(sub, "simulate", lang, _cmd_simulate)
+    _plan_folder(simulate, lang, logbook_required=False)
+    _common(simulate, lang)
+    _outputs(simulate, lang)
+
+
+def _plan_folder(parser: argparse.ArgumentParser, lang: str, logbook_required: bool = True) -> None:
+    text, file = _help(lang), _metavar(lang, "file")
+    parser.add_argument(
+        "--plan",
+        type=Path,
+        required=True,
+        metavar=_metavar(lang, "folder"),
+        help=text("cli.help.option.plan"),
     )
-    _plan_folder(replan)
-    _common(replan)
-    _outputs(replan)
-    replan.set_defaults(handler=_cmd_replan)
-
-    simulate = sub.add_parser(
-        "simulate",
-        epilog=_example("simulate"),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-        help="a realistic logbook of a plan up to a date (missed visits, withdrawals, leave)",
-    )
-    _plan_folder(simulate, logbook_required=False)
-    _common(simulate)
-    _outputs(simulate)
-    simulate.set_defaults(handler=_cmd_simulate)
-
-
-def _plan_folder(parser: argparse.ArgumentParser, logbook_required: bool = True) -> None:
-    parser.add_argument("--plan", type=Path, required=True, help="output folder of plan or replan")
     parser.add_argument(
         "--logbook",
         type=Path,
         required=logbook_required,
-        help="the mentoring logbook (CSV or XLSX), one row per session held",
+        metavar=file,
+        help=text("cli.help.option.logbook"),
     )
     parser.add_argument(
         "--as-of",
         dest="as_of",
-        type=_iso_date,
-        help="last day the logbook covers, YYYY-MM-DD (default: today, within the programme)",
+        type=partial(_iso_date, lang=lang),
+        metavar=_metavar(lang, "date"),
+        help=text("cli.help.option.as_of"),
     )
     parser.add_argument(
-        "--participants",
-        type=Path,
-        help="participants file as it is now (default: the one the plan was made from)",
+        "--participants", type=Path, metavar=file, help=text("cli.help.option.participants_now")
     )
     parser.add_argument(
-        "--mentors", type=Path, help="mentors file as it is now (default: the plan's)"
+        "--mentors", type=Path, metavar=file, help=text("cli.help.option.mentors_now")
     )
 
 
-def _iso_date(text: str) -> Any:
+def _iso_date(text: str, lang: str = "id") -> Any:
     import datetime as dt
 
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(
+            words(lang)("cli.help.bad_date", value=repr(text))
+        ) from None
 
 
 def _plan_summary(args: argparse.Namespace, folder: Path) -> dict[str, Any]:

@@ -396,11 +396,15 @@ def open_executor(
         executor = LocalExecutor(workers)
     if isinstance(executor, DaskExecutor):
         dashboard = executor.dashboard
+        lanes = int(executor.lanes)
+        if executor.cluster is not None:
+            where = Message.of("log.local_workers", count=len(executor.cluster.workers))
+        else:
+            where = Message.of("log.scheduler", address=executor.where)
         log.info(
-            "tasks run on %s (%d at once)%s",
-            executor.where,
-            executor.lanes,
-            f"; dashboard {dashboard}" if dashboard else "",
+            Message.of("log.tasks_on_dashboard", where=where, lanes=lanes, dashboard=dashboard)
+            if dashboard
+            else Message.of("log.tasks_on", where=where, lanes=lanes)
         )
     try:
         yield executor

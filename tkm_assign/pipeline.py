@@ -53,10 +53,12 @@ def read_problem(participants: Path, mentors: Path, config: Config) -> Problem:
     started = time.perf_counter()
     problem = load_problem(participants, mentors, config)
     log.info(
-        "read %d participants and %d mentors in %.1f s",
-        len(problem.participants),
-        len(problem.mentors),
-        time.perf_counter() - started,
+        Message.of(
+            "log.read",
+            participants=len(problem.participants),
+            mentors=len(problem.mentors),
+            seconds=round(time.perf_counter() - started, 1),
+        )
     )
     return problem
 

@@ -37,6 +37,7 @@ from tkm_assign.geo.regions import (
     load_geography,
 )
 from tkm_assign.io.read import PLAN_MENTOR_COLUMNS, PLAN_PARTICIPANT_COLUMNS
+from tkm_assign.messages import Message
 from tkm_assign.model import Sector
 from tkm_assign.rules import add_months
 
@@ -179,12 +180,13 @@ def generate_frames(
     participants = _participant_frame(rng, people, geography, excluded, len(mentors))
     mentor_frame = _mentor_frame(rng, mentors, geography)
     log.info(
-        "generated %d participants in %d provinces and %d mentors; %d participants live on "
-        "islands without a mentor",
-        len(participants),
-        people["province_code"].nunique(),
-        len(mentor_frame),
-        _on_islands_without_mentor(people, mentors),
+        Message.of(
+            "log.generated",
+            participants=len(participants),
+            provinces=int(people["province_code"].nunique()),
+            mentors=len(mentor_frame),
+            on_islands=int(_on_islands_without_mentor(people, mentors)),
+        )
     )
     return participants, mentor_frame
 
@@ -406,9 +408,9 @@ def _assign_sectors(
     picked = weighted_pick(rng, (free & coastal).astype(float), int(counts[fisheries]))
     if len(picked) < counts[fisheries]:
         log.warning(
-            "only %d of %d fisheries participants could be placed in coastal villages",
-            len(picked),
-            counts[fisheries],
+            Message.of(
+                "log.generated_fisheries_short", placed=len(picked), wanted=int(counts[fisheries])
+            )
         )
     sector[picked] = fisheries.value
     free[picked] = False

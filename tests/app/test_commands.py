@@ -126,7 +126,7 @@ def test_scenarios_validate_once_per_reading(uploads, fast_config, caplog):
         "sessions.target=2 caseload.max=5",
         "sessions.target=3 caseload.max=5",
     ]
-    assert "validated 1 time(s) for 2 scenarios" in caplog.text
+    assert "2 scenarios, checked by 1 validations" in caplog.text
     assert list(result.table["scenario"]) == [s.name for s in result.scenarios]
     sessions = result.table.set_index("scenario")["sessions"]
     assert sessions.iloc[0] < sessions.iloc[1]

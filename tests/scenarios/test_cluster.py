@@ -244,9 +244,10 @@ def test_an_interrupted_grid_resumes_without_planning_finished_scenarios_again(
     printed, err = capsys.readouterr()
     assert code == 0, err
     assert printed.count(": punya pendamping") == 3
-    assert f"{done_before} of 3 already planned" in err
-    assert err.count("planned and sized in") == 3 - done_before
-    assert "; dashboard http://" in err  # printed when the scheduler serves one
+    # The progress lines speak the command's language (Indonesian by default).
+    assert f"{done_before} dari 3 sudah direncanakan" in err
+    assert err.count("direncanakan dan dihitung kebutuhannya dalam") == 3 - done_before
+    assert "; dasbor http://" in err  # printed when the scheduler serves one
     assert _staging(out) == []
     assert FINISHED_DIR not in os.listdir(out) and MANIFEST in os.listdir(out)
     resumed = pd.read_csv(out / "scenarios.csv", encoding="utf-8-sig")

@@ -44,6 +44,7 @@ from tkm_assign.assign.gap import (
     violations,
 )
 from tkm_assign.assign.lp import LpRelaxation, lp_bound, lp_relaxation, prune_arcs, whole_part
+from tkm_assign.messages import Message
 from tkm_assign.model import SolveStatus
 
 log = logging.getLogger("tkm_assign")
@@ -854,7 +855,7 @@ def _solve_whole(
     if start is not None:
         value = objective(instance, start)
         return GapSolution(start, value, min(bound, value), SolveStatus.FEASIBLE, seconds, engine)
-    log.warning("CP-SAT found no solution within %.1f s", params.time_limit_s)
+    log.warning(Message.of("log.no_solution_in_time", seconds=float(params.time_limit_s)))
     return GapSolution(
         np.full(instance.n_items, UNASSIGNED, dtype=np.int64),
         0,

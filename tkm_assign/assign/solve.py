@@ -87,7 +87,7 @@ def usable_candidates(problem: Problem, candidates: Candidates) -> Candidates:
                 bad[k] = True
     if not bad.any():
         return candidates
-    log.warning("dropped %d candidate pairs that break an exclusion or the sector rule", bad.sum())
+    log.warning(Message.of("log.pairs_dropped", count=int(bad.sum())))
     keep = ~bad
     return Candidates(
         participant_idx=candidates.participant_idx[keep],
@@ -255,13 +255,15 @@ def assign(problem: Problem, candidates: Candidates) -> Assignment:
         problem, candidates, prepared.data, mentor_of, prepared.pin_reasons, hours_apply, proven
     )
     log.info(
-        "assignment: %d of %d participants assigned, %d regions, %s, %.1f s",
-        int((mentor_of >= 0).sum()),
-        n,
-        len(regions),
-        engine_text,
-        time.monotonic() - started,
+        Message.of(
+            "log.assignment",
+            assigned=int((mentor_of >= 0).sum()),
+            total=int(n),
+            regions=len(regions),
+            seconds=round(time.monotonic() - started, 1),
+        )
     )
+    log.debug("assignment engines: %s", engine_text)
     return _to_assignment(
         problem,
         mentor_of,

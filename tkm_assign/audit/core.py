@@ -20,6 +20,7 @@ from tkm_assign.audit.facts import build_facts
 from tkm_assign.audit.tables import plan_tables
 from tkm_assign.geo.travel import TravelModel
 from tkm_assign.io.plan import HandPlan, read_plan
+from tkm_assign.messages import Message
 from tkm_assign.model import Problem
 from tkm_assign.report.figures import balance_utilisation, mentor_balance, spread
 from tkm_assign.report.tables import PlanTables
@@ -202,6 +203,11 @@ def audit_hand_plan(problem: Problem, plan: HandPlan, travel: TravelModel) -> Au
         },
     }
     log.info(
-        "audit: %d violations, %d notes over %d rules", n_violations, summary["notes"], len(checks)
+        Message.of(
+            "log.audit",
+            violations=int(n_violations),
+            notes=int((violations["severity"] == NOTE).sum()),
+            rules=len(checks),
+        )
     )
     return AuditResult(violations, balance, spreads, summary, tables, problem, travel)

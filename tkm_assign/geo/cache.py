@@ -22,7 +22,7 @@ import numpy.typing as npt
 from tkm_assign.config import to_mapping
 from tkm_assign.geo.travel import TravelModel
 from tkm_assign.io.arrays import load_arrays, store_arrays
-from tkm_assign.messages import from_json, to_json
+from tkm_assign.messages import Message, from_json, to_json
 from tkm_assign.model import Candidates, Problem
 
 log = logging.getLogger("tkm_assign")
@@ -115,7 +115,7 @@ def load_candidates(
             no_candidate_reason=reasons,
         )
     except (KeyError, ValueError) as error:
-        log.warning("ignoring unreadable travel cache file %s (%s)", path, error)
+        log.warning(Message.of("log.cache_unreadable", file=str(path), why=type(error).__name__))
         return None
 
 

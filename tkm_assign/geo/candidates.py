@@ -89,7 +89,7 @@ def find_candidates(problem: Problem, travel: TravelModel) -> Candidates:
     if key is not None:
         cached = load_candidates(cache_dir, key, len(problem.participants), len(problem.mentors))
         if cached is not None:
-            log.info("candidate mentors read from the travel cache (%s)", cache_dir)
+            log.debug("candidate mentors read from the travel cache (%s)", cache_dir)
             return cached
     result = _find(problem, travel)
     if key is not None:
@@ -122,10 +122,12 @@ def _find(problem: Problem, travel: TravelModel) -> Candidates:
     unserved = np.flatnonzero(~served)
     reasons = _reasons(problem, travel, people, p_prep, m_prep, unserved) if unserved.size else {}
     log.info(
-        "candidate mentors: %d pairs for %d participants; %d without any candidate",
-        p_all.size,
-        n_p,
-        unserved.size,
+        Message.of(
+            "log.candidates",
+            pairs=int(p_all.size),
+            participants=int(n_p),
+            without=int(unserved.size),
+        )
     )
     return Candidates(
         participant_idx=p_all.astype(np.int32),

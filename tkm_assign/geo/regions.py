@@ -18,6 +18,7 @@ import numpy.typing as npt
 import pandas as pd
 import shapely
 
+from tkm_assign.messages import Message
 from tkm_assign.resources import GEO_DIR
 
 log = logging.getLogger("tkm_assign")
@@ -165,7 +166,7 @@ def load_geography(geo_dir: Path = GEO_DIR) -> Geography:
     if islands_path.exists():
         islands = gpd.read_file(islands_path)
     else:  # pragma: no cover - the file is committed; rebuilt only by hand
-        log.warning("%s missing; building islands from regencies (slow)", islands_path)
+        log.warning(Message.of("log.islands_missing", file=str(islands_path)))
         islands = build_islands(regencies, pd.read_csv(geo_dir / "island_names.csv"))
     return Geography(
         provinces=provinces, regencies=regencies.reset_index(drop=True), islands=islands

@@ -18,6 +18,8 @@ from typing import Any, cast
 import numpy as np
 import numpy.typing as npt
 
+from tkm_assign.messages import Message
+
 log = logging.getLogger("tkm_assign")
 
 
@@ -38,7 +40,9 @@ def store_arrays(path: Path, **arrays: npt.NDArray[Any]) -> None:
             Path(temp_name).unlink(missing_ok=True)
             raise
     except OSError as error:
-        log.warning("could not write the travel cache in %s (%s)", path.parent, error)
+        log.warning(
+            Message.of("log.cache_unwritable", folder=str(path.parent), why=type(error).__name__)
+        )
 
 
 def load_arrays(path: Path) -> dict[str, npt.NDArray[Any]] | None:
@@ -49,5 +53,5 @@ def load_arrays(path: Path) -> dict[str, npt.NDArray[Any]] | None:
         with np.load(path, allow_pickle=False) as data:
             return {name: data[name] for name in data.files}
     except (OSError, KeyError, ValueError, zipfile.BadZipFile) as error:
-        log.warning("ignoring unreadable travel cache file %s (%s)", path, error)
+        log.warning(Message.of("log.cache_unreadable", file=str(path), why=type(error).__name__))
         return None

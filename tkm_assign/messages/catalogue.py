@@ -20,6 +20,9 @@ into the catalogues, and write its Indonesian ``msgstr`` in ``locale/id``. Codes
 - ``chart.*``, ``scenario_column.*``: capacity and scenario charts and workbook.
 - ``web.*``: the coordinators' page (``tkm_assign/web``);
 - ``cli.*``: the command line's summaries and errors (:mod:`tkm_assign.messages.cli`);
+- ``cli.help.*``, ``cli.argparse.*``: its ``--help`` and argument errors
+  (:mod:`tkm_assign.messages.help`);
+- ``log.*``: the progress lines a command prints while it runs (:mod:`tkm_assign.messages.log`);
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tkm_assign.messages.cli import CLI
+from tkm_assign.messages.help import HELP
+from tkm_assign.messages.log import LOG
 from tkm_assign.messages.running import RUNNING
 
 
@@ -1033,6 +1038,8 @@ MESSAGES: Mapping[str, str | Plural] = {
     **SCENARIO_COLUMNS,
     **RUNNING,
     **CLI,
+    **HELP,
+    **LOG,
     **WEB,
     **WEB_PROGRAMME,
 }

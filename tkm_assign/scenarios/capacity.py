@@ -264,7 +264,7 @@ def plan_capacity(
     pinned_pair, pin_reasons = check_pins(base_problem, candidates, data, hours_apply=True)
     unresolved = {base_problem.participants[i].participant_id: r for i, r in pin_reasons.items()}
     regions = find_capacity_regions(base_problem, travel, towns, candidates)
-    log.info("capacity: %d regions", len(regions))
+    log.info(Message.of("log.capacity_regions", regions=len(regions)))
     new_mentor = _new_mentor_template(base_problem)
     shared = RegionInputs(
         base_problem, candidates, data, pinned_pair, frozenset(pin_reasons), new_mentor
@@ -278,9 +278,11 @@ def plan_capacity(
     for k, model in enumerate(models):
         suggested += _suggestions(base_problem, model, k, numbers, taken, new_mentor)
     log.info(
-        "capacity: the facility model adds %d mentors (%.1f s)",
-        len(suggested),
-        time.perf_counter() - started,
+        Message.of(
+            "log.capacity_added",
+            mentors=len(suggested),
+            seconds=round(time.perf_counter() - started, 1),
+        )
     )
     for model in models:
         unresolved.update(
@@ -293,11 +295,13 @@ def plan_capacity(
     )
     seconds = time.perf_counter() - started
     log.info(
-        "capacity: %d new mentors, %d rounds of checks, %d participants unresolved, %.1f s",
-        len(checked.suggested),
-        checked.rounds,
-        len(unresolved),
-        seconds,
+        Message.of(
+            "log.capacity_done",
+            mentors=len(checked.suggested),
+            rounds=int(checked.rounds),
+            unresolved=len(unresolved),
+            seconds=round(seconds, 1),
+        )
     )
     return CapacityResult(
         problem=checked.plan.problem,
@@ -955,10 +959,9 @@ def _verify(
             i = problem.participant_index[pid]
             failing.setdefault(int(region_of[i]), []).append(i)
         log.info(
-            "capacity check %d: %d regions planned, %d participants short",
-            rounds,
-            len(open_regions),
-            len(short),
+            Message.of(
+                "log.capacity_check", round=int(rounds), regions=len(open_regions), short=len(short)
+            )
         )
         if not failing or rounds == config.capacity.max_rounds:
             break

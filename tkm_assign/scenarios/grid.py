@@ -44,6 +44,7 @@ from tkm_assign.executor import Executor, Task, open_executor
 from tkm_assign.geo.travel import TravelModel
 from tkm_assign.io.inputs import Inputs
 from tkm_assign.io.validate import reading_settings
+from tkm_assign.messages import Message
 from tkm_assign.model import Mode, Problem
 from tkm_assign.pipeline import PlanResult, run_plan, shared_travel_model
 from tkm_assign.scenarios.capacity import plan_capacity
@@ -303,11 +304,7 @@ def validate_scenarios(
                     f"configuration:\n{lines}"
                 ) from None
         problems.append(dataclasses.replace(validated[key], config=config))
-    log.info(
-        "scenarios: the input files validated %d time(s) for %d scenarios",
-        len(validated),
-        len(problems),
-    )
+    log.info(Message.of("log.scenarios_validated", times=len(validated), scenarios=len(problems)))
     return problems
 
 
@@ -403,14 +400,15 @@ def run_scenarios(
         if finished and key in finished:
             done[k] = dataclasses.replace(finished[key], scenario=scenarios[k])
     if done:
-        log.info("scenarios: %d of %d already planned, kept", len(done), len(problems))
+        log.info(Message.of("log.scenarios_kept", done=len(done), total=len(problems)))
         notify.progress("step.scenario", len(done), len(problems))
     todo = [k for k in range(len(problems)) if k not in done]
     started = time.perf_counter()
     if todo:
         with open_executor(cluster, workers=min(workers, len(todo)), processes=True) as runner:
             _run(runner, problems, scenarios, keys, todo, done, on_result)
-    log.info("scenarios: %d planned in %.1f s", len(todo), time.perf_counter() - started)
+    seconds = round(time.perf_counter() - started, 1)
+    log.info(Message.of("log.scenarios_planned", count=len(todo), seconds=seconds))
     return [done[k] for k in range(len(problems))]
 
 
@@ -453,13 +451,15 @@ def _run(
 def _log_done(result: ScenarioResult, done: int, total: int, worker: str) -> None:
     notify.progress("step.scenario", done, total)
     log.info(
-        "scenario %d of %d (%s): planned and sized in %.0f s (%s)",
-        done,
-        total,
-        result.scenario.name,
-        result.seconds,
-        worker,
+        Message.of(
+            "log.scenario_done",
+            done=int(done),
+            total=int(total),
+            name=str(result.scenario.name),
+            seconds=round(result.seconds),
+        )
     )
+    log.debug("scenario %d ran on %s", done, worker)
 
 
 def _job_config(config: Config, one_process: bool) -> Config:

@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
 
 from tkm_assign.config import Config
 from tkm_assign.io.output import write_csv, write_json
-from tkm_assign.messages import MESSAGES, rendered, template
+from tkm_assign.messages import MESSAGES, Message, rendered, template
 from tkm_assign.report.charts import PLAIN_TEXT, chart_text
 from tkm_assign.scenarios.capacity import CapacityResult
 from tkm_assign.scenarios.grid import RECOMMENDED_SESSIONS, Scenario, ScenarioResult
@@ -377,7 +377,7 @@ def load_finished(folder: Path) -> dict[str, ScenarioResult]:
                 Scenario(str(data["scenario"])), measures, float(data["seconds"])
             )
         except (OSError, ValueError, KeyError, TypeError):
-            log.warning("ignored an unreadable finished-scenario record %s", path.name)
+            log.warning(Message.of("log.unreadable_record", file=path.name))
     return out
 
 

@@ -193,9 +193,9 @@ def plan_whole_programme(
     weights = request_weights(months, job, GROUP_RATIO, GROUPS)
     placed = place_programme(job, months, hint, weights)
     if placed is None:
-        log.info("whole-programme placement of mentor %s: no plan in the limits", job.mentor_id)
+        log.debug("whole-programme placement of mentor %s: no plan in the limits", job.mentor_id)
         return None
-    log.info(
+    log.debug(
         "whole-programme placement of mentor %s: %s after %d round(s) of route cuts",
         job.mentor_id,
         "proven optimal" if placed.optimal else "feasible, not proven optimal",

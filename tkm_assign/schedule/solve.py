@@ -95,12 +95,14 @@ def schedule(
     )
     elapsed = time.perf_counter() - started
     log.info(
-        "scheduled %d mentors in %.1f s: %d sessions, %d day routes, %d shortfalls",
-        len(jobs),
-        elapsed,
-        sum(len(plan.sessions) for plan in plans),
-        sum(len(plan.routes) for plan in plans),
-        len(merged),
+        Message.of(
+            "log.scheduled",
+            mentors=len(jobs),
+            seconds=round(elapsed, 1),
+            sessions=sum(len(plan.sessions) for plan in plans),
+            routes=sum(len(plan.routes) for plan in plans),
+            shortfalls=len(merged),
+        )
     )
     return Schedule(
         sessions=tuple(s for plan in plans for s in plan.sessions),
@@ -137,10 +139,9 @@ def _repaired(jobs: Sequence[MentorJob], workers: int, again: bool) -> list[Ment
         done += 1
         notify.progress("step.schedule", done, len(jobs))
     log.info(
-        "re-plan: %d of %d mentors' earlier plans repaired, %d planned again",
-        len(jobs) - len(short),
-        len(jobs),
-        len(short),
+        Message.of(
+            "log.repaired", repaired=len(jobs) - len(short), mentors=len(jobs), again=len(short)
+        )
     )
     return plans
 

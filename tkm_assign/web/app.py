@@ -45,6 +45,7 @@ from tkm_assign import __version__, rules
 from tkm_assign.app import programme_as_of
 from tkm_assign.config import Config
 from tkm_assign.errors import ConfigError
+from tkm_assign.messages import Message
 from tkm_assign.web import geodata, guide, pagedata, security, tasks, texts
 from tkm_assign.web.forms import SETTINGS, current_values, presets, settings_from_form
 from tkm_assign.web.jobs import JobRunner
@@ -181,7 +182,11 @@ def create_app(options: Options) -> Starlette:
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         removed = web.store.remove_older_than(web.config.web.keep_days)
         if removed:
-            log.info("removed %d jobs older than %d days", len(removed), web.config.web.keep_days)
+            log.info(
+                Message.of(
+                    "log.web.jobs_removed", count=len(removed), days=int(web.config.web.keep_days)
+                )
+            )
         web.runner.start()
         # The outlines take seconds to build: ready before the first plan page asks.
         threading.Thread(target=geodata.warm_up, name="tkm-warm-up", daemon=True).start()
@@ -523,7 +528,9 @@ def create_app(options: Options) -> Starlette:
         return web.page(request, "error.html", status_code=status, status=status, detail=detail)
 
     async def internal(request: Request, exc: Exception) -> Response:
-        log.error("request %s failed: %s", request.url.path, type(exc).__name__)
+        log.error(
+            Message.of("log.web.request_failed", path=request.url.path, kind=type(exc).__name__)
+        )
         return web.page(request, "error.html", status_code=500, status=500, detail="")
 
     routes = [

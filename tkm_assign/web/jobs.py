@@ -21,6 +21,7 @@ from collections.abc import Mapping
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from tkm_assign.messages import Message
 from tkm_assign.web.store import Job, Store
 
 log = logging.getLogger("tkm_assign.web")
@@ -51,7 +52,7 @@ class JobRunner:
     def start(self) -> None:
         """Mark jobs a previous server left running as failed, then begin taking jobs."""
         for job_id in self.store.interrupted():
-            log.warning("job %s was running when the server stopped; marked failed", job_id)
+            log.warning(Message.of("log.web.interrupted", job=str(job_id)))
         self._thread = threading.Thread(target=self._loop, name="tkm-jobs", daemon=True)
         self._thread.start()
 
@@ -77,7 +78,7 @@ class JobRunner:
     ) -> Job:
         """Queue a job; it starts as soon as a worker is free."""
         job = self.store.add_job(kind, title, inputs, settings, lang, base_id)
-        log.info("job %s (%s) queued", job.id, kind)
+        log.info(Message.of("log.web.queued", job=str(job.id), kind=str(kind)))
         self._wake.set()
         return job
 
@@ -89,7 +90,7 @@ class JobRunner:
             return self._end(job_id, status="cancelled", error=None)
         cancelled = self.store.finish(job_id, "cancelled")
         if cancelled:
-            log.info("job %s cancelled before it started", job_id)
+            log.info(Message.of("log.web.cancelled_waiting", job=str(job_id)))
         return cancelled
 
     def running(self) -> list[str]:
@@ -103,7 +104,7 @@ class JobRunner:
             process = self._running.pop(job_id, None)
         if process is not None:
             _kill_group(process)
-            log.info("job %s %s", job_id, status)
+            log.info(Message.of("log.web.finished", job=str(job_id), status=str(status)))
         return recorded
 
     def _loop(self) -> None:
@@ -127,7 +128,9 @@ class JobRunner:
             if self.store.finish(
                 job_id, "failed", error={"code": "web.crashed", "exit_code": process.exitcode}
             ):
-                log.error("job %s: worker ended with exit code %s", job_id, process.exitcode)
+                log.error(
+                    Message.of("log.web.crashed", job=str(job_id), exit_code=str(process.exitcode))
+                )
 
     def _fill(self) -> None:
         while not self._stopping.is_set():
@@ -145,7 +148,11 @@ class JobRunner:
             process.start()
             with self._lock:
                 self._running[job.id] = process
-            log.info("job %s (%s) started in process %s", job.id, job.kind, process.pid)
+            log.info(
+                Message.of(
+                    "log.web.started", job=str(job.id), kind=str(job.kind), pid=str(process.pid)
+                )
+            )
 
 
 def _kill_group(process: BaseProcess, grace_s: float = 5.0) -> None:

@@ -28,6 +28,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tkm_assign.messages import Message as Text
+
 log = logging.getLogger("tkm_assign.web")
 TOKEN_COOKIE = "tkm_token"
 CSRF_COOKIE = "tkm_csrf"
@@ -127,7 +129,7 @@ class AccessMiddleware:
 
     def _refusal(self, request: Request) -> Response | None:
         if not self.access.host_allowed(request.headers.get("host", "")):
-            log.warning("refused a request for another host name")
+            log.warning(Text.of("log.web.refused_host"))
             return PlainTextResponse("host not allowed", status_code=400)
         if self.access.token is None:
             return None
@@ -146,7 +148,7 @@ class AccessMiddleware:
             return None
         if self.access.token_ok(request.cookies.get(TOKEN_COOKIE)):
             return None
-        log.warning("refused a request without a valid access token")
+        log.warning(Text.of("log.web.refused_token"))
         return PlainTextResponse(
             "access token required: open the address that tkm-assign serve printed "
             "(it ends with ?token=...)",

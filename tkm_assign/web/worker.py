@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tkm_assign.errors import ConfigError, InputError, TkmError
+from tkm_assign.messages import Message
 from tkm_assign.web.store import Store
 
 log = logging.getLogger("tkm_assign.web")
@@ -44,7 +45,8 @@ def run_job(data_dir: str, job_id: str) -> None:
         # The trace names code, not data; the message may quote a cell, so only the page
         # (to the coordinator who uploaded it) shows it, never the log.
         frames = "".join(traceback.format_tb(error.__traceback__))
-        log.error("job %s: internal error %s\n%s", job_id, type(error).__name__, frames)
+        log.error(Message.of("log.web.internal", job=str(job_id), kind=type(error).__name__))
+        log.debug("job %s: internal error traceback\n%s", job_id, frames)
         store.finish(
             job_id,
             "failed",
