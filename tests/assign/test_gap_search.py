@@ -113,3 +113,16 @@ def test_solve_gap_on_the_classic_gap_uses_the_tabu_search_and_proves_small_opti
     larger = type_d(rng, n=40, m=5)
     params = GapParams(time_limit_s=2, workers=1, seed=seed, wall_deadline=time.monotonic() + 600)
     assert solve_gap(larger, params).engine == TABU_CPSAT
+
+
+def test_tabu_with_merging_stops_once_the_plan_meets_the_bound():
+    rng = np.random.default_rng(6)
+    instance = type_d(rng, n=30, m=5)
+    start = greedy(instance)
+    assert start is not None
+    budget = _budget(5.0)
+    found = tabu_with_merging(
+        instance, start, budget, GapParams(workers=1), objective(instance, start)
+    )
+    assert found.tolist() == start.tolist()
+    assert budget.left == 5.0

@@ -571,7 +571,8 @@ def solve_gap(
     if start is not None and gap_search.applies(searched):
         # The classic GAP: the tabu search with merges of its elite plans, then CP-SAT on
         # the whole model from its plan for the rest (it proves small instances optimal).
-        found = tabu_with_merging(searched, start, work.part(TABU_SHARE, at(TABU_SHARE)), params)
+        tabu_work = work.part(TABU_SHARE, at(TABU_SHARE))
+        found = tabu_with_merging(searched, start, tabu_work, params, bound)
         last = _solve_whole(searched, params, found, work.part(1.0, deadline), started, TABU_CPSAT)
         value = objective(searched, found)
         if last.status == SolveStatus.INFEASIBLE or last.objective > value:
@@ -641,7 +642,7 @@ def merged_instance(instance: GapInstance, plans: list[IntArray]) -> GapInstance
 
 
 def tabu_with_merging(
-    instance: GapInstance, start: IntArray, budget: Budget, params: GapParams
+    instance: GapInstance, start: IntArray, budget: Budget, params: GapParams, bound: int = 0
 ) -> IntArray:
     """The tabu search of :mod:`~tkm_assign.assign.gap_search`, its elite plans merged by CP-SAT.
 
@@ -659,6 +660,8 @@ def tabu_with_merging(
         Work allowance (search and merges).
     params
         Seed and CP-SAT workers.
+    bound
+        A proven lower bound: the search stops once its best plan meets it.
 
     Returns
     -------
@@ -667,9 +670,9 @@ def tabu_with_merging(
     """
     search = gap_search.TabuSearch(instance, start, params.seed)
     best = start.copy()
-    while not budget.exhausted:
-        best = search.run(budget, MERGE_PERIOD)
-        if budget.exhausted:
+    while not budget.exhausted and search.best_cost > bound:
+        best = search.run(budget, MERGE_PERIOD, bound)
+        if budget.exhausted or search.best_cost <= bound:
             break
         plans = [best, *search.elite()]
         merged = merged_instance(instance, plans)

@@ -402,8 +402,9 @@ class TabuSearch:
             self.pool[e].copy() for e in np.flatnonzero(self.pool_cost < np.iinfo(np.int64).max)
         ]
 
-    def run(self, budget: Budget, units: float = math.inf) -> IntArray:
-        """Search until ``units`` of work are done or ``budget`` is spent.
+    def run(self, budget: Budget, units: float = math.inf, bound: int | None = None) -> IntArray:
+        """Search until ``units`` of work are done, ``budget`` is spent or the best plan
+        costs no more than ``bound``.
 
         Parameters
         ----------
@@ -411,6 +412,8 @@ class TabuSearch:
             Work allowance; each chunk of move evaluations spends from it.
         units
             Most work of this run.
+        bound
+            A proven lower bound (``None``: none).
 
         Returns
         -------
@@ -419,7 +422,8 @@ class TabuSearch:
         """
         chunk = int(CHUNK_UNITS * EVALUATIONS_PER_UNIT)
         done_units = 0.0
-        while not budget.exhausted and done_units < units:
+        floor = -math.inf if bound is None else bound
+        while not budget.exhausted and done_units < units and self.best_cost > floor:
             allowance = chunk
             left = min(budget.left, units - done_units)
             if left < CHUNK_UNITS:
