@@ -128,20 +128,30 @@ class OutputInputs:
 
 
 def output_jobs(formats: Collection[str], zoomed: Sequence[str]) -> list[OutputJob]:
-    """The jobs of ``formats``, the longest first (``zoomed``: provinces that get a map)."""
+    """The jobs of ``formats``, the longest first (``zoomed``: provinces that get a map).
+
+    The order is by the work each takes on the national sample (the workbook, then each
+    slice of the province maps, the report, the GeoPackage, the slices of the calendars
+    and of the printable pages, the country map, the tables): a worker takes jobs from
+    the front and this process from the back, so the two finish close together.
+    """
     jobs = []
     if "xlsx" in formats:
         jobs.append(OutputJob("xlsx"))
     if "png" in formats:
-        jobs.append(OutputJob("country_map"))
         slices = min(SLICES, len(zoomed))
         jobs += [OutputJob("province_maps", (k, slices)) for k in range(slices)]
     if "html" in formats:
         jobs.append(OutputJob("report"))
-        jobs += [OutputJob("pages", (k, SLICES)) for k in range(SLICES)]
+    if "gpkg" in formats:
+        jobs.append(OutputJob("gpkg"))
     if "ics" in formats:
         jobs += [OutputJob("ics", (k, SLICES)) for k in range(SLICES)]
-    for kind in ("gpkg", "csv", "json"):
+    if "html" in formats:
+        jobs += [OutputJob("pages", (k, SLICES)) for k in range(SLICES)]
+    if "png" in formats:
+        jobs.append(OutputJob("country_map"))
+    for kind in ("csv", "json"):
         if kind in formats:
             jobs.append(OutputJob(kind))
     return jobs
