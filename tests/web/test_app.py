@@ -89,17 +89,23 @@ def test_every_problem_of_a_broken_file_is_listed_with_row_and_column(client):
     assert wait_finished(client, job_id)["status"] == "failed"
     page = client.get(f"/jobs/{job_id}").text
     table = page[page.index('id="problems"') :]
-    cells = '<tr><td>participants_unknown_sector.csv</td><td class="num">3</td><td>sector</td><td>bakery</td>'
-    assert cells in table.replace("\n", "")
+    cells = [
+        '<td data-label="Berkas">participants_unknown_sector.csv</td>',
+        '<td class="num" data-label="Baris">3</td>',
+        '<td data-label="Kolom">sector</td>',
+        '<td data-label="Nilai">bakery</td>',
+    ]
+    assert "".join(cells) in table.replace("\n", "")
     assert "1 masalah dalam berkas masukan" in page
     # What was expected reads in the page's language, the file, row, column and value kept.
-    assert "<td>bukan sektor; seharusnya salah satu dari " in table
+    assert '<td data-label="Yang diharapkan">bukan sektor; seharusnya salah satu dari ' in table
     assert "is not a sector" not in table
     client.get(f"/lang?to=en&next=/jobs/{job_id}")
     english = client.get(f"/jobs/{job_id}").text
     table = english[english.index('id="problems"') :]
-    assert cells in table.replace("\n", "")
-    assert "<td>is not a sector; expected one of " in table and "bukan sektor" not in table
+    assert '<td data-label="File">participants_unknown_sector.csv</td>' in table
+    assert '<td data-label="Expected">is not a sector; expected one of ' in table
+    assert "bukan sektor" not in table
     client.get("/lang?to=id&next=/")
 
 

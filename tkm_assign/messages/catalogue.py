@@ -903,6 +903,7 @@ WEB = {
     "web.error.404": "This page does not exist (any more).",
     "web.error.403": "Not allowed.",
     "web.error.500": "An internal error; the server is still running. Go back and try again.",
+    "web.error.other": "The request was refused (HTTP {status}). Go back and try again.",
     "web.back_home": "Back to the plans",
     "web.offline_map": "Offline map: province and regency outlines.",
     "web.plan.more_reasons": "{count} more reasons",
