@@ -82,7 +82,7 @@ def test_schedule_rejects_an_unknown_mentor_in_the_assignment(tmp_path: Path, ca
     code = main(["schedule", *INPUTS, "--assignments", str(bad), *FAST, "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2
-    assert "assignments.csv row 3 column mentor_id: 'M99'" in err
+    assert "assignments.csv baris 3, kolom mentor_id: 'M99' bukan pendamping" in err
     assert not out.exists()
 
 
@@ -127,11 +127,11 @@ def test_existing_output_folder_is_kept_without_force(tmp_path: Path, capsys):
     (out / "keep.txt").write_text("mine")
     assert main(["assign", *INPUTS, *FAST, "--out", str(out), "--lang", "en"]) == 2
     err = capsys.readouterr().err
-    assert "already exists" in err and "add --force" in err  # the CLI's own words
+    assert "output folder already exists" in err and "add --force" in err  # the CLI's words
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
     # --force replaces only what tkm_assign wrote: a file of the user's is never deleted.
     assert main(["assign", *INPUTS, *FAST, "--out", str(out), "--force"]) == 2
-    assert "keep.txt; nothing was deleted" in capsys.readouterr().err
+    assert "keep.txt; tidak ada yang dihapus" in capsys.readouterr().err
     (out / "keep.txt").unlink()
     assert main(["assign", *INPUTS, *FAST, "--out", str(out), "--force"]) == 0
     assert (out / "assignments.csv").exists()

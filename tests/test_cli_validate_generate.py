@@ -63,7 +63,7 @@ def test_validate_applies_set_overrides(capsys):
     ]
     assert main(args) == 2
     err = capsys.readouterr().err
-    assert "row 6 column sessions_per_month: '4' is out of range" in err
+    assert "baris 6, kolom sessions_per_month: '4' di luar rentang" in err
 
 
 def test_validate_rejects_unknown_config_key(capsys):
@@ -118,10 +118,10 @@ def test_generate_refuses_an_existing_folder_without_force(tmp_path, capsys):
     (out / "keep.txt").write_text("mine")
     args = ["generate", "--participants", "20", "--mentors", "2", "--out", str(out)]
     assert main(args) == 2
-    assert "already exists" in capsys.readouterr().err
+    assert "folder keluaran sudah ada" in capsys.readouterr().err
     assert [p.name for p in out.iterdir()] == ["keep.txt"]
     assert main([*args, "--force"]) == 2  # keep.txt was not written by tkm_assign
-    assert "keep.txt; nothing was deleted" in capsys.readouterr().err
+    assert "keep.txt; tidak ada yang dihapus" in capsys.readouterr().err
     (out / "keep.txt").unlink()
     assert main([*args, "--force"]) == 0
     assert main([*args, "--force"]) == 0  # its own output is replaced

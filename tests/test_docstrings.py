@@ -33,6 +33,7 @@ MODULES = (
     "tkm_assign.app.running",
     "tkm_assign.assign.solve",
     "tkm_assign.assign.gap",
+    "tkm_assign.assign.gap_search",
     "tkm_assign.schedule.solve",
     "tkm_assign.schedule.periodic",
     "tkm_assign.scenarios.capacity",

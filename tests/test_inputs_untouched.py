@@ -81,6 +81,6 @@ def test_inputs_are_never_modified(command: str, inputs: Path, tmp_path: Path, c
         for out in (inputs, inputs.parent):
             capsys.readouterr()
             assert main([*args, "--out", str(out), "--force"]) == 2
-            assert "the output folder holds the input" in capsys.readouterr().err
+            assert "folder keluaran itu berisi masukan" in capsys.readouterr().err
     assert _snapshot(inputs) == before
     assert sorted(p.name for p in inputs.parent.iterdir()) == ["inputs"]

@@ -125,12 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_INPUT
         except OutputExistsError as error:
             _print_python_warnings(args.cli_lang, caught)
-            _err(args.cli_lang, "cli.output_exists", text=str(error))
+            _err(args.cli_lang, "cli.output_exists", text=error.render(args.cli_lang))
             return EXIT_INPUT
         except TkmError as error:
             _print_messages(args.cli_lang, error.warnings)
             _print_python_warnings(args.cli_lang, caught)
-            _err(args.cli_lang, "cli.error", text=str(error))
+            _err(args.cli_lang, "cli.error", text=error.render(args.cli_lang))
             return EXIT_INPUT
         except KeyboardInterrupt:
             _err(args.cli_lang, "cli.interrupted")
@@ -253,7 +253,7 @@ def _print_input_error(lang: str, error: InputError) -> None:
         head = _text(lang, "cli.input_problem")
     _err(lang, "cli.error", text=head)
     for problem in problems[:MAX_PROBLEMS_PRINTED]:
-        print(f"  {problem}", file=sys.stderr)
+        print(f"  {problem.render(lang)}", file=sys.stderr)
     rest = problems[MAX_PROBLEMS_PRINTED:]
     if rest:
         counts: dict[tuple[str, str], int] = {}

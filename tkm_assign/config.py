@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from tkm_assign.errors import ConfigError, quoted
+from tkm_assign.messages import MESSAGES, Message, Value
 from tkm_assign.resources import DEFAULT_CONFIG
 
 # The repository checkout (tests and benchmarks); the program finds its own files through
@@ -77,6 +78,21 @@ def documented_ranges(cls: type[Any] | None = None, prefix: str = "") -> dict[st
     return out
 
 
+def setting_error(key: str, code: str, **values: Value) -> ConfigError:
+    """A :class:`ConfigError` about setting ``key``: the catalogue's ``code`` with ``values``,
+    after the setting's name in words where the catalogue has one (``Participants per mentor
+    (caseload.max): ...``), else after its key."""
+    return ConfigError(Message.of("config.at", key=setting(key), text=Message.of(code, **values)))
+
+
+def setting(key: str) -> Value:
+    """Setting ``key`` as messages name it: its words and the key, or the key alone."""
+    words = f"web.setting.{key}"
+    if words in MESSAGES:
+        return Message.of("config.setting", name=Message.of(words), key=key)
+    return key
+
+
 def format_range(low: Any, high: Any) -> str:
     """``1..1,000``, ``0.1..86,400``, ``2000-01-01..2099-12-31``: as the docs show a range."""
     return f"{_format_bound(low)}..{_format_bound(high)}"
@@ -112,7 +128,7 @@ def parse_hhmm(text: str, key: str) -> int:
     """
     match = re.fullmatch(r"([0-9]{1,2}):([0-9]{2})", text.strip())
     if not match or int(match[1]) > 24 or int(match[2]) > 59:
-        raise ConfigError(f"{key}: {quoted(text)} is not a time of day HH:MM")
+        raise setting_error(key, "config.not_clock", value=quoted(text))
     return int(match[1]) * 60 + int(match[2])
 
 
@@ -166,9 +182,10 @@ class ProgrammeConfig:
     def __post_init__(self) -> None:
         for sector in self.months_by_sector:
             if sector not in SECTOR_CODES:
-                raise ConfigError(
-                    f"programme.months_by_sector.{sector}: unknown sector; expected one of "
-                    + ", ".join(SECTOR_CODES)
+                raise setting_error(
+                    f"programme.months_by_sector.{sector}",
+                    "config.unknown_sector",
+                    choices=", ".join(SECTOR_CODES),
                 )
         _check_fields(self, "programme")
 
@@ -324,10 +341,10 @@ class WorkConfig:
         try:
             parse_days(self.days)
         except ValueError as error:
-            raise ConfigError(f"work.days: {error}") from None
+            raise setting_error("work.days", "config.days", why=str(error)) from None
         if self.start_min >= self.end_min:
-            raise ConfigError(
-                f"work.end: {self.end!r} must be later than work.start {self.start!r}"
+            raise setting_error(
+                "work.end", "config.end_before_start", end=self.end, start=self.start
             )
         _check_fields(self, "work")
 
@@ -422,14 +439,17 @@ class TravelConfig:
         _check_choice("travel.cross_island", self.cross_island, ("forbid", "ferry"))
         for mode in self.speed_kph:
             if mode not in TRANSPORT_MODES:
-                raise ConfigError(
-                    f"travel.speed_kph.{mode}: unknown transport mode; expected one of "
-                    + ", ".join(TRANSPORT_MODES)
+                raise setting_error(
+                    f"travel.speed_kph.{mode}",
+                    "config.unknown_mode",
+                    choices=", ".join(TRANSPORT_MODES),
                 )
         _check_fields(self, "travel")
         missing = [mode for mode in TRANSPORT_MODES if mode not in self.speed_kph]
         if missing:
-            raise ConfigError(f"travel.speed_kph: missing speed for {', '.join(missing)}")
+            raise setting_error(
+                "travel.speed_kph", "config.missing_speed", modes=", ".join(missing)
+            )
 
 
 @dataclass(frozen=True)
@@ -662,10 +682,7 @@ class ClusterConfig:
         if self.address and not re.fullmatch(
             r"(?:(?:tcp|tls|ws|wss|ucx)://)?[A-Za-z0-9_.\-\[\]:]+", self.address
         ):
-            raise ConfigError(
-                f"cluster.address: {quoted(self.address)} is not a scheduler address like "
-                "tcp://10.0.0.5:8786"
-            )
+            raise setting_error("cluster.address", "config.bad_address", value=quoted(self.address))
         _check_fields(self, "cluster")
 
 
@@ -699,10 +716,7 @@ class WebConfig:
     def __post_init__(self) -> None:
         _check_fields(self, "web")
         if self.tile_url and not re.fullmatch(r"https?://\S+\{z\}\S*", self.tile_url):
-            raise ConfigError(
-                f"web.tile_url: {quoted(self.tile_url)} is not a tile address like "
-                "https://tile.example.org/{z}/{x}/{y}.png"
-            )
+            raise setting_error("web.tile_url", "config.bad_tile_url", value=quoted(self.tile_url))
 
     @property
     def max_upload_bytes(self) -> int:
@@ -1036,9 +1050,7 @@ def parse_override(text: str) -> dict[str, Any]:
     key, sep, raw = text.partition("=")
     key = key.strip()
     if not sep or not re.fullmatch(r"[A-Za-z_][\w]*(\.[A-Za-z_][\w]*)+", key):
-        raise ConfigError(
-            f"setting {quoted(text)}: expected section.key=value, e.g. caseload.max=15"
-        )
+        raise ConfigError(Message.of("config.bad_setting", value=quoted(text)))
     try:
         value: Any = tomllib.loads(f"v = {raw.strip()}")["v"]
     except tomllib.TOMLDecodeError:
@@ -1059,9 +1071,7 @@ def from_mapping(cls: type[Any], data: Mapping[str, Any], prefix: str) -> Any:
     unknown = sorted(set(data) - names)
     if unknown:
         key = f"{prefix}{unknown[0]}"
-        raise ConfigError(
-            f"{key}: unknown configuration key; known keys here: {', '.join(sorted(names))}"
-        )
+        raise setting_error(key, "config.unknown_key", known=", ".join(sorted(names)))
     kwargs = {name: _coerce(hints[name], value, f"{prefix}{name}") for name, value in data.items()}
     return cls(**kwargs)
 
@@ -1084,30 +1094,30 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
     origin = typing.get_origin(hint)
     if dataclasses.is_dataclass(hint):
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{key}: expected a table of keys, got {quoted(value)}")
+            raise setting_error(key, "config.expected_table", value=quoted(value))
         return from_mapping(typing.cast(type, hint), value, f"{key}.")
     if origin in (Mapping, dict) or origin is typing.get_origin(Mapping[str, int]):
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{key}: expected a table of keys, got {quoted(value)}")
+            raise setting_error(key, "config.expected_table", value=quoted(value))
         _, value_hint = typing.get_args(hint)
         return {str(k): _coerce(value_hint, v, f"{key}.{k}") for k, v in value.items()}
     if isinstance(hint, types.UnionType):
-        raise ConfigError(f"{key}: unsupported type {hint}")  # pragma: no cover
+        raise setting_error(key, "config.unsupported", hint=str(hint))  # pragma: no cover
     if hint is bool:
         if not isinstance(value, bool):
-            raise ConfigError(f"{key}: expected true or false, got {quoted(value)}")
+            raise setting_error(key, "config.expected_bool", value=quoted(value))
         return value
     if hint is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{key}: expected a whole number, got {quoted(value)}")
+            raise setting_error(key, "config.expected_int", value=quoted(value))
         return value
     if hint is float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(f"{key}: expected a number, got {quoted(value)}")
+            raise setting_error(key, "config.expected_float", value=quoted(value))
         return float(value)
     if hint is str:
         if not isinstance(value, str):
-            raise ConfigError(f"{key}: expected text, got {quoted(value)}")
+            raise setting_error(key, "config.expected_text", value=quoted(value))
         return value
     if hint is dt.date:
         if isinstance(value, dt.datetime):
@@ -1120,39 +1130,42 @@ def _coerce(hint: Any, value: Any, key: str) -> Any:
                 raise ValueError(text)
             return dt.date.fromisoformat(text)
         except ValueError:
-            raise ConfigError(f"{key}: expected a date YYYY-MM-DD, got {quoted(value)}") from None
-    raise ConfigError(f"{key}: unsupported type {hint}")  # pragma: no cover
+            raise setting_error(key, "config.expected_date", value=quoted(value)) from None
+    raise setting_error(key, "config.unsupported", hint=str(hint))  # pragma: no cover
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    return read_toml_file(path, "configuration file")
+    return read_toml_file(path, "config.what.configuration")
 
 
 def read_toml_file(path: Path, what: str) -> dict[str, Any]:
     """A TOML file's tables; every way it can fail is a :class:`ConfigError` naming it.
 
-    ``what`` names the file in messages (``"configuration file"``, ``"scenario file"``).
+    ``what`` names the file in messages: a catalogue code (``"config.what.configuration"``,
+    ``"config.what.scenarios"``).
     """
+    kind = Message.of(what)
+
+    def failed(code: str, **values: Value) -> ConfigError:
+        return ConfigError(Message.of("config.at", key=str(path), text=Message.of(code, **values)))
+
     if path.is_dir():
-        raise ConfigError(f"{path}: is a folder; expected a {what} (TOML)")
+        raise failed("config.file_folder", what=kind)
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise ConfigError(f"{path}: {what} not found") from None
+        raise failed("config.file_missing", what=kind) from None
     except OSError as error:
-        raise ConfigError(f"{path}: the {what} cannot be read ({error.strerror})") from None
+        raise failed("config.file_unreadable", what=kind, why=str(error.strerror)) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         byte = raw[error.start : error.start + 1].hex().upper()
-        raise ConfigError(
-            f"{path}: the {what} is not UTF-8 text (byte 0x{byte} at position {error.start}); "
-            "save it as UTF-8"
-        ) from None
+        raise failed("config.file_not_utf8", what=kind, byte=byte, position=error.start) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML ({error})") from None
+        raise failed("config.file_not_toml", why=str(error)) from None
 
 
 def _merge(base: dict[str, Any], extra: Mapping[str, Any], prefix: str) -> None:
@@ -1174,9 +1187,11 @@ def _jsonable(value: Any) -> Any:
 def _check_range(key: str, value: Any, low: Any, high: Any) -> None:
     if not low <= value <= high:
         shown = value.isoformat() if isinstance(value, dt.date) else quoted(value)
-        raise ConfigError(f"{key}: {shown} is out of range; expected {format_range(low, high)}")
+        raise setting_error(key, "config.out_of_range", value=shown, range=format_range(low, high))
 
 
 def _check_choice(key: str, value: str, choices: tuple[str, ...]) -> None:
     if value not in choices:
-        raise ConfigError(f"{key}: {quoted(value)} is not one of {', '.join(choices)}")
+        raise setting_error(
+            key, "config.not_one_of", value=quoted(value), choices=", ".join(choices)
+        )

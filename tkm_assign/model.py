@@ -379,6 +379,22 @@ class Session:
     distance_m_before: int = 0
 
 
+def clock_time(minutes: int) -> dt.time:
+    """A time of day from minutes after midnight, as tables hold clock times.
+
+    Parameters
+    ----------
+    minutes
+        Minutes after midnight, 0 to 1439.
+
+    Returns
+    -------
+    datetime.time
+        ``510`` -> ``08:30``.
+    """
+    return dt.time(minutes // 60, minutes % 60)
+
+
 UID_DOMAIN = "tkm-assign"
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from benchmarks.bench_gap import DEFAULT_FOLDER, SHORT_SET, main, read_orlibrary
-from tkm_assign.assign.cpsat import GapParams, solve_gap
+from benchmarks.bench_gap import DEFAULT_FOLDER, SHORT_SET, core_params, main, read_orlibrary
+from tkm_assign.assign.cpsat import DETERMINISTIC_SHARE, GapParams, solve_gap
 from tkm_assign.model import SolveStatus
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "gap_tiny.txt"
@@ -40,3 +41,13 @@ def test_the_short_run_keeps_every_or_library_set_and_a_few_chu_instances():
     assert SHORT_SET[:12] == tuple(f"gap{k}" for k in range(1, 13))
     assert 0 < len(SHORT_SET) - 12 <= 8
     assert DEFAULT_FOLDER.parts[-4:] == ("shared", "data", "bench", "gap")
+
+
+def test_work_units_make_the_core_deterministic_on_that_much_counted_work():
+    timed = core_params(60.0, 2, None)
+    assert not timed.deterministic and timed.time_limit_s == 60.0
+    counted = core_params(60.0, 2, 30.0)
+    assert counted.deterministic
+    assert counted.time_limit_s * DETERMINISTIC_SHARE == 30.0
+    # The wall clock is only a distant net, beyond what the work takes.
+    assert counted.wall_deadline > time.monotonic() + 30.0

@@ -71,7 +71,7 @@ def test_broken_logbook_exits_2_naming_row_column_and_value(
     monkeypatch.chdir(tmp_path)
     before = sorted(p.name for p in DATA.rglob("*"))
     args = ["progress", "--plan", str(plan_dir), "--logbook", str(broken), "--as-of", AS_OF]
-    code = main([*args, "--out", "progress", *FAST])
+    code = main([*args, "--out", "progress", *FAST, "--lang", "en"])
     _, err = capsys.readouterr()
     assert code == 2, err
     assert "Traceback" not in err

@@ -77,7 +77,7 @@ def test_force_never_deletes_the_inputs(tmp_path, capsys):
     code = main(["assign", *args, *FAST, "--out", str(folder), "--force"])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"{folder}: the output folder holds the input {participants}" in err
+    assert f"{folder}: folder keluaran itu berisi masukan {participants}" in err
     assert _snapshot(folder) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scr"]
 
@@ -142,7 +142,7 @@ def test_out_dot_force_exits_2_leaving_nothing(tmp_path, monkeypatch, capsys):
     code = main(["assign", *args, *FAST, "--out", ".", "--force"])
     err = capsys.readouterr().err
     assert code == 2
-    assert ".: is the current folder" in err and "Traceback" not in err
+    assert ".: adalah folder saat ini" in err and "Traceback" not in err
     assert list(work.iterdir()) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["inputs", "work"]
     # A folder above the current one is refused the same way.
@@ -275,7 +275,7 @@ def test_existing_output_is_checked_before_computing(command, tmp_path, capsys):
     code = main([*args, *FAST, "--out", str(out)])
     err = capsys.readouterr().err
     assert code == 2
-    assert f"{out}: output folder already exists" in err
+    assert f"{out}: folder keluaran sudah ada" in err
     assert "problem" not in err  # the inputs were not even read
 
 

@@ -130,7 +130,7 @@ def test_far_future_date_in_a_hand_schedule_exits_1(
     sessions.loc[4, "session_id"] = "S" * 65
     with pytest.raises(InputError) as caught:
         read_plan(audit_problem, clean_assignments, sessions, "plan.csv", "jadwal.csv")
-    found = {(p.row, p.column): p.expected for p in caught.value.problems}
+    found = {(p.row, p.column): str(p.expected) for p in caught.value.problems}
     assert "out of range; expected dates from 2000-01-01" in found[(2, "date")]
     assert "is not a time of day" in found[(3, "start")]
     assert "is not a date" in found[(4, "date")]

@@ -88,7 +88,7 @@ def test_row_with_too_many_cells_is_a_problem_not_a_shift(tmp_path: Path):
     table = read_table(path, "participants")
     assert list(table.frame.index) == [2]
     (problem,) = table.problems
-    assert problem.row == 3 and "4 cells but the header has 3 columns" in problem.expected
+    assert problem.row == 3 and "4 cells but the header has 3 columns" in str(problem.expected)
 
 
 def test_unknown_columns_are_reported():

@@ -153,3 +153,34 @@ def test_each_line_of_the_message_links_the_participants_whatsapp_chat(written):
     assert any(line.endswith("(P2) · Call: 0227654321") for line in lines["en"])
     # Without a number, no link (the message written above).
     assert "wa.me" not in mentor_message(note, result.problem, "id")
+
+
+def test_dates_and_times_are_excel_values_and_text_stays_text(written, tmp_path):
+    """The progress tables carry dates and times as values; the workbook writes them as
+    Excel dates and times with their formats, and text that reads like one stays text."""
+    result, _, _ = written
+    missed = result.tables.missed
+    assert len(missed) and isinstance(missed["date"].iloc[0], dt.date)
+    assert isinstance(missed["start"].iloc[0], dt.time)
+    out = tmp_path / "en"
+    app.write_outputs(result, out, lang="en")
+    book = openpyxl.load_workbook(out / "progress.xlsx")
+    sheet = book["Missed sessions"]
+    header = [c.value for c in sheet[1]]
+    date = sheet.cell(row=2, column=header.index("Date") + 1)
+    start = sheet.cell(row=2, column=header.index("Start") + 1)
+    first = missed.iloc[0]
+    assert date.value == dt.datetime.combine(first["date"], dt.time()), date.value
+    assert date.number_format == "[$-409]ddd, yyyy-mm-dd"
+    assert start.value == first["start"] and start.number_format == "hh:mm"
+    people = book["Participants"]
+    header = [c.value for c in people[1]]
+    last = {
+        row[header.index("Participant ID")]: people.cell(
+            row=i, column=header.index("Last session") + 1
+        )
+        for i, row in enumerate(people.iter_rows(min_row=2, values_only=True), start=2)
+    }
+    assert last["P1"].value == dt.datetime(2027, 7, 6) and last["P1"].is_date
+    assert last["P1"].number_format == "yyyy-mm-dd"
+    assert last["P2"].value is None  # no session yet: an empty cell, not text

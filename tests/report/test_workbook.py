@@ -225,7 +225,7 @@ def test_formula_like_text_stays_text(tmp_path):
     write_workbook(path, [sheet], Labels("en"))
     cells = openpyxl.load_workbook(path)["S"][2]
     assert cells[0].value == '=HYPERLINK("x")' and cells[0].data_type == "s"
-    assert cells[1].value == "25:99"  # not a clock time: left as the text it was
+    assert cells[1].value == "25:99"  # text: left as the text it was
 
 
 def test_months_show_their_calendar_dates(outputs, small_problem):
@@ -253,15 +253,40 @@ def test_months_show_their_calendar_dates(outputs, small_problem):
     assert {c.number_format for c in cells if c.value == 2} == {'0" · 5 Agu 2027 – 4 Sep 2027"'}
 
 
-def test_the_workbook_is_compressed_at_the_highest_level(outputs):
+def test_every_part_of_the_workbook_is_compressed(outputs):
     import zipfile
 
     with zipfile.ZipFile(outputs / "plan.xlsx") as book:
         parts = book.infolist()
         assert parts and all(p.compress_type == zipfile.ZIP_DEFLATED for p in parts)
         sheet = next(p for p in parts if p.filename == "xl/worksheets/sheet3.xml")
-        data = book.read(sheet)
-    import zlib
+    assert sheet.compress_size < sheet.file_size / 4
 
-    best = zlib.compressobj(9, zlib.DEFLATED, -15)  # zip's raw deflate at level 9
-    assert sheet.compress_size == len(best.compress(data) + best.flush())
+
+def test_cells_are_written_by_their_type_never_by_reading_text(tmp_path):
+    """A date or clock time in a table is an Excel date or time; text that reads like one
+    (a note, a name, a hand-typed "date" cell) stays the text it is."""
+    from tkm_assign.report.i18n import Labels
+    from tkm_assign.report.workbook import frame_sheet, write_workbook
+
+    frame = pd.DataFrame(
+        {
+            "date": ["2024-07-05", dt.date(2027, 7, 6)],
+            "start": ["08:30", dt.time(9, 15)],
+            "notes": ["2024-07-05", "08:30"],
+            "held_on": [dt.date(2027, 7, 6), None],
+        }
+    )
+    path = tmp_path / "x.xlsx"
+    write_workbook(path, [frame_sheet("S", frame)], Labels("en"))
+    sheet = openpyxl.load_workbook(path)["S"]
+    text_row, typed_row = sheet[2], sheet[3]
+    for cell, shown in zip(text_row[:3], ("2024-07-05", "08:30", "2024-07-05"), strict=True):
+        assert cell.value == shown and cell.data_type == "s", cell.coordinate
+    assert typed_row[2].value == "08:30" and typed_row[2].data_type == "s"
+    assert typed_row[0].value == dt.datetime(2027, 7, 6) and typed_row[0].is_date
+    assert typed_row[0].number_format == "[$-409]ddd, yyyy-mm-dd"
+    assert typed_row[1].value == dt.time(9, 15) and typed_row[1].number_format == "hh:mm"
+    assert text_row[3].value == dt.datetime(2027, 7, 6) and text_row[3].is_date
+    assert text_row[3].number_format == "yyyy-mm-dd"
+    assert typed_row[3].value is None

@@ -111,7 +111,7 @@ def test_capacity_refuses_an_existing_folder(inputs, tmp_path: Path, capsys):
     participants, _ = inputs
     (tmp_path / "taken").mkdir()
     code = main(["capacity", "--participants", str(participants), "--out", str(tmp_path / "taken")])
-    assert code == 2 and "already exists" in capsys.readouterr().err
+    assert code == 2 and "folder keluaran sudah ada" in capsys.readouterr().err
 
 
 def test_scenarios_command(inputs, tmp_path: Path, capsys):
@@ -150,9 +150,9 @@ def test_scenarios_command(inputs, tmp_path: Path, capsys):
     ("extra", "message"),
     [
         ([], "tidak ada yang dibandingkan"),
-        (["--grid", "caseload.maks=1,2"], "caseload.maks is not a configuration key"),
-        (["--grid", "caseload.max"], "expected KEY=V1,V2"),
-        (["--grid", "sessions.target=9"], "sessions.target_by_need.low: 9 is out of range"),
+        (["--grid", "caseload.maks=1,2"], "caseload.maks bukan kunci konfigurasi"),
+        (["--grid", "caseload.max"], "seharusnya KUNCI=N1,N2"),
+        (["--grid", "sessions.target=9"], "sessions.target_by_need.low: 9 di luar rentang"),
     ],
 )
 def test_scenarios_command_explains_bad_options(inputs, tmp_path: Path, capsys, extra, message):
@@ -184,12 +184,12 @@ def test_a_scenario_under_which_the_input_is_invalid_is_named(tmp_path: Path, ca
     )
     err = capsys.readouterr().err
     assert code == 2
-    assert "scenario 'praktik_2024'" in err and "sessions_per_month" in err
+    assert "skenario 'praktik_2024'" in err and "sessions_per_month" in err
 
 
 def test_capacity_explains_a_broken_participants_file(tmp_path: Path, capsys):
     broken = VALID.parent / "invalid" / "participants_unknown_sector.csv"
     code = main(["capacity", "--participants", str(broken), "--out", str(tmp_path / "never")])
     err = capsys.readouterr().err
-    assert code == 2 and "participants_unknown_sector.csv row" in err and "sector" in err
+    assert code == 2 and "participants_unknown_sector.csv baris" in err and "sector" in err
     assert "Traceback" not in err and not (tmp_path / "never").exists()

@@ -75,7 +75,11 @@ def test_an_unexpected_file_type_is_refused(client):
 def test_bad_settings_are_named_on_the_form(client):
     answer = post_plan(client, VALID / "participants.csv", **{"caseload.max": "0"})
     assert answer.status_code == 400
-    assert "caseload.max: 0 is outside 1..1000" in answer.text
+    assert "Peserta per pendamping (caseload.max): 0 di luar 1..1000" in answer.text
+    client.get("/lang?to=en&next=/new")
+    answer = post_plan(client, VALID / "participants.csv", **{"caseload.max": "0"})
+    assert "Participants per mentor (caseload.max): 0 is outside 1..1000" in answer.text
+    client.get("/lang?to=id&next=/new")
 
 
 def test_every_problem_of_a_broken_file_is_listed_with_row_and_column(client):
@@ -85,9 +89,24 @@ def test_every_problem_of_a_broken_file_is_listed_with_row_and_column(client):
     assert wait_finished(client, job_id)["status"] == "failed"
     page = client.get(f"/jobs/{job_id}").text
     table = page[page.index('id="problems"') :]
-    cells = '<tr><td>participants_unknown_sector.csv</td><td class="num">3</td><td>sector</td><td>bakery</td>'
-    assert cells in table.replace("\n", "")
+    cells = [
+        '<td data-label="Berkas">participants_unknown_sector.csv</td>',
+        '<td class="num" data-label="Baris">3</td>',
+        '<td data-label="Kolom">sector</td>',
+        '<td data-label="Nilai">bakery</td>',
+    ]
+    assert "".join(cells) in table.replace("\n", "")
     assert "1 masalah dalam berkas masukan" in page
+    # What was expected reads in the page's language, the file, row, column and value kept.
+    assert '<td data-label="Yang diharapkan">bukan sektor; seharusnya salah satu dari ' in table
+    assert "is not a sector" not in table
+    client.get(f"/lang?to=en&next=/jobs/{job_id}")
+    english = client.get(f"/jobs/{job_id}").text
+    table = english[english.index('id="problems"') :]
+    assert '<td data-label="File">participants_unknown_sector.csv</td>' in table
+    assert '<td data-label="Expected">is not a sector; expected one of ' in table
+    assert "bukan sektor" not in table
+    client.get("/lang?to=id&next=/")
 
 
 def test_unknown_ids_and_paths_are_not_found(client):
@@ -206,7 +225,7 @@ def test_a_scenario_form_needs_something_to_compare(client):
     }
     answer = client.post("/submit/scenarios", data=data, files=files)
     assert answer.status_code == 400
-    assert "choose a scenario file" in answer.text
+    assert "pilih berkas skenario" in answer.text
 
 
 def test_outlines_and_map_points_are_sent_compressed_once(client):

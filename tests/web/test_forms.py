@@ -41,8 +41,8 @@ def test_a_preset_is_the_base_of_the_form():
 @pytest.mark.parametrize(
     ("field", "value", "match"),
     [
-        ("caseload.max", "abc", "caseload.max: 'abc' is not a whole number"),
-        ("caseload.max", "0", "caseload.max: 0 is outside 1..1000"),
+        ("caseload.max", "abc", r"\(caseload.max\): 'abc' is not a whole number"),
+        ("caseload.max", "0", r"\(caseload.max\): 0 is outside 1..1000"),
         ("programme.start_date", "2027-13-01", "not a date"),
         ("assign.sector_rule", "maybe", "is not one of soft, hard"),
         ("sessions.min_per_month", "9", "sessions"),

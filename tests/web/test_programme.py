@@ -108,7 +108,11 @@ def test_a_date_after_the_programme_is_clamped_and_one_before_it_refused(client,
     assert f"Kemajuan per {last}:" in page and last < "2030-01-01"
     answer = follow(client, plan_id, "progress", as_of="2027-07-04")
     assert answer.status_code == 400
-    assert "as_of: 2027-07-04 is before the programme, 2027-07-05 to 20" in answer.text
+    # Refused in the page's language, the field named as the form names it.
+    assert (
+        "Logbook sampai tanggal (as_of): 2027-07-04 sebelum masa program, 2027-07-05 sampai 20"
+        in (answer.text)
+    )
     answer = follow(client, plan_id, "progress", logbook=None)
     assert answer.status_code == 400 and "Pilih berkas logbook." in answer.text
 

@@ -209,8 +209,9 @@ def checked_as_of(config: Config, as_of: dt.date) -> dt.date:
     start = config.programme.start_date
     if as_of < start:
         raise ConfigError(
-            f"the as-of date {as_of.isoformat()} is before the programme start "
-            f"{start.isoformat()} (programme.start_date): nothing has happened yet"
+            Message.of(
+                "config.as_of_before_start", as_of=as_of.isoformat(), start=start.isoformat()
+            )
         )
     return as_of
 
@@ -238,8 +239,11 @@ def _logbook(
         if as_of is not None and as_of != logbook.as_of:
             if as_of > logbook.as_of:
                 raise ConfigError(
-                    f"the logbook was checked up to {logbook.as_of.isoformat()}, not up to the "
-                    f"as-of date {as_of.isoformat()}"
+                    Message.of(
+                        "config.logbook_not_up_to",
+                        checked=logbook.as_of.isoformat(),
+                        as_of=as_of.isoformat(),
+                    )
                 )
             return logbook.until(as_of)
         return logbook

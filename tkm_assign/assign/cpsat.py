@@ -12,8 +12,10 @@ Objective terms: :func:`arc_cost_term` (sector, travel, change), :func:`skip_cos
 :func:`solve_gap` warm-starts the search: it takes a hint (the flow solution for the
 assignment), repairs it to feasibility and improves it by local search, or builds one
 greedily, or rounds the linear relaxation (:mod:`~tkm_assign.assign.lp`), which also gives
-the bound; CP-SAT then starts from that incumbent. ``plain=True`` switches all of that off
-(the benchmarks' reference model).
+the bound; CP-SAT then starts from that incumbent. On the classic GAP (the OR-Library
+benchmarks) a compiled tabu search (:mod:`~tkm_assign.assign.gap_search`) does most of the
+search, its elite plans merged by CP-SAT (:func:`tabu_with_merging`). ``plain=True``
+switches all of that off (the benchmarks' reference model).
 """
 
 from __future__ import annotations
@@ -27,12 +29,14 @@ import numpy as np
 import numpy.typing as npt
 from ortools.sat.python import cp_model
 
+from tkm_assign.assign import gap_search
 from tkm_assign.assign.flow import priced_flow
 from tkm_assign.assign.gap import (
     UNASSIGNED,
     Budget,
     GapInstance,
     IntArray,
+    chosen_arcs,
     greedy,
     local_search,
     objective,
@@ -465,6 +469,12 @@ FRESH_SHARE = 0.5
 PRICED_FLOW = "min-cost flow with hours prices"
 CPSAT_PARTS = "CP-SAT on parts (warm start from flow)"
 CPSAT_FROM_FLOW = "CP-SAT (warm start from flow)"
+TABU_CPSAT = "tabu search with CP-SAT merges"
+# Share of the work (and, without ``deterministic``, of the time) for the tabu search on the
+# classic GAP (:mod:`~tkm_assign.assign.gap_search`).
+TABU_SHARE = 0.85
+MERGE_PERIOD = 3.0  # work units of tabu search between two merges of its elite plans
+MERGE_WORK = 1.0  # CP-SAT work of one merge
 
 
 def solve_gap(
@@ -485,6 +495,11 @@ def solve_gap(
        whole-model run (:func:`_parts_only`);
     3. if still not within the gap, :func:`large_neighbourhood_search` improves the plan
        and a last CP-SAT run, warm-started again, uses the remaining time.
+
+    The classic GAP (every item assigned, no caseload or balance terms:
+    :func:`~tkm_assign.assign.gap_search.applies`) replaces steps 2 and 3 by
+    :func:`tabu_with_merging` (``TABU_SHARE`` of the work) and one CP-SAT run on the whole
+    model from its plan for the rest; the mentor assignment never takes that path.
 
     The best plan and the best bound of all steps are returned.
     """
@@ -553,6 +568,18 @@ def solve_gap(
             bound,
             started,
         )
+    if start is not None and gap_search.applies(searched):
+        # The classic GAP: the tabu search with merges of its elite plans, then CP-SAT on
+        # the whole model from its plan for the rest (it proves small instances optimal).
+        tabu_work = work.part(TABU_SHARE, at(TABU_SHARE))
+        found = tabu_with_merging(searched, start, tabu_work, params, bound)
+        last = _solve_whole(searched, params, found, work.part(1.0, deadline), started, TABU_CPSAT)
+        value = objective(searched, found)
+        if last.status == SolveStatus.INFEASIBLE or last.objective > value:
+            last = GapSolution(
+                found, value, min(bound, value), SolveStatus.FEASIBLE, 0.0, TABU_CPSAT
+            )
+        return _with_bound(last, bound, started)
     engine = CPSAT_FROM_FLOW
     first = _solve_whole(searched, params, start, work.part(0.2, at(0.5)), started, engine)
     first = _with_bound(first, bound, started)
@@ -579,6 +606,88 @@ def solve_gap(
         bound,
         started,
     )
+
+
+def merged_instance(instance: GapInstance, plans: list[IntArray]) -> GapInstance:
+    """``instance`` with only the arcs some plan of ``plans`` uses (items keep their numbers).
+
+    Where the plans agree, an item has one arc left and is in effect fixed; where they
+    differ, CP-SAT chooses among their agents.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+    plans
+        Complete plans (agent of each item).
+
+    Returns
+    -------
+    GapInstance
+        The restricted instance.
+    """
+    use = np.zeros(instance.arc_item.size, dtype=bool)
+    for plan in plans:
+        use[chosen_arcs(instance, plan)] = True
+    arcs = np.flatnonzero(use)
+    return GapInstance(
+        n_items=instance.n_items,
+        n_agents=instance.n_agents,
+        arc_item=instance.arc_item[arcs],
+        arc_agent=instance.arc_agent[arcs],
+        arc_cost=instance.arc_cost[arcs],
+        arc_weight=instance.weights[:, arcs],
+        agent_capacity=instance.capacities,
+    )
+
+
+def tabu_with_merging(
+    instance: GapInstance, start: IntArray, budget: Budget, params: GapParams, bound: int = 0
+) -> IntArray:
+    """The tabu search of :mod:`~tkm_assign.assign.gap_search`, its elite plans merged by CP-SAT.
+
+    Every ``MERGE_PERIOD`` units of search, CP-SAT solves the instance restricted to the
+    arcs the best plan and the elite plans use (items on which they all agree are fixed),
+    warm-started from the best plan; a better plan found there becomes the search's best.
+
+    Parameters
+    ----------
+    instance
+        A classic GAP instance (:func:`~tkm_assign.assign.gap_search.applies`).
+    start
+        A feasible plan.
+    budget
+        Work allowance (search and merges).
+    params
+        Seed and CP-SAT workers.
+    bound
+        A proven lower bound: the search stops once its best plan meets it.
+
+    Returns
+    -------
+    ndarray
+        The best plan found.
+    """
+    search = gap_search.TabuSearch(instance, start, params.seed)
+    best = start.copy()
+    while not budget.exhausted and search.best_cost > bound:
+        best = search.run(budget, MERGE_PERIOD, bound)
+        if budget.exhausted or search.best_cost <= bound:
+            break
+        plans = [best, *search.elite()]
+        merged = merged_instance(instance, plans)
+        if merged.arc_item.size == instance.n_items:
+            continue  # the elite all agree
+        part = Budget(min(MERGE_WORK, budget.left), budget.deadline)
+        found = _solve_whole(merged, params, best, part, time.monotonic(), CPSAT_FROM_FLOW)
+        if math.isfinite(budget.left):
+            budget.spend(min(MERGE_WORK, budget.left))
+        if found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) and found.objective < (
+            objective(instance, best)
+        ):
+            best = found.agent_of
+            search.adopt(best)
+    return best
 
 
 def improve_gap(instance: GapInstance, start: IntArray, params: GapParams) -> GapSolution:

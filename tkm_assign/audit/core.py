@@ -75,7 +75,7 @@ def findings_frame(findings: list[Finding]) -> pd.DataFrame:
             f.severity,
             f.mentor_id,
             f.participant_id,
-            f.date.isoformat() if f.date else "",
+            f.date,
             f.month,
             f.details,
         )

@@ -128,7 +128,7 @@ def audit_sections(result: AuditedPlan, labels: Labels, comparison: pd.DataFrame
             labels.value(r.severity),
             r.mentor_id,
             r.participant_id,
-            r.date,
+            r.date or "",
             text(r.month),
             labels.message(r.details),
         ]

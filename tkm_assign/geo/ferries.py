@@ -25,6 +25,7 @@ from scipy.sparse.csgraph import connected_components
 from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.geo.regions import GEO_DIR, NOT_LOCATED, Geography, haversine_km, load_geography
 from tkm_assign.geo.trunk_roads import ROADS_PATH, load_trunk_roads
+from tkm_assign.messages import Message
 
 FERRIES_PATH = GEO_DIR / "ferries.csv"
 PORT_SNAP_KM = 5.0
@@ -140,7 +141,9 @@ def load_sea_links(
                     row=k % n_rows + 2,
                     column=f"{side}_latitude/{side}_longitude",
                     value=f"{lat[k]}, {lon[k]}",
-                    expected=f"lies on {found}, not on {expected[k]} as {side}_island says",
+                    expected=Message.of(
+                        "input.wrong_island", found=found, given=str(expected[k]), side=side
+                    ),
                 )
             )
     if problems:
@@ -198,17 +201,24 @@ def _read_links(path: Path) -> pd.DataFrame:
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
-        raise InputError([InputProblem(path.name, None, None, None, "file not found")]) from None
+        raise InputError(
+            [InputProblem(path.name, None, None, None, Message.of("input.not_found"))]
+        ) from None
     missing = [c for c in _COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(
-            [InputProblem(path.name, None, c, None, "column is missing") for c in missing]
+            [
+                InputProblem(path.name, None, c, None, Message.of("input.column_missing"))
+                for c in missing
+            ]
         )
     problems = []
     for k in range(len(frame)):
         kind = str(frame["kind"].iat[k]).strip()
         if kind not in ("ferry", "bridge"):
-            problems.append(InputProblem(path.name, k + 2, "kind", kind, "is not ferry or bridge"))
+            problems.append(
+                InputProblem(path.name, k + 2, "kind", kind, Message.of("input.not_link_kind"))
+            )
         for column, low, high in (
             ("a_latitude", -90, 90),
             ("b_latitude", -90, 90),
@@ -223,11 +233,17 @@ def _read_links(path: Path) -> pd.DataFrame:
                 value = float("nan")
             if not low <= value <= high:
                 problems.append(
-                    InputProblem(path.name, k + 2, column, text, f"is not a number {low}..{high}")
+                    InputProblem(
+                        path.name,
+                        k + 2,
+                        column,
+                        text,
+                        Message.of("input.not_number_in", low=low, high=high),
+                    )
                 )
             elif column == "crossing_min" and kind == "ferry" and value <= 0:
                 problems.append(
-                    InputProblem(path.name, k + 2, column, text, "must be > 0 for a ferry")
+                    InputProblem(path.name, k + 2, column, text, Message.of("input.ferry_positive"))
                 )
     if problems:
         raise InputError(problems)

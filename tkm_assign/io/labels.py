@@ -18,7 +18,7 @@ from functools import cache
 
 from tkm_assign.config import DATE_RANGE, SECTOR_CODES, parse_days
 from tkm_assign.errors import shorten
-from tkm_assign.messages import LANGUAGES, MESSAGES, template
+from tkm_assign.messages import LANGUAGES, MESSAGES, Message, template
 from tkm_assign.model import (
     IncomeRole,
     Mode,
@@ -42,10 +42,11 @@ CONTROL_IN_ID = re.compile(f"[{_CONTROL}{_INVISIBLE}]")
 
 
 class LabelError(ValueError):
-    """A cell's text is not an accepted label; ``expected`` says what would be."""
+    """A cell's text is not an accepted label; ``expected`` says what would be (a catalogue
+    message, ``input.*``; ``str(error)`` is its English text)."""
 
-    def __init__(self, expected: str) -> None:
-        super().__init__(expected)
+    def __init__(self, expected: Message) -> None:
+        super().__init__(str(expected))
         self.expected = expected
 
 
@@ -312,7 +313,9 @@ _NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9
 def _lookup(text: str, table: Mapping[str, str], what: str, choices: Iterable[str]) -> str:
     found = table.get(simplify(text))
     if found is None:
-        raise LabelError(f"is not {what}; expected one of {', '.join(choices)}")
+        raise LabelError(
+            Message.of("input.not_one_of", what=Message.of(what), choices=", ".join(choices))
+        )
     return found
 
 
@@ -320,11 +323,7 @@ def sector(text: str) -> Sector:
     """One sector from its code, Indonesian label or English alias (any case)."""
     found = _SECTORS.get(simplify(text))
     if found is None:
-        raise LabelError(
-            "is not a sector; expected one of "
-            + ", ".join(SECTOR_CODES)
-            + " (or a label such as 'Pertanian dan Peternakan', 'Industri Boga', 'fisheries')"
-        )
+        raise LabelError(Message.of("input.not_sector", choices=", ".join(SECTOR_CODES)))
     return Sector(found)
 
 
@@ -332,7 +331,7 @@ def sectors(text: str) -> frozenset[Sector]:
     """One or more sectors separated by ``;`` (or ``,``); at least one is required."""
     parts = [part for part in re.split(r"[;,\n]", text) if part.strip()]
     if not parts:
-        raise LabelError("names no sector; expected at least one sector, e.g. 'industri_boga'")
+        raise LabelError(Message.of("input.no_sector"))
     found: set[Sector] = set()
     for part in parts:
         try:
@@ -341,7 +340,7 @@ def sectors(text: str) -> frozenset[Sector]:
             if len(parts) == 1:
                 raise
             raise LabelError(
-                f"contains {shorten(part.strip())!r}, which {error.expected}"
+                Message.of("input.contains", part=shorten(part.strip()), expected=error.expected)
             ) from None
     return frozenset(found)
 
@@ -352,7 +351,7 @@ def tech_literacy(text: str) -> TechLiteracy:
         _lookup(
             text,
             _LITERACY,
-            "a tech literacy level",
+            "input.what.tech_literacy",
             ("proficient (mahir)", "adequate (cukup)", "low (kurang)"),
         )
     )
@@ -361,14 +360,21 @@ def tech_literacy(text: str) -> TechLiteracy:
 def need_level(text: str) -> NeedLevel:
     """low / medium / high, or rendah / sedang / tinggi."""
     return NeedLevel(
-        _lookup(text, _NEED, "a need level", ("low (rendah)", "medium (sedang)", "high (tinggi)"))
+        _lookup(
+            text,
+            _NEED,
+            "input.what.need_level",
+            ("low (rendah)", "medium (sedang)", "high (tinggi)"),
+        )
     )
 
 
 def income_role(text: str) -> IncomeRole:
     """primary / secondary, or utama / sampingan."""
     return IncomeRole(
-        _lookup(text, _INCOME, "an income role", ("primary (utama)", "secondary (sampingan)"))
+        _lookup(
+            text, _INCOME, "input.what.income_role", ("primary (utama)", "secondary (sampingan)")
+        )
     )
 
 
@@ -378,7 +384,7 @@ def transport(text: str) -> Transport:
         _lookup(
             text,
             _TRANSPORT,
-            "a transport mode",
+            "input.what.transport",
             ("motorcycle (motor)", "car (mobil)", "public (umum)"),
         )
     )
@@ -390,7 +396,7 @@ def participant_status(text: str) -> ParticipantStatus:
         _lookup(
             text,
             _STATUS,
-            "a participant status",
+            "input.what.status",
             ("active (aktif)", "withdrawn (mengundurkan diri, keluar)"),
         )
     )
@@ -405,10 +411,7 @@ def session_mode(text: str) -> Mode:
         modes = {_MODES.get(simplify(part)) for part in re.split(r"[()/,;+]", text) if part.strip()}
         found = modes.pop() if len(modes) == 1 else None
     if found is None:
-        raise LabelError(
-            "is not a session mode; expected onsite (luring, tatap muka, kunjungan) or online "
-            "(daring, WA/WhatsApp, Zoom, telepon)"
-        )
+        raise LabelError(Message.of("input.not_mode"))
     return Mode(found)
 
 
@@ -422,17 +425,15 @@ def date(text: str) -> dt.date:
     else:
         match = re.fullmatch(r"([0-9]{1,2})[/.-]([0-9]{1,2})[/.-]([0-9]{4})", cleaned)
         if not match:
-            raise LabelError("is not a date; expected YYYY-MM-DD (or DD/MM/YYYY)")
+            raise LabelError(Message.of("input.not_date"))
         day, month, year = (int(g) for g in match.groups())
     try:
         found = dt.date(year, month, day)
     except ValueError:
-        raise LabelError("is not a calendar date; expected YYYY-MM-DD (or DD/MM/YYYY)") from None
+        raise LabelError(Message.of("input.not_calendar_date")) from None
     low, high = DATE_RANGE
     if not low <= found <= high:
-        raise LabelError(
-            f"is out of range; expected a date from {low.isoformat()} to {high.isoformat()}"
-        )
+        raise LabelError(Message.of("input.date_range", low=low.isoformat(), high=high.isoformat()))
     return found
 
 
@@ -440,7 +441,7 @@ def clock(text: str) -> int:
     """Minutes after midnight of ``09:00``, ``9.00`` or ``09:00:00``."""
     match = re.fullmatch(r"([0-9]{1,2})[:.]([0-9]{2})(?::[0-9]{2})?", text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise LabelError("is not a time of day; expected HH:MM, e.g. 09:30")
+        raise LabelError(Message.of("input.not_clock"))
     return int(match[1]) * 60 + int(match[2])
 
 
@@ -448,7 +449,7 @@ def boolean(text: str) -> bool:
     """yes/no, ya/tidak, true/false, 1/0."""
     found = _BOOLEAN.get(simplify(text))
     if found is None:
-        raise LabelError("is not yes or no; expected yes/no, ya/tidak, true/false or 1/0")
+        raise LabelError(Message.of("input.not_boolean"))
     return found
 
 
@@ -461,10 +462,7 @@ def working_days(text: str) -> frozenset[int]:
     try:
         return parse_days(cleaned)
     except ValueError:
-        raise LabelError(
-            "is not a list of working days; expected e.g. Mon-Fri, Mon-Sat, Mon;Wed;Thu "
-            "or Senin-Jumat"
-        ) from None
+        raise LabelError(Message.of("input.not_days")) from None
 
 
 def date_ranges(text: str) -> tuple[tuple[dt.date, dt.date], ...]:
@@ -473,24 +471,24 @@ def date_ranges(text: str) -> tuple[tuple[dt.date, dt.date], ...]:
     ranges = []
     for part in parts:
         # "contains X, which ..." only helps when the cell holds several ranges.
-        which = "" if len(parts) == 1 else f"contains {shorten(part)!r}, which "
+        def which(expected: Message, part: str = part) -> Message:
+            if len(parts) == 1:
+                return expected
+            return Message.of("input.contains", part=shorten(part), expected=expected)
+
         bounds = [b.strip() for b in part.split("..")]
         if len(bounds) > 2 or not all(_ISO_DATE.fullmatch(b) for b in bounds):
-            raise LabelError(
-                f"{which}is not a date range; expected YYYY-MM-DD..YYYY-MM-DD (or one day "
-                "YYYY-MM-DD), several separated by ';'"
-            )
+            raise LabelError(which(Message.of("input.not_date_range")))
         try:
             first, last = (dt.date.fromisoformat(b) for b in (bounds[0], bounds[-1]))
         except ValueError:
-            raise LabelError(f"{which}is not a calendar date; expected YYYY-MM-DD") from None
+            raise LabelError(which(Message.of("input.not_iso_date"))) from None
         if last < first:
-            raise LabelError(f"{which}ends before it starts")
+            raise LabelError(which(Message.of("input.ends_before_start")))
         low, high = DATE_RANGE
         if first < low or last > high:
             raise LabelError(
-                f"{which}is out of range; expected dates from {low.isoformat()} to "
-                f"{high.isoformat()}"
+                which(Message.of("input.dates_range", low=low.isoformat(), high=high.isoformat()))
             )
         ranges.append((first, last))
     return tuple(sorted(ranges))
@@ -510,10 +508,10 @@ def number(text: str) -> float:
     """
     cleaned = text.strip().replace("\u2212", "-")
     if not _NUMBER.fullmatch(cleaned):
-        raise LabelError("is not a number")
+        raise LabelError(Message.of("input.not_number"))
     value = float(cleaned.replace(",", "."))
     if not math.isfinite(value):
-        raise LabelError("is not a finite number")
+        raise LabelError(Message.of("input.not_finite"))
     return value
 
 
@@ -535,9 +533,9 @@ def whole_number(text: str) -> int:
     try:
         value = number(text)
     except LabelError:
-        raise LabelError("is not a whole number") from None
+        raise LabelError(Message.of("input.not_whole")) from None
     if not value.is_integer():
-        raise LabelError("is not a whole number")
+        raise LabelError(Message.of("input.not_whole"))
     return int(value)
 
 
@@ -547,10 +545,7 @@ def whole_number(text: str) -> int:
 # digits; "(0)" after the country code is a common way of writing the trunk prefix.
 PHONE_DIGITS_RANGE = (8, 12)
 _PHONE_GROUPING = re.compile(r"[\s.\-/()\u00a0]+")
-PHONE_EXPECTED = (
-    "expected an Indonesian phone number such as 0812-3456-7890, +62 812 3456 7890 or "
-    "62812...; one number per cell"
-)
+PHONE_EXPECTED = Message.of("input.phone_expected")
 
 
 def phone(text: str) -> str:
@@ -569,14 +564,12 @@ def phone(text: str) -> str:
     """
     cleaned = unicodedata.normalize("NFKC", text).strip()
     if re.search(r"[;,|]|\s/\s|\b(?:dan|atau|or|and)\b", cleaned, re.IGNORECASE):
-        raise LabelError(f"holds more than one number; {PHONE_EXPECTED}")
+        raise LabelError(Message.of("input.phone_several", expected=PHONE_EXPECTED))
     cleaned = cleaned.replace("(0)", "")
     compact = _PHONE_GROUPING.sub("", cleaned)
     if compact.startswith("+"):
         if not compact.startswith("+62"):
-            raise LabelError(
-                f"is not an Indonesian number (country code is not +62); {PHONE_EXPECTED}"
-            )
+            raise LabelError(Message.of("input.phone_foreign", expected=PHONE_EXPECTED))
         national = compact[3:]
     elif compact.startswith("0062"):
         national = compact[4:]
@@ -591,19 +584,21 @@ def phone(text: str) -> str:
     digits = sum(c.isdigit() for c in compact)
     if not national.isascii() or not national.isdigit():
         if re.search(r"[eE][+]?[0-9]+$", compact):
-            raise LabelError(
-                "is a number in scientific notation, which has lost digits; format the "
-                f"column as text and type the number again; {PHONE_EXPECTED}"
-            )
+            raise LabelError(Message.of("input.phone_scientific", expected=PHONE_EXPECTED))
         raise LabelError(
-            f"is not a phone number ({digits} digits and other characters); {PHONE_EXPECTED}"
+            Message.of("input.phone_not_number", digits=digits, expected=PHONE_EXPECTED)
         )
     national = national.removeprefix("0")  # "+62 0812..." written with the trunk prefix
     low, high = PHONE_DIGITS_RANGE
     if not low <= len(national) <= high:
         raise LabelError(
-            f"has {len(national)} digits after the country code or leading 0, expected "
-            f"{low} to {high}; {PHONE_EXPECTED}"
+            Message.of(
+                "input.phone_digits",
+                digits=len(national),
+                low=low,
+                high=high,
+                expected=PHONE_EXPECTED,
+            )
         )
     return "+62" + national
 
@@ -706,10 +701,7 @@ class RegionNames:
         """The province code of a code (``32``) or name (``Jawa Barat``, ``Jabar``)."""
         found = self.province_codes.get(_region_key(text))
         if found is None:
-            raise LabelError(
-                "is not a province of Indonesia; expected a Kemendagri code such as 32 or a "
-                "name such as Jawa Barat"
-            )
+            raise LabelError(Message.of("input.not_province"))
         return found
 
     def regency(self, text: str) -> frozenset[str]:
@@ -717,8 +709,5 @@ class RegionNames:
         key = _region_key(text)
         found = self.regency_codes.get(key) or self.regency_codes.get(_REGENCY_PREFIX.sub("", key))
         if not found:
-            raise LabelError(
-                "is not a regency or city of Indonesia; expected a Kemendagri code such as "
-                "3273 or a name such as Kota Bandung or Kabupaten Garut"
-            )
+            raise LabelError(Message.of("input.not_regency"))
         return found

@@ -34,6 +34,7 @@ from tkm_assign.io import labels
 from tkm_assign.io.labels import LabelError
 from tkm_assign.io.read import Table
 from tkm_assign.io.validate import _Notes, _Sheet
+from tkm_assign.messages import Message
 from tkm_assign.model import Mode, ParticipantStatus, Problem
 from tkm_assign.schedule.replan import HeldSession
 
@@ -129,7 +130,9 @@ def validate_logbook(
     dates, times = _dates(sheet, start, as_of)
     participants = _known(sheet, "participant_id", problem.participant_index, problem)
     mentors = _known(sheet, "mentor_id", problem.mentor_index, problem)
-    modes = sheet.parse("mode", labels.session_mode, None, required=_required("a session mode"))
+    modes = sheet.parse(
+        "mode", labels.session_mode, None, required=_required("input.expect.session_mode")
+    )
     book = config.logbook
     durations = sheet.parse(
         "duration_min", _duration(book.min_duration_min, book.max_duration_min), None
@@ -169,8 +172,8 @@ def validate_logbook(
     return Logbook(tuple(entries), as_of, table.source)
 
 
-def _required(what: str) -> str:
-    return f"is empty; expected {what}"
+def _required(what: str) -> Message:
+    return Message.of("input.empty_expected", expected=Message.of(what))
 
 
 def _dates(sheet: _Sheet, start: dt.date, as_of: dt.date) -> tuple[list[dt.date], list[int | None]]:
@@ -184,17 +187,14 @@ def _dates(sheet: _Sheet, start: dt.date, as_of: dt.date) -> tuple[list[dt.date]
         except LabelError:
             day = labels.date(text)  # the plain date message, for the whole cell
         if day < start:
-            raise LabelError(f"is before the programme start {start.isoformat()}")
+            raise LabelError(Message.of("input.before_start", start=start.isoformat()))
         if day > as_of:
-            raise LabelError(
-                f"is after the as-of date {as_of.isoformat()}: the logbook holds sessions "
-                "that took place"
-            )
+            raise LabelError(Message.of("input.after_as_of", as_of=as_of.isoformat()))
         # A midnight time is how a spreadsheet writes a date without a time.
         minutes = labels.clock(clock_text) if clock_text and clock_text != "00:00" else None
         return day, minutes
 
-    parsed = sheet.parse("date", parse, None, required=_required("the date of the session"))
+    parsed = sheet.parse("date", parse, None, required=_required("input.expect.session_date"))
     days = [p[0] if isinstance(p, tuple) else start for p in parsed]
     times = [p[1] if isinstance(p, tuple) else None for p in parsed]
     return days, times
@@ -203,15 +203,16 @@ def _dates(sheet: _Sheet, start: dt.date, as_of: dt.date) -> tuple[list[dt.date]
 def _known(sheet: _Sheet, column: str, index: Mapping[str, int], problem: Problem) -> list[str]:
     """Ids that name a participant or mentor of the problem."""
     source = problem.participants_source if column == "participant_id" else problem.mentors_source
-    what = "participant" if column == "participant_id" else "mentor"
+    person = "participant" if column == "participant_id" else "mentor"
 
     def parse(text: str) -> str:
         value = text.strip()
         if value not in index:
-            raise LabelError(f"is not a {what} in {source}")
+            raise LabelError(Message.of(f"input.not_{person}", source=source))
         return value
 
-    values = sheet.parse(column, parse, "", required=_required(f"the {column} of the session"))
+    required = _required(f"input.expect.session_{person}")
+    values = sheet.parse(column, parse, "", required=required)
     return [v if isinstance(v, str) else "" for v in values]
 
 
@@ -219,10 +220,7 @@ def _duration(low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
         value = labels.whole_number(text)
         if not low <= value <= high:
-            raise LabelError(
-                f"is out of range; expected a whole number of minutes from {low} to {high} "
-                "(logbook.min_duration_min..logbook.max_duration_min)"
-            )
+            raise LabelError(Message.of("input.duration_range", low=low, high=high))
         return value
 
     return parse
@@ -249,14 +247,14 @@ def _check_repeats(
                 i,
                 None,
                 None,
-                f"repeats row {first[key]} (same date, participant, mentor, mode and time); "
-                "remove one of them",
+                Message.of("input.repeats_row", first=first[key]),
             )
         first.setdefault(key, row)
         sid = session_ids[i]
         if sid:
             if sid in first_id:
-                sheet.add(i, "session_id", sid, f"is used twice (rows {first_id[sid]} and {row})")
+                used = Message.of("input.used_twice", first=first_id[sid], row=row)
+                sheet.add(i, "session_id", sid, used)
             first_id.setdefault(sid, row)
 
 

@@ -20,6 +20,7 @@ from tkm_assign.io import labels
 from tkm_assign.io.labels import LabelError
 from tkm_assign.io.read import Table
 from tkm_assign.io.validate import _Notes, _Sheet
+from tkm_assign.messages import Message
 from tkm_assign.model import Problem
 
 __all__ = ["Outcome", "Outcomes", "validate_outcomes"]
@@ -100,7 +101,7 @@ def validate_outcomes(table: Table, problem: Problem) -> Outcomes:
     """
     notes = _Notes()
     sheet = _Sheet(table, notes)
-    ids = sheet.ids("participant_id", "participant")
+    ids = sheet.ids("participant_id", "input.what.participant")
     known = problem.participant_index
     for i, pid in enumerate(ids):
         if pid and pid not in known:
@@ -108,7 +109,7 @@ def validate_outcomes(table: Table, problem: Problem) -> Outcomes:
                 i,
                 "participant_id",
                 str(pid),
-                f"is not a participant in {problem.participants_source}",
+                Message.of("input.not_participant", source=problem.participants_source),
             )
     turnover = {
         c: sheet.parse(c, _amount, None) for c in ("turnover_baseline_idr", "turnover_end_idr")
@@ -144,14 +145,14 @@ def _amount(text: str) -> float:
     try:
         value = labels.number(cleaned)
     except LabelError:
-        raise LabelError("is not an amount in rupiah; expected e.g. 2500000") from None
+        raise LabelError(Message.of("input.not_rupiah")) from None
     if not 0 <= value <= MAX_TURNOVER_IDR:
-        raise LabelError("is out of range; expected a monthly turnover of 0 rupiah or more")
+        raise LabelError(Message.of("input.turnover_range"))
     return value
 
 
 def _workers(text: str) -> int:
     value = labels.whole_number(text)
     if not 0 <= value <= MAX_WORKERS:
-        raise LabelError(f"is out of range; expected a number of workers from 0 to {MAX_WORKERS}")
+        raise LabelError(Message.of("input.workers_range", high=MAX_WORKERS))
     return value

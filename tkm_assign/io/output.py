@@ -42,7 +42,7 @@ import pandas as pd
 
 from tkm_assign import notify
 from tkm_assign.errors import OutputError, OutputExistsError, OutputWarning
-from tkm_assign.messages import Message
+from tkm_assign.messages import Message, Value
 
 # The list of what tkm_assign wrote into an output folder; replacing it needs nothing else.
 MANIFEST = ".tkm-assign-files.json"
@@ -90,31 +90,25 @@ def check_output_dir(
     target = Path(out)
     resolved = target.resolve()
     if resolved.parent == resolved:
-        raise OutputError(f"{target}: is the root of the file system; choose an output folder")
+        raise _refused(target, "output.root")
     for given in inputs:
         if given is None:
             continue
         source = Path(given).resolve()
         if source == resolved or resolved in source.parents:
-            what = "is" if source == resolved else "holds"
-            raise OutputError(
-                f"{target}: the output folder {what} the input {given}; the inputs are never "
-                "overwritten: choose an output folder outside the inputs' folders"
-            )
+            code = "output.is_input" if source == resolved else "output.holds_input"
+            raise _refused(target, code, input=str(given))
     here = Path.cwd().resolve()
     if resolved == here or resolved in here.parents:
-        raise OutputError(
-            f"{target}: is the current folder (or holds it), which cannot be replaced; "
-            "choose a new output folder"
-        )
+        raise _refused(target, "output.current_folder")
     if target.is_symlink():
-        raise OutputError(f"{target}: is a link; give the folder it points to, or a new folder")
+        raise _refused(target, "output.link")
     if target.exists():
         if not target.is_dir():
-            raise OutputError(f"{target}: exists and is not a folder; choose another output folder")
+            raise _refused(target, "output.not_folder")
         if not force:
             # Front ends add how to replace it (the command line: --force).
-            raise OutputExistsError(f"{target}: output folder already exists")
+            raise _refused(target, "output.exists", OutputExistsError)
         _check_replaceable(target)
     _check_parent(target, resolved.parent)
 
@@ -161,7 +155,7 @@ def atomic_output_dir(
     try:
         parent.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise OutputError(f"{target}: cannot create the output folder ({_reason(error)})") from None
+        raise _refused(target, "output.cannot_create", why=_reason(error)) from None
     kept = resumable_leftover(target) if resume else None
     remove_leftovers(target, keep=kept)
     try:
@@ -173,7 +167,7 @@ def atomic_output_dir(
         if resumable:
             (staging / RESUMABLE).write_text("unfinished output kept to be resumed\n", "utf-8")
     except OSError as error:
-        raise OutputError(f"{target}: cannot create the output folder ({_reason(error)})") from None
+        raise _refused(target, "output.cannot_create", why=_reason(error)) from None
     lock = _lock(staging)
     try:
         try:
@@ -285,23 +279,22 @@ def _check_replaceable(target: Path) -> None:
     foreign = foreign_files(target)
     if foreign:
         listed = ", ".join(foreign[:_LISTED])
-        more = f" and {len(foreign) - _LISTED} more" if len(foreign) > _LISTED else ""
-        origin = (
+        more: Value = (
+            Message.of("output.foreign_more", count=len(foreign) - _LISTED)
+            if len(foreign) > _LISTED
+            else ""
+        )
+        origin: Value = (
             ""
             if (target / MANIFEST).exists()
-            else f" (it has no {MANIFEST}: tkm_assign did not write it, or an older version did)"
+            else Message.of("output.no_manifest", manifest=MANIFEST)
         )
-        raise OutputError(
-            f"{target}: holds {len(foreign)} file(s) that tkm_assign did not write{origin}: "
-            f"{listed}{more}; nothing was deleted: move them away, delete the folder "
-            "yourself, or choose another output folder"
+        raise _refused(
+            target, "output.foreign", count=len(foreign), origin=origin, listed=listed, more=more
         )
     for root, _, _ in os.walk(target):
         if not os.access(root, os.W_OK | os.X_OK):
-            raise OutputError(
-                f"{target}: cannot be replaced: {root} is read-only or immutable (permission "
-                "denied); choose another output folder"
-            )
+            raise _refused(target, "output.read_only", folder=str(root))
 
 
 def _check_parent(target: Path, parent: Path) -> None:
@@ -309,12 +302,9 @@ def _check_parent(target: Path, parent: Path) -> None:
     while not existing.exists() and existing.parent != existing:
         existing = existing.parent
     if not existing.is_dir():
-        raise OutputError(f"{target}: cannot create the output folder: {existing} is not a folder")
+        raise _refused(target, "output.parent_not_folder", folder=str(existing))
     if not os.access(existing, os.W_OK | os.X_OK):
-        raise OutputError(
-            f"{target}: cannot create the output folder: {existing} is read-only or immutable "
-            "(permission denied); choose another output folder"
-        )
+        raise _refused(target, "output.parent_read_only", folder=str(existing))
 
 
 def _move_into_place(staging: Path, target: Path, resolved: Path) -> None:
@@ -340,10 +330,7 @@ def _move_into_place(staging: Path, target: Path, resolved: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
-        raise OutputError(
-            f"{target}: cannot move the finished output into place ({_reason(error)}); the "
-            "previous folder, if any, is unchanged"
-        ) from None
+        raise _refused(target, "output.cannot_move", why=_reason(error)) from None
     finally:
         _unlock(old_lock)
     if old is not None:
@@ -395,6 +382,13 @@ def _abandoned(folder: Path) -> bool:
 
 def _reason(error: OSError) -> str:
     return error.strerror or type(error).__name__
+
+
+def _refused(
+    target: Path, code: str, kind: type[OutputError] = OutputError, **values: Value
+) -> OutputError:
+    """An :class:`OutputError` about folder ``target``: the catalogue's ``code``."""
+    return kind(Message.of("output.at", folder=str(target), text=Message.of(code, **values)))
 
 
 # Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection"),

@@ -160,7 +160,7 @@ def _missing_columns(
     frame: pd.DataFrame, required: Iterable[str], source: str
 ) -> list[InputProblem]:
     return [
-        InputProblem(source, None, name, None, "column is missing")
+        InputProblem(source, None, name, None, Message.of("input.column_missing"))
         for name in required
         if name not in frame.columns
     ]
@@ -214,7 +214,9 @@ def read_plan(
         if not pid:
             if mid.lower() not in NO_MENTOR:
                 problems.append(
-                    InputProblem(assignments_source, row, "participant_id", "", "is empty")
+                    InputProblem(
+                        assignments_source, row, "participant_id", "", Message.of("input.is_empty")
+                    )
                 )
             continue
         if pid not in participants:
@@ -224,7 +226,7 @@ def read_plan(
                     row,
                     "participant_id",
                     pid,
-                    f"is not a participant in {problem.participants_source}",
+                    Message.of("input.not_participant", source=problem.participants_source),
                 )
             )
             continue
@@ -235,7 +237,7 @@ def read_plan(
                     row,
                     "participant_id",
                     pid,
-                    f"is listed twice (rows {rows[pid]} and {row}); give each participant one row",
+                    Message.of("input.listed_twice", first=rows[pid], row=row),
                 )
             )
             continue
@@ -249,7 +251,7 @@ def read_plan(
                     row,
                     "mentor_id",
                     mid,
-                    f"is not a mentor in {problem.mentors_source}",
+                    Message.of("input.not_mentor", source=problem.mentors_source),
                 )
             )
         else:
@@ -296,7 +298,7 @@ def _read_sessions(
                     row,
                     "participant_id",
                     pid,
-                    f"is not a participant in {problem.participants_source}",
+                    Message.of("input.not_participant", source=problem.participants_source),
                 )
             )
         mid = values.get("mentor_id", "") if has_mentor else ""
@@ -309,13 +311,17 @@ def _read_sessions(
                         row,
                         "mentor_id",
                         "",
-                        "is empty and the participant has no mentor in the assignments",
+                        Message.of("input.no_mentor_for_session"),
                     )
                 )
         elif mid and mid not in mentors:
             found.append(
                 InputProblem(
-                    source, row, "mentor_id", mid, f"is not a mentor in {problem.mentors_source}"
+                    source,
+                    row,
+                    "mentor_id",
+                    mid,
+                    Message.of("input.not_mentor", source=problem.mentors_source),
                 )
             )
         day = parse_date(values["date"])
@@ -326,7 +332,7 @@ def _read_sessions(
                     row,
                     "date",
                     values["date"],
-                    "is not a date; expected YYYY-MM-DD (or DD/MM/YYYY)",
+                    Message.of("input.not_date"),
                 )
             )
         elif not DATE_RANGE[0] <= day <= DATE_RANGE[1]:
@@ -336,8 +342,11 @@ def _read_sessions(
                     row,
                     "date",
                     values["date"],
-                    f"is out of range; expected dates from {DATE_RANGE[0].isoformat()} to "
-                    f"{DATE_RANGE[1].isoformat()}",
+                    Message.of(
+                        "input.dates_range",
+                        low=DATE_RANGE[0].isoformat(),
+                        high=DATE_RANGE[1].isoformat(),
+                    ),
                 )
             )
             day = None
@@ -351,13 +360,17 @@ def _read_sessions(
                         row,
                         name,
                         values[name],
-                        "is not a time of day; expected HH:MM, e.g. 09:30",
+                        Message.of("input.not_clock"),
                     )
                 )
         if start is not None and end is not None and end <= start:
             found.append(
                 InputProblem(
-                    source, row, "end", values["end"], f"is not after the start {values['start']}"
+                    source,
+                    row,
+                    "end",
+                    values["end"],
+                    Message.of("input.not_after_start", start=values["start"]),
                 )
             )
         mode = MODE_WORDS.get(values["mode"].lower())
@@ -368,7 +381,7 @@ def _read_sessions(
                     row,
                     "mode",
                     values["mode"],
-                    "is not a session mode; expected onsite (tatap muka) or online (daring)",
+                    Message.of("input.not_plan_mode"),
                 )
             )
         session_id = values.get("session_id", "") if has_id else ""
@@ -381,10 +394,11 @@ def _read_sessions(
                     row,
                     "session_id",
                     session_id,
-                    f"contains {', '.join(hidden)}, which an id may not hold"
+                    Message.of("input.session_id_control", characters=", ".join(hidden))
                     if hidden
-                    else f"is {len(session_id):,} characters long; an id may have at most "
-                    f"{MAX_ID_CHARS}",
+                    else Message.of(
+                        "input.id_long", length=f"{len(session_id):,}", limit=MAX_ID_CHARS
+                    ),
                 )
             )
         if session_id in seen_ids:
@@ -394,7 +408,7 @@ def _read_sessions(
                     row,
                     "session_id",
                     session_id,
-                    f"is used twice (rows {seen_ids[session_id]} and {row})",
+                    Message.of("input.used_twice", first=seen_ids[session_id], row=row),
                 )
             )
         seen_ids.setdefault(session_id, row)

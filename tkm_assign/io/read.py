@@ -220,10 +220,7 @@ SHEET_NAMES: Mapping[Kind, tuple[str, ...]] = {
 CSV_SUFFIXES = (".csv", ".txt", ".tsv")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 GEO_SUFFIXES = (".gpkg", ".geojson", ".json", ".shp")
-RESAVE_HINT = (
-    "in Excel use File > Save As > 'CSV UTF-8 (Comma delimited) (*.csv)'; in LibreOffice "
-    "tick 'Edit filter settings' and choose 'Unicode (UTF-8)'"
-)
+RESAVE_HINT = Message.of("input.resave_hint")
 
 
 @dataclass(frozen=True)
@@ -295,11 +292,11 @@ def read_table(path: Source, kind: Kind) -> Table:
     path = Path(path)
     source = str(path)
     if not path.exists():
-        _fail(source, "file not found")
+        _fail(source, Message.of("input.not_found"))
     if path.is_dir():
-        _fail(source, "is a folder; expected a CSV, XLSX, GeoPackage or GeoJSON file")
+        _fail(source, Message.of("input.folder"))
     if not path.is_file():
-        _fail(source, "is not a regular file (a device or a pipe?); expected a saved file")
+        _fail(source, Message.of("input.not_regular"))
     suffix = path.suffix.lower()
     try:
         if suffix in CSV_SUFFIXES:
@@ -309,16 +306,12 @@ def read_table(path: Source, kind: Kind) -> Table:
         if suffix in GEO_SUFFIXES:
             return _read_geo(path, source, kind)
     except PermissionError:
-        _fail(source, "cannot be read (permission denied)")
+        _fail(source, Message.of("input.permission"))
     except OSError as error:
-        _fail(source, f"cannot be read ({error.strerror or type(error).__name__})")
+        _fail(source, Message.of("input.unreadable", why=error.strerror or type(error).__name__))
     if suffix in (".xls", ".ods"):
-        _fail(source, f"{suffix} files are not read; save the sheet as .xlsx or as CSV UTF-8")
-    _fail(
-        source,
-        f"file type {suffix or '(none)'!r} is not supported; expected .csv, .xlsx, .gpkg "
-        "or .geojson",
-    )
+        _fail(source, Message.of("input.old_format", suffix=suffix))
+    _fail(source, Message.of("input.file_type", suffix=suffix or "(none)"))
 
 
 def _read_upload(upload: Upload, kind: Kind) -> Table:
@@ -331,12 +324,8 @@ def _read_upload(upload: Upload, kind: Kind) -> Table:
     if suffix in (".gpkg", ".geojson", ".json"):
         return _read_geo(upload.data, source, kind)
     if suffix in (".xls", ".ods"):
-        _fail(source, f"{suffix} files are not read; save the sheet as .xlsx or as CSV UTF-8")
-    _fail(
-        source,
-        f"file type {suffix or '(none)'!r} is not supported for uploads; expected .csv, .xlsx, "
-        ".gpkg or .geojson",
-    )
+        _fail(source, Message.of("input.old_format", suffix=suffix))
+    _fail(source, Message.of("input.upload_type", suffix=suffix or "(none)"))
 
 
 def normalise_header(name: object) -> str:
@@ -373,8 +362,9 @@ def canonical_columns(
                     header_row,
                     str(header),
                     None,
-                    f"means the same column as {str(seen[canonical])!r} ({canonical}); "
-                    "keep only one of them",
+                    Message.of(
+                        "input.duplicate_column", other=str(seen[canonical]), column=canonical
+                    ),
                 )
             )
             canonical = f"{canonical}__duplicate_{position + 1}"
@@ -390,7 +380,7 @@ def known_columns(kind: Kind) -> tuple[str, ...]:
     return FORMATS[kind][0]
 
 
-def _fail(source: str, expected: str, row: int | None = None) -> NoReturn:
+def _fail(source: str, expected: Message, row: int | None = None) -> NoReturn:
     raise InputError([InputProblem(source, row, None, None, expected)])
 
 
@@ -409,7 +399,7 @@ def _read_csv(raw: bytes, source: str, kind: Kind) -> Table:
         text = text[len(first_line) :].lstrip("\r\n")
         first_row += 1
         if not text.strip():
-            _fail(source, "the file is empty; expected a header row and one row per person")
+            _fail(source, Message.of("input.empty_file"))
     else:
         delimiter = max((";", ",", "\t"), key=lambda d: _count_outside_quotes(first_line, d))
     try:
@@ -431,7 +421,11 @@ def _read_csv(raw: bytes, source: str, kind: Kind) -> Table:
         except csv.Error as error:
             problems.append(
                 InputProblem(
-                    source, len(rows) + first_row, None, None, f"cannot be read as CSV ({error})"
+                    source,
+                    len(rows) + first_row,
+                    None,
+                    None,
+                    Message.of("input.not_csv", why=str(error)),
                 )
             )
         lengths = np.array([len(r) for r in rows], dtype=np.int64)
@@ -448,19 +442,15 @@ def _read_csv(raw: bytes, source: str, kind: Kind) -> Table:
 
 def _decode(raw: bytes, source: str) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(raw):
-        _fail(source, f"the file is UTF-16 text; expected UTF-8: {RESAVE_HINT}")
+        _fail(source, Message.of("input.utf16", hint=RESAVE_HINT))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         byte = raw[error.start : error.start + 1].hex().upper()
-        _fail(
-            source,
-            f"the file is not UTF-8 text (byte 0x{byte} on line {line}; probably a Windows-1252 "
-            f"export from Excel): {RESAVE_HINT}",
-        )
+        _fail(source, Message.of("input.not_utf8", byte=byte, line=line, hint=RESAVE_HINT))
     if not text.strip():
-        _fail(source, "the file is empty; expected a header row and one row per person")
+        _fail(source, Message.of("input.empty_file"))
     return text
 
 
@@ -554,12 +544,12 @@ def _xlsx_rows(
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        _fail(source, f"cannot be read as an XLSX workbook ({error})")
+        _fail(source, Message.of("input.not_xlsx", why=str(error)))
     try:
         # Chart sheets hold no cells; only worksheets can hold the table.
         names = [ws.title for ws in book.worksheets]
         if not names:
-            _fail(source, "has no worksheet (only chart sheets); expected a sheet with the table")
+            _fail(source, Message.of("input.no_worksheet"))
         wanted = {name.lower(): name for name in names}
         sheet_name = next((wanted[n] for n in SHEET_NAMES[kind] if n in wanted), names[0])
         rows = [
@@ -617,21 +607,25 @@ def _table_from_grid(
     ``sheet`` (the worksheet read and the workbook's other sheets) is named in messages
     about a workbook.
     """
-    in_sheet = ""
+    in_sheet: Message | str = ""
     if sheet is not None:
         name, others = sheet
-        listed = f"; other sheets: {', '.join(map(repr, others))}" if others else ""
-        in_sheet = (
-            f" (sheet {name!r}{listed}; the sheet read is the one named {kind} or "
-            f"{SHEET_NAMES[kind][-1]}, else the first)"
+        in_sheet = Message.of(
+            "input.in_sheet_others" if others else "input.in_sheet",
+            sheet=name,
+            kind=kind,
+            fallback=SHEET_NAMES[kind][-1],
+            **({"others": ", ".join(map(repr, others))} if others else {}),
         )
     grid = pd.DataFrame(
         {c: [str(v).strip() for v in grid[c].tolist()] for c in grid.columns}, dtype=object
     )
     content = np.flatnonzero((grid != "").any(axis=1).to_numpy())
     if content.size == 0:
-        what = "the sheet is empty" if sheet is not None else "the file is empty"
-        _fail(source, f"{what}; expected a header row and one row per person{in_sheet}")
+        if sheet is None:
+            _fail(source, Message.of("input.empty_file"))
+        what = Message.of("input.sheet_empty")
+        _fail(source, Message.of("input.empty_in_sheet", what=what, in_sheet=in_sheet))
     header_at = int(content[0])
     header = [str(v) for v in grid.iloc[header_at]]
     while header and not header[-1]:
@@ -655,17 +649,17 @@ def _table_from_grid(
         # and nothing below can be read by column.
         _fail(
             source,
-            f"holds {width} column name(s) but {int(extra.sum())} row(s) below have up to "
-            f"{int(cells.max())} cells: a title row above the header?{in_sheet} The first "
-            "row with content must hold the column names; delete the rows above them",
+            Message.of(
+                "input.title_row",
+                width=width,
+                rows=int(extra.sum()),
+                cells=int(cells.max()),
+                in_sheet=in_sheet,
+            ),
             row=header_row,
         )
     else:
-        hint = (
-            "(a separator inside a value that is not in quotes?)"
-            if lengths is not None
-            else "(a value beyond the last named column?)"
-        )
+        code = "input.too_many_cells_separator" if lengths is not None else "input.too_many_cells"
         for position in np.flatnonzero(extra):
             problems.append(
                 InputProblem(
@@ -673,12 +667,12 @@ def _table_from_grid(
                     int(rows[position]),
                     None,
                     None,
-                    f"has {int(cells[position])} cells but the header has {width} columns {hint}",
+                    Message.of(code, cells=int(cells[position]), width=width),
                 )
             )
     data, rows = data.iloc[~extra, :width], rows[~extra]
     if len(data) == 0 and not problems:
-        _fail(source, f"has a header row but no data rows{in_sheet}", row=header_row)
+        _fail(source, Message.of("input.header_only", in_sheet=in_sheet), row=header_row)
     frame = pd.DataFrame(
         data.to_numpy(dtype=object), columns=names, index=pd.Index(rows, name="row"), dtype=object
     )
@@ -726,9 +720,9 @@ def _read_geo(path: Path | bytes, source: str, kind: Kind) -> Table:
         layer = next((wanted[n] for n in SHEET_NAMES[kind] if n in wanted), layers[0])
         frame = gpd.read_file(io.BytesIO(path) if isinstance(path, bytes) else path, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, IndexError) as error:
-        _fail(source, f"cannot be read as GeoPackage/GeoJSON ({error})")
+        _fail(source, Message.of("input.not_geo", why=str(error)))
     if frame.empty:
-        _fail(source, "the file has no features; expected one point per person")
+        _fail(source, Message.of("input.no_features"))
     if not isinstance(frame, gpd.GeoDataFrame) or frame.active_geometry_name is None:
         # A table without geometry (e.g. a GeoPackage attribute table): columns only.
         return table_from_frame(pd.DataFrame(frame), source, kind)
@@ -753,16 +747,15 @@ def _read_geo(path: Path | bytes, source: str, kind: Kind) -> Table:
         if missing[i] and has_columns:
             continue  # no geometry, but latitude/longitude columns may say where
         type_id = int(shapely.get_type_id(single[i]))
-        name = "missing" if missing[i] else _GEOMETRY_NAMES.get(type_id, "not a point")
-        problems.append(
-            InputProblem(
-                source,
-                int(rows[i]),
-                "geometry",
-                None,
-                f"is {name}; expected one point per row (the person's location)",
+        expected = (
+            Message.of("input.geometry_missing")
+            if missing[i]
+            else Message.of(
+                "input.geometry_not_point",
+                kind=_GEOMETRY_NAMES.get(type_id, Message.of("input.geometry.other")),
             )
         )
+        problems.append(InputProblem(source, int(rows[i]), "geometry", None, expected))
         keep[i] = False
     x = np.full(len(single), np.nan)
     y = np.full(len(single), np.nan)
@@ -782,11 +775,11 @@ def _read_geo(path: Path | bytes, source: str, kind: Kind) -> Table:
 
 
 _GEOMETRY_NAMES = {
-    1: "a line",
-    2: "a ring",
-    3: "a polygon",
-    4: "several points",
-    5: "several lines",
-    6: "several polygons",
-    7: "a geometry collection",
+    1: Message.of("input.geometry.line"),
+    2: Message.of("input.geometry.ring"),
+    3: Message.of("input.geometry.polygon"),
+    4: Message.of("input.geometry.points"),
+    5: Message.of("input.geometry.lines"),
+    6: Message.of("input.geometry.polygons"),
+    7: Message.of("input.geometry.collection"),
 }

@@ -321,15 +321,14 @@ class _Sheet:
                 )
             )
         if self.n == 0 and not self.problems:
-            self.problems.append(InputProblem(self.source, None, None, None, "has no data rows"))
+            self.problems.append(
+                InputProblem(self.source, None, None, None, Message.of("input.no_data_rows"))
+            )
         self.missing_required = [
             c for c in REQUIRED_COLUMNS[self.kind] if c not in table.frame.columns
         ]
         for column in self.missing_required:
-            if column in ("latitude", "longitude"):
-                expected = "required column is missing (or give a point geometry in a GeoPackage)"
-            else:
-                expected = "required column is missing"
+            point = column in ("latitude", "longitude")
             found = ", ".join(str(c) for c in table.frame.columns)
             self.problems.append(
                 InputProblem(
@@ -337,7 +336,9 @@ class _Sheet:
                     table.header_row,
                     column,
                     None,
-                    f"{expected}; columns found: {found}",
+                    Message.of(
+                        "input.required_point" if point else "input.required_column", found=found
+                    ),
                 )
             )
 
@@ -350,7 +351,7 @@ class _Sheet:
         return self.table.frame[column].to_numpy(dtype=object)
 
     def add(
-        self, i: int | np.integer[Any], column: str | None, value: str | None, expected: str
+        self, i: int | np.integer[Any], column: str | None, value: str | None, expected: Message
     ) -> None:
         self.ok[i] = False
         self.problems.append(InputProblem(self.source, int(self.rows[i]), column, value, expected))
@@ -399,7 +400,7 @@ class _Sheet:
         column: str,
         parser: Callable[[str], T],
         default: T,
-        required: str | None = None,
+        required: Message | None = None,
     ) -> list[T]:
         """Parse every cell of ``column`` (each distinct text once).
 
@@ -409,7 +410,7 @@ class _Sheet:
         values = self.text(column)
         codes, uniques = pd.factorize(values)
         parsed: list[Any] = []
-        errors: dict[int, str] = {}
+        errors: dict[int, Message] = {}
         for code, text in enumerate(uniques):
             if text == "":
                 parsed.append(default)
@@ -440,7 +441,7 @@ class _Sheet:
             try:
                 found[i] = labels.phone(str(text))
             except LabelError as error:
-                self.add(i, column, None, f"(the number is not shown here) {error.expected}")
+                self.add(i, column, None, Message.of("input.phone_hidden", expected=error.expected))
         return found
 
     def ids(self, column: str, what: str) -> npt.NDArray[np.object_]:
@@ -449,24 +450,22 @@ class _Sheet:
         if not self.has(column):
             return values
         for i in np.flatnonzero(values == ""):
-            self.add(i, column, None, f"is empty; every {what} needs a unique {column}")
+            self.add(
+                i, column, None, Message.of("input.id_empty", what=Message.of(what), column=column)
+            )
         for k, value in enumerate(values.tolist()):
             # isprintable (fast, in C) is False for every character the pattern finds.
             hidden = [] if value.isprintable() else labels.control_characters(value, in_id=True)
             if hidden:
                 self.add(
-                    k,
-                    column,
-                    value,
-                    f"contains {', '.join(hidden)} (control or invisible characters), which "
-                    "an id may not hold; retype the id",
+                    k, column, value, Message.of("input.id_control", characters=", ".join(hidden))
                 )
             elif len(value) > MAX_ID_CHARS:
                 self.add(
                     k,
                     column,
                     value,
-                    f"is {len(value):,} characters long; an id may have at most {MAX_ID_CHARS}",
+                    Message.of("input.id_long", length=f"{len(value):,}", limit=MAX_ID_CHARS),
                 )
         series = pd.Series(values)
         repeated = np.flatnonzero(series.duplicated(keep="first").to_numpy() & (values != ""))
@@ -477,8 +476,7 @@ class _Sheet:
                     i,
                     column,
                     str(values[i]),
-                    f"is used more than once; {column} must be unique "
-                    f"(first used on row {first_row[values[i]]})",
+                    Message.of("input.id_repeated", column=column, first=int(first_row[values[i]])),
                 )
         return values
 
@@ -516,27 +514,25 @@ def _coordinates(sheet: _Sheet, config: Config, geography: Geography) -> _Where 
         return None
     start_ok = sheet.ok.copy()
     lat_text, lon_text = sheet.text("latitude"), sheet.text("longitude")
-    lat = _number_column(sheet, "latitude", "the latitude in decimal degrees, e.g. -6.9175")
-    lon = _number_column(sheet, "longitude", "the longitude in decimal degrees, e.g. 107.6191")
+    lat = _number_column(sheet, "latitude", Message.of("input.expect.latitude"))
+    lon = _number_column(sheet, "longitude", Message.of("input.expect.longitude"))
     numeric = np.isfinite(lat) & np.isfinite(lon)
     lat_range = np.abs(lat) <= 90
     lon_range = np.abs(lon) <= 180
     in_box = _in_indonesia(lat, lon)
     swapped = _in_indonesia(lon, lat)
     for i in np.flatnonzero(numeric & ~(lat_range & lon_range & in_box)):
-        hint = "; latitude and longitude look swapped" if swapped[i] else ""
+        hint = "_swapped" if swapped[i] else ""
         if not lat_range[i]:
-            sheet.add(i, "latitude", str(lat_text[i]), f"is out of range; expected -90 to 90{hint}")
+            sheet.add(i, "latitude", str(lat_text[i]), Message.of(f"input.latitude_range{hint}"))
         elif not lon_range[i]:
-            sheet.add(
-                i, "longitude", str(lon_text[i]), f"is out of range; expected -180 to 180{hint}"
-            )
+            sheet.add(i, "longitude", str(lon_text[i]), Message.of(f"input.longitude_range{hint}"))
         else:
             sheet.add(
                 i,
                 "latitude, longitude",
                 f"{lat_text[i]}, {lon_text[i]}",
-                "lies outside Indonesia (latitude -11.5 to 6.5, longitude 94.5 to 141.5)" + hint,
+                Message.of(f"input.outside_indonesia{hint}"),
             )
     placeable = numeric & lat_range & lon_range & in_box
     where = _Where(
@@ -566,9 +562,7 @@ def _coordinates(sheet: _Sheet, config: Config, geography: Geography) -> _Where 
                 int(i),
                 "latitude, longitude",
                 f"{lat_text[i]}, {lon_text[i]}",
-                f"is not on land in Indonesia: about {km:.0f} km from the nearest Indonesian "
-                f"land (points in the sea within travel.coast_snap_km = {snap_km:g} km of the "
-                "coast are moved onto land)",
+                Message.of("input.at_sea", km=f"{km:.0f}", snap_km=f"{snap_km:g}"),
             )
     for i in idx[found.snapped_km > SNAP_WARN_KM]:
         if start_ok[i]:
@@ -594,8 +588,9 @@ def _in_indonesia(
         )
 
 
-def _number_column(sheet: _Sheet, column: str, expected: str) -> npt.NDArray[np.float64]:
-    values = sheet.parse(column, labels.number, np.nan, required=f"is empty; expected {expected}")
+def _number_column(sheet: _Sheet, column: str, expected: Message) -> npt.NDArray[np.float64]:
+    required = Message.of("input.empty_expected", expected=expected)
+    values = sheet.parse(column, labels.number, np.nan, required=required)
     return np.array([v if isinstance(v, float) else np.nan for v in values], dtype=np.float64)
 
 
@@ -696,7 +691,7 @@ class _MentorFields:
 def _participant_fields(
     sheet: _Sheet, config: Config, geography: Geography, names: RegionNames
 ) -> _ParticipantFields:
-    ids = sheet.ids("participant_id", "participant")
+    ids = sheet.ids("participant_id", "input.what.participant")
     where = _coordinates(sheet, config, geography)
     if where is not None:
         _check_given_regions(sheet, where, names, geography)
@@ -713,7 +708,7 @@ def _participant_fields(
             "sector",
             labels.sector,
             None,
-            required="is empty; expected a sector, e.g. pertanian_peternakan or 'Industri Boga'",
+            required=Message.of("input.empty_expected", expected=Message.of("input.expect.sector")),
         ),
         tech_literacy=sheet.parse("tech_literacy", labels.tech_literacy, TechLiteracy.ADEQUATE),
         internet=sheet.parse("internet", labels.boolean, True),
@@ -721,11 +716,11 @@ def _participant_fields(
         need_level=sheet.parse("need_level", labels.need_level, NeedLevel.MEDIUM),
         sessions_per_month=sheet.parse(
             "sessions_per_month",
-            _whole_in_range(low, high, "sessions.min_per_month..sessions.max_per_month"),
+            _whole_in_range(low, high, "input.range.sessions"),
             None,
         ),
         program_months=sheet.parse(
-            "program_months", _whole_in_range(*PROGRAM_MONTHS_RANGE, "months"), None
+            "program_months", _whole_in_range(*PROGRAM_MONTHS_RANGE, "input.range.months"), None
         ),
         current=np.array([str(v).strip() for v in sheet.text("current_mentor_id")], dtype=object),
         pinned=np.array([str(v).strip() for v in sheet.text("pinned_mentor_id")], dtype=object),
@@ -740,31 +735,19 @@ def _participant_fields(
         if s is ParticipantStatus.WITHDRAWN and d is None
     ]
     for k in undated:
-        sheet.add(
-            k,
-            "status_date",
-            None,
-            "is empty; a withdrawn participant needs status_date, the first day without "
-            "sessions (YYYY-MM-DD)",
-        )
+        sheet.add(k, "status_date", None, Message.of("input.withdrawn_undated"))
     for i in range(sheet.n):
         pinned = fields.pinned[i]
         excluded = fields.excluded[i]
         if pinned and isinstance(excluded, frozenset) and pinned in excluded:
-            sheet.add(
-                i,
-                "pinned_mentor_id",
-                str(pinned),
-                "is also listed in excluded_mentor_ids; a participant cannot be pinned to a "
-                "mentor they must not get",
-            )
+            sheet.add(i, "pinned_mentor_id", str(pinned), Message.of("input.pinned_excluded"))
     return fields
 
 
 def _mentor_fields(
     sheet: _Sheet, config: Config, geography: Geography, names: RegionNames
 ) -> _MentorFields:
-    ids = sheet.ids("mentor_id", "mentor")
+    ids = sheet.ids("mentor_id", "input.what.mentor")
     where = _coordinates(sheet, config, geography)
     if where is not None:
         _check_given_regions(sheet, where, names, geography)
@@ -778,13 +761,14 @@ def _mentor_fields(
             "sectors",
             labels.sectors,
             frozenset(),
-            required="is empty; expected at least one sector, e.g. 'industri_boga' or "
-            "'pertanian_peternakan;perdagangan_jasa'",
+            required=Message.of(
+                "input.empty_expected", expected=Message.of("input.expect.sectors")
+            ),
         ),
         certified=sheet.parse("certified", labels.boolean, None),
         max_caseload=sheet.parse(
             "max_caseload",
-            _whole_in_range(*MAX_CASELOAD_RANGE, "participants"),
+            _whole_in_range(*MAX_CASELOAD_RANGE, "input.range.participants"),
             config.caseload.max,
         ),
         hours_per_month=sheet.parse("hours_per_month", _hours, None),
@@ -802,7 +786,7 @@ def _whole_in_range(low: int, high: int, what: str) -> Callable[[str], int]:
         value = labels.whole_number(text)
         if not low <= value <= high:
             raise LabelError(
-                f"is out of range; expected a whole number from {low} to {high} ({what})"
+                Message.of("input.whole_range", low=low, high=high, what=Message.of(what))
             )
         return value
 
@@ -812,9 +796,7 @@ def _whole_in_range(low: int, high: int, what: str) -> Callable[[str], int]:
 def _hours(text: str) -> float:
     value = labels.number(text)
     if not 0 < value <= MAX_HOURS_PER_MONTH:
-        raise LabelError(
-            f"is out of range; expected hours per month above 0 and at most {MAX_HOURS_PER_MONTH:g}"
-        )
+        raise LabelError(Message.of("input.hours_range", high=f"{MAX_HOURS_PER_MONTH:g}"))
     return value
 
 
@@ -829,7 +811,12 @@ def _check_mentor_references(
     ):
         missing = np.array([v != "" and v not in known for v in values], dtype=bool)
         for i in np.flatnonzero(missing):
-            sheet.add(int(i), column, str(values[i]), f"is not a mentor_id in {mentors.source}")
+            sheet.add(
+                int(i),
+                column,
+                str(values[i]),
+                Message.of("input.not_mentor_id", source=mentors.source),
+            )
     for row, excluded in enumerate(fields.excluded):
         if isinstance(excluded, frozenset):
             unknown = sorted(excluded - known)
@@ -838,8 +825,10 @@ def _check_mentor_references(
                     row,
                     "excluded_mentor_ids",
                     ";".join(unknown),
-                    f"{'is not a mentor_id' if len(unknown) == 1 else 'are not mentor_ids'} in "
-                    f"{mentors.source}",
+                    Message.of(
+                        "input.not_mentor_id" if len(unknown) == 1 else "input.not_mentor_ids",
+                        source=mentors.source,
+                    ),
                 )
 
 

@@ -117,8 +117,12 @@ def joined(parts: Iterable[Message]) -> Message:
     return Message.of("joined", parts=items)
 
 
+@functools.cache
 def template(code: str, lang: str) -> str:
-    """The text of ``code`` in ``lang`` with its placeholders (singular form of a plural)."""
+    """The text of ``code`` in ``lang`` with its placeholders (singular form of a plural).
+
+    Looked up once per code and language: the catalogue does not change while a program
+    runs, and outputs ask for the same labels hundreds of thousands of times."""
     entry = MESSAGES[code]
     source = entry.singular if isinstance(entry, Plural) else entry
     return _translations(lang).pgettext(code, source)
@@ -140,7 +144,7 @@ def render(message: Message, lang: str = "id") -> str:
         n = int(count) if isinstance(count, int | float) else 0
         text = translations.npgettext(message.code, entry.singular, entry.plural, n)
     else:
-        text = translations.pgettext(message.code, entry)
+        text = template(message.code, lang)
     shown = {name: _shown(value, lang) for name, value in values.items()}
     return _FORMATTER.format(text, **shown)
 

@@ -23,6 +23,8 @@ into the catalogues, and write its Indonesian ``msgstr`` in ``locale/id``. Codes
 - ``cli.help.*``, ``cli.argparse.*``: its ``--help`` and argument errors
   (:mod:`tkm_assign.messages.help`);
 - ``log.*``: the progress lines a command prints while it runs (:mod:`tkm_assign.messages.log`);
+- ``problem.*``, ``input.*``, ``config.*``, ``output.*``: the errors people meet
+  (:mod:`tkm_assign.messages.errors`);
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from tkm_assign.messages.cli import CLI
+from tkm_assign.messages.errors import ERRORS
 from tkm_assign.messages.help import HELP
 from tkm_assign.messages.log import LOG
 from tkm_assign.messages.running import RUNNING
@@ -900,6 +903,7 @@ WEB = {
     "web.error.404": "This page does not exist (any more).",
     "web.error.403": "Not allowed.",
     "web.error.500": "An internal error; the server is still running. Go back and try again.",
+    "web.error.other": "The request was refused (HTTP {status}). Go back and try again.",
     "web.back_home": "Back to the plans",
     "web.offline_map": "Offline map: province and regency outlines.",
     "web.plan.more_reasons": "{count} more reasons",
@@ -1040,6 +1044,7 @@ MESSAGES: Mapping[str, str | Plural] = {
     **CLI,
     **HELP,
     **LOG,
+    **ERRORS,
     **WEB,
     **WEB_PROGRAMME,
 }

@@ -23,6 +23,7 @@ import pandas as pd
 from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.io.plan import PlannedSession, normalise_headers, read_plan, spreadsheet_rows
 from tkm_assign.io.read import Table
+from tkm_assign.messages import Message
 from tkm_assign.model import Assignment, Mode, Problem, Schedule, Session, session_uid
 
 __all__ = ["CurrentPlan", "PlanSession", "plan_from_schedule", "plan_from_tables"]
@@ -192,7 +193,9 @@ def _identity_columns(
         status = status.lower() or PLANNED
         if status not in (HELD, PLANNED):
             problems.append(
-                InputProblem(schedule.source, row, "status", status, "is not held or planned")
+                InputProblem(
+                    schedule.source, row, "status", status, Message.of("input.not_held_planned")
+                )
             )
         number = 0
         if sequence:
@@ -201,7 +204,7 @@ def _identity_columns(
             except ValueError:
                 problems.append(
                     InputProblem(
-                        schedule.source, row, "sequence", sequence, "is not a whole number"
+                        schedule.source, row, "sequence", sequence, Message.of("input.not_whole")
                     )
                 )
         out[row] = (status, uid, number)

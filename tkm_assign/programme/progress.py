@@ -46,7 +46,7 @@ from tkm_assign.geo.travel import UNREACHABLE_MIN, TravelModel
 from tkm_assign.io.logbook import LogbookEntry
 from tkm_assign.io.plan import HandPlan, PlannedSession
 from tkm_assign.messages import Message
-from tkm_assign.model import Mentor, Mode, Participant, ParticipantStatus, Problem
+from tkm_assign.model import Mentor, Mode, Participant, ParticipantStatus, Problem, clock_time
 from tkm_assign.programme.follow import Followed
 from tkm_assign.programme.plan import CurrentPlan, PlanSession
 from tkm_assign.report.figures import BASELINE_2024, FIRST_MONTHS, SESSION_BINS, province_names
@@ -132,7 +132,8 @@ class ProgressTables:
         The last day the logbook covers.
     participants
         One row per participant (:data:`PARTICIPANT_COLUMNS`); ``reasons`` holds a tuple of
-        :class:`~tkm_assign.messages.Message` (render them per language).
+        :class:`~tkm_assign.messages.Message` (render them per language);
+        ``last_session`` a :class:`datetime.date` (``None`` before the first session).
     mentors
         One row per mentor (:data:`MENTOR_COLUMNS`).
     distribution
@@ -140,7 +141,8 @@ class ProgressTables:
         (``group`` programme / province / sector; shares in the bin columns).
     missed
         The planned sessions that were not held (uid, session_id, mentor_id,
-        participant_id, date, start, mode).
+        participant_id, ``date`` a :class:`datetime.date`, ``start`` a
+        :class:`datetime.time`, mode).
     spread
         Spread measures of actual workload across mentors with participants: held hours,
         utilisation, caseload.
@@ -323,7 +325,7 @@ def _participant_row(
         "onsite_due_this_month": onsite_due_now,
         "sessions_missed": person.missed,
         "sessions_planned_ahead": len(person.future),
-        "last_session": last_day.isoformat() if last_day else "",
+        "last_session": last_day,
         "days_since_last": quiet if last_day else None,
         "reasons": reasons,
     }
@@ -706,8 +708,8 @@ def _missed_table(missed: Sequence[PlanSession]) -> pd.DataFrame:
             s.session_id,
             s.mentor_id,
             s.participant_id,
-            s.date.isoformat(),
-            _hhmm(s.start_min),
+            s.date,
+            clock_time(s.start_min),
             s.mode.value,
         )
         for s in sorted(missed, key=lambda s: (s.date, s.start_min, s.mentor_id))
@@ -715,10 +717,6 @@ def _missed_table(missed: Sequence[PlanSession]) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["uid", "session_id", "mentor_id", "participant_id", "date", "start", "mode"]
     )
-
-
-def _hhmm(minutes: int) -> str:
-    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def mentor_notes(

@@ -8,9 +8,12 @@ caller provides an empty (staging) folder, normally from
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
+import pickle
 import threading
+import uuid
 from collections import deque
 from collections.abc import Collection, Sequence
 from concurrent.futures import Future
@@ -24,6 +27,8 @@ from tkm_assign.model import Problem
 from tkm_assign.report.tables import PlanTables, rendered_frame
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     import pandas as pd
 
     from tkm_assign.assign.remedies import UnservedReview
@@ -119,23 +124,34 @@ class OutputInputs:
     unserved: UnservedReview | None = (
         None  # causes and remedies of the participants without a mentor
     )
+    zoomed: tuple[str, ...] | None = None  # provinces with a map of their own (None: find them)
 
 
 def output_jobs(formats: Collection[str], zoomed: Sequence[str]) -> list[OutputJob]:
-    """The jobs of ``formats``, the longest first (``zoomed``: provinces that get a map)."""
+    """The jobs of ``formats``, the longest first (``zoomed``: provinces that get a map).
+
+    The order is by the work each takes on the national sample (the workbook, then each
+    slice of the province maps, the report, the GeoPackage, the slices of the calendars
+    and of the printable pages, the country map, the tables): a worker takes jobs from
+    the front and this process from the back, so the two finish close together.
+    """
     jobs = []
     if "xlsx" in formats:
         jobs.append(OutputJob("xlsx"))
     if "png" in formats:
-        jobs.append(OutputJob("country_map"))
         slices = min(SLICES, len(zoomed))
         jobs += [OutputJob("province_maps", (k, slices)) for k in range(slices)]
     if "html" in formats:
         jobs.append(OutputJob("report"))
-        jobs += [OutputJob("pages", (k, SLICES)) for k in range(SLICES)]
+    if "gpkg" in formats:
+        jobs.append(OutputJob("gpkg"))
     if "ics" in formats:
         jobs += [OutputJob("ics", (k, SLICES)) for k in range(SLICES)]
-    for kind in ("gpkg", "csv", "json"):
+    if "html" in formats:
+        jobs += [OutputJob("pages", (k, SLICES)) for k in range(SLICES)]
+    if "png" in formats:
+        jobs.append(OutputJob("country_map"))
+    for kind in ("csv", "json"):
         if kind in formats:
             jobs.append(OutputJob(kind))
     return jobs
@@ -207,7 +223,7 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
     if job.kind == "province_maps":
         from tkm_assign.report.maps import provinces_to_zoom, write_province_maps
 
-        codes = provinces_to_zoom(problem, tables)
+        codes = provinces_to_zoom(problem, tables) if inputs.zoomed is None else inputs.zoomed
         k, n = job.part
         mine = codes[k * len(codes) // n : (k + 1) * len(codes) // n]
         return write_province_maps(folder, problem, tables, labels, mine)
@@ -220,50 +236,85 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
     raise ValueError(f"unknown output job {job.kind!r}")
 
 
+# The inputs a worker process unpickled last, by token: a worker takes several jobs of the
+# same outputs, and unpickling the plan (tens of thousands of sessions) costs more than
+# most jobs.
+_SHIPPED: dict[str, OutputInputs] = {}
+
+
+def _run_shipped(token: str, packed: bytes, job: OutputJob) -> list[Path]:
+    """:func:`run_output_job` in a worker process, the inputs unpickled once per worker."""
+    inputs = _SHIPPED.get(token)
+    if inputs is None:
+        _SHIPPED.clear()
+        inputs = _SHIPPED[token] = pickle.loads(packed)
+    return run_output_job(inputs, job)
+
+
+def _warm_up() -> None:
+    """Import the writers in a worker process while this process prepares the jobs."""
+    import tkm_assign.report.calendars
+    import tkm_assign.report.gpkg
+    import tkm_assign.report.html
+    import tkm_assign.report.maps
+    import tkm_assign.report.printable
+    import tkm_assign.report.workbook  # noqa: F401
+
+
 def run_output_jobs(
-    inputs: OutputInputs, jobs: Sequence[OutputJob], workers: int
+    inputs: OutputInputs,
+    jobs: Sequence[OutputJob],
+    workers: int,
+    *,
+    pool: ProcessPoolExecutor | None = None,
 ) -> list[list[Path]]:
     """Every job's result, in the order of ``jobs``.
 
     With ``workers`` > 1 this process and ``workers - 1`` worker processes
-    (:func:`tkm_assign.processes.process_pool`) take the jobs from one queue, the first
-    job first, each as soon as it is free; the files are the same either way.
+    (:func:`tkm_assign.processes.process_pool`, or ``pool`` when given: a pool of that
+    many the caller started) take the jobs from one queue, the first job first, each as
+    soon as it is free; the files are the same either way. The inputs are pickled once
+    here and unpickled once in each worker.
     """
     if workers <= 1 or len(jobs) <= 1:
         return [run_output_job(inputs, job) for job in jobs]
-    from tkm_assign.processes import process_pool
+    if pool is None:
+        from tkm_assign.processes import process_pool
 
+        with process_pool(workers - 1) as own:
+            return run_output_jobs(inputs, jobs, workers, pool=own)
+    packed = pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)
+    token = uuid.uuid4().hex
     queue = deque(range(len(jobs)))
     lock = threading.Lock()
     futures: dict[int, Future[list[Path]]] = {}
     done: dict[int, list[Path]] = {}
-    with process_pool(workers - 1) as pool:
 
-        def feed(_: object = None) -> None:
-            # Under the lock: once this process finds the queue empty, every job taken
-            # by a worker is already in ``futures``.
-            with lock:
-                if not queue:
-                    return
-                try:
-                    future = pool.submit(run_output_job, inputs, jobs[queue[0]])
-                except RuntimeError:  # the pool was stopped (an error elsewhere)
-                    return
-                futures[queue.popleft()] = future
-            future.add_done_callback(feed)
-
-        for _ in range(workers - 1):
-            feed()
-        while True:
-            with lock:
-                index = queue.pop() if queue else None
-            if index is None:
-                break
-            done[index] = run_output_job(inputs, jobs[index])
+    def feed(_: object = None) -> None:
+        # Under the lock: once this process finds the queue empty, every job taken by a
+        # worker is already in ``futures``.
         with lock:
-            pending = dict(futures)
-        for index, future in pending.items():
-            done[index] = future.result()
+            if not queue:
+                return
+            try:
+                future = pool.submit(_run_shipped, token, packed, jobs[queue[0]])
+            except RuntimeError:  # the pool was stopped (an error elsewhere)
+                return
+            futures[queue.popleft()] = future
+        future.add_done_callback(feed)
+
+    for _ in range(workers - 1):
+        feed()
+    while True:
+        with lock:
+            index = queue.pop() if queue else None
+        if index is None:
+            break
+        done[index] = run_output_job(inputs, jobs[index])
+    with lock:
+        pending = dict(futures)
+    for index, future in pending.items():
+        done[index] = future.result()
     return [done[i] for i in range(len(jobs))]
 
 
@@ -335,36 +386,47 @@ def write_plan_outputs(
     if unknown:
         raise ValueError(f"unknown output format {unknown[0]!r}; expected one of {FORMATS}")
     generated = dt.datetime.now().astimezone().replace(microsecond=0)
-    if balance is None:
-        balance = mentor_balance(problem, tables)
-    if provinces is None:
-        provinces = province_table(problem, tables, balance)
-    if figures is None:
-        figures = key_figures(problem, tables, balance)
     sessions = 0 if tables.schedule is None else len(tables.schedule)
     if workers is None:
         workers = problem.config.output.workers
     if sessions < PARALLEL_FROM_SESSIONS:
         workers = 1
-    if unserved is None and ("xlsx" in wanted or "html" in wanted):
-        unserved = _review_unserved(problem, tables)
-    zoomed = provinces_to_zoom(problem, tables) if "png" in wanted else []
-    jobs = output_jobs(wanted, zoomed)
-    inputs = OutputInputs(
-        folder,
-        problem,
-        tables,
-        lang,
-        generated,
-        figures,
-        balance,
-        provinces,
-        "png" in wanted,
-        title,
-        unserved,
-    )
-    log.info("writing %d output jobs in %d processes", len(jobs), workers)
-    results = dict(zip(jobs, run_output_jobs(inputs, jobs, workers), strict=True))
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if workers > 1:
+            from tkm_assign.processes import process_pool
+
+            # Started first: the workers start and import the writers while this process
+            # measures the plan and reviews the participants without a mentor.
+            pool = stack.enter_context(process_pool(workers - 1))
+            for _ in range(workers - 1):
+                pool.submit(_warm_up)
+        if balance is None:
+            balance = mentor_balance(problem, tables)
+        if provinces is None:
+            provinces = province_table(problem, tables, balance)
+        if figures is None:
+            figures = key_figures(problem, tables, balance)
+        if unserved is None and ("xlsx" in wanted or "html" in wanted):
+            unserved = _review_unserved(problem, tables)
+        zoomed = provinces_to_zoom(problem, tables) if "png" in wanted else []
+        jobs = output_jobs(wanted, zoomed)
+        inputs = OutputInputs(
+            folder,
+            problem,
+            tables,
+            lang,
+            generated,
+            figures,
+            balance,
+            provinces,
+            "png" in wanted,
+            title,
+            unserved,
+            tuple(zoomed),
+        )
+        log.info("writing %d output jobs in %d processes", len(jobs), workers)
+        results = dict(zip(jobs, run_output_jobs(inputs, jobs, workers, pool=pool), strict=True))
     # Files listed in one order whatever wrote them: tables, summary, workbook, calendars,
     # printable schedules, maps, report, GeoPackage.
     order = ("csv", "json", "xlsx", "ics", "pages", "country_map", "province_maps", "report")

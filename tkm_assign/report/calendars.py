@@ -149,6 +149,8 @@ CRLF = "\r\n"
 def fold(line: str) -> str:
     """RFC 5545 line folding (section 3.1): at most 75 octets a line, never inside a UTF-8
     character; continuation lines start with one space."""
+    if len(line) <= 75 and line.isascii():  # most lines: nothing to fold
+        return line
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
@@ -309,7 +311,8 @@ def write_calendars(
     (default now). The events are :meth:`PlanTables.calendar_events`: the plan's sessions,
     or a re-plan's planned and cancelled ones with their ``uid`` and ``sequence``.
     """
-    events = tables.calendar_events()
+    mentors = mentor_slice(problem, part)
+    events = tables.calendar_events({m.mentor_id for m in mentors})
     if not events:
         return []
     out_dir = folder / "calendars"
@@ -321,7 +324,7 @@ def write_calendars(
         by_mentor[event.session.mentor_id].append(event)
     stems = mentor_file_names([m.mentor_id for m in problem.mentors])
     written = []
-    for mentor in mentor_slice(problem, part):
+    for mentor in mentors:
         mine = by_mentor.get(mentor.mentor_id)
         if not mine:
             continue

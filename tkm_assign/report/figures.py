@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +20,7 @@ import pandas as pd
 
 from tkm_assign import rules
 from tkm_assign.geo.regions import Geography, load_geography
-from tkm_assign.model import Mentor, Participant, Problem
+from tkm_assign.model import Mentor, Mode, Participant, Problem
 from tkm_assign.report.tables import PlanTables
 
 if TYPE_CHECKING:
@@ -179,12 +180,17 @@ def sessions_first_months(problem: Problem, tables: PlanTables) -> dict[str, Any
     counts as 0. Returns ``{"counts": {...}, "shares": {...}, "participants": n}``.
     """
     counts = dict.fromkeys((p.participant_id for p in problem.participants), 0)
-    if tables.schedule is not None and len(tables.schedule):
+    if tables.plan is not None:  # the typed sessions the schedule table was made from
+        held = Counter(s.participant_id for s in tables.plan.sessions if s.month <= FIRST_MONTHS)
+        for pid, n in held.items():
+            if pid in counts:
+                counts[pid] = n
+    elif tables.schedule is not None and len(tables.schedule):
         schedule = tables.schedule
         early = schedule[pd.to_numeric(schedule["month"], errors="coerce") <= FIRST_MONTHS]
-        for pid, n in early["participant_id"].map(text).value_counts().items():
-            if pid in counts:
-                counts[str(pid)] = int(n)
+        for key, n in early["participant_id"].map(text).value_counts().items():
+            if key in counts:
+                counts[str(key)] = int(n)
     binned = dict.fromkeys(SESSION_BINS, 0)
     for n in counts.values():
         binned["0-2" if n <= 2 else "3-4" if n <= 4 else ">4"] += 1
@@ -399,7 +405,10 @@ def key_figures(problem: Problem, tables: PlanTables, balance: pd.DataFrame) -> 
     schedule = tables.schedule
     figures["sessions"] = None if schedule is None else len(schedule)
     figures["onsite_share"] = None
-    if schedule is not None and len(schedule):
+    if tables.plan is not None and tables.plan.sessions:
+        onsite = sum(1 for s in tables.plan.sessions if s.mode is Mode.ONSITE)
+        figures["onsite_share"] = onsite / len(tables.plan.sessions)
+    elif schedule is not None and len(schedule):
         figures["onsite_share"] = float((schedule["mode"].map(text) == "onsite").mean())
     figures.update(_compliance(tables, n_assigned))
     figures.update(_travel_totals(tables))
@@ -439,8 +448,14 @@ def _travel_totals(tables: PlanTables) -> dict[str, Any]:
     routes, schedule = tables.routes, tables.schedule
     if routes is None or schedule is None:
         return {"travel_hours_total": None, "travel_km_total": None, "travel_min_per_visit": None}
-    minutes = float(_num(routes["travel_min"]).sum())
-    visits = int((schedule["mode"].map(text) == "onsite").sum())
+    if tables.plan is not None:  # the typed routes and sessions the tables were made from
+        minutes = float(
+            sum(r.travel_min for r in tables.plan.routes if rules.reachable(r.travel_min))
+        )
+        visits = sum(1 for s in tables.plan.sessions if s.mode is Mode.ONSITE)
+    else:
+        minutes = float(_num(routes["travel_min"]).sum())
+        visits = int((schedule["mode"].map(text) == "onsite").sum())
     return {
         "travel_hours_total": minutes / 60.0,
         "travel_km_total": float(_num(routes["distance_km"]).sum()),
@@ -500,7 +515,8 @@ def status_words(status: object, gap: object, labels: Labels) -> str:
     """A solver status in words a coordinator reads (``FEASIBLE`` says how close to best)."""
     code = text(status)
     if code == "FEASIBLE":
-        share = as_float(gap)
+        # The summary's gap is a number; a table read back may hold it as text.
+        share = float(gap) if isinstance(gap, int | float) else as_float(gap)
         return labels.text("status_FEASIBLE", gap=labels.percent(share or 0.0, 1))
     if code in ("OPTIMAL", "INFEASIBLE"):
         return labels[f"status_{code}"]

@@ -33,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from collections.abc import Sequence
 from contextlib import closing
 from pathlib import Path
 
@@ -57,9 +58,11 @@ LAYERS = ("participants", "mentors", "assignment_lines", "routes", "sessions")
 GPKG_VERSION = "1.3"
 
 
-def _at(day: dt.date, minutes: int) -> pd.Timestamp:
-    """A naive local date-time: ``minutes`` after midnight of ``day``."""
-    return pd.Timestamp(day) + pd.Timedelta(minutes=minutes)
+def _at(days: Sequence[dt.date], minutes: Sequence[int]) -> pd.Series:
+    """Naive local date-times (milliseconds): ``minutes[k]`` after midnight of ``days[k]``,
+    computed as arrays (a national plan has tens of thousands)."""
+    midnight = np.array(days, dtype="datetime64[D]").astype("datetime64[ms]")
+    return pd.Series(midnight + np.array(minutes, dtype="timedelta64[m]"), dtype="datetime64[ms]")
 
 
 # Code columns of each layer that get their words beside them, as ``<column>_label``.
@@ -90,15 +93,12 @@ def _with_words(frame: pd.DataFrame, columns: tuple[str, ...], lang: str) -> pd.
     return out
 
 
-def _datetimes(values: list[pd.Timestamp | None]) -> pd.Series:
-    return pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[ms]")
-
-
 def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -> gpd.GeoDataFrame:
     geography = load_geography()
     provinces, regencies = province_names(geography), regency_names(geography)
-    frame = tables.assignments.assign(_pid=tables.assignments["participant_id"].map(text))
-    by_pid = frame.set_index("_pid")
+    by_pid = {
+        text(record["participant_id"]): record for record in tables.assignments.to_dict("records")
+    }
     sessions = onsite = pd.Series(dtype=int)
     if tables.schedule is not None and len(tables.schedule):
         pids = tables.schedule["participant_id"].map(text)
@@ -107,7 +107,7 @@ def participants_layer(problem: Problem, tables: PlanTables, lang: str = "id") -
     rows = []
     for p in problem.participants:
         pid = p.participant_id
-        record = by_pid.loc[pid] if pid in by_pid.index else None
+        record = by_pid.get(pid)
         rows.append(
             {
                 "participant_id": pid,
@@ -252,7 +252,7 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
     people = problem.participant_index
     mentors = problem.mentor_index
     p_ll, m_ll = problem.participant_lat_lon, problem.mentor_lat_lon
-    rows, lines = [], []
+    rows, lines, days, departs, backs = [], [], [], [], []
     for route in tables.plan.routes if tables.plan is not None else ():
         mid = route.mentor_id
         stops = [s for s in route.stops if s in people]
@@ -266,12 +266,12 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
         # A day with no way at all has no clock times: its departure and return are the day.
         depart = max(route.depart_min, 0) if reachable else 0
         back = min(route.return_min, 24 * 60) if reachable else 0
+        days.append(route.date)
+        departs.append(depart)
+        backs.append(back)
         rows.append(
             {
                 "mentor_id": mid,
-                "date": _at(route.date, 0),
-                "depart": _at(route.date, depart),
-                "return": _at(route.date, back),
                 "time_zone": ZONE_LABELS[zone][0],
                 "stops": ";".join(stops),
                 "n_stops": len(stops),
@@ -290,9 +290,12 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
         "travel_min",
         "distance_km",
     ]
-    frame = pd.DataFrame(rows, columns=columns)
-    for name in ("date", "depart", "return"):
-        frame[name] = _datetimes(list(frame[name]))
+    frame = pd.DataFrame(
+        rows, columns=[c for c in columns if c not in ("date", "depart", "return")]
+    )
+    frame.insert(1, "date", _at(days, [0] * len(days)))
+    frame.insert(2, "depart", _at(days, departs))
+    frame.insert(3, "return", _at(days, backs))
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(lines, crs=CRS), crs=CRS)
 
 
@@ -329,8 +332,8 @@ def sessions_layer(problem: Problem, tables: PlanTables, lang: str = "id") -> gp
             "participant_id": [s.participant_id for s in sessions],
             "mode": [s.mode.value for s in sessions],
             "month": pd.array([s.month for s in sessions], dtype="Int64"),
-            "start": _datetimes([_at(s.date, s.start_min) for s in sessions]),
-            "end": _datetimes([_at(s.date, s.end_min) for s in sessions]),
+            "start": _at([s.date for s in sessions], [s.start_min for s in sessions]),
+            "end": _at([s.date for s in sessions], [s.end_min for s in sessions]),
             "time_zone": [zones[s.mentor_id] for s in sessions],
             "travel_min_before": pd.array(travel, dtype="Int64" if None in travel else "int64"),
         },

@@ -28,6 +28,7 @@ never parse a cell back.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,8 +154,13 @@ class PlanTables:
     calendar: tuple[CalendarEvent, ...] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def calendar_events(self) -> tuple[CalendarEvent, ...]:
+    def calendar_events(self, mentors: Collection[str] | None = None) -> tuple[CalendarEvent, ...]:
         """Every event of the mentors' calendars.
+
+        Parameters
+        ----------
+        mentors
+            Only the events of these mentor ids (default: every mentor's).
 
         Returns
         -------
@@ -163,7 +169,13 @@ class PlanTables:
             a schedule).
         """
         if self.calendar is not None:
-            return self.calendar
+            events = self.calendar
+            if mentors is None:
+                return events
+            return tuple(e for e in events if e.session.mentor_id in mentors)
         if self.plan is None:
             return ()
-        return tuple(CalendarEvent(s) for s in self.plan.sessions)
+        sessions = self.plan.sessions
+        if mentors is not None:
+            sessions = tuple(s for s in sessions if s.mentor_id in mentors)
+        return tuple(CalendarEvent(s) for s in sessions)

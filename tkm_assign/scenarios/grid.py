@@ -71,7 +71,10 @@ class Scenario:
         try:
             return apply_settings(base, self.settings)
         except ConfigError as error:
-            raise ConfigError(f"scenario {self.name!r}: {error}") from None
+            inner = error.message if error.message is not None else str(error)
+            raise ConfigError(
+                Message.of("config.in_scenario", name=self.name, error=inner)
+            ) from None
 
 
 def apply_settings(base: Config, settings: Sequence[tuple[str, Any]]) -> Config:
@@ -122,13 +125,10 @@ def parse_grid(spec: str) -> tuple[str, list[Any]]:
     key, sep, raw = spec.partition("=")
     key = key.strip()
     if not sep or not re.fullmatch(r"[A-Za-z_]\w*(\.[A-Za-z_]\w*)+", key) or not raw.strip():
-        raise ConfigError(
-            f"grid {spec!r}: expected KEY=V1,V2,... with a configuration key, "
-            "e.g. caseload.max=15,20,25"
-        )
+        raise ConfigError(Message.of("config.grid_form", spec=spec))
     values = [_value(part) for part in _split_values(raw)]
     if any(v == "" for v in values):
-        raise ConfigError(f"grid {spec!r}: an empty value; expected V1,V2,...")
+        raise ConfigError(Message.of("config.grid_empty", spec=spec))
     return key, values
 
 
@@ -170,22 +170,20 @@ def read_scenario_file(path: str | Path) -> list[Scenario]:
         When the file is missing or not TOML, has no scenario, or holds anything else.
     """
     path = Path(path)
-    data = read_toml_file(path, "scenario file")
+    data = read_toml_file(path, "config.what.scenarios")
     extra = sorted(set(data) - {SCENARIO_TABLE})
     if extra:
-        raise ConfigError(
-            f"{path}: {extra[0]!r} is not a scenario; write every scenario as [scenario.NAME]"
-        )
+        raise ConfigError(Message.of("config.scenario_extra", file=str(path), name=extra[0]))
     tables = data.get(SCENARIO_TABLE)
     if not isinstance(tables, dict) or not tables:
-        raise ConfigError(f"{path}: no scenario found; write each as [scenario.NAME]")
+        raise ConfigError(Message.of("config.scenario_none", file=str(path)))
     scenarios = []
     for name, table in tables.items():
         if not isinstance(table, dict):
-            raise ConfigError(f"{path}: scenario.{name} must be a table of settings")
+            raise ConfigError(Message.of("config.scenario_not_table", file=str(path), name=name))
         description = table.get(DESCRIPTION, "")
         if not isinstance(description, str):
-            raise ConfigError(f"{path}: scenario.{name}.description must be text")
+            raise ConfigError(Message.of("config.scenario_description", file=str(path), name=name))
         settings = tuple(_flatten({k: v for k, v in table.items() if k != DESCRIPTION}))
         scenarios.append(Scenario(str(name), settings, description))
     return scenarios
@@ -224,7 +222,7 @@ def expand(
             out.append((scenario, scenario.config(base)))
     names = [s.name for s, _ in out]
     if len(set(names)) != len(names):
-        raise ConfigError("two scenarios have the same name; give every scenario its own name")
+        raise ConfigError(Message.of("config.scenario_same_name"))
     return out
 
 
@@ -240,8 +238,12 @@ def _check_key(base: Config, key: str) -> None:
                 if k == 0:
                     known.append(TARGET_KEY)
                 raise ConfigError(
-                    f"grid {key}: {'.'.join(parts[: k + 1])} is not a configuration key; "
-                    f"known here: {', '.join(known) or 'none (a single value)'}"
+                    Message.of(
+                        "config.grid_unknown_key",
+                        spec=key,
+                        key=".".join(parts[: k + 1]),
+                        known=", ".join(known) if known else Message.of("config.grid_no_keys"),
+                    )
                 )
             cursor = cursor[part]
 
@@ -298,10 +300,9 @@ def validate_scenarios(
             try:
                 validated[key] = inputs.problem(config)
             except InputError as error:
-                lines = "\n".join(f"  {p}" for p in error.problems[:50])
+                lines = tuple(p.message for p in error.problems[:50])
                 raise TkmError(
-                    f"scenario {scenario.name!r}: the input does not validate under its "
-                    f"configuration:\n{lines}"
+                    Message.of("config.scenario_invalid", name=scenario.name, problems=lines)
                 ) from None
         problems.append(dataclasses.replace(validated[key], config=config))
     log.info(Message.of("log.scenarios_validated", times=len(validated), scenarios=len(problems)))

@@ -160,12 +160,18 @@ def _check_assignment(problem: Problem, assignment: Assignment) -> None:
         if participant_id not in problem.participant_index:
             problems.append(
                 InputProblem(
-                    "assignment", None, "participant_id", participant_id, "is not a participant"
+                    "assignment",
+                    None,
+                    "participant_id",
+                    participant_id,
+                    Message.of("input.not_a_participant"),
                 )
             )
         elif mentor_id is not None and mentor_id not in problem.mentor_index:
             problems.append(
-                InputProblem("assignment", None, "mentor_id", mentor_id, "is not a mentor")
+                InputProblem(
+                    "assignment", None, "mentor_id", mentor_id, Message.of("input.not_a_mentor")
+                )
             )
     if problems:
         raise InputError(problems)

@@ -121,6 +121,7 @@ class Web:
             tile_attribution=self.config.web.tile_attribution,
             known=texts.known,
             step_text=lambda step: texts.step(step, lang),
+            stored=lambda data, key: texts.stored(data, key, lang),
             **values,
         )
         response = HTMLResponse(html, status_code=status_code)
@@ -251,7 +252,7 @@ def create_app(options: Options) -> Starlette:
         except Refused as refusal:
             return _form_page(request, kind, values, refusal, status=400)
         except ConfigError as error:
-            settings_refusal = Refused("web.settings", {"text": str(error)})
+            settings_refusal = Refused("web.settings", {"text": error.render(web.lang(request))})
             return _form_page(request, kind, values, settings_refusal, status=400)
         title = values.get("title", "").strip()[:120] or _default_title(web, inputs)
         job = web.runner.submit(
@@ -317,7 +318,7 @@ def create_app(options: Options) -> Starlette:
         except Refused as refusal:
             return _programme_form(request, base, values, refusal, status=400)
         except ConfigError as error:
-            settings_refusal = Refused("web.settings", {"text": str(error)})
+            settings_refusal = Refused("web.settings", {"text": error.render(web.lang(request))})
             return _programme_form(request, base, values, settings_refusal, status=400)
         job = _follow(base, kind, inputs, day.isoformat(), web.lang(request))
         return RedirectResponse(f"/jobs/{job.id}", status_code=303)
@@ -599,14 +600,22 @@ def _scenario_settings(values: Mapping[str, str]) -> dict[str, Any]:
 
     named = values.get("scenarios", "").strip()
     if named and named not in tasks.scenario_files():
-        raise ConfigError(f"scenarios: {named!r} is not one of {', '.join(tasks.scenario_files())}")
+        raise ConfigError(
+            Message.of(
+                "config.at",
+                key="scenarios",
+                text=Message.of(
+                    "config.not_one_of",
+                    value=repr(named),
+                    choices=", ".join(tasks.scenario_files()),
+                ),
+            )
+        )
     grid = [line.strip() for line in values.get("grid", "").splitlines() if line.strip()]
     for line in grid:
         parse_grid(line)
     if not named and not grid:
-        raise ConfigError(
-            "scenarios: choose a scenario file or give a line such as caseload.max=15,20,25"
-        )
+        raise ConfigError(Message.of("config.scenarios_nothing"))
     return {"scenarios": named, "grid": grid}
 
 
@@ -730,6 +739,12 @@ def _programme_days(config: Config) -> tuple[dt.date, dt.date]:
     return first, rules.add_months(first, config.programme.longest_months) - dt.timedelta(days=1)
 
 
+def _as_of_error(code: str, **values: Any) -> ConfigError:
+    """A refused as-of date, the field named as the form names it."""
+    field = Message.of("config.setting", name=Message.of("web.programme.as_of"), key="as_of")
+    return ConfigError(Message.of("config.at", key=field, text=Message.of(code, **values)))
+
+
 def _checked_as_of(text: str, config: Config) -> dt.date:
     """The as-of date of the form: a date, not before the programme starts.
 
@@ -740,11 +755,13 @@ def _checked_as_of(text: str, config: Config) -> dt.date:
     try:
         day = dt.date.fromisoformat(text.strip())
     except ValueError:
-        raise ConfigError(f"as_of: {text.strip()!r} is not a date YYYY-MM-DD") from None
+        raise _as_of_error("config.not_form_date", value=text.strip()) from None
     first, last = _programme_days(config)
     if day < first:
-        raise ConfigError(
-            f"as_of: {day.isoformat()} is before the programme, {first.isoformat()} to "
-            f"{last.isoformat()}"
+        raise _as_of_error(
+            "config.as_of_before_programme",
+            day=day.isoformat(),
+            first=first.isoformat(),
+            last=last.isoformat(),
         )
     return day

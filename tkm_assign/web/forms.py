@@ -12,8 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from tkm_assign.config import Config
-from tkm_assign.errors import ConfigError
+from tkm_assign.config import Config, setting_error
 from tkm_assign.resources import PRESETS_DIR
 
 
@@ -62,7 +61,9 @@ def settings_from_form(form: Mapping[str, str]) -> dict[str, Any]:
     """
     preset = form.get("preset", "").strip()
     if preset and preset not in presets():
-        raise ConfigError(f"preset: {preset!r} is not one of {', '.join(presets())}")
+        raise setting_error(
+            "preset", "config.not_one_of", value=repr(preset), choices=", ".join(presets())
+        )
     start = job_config({"preset": preset})
     initial = current_values(start)
     overrides = []
@@ -81,20 +82,26 @@ def _checked(setting: Setting, raw: str) -> str:
         try:
             return dt.date.fromisoformat(raw).isoformat()
         except ValueError:
-            raise ConfigError(f"{setting.key}: {raw!r} is not a date YYYY-MM-DD") from None
+            raise setting_error(setting.key, "config.not_form_date", value=raw) from None
     if setting.kind == "int":
         if not raw.isdigit():
-            raise ConfigError(f"{setting.key}: {raw!r} is not a whole number")
+            raise setting_error(setting.key, "config.not_form_whole", value=raw)
         value = int(raw)
         if (setting.minimum is not None and value < setting.minimum) or (
             setting.maximum is not None and value > setting.maximum
         ):
-            raise ConfigError(
-                f"{setting.key}: {value} is outside {setting.minimum}..{setting.maximum}"
+            raise setting_error(
+                setting.key,
+                "config.form_range",
+                value=value,
+                low=str(setting.minimum),
+                high=str(setting.maximum),
             )
         return str(value)
     if raw not in setting.choices:
-        raise ConfigError(f"{setting.key}: {raw!r} is not one of {', '.join(setting.choices)}")
+        raise setting_error(
+            setting.key, "config.not_one_of", value=repr(raw), choices=", ".join(setting.choices)
+        )
     return f'"{raw}"'
 
 
@@ -102,6 +109,8 @@ def job_config(settings: Mapping[str, Any]) -> Config:
     """The configuration of a job: defaults, its preset, then its overrides."""
     preset = str(settings.get("preset") or "")
     if preset and preset not in presets():
-        raise ConfigError(f"preset: {preset!r} is not one of {', '.join(presets())}")
+        raise setting_error(
+            "preset", "config.not_one_of", value=repr(preset), choices=", ".join(presets())
+        )
     path = PRESETS_DIR / f"{preset}.toml" if preset else None
     return Config.load(path, settings.get("overrides", ()))

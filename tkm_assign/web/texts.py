@@ -14,14 +14,38 @@ from functools import cache
 from babel import Locale
 from babel.numbers import NumberPattern, parse_pattern
 
-from tkm_assign.messages import LANGUAGES, MESSAGES, Message, render
+from tkm_assign.messages import LANGUAGES, MESSAGES, Message, from_json, render
 
-__all__ = ["LANGUAGES", "filled", "known", "number", "percent", "step", "t", "translator"]
+__all__ = [
+    "LANGUAGES",
+    "filled",
+    "known",
+    "number",
+    "percent",
+    "step",
+    "stored",
+    "t",
+    "translator",
+]
 
 
 def t(code: str, lang: str, **values: object) -> str:
     """The text of ``code`` in ``lang`` with ``values`` filled in."""
     return render(Message.of(code, **values), lang)  # type: ignore[arg-type]
+
+
+def stored(data: Mapping[str, object], key: str, lang: str) -> str:
+    """A stored error's text in ``lang``: its ``message`` (JSON of a
+    :class:`~tkm_assign.messages.Message`) rendered, else the English ``data[key]`` that jobs
+    stored before messages were kept."""
+    message = data.get("message")
+    if isinstance(message, str):
+        try:
+            return render(from_json(message), lang)
+        except ValueError:
+            pass  # a code this version no longer has
+    value = data.get(key)
+    return "" if value is None else str(value)
 
 
 def known(code: str) -> bool:

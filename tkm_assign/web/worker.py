@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tkm_assign.errors import ConfigError, InputError, TkmError
-from tkm_assign.messages import Message
+from tkm_assign.messages import Message, to_json
 from tkm_assign.web.store import Store
 
 log = logging.getLogger("tkm_assign.web")
@@ -40,7 +40,7 @@ def run_job(data_dir: str, job_id: str) -> None:
     except InputError as error:
         store.finish(job_id, "failed", error=input_error(error))
     except (ConfigError, TkmError) as error:
-        store.finish(job_id, "failed", error={"code": "web.error", "text": str(error)})
+        store.finish(job_id, "failed", error=tkm_error(error))
     except Exception as error:
         # The trace names code, not data; the message may quote a cell, so only the page
         # (to the coordinator who uploaded it) shows it, never the log.
@@ -57,7 +57,9 @@ def run_job(data_dir: str, job_id: str) -> None:
 
 
 def input_error(error: InputError) -> dict[str, object]:
-    """The problems of an input error as plain values for the store and the page."""
+    """The problems of an input error as plain values for the store and the page: what was
+    expected in English and as its message (``message``, JSON), which the page words in its
+    language."""
     return {
         "code": "web.input",
         "problems": [
@@ -66,11 +68,21 @@ def input_error(error: InputError) -> dict[str, object]:
                 "row": p.row,
                 "column": p.column,
                 "value": p.value,
-                "expected": p.expected,
+                "expected": str(p.expected),
+                "message": to_json(p.expected),
             }
             for p in error.problems
         ],
     }
+
+
+def tkm_error(error: TkmError) -> dict[str, object]:
+    """Any other error people can act on, for the store and the page: its English text and,
+    when it has one, its message (JSON), which the page words in its language."""
+    stored: dict[str, object] = {"code": "web.error", "text": str(error)}
+    if error.message is not None:
+        stored["message"] = to_json(error.message)
+    return stored
 
 
 def _progress(store: Store, job_id: str) -> Callable[[str, int, int], None]:

@@ -1,0 +1,128 @@
+"""The compiled tabu search of the classic GAP and the CP-SAT merges of its elite plans."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from tests.assign.test_gap_core import brute_force, dense, random_instance
+from tkm_assign.assign import gap_search
+from tkm_assign.assign.cpsat import (
+    PRICED_FLOW,
+    TABU_CPSAT,
+    GapParams,
+    merged_instance,
+    solve_gap,
+    tabu_with_merging,
+)
+from tkm_assign.assign.gap import Budget, GapInstance, greedy, objective, violations
+from tkm_assign.model import SolveStatus
+
+
+def type_d(rng: np.random.Generator, n: int, m: int) -> GapInstance:
+    """A Chu & Beasley type D instance: heavier arcs are cheaper; 80% of the room needed."""
+    weight = rng.integers(1, 101, size=(m, n))
+    cost = 111 - weight + rng.integers(-10, 11, size=(m, n))
+    capacity = (0.8 * weight.sum(axis=1) / m).astype(np.int64)
+    return dense(cost, weight, capacity)
+
+
+def _budget(units: float) -> Budget:
+    # Counted work ends the search; the distant wall clock never does, even on a busy machine.
+    return Budget(units, time.monotonic() + 600)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_tabu_search_reaches_the_brute_force_optimum(seed):
+    rng = np.random.default_rng(seed)
+    instance = random_instance(rng, n=8, m=3, skip=False)
+    start = greedy(instance)
+    assert start is not None
+    found = gap_search.tabu_search(instance, start, _budget(0.05), seed)
+    assert not violations(instance, found)
+    assert objective(instance, found) == brute_force(instance)
+
+
+def test_tabu_search_never_worsens_and_is_the_same_for_the_same_seed():
+    rng = np.random.default_rng(11)
+    instance = random_instance(rng, n=60, m=6, skip=False)
+    start = greedy(instance)
+    assert start is not None
+    runs = [gap_search.tabu_search(instance, start, _budget(0.1), seed=3) for _ in range(2)]
+    assert runs[0].tolist() == runs[1].tolist()
+    assert not violations(instance, runs[0])
+    assert objective(instance, runs[0]) <= objective(instance, start)
+
+
+def test_tabu_search_applies_to_the_classic_gap_only():
+    rng = np.random.default_rng(1)
+    assert gap_search.applies(random_instance(rng, n=6, m=3, skip=False))
+    assert not gap_search.applies(random_instance(rng, n=6, m=3, skip=True))
+
+
+def test_the_search_keeps_feasible_distinct_elite_plans():
+    rng = np.random.default_rng(2)
+    instance = random_instance(rng, n=40, m=5, skip=False)
+    start = greedy(instance)
+    assert start is not None
+    search = gap_search.TabuSearch(instance, start, seed=1)
+    best = search.run(_budget(0.2))
+    elite = search.elite()
+    assert elite, "restarts keep the best plan of each phase"
+    assert len({tuple(plan) for plan in elite}) == len(elite)
+    for plan in elite:
+        assert not violations(instance, plan)
+        assert objective(instance, plan) >= objective(instance, best) == search.best_cost
+
+
+def test_merged_instance_keeps_exactly_the_arcs_of_the_plans():
+    rng = np.random.default_rng(3)
+    instance = random_instance(rng, n=10, m=4, skip=False)
+    plans = [np.arange(10) % 4, (np.arange(10) + 1) % 4]
+    merged = merged_instance(instance, plans)
+    pairs = set(zip(merged.arc_item.tolist(), merged.arc_agent.tolist(), strict=True))
+    assert pairs == {(i, int(p[i])) for p in plans for i in range(10)}
+    for plan in plans:
+        assert objective(merged, plan) == objective(instance, plan)
+
+
+def test_tabu_with_merging_never_worsens_and_stays_feasible():
+    rng = np.random.default_rng(5)
+    instance = random_instance(rng, n=50, m=5, skip=False)
+    start = greedy(instance)
+    assert start is not None
+    params = GapParams(workers=1, seed=2)
+    found = tabu_with_merging(instance, start, _budget(0.5), params)
+    assert not violations(instance, found)
+    assert objective(instance, found) <= objective(instance, start)
+    again = tabu_with_merging(instance, start, _budget(0.5), params)
+    assert again.tolist() == found.tolist()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_solve_gap_on_the_classic_gap_uses_the_tabu_search_and_proves_small_optima(seed):
+    rng = np.random.default_rng(20 + seed)
+    instance = random_instance(rng, n=7, m=3, skip=False)
+    solution = solve_gap(instance, GapParams(time_limit_s=5, workers=1, seed=seed))
+    # (The priced flow answers alone where its plan meets the bound.)
+    assert solution.engine in (TABU_CPSAT, PRICED_FLOW)
+    assert solution.status == SolveStatus.OPTIMAL
+    assert solution.objective == brute_force(instance)
+    larger = type_d(rng, n=40, m=5)
+    params = GapParams(time_limit_s=2, workers=1, seed=seed, wall_deadline=time.monotonic() + 600)
+    assert solve_gap(larger, params).engine == TABU_CPSAT
+
+
+def test_tabu_with_merging_stops_once_the_plan_meets_the_bound():
+    rng = np.random.default_rng(6)
+    instance = type_d(rng, n=30, m=5)
+    start = greedy(instance)
+    assert start is not None
+    budget = _budget(5.0)
+    found = tabu_with_merging(
+        instance, start, budget, GapParams(workers=1), objective(instance, start)
+    )
+    assert found.tolist() == start.tolist()
+    assert budget.left == 5.0

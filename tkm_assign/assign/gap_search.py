@@ -1,0 +1,474 @@
+"""A compiled tabu search for the classic GAP: shift and swap moves over an adaptive penalty.
+
+Where every item must be assigned (the OR-Library and Chu & Beasley instances), the hard
+part is the capacity: improving plans are often reached only through infeasible ones.
+:func:`tabu_search` therefore searches the penalised objective
+
+    sum of chosen costs + sum over agents and resources of alpha[r, i] * excess[r, i]
+
+with a weight ``alpha`` per agent and resource that grows while the agent is over its
+capacity and shrinks while the whole plan fits (strategic oscillation around the boundary
+of the feasible region, after Diaz and Fernandez's and Yagiura, Ibaraki and Glover's tabu
+searches). Every iteration takes the best non-tabu move of the full shift (one item to
+another agent) and swap (two items of different agents exchange agents) neighbourhoods;
+an item may not go back to an agent it left for a random tenure, unless that gives a
+feasible plan better than the best one found. After a long run without a new best plan,
+the search goes back to the best plan and shakes it with a few random shifts; the best
+plan of each such phase is kept in a small elite pool, which
+:func:`~tkm_assign.assign.cpsat.tabu_with_merging` merges with CP-SAT (the instance
+restricted to the arcs the elite plans use).
+
+The loops are compiled with numba; random numbers come from the search's own xorshift
+generator, and work is counted in move evaluations, so a seed gives the same search on
+every machine. The search runs in chunks so that the caller can watch the clock.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from tkm_assign.assign.gap import Budget, GapInstance, IntArray
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+# Move evaluations per work unit (one unit is about a second of work on an ordinary
+# machine, see :mod:`~tkm_assign.assign.gap`); measured on the Chu & Beasley D instances.
+EVALUATIONS_PER_UNIT = 80_000_000
+CHUNK_UNITS = 0.25  # work between two looks at the clock
+
+# Counters kept in the ``counters`` array between chunks.
+ITERATION = 0
+BEST_COST = 1
+CURRENT_COST = 2
+LAST_BEST = 3  # iteration of the last new best plan
+RESTARTS = 4
+FEASIBLE = 5
+PHASE_COST = 6  # best cost since the last restart
+N_COUNTERS = 7
+
+ALPHA_UP = 1.02  # an agent over its capacity: its weight grows by this factor per iteration
+ALPHA_DOWN = 0.98  # the whole plan fits: every weight shrinks by this factor
+ALPHA_MIN = 1e-3
+STALL_PER_ITEM = 10  # iterations without a new best plan (per item) before a restart
+SHAKE_SHIFTS = 0.05  # share of items shifted at random on a restart
+POOL_SIZE = 8  # elite plans kept (the best of each phase between two restarts)
+# An item may not go back to an agent it left for a random number of iterations between
+# these shares of the number of items.
+TENURE_MIN = 1 / 40
+TENURE_MAX = 1 / 20
+
+
+@numba.njit(cache=True)
+def _uniform(rng: npt.NDArray[np.uint64]) -> float:
+    """A float in [0, 1) from xorshift64*."""
+    x = rng[0]
+    x ^= x >> np.uint64(12)
+    x ^= x << np.uint64(25)
+    x ^= x >> np.uint64(27)
+    rng[0] = x
+    return float((x * np.uint64(2685821657736338717)) >> np.uint64(11)) / 9007199254740992.0
+
+
+@numba.njit(cache=True)
+def _below(rng: npt.NDArray[np.uint64], n: int) -> int:
+    """An integer in [0, n)."""
+    return min(int(_uniform(rng) * n), n - 1)
+
+
+@numba.njit(cache=True)
+def _over(load: int, capacity: int) -> int:
+    return load - capacity if load > capacity else 0
+
+
+@numba.njit(cache=True)
+def _total_excess(load: IntArray, capacity: IntArray) -> int:
+    total = 0
+    for r in range(load.shape[0]):
+        for i in range(load.shape[1]):
+            total += _over(load[r, i], capacity[r, i])
+    return total
+
+
+@numba.njit(cache=True)
+def _shift(agent_of: IntArray, load: IntArray, weight: IntArray, item: int, to: int) -> None:
+    here = agent_of[item]
+    for r in range(load.shape[0]):
+        load[r, here] -= weight[r, here, item]
+        load[r, to] += weight[r, to, item]
+    agent_of[item] = to
+
+
+@numba.njit(cache=True)
+def _tenure(rng: npt.NDArray[np.uint64], low: int, high: int) -> int:
+    return low + _below(rng, high - low + 1)
+
+
+@numba.njit(cache=True)
+def _shift_delta(
+    cost: IntArray,
+    weight: IntArray,
+    capacity: IntArray,
+    agent_of: IntArray,
+    load: IntArray,
+    alpha: FloatArray,
+    j: int,
+    b: int,
+) -> tuple[int, float, int]:
+    """Cost change, weighted and plain excess change of moving item ``j`` to agent ``b``."""
+    a = agent_of[j]
+    dp = 0.0
+    dx = 0
+    for r in range(load.shape[0]):
+        la = load[r, a]
+        lb = load[r, b]
+        xa = _over(la - weight[r, a, j], capacity[r, a]) - _over(la, capacity[r, a])
+        xb = _over(lb + weight[r, b, j], capacity[r, b]) - _over(lb, capacity[r, b])
+        dp += alpha[r, a] * xa + alpha[r, b] * xb
+        dx += xa + xb
+    return cost[b, j] - cost[a, j], dp, dx
+
+
+@numba.njit(cache=True)
+def _keep_elite(plan: IntArray, value: int, pool: IntArray, pool_cost: IntArray) -> None:
+    """Put ``plan`` into the pool in place of its worst member, if better and new."""
+    worst = 0
+    for e in range(pool_cost.size):
+        if pool_cost[e] == value:
+            same = True
+            for j in range(plan.size):
+                if pool[e, j] != plan[j]:
+                    same = False
+                    break
+            if same:
+                return
+        if pool_cost[e] > pool_cost[worst]:
+            worst = e
+    if value < pool_cost[worst]:
+        pool[worst] = plan
+        pool_cost[worst] = value
+
+
+@numba.njit(cache=True)
+def _search(
+    cost: IntArray,
+    allowed: BoolArray,
+    weight: IntArray,
+    capacity: IntArray,
+    agent_of: IntArray,
+    load: IntArray,
+    tabu: IntArray,
+    alpha: FloatArray,
+    best_of: IntArray,
+    counters: IntArray,
+    rng: npt.NDArray[np.uint64],
+    max_evaluations: int,
+    tenure_low: int,
+    tenure_high: int,
+    phase_of: IntArray,
+    pool: IntArray,
+    pool_cost: IntArray,
+) -> int:
+    """Run iterations until ``max_evaluations`` moves are evaluated; returns the count."""
+    n_resources, n_agents, n_items = weight.shape
+    evaluations = 0
+    excess = _total_excess(load, capacity)
+    stall = STALL_PER_ITEM * n_items
+    move_item = np.zeros(2, dtype=np.int64)  # a move is one or two shifts
+    move_to = np.zeros(2, dtype=np.int64)
+    while evaluations < max_evaluations:
+        it = counters[ITERATION]
+        current = counters[CURRENT_COST]
+        best_cost = counters[BEST_COST]
+        best_value = np.inf
+        ties = 0
+        move_len = 0
+        # Shifts.
+        for j in range(n_items):
+            a = agent_of[j]
+            for b in range(n_agents):
+                if b == a or not allowed[b, j]:
+                    continue
+                dc, dp, dx = _shift_delta(cost, weight, capacity, agent_of, load, alpha, j, b)
+                value = dc + dp
+                if tabu[b, j] > it and not (excess + dx == 0 and current + dc < best_cost):
+                    continue
+                if value < best_value - 1e-9:
+                    best_value, ties = value, 1
+                elif value <= best_value + 1e-9:
+                    ties += 1
+                    if _below(rng, ties) != 0:
+                        continue
+                else:
+                    continue
+                move_len, move_item[0], move_to[0] = 1, j, b
+        evaluations += n_items * n_agents
+        # Swaps.
+        for j in range(n_items):
+            a = agent_of[j]
+            for k in range(j + 1, n_items):
+                b = agent_of[k]
+                if b == a or not allowed[b, j] or not allowed[a, k]:
+                    continue
+                dc = cost[b, j] + cost[a, k] - cost[a, j] - cost[b, k]
+                dp = 0.0
+                dx = 0
+                for r in range(n_resources):
+                    la = load[r, a]
+                    lb = load[r, b]
+                    xa = _over(la - weight[r, a, j] + weight[r, a, k], capacity[r, a]) - _over(
+                        la, capacity[r, a]
+                    )
+                    xb = _over(lb - weight[r, b, k] + weight[r, b, j], capacity[r, b]) - _over(
+                        lb, capacity[r, b]
+                    )
+                    dp += alpha[r, a] * xa + alpha[r, b] * xb
+                    dx += xa + xb
+                value = dc + dp
+                if (tabu[b, j] > it or tabu[a, k] > it) and not (
+                    excess + dx == 0 and current + dc < best_cost
+                ):
+                    continue
+                if value < best_value - 1e-9:
+                    best_value, ties = value, 1
+                elif value <= best_value + 1e-9:
+                    ties += 1
+                    if _below(rng, ties) != 0:
+                        continue
+                else:
+                    continue
+                move_len = 2
+                move_item[0], move_to[0], move_item[1], move_to[1] = j, b, k, a
+        evaluations += n_items * (n_items - 1) // 2
+        # Apply the move: its shifts in order; each item may not go back for a while.
+        for step in range(move_len):
+            j, b = move_item[step], move_to[step]
+            a = agent_of[j]
+            current += cost[b, j] - cost[a, j]
+            tabu[a, j] = it + _tenure(rng, tenure_low, tenure_high)
+            _shift(agent_of, load, weight, j, b)
+        excess = _total_excess(load, capacity)
+        # Adapt the weights: up where an agent is over, down everywhere when all fit.
+        if excess == 0:
+            counters[FEASIBLE] += 1
+            for r in range(n_resources):
+                for i in range(n_agents):
+                    alpha[r, i] = max(ALPHA_MIN, alpha[r, i] * ALPHA_DOWN)
+            if current < best_cost:
+                best_cost = current
+                best_of[:] = agent_of
+                counters[BEST_COST] = best_cost
+                counters[LAST_BEST] = it
+            if current < counters[PHASE_COST]:
+                counters[PHASE_COST] = current
+                phase_of[:] = agent_of
+        else:
+            for r in range(n_resources):
+                for i in range(n_agents):
+                    if load[r, i] > capacity[r, i]:
+                        alpha[r, i] *= ALPHA_UP
+        counters[CURRENT_COST] = current
+        counters[ITERATION] = it + 1
+        if it - counters[LAST_BEST] > stall:
+            # Keep the phase's best plan among the elite, then restart from the best plan,
+            # shaken by a few random shifts.
+            _keep_elite(phase_of, counters[PHASE_COST], pool, pool_cost)
+            counters[PHASE_COST] = np.iinfo(np.int64).max
+            agent_of[:] = best_of
+            load[:] = 0
+            for j in range(n_items):
+                for r in range(n_resources):
+                    load[r, agent_of[j]] += weight[r, agent_of[j], j]
+            for _ in range(max(1, int(SHAKE_SHIFTS * n_items))):
+                j = _below(rng, n_items)
+                b = _below(rng, n_agents)
+                if allowed[b, j] and b != agent_of[j]:
+                    _shift(agent_of, load, weight, j, b)
+            current = 0
+            for j in range(n_items):
+                current += cost[agent_of[j], j]
+            counters[CURRENT_COST] = current
+            counters[LAST_BEST] = it
+            counters[RESTARTS] += 1
+            tabu[:] = 0
+            excess = _total_excess(load, capacity)
+    return evaluations
+
+
+def applies(instance: GapInstance) -> bool:
+    """Whether :func:`tabu_search` handles ``instance``: the classic GAP, every item assigned,
+    no item limit or balance cost, no pins.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+
+    Returns
+    -------
+    bool
+        True for the classic GAP form.
+    """
+    return (
+        instance.must_assign
+        and instance.agent_max_items is None
+        and instance.agent_balance is None
+        and instance.fixed_arcs.size == 0
+        and instance.n_agents > 1
+    )
+
+
+class TabuSearch:
+    """The search's state between runs: plan, loads, weights, tabu list, best plan, elite.
+
+    Parameters
+    ----------
+    instance
+        The instance; :func:`applies` must hold.
+    start
+        A feasible plan (agent of each item).
+    seed
+        Seed of the search's random numbers.
+    pool_size
+        How many elite plans (the best of each phase between restarts) are kept.
+    """
+
+    def __init__(
+        self, instance: GapInstance, start: IntArray, seed: int, pool_size: int = POOL_SIZE
+    ) -> None:
+        m, n = instance.n_agents, instance.n_items
+        big = int(np.abs(instance.arc_cost).max()) * n + 1 if instance.arc_cost.size else 1
+        self.cost = np.full((m, n), big, dtype=np.int64)
+        self.allowed = np.zeros((m, n), dtype=np.bool_)
+        weights = instance.weights
+        self.weight = np.zeros((weights.shape[0], m, n), dtype=np.int64)
+        self.cost[instance.arc_agent, instance.arc_item] = instance.arc_cost
+        self.allowed[instance.arc_agent, instance.arc_item] = True
+        self.weight[:, instance.arc_agent, instance.arc_item] = weights
+        self.capacity = np.ascontiguousarray(instance.capacities, dtype=np.int64)
+        self.counters = np.zeros(N_COUNTERS, dtype=np.int64)
+        self.pool = np.zeros((pool_size, n), dtype=np.int64)
+        self.pool_cost = np.full(pool_size, np.iinfo(np.int64).max, dtype=np.int64)
+        self.phase_of = np.zeros(n, dtype=np.int64)
+        # Initial weights: one unit of excess costs about what one unit of weight is worth.
+        scale = float(np.abs(instance.arc_cost).mean()) / max(float(weights.mean()), 1.0)
+        self.alpha = np.full(self.capacity.shape, max(scale, ALPHA_MIN), dtype=np.float64)
+        self.rng = np.array([(seed * 0x9E3779B97F4A7C15 | 1) % 2**64], dtype=np.uint64)
+        self.tenure_low = max(1, int(n * TENURE_MIN))
+        self.tenure_high = max(self.tenure_low + 1, int(n * TENURE_MAX))
+        self.adopt(np.asarray(start, dtype=np.int64))
+
+    def adopt(self, plan: IntArray) -> None:
+        """Continue from ``plan`` (feasible, e.g. a better one found elsewhere) as the best.
+
+        Parameters
+        ----------
+        plan
+            Agent of each item.
+        """
+        n = plan.size
+        self.agent_of = plan.astype(np.int64).copy()
+        self.best_of = plan.astype(np.int64).copy()
+        self.load = np.zeros_like(self.capacity)
+        for r in range(self.weight.shape[0]):
+            self.load[r] = np.bincount(
+                plan, weights=self.weight[r, plan, np.arange(n)], minlength=self.capacity.shape[1]
+            )
+        value = int(self.cost[plan, np.arange(n)].sum())
+        self.counters[BEST_COST] = value
+        self.counters[CURRENT_COST] = value
+        self.counters[LAST_BEST] = self.counters[ITERATION]
+        self.counters[PHASE_COST] = np.iinfo(np.int64).max
+        self.tabu = np.zeros_like(self.cost)
+
+    @property
+    def best_cost(self) -> int:
+        """Cost of the best feasible plan found."""
+        return int(self.counters[BEST_COST])
+
+    def elite(self) -> list[IntArray]:
+        """The elite plans kept so far.
+
+        Returns
+        -------
+        list of ndarray
+            Copies of the feasible plans in the pool, in no particular order.
+        """
+        return [
+            self.pool[e].copy() for e in np.flatnonzero(self.pool_cost < np.iinfo(np.int64).max)
+        ]
+
+    def run(self, budget: Budget, units: float = math.inf, bound: int | None = None) -> IntArray:
+        """Search until ``units`` of work are done, ``budget`` is spent or the best plan
+        costs no more than ``bound``.
+
+        Parameters
+        ----------
+        budget
+            Work allowance; each chunk of move evaluations spends from it.
+        units
+            Most work of this run.
+        bound
+            A proven lower bound (``None``: none).
+
+        Returns
+        -------
+        ndarray
+            The best feasible plan found so far (a copy).
+        """
+        chunk = int(CHUNK_UNITS * EVALUATIONS_PER_UNIT)
+        done_units = 0.0
+        floor = -math.inf if bound is None else bound
+        while not budget.exhausted and done_units < units and self.best_cost > floor:
+            allowance = chunk
+            left = min(budget.left, units - done_units)
+            if left < CHUNK_UNITS:
+                allowance = int(max(left, 0.0) * EVALUATIONS_PER_UNIT) + 1
+            done = _search(
+                self.cost,
+                self.allowed,
+                self.weight,
+                self.capacity,
+                self.agent_of,
+                self.load,
+                self.tabu,
+                self.alpha,
+                self.best_of,
+                self.counters,
+                self.rng,
+                allowance,
+                self.tenure_low,
+                self.tenure_high,
+                self.phase_of,
+                self.pool,
+                self.pool_cost,
+            )
+            budget.spend(done / EVALUATIONS_PER_UNIT)
+            done_units += done / EVALUATIONS_PER_UNIT
+        return self.best_of.copy()
+
+
+def tabu_search(instance: GapInstance, start: IntArray, budget: Budget, seed: int) -> IntArray:
+    """Improve a feasible plan of a classic GAP instance (see the module's description).
+
+    Parameters
+    ----------
+    instance
+        The instance; :func:`applies` must hold.
+    start
+        A feasible plan (agent of each item).
+    budget
+        Work allowance; each chunk of move evaluations spends from it.
+    seed
+        Seed of the search's random numbers.
+
+    Returns
+    -------
+    ndarray
+        The best feasible plan found (``start`` when nothing better is), a new array.
+    """
+    return TabuSearch(instance, start, seed).run(budget)
