@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -104,14 +105,20 @@ def test_an_error_on_a_worker_keeps_its_type(dask_cluster):
 
 def test_an_unreachable_scheduler_is_named():
     cluster = ClusterConfig(address="tcp://127.0.0.1:9", connect_timeout_s=1)
-    with pytest.raises(TkmError, match=r"tcp://127\.0\.0\.1:9.*dask scheduler"):
+    with pytest.raises(TkmError, match=r"tcp://127\.0\.0\.1:9.*dask scheduler") as caught:
         open_executor(cluster).__enter__()
+    assert re.search(
+        r"tcp://127\.0\.0\.1:9.*tidak terjangkau dalam 1 detik", caught.value.render("id")
+    )
 
 
 def test_workers_must_run_the_same_version(dask_cluster, monkeypatch):
     monkeypatch.setattr(executor, "__version__", "0.0.0-other")
-    with pytest.raises(TkmError, match=r"runs tkm_assign 0\.1\.0, this machine 0\.0\.0-other"):
+    with pytest.raises(
+        TkmError, match=r"runs tkm_assign 0\.1\.0, this machine 0\.0\.0-other"
+    ) as caught:
         open_executor(_cluster(dask_cluster)).__enter__()
+    assert "menjalankan tkm_assign 0.1.0, mesin ini 0.0.0-other" in caught.value.render("id")
 
 
 @pytest.mark.parametrize(

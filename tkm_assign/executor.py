@@ -139,10 +139,7 @@ class _DaskTask(Task[T]):
         try:
             outcome: Outcome[T] = self._future.result()
         except KilledWorker:
-            raise TkmError(
-                f"task {self.key}: every worker that ran it died (it was tried on several in "
-                "turn); the workers may lack memory for it"
-            ) from None
+            raise TkmError(Message.of("cluster.task_workers_died", key=str(self.key))) from None
         return outcome
 
 
@@ -421,16 +418,14 @@ def _connect(address: str, timeout_s: float) -> DaskExecutor:
         client = Client(address, timeout=timeout_s, set_as_default=False)
     except (OSError, TimeoutError, ValueError) as error:
         raise TkmError(
-            f"cluster.address {address!r}: cannot reach a Dask scheduler there within "
-            f"{timeout_s:g} s ({error}); start one with `dask scheduler` and check the address"
+            Message.of("cluster.unreachable", address=address, seconds=timeout_s, why=str(error))
         ) from None
     try:
         try:
             client.wait_for_workers(1, timeout=timeout_s)
         except TimeoutError:
             raise TkmError(
-                f"cluster.address {address!r}: the scheduler has no worker after "
-                f"{timeout_s:g} s; start workers with `dask worker {address}`"
+                Message.of("cluster.no_worker", address=address, seconds=timeout_s)
             ) from None
         _check_workers(client, address)
     except BaseException:
@@ -445,15 +440,24 @@ def _check_workers(client: Client, address: str) -> None:
         versions = client.run(worker_version)
     except Exception as error:
         raise TkmError(
-            f"cluster {address}: a worker cannot run tkm_assign ({type(error).__name__}: "
-            f"{error}); install tkm_assign {__version__} on every worker"
+            Message.of(
+                "cluster.worker_broken",
+                address=address,
+                why=f"{type(error).__name__}: {error}",
+                version=__version__,
+            )
         ) from None
     other = {worker: v for worker, v in versions.items() if v != __version__}
     if other:
         worker, version = sorted(other.items())[0]
         raise TkmError(
-            f"cluster {address}: worker {worker} runs tkm_assign {version}, this machine "
-            f"{__version__}; install the same version everywhere so that plans agree"
+            Message.of(
+                "cluster.worker_version",
+                address=address,
+                worker=worker,
+                other=version,
+                version=__version__,
+            )
         )
 
 

@@ -16,6 +16,7 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 
 from tkm_assign.errors import TkmError
+from tkm_assign.messages import Message
 
 BUNDLE = "_bundled"
 # The folders a wheel carries, by their name in the repository.
@@ -56,10 +57,7 @@ def resource_dir(name: str, package: Traversable | None = None) -> Path:
     checkout = _as_path(package).parent / name
     if checkout.is_dir():
         return checkout
-    raise TkmError(
-        f"the folder {name!r} that tkm_assign needs is neither inside the installed package "
-        f"({BUNDLE}/{name}) nor beside it; reinstall tkm_assign from its wheel"
-    )
+    raise TkmError(Message.of("install.folder_missing", name=name, bundle=BUNDLE))
 
 
 def _as_path(item: Traversable) -> Path:

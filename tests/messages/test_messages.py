@@ -36,7 +36,7 @@ def test_every_translation_keeps_the_placeholders_of_its_source(lang: str):
 COMPLETE = (
     "step.", "label.", "column.", "value.", "weekday.", "month_name.", "rule.", "chart.",
     "scenario_column.", "warning.", "cli.help.", "cli.argparse.", "log.",
-    "problem.", "input.", "config.", "output.",
+    "problem.", "input.", "config.", "output.", "cluster.", "install.",
 )  # fmt: skip
 
 

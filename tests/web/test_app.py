@@ -105,6 +105,7 @@ def test_every_problem_of_a_broken_file_is_listed_with_row_and_column(client):
     table = english[english.index('id="problems"') :]
     assert '<td data-label="File">participants_unknown_sector.csv</td>' in table
     assert '<td data-label="Expected">is not a sector; expected one of ' in table
+    assert "1 problem in the input files. Correct it in the spreadsheet" in english
     assert "bukan sektor" not in table
     client.get("/lang?to=id&next=/")
 

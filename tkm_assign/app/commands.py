@@ -33,6 +33,7 @@ from tkm_assign.io.plan import HandPlan, read_plan
 from tkm_assign.io.read import Table
 from tkm_assign.io.summary import summarise
 from tkm_assign.io.validate import reading_settings
+from tkm_assign.messages import Message
 from tkm_assign.model import Assignment, Problem
 from tkm_assign.notify import ProgressCallback
 from tkm_assign.report.figures import key_figures, mentor_balance, province_table
@@ -92,9 +93,9 @@ def generate(participants: int, mentors: int, seed: int) -> SampleResult:
     from tkm_assign.sample import generate_frames
 
     if participants < 1 or mentors < 1:
-        raise ConfigError("a sample needs at least 1 participant and 1 mentor")
+        raise ConfigError(Message.of("config.sample_size"))
     if seed < 0:
-        raise ConfigError(f"seed {seed}: expected a whole number 0 or greater")
+        raise ConfigError(Message.of("config.sample_seed", seed=seed))
     with _call(None) as call:
         people, mentor_frame = generate_frames(participants, mentors, seed)
     return SampleResult(people, mentor_frame, seed, call.warnings)
@@ -141,10 +142,7 @@ def _configured(problem: Problem, config: Config | None) -> Problem:
     before, after = reading_settings(problem.config), reading_settings(config)
     changed = sorted(key for key in before if before[key] != after[key])
     if changed:
-        raise ConfigError(
-            f"{', '.join(changed)}: these settings change how the input files are read; "
-            "validate the files again with the new configuration"
-        )
+        raise ConfigError(Message.of("config.reading_changed", keys=", ".join(changed)))
     return dataclasses.replace(problem, config=config)
 
 
@@ -465,7 +463,7 @@ def scenarios(
     from tkm_assign.scenarios.grid import validate_scenarios
 
     if not configured:
-        raise ConfigError("no scenario to plan")
+        raise ConfigError(Message.of("config.no_scenario"))
     with _call(progress) as call:
         problems = validate_scenarios(inputs, configured)
         first = configured[0][1]

@@ -35,8 +35,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from tkm_assign.config import TRANSPORT_MODES, TravelConfig, to_mapping
-from tkm_assign.errors import ConfigError
+from tkm_assign.config import TRANSPORT_MODES, TravelConfig, setting_error, to_mapping
 from tkm_assign.geo.ferries import SeaLinks, default_sea_links
 from tkm_assign.geo.regions import haversine_km
 from tkm_assign.model import UNREACHABLE_MIN
@@ -148,9 +147,11 @@ class TravelModel(ABC):
         try:
             return float(self.config.speed_kph[transport])
         except KeyError:
-            raise ConfigError(
-                f"travel.speed_kph: no speed for transport {transport!r}; "
-                f"known transport modes: {', '.join(TRANSPORT_MODES)}"
+            raise setting_error(
+                "travel.speed_kph",
+                "config.unknown_transport",
+                transport=transport,
+                known=", ".join(TRANSPORT_MODES),
             ) from None
 
 

@@ -771,7 +771,7 @@ SCENARIO_COLUMNS = {
 }
 
 # The coordinators' page (tkm_assign/web): labels, buttons, refusals and errors.
-WEB = {
+WEB: dict[str, str | Plural] = {
     "web.title": "TKM Lanjutan mentor planning",
     "web.nav.plans": "Plans",
     "web.nav.new_plan": "New plan",
@@ -831,7 +831,10 @@ WEB = {
     "web.job.files": "Files",
     "web.job.failed": "The plan could not be made.",
     "web.job.cancelled": "The plan was cancelled.",
-    "web.job.problems": "{count} problems in the input files. Correct them in the spreadsheet and upload the files again.",
+    "web.job.problems": Plural(
+        "{count} problem in the input files. Correct it in the spreadsheet and upload the files again.",
+        "{count} problems in the input files. Correct them in the spreadsheet and upload the files again.",
+    ),
     "web.job.try_again": "New plan with corrected files",
     "web.problem.file": "File",
     "web.problem.row": "Row",

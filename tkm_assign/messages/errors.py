@@ -372,4 +372,51 @@ OUTPUT = {
     ),
 }
 
-ERRORS: Mapping[str, str] = {**PROBLEM, **READ, **VALIDATE, **PLANS, **CONFIG, **OUTPUT}
+# The rest of the library: a sample's size, settings that change how files are read, travel
+# modes, the package's own folders, a Dask cluster (executor.py).
+OTHER = {
+    "config.sample_size": "a sample needs at least 1 participant and 1 mentor",
+    "config.sample_seed": "seed {seed}: expected a whole number 0 or greater",
+    "config.reading_changed": (
+        "{keys}: these settings change how the input files are read; validate the files "
+        "again with the new configuration"
+    ),
+    "config.no_scenario": "no scenario to plan",
+    "config.unknown_transport": (
+        "no speed for transport {transport!r}; known transport modes: {known}"
+    ),
+    "install.folder_missing": (
+        "the folder {name!r} that tkm_assign needs is neither inside the installed package "
+        "({bundle}/{name}) nor beside it; reinstall tkm_assign from its wheel"
+    ),
+    "cluster.task_workers_died": (
+        "task {key}: every worker that ran it died (it was tried on several in turn); the "
+        "workers may lack memory for it"
+    ),
+    "cluster.unreachable": (
+        "cluster.address {address!r}: cannot reach a Dask scheduler there within {seconds} s "
+        "({why}); start one with `dask scheduler` and check the address"
+    ),
+    "cluster.no_worker": (
+        "cluster.address {address!r}: the scheduler has no worker after {seconds} s; start "
+        "workers with `dask worker {address}`"
+    ),
+    "cluster.worker_broken": (
+        "cluster {address}: a worker cannot run tkm_assign ({why}); install tkm_assign "
+        "{version} on every worker"
+    ),
+    "cluster.worker_version": (
+        "cluster {address}: worker {worker} runs tkm_assign {other}, this machine {version}; "
+        "install the same version everywhere so that plans agree"
+    ),
+}
+
+ERRORS: Mapping[str, str] = {
+    **PROBLEM,
+    **READ,
+    **VALIDATE,
+    **PLANS,
+    **CONFIG,
+    **OUTPUT,
+    **OTHER,
+}
