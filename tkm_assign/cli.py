@@ -15,11 +15,12 @@ numbers written for that language (``3.000``, ``85,5%``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -112,7 +113,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     handler: Handler = args.handler
     # The running commands change it to their plan's language once they have read it.
     args.cli_lang = _first_language(args)
-    _configure_logging(getattr(args, "quiet", False), lambda: str(args.cli_lang))
+    with _logging_to_stderr(getattr(args, "quiet", False), lambda: str(args.cli_lang)):
+        return _run(args, handler)
+
+
+def _run(args: argparse.Namespace, handler: Handler) -> int:
+    """The command's handler; its errors printed in the command's language, exit code."""
     # Warnings of library code called outside the application layer still reach the user.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TkmWarning)
@@ -189,19 +195,26 @@ def _first_language(args: argparse.Namespace) -> str:
         return "id"
 
 
-def _configure_logging(quiet: bool, lang: Callable[[], str]) -> None:
-    """Progress of the ``tkm_assign`` logger on stderr, worded in ``lang()`` (the command's
-    language, which a running command changes to its plan's); other libraries stay quiet."""
+@contextlib.contextmanager
+def _logging_to_stderr(quiet: bool, lang: Callable[[], str]) -> Iterator[None]:
+    """Progress of the ``tkm_assign`` logger on stderr while the command runs, worded in
+    ``lang()`` (the command's language, which a running command changes to its plan's);
+    other libraries stay quiet. The logger is as it was afterwards (a command run in
+    process leaves no handler on a stream that may close)."""
     log = logging.getLogger("tkm_assign")
-    for handler in [h for h in log.handlers if getattr(h, "tkm_cli", False)]:
-        log.removeHandler(handler)
+    level, propagate = log.level, log.propagate
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(_Worded(lang))
     handler.addFilter(_for_people)
-    handler.tkm_cli = True  # type: ignore[attr-defined]
     log.addHandler(handler)
     log.setLevel(logging.WARNING if quiet else logging.INFO)
     log.propagate = False
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+        log.propagate = propagate
 
 
 def _for_people(record: logging.LogRecord) -> bool:

@@ -93,7 +93,13 @@ def test_a_bad_logbook_lists_its_problems(client, plan_id, tmp_path):
     assert wait_finished(client, job_id)["status"] == "failed"
     page = client.get(f"/jobs/{job_id}").text
     table = page[page.index('id="problems"') :].replace("\n", "")
-    assert '<td>logbook.csv</td><td class="num">3</td><td>date</td><td>2027-13-01</td>' in table
+    cells = [
+        '<td data-label="Berkas">logbook.csv</td>',
+        '<td class="num" data-label="Baris">3</td>',
+        '<td data-label="Kolom">date</td>',
+        '<td data-label="Nilai">2027-13-01</td>',
+    ]
+    assert "".join(cells) in table
     assert f'href="/plans/{plan_id}/programme"' in page  # try again on page 5
 
 
