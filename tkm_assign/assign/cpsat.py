@@ -629,16 +629,7 @@ def merged_instance(instance: GapInstance, plans: list[IntArray]) -> GapInstance
     use = np.zeros(instance.arc_item.size, dtype=bool)
     for plan in plans:
         use[chosen_arcs(instance, plan)] = True
-    arcs = np.flatnonzero(use)
-    return GapInstance(
-        n_items=instance.n_items,
-        n_agents=instance.n_agents,
-        arc_item=instance.arc_item[arcs],
-        arc_agent=instance.arc_agent[arcs],
-        arc_cost=instance.arc_cost[arcs],
-        arc_weight=instance.weights[:, arcs],
-        agent_capacity=instance.capacities,
-    )
+    return instance.only_arcs(use)
 
 
 def tabu_with_merging(

@@ -123,6 +123,38 @@ class GapInstance:
         """Agent capacities per resource, shape ``(n_resources, n_agents)``."""
         return np.atleast_2d(np.asarray(self.agent_capacity, dtype=np.int64))
 
+    def only_arcs(self, use: npt.NDArray[np.bool_]) -> GapInstance:
+        """The instance with only the arcs marked in ``use`` (items and agents keep their
+        numbers; the fixed arcs among them stay fixed).
+
+        Parameters
+        ----------
+        use
+            One flag per arc.
+
+        Returns
+        -------
+        GapInstance
+            The restricted instance.
+        """
+        arcs = np.flatnonzero(use)
+        new_index = np.full(self.arc_item.size, -1, dtype=np.int64)
+        new_index[arcs] = np.arange(arcs.size)
+        fixed = new_index[self.fixed_arcs]
+        return GapInstance(
+            n_items=self.n_items,
+            n_agents=self.n_agents,
+            arc_item=self.arc_item[arcs],
+            arc_agent=self.arc_agent[arcs],
+            arc_cost=self.arc_cost[arcs],
+            arc_weight=self.weights[:, arcs],
+            agent_capacity=self.capacities,
+            item_skip_cost=self.item_skip_cost,
+            agent_max_items=self.agent_max_items,
+            agent_balance=self.agent_balance,
+            fixed_arcs=fixed[fixed >= 0],
+        )
+
     @property
     def n_resources(self) -> int:
         """How many weights each arc has (1, or 2 for monthly and working-day minutes)."""

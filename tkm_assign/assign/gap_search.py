@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from tkm_assign.assign.gap import Budget, GapInstance, IntArray
+from tkm_assign.xorshift import below
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -64,23 +65,6 @@ TENURE_MAX = 1 / 20
 
 
 @numba.njit(cache=True)
-def _uniform(rng: npt.NDArray[np.uint64]) -> float:
-    """A float in [0, 1) from xorshift64*."""
-    x = rng[0]
-    x ^= x >> np.uint64(12)
-    x ^= x << np.uint64(25)
-    x ^= x >> np.uint64(27)
-    rng[0] = x
-    return float((x * np.uint64(2685821657736338717)) >> np.uint64(11)) / 9007199254740992.0
-
-
-@numba.njit(cache=True)
-def _below(rng: npt.NDArray[np.uint64], n: int) -> int:
-    """An integer in [0, n)."""
-    return min(int(_uniform(rng) * n), n - 1)
-
-
-@numba.njit(cache=True)
 def _over(load: int, capacity: int) -> int:
     return load - capacity if load > capacity else 0
 
@@ -105,7 +89,7 @@ def _shift(agent_of: IntArray, load: IntArray, weight: IntArray, item: int, to: 
 
 @numba.njit(cache=True)
 def _tenure(rng: npt.NDArray[np.uint64], low: int, high: int) -> int:
-    return low + _below(rng, high - low + 1)
+    return low + below(rng, high - low + 1)
 
 
 @numba.njit(cache=True)
@@ -201,7 +185,7 @@ def _search(
                     best_value, ties = value, 1
                 elif value <= best_value + 1e-9:
                     ties += 1
-                    if _below(rng, ties) != 0:
+                    if below(rng, ties) != 0:
                         continue
                 else:
                     continue
@@ -237,7 +221,7 @@ def _search(
                     best_value, ties = value, 1
                 elif value <= best_value + 1e-9:
                     ties += 1
-                    if _below(rng, ties) != 0:
+                    if below(rng, ties) != 0:
                         continue
                 else:
                     continue
@@ -284,8 +268,8 @@ def _search(
                 for r in range(n_resources):
                     load[r, agent_of[j]] += weight[r, agent_of[j], j]
             for _ in range(max(1, int(SHAKE_SHIFTS * n_items))):
-                j = _below(rng, n_items)
-                b = _below(rng, n_agents)
+                j = below(rng, n_items)
+                b = below(rng, n_agents)
                 if allowed[b, j] and b != agent_of[j]:
                     _shift(agent_of, load, weight, j, b)
             current = 0

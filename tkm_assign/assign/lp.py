@@ -182,19 +182,4 @@ def prune_arcs(
     use[np.flatnonzero(keep[instance.arc_item] == instance.arc_agent)] = True
     if use.all():
         return instance
-    arcs = np.flatnonzero(use)
-    new_index = np.full(instance.arc_item.size, -1, dtype=np.int64)
-    new_index[arcs] = np.arange(arcs.size)
-    return GapInstance(
-        n_items=instance.n_items,
-        n_agents=instance.n_agents,
-        arc_item=instance.arc_item[arcs],
-        arc_agent=instance.arc_agent[arcs],
-        arc_cost=instance.arc_cost[arcs],
-        arc_weight=instance.weights[:, arcs],
-        agent_capacity=instance.capacities,
-        item_skip_cost=instance.item_skip_cost,
-        agent_max_items=instance.agent_max_items,
-        agent_balance=instance.agent_balance,
-        fixed_arcs=new_index[instance.fixed_arcs],
-    )
+    return instance.only_arcs(use)

@@ -6,7 +6,7 @@ run millions of times: pricing a visit's cheapest pattern and positions, removin
 rejected iteration. Everything here works on the plain arrays of :class:`Arrays` (the
 instance) and :class:`State` (routes and the search's bookkeeping), both named tuples of
 numpy arrays so that the compiled functions can be cached on disk. Random numbers come
-from the search's own xorshift generator (:func:`_uniform`), so a seed gives the same
+from the search's own xorshift generator (:mod:`tkm_assign.xorshift`), so a seed gives the same
 search on every machine, and work is counted in edge evaluations (``State.work``).
 
 Nothing outside :mod:`~.periodic` calls these functions.
@@ -19,6 +19,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 import numpy.typing as npt
+
+from tkm_assign.xorshift import below, uniform
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -157,24 +159,6 @@ def new_state(a: Arrays, seed: int, price: float) -> State:
         scalars=scalars,
         rng=rng,
     )
-
-
-# -- random numbers ---------------------------------------------------------------------------
-@numba.njit(cache=True)
-def _uniform(rng: npt.NDArray[np.uint64]) -> float:
-    """A float in [0, 1) from xorshift64*."""
-    x = rng[0]
-    x ^= x >> np.uint64(12)
-    x ^= x << np.uint64(25)
-    x ^= x >> np.uint64(27)
-    rng[0] = x
-    return float((x * np.uint64(2685821657736338717)) >> np.uint64(11)) / 9007199254740992.0
-
-
-@numba.njit(cache=True)
-def _below(rng: npt.NDArray[np.uint64], n: int) -> int:
-    """An integer in [0, n)."""
-    return min(int(_uniform(rng) * n), n - 1)
 
 
 # -- costs ------------------------------------------------------------------------------------
@@ -345,7 +329,7 @@ def _cheapest_on_day(a: Arrays, s: State, v: int, day: int, home: int, blink: fl
         before = a.vehicle_home[k]
         for at in range(n + 1):
             after = a.n_homes + s.routes[k, at] if at < n else a.vehicle_home[k]
-            if blink > 0.0 and _uniform(s.rng) < blink:
+            if blink > 0.0 and uniform(s.rng) < blink:
                 before = after
                 continue
             delta = t[before, x] + t[x, after] - t[before, after]
@@ -467,7 +451,7 @@ def _ruin(a: Arrays, s: State, mean_removed: float) -> int:
     Returns how many visits were removed (in ``s.removed``).
     """
     visits = len(s.pattern)
-    seed = _below(s.rng, visits)
+    seed = below(s.rng, visits)
     for _ in range(visits):
         if s.pattern[seed] >= 0:
             break
@@ -481,7 +465,7 @@ def _ruin(a: Arrays, s: State, mean_removed: float) -> int:
                 used += 1
         longest = min(float(MAX_STRING), stops / max(used, 1))
         most_strings = 4.0 * mean_removed / (1.0 + longest) - 1.0
-        strings = int(_uniform(s.rng) * most_strings) + 1
+        strings = int(uniform(s.rng) * most_strings) + 1
         done = np.zeros(len(s.length), dtype=np.bool_)
         marked = np.zeros(visits, dtype=np.bool_)
         found = 0
@@ -496,7 +480,7 @@ def _ruin(a: Arrays, s: State, mean_removed: float) -> int:
             for day in range(a.n_days):
                 if s.vehicle_of[u, day] >= 0:
                     options += 1
-            pick = _below(s.rng, options)
+            pick = below(s.rng, options)
             k = -1
             for day in range(a.n_days):
                 if s.vehicle_of[u, day] >= 0:
@@ -509,12 +493,12 @@ def _ruin(a: Arrays, s: State, mean_removed: float) -> int:
             done[k] = True
             found += 1
             n = s.length[k]
-            size = int(_uniform(s.rng) * min(float(n), longest)) + 1
+            size = int(uniform(s.rng) * min(float(n), longest)) + 1
             size = min(size, n)
             at = 0
             while s.routes[k, at] != u:
                 at += 1
-            start = at - _below(s.rng, size)
+            start = at - below(s.rng, size)
             start = max(0, min(start, n - size))
             for j in range(start, start + size):
                 w = s.routes[k, j]
@@ -522,10 +506,10 @@ def _ruin(a: Arrays, s: State, mean_removed: float) -> int:
                     marked[w] = True
                     s.removed[count] = w
                     count += 1
-        if a.optional and _uniform(s.rng) < 0.5:
+        if a.optional and uniform(s.rng) < 0.5:
             # Left-out visits get another chance now and then.
             for v in range(visits):
-                if s.pattern[v] < 0 and not marked[v] and _uniform(s.rng) < 0.5:
+                if s.pattern[v] < 0 and not marked[v] and uniform(s.rng) < 0.5:
                     marked[v] = True
                     s.removed[count] = v
                     count += 1
@@ -542,10 +526,10 @@ def _ruin(a: Arrays, s: State, mean_removed: float) -> int:
 @numba.njit(cache=True)
 def _recreate(a: Arrays, s: State, count: int) -> None:
     removed = s.removed[:count].copy()
-    order = _below(s.rng, 4)
+    order = below(s.rng, 4)
     if order == 0:
         for i in range(count - 1, 0, -1):
-            j = _below(s.rng, i + 1)
+            j = below(s.rng, i + 1)
             removed[i], removed[j] = removed[j], removed[i]
     else:
         key = np.empty(count)
@@ -558,7 +542,7 @@ def _recreate(a: Arrays, s: State, count: int) -> None:
             else:
                 key[i] = -a.frequency[v]
         removed = removed[np.argsort(key, kind="mergesort")]
-    force = a.optional and _uniform(s.rng) < 0.3
+    force = a.optional and uniform(s.rng) < 0.3
     for i in range(count):
         insert(a, s, removed[i], BLINK, force)
     if not a.optional:
@@ -607,7 +591,7 @@ def search(a: Arrays, s: State, work_until: float, mean_removed: float) -> int:
         count = _ruin(a, s, mean_removed)
         _recreate(a, s, count)
         candidate = priced(a, s)
-        threshold = sc[CURRENT] - temperature * np.log(max(_uniform(s.rng), 1e-12))
+        threshold = sc[CURRENT] - temperature * np.log(max(uniform(s.rng), 1e-12))
         if candidate < threshold:
             sc[CURRENT] = candidate
             commit(s)
