@@ -77,6 +77,20 @@ def test_the_search_keeps_feasible_distinct_elite_plans():
         assert objective(instance, plan) >= objective(instance, best) == search.best_cost
 
 
+def test_a_search_restarts_towards_an_offered_plan():
+    rng = np.random.default_rng(4)
+    instance = type_d(rng, n=30, m=4)
+    start = greedy(instance)
+    assert start is not None
+    search = gap_search.TabuSearch(instance, start, seed=1)
+    other = gap_search.tabu_search(instance, start, _budget(0.05), seed=9)
+    search.offer(other, objective(instance, other))
+    assert any(plan.tolist() == other.tolist() for plan in search.elite())
+    search.run(_budget(0.1))
+    assert not violations(instance, search.best_of)
+    assert search.best_cost <= objective(instance, start)
+
+
 def test_merged_instance_keeps_exactly_the_arcs_of_the_plans():
     rng = np.random.default_rng(3)
     instance = random_instance(rng, n=10, m=4, skip=False)
@@ -88,12 +102,15 @@ def test_merged_instance_keeps_exactly_the_arcs_of_the_plans():
         assert objective(merged, plan) == objective(instance, plan)
 
 
-def test_tabu_with_merging_never_worsens_and_stays_feasible():
+@pytest.mark.parametrize("workers", [1, 2])
+def test_tabu_with_merging_never_worsens_and_stays_feasible(workers):
     rng = np.random.default_rng(5)
     instance = random_instance(rng, n=50, m=5, skip=False)
     start = greedy(instance)
     assert start is not None
-    params = GapParams(workers=1, seed=2)
+    # With two workers, two searches run side by side in threads: the result must not
+    # depend on how the threads were scheduled.
+    params = GapParams(workers=workers, seed=2)
     found = tabu_with_merging(instance, start, _budget(0.5), params)
     assert not violations(instance, found)
     assert objective(instance, found) <= objective(instance, start)

@@ -23,6 +23,7 @@ from __future__ import annotations
 import logging
 import math
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -475,6 +476,7 @@ TABU_CPSAT = "tabu search with CP-SAT merges"
 TABU_SHARE = 0.85
 MERGE_PERIOD = 3.0  # work units of tabu search between two merges of its elite plans
 MERGE_WORK = 1.0  # CP-SAT work of one merge
+SEARCH_SEED_STEP = 7919  # seeds of the side-by-side tabu searches: seed, seed + this, ...
 
 
 def solve_gap(
@@ -572,7 +574,11 @@ def solve_gap(
         # The classic GAP: the tabu search with merges of its elite plans, then CP-SAT on
         # the whole model from its plan for the rest (it proves small instances optimal).
         tabu_work = work.part(TABU_SHARE, at(TABU_SHARE))
+        given = tabu_work.left
         found = tabu_with_merging(searched, start, tabu_work, params, bound)
+        # The last CP-SAT run gets what the search left of the whole work (it proves the
+        # small instances optimal; on the large ones more of it finds nothing).
+        work.spend(given - max(tabu_work.left, 0.0))
         last = _solve_whole(searched, params, found, work.part(1.0, deadline), started, TABU_CPSAT)
         value = objective(searched, found)
         if last.status == SolveStatus.INFEASIBLE or last.objective > value:
@@ -637,9 +643,14 @@ def tabu_with_merging(
 ) -> IntArray:
     """The tabu search of :mod:`~tkm_assign.assign.gap_search`, its elite plans merged by CP-SAT.
 
-    Every ``MERGE_PERIOD`` units of search, CP-SAT solves the instance restricted to the
-    arcs the best plan and the elite plans use (items on which they all agree are fixed),
-    warm-started from the best plan; a better plan found there becomes the search's best.
+    ``params.workers`` searches with their own seeds run side by side (one thread each: the
+    compiled search releases the interpreter's lock), ``MERGE_PERIOD`` units each between
+    two merges. A merge is CP-SAT on the instance restricted to the arcs the best plan and
+    every search's elite plans use (items on which they all agree are fixed), warm-started
+    from the best plan; a better plan found there becomes every search's best. Each search
+    counts its own work and they meet only at the merges, so the result does not depend on
+    how the threads were scheduled. A round of side-by-side searches spends its units once
+    from ``budget`` (it is wall-clock work: the CPU time is that times the searches).
 
     Parameters
     ----------
@@ -650,7 +661,7 @@ def tabu_with_merging(
     budget
         Work allowance (search and merges).
     params
-        Seed and CP-SAT workers.
+        Seed, CP-SAT workers and the number of searches.
     bound
         A proven lower bound: the search stops once its best plan meets it.
 
@@ -659,25 +670,51 @@ def tabu_with_merging(
     ndarray
         The best plan found.
     """
-    search = gap_search.TabuSearch(instance, start, params.seed)
+    searches = [
+        gap_search.TabuSearch(instance, start, params.seed + SEARCH_SEED_STEP * k)
+        for k in range(max(1, params.workers))
+    ]
     best = start.copy()
-    while not budget.exhausted and search.best_cost > bound:
-        best = search.run(budget, MERGE_PERIOD, bound)
-        if budget.exhausted or search.best_cost <= bound:
-            break
-        plans = [best, *search.elite()]
-        merged = merged_instance(instance, plans)
-        if merged.arc_item.size == instance.n_items:
-            continue  # the elite all agree
-        part = Budget(min(MERGE_WORK, budget.left), budget.deadline)
-        found = _solve_whole(merged, params, best, part, time.monotonic(), CPSAT_FROM_FLOW)
-        if math.isfinite(budget.left):
-            budget.spend(min(MERGE_WORK, budget.left))
-        if found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) and found.objective < (
-            objective(instance, best)
-        ):
-            best = found.agent_of
-            search.adopt(best)
+    best_cost = objective(instance, best)
+    with ThreadPoolExecutor(len(searches)) as threads:
+        while not budget.exhausted and best_cost > bound:
+            units = min(MERGE_PERIOD, budget.left)
+
+            def run(
+                search: gap_search.TabuSearch,
+                units: float = units,
+                deadline: float = budget.deadline,
+            ) -> float:
+                before = search.work_done
+                search.run(Budget(units, deadline), units, bound)
+                return search.work_done - before
+
+            done = list(threads.map(run, searches)) if len(searches) > 1 else [run(searches[0])]
+            budget.spend(max(done))
+            leader = min(searches, key=lambda search: search.best_cost)
+            if leader.best_cost < best_cost:
+                best, best_cost = leader.best_of.copy(), leader.best_cost
+            if budget.exhausted or best_cost <= bound:
+                break
+            # Each search may restart towards the others' best plans.
+            for search in searches:
+                for other in searches:
+                    if other is not search:
+                        search.offer(other.best_of, other.best_cost)
+            plans = [best, *(plan for search in searches for plan in search.elite())]
+            merged = merged_instance(instance, plans)
+            if merged.arc_item.size == instance.n_items:
+                continue  # the elite all agree
+            part = Budget(min(MERGE_WORK, budget.left), budget.deadline)
+            found = _solve_whole(merged, params, best, part, time.monotonic(), CPSAT_FROM_FLOW)
+            if math.isfinite(budget.left):
+                budget.spend(min(MERGE_WORK, budget.left))
+            if found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) and (
+                found.objective < best_cost
+            ):
+                best, best_cost = found.agent_of, found.objective
+                for search in searches:
+                    search.adopt(best)
     return best
 
 

@@ -13,7 +13,9 @@ searches). Every iteration takes the best non-tabu move of the full shift (one i
 another agent) and swap (two items of different agents exchange agents) neighbourhoods;
 an item may not go back to an agent it left for a random tenure, unless that gives a
 feasible plan better than the best one found. After a long run without a new best plan,
-the search goes back to the best plan and shakes it with a few random shifts; the best
+the search goes back to the best plan and moves it half way towards an elite plan taken at
+random (a step of path relinking; another search's best plan may be among them,
+:meth:`TabuSearch.offer`), then a few random shifts if that moved too few items; the best
 plan of each such phase is kept in a small elite pool, which
 :func:`~tkm_assign.assign.cpsat.tabu_with_merging` merges with CP-SAT (the instance
 restricted to the arcs the elite plans use).
@@ -57,11 +59,12 @@ ALPHA_DOWN = 0.98  # the whole plan fits: every weight shrinks by this factor
 ALPHA_MIN = 1e-3
 STALL_PER_ITEM = 10  # iterations without a new best plan (per item) before a restart
 SHAKE_SHIFTS = 0.05  # share of items shifted at random on a restart
+RELINK = True  # restarts move half way towards an elite plan (else random shifts only)
 POOL_SIZE = 8  # elite plans kept (the best of each phase between two restarts)
 # An item may not go back to an agent it left for a random number of iterations between
 # these shares of the number of items.
-TENURE_MIN = 1 / 40
-TENURE_MAX = 1 / 20
+TENURE_MIN = 1 / 80
+TENURE_MAX = 1 / 40
 
 
 @numba.njit(cache=True)
@@ -138,6 +141,40 @@ def _keep_elite(plan: IntArray, value: int, pool: IntArray, pool_cost: IntArray)
 
 
 @numba.njit(cache=True)
+def _towards_elite(
+    agent_of: IntArray,
+    load: IntArray,
+    weight: IntArray,
+    pool: IntArray,
+    pool_cost: IntArray,
+    rng: npt.NDArray[np.uint64],
+) -> int:
+    """Move the plan half way towards an elite plan taken at random: each item where they
+    differ takes the elite plan's agent with probability 1/2. Returns the items moved."""
+    kept = 0
+    for e in range(pool_cost.size):
+        if pool_cost[e] < np.iinfo(np.int64).max:
+            kept += 1
+    if kept == 0:
+        return 0
+    pick = below(rng, kept)
+    target = 0
+    for e in range(pool_cost.size):
+        if pool_cost[e] < np.iinfo(np.int64).max:
+            if pick == 0:
+                target = e
+                break
+            pick -= 1
+    moved = 0
+    for j in range(agent_of.size):
+        b = pool[target, j]
+        if b != agent_of[j] and below(rng, 2) == 0:
+            _shift(agent_of, load, weight, j, b)
+            moved += 1
+    return moved
+
+
+@numba.njit(cache=True, nogil=True)
 def _search(
     cost: IntArray,
     allowed: BoolArray,
@@ -156,12 +193,14 @@ def _search(
     phase_of: IntArray,
     pool: IntArray,
     pool_cost: IntArray,
+    stall: int,
+    shake: int,
+    relink: bool,
 ) -> int:
     """Run iterations until ``max_evaluations`` moves are evaluated; returns the count."""
     n_resources, n_agents, n_items = weight.shape
     evaluations = 0
     excess = _total_excess(load, capacity)
-    stall = STALL_PER_ITEM * n_items
     move_item = np.zeros(2, dtype=np.int64)  # a move is one or two shifts
     move_to = np.zeros(2, dtype=np.int64)
     while evaluations < max_evaluations:
@@ -267,7 +306,10 @@ def _search(
             for j in range(n_items):
                 for r in range(n_resources):
                     load[r, agent_of[j]] += weight[r, agent_of[j], j]
-            for _ in range(max(1, int(SHAKE_SHIFTS * n_items))):
+            moved = 0
+            if relink:
+                moved = _towards_elite(agent_of, load, weight, pool, pool_cost, rng)
+            for _ in range(max(0, shake - moved)):
                 j = below(rng, n_items)
                 b = below(rng, n_agents)
                 if allowed[b, j] and b != agent_of[j]:
@@ -344,6 +386,10 @@ class TabuSearch:
         self.rng = np.array([(seed * 0x9E3779B97F4A7C15 | 1) % 2**64], dtype=np.uint64)
         self.tenure_low = max(1, int(n * TENURE_MIN))
         self.tenure_high = max(self.tenure_low + 1, int(n * TENURE_MAX))
+        self.stall = STALL_PER_ITEM * n
+        self.shake = max(1, int(SHAKE_SHIFTS * n))
+        self.relink = RELINK
+        self.work_done = 0.0  # units of move evaluations over all runs
         self.adopt(np.asarray(start, dtype=np.int64))
 
     def adopt(self, plan: IntArray) -> None:
@@ -368,6 +414,18 @@ class TabuSearch:
         self.counters[LAST_BEST] = self.counters[ITERATION]
         self.counters[PHASE_COST] = np.iinfo(np.int64).max
         self.tabu = np.zeros_like(self.cost)
+
+    def offer(self, plan: IntArray, value: int) -> None:
+        """Keep ``plan`` among the elite in place of a worse one (e.g. another search's best).
+
+        Parameters
+        ----------
+        plan
+            A feasible plan (agent of each item).
+        value
+            Its cost.
+        """
+        _keep_elite(np.asarray(plan, dtype=np.int64), int(value), self.pool, self.pool_cost)
 
     @property
     def best_cost(self) -> int:
@@ -430,9 +488,13 @@ class TabuSearch:
                 self.phase_of,
                 self.pool,
                 self.pool_cost,
+                self.stall,
+                self.shake,
+                self.relink,
             )
             budget.spend(done / EVALUATIONS_PER_UNIT)
             done_units += done / EVALUATIONS_PER_UNIT
+            self.work_done += done / EVALUATIONS_PER_UNIT
         return self.best_of.copy()
 
 
