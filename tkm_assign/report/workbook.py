@@ -349,9 +349,10 @@ def _write_sheet(ws: _BodySheet, sheet: Sheet, labels: Labels, styles: _Styles) 
                 value = _cell_value(names[j], value, labels)
                 if value is None:
                     continue
-                cell = _other_cell(ws, value, fmt, styles, shared)
-                if cell is None:
+                other = _other_cell(ws, value, fmt, styles, shared)
+                if other is None:
                     continue
+                cell = other
             cells.append(starts[j] + number + cell)
             if low < 0:
                 low = j
