@@ -290,3 +290,37 @@ def test_cells_are_written_by_their_type_never_by_reading_text(tmp_path):
     assert text_row[3].value == dt.datetime(2027, 7, 6) and text_row[3].is_date
     assert text_row[3].number_format == "yyyy-mm-dd"
     assert typed_row[3].value is None
+
+
+def test_every_kind_of_value_keeps_its_type_and_format(tmp_path):
+    """Cells of every kind a table holds, written as ready row XML, read back as XlsxWriter's
+    own cells would: numbers with their column's format, booleans, dates and times, text
+    cleaned of characters XML cannot hold; empty and non-finite values leave no cell."""
+    import numpy as np
+
+    from tkm_assign.report.i18n import Labels
+    from tkm_assign.report.workbook import Sheet, write_workbook
+
+    columns = ["mentor_id", "travel_min", "utilisation", "date", "start", "pinned"]
+    rows = [
+        ["M1\x01", np.int64(42), np.float64(0.5), dt.datetime(2027, 7, 6, 12, 0), None, True],
+        [None, float("nan"), float("inf"), dt.date(2027, 7, 7), dt.timedelta(hours=9), None],
+        ["x" * 40000, 7, 1.25, None, dt.time(8, 30), False],
+    ]
+    path = tmp_path / "x.xlsx"
+    write_workbook(path, [Sheet("S", columns, rows)], Labels("en"))
+    sheet = openpyxl.load_workbook(path)["S"]
+    first, second, third = sheet[2], sheet[3], sheet[4]
+    assert first[0].value == "M1 " and first[0].data_type == "s"
+    assert first[1].value == 42 and first[1].number_format == "0"
+    assert first[2].value == 0.5 and first[2].number_format == "0.0%"
+    assert first[3].value == dt.datetime(2027, 7, 6, 12, 0) and first[3].is_date
+    assert first[5].value is True
+    assert [c.value for c in second[:3]] == [None, None, None]
+    assert second[3].value == dt.datetime(2027, 7, 7)
+    assert second[3].number_format == "[$-409]ddd, yyyy-mm-dd"
+    assert second[4].value == dt.time(9, 0) and second[4].number_format == "hh:mm"
+    assert len(third[0].value) == 32767  # Excel's longest text
+    assert third[2].value == 1.25 and third[4].value == dt.time(8, 30)
+    assert third[5].value is False
+    assert sheet.max_row == 4 and sheet.max_column == 6

@@ -15,9 +15,9 @@ import pickle
 import threading
 import uuid
 from collections import deque
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -108,6 +108,20 @@ class OutputJob:
 
 
 @dataclass(frozen=True)
+class Measures:
+    """The plan's measures the workbook, report, GeoPackage and ``summary.json`` show."""
+
+    figures: dict[str, Any]
+    balance: pd.DataFrame
+    provinces: pd.DataFrame
+    unserved: UnservedReview | None = None  # causes and remedies of the unserved
+
+
+# Jobs that read the measures; the others need only the plan.
+MEASURED = frozenset({"json", "xlsx", "report", "gpkg"})
+
+
+@dataclass(frozen=True)
 class OutputInputs:
     """Everything an :class:`OutputJob` needs, picklable for a worker process."""
 
@@ -116,15 +130,10 @@ class OutputInputs:
     tables: PlanTables
     lang: str
     generated: dt.datetime
-    figures: dict[str, Any]
-    balance: pd.DataFrame
-    provinces: pd.DataFrame
     with_map: bool  # report.html embeds a small copy of the country map
+    zoomed: tuple[str, ...]  # provinces with a map of their own
     title: str | None = None  # of report.html and the workbook's summary (a re-plan's)
-    unserved: UnservedReview | None = (
-        None  # causes and remedies of the participants without a mentor
-    )
-    zoomed: tuple[str, ...] | None = None  # provinces with a map of their own (None: find them)
+    measures: Measures | None = None  # needed by the jobs in MEASURED
 
 
 def output_jobs(formats: Collection[str], zoomed: Sequence[str]) -> list[OutputJob]:
@@ -163,17 +172,22 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
 
     folder, problem, tables = inputs.folder, inputs.problem, inputs.tables
     labels = Labels(inputs.lang)
+    measures = inputs.measures
+    if job.kind in MEASURED and measures is None:
+        raise ValueError(f"output job {job.kind!r} needs the plan's measures")
     if job.kind == "csv":
         return write_plan_tables(folder, tables, inputs.lang)
     if job.kind == "json":
-        summary = rendered(plan_summary(problem, tables, inputs.figures), inputs.lang)
+        assert measures is not None
+        summary = rendered(plan_summary(problem, tables, measures.figures), inputs.lang)
         write_json(summary, folder / "summary.json")
         return [folder / "summary.json"]
     if job.kind == "xlsx":
         from tkm_assign.report.workbook import summary_rows, write_plan_workbook
 
+        assert measures is not None
         workbook = folder / "plan.xlsx"
-        rows = summary_rows(problem, inputs.figures, labels, inputs.generated)
+        rows = summary_rows(problem, measures.figures, labels, inputs.generated)
         if inputs.title:
             rows.insert(0, (inputs.title, "", None))
         write_plan_workbook(
@@ -182,9 +196,9 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
             tables,
             labels,
             rows,
-            inputs.balance,
-            inputs.provinces,
-            inputs.unserved,
+            measures.balance,
+            measures.provinces,
+            measures.unserved,
         )
         return [workbook]
     if job.kind == "ics":
@@ -200,19 +214,20 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
         from tkm_assign.report.html import render_report
         from tkm_assign.report.maps import country_preview
 
+        assert measures is not None
         preview = country_preview(problem, tables, labels) if inputs.with_map else None
         report = folder / "report.html"
         page = render_report(
             problem,
             tables,
             labels,
-            inputs.figures,
-            inputs.balance,
-            inputs.provinces,
+            measures.figures,
+            measures.balance,
+            measures.provinces,
             preview,
             inputs.generated,
             inputs.title,
-            unserved=inputs.unserved,
+            unserved=measures.unserved,
         )
         report.write_text(page, encoding="utf-8")
         return [report]
@@ -221,17 +236,18 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
 
         return write_country_map(folder, problem, tables, labels)
     if job.kind == "province_maps":
-        from tkm_assign.report.maps import provinces_to_zoom, write_province_maps
+        from tkm_assign.report.maps import write_province_maps
 
-        codes = provinces_to_zoom(problem, tables) if inputs.zoomed is None else inputs.zoomed
+        codes = inputs.zoomed
         k, n = job.part
         mine = codes[k * len(codes) // n : (k + 1) * len(codes) // n]
         return write_province_maps(folder, problem, tables, labels, mine)
     if job.kind == "gpkg":
         from tkm_assign.report.gpkg import write_geopackage
 
+        assert measures is not None
         gpkg = folder / "plan.gpkg"
-        write_geopackage(gpkg, problem, tables, inputs.balance, inputs.lang)
+        write_geopackage(gpkg, problem, tables, measures.balance, inputs.lang)
         return [gpkg]
     raise ValueError(f"unknown output job {job.kind!r}")
 
@@ -242,12 +258,17 @@ def run_output_job(inputs: OutputInputs, job: OutputJob) -> list[Path]:
 _SHIPPED: dict[str, OutputInputs] = {}
 
 
-def _run_shipped(token: str, packed: bytes, job: OutputJob) -> list[Path]:
-    """:func:`run_output_job` in a worker process, the inputs unpickled once per worker."""
+def _run_shipped(
+    token: str, packed: bytes, job: OutputJob, measures: bytes | None = None
+) -> list[Path]:
+    """:func:`run_output_job` in a worker process, the inputs unpickled once per worker
+    (``measures``: the pickled :class:`Measures`, sent with the first job that needs them)."""
     inputs = _SHIPPED.get(token)
     if inputs is None:
         _SHIPPED.clear()
         inputs = _SHIPPED[token] = pickle.loads(packed)
+    if measures is not None and inputs.measures is None:
+        inputs = _SHIPPED[token] = replace(inputs, measures=pickle.loads(measures))
     return run_output_job(inputs, job)
 
 
@@ -267,6 +288,7 @@ def run_output_jobs(
     workers: int,
     *,
     pool: ProcessPoolExecutor | None = None,
+    measure: Callable[[], Measures] | None = None,
 ) -> list[list[Path]]:
     """Every job's result, in the order of ``jobs``.
 
@@ -275,36 +297,66 @@ def run_output_jobs(
     many the caller started) take the jobs from one queue, the first job first, each as
     soon as it is free; the files are the same either way. The inputs are pickled once
     here and unpickled once in each worker.
+
+    ``measure`` (when ``inputs`` has no measures yet) works them out: this process calls
+    it first, while the workers start on the jobs that need only the plan (province
+    maps, calendars, ...); the jobs of :data:`MEASURED` wait for it.
     """
     if workers <= 1 or len(jobs) <= 1:
+        if measure is not None:
+            inputs = replace(inputs, measures=measure())
         return [run_output_job(inputs, job) for job in jobs]
     if pool is None:
         from tkm_assign.processes import process_pool
 
         with process_pool(workers - 1) as own:
-            return run_output_jobs(inputs, jobs, workers, pool=own)
+            return run_output_jobs(inputs, jobs, workers, pool=own, measure=measure)
     packed = pickle.dumps(inputs, protocol=pickle.HIGHEST_PROTOCOL)
     token = uuid.uuid4().hex
     queue = deque(range(len(jobs)))
     lock = threading.Lock()
     futures: dict[int, Future[list[Path]]] = {}
     done: dict[int, list[Path]] = {}
+    # The measures once worked out (pickled for the workers), and how many workers wait
+    # for them with nothing else left to take.
+    state: dict[str, Any] = {"measures": None, "waiting": 0}
+    if measure is None:
+        state["measures"] = pickle.dumps(inputs.measures, protocol=pickle.HIGHEST_PROTOCOL)
 
     def feed(_: object = None) -> None:
         # Under the lock: once this process finds the queue empty, every job taken by a
         # worker is already in ``futures``.
         with lock:
-            if not queue:
+            measured = state["measures"]
+            index = next(
+                (i for i in queue if measured is not None or jobs[i].kind not in MEASURED),
+                None,
+            )
+            if index is None:
+                if queue:  # only jobs that need the measures are left
+                    state["waiting"] += 1
                 return
+            job = jobs[index]
             try:
-                future = pool.submit(_run_shipped, token, packed, jobs[queue[0]])
+                future = pool.submit(
+                    _run_shipped, token, packed, job, measured if job.kind in MEASURED else None
+                )
             except RuntimeError:  # the pool was stopped (an error elsewhere)
                 return
-            futures[queue.popleft()] = future
+            queue.remove(index)
+            futures[index] = future
         future.add_done_callback(feed)
 
     for _ in range(workers - 1):
         feed()
+    if measure is not None:
+        inputs = replace(inputs, measures=measure())
+        measured = pickle.dumps(inputs.measures, protocol=pickle.HIGHEST_PROTOCOL)
+        with lock:
+            state["measures"] = measured
+            waiting, state["waiting"] = state["waiting"], 0
+        for _ in range(waiting):
+            feed()
     while True:
         with lock:
             index = queue.pop() if queue else None
@@ -397,36 +449,35 @@ def write_plan_outputs(
             from tkm_assign.processes import process_pool
 
             # Started first: the workers start and import the writers while this process
-            # measures the plan and reviews the participants without a mentor.
+            # ships them the plan and measures it.
             pool = stack.enter_context(process_pool(workers - 1))
             for _ in range(workers - 1):
                 pool.submit(_warm_up)
-        if balance is None:
-            balance = mentor_balance(problem, tables)
-        if provinces is None:
-            provinces = province_table(problem, tables, balance)
-        if figures is None:
-            figures = key_figures(problem, tables, balance)
-        if unserved is None and ("xlsx" in wanted or "html" in wanted):
-            unserved = _review_unserved(problem, tables)
         zoomed = provinces_to_zoom(problem, tables) if "png" in wanted else []
         jobs = output_jobs(wanted, zoomed)
+
+        def measure() -> Measures:
+            nonlocal balance, provinces, figures, unserved
+            if balance is None:
+                balance = mentor_balance(problem, tables)
+            if provinces is None:
+                provinces = province_table(problem, tables, balance)
+            if figures is None:
+                figures = key_figures(problem, tables, balance)
+            if unserved is None and ("xlsx" in wanted or "html" in wanted):
+                unserved = _review_unserved(problem, tables)
+            return Measures(figures, balance, provinces, unserved)
+
         inputs = OutputInputs(
-            folder,
-            problem,
-            tables,
-            lang,
-            generated,
-            figures,
-            balance,
-            provinces,
-            "png" in wanted,
-            title,
-            unserved,
-            tuple(zoomed),
+            folder, problem, tables, lang, generated, "png" in wanted, tuple(zoomed), title
         )
         log.info("writing %d output jobs in %d processes", len(jobs), workers)
-        results = dict(zip(jobs, run_output_jobs(inputs, jobs, workers, pool=pool), strict=True))
+        # The measures are worked out here while the workers start on the province maps.
+        needed = any(job.kind in MEASURED for job in jobs)
+        written = run_output_jobs(
+            inputs, jobs, workers, pool=pool, measure=measure if needed else None
+        )
+        results = dict(zip(jobs, written, strict=True))
     # Files listed in one order whatever wrote them: tables, summary, workbook, calendars,
     # printable schedules, maps, report, GeoPackage.
     order = ("csv", "json", "xlsx", "ics", "pages", "country_map", "province_maps", "report")

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import _utf16_len, _utf16_truncate, xl_col_to_name, xl_rowcol_to_cell
 from xlsxwriter.worksheet import Worksheet
 
 from tkm_assign import rules
@@ -88,6 +88,7 @@ WIDTH_SAMPLE_ROWS = 400
 # text writable).
 ILLEGAL_CHARACTERS_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 A4 = 9  # XlsxWriter's paper code
+XLS_STRMAX = 32767  # the longest text a cell holds, in UTF-16 units
 
 # Number format by column name (columns not listed are written as they are).
 COLUMN_FORMATS: Mapping[str, str] = {
@@ -187,7 +188,7 @@ def write_workbook(path: Path, sheets: Sequence[Sheet], labels: Labels) -> None:
     titles = {sheet.title: sheet.title[:31] for sheet in sheets}
     extents = {sheet.title: (list(sheet.columns), len(sheet.rows)) for sheet in sheets}
     for sheet in sheets:
-        ws = book.add_worksheet(titles[sheet.title])
+        ws = book.add_worksheet(titles[sheet.title], worksheet_class=_BodySheet)
         _write_sheet(ws, sheet, labels, styles)
         _print_setup(ws, sheet)
         for column, (source, source_column) in sheet.choices.items():
@@ -212,7 +213,54 @@ class _Styles:
         return self._numbers[fmt]
 
 
-def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -> None:
+class _BodySheet(Worksheet):
+    """A worksheet whose data rows arrive as ready cell XML (:func:`_write_sheet`).
+
+    XlsxWriter keeps a cell object per cell and writes each through several calls; a
+    national Schedule sheet has hundreds of thousands of cells, and that was most of the
+    workbook's time. Here a data row is its cells' XML text, made once as the row is read,
+    with the shared strings and the formats' indices XlsxWriter itself assigns, in the
+    order it would have assigned them: the XML is the same, byte for byte. The header row
+    (and anything else) goes through XlsxWriter's own cells.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        # (row, first column, last column, the row's cells as XML), rows in order
+        self.body: list[tuple[int, int, int, str]] = []
+
+    def _write_rows(self) -> None:
+        if not self.body:
+            super()._write_rows()
+            return
+        # Table rows (the header) come before the body; no row formats or comments.
+        table = {row: cells for row, cells in self.table.items() if cells}
+        if self.row_info or self.comments or max(table, default=-1) >= self.body[0][0]:
+            raise ValueError("a body sheet holds only header rows outside its body")
+        # The span of a block of 16 rows: its first and last column with a cell (optional
+        # in the format; XlsxWriter writes it, so the file stays the same).
+        ranges: dict[int, tuple[int, int]] = {}
+        rows = [(row, min(cells), max(cells)) for row, cells in table.items()]
+        for row, first, last in itertools.chain(rows, ((r, a, b) for r, a, b, _ in self.body)):
+            block = row // 16
+            seen = ranges.get(block)
+            ranges[block] = (
+                (first, last) if seen is None else (min(seen[0], first), max(seen[1], last))
+            )
+        spans = {block: f"{a + 1}:{b + 1}" for block, (a, b) in ranges.items()}
+        for row in sorted(table):
+            self._write_row(row, spans.get(row // 16))
+            for col in sorted(table[row]):
+                self._write_cell(row, col, table[row][col])
+            self._xml_end_tag("row")
+        write = self.fh.write
+        for row, _, _, cells in self.body:
+            self._write_row(row, spans[row // 16])
+            write(cells)
+            write("</row>")
+
+
+def _write_sheet(ws: _BodySheet, sheet: Sheet, labels: Labels, styles: _Styles) -> None:
     names = list(sheet.columns)
     n_rows = len(sheet.rows)
     ws.freeze_panes(1, 0)
@@ -239,6 +287,9 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
         for column, by in sheet.value_formats.items()
         if column in names
     }
+    # XlsxWriter numbers a format when a cell first uses it, the header row first: the
+    # body's formats are numbered here in the order its own writer would meet them.
+    styles.header._get_xf_index()
     # Cells are written by the type of their value, never by reading text: a date
     # (``datetime.date``) becomes an Excel date, a clock time (``datetime.time``, or a
     # ``timedelta`` since midnight) an Excel time, a number a number, text stays text
@@ -250,8 +301,18 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
     serials: dict[Any, float] = {}
     date_format, time_format = styles.number(DATE_FORMAT), styles.number(TIME_FORMAT)
     overrides = sheet.cell_formats
-    write_string, write_number = ws.write_string, ws.write_number
-    for i, row in enumerate(sheet.rows, start=1):
+    shared = ws.str_table._get_shared_string_index
+    # A cell's XML as XlsxWriter writes it: <c r="B7" s="3"><v>46212</v></c> for a number
+    # (s: its format), <c r="A7" t="s"><v>12</v></c> for text (the shared string's number).
+    starts = ['<c r="' + xl_col_to_name(j) for j in range(len(names))]
+    body = ws.body
+    first_row = last_row = -1
+    first_col, last_col = len(names), -1
+    # Rows beyond Excel's last are left out, as XlsxWriter's own writer leaves them.
+    for i, row in enumerate(sheet.rows[: ws.xls_rowmax - 1], start=1):
+        cells: list[str] = []
+        number = str(i + 1)
+        low, high = -1, -1
         for j, value in enumerate(row):
             if value is None:
                 continue
@@ -272,22 +333,75 @@ def _write_sheet(ws: Worksheet, sheet: Sheet, labels: Labels, styles: _Styles) -
                 fmt = styles.number(overrides.get((i - 1, j))) or fmt
             kind = type(value)
             if kind is str:
-                if not value.isprintable():
-                    value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
-                # Text from an input file is never run as a formula (e.g. "=HYPERLINK(..)").
-                write_string(i, j, value)
+                cell = _text_cell(value, shared)
             elif kind is int or kind is float:
-                if math.isfinite(value):
-                    write_number(i, j, value, fmt)
+                if not math.isfinite(value):
+                    continue
+                cell = _number_cell(value, fmt)
             elif kind is dt.date or kind is dt.time or kind is dt.timedelta:
                 serial = serials.get(value)
                 if serial is None:
                     serial = serials[value] = _serial(value)
-                write_number(i, j, serial, fmt or (date_format if kind is dt.date else time_format))
+                cell = _number_cell(
+                    serial, fmt or (date_format if kind is dt.date else time_format)
+                )
             else:  # numpy scalars, NaT, datetimes, booleans, messages, ...
                 value = _cell_value(names[j], value, labels)
-                if value is not None:
-                    _write_other(ws, i, j, value, fmt, styles)
+                if value is None:
+                    continue
+                other = _other_cell(ws, value, fmt, styles, shared)
+                if other is None:
+                    continue
+                cell = other
+            cells.append(starts[j] + number + cell)
+            if low < 0:
+                low = j
+            high = j
+        if cells:
+            body.append((i, low, high, "".join(cells)))
+            if first_row < 0:
+                first_row = i
+            last_row = i
+            first_col, last_col = min(first_col, low), max(last_col, high)
+    if first_row > 0:
+        # The sheet's extent (its <dimension>), as writing each cell would have set it.
+        ws._check_dimensions(first_row, first_col)
+        ws._check_dimensions(last_row, last_col)
+
+
+def _text_cell(value: str, shared: Any) -> str:
+    """The end of a text cell's XML (after ``<c r="A7``): the shared string's number."""
+    if not value.isprintable():
+        value = ILLEGAL_CHARACTERS_RE.sub(" ", value)
+    # Text from an input file is never run as a formula (e.g. "=HYPERLINK(..)").
+    if len(value) > XLS_STRMAX // 2 and _utf16_len(value) > XLS_STRMAX:
+        value = _utf16_truncate(value, XLS_STRMAX)
+    return f'" t="s"><v>{shared(value)}</v></c>'
+
+
+def _number_cell(value: float, fmt: Format | None) -> str:
+    """The end of a number cell's XML: its format's number and the value as XlsxWriter
+    writes it (16 significant digits)."""
+    if fmt is None:
+        return f'"><v>{value:.16G}</v></c>'
+    return f'" s="{fmt._get_xf_index()}"><v>{value:.16G}</v></c>'
+
+
+def _other_cell(
+    ws: Worksheet, value: Any, fmt: Format | None, styles: _Styles, shared: Any
+) -> str | None:
+    """Cells that are neither plain text nor a plain number (None: no cell)."""
+    if isinstance(value, bool):
+        return f'" t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float):
+        return _number_cell(value, fmt) if math.isfinite(value) else None
+    if isinstance(value, dt.date):  # dates and datetimes
+        return _number_cell(ws._convert_date_time(value), fmt or styles.number(DATE_FORMAT))
+    if isinstance(value, dt.time):  # a clock time
+        return _number_cell(ws._convert_date_time(value), fmt or styles.number(TIME_FORMAT))
+    if isinstance(value, dt.timedelta):  # a clock time: the time since midnight
+        return _number_cell(value / dt.timedelta(days=1), fmt or styles.number(TIME_FORMAT))
+    return _text_cell(ILLEGAL_CHARACTERS_RE.sub(" ", str(value)), shared)
 
 
 # Day 0 of Excel's serial dates as counted from 1 March 1900 on (Excel keeps Lotus 1-2-3's
@@ -306,25 +420,6 @@ def _serial(value: dt.date | dt.time | dt.timedelta) -> float:
         return (float(seconds) + float(value.microsecond) / 1e6) / (60 * 60 * 24)
     days = (value - EXCEL_EPOCH).days
     return float(days if value >= FIRST_REGULAR_DATE else days - 1)
-
-
-def _write_other(
-    ws: Worksheet, i: int, j: int, value: Any, fmt: Format | None, styles: _Styles
-) -> None:
-    """Cells that are neither plain text nor a plain number."""
-    if isinstance(value, bool):
-        ws.write_boolean(i, j, value)
-    elif isinstance(value, int | float):
-        if math.isfinite(value):
-            ws.write_number(i, j, value, fmt)
-    elif isinstance(value, dt.date):  # dates and datetimes
-        ws.write_datetime(i, j, value, fmt or styles.number(DATE_FORMAT))
-    elif isinstance(value, dt.time):  # a clock time
-        ws.write_datetime(i, j, value, fmt or styles.number(TIME_FORMAT))
-    elif isinstance(value, dt.timedelta):  # a clock time: the time since midnight
-        ws.write_number(i, j, value / dt.timedelta(days=1), fmt or styles.number(TIME_FORMAT))
-    else:
-        ws.write_string(i, j, ILLEGAL_CHARACTERS_RE.sub(" ", str(value)))
 
 
 def _print_setup(ws: Worksheet, sheet: Sheet) -> None:
