@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -350,6 +352,44 @@ def test_hard_rules_hold_even_if_candidates_break_them(build, make_participant, 
     )
     assert assign(problem, everything).mentor_of == {"P1": None, "P2": None}
     assert assign_baseline(problem, everything).mentor_of == {"P1": None, "P2": None}
+
+
+def test_each_rounds_wall_clock_net_starts_with_the_round(
+    build, make_participant, make_mentor, monkeypatch
+):
+    # On 300,000 participants the flows alone outlast assign.time_limit_s; a net counted
+    # from the start of assign() then cut every hours search before it began.
+    from tkm_assign.assign import solve
+
+    class Clock:
+        offset = 0.0
+
+        def monotonic(self) -> float:
+            return time.monotonic() + self.offset
+
+    clock = Clock()
+    monkeypatch.setattr(solve, "time", clock)
+    real_flow, real_params = solve.solve_flow, solve._region_params
+
+    def slow_flow(instance):
+        clock.offset += 1000.0  # the flows take 1,000 s
+        return real_flow(instance)
+
+    margins = []
+
+    def params(problem, share, lanes, deadline):
+        margins.append(deadline - clock.monotonic())
+        return real_params(problem, share, lanes, deadline)
+
+    monkeypatch.setattr(solve, "solve_flow", slow_flow)
+    monkeypatch.setattr(solve, "_region_params", params)
+    participants = [make_participant(f"P{i}", BANDUNG) for i in range(3)]
+    problem, candidates = build(participants, [make_mentor("M1", BANDUNG, hours_per_month=7.5)])
+    result = assign(problem, candidates)
+    assert margins  # the hours model ran
+    limit = problem.config.assign.time_limit_s
+    assert all(limit * 0.9 < margin <= limit for margin in margins)
+    assert len(served(result)) == 2
 
 
 def test_second_round_searches_only_where_a_gap_is_left(build, make_participant, make_mentor):

@@ -229,7 +229,9 @@ def assign(problem: Problem, candidates: Candidates) -> Assignment:
             [flows[k] for k in needs_cpsat],
             [regions[k] for k in needs_cpsat],
             problem,
-            started + settings.time_limit_s,
+            # The round's wall-clock net starts with the round: on 300,000 participants
+            # the flows alone take longer than the cap.
+            time.monotonic() + settings.time_limit_s,
         )
         for k, result in zip(needs_cpsat, solved, strict=True):
             results[k] = result
@@ -371,8 +373,9 @@ def _second_round(
         lanes,
     )
 
-    # The round has a wall-clock net of its own, as long as the first round's.
-    deadline += SECOND_ROUND_SHARE * settings.time_limit_s
+    # The round has a wall-clock net of its own, as long as the first round's, from when
+    # it starts (never before the first round's own net would have ended).
+    deadline = max(deadline, time.monotonic()) + SECOND_ROUND_SHARE * settings.time_limit_s
 
     def task(k: int, share: float) -> GapSolution:
         first = solutions[k]
