@@ -781,7 +781,7 @@ def _programme_middle(
     simulated = app.simulate(problem, plan, as_of=as_of, inputs=tables)
     now = simulated.problem
     progressed = app.progress(now, plan, simulated.logbook, as_of=as_of)
-    replanned = app.replan(now, plan, simulated.logbook, as_of=as_of)
+    replanned = app.replan(now, plan, simulated.logbook, as_of=as_of, measured=progressed)
     _print_messages(lang, [*simulated.warnings, *progressed.warnings, *replanned.warnings])
     folder = staging / f"day{DEMO_DAY}"
     for part in ("simulated", "progress", "replan"):

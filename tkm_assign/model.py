@@ -11,9 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -495,3 +496,45 @@ class Schedule:
     month_starts: tuple[dt.date, ...]  # first day of month 1..n (and the day after the last)
     solve_seconds: float
     seed: int
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Pickled by columns (a worker process receives the plan): tens of thousands of
+        # sessions as a few lists pickle in a quarter of the time of one object each.
+        return (
+            _schedule_of_columns,
+            (
+                _columns(self.sessions, _SESSION_FIELDS),
+                _columns(self.routes, _ROUTE_FIELDS),
+                self.shortfalls,
+                self.month_starts,
+                self.solve_seconds,
+                self.seed,
+            ),
+        )
+
+
+_SESSION_FIELDS = tuple(f.name for f in fields(Session))
+_ROUTE_FIELDS = tuple(f.name for f in fields(Route))
+
+
+def _columns(rows: tuple[Any, ...], names: tuple[str, ...]) -> tuple[list[Any], ...]:
+    return tuple([getattr(row, name) for row in rows] for name in names)
+
+
+def _schedule_of_columns(
+    sessions: tuple[list[Any], ...],
+    routes: tuple[list[Any], ...],
+    shortfalls: tuple[Shortfall, ...],
+    month_starts: tuple[dt.date, ...],
+    solve_seconds: float,
+    seed: int,
+) -> Schedule:
+    """A :class:`Schedule` from its pickled columns (:meth:`Schedule.__reduce__`)."""
+    return Schedule(
+        tuple(map(Session, *sessions)) if sessions[0] else (),
+        tuple(map(Route, *routes)) if routes[0] else (),
+        shortfalls,
+        month_starts,
+        solve_seconds,
+        seed,
+    )

@@ -250,6 +250,25 @@ def test_same_seed_same_replan(base):
     assert one.replanned.assignment.mentor_of == two.replanned.assignment.mentor_of
 
 
+def test_a_replan_takes_the_progress_measured_on_the_same_inputs(base):
+    problem, plan = base
+    as_of = START + dt.timedelta(days=40)
+    book = _logbook(plan, as_of, drop={("C", 1), ("E", 2)})
+    alone = app.replan(problem, plan, book)
+    measured = app.progress(problem, plan, book)
+    reused = app.replan(problem, plan, book, measured=measured)
+    assert reused.progress.participants is measured.tables.participants
+    assert reused.replanned.changes == alone.replanned.changes
+    assert reused.replanned.sessions == alone.replanned.sessions
+    assert reused.progress.participants.equals(alone.progress.participants)
+    assert reused.progress.summary == alone.progress.summary
+    # Measured on another logbook: measured again.
+    other = app.progress(problem, plan, _logbook(plan, as_of))
+    again = app.replan(problem, plan, book, measured=other)
+    assert again.progress.participants is not other.tables.participants
+    assert again.progress.summary == alone.progress.summary
+
+
 @settings(
     max_examples=8,
     deadline=None,

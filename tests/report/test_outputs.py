@@ -279,3 +279,16 @@ def test_worker_processes_write_the_same_files(
             for sheet in (a, b)
         ]
         assert rows[0] == rows[1], a.title
+
+
+def test_a_plan_pickles_to_the_same_plan(small_tables):
+    """The typed plan a worker process receives (pickled by columns) is the plan sent."""
+    import pickle
+
+    from tkm_assign.model import Schedule
+
+    plan = small_tables.plan
+    assert plan is not None and plan.sessions and plan.routes
+    assert pickle.loads(pickle.dumps(plan)) == plan
+    empty = Schedule((), (), (), plan.month_starts, 0.0, 1)
+    assert pickle.loads(pickle.dumps(empty)) == empty

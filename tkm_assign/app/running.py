@@ -452,6 +452,7 @@ def replan(
     config: Config | None = None,
     *,
     as_of: dt.date | None = None,
+    measured: ProgressResult | None = None,
     progress: ProgressCallback | None = None,
 ) -> ReplanResult:
     """Plan the rest of the programme again, changing as little as the rules allow.
@@ -475,6 +476,10 @@ def replan(
         As in :func:`tkm_assign.app.assign`; ``replan.change_weight`` is the cost of a move.
     as_of
         The last day the logbook covers; planning starts the day after.
+    measured
+        :func:`progress` of the same ``problem``, ``plan`` and validated ``logbook`` (the
+        same objects), whose measures the re-plan then takes instead of measuring them
+        again; ignored when it was measured on anything else.
     progress
         ``progress(step, done, total)`` callback: ``step.logbook``, ``step.replan``,
         ``step.candidates``, ``step.assign``, ``step.schedule`` (each mentor),
@@ -496,7 +501,15 @@ def replan(
         notify.progress("step.replan", 0, 1)
         travel = pipeline.travel_model(problem.config)
         followed = follow(plan, book, _month_starts(problem))
-        before = measure_progress(problem, plan, followed, travel)
+        if (
+            measured is not None
+            and measured.problem is problem
+            and measured.plan is plan
+            and measured.logbook is book
+        ):
+            before = measured.tables
+        else:
+            before = measure_progress(problem, plan, followed, travel)
         done = replan_programme(problem, plan, followed, travel)
         notify.progress("step.replan", 1, 1)
         notify.progress("step.tables", 0, 1)
