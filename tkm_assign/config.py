@@ -513,8 +513,9 @@ class AssignConfig:
     decompose
         solve independent regions (provinces or islands) separately and in parallel.
     time_limit_s
-        CP-SAT time cap for each of the assignment's two rounds; searches stop
-        earlier by counted work or at relative_gap; range 0.1..86,400.
+        work for each of the assignment's two rounds, about seconds (counted, so plans
+        repeat; a wall-clock net of 3x stops a round on an overloaded machine); searches
+        stop earlier at relative_gap; range 0.1..86,400.
     workers
         CP-SAT search workers / parallel regions; range 1..64.
     relative_gap
