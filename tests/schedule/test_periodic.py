@@ -255,7 +255,7 @@ def test_compiling_the_search_never_counts_against_the_wall_clock_net(monkeypatc
 
     monkeypatch.setattr(periodic, "time", clock)
     monkeypatch.setattr(ps, "fill", first_call_compiles)
-    monkeypatch.setattr(periodic, "_COMPILED", [])
+    periodic._compile_search.cache_clear()
     tiny = read_cordeau(Path(__file__).resolve().parents[1] / "data" / "pvrp_tiny.txt")
     solution = solve_periodic(tiny.instance, PeriodicParams(work_units=0.05, seed=0))
     assert violations(tiny.instance, solution) == []

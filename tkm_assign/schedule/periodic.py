@@ -33,7 +33,7 @@ import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -326,6 +326,11 @@ def solve_periodic(instance: PeriodicInstance, params: PeriodicParams) -> Period
         with ``feasible=False`` (the caller decides what to drop).
     """
     _compile_search()
+    return _search(instance, params)
+
+
+def _search(instance: PeriodicInstance, params: PeriodicParams) -> PeriodicSolution:
+    """:func:`solve_periodic` once the compiled search is ready."""
     started = time.monotonic()
     deadline = started + params.time_limit_s
     share = min(max(params.polish_share, 0.0), 1.0)
@@ -362,17 +367,12 @@ def solve_periodic(instance: PeriodicInstance, params: PeriodicParams) -> Period
     return found
 
 
-_COMPILED: list[bool] = []  # this process has run the compiled search once
-
-
+@cache
 def _compile_search() -> None:
     """Run the compiled search once on a tiny instance, so that numba's compilation (or
     loading its cache) in a fresh process is not counted against a search's wall-clock
     net: on a busy machine the first compilation alone outlasted a short net and left
     the first search with its penalised, infeasible start."""
-    if _COMPILED:
-        return
-    _COMPILED.append(True)
     tiny = PeriodicInstance(
         n_homes=1,
         n_days=2,
@@ -384,7 +384,7 @@ def _compile_search() -> None:
         vehicle_home=np.array([0, 0], dtype=np.int64),
         vehicle_capacity=np.array([2, 2], dtype=np.int64),
     )
-    solve_periodic(tiny, PeriodicParams(work_units=1e-4, time_limit_s=float("inf")))
+    _search(tiny, PeriodicParams(work_units=1e-4, time_limit_s=float("inf")))
 
 
 def _arrays(inst: PeriodicInstance) -> ps.Arrays:
