@@ -209,7 +209,9 @@ def _mentor_bars(
     # figure's margins already fit the ids (_mentor_figure).
     ax.set_xticks([])
     under = blended_transform_factory(ax.transData, ax.transAxes)
-    gap = -MENTOR_ID_GAP_IN / ax.get_position().height / ax.figure.get_figheight()
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    gap = -MENTOR_ID_GAP_IN / ax.get_position().height / fig.get_figheight()
     for k, i in enumerate(ids):
         ax.text(k, gap, i, rotation=90, fontsize=SMALL_PT, ha="center", va="top", transform=under)
     return {f"{name}-{k}": tip for k, tip in enumerate(tips)}

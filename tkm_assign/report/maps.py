@@ -342,7 +342,9 @@ def _offset(ax: Axes, x_pt: float, y_pt: float) -> Transform:
     A plain text on this transform looks as an annotation with an offset does, at a
     fraction of the cost of drawing one (a map draws dozens).
     """
-    return offset_copy(ax.transData, fig=ax.get_figure(), x=x_pt, y=y_pt, units="points")
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    return offset_copy(ax.transData, fig=fig, x=x_pt, y=y_pt, units="points")
 
 
 def _legend(ax: Axes, labels: Labels) -> None:
