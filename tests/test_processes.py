@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import signal
 import subprocess
@@ -12,7 +13,7 @@ import time
 
 import pytest
 
-from tkm_assign.processes import process_pool
+from tkm_assign.processes import map_with_pool, process_pool, running_pool, shared_pool
 
 GONE_WITHIN_S = 15.0  # generous on a loaded machine; the task itself would run 120 s
 
@@ -109,3 +110,48 @@ def test_workers_ignore_ctrl_c_and_finish_normal_work():
             os.kill(pid, signal.SIGINT)  # what a terminal sends the whole process group
         assert list(pool.map(abs, [-4, 5])) == [4, 5]
     assert _wait_gone(pids) == []
+
+
+def _pid_of(value: int) -> tuple[int, int]:
+    return value * value, os.getpid()
+
+
+def test_map_with_pool_keeps_the_order_and_shares_the_items():
+    with process_pool(1) as pool:
+        results = list(map_with_pool(_pid_of, list(range(40)), pool, 1))
+    assert [square for square, _ in results] == [k * k for k in range(40)]
+    # This process took items from the back while the worker took them from the front.
+    pids = {pid for _, pid in results}
+    assert os.getpid() in pids
+    assert results[-1][1] == os.getpid()
+
+
+def test_map_with_pool_raises_what_an_item_raised():
+    with pytest.raises(ValueError, match="math domain error"), process_pool(1) as pool:
+        list(map_with_pool(math.sqrt, [4.0, -1.0] + [1.0] * 30, pool, 1))
+
+
+def test_steps_inside_a_shared_pool_use_its_workers():
+    with shared_pool(2) as shared:
+        with process_pool(1) as first:
+            first_pids = {pid for _, pid in first.map(_pid_of, range(8))}
+        with process_pool(2) as second:
+            assert second is first is shared
+            second_pids = {pid for _, pid in second.map(_pid_of, range(8))}
+        # A step that wants more workers than the shared pool has gets its own pool.
+        with process_pool(3) as own:
+            assert own is not shared
+        assert shared is not None and set(shared._processes) >= first_pids | second_pids
+        workers = list(shared._processes)
+    # The block stopped the shared pool when it ended, not the steps.
+    assert _wait_gone(workers) == []
+    with shared_pool(0) as none:
+        assert none is None
+
+
+def test_a_running_pool_is_only_the_shared_one():
+    assert running_pool(1) is None
+    with shared_pool(1) as shared:
+        assert running_pool(1) is shared
+        assert running_pool(2) is None  # smaller than asked for
+    assert running_pool(1) is None

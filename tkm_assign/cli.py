@@ -723,24 +723,29 @@ def _plan(
     middle: bool = False,
 ) -> int:
     from tkm_assign import app
+    from tkm_assign.processes import shared_pool
 
     config = load_config(args)
     problem = _read(args, config, participants, mentors).problem
-    result = app.plan(problem)
     out = args.out
     lang = _language(args, config)
     lines: list[str] = []
-    if middle:
-        from tkm_assign.io.output import atomic_output_dir
+    # One pool of worker processes for the schedule, the outputs and (demo) the re-plan:
+    # they start and import once (started only when a step has work for them).
+    others = max(config.schedule.workers, config.output.workers) - 1
+    with shared_pool(others):
+        result = app.plan(problem)
+        if middle:
+            from tkm_assign.io.output import atomic_output_dir
 
-        _print_messages(lang, result.warnings)
-        with atomic_output_dir(out, force=args.force, inputs=inputs) as staging:
-            written = app.write_into(result, staging, lang=lang)
-            written += _programme_middle(
-                staging, out, problem, result, participants, mentors, lang, lines
-            )
-    else:
-        written = _write(result, args, inputs, lang)
+            _print_messages(lang, result.warnings)
+            with atomic_output_dir(out, force=args.force, inputs=inputs) as staging:
+                written = app.write_into(result, staging, lang=lang)
+                written += _programme_middle(
+                    staging, out, problem, result, participants, mentors, lang, lines
+                )
+        else:
+            written = _write(result, args, inputs, lang)
     _print_assignment(lang, result.tables.assignment_summary, out)
     _print_schedule(lang, result.tables, out)
     for line in lines:

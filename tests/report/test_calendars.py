@@ -111,3 +111,24 @@ def test_escaping_and_folding_round_trip():
     assert all(len(part.encode()) <= 75 for part in line.split("\r\n"))
     event = icalendar.Event.from_ical(f"BEGIN:VEVENT\r\n{line}\r\nEND:VEVENT\r\n")
     assert str(event["DESCRIPTION"]) == text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "DESCRIPTION:" + "a" * 63,  # 75 octets: stays one line
+        "DESCRIPTION:" + "a" * 64,
+        "DESCRIPTION:" + "abc;def " * 40,  # ASCII, several continuation lines
+        "SUMMARY:Kunjungan – Desa Sukamaju" * 4,  # a three-octet dash now and then
+        "LOCATION:" + "é" * 80,  # two-octet characters that a cut must not split
+    ],
+)
+def test_folded_lines_are_full_and_unfold_to_the_line(line):
+    parts = fold(line).split("\r\n")
+    data = [part.encode("utf-8") for part in parts]
+    assert all(len(part) <= 75 for part in data)
+    assert all(part.startswith(b" ") for part in data[1:])
+    # Each cut is as late as the 75 octets allow: the next character would not fit.
+    for part, after in zip(data, parts[1:], strict=False):
+        assert len(part) + len(after[1].encode("utf-8")) > 75
+    assert "".join([parts[0], *(part[1:] for part in parts[1:])]) == line

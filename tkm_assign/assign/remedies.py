@@ -359,17 +359,16 @@ def _towns_for(
         km = haversine_km(towns.latitude[here], towns.longitude[here], lat, lon)
         tried = here[np.argsort(km, kind="stable")[:TOWNS_TRIED]]
         n = len(left)
-        a = Points.of(
-            np.repeat(towns.latitude[tried], n),
-            np.repeat(towns.longitude[tried], n),
-            np.repeat(towns.island_id[tried], n),
-        )
+        # Each town and person prepared once (finding road access is the costly part),
+        # then every (town, person) pair by index.
+        a = Points.of(towns.latitude[tried], towns.longitude[tried], towns.island_id[tried])
         b = Points.of(
-            np.tile([p.location.latitude for p in left], tried.size),
-            np.tile([p.location.longitude for p in left], tried.size),
-            np.tile([p.location.island_id for p in left], tried.size),
+            [p.location.latitude for p in left],
+            [p.location.longitude for p in left],
+            [p.location.island_id for p in left],
         )
-        found_min, _ = travel.between(a, b, "motorcycle")
+        rows, cols = np.divmod(np.arange(tried.size * n), n)
+        found_min, _ = travel.pairs(travel.prepare(a), rows, travel.prepare(b), cols, "motorcycle")
         mins = np.asarray(found_min, dtype=np.int64).reshape(tried.size, n)
         reached = mins <= limit
         # Most people reached, then the least riding (to the quarter hour per person), then

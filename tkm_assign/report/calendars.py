@@ -149,8 +149,10 @@ CRLF = "\r\n"
 def fold(line: str) -> str:
     """RFC 5545 line folding (section 3.1): at most 75 octets a line, never inside a UTF-8
     character; continuation lines start with one space."""
-    if len(line) <= 75 and line.isascii():  # most lines: nothing to fold
-        return line
+    if line.isascii():  # one octet a character: cut the text itself
+        if len(line) <= 75:  # most lines: nothing to fold
+            return line
+        return "\r\n ".join([line[:75], *(line[i : i + 74] for i in range(75, len(line), 74))])
     data = line.encode("utf-8")
     if len(data) <= 75:
         return line
@@ -177,6 +179,69 @@ class _Lookups:
     regencies: dict[str, str]
 
 
+@dataclass(frozen=True)
+class _Visit:
+    """The lines of a participant's events that every session of one mode shares."""
+
+    summary: str  # the SUMMARY line, folded
+    place: tuple[str, ...]  # LOCATION and GEO or URL, folded
+    head: str  # the start of DESCRIPTION (who, sector, need), not yet escaped
+    tail: str  # its end after the month and the ride (coordinates or phone), "" for none
+    onsite: bool  # DESCRIPTION has the ride before; the reminder allows for it
+
+
+def _visit(
+    pid: str, person: Participant | None, mode: str, labels: Labels, lookups: _Lookups
+) -> _Visit:
+    who = f"{person.name} ({pid})" if person and person.name else pid
+    mode_word = labels.value(mode)
+    summary = labels.text("session_summary", mode=mode_word.capitalize(), participant=who)
+    head = [f"{labels.column('participant_name')}: {who}"]
+    if person is not None:
+        head += [
+            f"{labels.column('sector')}: {labels.value(person.sector.value)}",
+            f"{labels['need_level']}: {labels.value(person.need_level.value)}",
+        ]
+    tail: list[str] = []
+    if mode == "onsite" and person is not None:
+        lat, lon = person.location.latitude, person.location.longitude
+        place = place_of(person, lookups.regencies)
+        where = f"{place} ({lat:.5f}, {lon:.5f})" if place else f"{lat:.5f}, {lon:.5f}"
+        tail += [
+            f"{labels['coordinates']}: {lat:.5f}, {lon:.5f}",
+            f"{labels['open_map']}: "
+            f"https://www.google.com/maps/search/?api=1&query={lat:.5f},{lon:.5f}",
+        ]
+        lines = [f"LOCATION:{escape_text(where)}", f"GEO:{lat:.6f};{lon:.6f}"]
+        onsite = True
+    else:
+        # Where the participant is, and how the session is held: a place a coordinator
+        # or mentor reading the calendar can act on.
+        place = place_of(person, lookups.regencies) if person is not None else ""
+        phone = person.phone if person is not None else ""
+        if phone:
+            where = labels.text(
+                "online_location_phone", phone=phone_display(phone), place=place or who
+            )
+        else:
+            where = labels.text("online_location", place=place or who)
+        lines = [f"LOCATION:{escape_text(where)}"]
+        chat = whatsapp_link(phone)
+        if chat:  # one tap from the calendar opens the WhatsApp chat
+            lines.append(f"URL:{chat}")
+            tail.append(f"WhatsApp: {chat}")
+        if phone:
+            tail.append(f"{labels['call']}: {phone}")
+        onsite = False
+    return _Visit(
+        fold(f"SUMMARY:{escape_text(summary)}"),
+        tuple(fold(line) for line in lines),
+        "\n".join(head),
+        "\n".join(tail),
+        onsite,
+    )
+
+
 def mentor_calendar(
     problem: Problem,
     mentor: Mentor,
@@ -190,22 +255,24 @@ def mentor_calendar(
     ``stamp`` is the DTSTAMP of every event (an aware time: when the file was made).
     The text is written directly rather than through icalendar objects, which build about
     2,000 events a second — a national plan has 40,000 sessions; the VTIMEZONE comes from
-    icalendar and every file is parsed back with icalendar in the tests.
+    icalendar and every file is parsed back with icalendar in the tests. The lines that
+    stay the same from event to event (a participant's names and place, the alarm) are
+    made and folded once per file; only lines that can be long or not ASCII are folded.
     """
     if lookups is None:
         lookups = _Lookups(participants_by_id(problem), regency_names(load_geography()))
     zone_name = time_zone(mentor.location.province_code)
-    dtstamp = stamp.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    dtstamp = f"DTSTAMP:{stamp.astimezone(dt.UTC).strftime('%Y%m%dT%H%M%SZ')}"
     title = labels.text("calendar_name", mentor=mentor.name or mentor.mentor_id)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        f"PRODID:{PRODID}",
+        fold(f"PRODID:{PRODID}"),
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(title)}",
+        fold(f"X-WR-CALNAME:{escape_text(title)}"),
         f"X-WR-TIMEZONE:{zone_name}",
-        vtimezone(zone_name),
+        vtimezone(zone_name),  # a block of lines, each already folded
     ]
     ordered = sorted(
         events, key=lambda e: (e.session.date, e.session.start_min, e.session.participant_id)
@@ -213,86 +280,80 @@ def mentor_calendar(
     # The place of each session in its participant's month ("session 2 of 3").
     month_total = Counter((e.session.participant_id, e.session.month) for e in ordered)
     seen: Counter[tuple[str, int]] = Counter()
+    # Made once per file: the words and lines every event shares.
+    starts = f"DTSTART;TZID={zone_name}:"
+    ends = f"DTEND;TZID={zone_name}:"
+    month_word = labels["month"]
+    travel_word = labels.column("travel_min_before")
+    categories: dict[str, str] = {}
+    alarm = fold(f"DESCRIPTION:{escape_text(labels['reminder'])}")
+    visits: dict[tuple[str, str], _Visit] = {}
+    days: dict[dt.date, str] = {}
     for entry in ordered:
         s = entry.session
-        seen[s.participant_id, s.month] += 1
-        rank, total = seen[s.participant_id, s.month], month_total[s.participant_id, s.month]
         pid = s.participant_id
-        person = lookups.people.get(pid)
+        key = (pid, s.month)
+        seen[key] += 1
+        rank, total = seen[key], month_total[key]
         mode = s.mode.value
-        who = f"{person.name} ({pid})" if person and person.name else pid
-        mode_word = labels.value(mode)
-        summary = labels.text("session_summary", mode=mode_word.capitalize(), participant=who)
-        description = [f"{labels.column('participant_name')}: {who}"]
-        if person is not None:
-            description += [
-                f"{labels.column('sector')}: {labels.value(person.sector.value)}",
-                f"{labels['need_level']}: {labels.value(person.need_level.value)}",
-            ]
-        description.append(
-            f"{labels['month']} {s.month}: " + labels.text("session_of", n=rank, total=total)
-        )
+        visit = visits.get((pid, mode))
+        if visit is None:
+            visit = _visit(pid, lookups.people.get(pid), mode, labels, lookups)
+            visits[pid, mode] = visit
+        category = categories.get(mode)
+        if category is None:
+            category = categories[mode] = fold(f"CATEGORIES:{escape_text(labels.value(mode))}")
+        day = days.get(s.date)
+        if day is None:
+            day = days[s.date] = s.date.strftime("%Y%m%dT")
         # A re-plan's sessions carry their own uid and revision (SEQUENCE); a cancelled one
         # stays in the file so that importing it again cancels the event.
         uid = entry.uid or session_uid(s.session_id, mentor.mentor_id, pid)
-        event = [
+        lines += [
             "BEGIN:VEVENT",
-            f"UID:{uid}",
-            f"DTSTAMP:{dtstamp}",
-            f"DTSTART;TZID={zone_name}:{_local(s.date, s.start_min)}",
-            f"DTEND;TZID={zone_name}:{_local(s.date, s.end_min)}",
-            f"SUMMARY:{escape_text(summary)}",
-            f"CATEGORIES:{escape_text(mode_word)}",
+            fold(f"UID:{uid}"),
+            dtstamp,
+            starts + _clock(day, s.date, s.start_min),
+            ends + _clock(day, s.date, s.end_min),
+            visit.summary,
+            category,
         ]
         if entry.sequence is not None:
-            event.append(f"SEQUENCE:{entry.sequence}")
+            lines.append(f"SEQUENCE:{entry.sequence}")
         if entry.cancelled:
-            event.append("STATUS:CANCELLED")
-        if mode == "onsite" and person is not None:
-            lat, lon = person.location.latitude, person.location.longitude
-            place = place_of(person, lookups.regencies)
-            where = f"{place} ({lat:.5f}, {lon:.5f})" if place else f"{lat:.5f}, {lon:.5f}"
+            lines.append("STATUS:CANCELLED")
+        lines += visit.place
+        description = f"{visit.head}\n{month_word} {s.month}: " + labels.text(
+            "session_of", n=rank, total=total
+        )
+        if visit.onsite:
             travel = s.travel_min_before if rules.reachable(s.travel_min_before) else 0
-            description += [
-                f"{labels.column('travel_min_before')}: {travel}",
-                f"{labels['coordinates']}: {lat:.5f}, {lon:.5f}",
-                f"{labels['open_map']}: "
-                f"https://www.google.com/maps/search/?api=1&query={lat:.5f},{lon:.5f}",
-            ]
-            event += [f"LOCATION:{escape_text(where)}", f"GEO:{lat:.6f};{lon:.6f}"]
+            description += f"\n{travel_word}: {travel}"
             reminder = travel + ONSITE_REMINDER_MARGIN_MIN
         else:
-            # Where the participant is, and how the session is held: a place a coordinator
-            # or mentor reading the calendar can act on.
-            place = place_of(person, lookups.regencies) if person is not None else ""
-            phone = person.phone if person is not None else ""
-            if phone:
-                where = labels.text(
-                    "online_location_phone", phone=phone_display(phone), place=place or who
-                )
-            else:
-                where = labels.text("online_location", place=place or who)
-            event.append(f"LOCATION:{escape_text(where)}")
-            chat = whatsapp_link(phone)
-            if chat:  # one tap from the calendar opens the WhatsApp chat
-                event.append(f"URL:{chat}")
-                description.append(f"WhatsApp: {chat}")
-            if phone:
-                description.append(f"{labels['call']}: {phone}")
             reminder = ONLINE_REMINDER_MIN
-        event += [
-            f"DESCRIPTION:{escape_text(chr(10).join(description))}",
+        if visit.tail:
+            description += "\n" + visit.tail
+        lines += [
+            fold(f"DESCRIPTION:{escape_text(description)}"),
             "BEGIN:VALARM",
             "ACTION:DISPLAY",
-            f"DESCRIPTION:{escape_text(labels['reminder'])}",
+            alarm,
             f"TRIGGER:-PT{reminder}M",
             "END:VALARM",
             "END:VEVENT",
         ]
-        lines += event
     lines.append("END:VCALENDAR")
-    # The VTIMEZONE entry is a block of lines, each already folded.
-    return "".join(f"{line if CRLF in line else fold(line)}{CRLF}" for line in lines)
+    lines.append("")  # the file ends with a line break
+    return CRLF.join(lines)
+
+
+def _clock(day_text: str, day: dt.date, minutes: int) -> str:
+    """``YYYYMMDDTHHMMSS`` of ``minutes`` after midnight of ``day`` (``day_text``: its
+    ``YYYYMMDDT``), without date arithmetic for a time within the day."""
+    if 0 <= minutes < 24 * 60:
+        return f"{day_text}{minutes // 60:02d}{minutes % 60:02d}00"
+    return _local(day, minutes)
 
 
 def write_calendars(

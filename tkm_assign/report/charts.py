@@ -23,6 +23,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator, PercentFormatter
+from matplotlib.transforms import blended_transform_factory
 
 from tkm_assign.report.figures import BASELINE_2024, SESSION_BINS, balance_utilisation
 from tkm_assign.report.i18n import Labels
@@ -40,6 +41,12 @@ WIDTH_IN = 7.5
 MIN_TEXT_PX = 10.0
 SMALL_PT = 8  # tick labels, bar labels, legends: the smallest text of any chart
 BAR_IN = 0.16  # width per bar of the per-mentor charts (room for a rotated id)
+# Margins of the per-mentor charts (inches): room for the y axis' ticks and label, for the
+# title and legend above the bars, the gap between a bar and its id, and the edges.
+MENTOR_LEFT_IN = 0.7
+MENTOR_TOP_IN = 0.45
+MENTOR_ID_GAP_IN = 0.05
+MENTOR_MARGIN_IN = 0.1
 
 # Every text drawn on a chart or map is plain text: ids and names may hold "$", which
 # matplotlib would otherwise read as maths (and fail on, or silently draw as formulas).
@@ -125,6 +132,35 @@ def _mentor_width(n: int) -> float:
     return max(WIDTH_IN, BAR_IN * n + 1.2)
 
 
+def _mentor_figure(ids: Sequence[str], height_in: float) -> Figure:
+    """The figure of a chart with one bar per mentor, its axes placed by hand.
+
+    A national plan has 150 bars and ids; matplotlib's constrained layout would measure
+    every id and tick again on each pass. The margins here are fixed but for the bottom
+    one, which fits the longest id drawn upright (each id is measured once).
+    """
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import TextToPath
+
+    width_in = _mentor_width(len(ids))
+    with mpl.rc_context(_STYLE):
+        font = FontProperties(size=SMALL_PT)
+        measure = TextToPath()
+        longest_pt = max(
+            (measure.get_text_width_height_descent(i, font, ismath=False)[0] for i in ids),
+            default=0.0,
+        )
+        fig = Figure(figsize=(width_in, height_in))
+    bottom_in = MENTOR_ID_GAP_IN + longest_pt / 72.0 + MENTOR_MARGIN_IN
+    fig.subplots_adjust(
+        left=MENTOR_LEFT_IN / width_in,
+        right=1.0 - MENTOR_MARGIN_IN / width_in,
+        bottom=min(bottom_in / height_in, 0.6),
+        top=1.0 - MENTOR_TOP_IN / height_in,
+    )
+    return fig
+
+
 def sessions_chart(shares: dict[str, float], labels: Labels) -> str:
     """Share of participants per sessions-in-three-months bin: 2024 against this plan."""
     fig = figure(WIDTH_IN, 3.4)
@@ -158,17 +194,26 @@ def _mentor_bars(
     ax: Axes,
     values: Any,
     colours: Sequence[str],
-    ids: Any,
+    ids: Sequence[str],
     name: str,
     tips: Sequence[str],
 ) -> dict[str, str]:
-    """One bar per mentor, the mentor id under each, and each bar's tooltip (by its gid)."""
+    """One bar per mentor, ``ids`` (as drawn) under each, and each bar's tooltip (by its
+    gid)."""
     x = np.arange(len(values))
     bars = ax.bar(x, values, width=0.85, color=colours, linewidth=0)
     for k, patch in enumerate(bars):
         patch.set_gid(f"{name}-{k}")
     _few_bars(ax, len(values))
-    ax.set_xticks(x, [chart_text(i) for i in ids], rotation=90, fontsize=SMALL_PT)
+    # Each id as a plain text under its bar, not a tick: a tick is four artists, and the
+    # figure's margins already fit the ids (_mentor_figure).
+    ax.set_xticks([])
+    under = blended_transform_factory(ax.transData, ax.transAxes)
+    fig = ax.get_figure(root=True)
+    assert isinstance(fig, Figure)
+    gap = -MENTOR_ID_GAP_IN / ax.get_position().height / fig.get_figheight()
+    for k, i in enumerate(ids):
+        ax.text(k, gap, i, rotation=90, fontsize=SMALL_PT, ha="center", va="top", transform=under)
     return {f"{name}-{k}": tip for k, tip in enumerate(tips)}
 
 
@@ -185,7 +230,8 @@ def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) 
         RED if u > 100.0 + 1e-6 else AMBER if u >= 90.0 else GREY if u < idle_below * 100 else TEAL
         for u in util
     ]
-    fig = figure(_mentor_width(len(util)), 3.4)
+    shown = [chart_text(i) for i in ids]
+    fig = _mentor_figure(shown, 3.4)
     people = labels["participants_total"].lower()
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
@@ -193,7 +239,7 @@ def utilisation_chart(balance: pd.DataFrame, labels: Labels, idle_below: float) 
             ax,
             util,
             colours,
-            ids,
+            shown,
             "utilisation",
             [
                 f"{ids[k]} · {provinces[k]}: {labels.percent(util[k] / 100.0, 0)} · "
@@ -233,7 +279,8 @@ def caseload_chart(balance: pd.DataFrame, labels: Labels) -> str:
     ids = balance["mentor_id"].to_numpy()[order]
     provinces = balance["province"].to_numpy()[order]
     colours = [RED if c > m else TEAL for c, m in zip(caseload, cap, strict=True)]
-    fig = figure(_mentor_width(len(caseload)), 3.0)
+    shown = [chart_text(i) for i in ids]
+    fig = _mentor_figure(shown, 3.0)
     people = labels["participants_total"].lower()
     with mpl.rc_context(_STYLE):
         ax = fig.add_subplot()
@@ -241,7 +288,7 @@ def caseload_chart(balance: pd.DataFrame, labels: Labels) -> str:
             ax,
             caseload,
             colours,
-            ids,
+            shown,
             "caseload",
             [
                 f"{ids[k]} · {provinces[k]}: {labels.number(float(caseload[k]))} / "

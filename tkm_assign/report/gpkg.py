@@ -60,9 +60,15 @@ GPKG_VERSION = "1.3"
 
 def _at(days: Sequence[dt.date], minutes: Sequence[int]) -> pd.Series:
     """Naive local date-times (milliseconds): ``minutes[k]`` after midnight of ``days[k]``,
-    computed as arrays (a national plan has tens of thousands)."""
-    midnight = np.array(days, dtype="datetime64[D]").astype("datetime64[ms]")
+    computed as arrays (a national plan has tens of thousands). Days go in as day numbers:
+    numpy reads a list of ``date`` objects one by one, several times slower."""
+    epoch = _EPOCH.toordinal()
+    numbers = np.array([d.toordinal() - epoch for d in days], dtype="int64")
+    midnight = numbers.astype("datetime64[D]").astype("datetime64[ms]")
     return pd.Series(midnight + np.array(minutes, dtype="timedelta64[m]"), dtype="datetime64[ms]")
+
+
+_EPOCH = dt.date(1970, 1, 1)  # day 0 of numpy's datetime64
 
 
 # Code columns of each layer that get their words beside them, as ``<column>_label``.
@@ -223,13 +229,12 @@ def assignment_lines_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataF
     people = problem.participant_index
     mentors = problem.mentor_index
     p_ll, m_ll = problem.participant_lat_lon, problem.mentor_lat_lon
-    rows, lines = [], []
+    rows, ends = [], []
     for record in tables.assignments.to_dict("records"):
         pid, mid = text(record["participant_id"]), text(record["mentor_id"])
         if not mid or pid not in people or mid not in mentors:
             continue
-        i, j = people[pid], mentors[mid]
-        lines.append(shapely.LineString([(m_ll[j, 1], m_ll[j, 0]), (p_ll[i, 1], p_ll[i, 0])]))
+        ends.append((mentors[mid], people[pid]))
         rows.append(
             {
                 "participant_id": pid,
@@ -240,9 +245,12 @@ def assignment_lines_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataF
             }
         )
     columns = ["participant_id", "mentor_id", "travel_min", "distance_km", "sector_match"]
+    # Every line at once: (mentor home, participant) as (lon, lat) pairs.
+    j, i = np.array(ends, dtype=int).reshape(-1, 2).T
+    coords = np.stack([m_ll[j][:, ::-1], p_ll[i][:, ::-1]], axis=1)
     return gpd.GeoDataFrame(
         pd.DataFrame(rows, columns=columns),
-        geometry=gpd.GeoSeries(lines, crs=CRS),
+        geometry=gpd.GeoSeries(shapely.linestrings(coords), crs=CRS),
         crs=CRS,
     )
 
@@ -252,15 +260,21 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
     people = problem.participant_index
     mentors = problem.mentor_index
     p_ll, m_ll = problem.participant_lat_lon, problem.mentor_lat_lon
-    rows, lines, days, departs, backs = [], [], [], [], []
+    rows: list[dict[str, object]] = []
+    days, departs, backs = [], [], []
+    # The lines' points as rows of the stacked home and participant coordinates, with
+    # the number of the line each belongs to: all lines are made at once.
+    points: list[int] = []
+    line_of: list[int] = []
+    n_mentors = len(m_ll)
     for route in tables.plan.routes if tables.plan is not None else ():
         mid = route.mentor_id
         stops = [s for s in route.stops if s in people]
         if mid not in mentors or not stops:
             continue
-        home = (m_ll[mentors[mid], 1], m_ll[mentors[mid], 0])
-        points = [home, *((p_ll[people[s], 1], p_ll[people[s], 0]) for s in stops), home]
-        lines.append(shapely.LineString(points))
+        home = mentors[mid]
+        points += [home, *(n_mentors + people[s] for s in stops), home]
+        line_of += [len(rows)] * (len(stops) + 2)
         zone = time_zone(problem.mentors[mentors[mid]].location.province_code)
         reachable = rules.reachable(route.travel_min)
         # A day with no way at all has no clock times: its departure and return are the day.
@@ -296,6 +310,10 @@ def routes_layer(problem: Problem, tables: PlanTables) -> gpd.GeoDataFrame:
     frame.insert(1, "date", _at(days, [0] * len(days)))
     frame.insert(2, "depart", _at(days, departs))
     frame.insert(3, "return", _at(days, backs))
+    lon_lat = np.concatenate([m_ll, p_ll])[:, ::-1]
+    lines = (
+        shapely.linestrings(lon_lat[np.array(points, dtype=int)], indices=line_of) if rows else []
+    )
     return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries(lines, crs=CRS), crs=CRS)
 
 

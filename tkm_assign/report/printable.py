@@ -20,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from tkm_assign import __version__, rules
 from tkm_assign.geo.regions import load_geography
@@ -71,6 +71,46 @@ class PageContext:
         )
 
 
+class _Person(NamedTuple):
+    id: str
+    name: str
+    place: str
+    geo: str
+    phone: str
+    tel: str
+    whatsapp: str
+    sector: str
+    onsite_only: bool
+    target: int
+
+
+class _SessionRow(NamedTuple):
+    time: str  # ``HH:MM–HH:MM``
+    who: str
+    mode: str
+    mode_label: str
+    where: str
+    whatsapp: str
+
+
+class _Day(NamedTuple):
+    title: str
+    route: str
+    route_url: str
+    sessions: list[_SessionRow]
+
+
+class _Month(NamedTuple):
+    number: int
+    span: str
+    days: list[_Day]
+
+
+class _Card(NamedTuple):
+    label: str
+    big: str
+
+
 def render_mentor_page(
     problem: Problem,
     mentor: Mentor,
@@ -80,7 +120,13 @@ def render_mentor_page(
     labels: Labels,
     page: PageContext | None = None,
 ) -> str:
-    """The printable page of one mentor (see the module docstring)."""
+    """The printable page of one mentor (see the module docstring).
+
+    The rows handed to the template are named tuples, whose fields Jinja reads at once
+    (a dict's keys it finds only after a failed attribute lookup), and the text a
+    participant's sessions share (who, where, the chat link), a day route's link and the
+    clock times are made once per page: a national plan has 40,000 sessions.
+    """
     config = problem.config
     page = page or PageContext.of(problem)
     regencies = page.regencies
@@ -91,18 +137,18 @@ def render_mentor_page(
         person = people[pid]
         lat, lon = person.location.latitude, person.location.longitude
         person_rows.append(
-            {
-                "id": pid,
-                "name": person.name or pid,
-                "place": place_of(person, regencies),
-                "geo": map_url(lat, lon),
-                "phone": phone_display(person.phone),
-                "tel": f"tel:{person.phone}" if person.phone else "",
-                "whatsapp": whatsapp_link(person.phone),
-                "sector": labels.value(person.sector.value),
-                "onsite_only": not rules.online_allowed(person, config),
-                "target": rules.session_target(person, config),
-            }
+            _Person(
+                id=pid,
+                name=person.name or pid,
+                place=place_of(person, regencies),
+                geo=map_url(lat, lon),
+                phone=phone_display(person.phone),
+                tel=f"tel:{person.phone}" if person.phone else "",
+                whatsapp=whatsapp_link(person.phone),
+                sector=labels.value(person.sector.value),
+                onsite_only=not rules.online_allowed(person, config),
+                target=rules.session_target(person, config),
+            )
         )
     route_of = {r.date: r for r in routes}
     starts = rules.month_starts(config.programme.start_date, config.programme.longest_months)
@@ -111,34 +157,40 @@ def render_mentor_page(
     onsite = 0
     home = (mentor.location.latitude, mentor.location.longitude)
     day_routes: list[tuple[int, list[tuple[float, float]]]] = []
+    # The same participant in the same mode reads the same, and a day route often repeats
+    # an earlier day's stops: made once per page.
+    shared_of: dict[tuple[str, str], tuple[str, str, str, str, str]] = {}
+    links: dict[tuple[str, ...], str] = {}
+    times: dict[tuple[int, int], str] = {}
     for month, in_month in itertools.groupby(ordered, key=lambda s: s.month):
         days = []
         for day, in_day in itertools.groupby(in_month, key=lambda s: s.date):
             rows = []
             for session in in_day:
                 pid = session.participant_id
-                who = people.get(pid)
                 mode = session.mode.value
                 onsite += mode == "onsite"
-                rows.append(
-                    {
-                        "start": hhmm(session.start_min),
-                        "end": hhmm(session.end_min),
-                        "who": f"{who.name or pid} ({pid})" if who else pid,
-                        "mode": mode,
-                        "mode_label": labels.value(mode),
-                        "where": place_of(who, regencies)
-                        if who and mode == "onsite"
-                        else labels.value(mode).capitalize(),
-                        # Online sessions happen on WhatsApp: one tap opens the chat.
-                        "whatsapp": whatsapp_link(who.phone) if who else "",
-                    }
-                )
+                clock = (session.start_min, session.end_min)
+                time = times.get(clock)
+                if time is None:
+                    time = times[clock] = f"{hhmm(clock[0])}–{hhmm(clock[1])}"
+                shared = shared_of.get((pid, mode))
+                if shared is None:
+                    shared = shared_of[pid, mode] = _shared_of_session(
+                        people.get(pid), pid, mode, labels, regencies
+                    )
+                rows.append(_SessionRow(time, *shared))
             route = route_of.get(day)
             route_text = link = ""
             if route is not None:
                 places = [people[s].location for s in route.stops if s in people]
-                link = route_url(home, [(p.latitude, p.longitude) for p in places])
+                stops = tuple(s for s in route.stops if s in people)
+                known = links.get(stops)
+                if known is None:
+                    known = links[stops] = route_url(
+                        home, [(p.latitude, p.longitude) for p in places]
+                    )
+                link = known
                 day_routes.append((month, [(p.latitude, p.longitude) for p in places]))
                 depart, back = route_clock(route)
                 route_text = (
@@ -147,27 +199,20 @@ def render_mentor_page(
                     f"{_duration(_route_travel_min(route), labels)} "
                     f"{labels['travel_short']}"
                 )
-            days.append(
-                {
-                    "title": labels.long_date(day),
-                    "route": route_text,
-                    "route_url": link,
-                    "sessions": rows,
-                }
-            )
+            days.append(_Day(labels.long_date(day), route_text, link, rows))
         span = ""
         if 1 <= month < len(starts):
             span = (
                 f"{labels.short_date(starts[month - 1])} – "
                 f"{labels.short_date(starts[month] - dt.timedelta(days=1))}"
             )
-        months.append({"number": month, "span": span, "days": days})
+        months.append(_Month(month, span, days))
     travel_min = float(sum(_route_travel_min(r) for r in routes))
     cards = [
-        {"label": labels["participants_total"], "big": labels.number(len(person_rows))},
-        {"label": labels["sessions_total"], "big": labels.number(len(sessions))},
-        {"label": labels.column("onsite"), "big": labels.number(onsite)},
-        {"label": labels["travel_hours_total"], "big": labels.number(travel_min / 60.0, 1)},
+        _Card(labels["participants_total"], labels.number(len(person_rows))),
+        _Card(labels["sessions_total"], labels.number(len(sessions))),
+        _Card(labels.column("onsite"), labels.number(onsite)),
+        _Card(labels["travel_hours_total"], labels.number(travel_min / 60.0, 1)),
     ]
     context = {
         "lang": labels.lang,
@@ -199,6 +244,21 @@ def render_mentor_page(
         "footer": labels.text("footer", version=__version__),
     }
     return environment().get_template("mentor.html.j2").render(context)
+
+
+def _shared_of_session(
+    who: Participant | None, pid: str, mode: str, labels: Labels, regencies: dict[str, str]
+) -> tuple[str, str, str, str, str]:
+    """The fields of :class:`_SessionRow` after its time: the same in every session of
+    ``pid`` in ``mode``."""
+    return (
+        f"{who.name or pid} ({pid})" if who else pid,
+        mode,
+        labels.value(mode),
+        place_of(who, regencies) if who and mode == "onsite" else labels.value(mode).capitalize(),
+        # Online sessions happen on WhatsApp: one tap opens the chat.
+        whatsapp_link(who.phone) if who else "",
+    )
 
 
 def _route_travel_min(route: Route) -> int:

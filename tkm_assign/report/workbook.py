@@ -254,10 +254,15 @@ class _BodySheet(Worksheet):
                 self._write_cell(row, col, table[row][col])
             self._xml_end_tag("row")
         write = self.fh.write
+        if self.default_row_height != self.original_row_height or self.excel_version == 2010:
+            for row, _, _, cells in self.body:  # rows with attributes of their own
+                self._write_row(row, spans[row // 16])
+                write(cells)
+                write("</row>")
+            return
+        # A row of the default height: <row r="7" spans="1:12">, as _write_row writes it.
         for row, _, _, cells in self.body:
-            self._write_row(row, spans[row // 16])
-            write(cells)
-            write("</row>")
+            write(f'<row r="{row + 1}" spans="{spans[row // 16]}">{cells}</row>')
 
 
 def _write_sheet(ws: _BodySheet, sheet: Sheet, labels: Labels, styles: _Styles) -> None:
@@ -296,9 +301,11 @@ def _write_sheet(ws: _BodySheet, sheet: Sheet, labels: Labels, styles: _Styles) 
     # whatever it looks like. Coded columns are shown in words.
     worded = [name in WORDED for name in names]
     words: list[dict[tuple[type, Any], Any]] = [{} for _ in names]
-    # Excel's serial number of each date and time seen, worked out once: a sheet holds
-    # tens of thousands of cells with a few hundred distinct dates.
-    serials: dict[Any, float] = {}
+    # The cell XML of each date and time seen (with its format), made once: a sheet holds
+    # tens of thousands of cells with a few hundred distinct dates. The start of a number
+    # cell's XML by its format (the format numbered as the cell meets it).
+    moments: dict[tuple[Any, Format | None], str] = {}
+    tags: dict[Format | None, str] = {}
     date_format, time_format = styles.number(DATE_FORMAT), styles.number(TIME_FORMAT)
     overrides = sheet.cell_formats
     shared = ws.str_table._get_shared_string_index
@@ -333,18 +340,24 @@ def _write_sheet(ws: _BodySheet, sheet: Sheet, labels: Labels, styles: _Styles) 
                 fmt = styles.number(overrides.get((i - 1, j))) or fmt
             kind = type(value)
             if kind is str:
-                cell = _text_cell(value, shared)
+                if value.isprintable() and len(value) <= XLS_STRMAX // 2:  # most text
+                    cell = f'" t="s"><v>{shared(value)}</v></c>'
+                else:
+                    cell = _text_cell(value, shared)
             elif kind is int or kind is float:
-                if not math.isfinite(value):
+                if kind is float and not math.isfinite(value):
                     continue
-                cell = _number_cell(value, fmt)
+                tag = tags.get(fmt)
+                if tag is None:
+                    tag = tags[fmt] = _number_tag(fmt)
+                cell = f"{tag}{value:.16G}</v></c>"
             elif kind is dt.date or kind is dt.time or kind is dt.timedelta:
-                serial = serials.get(value)
-                if serial is None:
-                    serial = serials[value] = _serial(value)
-                cell = _number_cell(
-                    serial, fmt or (date_format if kind is dt.date else time_format)
-                )
+                fmt = fmt or (date_format if kind is dt.date else time_format)
+                key = (value, fmt)
+                known = moments.get(key)
+                if known is None:
+                    known = moments[key] = _number_cell(_serial(value), fmt)
+                cell = known
             else:  # numpy scalars, NaT, datetimes, booleans, messages, ...
                 value = _cell_value(names[j], value, labels)
                 if value is None:
@@ -377,6 +390,12 @@ def _text_cell(value: str, shared: Any) -> str:
     if len(value) > XLS_STRMAX // 2 and _utf16_len(value) > XLS_STRMAX:
         value = _utf16_truncate(value, XLS_STRMAX)
     return f'" t="s"><v>{shared(value)}</v></c>'
+
+
+def _number_tag(fmt: Format | None) -> str:
+    """The XML of a number cell up to its value: its format's number (numbering the format
+    when it is first used, as XlsxWriter does)."""
+    return '"><v>' if fmt is None else f'" s="{fmt._get_xf_index()}"><v>'
 
 
 def _number_cell(value: float, fmt: Format | None) -> str:
@@ -651,19 +670,27 @@ def _schedule_sheet(problem: Problem, tables: PlanTables, labels: Labels) -> She
         people = participants_by_id(problem)
         mentors = mentors_by_id(problem)
         regencies = regency_names(load_geography())
+        # Each participant's village and each clock time made once, not once a session.
+        villages = {pid: place_of(p, regencies) for pid, p in people.items()}
+        clocks: dict[int, dt.timedelta] = {}
         for s in tables.plan.sessions:
             person, mentor = people.get(s.participant_id), mentors.get(s.mentor_id)
+            start, end = clocks.get(s.start_min), clocks.get(s.end_min)
+            if start is None:
+                start = clocks[s.start_min] = _clock(s.start_min)
+            if end is None:
+                end = clocks[s.end_min] = _clock(s.end_min)
             rows.append(
                 [
                     s.session_id,
                     s.date,
-                    _clock(s.start_min),
-                    _clock(s.end_min),
+                    start,
+                    end,
                     s.mentor_id,
                     mentor.name if mentor else "",
                     s.participant_id,
                     person.name if person else "",
-                    place_of(person, regencies) if person else "",
+                    villages[s.participant_id] if person else "",
                     s.mode.value,
                     s.month,
                     s.travel_min_before if rules.reachable(s.travel_min_before) else None,

@@ -2,10 +2,11 @@
 
 Mentors are independent problems. Travel matrices are computed here, in the calling
 process; each mentor's :class:`~.job.MentorJob` is then solved by :func:`~.mentor.plan_mentor`
-in a pool of ``schedule.workers`` processes. Results are merged in the order of
-``problem.mentors``, so the number of workers never changes the plan. The pool starts
-processes with "spawn": a script calling :func:`schedule` with more than one worker needs
-the usual ``if __name__ == "__main__":`` guard.
+by ``schedule.workers`` processes: this one and a pool of the others (a shared one,
+:func:`tkm_assign.processes.shared_pool`, when the caller keeps one). Results are merged in
+the order of ``problem.mentors``, so the number of workers never changes the plan. The
+pool starts processes with "spawn": a script calling :func:`schedule` with more than one
+worker needs the usual ``if __name__ == "__main__":`` guard.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.geo.travel import TravelModel
 from tkm_assign.messages import Message
 from tkm_assign.model import Assignment, Participant, Problem, Schedule, Shortfall
-from tkm_assign.processes import process_pool
+from tkm_assign.processes import map_with_pool, process_pool, running_pool
 from tkm_assign.schedule.job import MentorJob, build_jobs, programme_length
 from tkm_assign.schedule.mentor import MentorPlan, plan_mentor
 from tkm_assign.schedule.repair import repair_mentor, sessions_missing
@@ -115,21 +116,29 @@ def schedule(
 
 
 def _solve_all(jobs: Sequence[MentorJob], workers: int) -> Iterator[MentorPlan]:
-    """Plans in job order; in a process pool when there is more than one job and worker."""
+    """Plans in job order; by this process and ``workers - 1`` pool processes when there
+    is more than one job and worker."""
     if workers <= 1 or len(jobs) <= 1:
         yield from map(plan_mentor, jobs)
         return
     # "spawn" (in process_pool) never inherits threads of the caller; the workers die with
     # this process and stop at once when it is interrupted.
-    with process_pool(min(workers, len(jobs))) as pool:
-        yield from pool.map(plan_mentor, jobs)
+    others = min(workers, len(jobs)) - 1
+    with process_pool(others) as pool:
+        yield from map_with_pool(plan_mentor, jobs, pool, others)
 
 
 def _repaired(jobs: Sequence[MentorJob], workers: int, again: bool) -> list[MentorPlan]:
     """Each mentor's earlier plan repaired (:func:`~.repair.repair_mentor`, in this
-    process: it is quick); with ``again``, the full planner for those still short, its plan
-    taken where it serves more (fewer sessions, then fewer onsite visits, missing)."""
-    plans = [repair_mentor(job) for job in jobs]
+    process: it is quick, though shared with worker processes already running); with
+    ``again``, the full planner for those still short, its plan taken where it serves more
+    (fewer sessions, then fewer onsite visits, missing)."""
+    others = min(workers, len(jobs)) - 1
+    pool = running_pool(others) if others > 0 else None
+    if pool is None:
+        plans = [repair_mentor(job) for job in jobs]
+    else:
+        plans = list(map_with_pool(repair_mentor, jobs, pool, others))
     short = [k for k, plan in enumerate(plans) if plan.shortfalls] if again else []
     notify.progress("step.schedule", len(jobs) - len(short), len(jobs))
     done = len(jobs) - len(short)
