@@ -723,6 +723,7 @@ def _plan(
     middle: bool = False,
 ) -> int:
     from tkm_assign import app
+    from tkm_assign.pipeline import WARM_UP_FROM_PARTICIPANTS, warm_up_worker
     from tkm_assign.processes import running_pool, shared_pool, shared_pool_busy
 
     config = load_config(args)
@@ -733,7 +734,10 @@ def _plan(
     # One pool of worker processes for the schedule, the outputs and (demo) the re-plan:
     # they start and import once (started only when a step has work for them).
     others = max(config.schedule.workers, config.output.workers) - 1
-    with shared_pool(others):
+    with shared_pool(others) as shared:
+        if shared is not None and len(problem.participants) >= WARM_UP_FROM_PARTICIPANTS:
+            for _ in range(others):
+                shared.submit(warm_up_worker)
         result = app.plan(problem)
         if middle:
             from tkm_assign.io.output import atomic_output_dir
