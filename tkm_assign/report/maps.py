@@ -95,6 +95,12 @@ MIN_COLOUR_DELTA_E = 20.0
 TITLE_IN = 0.45  # height of the title band above a map, inches
 MARGIN_IN = 0.12  # white margin around a map, inches
 LEGEND_IN = 3.2  # width of the mentor legend beside a province map, inches
+# Its rows (points): the pitch, the pad above the first row and left of each column, the
+# room of a star and the gap between star and text.
+ROW_PT = 10.4
+ROW_PAD_PT = 2.8
+STAR_PT = 14.0
+STAR_GAP_PT = 1.4
 # Outline simplification for the country view, degrees (~1 km; invisible at that scale).
 COUNTRY_SIMPLIFY_DEG = 0.01
 # Text of the maps is drawn without font hinting: FreeType runs the font's hinting program
@@ -433,37 +439,42 @@ def _mentor_legend(
     fig: Figure, problem: Problem, layers: _Layers, which: Sequence[int], left: float
 ) -> None:
     """Which colour is which mentor, with caseload, beside the map (from ``left``, a share
-    of the figure's width), when the list stays readable."""
+    of the figure's width), when the list stays readable: one column, two beyond 20.
+
+    Drawn as a star and a text a row, placed by hand as a legend would place them (a
+    matplotlib legend measures every row again and again; a map may list 40).
+    """
     if not 0 < len(which) <= MAX_MENTOR_LEGEND:
         return
     caseload = np.bincount(layers.p_mentor[layers.p_mentor >= 0], minlength=len(layers.m_lat))
-    handles = []
-    for i in which:
+    fig_w, fig_h = fig.get_size_inches()
+    per_column = len(which) if len(which) <= 20 else math.ceil(len(which) / 2)
+    top_pt = fig_h * 72.0 * (1.0 - 0.02) - ROW_PAD_PT
+    for k, i in enumerate(which):
+        column, row = divmod(k, per_column)
+        x_pt = left * fig_w * 72.0 + column * LEGEND_IN * 72.0 + ROW_PAD_PT
+        y = (top_pt - (row + 0.5) * ROW_PT) / (fig_h * 72.0)
         mentor = problem.mentors[i]
         name = chart_text(f"{mentor.mentor_id} {mentor.name}".strip(), 28)
-        handles.append(
+        fig.add_artist(
             Line2D(
-                [],
-                [],
+                [(x_pt + STAR_PT / 2) / (fig_w * 72.0)],
+                [y],
+                transform=fig.transFigure,
                 marker="*",
                 linestyle="",
                 markersize=10,
                 markerfacecolor=layers.m_colour[i],
                 markeredgecolor="#111827",
-                label=f"{name} ({caseload[i]})",
             )
         )
-    fig.legend(
-        handles=handles,
-        loc="upper left",
-        bbox_to_anchor=(left, 1.0 - 0.02),
-        fontsize=7,
-        frameon=False,
-        ncol=1 if len(handles) <= 20 else 2,
-        columnspacing=0.6,
-        handletextpad=0.2,
-        borderaxespad=0.0,
-    )
+        fig.text(
+            (x_pt + STAR_PT + STAR_GAP_PT) / (fig_w * 72.0),
+            y,
+            f"{name} ({caseload[i]})",
+            fontsize=7,
+            va="center_baseline",
+        )
 
 
 def render_country_map(
