@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from tkm_assign.processes import map_with_pool, process_pool, shared_pool
+from tkm_assign.processes import map_with_pool, process_pool, running_pool, shared_pool
 
 GONE_WITHIN_S = 15.0  # generous on a loaded machine; the task itself would run 120 s
 
@@ -147,3 +147,11 @@ def test_steps_inside_a_shared_pool_use_its_workers():
     assert _wait_gone(workers) == []
     with shared_pool(0) as none:
         assert none is None
+
+
+def test_a_running_pool_is_only_the_shared_one():
+    assert running_pool(1) is None
+    with shared_pool(1) as shared:
+        assert running_pool(1) is shared
+        assert running_pool(2) is None  # smaller than asked for
+    assert running_pool(1) is None

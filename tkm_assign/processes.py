@@ -95,6 +95,14 @@ def shared_pool(max_workers: int) -> Iterator[ProcessPoolExecutor | None]:
             _SHARED.reset(token)
 
 
+def running_pool(max_workers: int) -> ProcessPoolExecutor | None:
+    """The :func:`shared_pool` of at least ``max_workers`` workers the caller is in, or
+    ``None``: for work too quick to be worth starting processes for, but worth handing
+    to workers already running."""
+    shared = _SHARED.get()
+    return shared[0] if shared is not None and max_workers <= shared[1] else None
+
+
 def map_with_pool(
     fn: Callable[[T], R], items: Sequence[T], pool: ProcessPoolExecutor, workers: int
 ) -> Iterator[R]:

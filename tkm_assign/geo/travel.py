@@ -92,6 +92,17 @@ class PreparedPoints:
         return len(self.points)
 
 
+def _distinct(points: Points) -> tuple[Points, npt.NDArray[np.int64]]:
+    """The distinct points of ``points`` and, per point, its row among them."""
+    if len(points) < 2 or not (
+        np.isfinite(points.latitude).all() and np.isfinite(points.longitude).all()
+    ):
+        return points, np.arange(len(points), dtype=np.int64)
+    rows = np.column_stack([points.latitude, points.longitude, points.island_id])
+    _, first, inverse = np.unique(rows, axis=0, return_index=True, return_inverse=True)
+    return points.take(first), inverse.reshape(-1).astype(np.int64)
+
+
 class TravelModel(ABC):
     """Travel between points for one transport mode at a time."""
 
@@ -197,8 +208,14 @@ class IslandTravel(TravelModel):
     def between(self, a: Points, b: Points, transport: str) -> tuple[IntArray, IntArray]:
         if len(a) != len(b):
             raise ValueError(f"between: {len(a)} origins but {len(b)} destinations")
-        index = np.arange(len(a))
-        return self.pairs(self.prepare(a), index, self.prepare(b), index, transport)
+        # Each distinct point prepared once: callers pass one row per pair, so a home or a
+        # participant repeats (a mentor's home once per session), and preparing is the
+        # costly part of a road model.
+        unique_a, index_a = _distinct(a)
+        unique_b, index_b = _distinct(b)
+        return self.pairs(
+            self.prepare(unique_a), index_a, self.prepare(unique_b), index_b, transport
+        )
 
     def matrix(self, points: Points, transport: str) -> tuple[IntArray, IntArray]:
         n = len(points)

@@ -20,7 +20,7 @@ from tkm_assign.errors import InputError, InputProblem
 from tkm_assign.geo.travel import TravelModel
 from tkm_assign.messages import Message
 from tkm_assign.model import Assignment, Participant, Problem, Schedule, Shortfall
-from tkm_assign.processes import map_with_pool, process_pool
+from tkm_assign.processes import map_with_pool, process_pool, running_pool
 from tkm_assign.schedule.job import MentorJob, build_jobs, programme_length
 from tkm_assign.schedule.mentor import MentorPlan, plan_mentor
 from tkm_assign.schedule.repair import repair_mentor, sessions_missing
@@ -130,9 +130,15 @@ def _solve_all(jobs: Sequence[MentorJob], workers: int) -> Iterator[MentorPlan]:
 
 def _repaired(jobs: Sequence[MentorJob], workers: int, again: bool) -> list[MentorPlan]:
     """Each mentor's earlier plan repaired (:func:`~.repair.repair_mentor`, in this
-    process: it is quick); with ``again``, the full planner for those still short, its plan
-    taken where it serves more (fewer sessions, then fewer onsite visits, missing)."""
-    plans = [repair_mentor(job) for job in jobs]
+    process: it is quick, though shared with worker processes already running); with
+    ``again``, the full planner for those still short, its plan taken where it serves more
+    (fewer sessions, then fewer onsite visits, missing)."""
+    others = min(workers, len(jobs)) - 1
+    pool = running_pool(others) if others > 0 else None
+    if pool is None:
+        plans = [repair_mentor(job) for job in jobs]
+    else:
+        plans = list(map_with_pool(repair_mentor, jobs, pool, others))
     short = [k for k, plan in enumerate(plans) if plan.shortfalls] if again else []
     notify.progress("step.schedule", len(jobs) - len(short), len(jobs))
     done = len(jobs) - len(short)
