@@ -13,7 +13,13 @@ import time
 
 import pytest
 
-from tkm_assign.processes import map_with_pool, process_pool, running_pool, shared_pool
+from tkm_assign.processes import (
+    map_with_pool,
+    process_pool,
+    running_pool,
+    shared_pool,
+    shared_pool_busy,
+)
 
 GONE_WITHIN_S = 15.0  # generous on a loaded machine; the task itself would run 120 s
 
@@ -155,3 +161,12 @@ def test_a_running_pool_is_only_the_shared_one():
         assert running_pool(1) is shared
         assert running_pool(2) is None  # smaller than asked for
     assert running_pool(1) is None
+
+
+def test_steps_in_a_busy_shared_pool_act_as_without_one():
+    with shared_pool(1) as shared:
+        with shared_pool_busy():
+            assert running_pool(1) is None
+            with process_pool(1) as own:
+                assert own is not shared
+        assert running_pool(1) is shared

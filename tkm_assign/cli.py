@@ -723,7 +723,8 @@ def _plan(
     middle: bool = False,
 ) -> int:
     from tkm_assign import app
-    from tkm_assign.processes import shared_pool
+    from tkm_assign.pipeline import WARM_UP_FROM_PARTICIPANTS, warm_up_worker
+    from tkm_assign.processes import running_pool, shared_pool, shared_pool_busy
 
     config = load_config(args)
     problem = _read(args, config, participants, mentors).problem
@@ -733,17 +734,31 @@ def _plan(
     # One pool of worker processes for the schedule, the outputs and (demo) the re-plan:
     # they start and import once (started only when a step has work for them).
     others = max(config.schedule.workers, config.output.workers) - 1
-    with shared_pool(others):
+    with shared_pool(others) as shared:
+        if shared is not None and len(problem.participants) >= WARM_UP_FROM_PARTICIPANTS:
+            for _ in range(others):
+                shared.submit(warm_up_worker)
         result = app.plan(problem)
         if middle:
             from tkm_assign.io.output import atomic_output_dir
 
             _print_messages(lang, result.warnings)
             with atomic_output_dir(out, force=args.force, inputs=inputs) as staging:
-                written = app.write_into(result, staging, lang=lang)
-                written += _programme_middle(
-                    staging, out, problem, result, participants, mentors, lang, lines
-                )
+                pool = running_pool(1)
+                if pool is None:
+                    written = app.write_into(result, staging, lang=lang)
+                    written += _programme_middle(
+                        staging, out, problem, result, participants, mentors, lang, lines
+                    )
+                else:
+                    # A worker writes the plan's outputs while this process works out
+                    # day 45 and writes its outputs: about the same work each.
+                    plan_files = pool.submit(app.write_into, result, staging, lang=lang, workers=1)
+                    with shared_pool_busy():
+                        middle_files = _programme_middle(
+                            staging, out, problem, result, participants, mentors, lang, lines, 1
+                        )
+                    written = plan_files.result() + middle_files
         else:
             written = _write(result, args, inputs, lang)
     _print_assignment(lang, result.tables.assignment_summary, out)
@@ -773,8 +788,10 @@ def _programme_middle(
     mentors: Path,
     lang: str,
     lines: list[str],
+    workers: int | None = None,
 ) -> list[Path]:
-    """The demo at day 45: a simulated logbook, then progress and a re-plan (``day45/``)."""
+    """The demo at day 45: a simulated logbook, then progress and a re-plan (``day45/``),
+    its outputs written by ``workers`` processes (default ``output.workers``)."""
     import datetime as dt
 
     from tkm_assign import app
@@ -794,7 +811,9 @@ def _programme_middle(
     written = app.write_into(simulated, folder / "simulated")
     written += app.write_into(progressed, folder / "progress", lang=lang)
     formats = ["csv", "json", "xlsx", "ics", "html", "txt"]
-    written += app.write_into(replanned, folder / "replan", formats=formats, lang=lang)
+    written += app.write_into(
+        replanned, folder / "replan", formats=formats, lang=lang, workers=workers
+    )
     s, p, r = simulated.summary, progressed.tables.summary, replanned.summary
     shown = out / f"day{DEMO_DAY}"
     lines += [

@@ -48,6 +48,22 @@ class PlanResult:
     tables: PlanTables
 
 
+# A plan from this many participants starts its worker processes while it reads and
+# assigns (see warm_up_worker); a smaller one may never use them.
+WARM_UP_FROM_PARTICIPANTS = 500
+
+
+def warm_up_worker() -> None:
+    """Import in a worker process what a whole plan runs there: the mentors' planner
+    (:mod:`tkm_assign.schedule.mentor` and its compiled routing core) and the output
+    writers. Submitted first, it overlaps the worker's start with this process' reading
+    and assignment."""
+    import tkm_assign.schedule.mentor  # noqa: F401
+    from tkm_assign.report import warm_up
+
+    warm_up()
+
+
 def read_problem(participants: Path, mentors: Path, config: Config) -> Problem:
     """Read and validate both input files (raises ``InputError`` listing every problem)."""
     started = time.perf_counter()

@@ -95,6 +95,17 @@ def shared_pool(max_workers: int) -> Iterator[ProcessPoolExecutor | None]:
             _SHARED.reset(token)
 
 
+@contextmanager
+def shared_pool_busy() -> Iterator[None]:
+    """Inside the block the steps act as outside any :func:`shared_pool`: its workers are
+    busy with work of the caller's, and a step must not queue behind it."""
+    token = _SHARED.set(None)
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def running_pool(max_workers: int) -> ProcessPoolExecutor | None:
     """The :func:`shared_pool` of at least ``max_workers`` workers the caller is in, or
     ``None``: for work too quick to be worth starting processes for, but worth handing

@@ -132,6 +132,7 @@ def write_into(
     *,
     formats: Collection[str] | None = None,
     lang: str | None = None,
+    workers: int | None = None,
 ) -> list[Path]:
     """Write a command's result into an existing folder the caller manages.
 
@@ -147,6 +148,9 @@ def write_into(
         As for :func:`write_outputs`.
     folder
         An existing folder.
+    workers
+        Processes that write a plan's or re-plan's outputs (default ``output.workers``;
+        1 when this runs in a worker process itself). The files do not depend on it.
 
     Returns
     -------
@@ -166,7 +170,7 @@ def write_into(
             f"{type(result).__name__} has no {unknown[0]!r} output; expected one of "
             + ", ".join(allowed)
         )
-    return _write(result, Path(folder), wanted, lang or _config_lang(result))
+    return _write(result, Path(folder), wanted, lang or _config_lang(result), workers)
 
 
 def _config_lang(result: Result) -> str:
@@ -177,7 +181,13 @@ def _config_lang(result: Result) -> str:
     return result.problem.config.output.lang
 
 
-def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -> list[Path]:
+def _write(
+    result: Result,
+    staging: Path,
+    formats: tuple[str, ...],
+    lang: str,
+    workers: int | None = None,
+) -> list[Path]:
     if isinstance(result, SampleResult):
         for name, frame in (
             ("participants.csv", result.participants),
@@ -198,6 +208,7 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
             balance=measures.balance,
             provinces=measures.provinces,
             formats=formats,
+            workers=workers,
         )
     if isinstance(result, AssignResult):
         paths = []
@@ -235,7 +246,7 @@ def _write(result: Result, staging: Path, formats: tuple[str, ...], lang: str) -
     if isinstance(result, ProgressResult):
         return _write_progress(result, staging, lang)
     if isinstance(result, ReplanResult):
-        return _write_replan(result, staging, formats, lang)
+        return _write_replan(result, staging, formats, lang, workers)
     if isinstance(result, SimulateResult):
         return _write_simulation(result, staging)
     if isinstance(result, CapacityResult):
@@ -262,7 +273,11 @@ def _write_progress(result: ProgressResult, staging: Path, lang: str) -> list[Pa
 
 
 def _write_replan(
-    result: ReplanResult, staging: Path, formats: tuple[str, ...], lang: str
+    result: ReplanResult,
+    staging: Path,
+    formats: tuple[str, ...],
+    lang: str,
+    workers: int | None = None,
 ) -> list[Path]:
     """Every output of a plan for the re-planned programme, ``changes.csv`` and the
     mentors' messages."""
@@ -282,6 +297,7 @@ def _write_replan(
         balance=measures.balance,
         provinces=measures.provinces,
         formats=[f for f in formats if f != "txt"],
+        workers=workers,
         title=title,
     )
     if "csv" in formats:

@@ -41,7 +41,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 # Move evaluations per work unit (one unit is about a second of work on an ordinary
 # machine, see :mod:`~tkm_assign.assign.gap`); measured on the Chu & Beasley D instances.
-EVALUATIONS_PER_UNIT = 80_000_000
+EVALUATIONS_PER_UNIT = 160_000_000
 CHUNK_UNITS = 0.25  # work between two looks at the clock
 
 # Counters kept in the ``counters`` array between chunks.
@@ -174,6 +174,304 @@ def _towards_elite(
     return moved
 
 
+@numba.njit(cache=True)
+def _choose_full(
+    cost: IntArray,
+    allowed: BoolArray,
+    weight: IntArray,
+    capacity: IntArray,
+    agent_of: IntArray,
+    load: IntArray,
+    tabu: IntArray,
+    alpha: FloatArray,
+    rng: npt.NDArray[np.uint64],
+    it: int,
+    current: int,
+    best_cost: int,
+    excess: int,
+    move_item: IntArray,
+    move_to: IntArray,
+) -> int:
+    """The best non-tabu shift or swap, every move scored in full (the plain reading of the
+    rules; :func:`_choose` must choose exactly as this does). Returns the move's length."""
+    n_resources, n_agents, n_items = weight.shape
+    best_value = np.inf
+    ties = 0
+    move_len = 0
+    # Shifts.
+    for j in range(n_items):
+        a = agent_of[j]
+        for b in range(n_agents):
+            if b == a or not allowed[b, j]:
+                continue
+            dc, dp, dx = _shift_delta(cost, weight, capacity, agent_of, load, alpha, j, b)
+            value = dc + dp
+            if tabu[b, j] > it and not (excess + dx == 0 and current + dc < best_cost):
+                continue
+            if value < best_value - 1e-9:
+                best_value, ties = value, 1
+            elif value <= best_value + 1e-9:
+                ties += 1
+                if below(rng, ties) != 0:
+                    continue
+            else:
+                continue
+            move_len, move_item[0], move_to[0] = 1, j, b
+    # Swaps.
+    for j in range(n_items):
+        a = agent_of[j]
+        for k in range(j + 1, n_items):
+            b = agent_of[k]
+            if b == a or not allowed[b, j] or not allowed[a, k]:
+                continue
+            dc = cost[b, j] + cost[a, k] - cost[a, j] - cost[b, k]
+            dp = 0.0
+            dx = 0
+            for r in range(n_resources):
+                la = load[r, a]
+                lb = load[r, b]
+                xa = _over(la - weight[r, a, j] + weight[r, a, k], capacity[r, a]) - _over(
+                    la, capacity[r, a]
+                )
+                xb = _over(lb - weight[r, b, k] + weight[r, b, j], capacity[r, b]) - _over(
+                    lb, capacity[r, b]
+                )
+                dp += alpha[r, a] * xa + alpha[r, b] * xb
+                dx += xa + xb
+            value = dc + dp
+            if (tabu[b, j] > it or tabu[a, k] > it) and not (
+                excess + dx == 0 and current + dc < best_cost
+            ):
+                continue
+            if value < best_value - 1e-9:
+                best_value, ties = value, 1
+            elif value <= best_value + 1e-9:
+                ties += 1
+                if below(rng, ties) != 0:
+                    continue
+            else:
+                continue
+            move_len = 2
+            move_item[0], move_to[0], move_item[1], move_to[1] = j, b, k, a
+    return move_len
+
+
+@numba.njit(cache=True)
+def _swaps_one_resource(
+    cost: IntArray,
+    cost_t: IntArray,
+    allowed: BoolArray,
+    weight: IntArray,
+    weight_t: IntArray,
+    capacity: IntArray,
+    agent_of: IntArray,
+    load: IntArray,
+    tabu: IntArray,
+    alpha: FloatArray,
+    rng: npt.NDArray[np.uint64],
+    it: int,
+    current: int,
+    best_cost: int,
+    excess: int,
+    move_item: IntArray,
+    move_to: IntArray,
+    here_cost: IntArray,
+    here_weight: IntArray,
+    over_now: IntArray,
+    best_value: float,
+    ties: int,
+    move_len: int,
+) -> tuple[float, int, int]:
+    """The swaps of :func:`_choose` where there is one resource (the classic GAP): the
+    terms of the item that moves in are laid out by item, so the inner loop reads memory
+    in order but for two look-ups by agent."""
+    n_items = agent_of.size
+    # Room left at item k's agent once k leaves it (negative: over), its excess and weight.
+    room = np.empty(n_items, dtype=np.int64)
+    over_k = np.empty(n_items, dtype=np.int64)
+    alpha_k = np.empty(n_items, dtype=np.float64)
+    for k in range(n_items):
+        b = agent_of[k]
+        room[k] = capacity[0, b] - load[0, b] + here_weight[0, k]
+        over_k[k] = over_now[0, b]
+        alpha_k[k] = alpha[0, b]
+    for j in range(n_items):
+        a = agent_of[j]
+        room_a = capacity[0, a] - load[0, a] + here_weight[0, j]
+        over_a = over_now[0, a]
+        alpha_a = alpha[0, a]
+        cost_j = cost_t[j]
+        weight_j = weight_t[0, j]
+        cost_a = cost[a]
+        weight_a = weight[0, a]
+        base = here_cost[j]
+        limit = best_value + 1e-9
+        for k in range(j + 1, n_items):
+            b = agent_of[k]
+            dc = cost_j[b] + cost_a[k] - base - here_cost[k]
+            xa = max(weight_a[k] - room_a, 0) - over_a
+            xb = max(weight_j[b] - room[k], 0) - over_k[k]
+            value = dc + (alpha_a * xa + alpha_k[k] * xb)
+            if value > limit or b == a or not allowed[b, j] or not allowed[a, k]:
+                continue
+            if (tabu[b, j] > it or tabu[a, k] > it) and not (
+                excess + xa + xb == 0 and current + dc < best_cost
+            ):
+                continue
+            if value < best_value - 1e-9:
+                best_value, ties = value, 1
+                limit = best_value + 1e-9
+            else:
+                ties += 1
+                if below(rng, ties) != 0:
+                    continue
+            move_len = 2
+            move_item[0], move_to[0], move_item[1], move_to[1] = j, b, k, a
+    return best_value, ties, move_len
+
+
+@numba.njit(cache=True)
+def _choose(
+    cost: IntArray,
+    cost_t: IntArray,
+    allowed: BoolArray,
+    weight: IntArray,
+    weight_t: IntArray,
+    capacity: IntArray,
+    agent_of: IntArray,
+    load: IntArray,
+    tabu: IntArray,
+    alpha: FloatArray,
+    rng: npt.NDArray[np.uint64],
+    it: int,
+    current: int,
+    best_cost: int,
+    excess: int,
+    move_item: IntArray,
+    move_to: IntArray,
+    here_cost: IntArray,
+    here_weight: IntArray,
+    over_now: IntArray,
+) -> int:
+    """The move :func:`_choose_full` chooses, found faster; returns the move's length.
+
+    Every move is scored without a branch (the cost change and the weighted excess change
+    from the items' costs and weights at their agents, kept for the iteration) and only a
+    move at least as good as the best so far goes on to the rare checks (the move exists,
+    its arcs are allowed, it is not tabu or it aspires), in the same order as the full
+    scoring, so ties are broken with the same random numbers. ``cost_t`` and ``weight_t``
+    are ``cost`` and ``weight`` item-major; ``here_*`` and ``over_now`` are scratch.
+    """
+    n_resources, n_agents, n_items = weight.shape
+    for j in range(n_items):
+        a = agent_of[j]
+        here_cost[j] = cost_t[j, a]
+        for r in range(n_resources):
+            here_weight[r, j] = weight_t[r, j, a]
+    for r in range(n_resources):
+        for i in range(n_agents):
+            over_now[r, i] = _over(load[r, i], capacity[r, i])
+    best_value = np.inf
+    ties = 0
+    move_len = 0
+    # Shifts.
+    for j in range(n_items):
+        a = agent_of[j]
+        for b in range(n_agents):
+            dc = cost_t[j, b] - here_cost[j]
+            dp = 0.0
+            for r in range(n_resources):
+                xa = _over(load[r, a] - here_weight[r, j], capacity[r, a]) - over_now[r, a]
+                xb = _over(load[r, b] + weight_t[r, j, b], capacity[r, b]) - over_now[r, b]
+                dp += alpha[r, a] * xa + alpha[r, b] * xb
+            value = dc + dp
+            if value > best_value + 1e-9 or b == a or not allowed[b, j]:
+                continue
+            if tabu[b, j] > it:
+                dx = 0
+                for r in range(n_resources):
+                    dx += _over(load[r, a] - here_weight[r, j], capacity[r, a]) - over_now[r, a]
+                    dx += _over(load[r, b] + weight_t[r, j, b], capacity[r, b]) - over_now[r, b]
+                if not (excess + dx == 0 and current + dc < best_cost):
+                    continue
+            if value < best_value - 1e-9:
+                best_value, ties = value, 1
+            else:
+                ties += 1
+                if below(rng, ties) != 0:
+                    continue
+            move_len, move_item[0], move_to[0] = 1, j, b
+    # Swaps.
+    if n_resources == 1:
+        best_value, ties, move_len = _swaps_one_resource(
+            cost,
+            cost_t,
+            allowed,
+            weight,
+            weight_t,
+            capacity,
+            agent_of,
+            load,
+            tabu,
+            alpha,
+            rng,
+            it,
+            current,
+            best_cost,
+            excess,
+            move_item,
+            move_to,
+            here_cost,
+            here_weight,
+            over_now,
+            best_value,
+            ties,
+            move_len,
+        )
+        return move_len
+    for j in range(n_items):
+        a = agent_of[j]
+        for k in range(j + 1, n_items):
+            b = agent_of[k]
+            dc = cost_t[j, b] + cost[a, k] - here_cost[j] - here_cost[k]
+            dp = 0.0
+            for r in range(n_resources):
+                xa = (
+                    _over(load[r, a] - here_weight[r, j] + weight[r, a, k], capacity[r, a])
+                    - over_now[r, a]
+                )
+                xb = (
+                    _over(load[r, b] - here_weight[r, k] + weight_t[r, j, b], capacity[r, b])
+                    - over_now[r, b]
+                )
+                dp += alpha[r, a] * xa + alpha[r, b] * xb
+            value = dc + dp
+            if value > best_value + 1e-9 or b == a or not allowed[b, j] or not allowed[a, k]:
+                continue
+            if tabu[b, j] > it or tabu[a, k] > it:
+                dx = 0
+                for r in range(n_resources):
+                    dx += (
+                        _over(load[r, a] - here_weight[r, j] + weight[r, a, k], capacity[r, a])
+                        - over_now[r, a]
+                    )
+                    dx += (
+                        _over(load[r, b] - here_weight[r, k] + weight_t[r, j, b], capacity[r, b])
+                        - over_now[r, b]
+                    )
+                if not (excess + dx == 0 and current + dc < best_cost):
+                    continue
+            if value < best_value - 1e-9:
+                best_value, ties = value, 1
+            else:
+                ties += 1
+                if below(rng, ties) != 0:
+                    continue
+            move_len = 2
+            move_item[0], move_to[0], move_item[1], move_to[1] = j, b, k, a
+    return move_len
+
+
 @numba.njit(cache=True, nogil=True)
 def _search(
     cost: IntArray,
@@ -196,10 +494,19 @@ def _search(
     stall: int,
     shake: int,
     relink: bool,
+    fast: bool,
 ) -> int:
-    """Run iterations until ``max_evaluations`` moves are evaluated; returns the count."""
+    """Run iterations until ``max_evaluations`` moves are evaluated; returns the count.
+
+    ``fast`` chooses each move by :func:`_choose`, else by :func:`_choose_full` (the same
+    moves, slower)."""
     n_resources, n_agents, n_items = weight.shape
     evaluations = 0
+    cost_t = np.ascontiguousarray(cost.T)
+    weight_t = np.ascontiguousarray(weight.transpose(0, 2, 1))
+    here_cost = np.zeros(n_items, dtype=np.int64)
+    here_weight = np.zeros((n_resources, n_items), dtype=np.int64)
+    over_now = np.zeros(capacity.shape, dtype=np.int64)
     excess = _total_excess(load, capacity)
     move_item = np.zeros(2, dtype=np.int64)  # a move is one or two shifts
     move_to = np.zeros(2, dtype=np.int64)
@@ -207,66 +514,48 @@ def _search(
         it = counters[ITERATION]
         current = counters[CURRENT_COST]
         best_cost = counters[BEST_COST]
-        best_value = np.inf
-        ties = 0
-        move_len = 0
-        # Shifts.
-        for j in range(n_items):
-            a = agent_of[j]
-            for b in range(n_agents):
-                if b == a or not allowed[b, j]:
-                    continue
-                dc, dp, dx = _shift_delta(cost, weight, capacity, agent_of, load, alpha, j, b)
-                value = dc + dp
-                if tabu[b, j] > it and not (excess + dx == 0 and current + dc < best_cost):
-                    continue
-                if value < best_value - 1e-9:
-                    best_value, ties = value, 1
-                elif value <= best_value + 1e-9:
-                    ties += 1
-                    if below(rng, ties) != 0:
-                        continue
-                else:
-                    continue
-                move_len, move_item[0], move_to[0] = 1, j, b
-        evaluations += n_items * n_agents
-        # Swaps.
-        for j in range(n_items):
-            a = agent_of[j]
-            for k in range(j + 1, n_items):
-                b = agent_of[k]
-                if b == a or not allowed[b, j] or not allowed[a, k]:
-                    continue
-                dc = cost[b, j] + cost[a, k] - cost[a, j] - cost[b, k]
-                dp = 0.0
-                dx = 0
-                for r in range(n_resources):
-                    la = load[r, a]
-                    lb = load[r, b]
-                    xa = _over(la - weight[r, a, j] + weight[r, a, k], capacity[r, a]) - _over(
-                        la, capacity[r, a]
-                    )
-                    xb = _over(lb - weight[r, b, k] + weight[r, b, j], capacity[r, b]) - _over(
-                        lb, capacity[r, b]
-                    )
-                    dp += alpha[r, a] * xa + alpha[r, b] * xb
-                    dx += xa + xb
-                value = dc + dp
-                if (tabu[b, j] > it or tabu[a, k] > it) and not (
-                    excess + dx == 0 and current + dc < best_cost
-                ):
-                    continue
-                if value < best_value - 1e-9:
-                    best_value, ties = value, 1
-                elif value <= best_value + 1e-9:
-                    ties += 1
-                    if below(rng, ties) != 0:
-                        continue
-                else:
-                    continue
-                move_len = 2
-                move_item[0], move_to[0], move_item[1], move_to[1] = j, b, k, a
-        evaluations += n_items * (n_items - 1) // 2
+        if fast:
+            move_len = _choose(
+                cost,
+                cost_t,
+                allowed,
+                weight,
+                weight_t,
+                capacity,
+                agent_of,
+                load,
+                tabu,
+                alpha,
+                rng,
+                it,
+                current,
+                best_cost,
+                excess,
+                move_item,
+                move_to,
+                here_cost,
+                here_weight,
+                over_now,
+            )
+        else:
+            move_len = _choose_full(
+                cost,
+                allowed,
+                weight,
+                capacity,
+                agent_of,
+                load,
+                tabu,
+                alpha,
+                rng,
+                it,
+                current,
+                best_cost,
+                excess,
+                move_item,
+                move_to,
+            )
+        evaluations += n_items * n_agents + n_items * (n_items - 1) // 2
         # Apply the move: its shifts in order; each item may not go back for a while.
         for step in range(move_len):
             j, b = move_item[step], move_to[step]
@@ -389,6 +678,7 @@ class TabuSearch:
         self.stall = STALL_PER_ITEM * n
         self.shake = max(1, int(SHAKE_SHIFTS * n))
         self.relink = RELINK
+        self.fast = True  # moves chosen by the faster scoring (False: the full one, for tests)
         self.work_done = 0.0  # units of move evaluations over all runs
         self.adopt(np.asarray(start, dtype=np.int64))
 
@@ -491,6 +781,7 @@ class TabuSearch:
                 self.stall,
                 self.shake,
                 self.relink,
+                self.fast,
             )
             budget.spend(done / EVALUATIONS_PER_UNIT)
             done_units += done / EVALUATIONS_PER_UNIT

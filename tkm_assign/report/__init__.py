@@ -272,7 +272,7 @@ def _run_shipped(
     return run_output_job(inputs, job)
 
 
-def _warm_up() -> None:
+def warm_up() -> None:
     """Import the writers in a worker process while this process prepares the jobs."""
     import tkm_assign.report.calendars
     import tkm_assign.report.gpkg
@@ -452,7 +452,7 @@ def write_plan_outputs(
             # ships them the plan and measures it.
             pool = stack.enter_context(process_pool(workers - 1))
             for _ in range(workers - 1):
-                pool.submit(_warm_up)
+                pool.submit(warm_up)
         zoomed = provinces_to_zoom(problem, tables) if "png" in wanted else []
         jobs = output_jobs(wanted, zoomed)
 

@@ -31,7 +31,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -102,6 +102,44 @@ COUNTRY_SIMPLIFY_DEG = 0.01
 # the time of a province map; at the maps' 6-13 pt the unhinted glyphs look the same
 # (their advances are a little narrower, so a legend is a little more compact).
 MAP_STYLE: Any = {**PLAIN_TEXT, "font.family": "sans-serif", "text.hinting": "no_hinting"}
+
+
+@dataclass(frozen=True)
+class _Outlines:
+    """The geography's provinces and regencies as arrays: a plan draws dozens of maps,
+    and filtering the GeoDataFrames again for each costs more than drawing them."""
+
+    province_code: npt.NDArray[np.object_]
+    province_shape: npt.NDArray[np.object_]  # shapely geometries
+    province_bounds: npt.NDArray[np.float64]  # (n, 4): west, south, east, north
+    regency_province: npt.NDArray[np.object_]
+    regency_shape: npt.NDArray[np.object_]
+    regency_name: npt.NDArray[np.object_]
+    regency_point: npt.NDArray[np.float64]  # (n, 2): a point inside each, lon and lat
+
+
+_OUTLINES: dict[int, tuple[Geography, _Outlines]] = {}
+
+
+def _outlines(geography: Geography) -> _Outlines:
+    """:class:`_Outlines` of ``geography``, made once per geography."""
+    cached = _OUTLINES.get(id(geography))
+    if cached is not None and cached[0] is geography:
+        return cached[1]
+    provinces, regencies = geography.provinces, geography.regencies
+    province_shape = np.asarray(provinces.geometry.values)
+    regency_shape = np.asarray(regencies.geometry.values)
+    outlines = _Outlines(
+        province_code=provinces["province_code"].to_numpy(dtype=object),
+        province_shape=province_shape,
+        province_bounds=shapely.bounds(province_shape),
+        regency_province=regencies["province_code"].to_numpy(dtype=object),
+        regency_shape=regency_shape,
+        regency_name=regencies["regency_name"].to_numpy(dtype=object),
+        regency_point=shapely.get_coordinates(shapely.point_on_surface(regency_shape)),
+    )
+    _OUTLINES[id(geography)] = (geography, outlines)
+    return outlines
 
 
 @dataclass(frozen=True)
@@ -206,11 +244,17 @@ def province_file_stem(name: str, code: str) -> str:
 
 
 def _outline(
-    ax: Axes, geometries: gpd.GeoSeries, face: str, edge: str, width: float, z: float
+    ax: Axes,
+    geometries: gpd.GeoSeries | npt.NDArray[np.object_],
+    face: str,
+    edge: str,
+    width: float,
+    z: float,
 ) -> None:
     """Every polygon of ``geometries`` as one compound path: one patch to draw, not one a
     polygon (geopandas' ``plot``), with the same rings."""
-    rings = shapely.get_rings(shapely.get_parts(np.asarray(geometries.values)))
+    shapes = np.asarray(geometries.values if isinstance(geometries, gpd.GeoSeries) else geometries)
+    rings = shapely.get_rings(shapely.get_parts(shapes))
     rings = rings[~shapely.is_empty(rings)]
     if not len(rings):
         return
@@ -484,11 +528,11 @@ def _province_extent(
     mentors = np.unique(layers.p_mentor[keep & (layers.p_mentor >= 0)])
     lon = np.concatenate([layers.p_lon[keep], layers.m_lon[mentors]])
     lat = np.concatenate([layers.p_lat[keep], layers.m_lat[mentors]])
-    outline = geography.provinces[geography.provinces["province_code"] == code]
-    if len(outline):
-        x0, y0, x1, y1 = outline.total_bounds
-        lon = np.concatenate([lon, [x0, x1]])
-        lat = np.concatenate([lat, [y0, y1]])
+    outlines = _outlines(geography)
+    bounds = outlines.province_bounds[outlines.province_code == code]
+    if len(bounds):
+        lon = np.concatenate([lon, bounds[:, 0], bounds[:, 2]])
+        lat = np.concatenate([lat, bounds[:, 1], bounds[:, 3]])
     return float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max())
 
 
@@ -535,19 +579,22 @@ def render_province_map(
     _style_axes(ax)
     # Outlines simplified to about a pixel of the zoom: same picture, far fewer vertices.
     tolerance = max(x1 - x0, y1 - y0) / 1500.0
-    provinces = geography.provinces.cx[x0:x1, y0:y1]
+    outlines = _outlines(geography)
+    # The provinces the view touches (their boxes first, then exactly, as geopandas' cx).
+    west, south, east, north = outlines.province_bounds.T
+    near = np.flatnonzero((west <= x1) & (east >= x0) & (south <= y1) & (north >= y0))
+    view = shapely.box(x0, y0, x1, y1)
+    near = near[shapely.intersects(outlines.province_shape[near], view)]
     # Douglas-Peucker without topology repair: a drawing needs no valid polygons.
-    simple = {"tolerance": tolerance, "preserve_topology": False}
-    _outline(ax, provinces.geometry.simplify(**simple), "#e5e7eb", BORDER, 0.5, 0)
-    regencies = geography.regencies[geography.regencies["province_code"] == code]
-    _outline(ax, regencies.geometry.simplify(**simple), LAND, "#c7c2b8", 0.4, 1)
-    for name, point in zip(
-        regencies["regency_name"], regencies.geometry.representative_point(), strict=True
-    ):
-        if x0 <= point.x <= x1 and y0 <= point.y <= y1:
+    simplify = partial(shapely.simplify, tolerance=tolerance, preserve_topology=False)
+    _outline(ax, simplify(outlines.province_shape[near]), "#e5e7eb", BORDER, 0.5, 0)
+    mine = np.flatnonzero(outlines.regency_province == code)
+    _outline(ax, simplify(outlines.regency_shape[mine]), LAND, "#c7c2b8", 0.4, 1)
+    for name, (x, y) in zip(outlines.regency_name[mine], outlines.regency_point[mine], strict=True):
+        if x0 <= x <= x1 and y0 <= y <= y1:
             ax.text(
-                point.x,
-                point.y,
+                x,
+                y,
                 str(name).replace("Kabupaten ", "Kab. "),
                 fontsize=6,
                 color="#6b7280",
