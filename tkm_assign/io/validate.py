@@ -22,7 +22,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from scipy.spatial import cKDTree
 
 from tkm_assign import notify
 from tkm_assign.config import Config
@@ -922,6 +921,9 @@ def _nearest_km(
 
     Nearest by straight chord between unit vectors, which orders like great-circle distance.
     """
+    # Imported here: every process that writes outputs imports this module, few call this.
+    from scipy.spatial import cKDTree
+
     chord, _ = cKDTree(_unit_vectors(targets)).query(_unit_vectors(points), k=1)
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.clip(chord / 2, 0.0, 1.0)))
 
