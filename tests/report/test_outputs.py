@@ -105,6 +105,28 @@ def test_empty_layers_are_still_written(tmp_path, small_problem, assignment_only
     ]
 
 
+def test_a_geopackage_written_again_has_one_style_a_layer(
+    tmp_path, small_problem, assignment_only_tables
+):
+    # Defect: written over an existing file, the layers were replaced but layer_styles
+    # got every style a second time.
+    import sqlite3
+    from contextlib import closing
+
+    from tkm_assign.report.figures import mentor_balance
+    from tkm_assign.report.gpkg import write_geopackage
+
+    path = tmp_path / "plan.gpkg"
+    balance = mentor_balance(small_problem, assignment_only_tables)
+    write_geopackage(path, small_problem, assignment_only_tables, balance)
+    write_geopackage(path, small_problem, assignment_only_tables, balance)
+    with closing(sqlite3.connect(path)) as db:
+        rows = db.execute("SELECT f_table_name FROM layer_styles ORDER BY f_table_name").fetchall()
+    assert sorted(name for (name,) in rows) == sorted(
+        ["participants", "mentors", "assignment_lines", "routes", "sessions"]
+    )
+
+
 def test_geopackage_has_names_real_times_and_styles(outputs, small_tables):
     import sqlite3
     import xml.etree.ElementTree as ET

@@ -368,7 +368,7 @@ def write_geopackage(
     path: Path, problem: Problem, tables: PlanTables, balance: pd.DataFrame, lang: str = "id"
 ) -> None:
     """Write the layers of ``plan.gpkg`` and their styles (see the module docstring),
-    reasons and the words of codes in ``lang``."""
+    reasons and the words of codes in ``lang``; a file at ``path`` is replaced."""
     layers = {
         "participants": (participants_layer(problem, tables, lang), "Point"),
         "mentors": (mentors_layer(problem, balance, lang), "Point"),
@@ -376,6 +376,9 @@ def write_geopackage(
         "routes": (routes_layer(problem, tables), "LineString"),
         "sessions": (sessions_layer(problem, tables, lang), "Point"),
     }
+    # A new file each time: written over an old one, the layers would be replaced but its
+    # styles added to again.
+    path.unlink(missing_ok=True)
     for n, (name, (layer, geometry_type)) in enumerate(layers.items()):
         # The version is the file's: set when the first layer creates it. Sessions are
         # many small points QGIS draws fast without an R-tree, which would double the file.
