@@ -79,12 +79,15 @@
         marker.addTo(points);
       }
       if (mentorOnly && mentorIndex >= 0) { drawRoutes(data, mentorIndex); }
+      // Without animation: a view set while an animated one runs is undone when it ends
+      // (a quick change of filter left the map on the previous province), and the
+      // drawn counts below then also mean the view is in place.
+      if ((province || mentorOnly) && bounds.length) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12, animate: false }); }
+      else if (!province) { map.setView([-2.5, 118], 5, { animate: false }); }
       box.dataset.drawnMentors = mentors;
       box.dataset.drawnServed = served;
       box.dataset.drawnUnserved = unserved;
       box.dataset.ready = "1";
-      if ((province || mentorOnly) && bounds.length) { map.fitBounds(bounds, { padding: [20, 20], maxZoom: 12 }); }
-      else if (!province) { map.setView([-2.5, 118], 5); }
     }
     function drawRoutes(data, m) {
       var index = {};
