@@ -28,26 +28,22 @@ import tempfile
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from benchmarks.instances import (
-    NATIONAL,
-    benchmark_config,
-    find_instance_candidates,
-    load_instance,
-    prepare_instances,
-    size_label,
-    travel_for,
-)
-from benchmarks.measure import add_size_arguments, chosen_sizes, in_fresh_process, machine, ratio
 from tkm_assign import rules
-from tkm_assign.assign import assign_baseline
-from tkm_assign.audit import audit_plan
-from tkm_assign.model import Assignment, Mode, Problem
+from tkm_assign.model import Mode
 from tkm_assign.report import write_plan_outputs, write_plan_tables
 
+if TYPE_CHECKING:
+    from tkm_assign.model import Assignment, Problem
+
+# The worker processes that write the outputs start by importing this module (their
+# parent's main module), as those of ``tkm-assign`` import the command line: so it imports
+# only what writing needs, and the instances, the assignment and the audit (about 3 CPU s
+# of imports a worker would pay before its first file) inside the functions that use them.
+NATIONAL = "national"  # benchmarks.instances.NATIONAL, not imported here (see above)
 DEMO_BUDGET_S = 180.0
 OUTPUTS_TARGET_S = 8.0
 
@@ -128,6 +124,15 @@ def spread_schedule(problem: Problem, assignments: pd.DataFrame) -> pd.DataFrame
 
 def measure(size: str, out: str | None) -> dict[str, Any]:
     """Plan, audit and outputs of one size; runs in a fresh process."""
+    from benchmarks.instances import (
+        benchmark_config,
+        find_instance_candidates,
+        load_instance,
+        travel_for,
+    )
+    from tkm_assign.assign import assign_baseline
+    from tkm_assign.audit import audit_plan
+
     config = benchmark_config(cache=True)
     started = time.perf_counter()
     problem = load_instance(size, config)
@@ -185,6 +190,9 @@ def measure(size: str, out: str | None) -> dict[str, Any]:
 
 
 def report(result: dict[str, Any]) -> None:
+    from benchmarks.instances import size_label
+    from benchmarks.measure import ratio
+
     print(
         f"== {size_label(result['size'])}: {result['sessions']:,} hand-planned sessions "
         f"(instance, candidates and plan {result['built_s']:.1f} s)"
@@ -213,6 +221,9 @@ def report(result: dict[str, Any]) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from benchmarks.instances import prepare_instances
+    from benchmarks.measure import add_size_arguments, chosen_sizes, in_fresh_process, machine
+
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.bench_report", description=__doc__.splitlines()[0]
     )
