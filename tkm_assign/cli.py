@@ -756,7 +756,15 @@ def _plan(
                     plan_files = pool.submit(app.write_into, result, staging, lang=lang, workers=1)
                     with shared_pool_busy():
                         middle_files = _programme_middle(
-                            staging, out, problem, result, participants, mentors, lang, lines, 1
+                            staging,
+                            out,
+                            problem,
+                            result,
+                            participants,
+                            mentors,
+                            lang,
+                            lines,
+                            workers=1,
                         )
                     written = plan_files.result() + middle_files
         else:
@@ -788,6 +796,7 @@ def _programme_middle(
     mentors: Path,
     lang: str,
     lines: list[str],
+    *,
     workers: int | None = None,
 ) -> list[Path]:
     """The demo at day 45: a simulated logbook, then progress and a re-plan (``day45/``),
