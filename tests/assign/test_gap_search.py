@@ -186,3 +186,79 @@ def test_pruned_moves_leave_the_search_exactly_as_the_full_rescoring(kind):
     assert pruned.best_of.tolist() == full.best_of.tolist()
     assert np.array_equal(pruned.alpha, full.alpha)
     assert pruned.pool.tolist() == full.pool.tolist()
+
+
+def _penalised(search: gap_search.TabuSearch, agent_of: np.ndarray) -> float:
+    """Cost plus weighted excess of a plan, from scratch."""
+    items = np.arange(agent_of.size)
+    load = np.bincount(
+        agent_of, weights=search.weight[0, agent_of, items], minlength=search.capacity.shape[1]
+    )
+    excess = np.maximum(load - search.capacity[0], 0)
+    return float(search.cost[agent_of, items].sum() + (search.alpha[0] * excess).sum())
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_double_shift_scan_finds_the_best_double_shift_of_three_agents(seed):
+    # Every double shift (j from a to b, then k from b to c; a, b, c different, neither arc
+    # tabu) priced from scratch: the scan's best value is the least of them, and the move it
+    # returns has that value; over random plans, weights and tabu arcs.
+    rng = np.random.default_rng(seed)
+    instance = type_d(rng, n=14, m=4)
+    start = greedy(instance)
+    assert start is not None
+    search = gap_search.TabuSearch(instance, start, seed=seed)
+    n, m, it = instance.n_items, instance.n_agents, 5
+    items = np.arange(n)
+    for _ in range(30):
+        agent_of = rng.integers(0, m, size=n)
+        search.alpha[:] = rng.uniform(0.2, 5.0, size=search.alpha.shape)
+        search.tabu[:] = 0
+        search.tabu[rng.integers(0, m, size=8), rng.integers(0, n, size=8)] = it + 1
+        before = _penalised(search, agent_of)
+        values = []
+        for j in range(n):
+            for k in range(n):
+                a, b = agent_of[j], agent_of[k]
+                if a == b or search.tabu[b, j] > it:
+                    continue
+                for c in range(m):
+                    if c in (a, b) or search.tabu[c, k] > it:
+                        continue
+                    moved = agent_of.copy()
+                    moved[j], moved[k] = b, c
+                    values.append(_penalised(search, moved) - before)
+        load = np.bincount(agent_of, weights=search.weight[0, agent_of, items], minlength=m)
+        load = load.astype(np.int64)[None, :]
+        move_item = np.zeros(2, dtype=np.int64)
+        move_to = np.zeros(2, dtype=np.int64)
+        best, _, length = gap_search._double_shifts_one_resource(
+            np.ascontiguousarray(search.cost.T),
+            search.allowed,
+            np.ascontiguousarray(search.weight.transpose(0, 2, 1)),
+            search.capacity,
+            agent_of,
+            load,
+            search.tabu,
+            search.alpha,
+            search.rng,
+            it,
+            move_item,
+            move_to,
+            search.cost[agent_of, items].copy(),
+            search.weight[0, agent_of, items][None, :].copy(),
+            np.maximum(load - search.capacity, 0),
+            np.inf,
+            0,
+            0,
+        )
+        if not values:
+            assert length == 0
+            continue
+        assert length == 2
+        assert best == pytest.approx(min(values))
+        j, b, k, c = move_item[0], move_to[0], move_item[1], move_to[1]
+        assert agent_of[k] == b and len({agent_of[j], b, c}) == 3
+        moved = agent_of.copy()
+        moved[j], moved[k] = b, c
+        assert _penalised(search, moved) - before == pytest.approx(best)

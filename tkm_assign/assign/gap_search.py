@@ -1,4 +1,5 @@
-"""A compiled tabu search for the classic GAP: shift and swap moves over an adaptive penalty.
+"""A compiled tabu search for the classic GAP: shifts, swaps and double shifts over an
+adaptive penalty.
 
 Where every item must be assigned (the OR-Library and Chu & Beasley instances), the hard
 part is the capacity: improving plans are often reached only through infeasible ones.
@@ -10,7 +11,9 @@ with a weight ``alpha`` per agent and resource that grows while the agent is ove
 capacity and shrinks while the whole plan fits (strategic oscillation around the boundary
 of the feasible region, after Diaz and Fernandez's and Yagiura, Ibaraki and Glover's tabu
 searches). Every iteration takes the best non-tabu move of the full shift (one item to
-another agent) and swap (two items of different agents exchange agents) neighbourhoods;
+another agent) and swap (two items of different agents exchange agents) neighbourhoods
+and, with one resource, of the double shifts (an item to another agent, and an item of
+that agent on to a third: the shortest of Yagiura, Ibaraki and Glover's ejection chains);
 an item may not go back to an agent it left for a random tenure, unless that gives a
 feasible plan better than the best one found. After a long run without a new best plan,
 the search goes back to the best plan and moves it half way towards an elite plan taken at
@@ -60,6 +63,9 @@ ALPHA_MIN = 1e-3
 STALL_PER_ITEM = 10  # iterations without a new best plan (per item) before a restart
 SHAKE_SHIFTS = 0.05  # share of items shifted at random on a restart
 RELINK = True  # restarts move half way towards an elite plan (else random shifts only)
+# Double shifts (one resource): item j to agent b, and an item k of b out to its best other
+# agent, the shortest ejection chain; about 2.6 times the work of an iteration on n = 200.
+DOUBLE_SHIFTS = True
 POOL_SIZE = 8  # elite plans kept (the best of each phase between two restarts)
 # An item may not go back to an agent it left for a random number of iterations between
 # these shares of the number of items.
@@ -191,9 +197,11 @@ def _choose_full(
     excess: int,
     move_item: IntArray,
     move_to: IntArray,
+    double: bool,
 ) -> int:
-    """The best non-tabu shift or swap, every move scored in full (the plain reading of the
-    rules; :func:`_choose` must choose exactly as this does). Returns the move's length."""
+    """The best non-tabu shift, swap or (``double``, one resource) double shift, every shift
+    and swap scored in full (the plain reading of the rules; :func:`_choose` must choose
+    exactly as this does). Returns the move's length."""
     n_resources, n_agents, n_items = weight.shape
     best_value = np.inf
     ties = 0
@@ -253,6 +261,35 @@ def _choose_full(
                 continue
             move_len = 2
             move_item[0], move_to[0], move_item[1], move_to[1] = j, b, k, a
+    if double and n_resources == 1:
+        here_cost = np.empty(n_items, dtype=np.int64)
+        here_weight = np.empty((1, n_items), dtype=np.int64)
+        over_now = np.empty(capacity.shape, dtype=np.int64)
+        for j in range(n_items):
+            here_cost[j] = cost[agent_of[j], j]
+            here_weight[0, j] = weight[0, agent_of[j], j]
+        for i in range(n_agents):
+            over_now[0, i] = _over(load[0, i], capacity[0, i])
+        best_value, ties, move_len = _double_shifts_one_resource(
+            np.ascontiguousarray(cost.T),
+            allowed,
+            np.ascontiguousarray(weight.transpose(0, 2, 1)),
+            capacity,
+            agent_of,
+            load,
+            tabu,
+            alpha,
+            rng,
+            it,
+            move_item,
+            move_to,
+            here_cost,
+            here_weight,
+            over_now,
+            best_value,
+            ties,
+            move_len,
+        )
     return move_len
 
 
@@ -331,6 +368,99 @@ def _swaps_one_resource(
 
 
 @numba.njit(cache=True)
+def _double_shifts_one_resource(
+    cost_t: IntArray,
+    allowed: BoolArray,
+    weight_t: IntArray,
+    capacity: IntArray,
+    agent_of: IntArray,
+    load: IntArray,
+    tabu: IntArray,
+    alpha: FloatArray,
+    rng: npt.NDArray[np.uint64],
+    it: int,
+    move_item: IntArray,
+    move_to: IntArray,
+    here_cost: IntArray,
+    here_weight: IntArray,
+    over_now: IntArray,
+    best_value: float,
+    ties: int,
+    move_len: int,
+) -> tuple[float, int, int]:
+    """The double shifts of :func:`_choose` where there is one resource: item ``j`` to agent
+    ``b`` (not tabu) and an item ``k`` of ``b`` on to a third agent ``c`` (not tabu), ``j``
+    first; chosen like the other moves, by the penalised cost, ties broken at random.
+
+    The change at ``c`` does not depend on ``j``, so for each ``k`` only its two best other
+    agents by that change are kept (the second for when the best is ``j``'s own agent), and
+    the scan is exact over every double shift of three different agents. The best value,
+    ties and move length so far come in and the updated ones go out.
+    """
+    n_agents = capacity.shape[1]
+    n_items = agent_of.size
+    # Each item's two best other agents by the change of moving it there alone.
+    best1 = np.full(n_items, -1, dtype=np.int64)
+    best2 = np.full(n_items, -1, dtype=np.int64)
+    v1 = np.full(n_items, np.inf)
+    v2 = np.full(n_items, np.inf)
+    for k in range(n_items):
+        b = agent_of[k]
+        for c in range(n_agents):
+            if c == b or not allowed[c, k] or tabu[c, k] > it:
+                continue
+            v = (cost_t[k, c] - here_cost[k]) + alpha[0, c] * (
+                max(load[0, c] + weight_t[0, k, c] - capacity[0, c], 0) - over_now[0, c]
+            )
+            if v < v1[k]:
+                v2[k], best2[k] = v1[k], best1[k]
+                v1[k], best1[k] = v, c
+            elif v < v2[k]:
+                v2[k], best2[k] = v, c
+    # Items by agent.
+    count = np.zeros(n_agents + 1, dtype=np.int64)
+    for k in range(n_items):
+        count[agent_of[k] + 1] += 1
+    for i in range(n_agents):
+        count[i + 1] += count[i]
+    members = np.empty(n_items, dtype=np.int64)
+    fill = count[:n_agents].copy()
+    for k in range(n_items):
+        members[fill[agent_of[k]]] = k
+        fill[agent_of[k]] += 1
+    for j in range(n_items):
+        a = agent_of[j]
+        xa = max(load[0, a] - here_weight[0, j] - capacity[0, a], 0) - over_now[0, a]
+        pa = alpha[0, a] * xa
+        for b in range(n_agents):
+            if b == a or not allowed[b, j] or tabu[b, j] > it:
+                continue
+            lb = load[0, b] + weight_t[0, j, b]
+            base = cost_t[j, b] - here_cost[j] + pa
+            for q in range(count[b], count[b + 1]):
+                k = members[q]
+                c = best1[k]
+                if c == a:
+                    c = best2[k]
+                if c < 0:
+                    continue
+                xb = max(lb - here_weight[0, k] - capacity[0, b], 0) - over_now[0, b]
+                xc = max(load[0, c] + weight_t[0, k, c] - capacity[0, c], 0) - over_now[0, c]
+                value = base + cost_t[k, c] - here_cost[k] + alpha[0, b] * xb + alpha[0, c] * xc
+                if value < best_value - 1e-9:
+                    best_value, ties = value, 1
+                elif value <= best_value + 1e-9:
+                    ties += 1
+                    if below(rng, ties) != 0:
+                        continue
+                else:
+                    continue
+                move_len = 2
+                move_item[0], move_to[0], move_item[1], move_to[1] = j, b, k, c
+    return best_value, ties, move_len
+
+
+@numba.njit(cache=True)
 def _choose(
     cost: IntArray,
     cost_t: IntArray,
@@ -352,6 +482,7 @@ def _choose(
     here_cost: IntArray,
     here_weight: IntArray,
     over_now: IntArray,
+    double: bool,
 ) -> int:
     """The move :func:`_choose_full` chooses, found faster; returns the move's length.
 
@@ -428,6 +559,27 @@ def _choose(
             ties,
             move_len,
         )
+        if double:
+            best_value, ties, move_len = _double_shifts_one_resource(
+                cost_t,
+                allowed,
+                weight_t,
+                capacity,
+                agent_of,
+                load,
+                tabu,
+                alpha,
+                rng,
+                it,
+                move_item,
+                move_to,
+                here_cost,
+                here_weight,
+                over_now,
+                best_value,
+                ties,
+                move_len,
+            )
         return move_len
     for j in range(n_items):
         a = agent_of[j]
@@ -495,6 +647,7 @@ def _search(
     shake: int,
     relink: bool,
     fast: bool,
+    double: bool,
 ) -> int:
     """Run iterations until ``max_evaluations`` moves are evaluated; returns the count.
 
@@ -536,6 +689,7 @@ def _search(
                 here_cost,
                 here_weight,
                 over_now,
+                double,
             )
         else:
             move_len = _choose_full(
@@ -554,8 +708,11 @@ def _search(
                 excess,
                 move_item,
                 move_to,
+                double,
             )
         evaluations += n_items * n_agents + n_items * (n_items - 1) // 2
+        if double and n_resources == 1:
+            evaluations += n_items * n_items
         # Apply the move: its shifts in order; each item may not go back for a while.
         for step in range(move_len):
             j, b = move_item[step], move_to[step]
@@ -678,6 +835,7 @@ class TabuSearch:
         self.stall = STALL_PER_ITEM * n
         self.shake = max(1, int(SHAKE_SHIFTS * n))
         self.relink = RELINK
+        self.double_shifts = DOUBLE_SHIFTS
         self.fast = True  # moves chosen by the faster scoring (False: the full one, for tests)
         self.work_done = 0.0  # units of move evaluations over all runs
         self.adopt(np.asarray(start, dtype=np.int64))
@@ -782,6 +940,7 @@ class TabuSearch:
                 self.shake,
                 self.relink,
                 self.fast,
+                self.double_shifts,
             )
             budget.spend(done / EVALUATIONS_PER_UNIT)
             done_units += done / EVALUATIONS_PER_UNIT
