@@ -197,11 +197,10 @@ def _choose_full(
     excess: int,
     move_item: IntArray,
     move_to: IntArray,
-    double: bool,
-) -> int:
-    """The best non-tabu shift, swap or (``double``, one resource) double shift, every shift
-    and swap scored in full (the plain reading of the rules; :func:`_choose` must choose
-    exactly as this does). Returns the move's length."""
+) -> tuple[int, float, int]:
+    """The best non-tabu shift or swap, every move scored in full (the plain reading of the
+    rules; :func:`_choose` must choose exactly as this does). Returns the move's length,
+    its value and how many moves tied with it (for the double shifts that follow)."""
     n_resources, n_agents, n_items = weight.shape
     best_value = np.inf
     ties = 0
@@ -261,36 +260,7 @@ def _choose_full(
                 continue
             move_len = 2
             move_item[0], move_to[0], move_item[1], move_to[1] = j, b, k, a
-    if double and n_resources == 1:
-        here_cost = np.empty(n_items, dtype=np.int64)
-        here_weight = np.empty((1, n_items), dtype=np.int64)
-        over_now = np.empty(capacity.shape, dtype=np.int64)
-        for j in range(n_items):
-            here_cost[j] = cost[agent_of[j], j]
-            here_weight[0, j] = weight[0, agent_of[j], j]
-        for i in range(n_agents):
-            over_now[0, i] = _over(load[0, i], capacity[0, i])
-        best_value, ties, move_len = _double_shifts_one_resource(
-            np.ascontiguousarray(cost.T),
-            allowed,
-            np.ascontiguousarray(weight.transpose(0, 2, 1)),
-            capacity,
-            agent_of,
-            load,
-            tabu,
-            alpha,
-            rng,
-            it,
-            move_item,
-            move_to,
-            here_cost,
-            here_weight,
-            over_now,
-            best_value,
-            ties,
-            move_len,
-        )
-    return move_len
+    return move_len, best_value, ties
 
 
 @numba.njit(cache=True)
@@ -388,7 +358,7 @@ def _double_shifts_one_resource(
     ties: int,
     move_len: int,
 ) -> tuple[float, int, int]:
-    """The double shifts of :func:`_choose` where there is one resource: item ``j`` to agent
+    """The double shifts of an iteration where there is one resource: item ``j`` to agent
     ``b`` (not tabu) and an item ``k`` of ``b`` on to a third agent ``c`` (not tabu), ``j``
     first; chosen like the other moves, by the penalised cost, ties broken at random.
 
@@ -461,6 +431,29 @@ def _double_shifts_one_resource(
 
 
 @numba.njit(cache=True)
+def _fill_here(
+    cost_t: IntArray,
+    weight_t: IntArray,
+    capacity: IntArray,
+    agent_of: IntArray,
+    load: IntArray,
+    here_cost: IntArray,
+    here_weight: IntArray,
+    over_now: IntArray,
+) -> None:
+    """Each item's cost and weights at its agent, and each agent's excess, for an iteration."""
+    n_resources, n_items, n_agents = weight_t.shape
+    for j in range(n_items):
+        a = agent_of[j]
+        here_cost[j] = cost_t[j, a]
+        for r in range(n_resources):
+            here_weight[r, j] = weight_t[r, j, a]
+    for r in range(n_resources):
+        for i in range(n_agents):
+            over_now[r, i] = _over(load[r, i], capacity[r, i])
+
+
+@numba.njit(cache=True)
 def _choose(
     cost: IntArray,
     cost_t: IntArray,
@@ -482,26 +475,19 @@ def _choose(
     here_cost: IntArray,
     here_weight: IntArray,
     over_now: IntArray,
-    double: bool,
-) -> int:
-    """The move :func:`_choose_full` chooses, found faster; returns the move's length.
+) -> tuple[int, float, int]:
+    """The move :func:`_choose_full` chooses, found faster; returns what it returns.
 
     Every move is scored without a branch (the cost change and the weighted excess change
     from the items' costs and weights at their agents, kept for the iteration) and only a
     move at least as good as the best so far goes on to the rare checks (the move exists,
     its arcs are allowed, it is not tabu or it aspires), in the same order as the full
     scoring, so ties are broken with the same random numbers. ``cost_t`` and ``weight_t``
-    are ``cost`` and ``weight`` item-major; ``here_*`` and ``over_now`` are scratch.
+    are ``cost`` and ``weight`` item-major; ``here_*`` and ``over_now`` are filled here
+    (:func:`_fill_here`).
     """
     n_resources, n_agents, n_items = weight.shape
-    for j in range(n_items):
-        a = agent_of[j]
-        here_cost[j] = cost_t[j, a]
-        for r in range(n_resources):
-            here_weight[r, j] = weight_t[r, j, a]
-    for r in range(n_resources):
-        for i in range(n_agents):
-            over_now[r, i] = _over(load[r, i], capacity[r, i])
+    _fill_here(cost_t, weight_t, capacity, agent_of, load, here_cost, here_weight, over_now)
     best_value = np.inf
     ties = 0
     move_len = 0
@@ -559,28 +545,7 @@ def _choose(
             ties,
             move_len,
         )
-        if double:
-            best_value, ties, move_len = _double_shifts_one_resource(
-                cost_t,
-                allowed,
-                weight_t,
-                capacity,
-                agent_of,
-                load,
-                tabu,
-                alpha,
-                rng,
-                it,
-                move_item,
-                move_to,
-                here_cost,
-                here_weight,
-                over_now,
-                best_value,
-                ties,
-                move_len,
-            )
-        return move_len
+        return move_len, best_value, ties
     for j in range(n_items):
         a = agent_of[j]
         for k in range(j + 1, n_items):
@@ -621,7 +586,7 @@ def _choose(
                     continue
             move_len = 2
             move_item[0], move_to[0], move_item[1], move_to[1] = j, b, k, a
-    return move_len
+    return move_len, best_value, ties
 
 
 @numba.njit(cache=True, nogil=True)
@@ -652,7 +617,7 @@ def _search(
     """Run iterations until ``max_evaluations`` moves are evaluated; returns the count.
 
     ``fast`` chooses each move by :func:`_choose`, else by :func:`_choose_full` (the same
-    moves, slower)."""
+    moves, slower); ``double`` adds the double shifts where there is one resource."""
     n_resources, n_agents, n_items = weight.shape
     evaluations = 0
     cost_t = np.ascontiguousarray(cost.T)
@@ -668,7 +633,7 @@ def _search(
         current = counters[CURRENT_COST]
         best_cost = counters[BEST_COST]
         if fast:
-            move_len = _choose(
+            move_len, best_value, ties = _choose(
                 cost,
                 cost_t,
                 allowed,
@@ -689,10 +654,9 @@ def _search(
                 here_cost,
                 here_weight,
                 over_now,
-                double,
             )
         else:
-            move_len = _choose_full(
+            move_len, best_value, ties = _choose_full(
                 cost,
                 allowed,
                 weight,
@@ -708,10 +672,34 @@ def _search(
                 excess,
                 move_item,
                 move_to,
-                double,
             )
         evaluations += n_items * n_agents + n_items * (n_items - 1) // 2
         if double and n_resources == 1:
+            # After the shifts and swaps, so ties are broken in that order on both paths.
+            if not fast:
+                _fill_here(
+                    cost_t, weight_t, capacity, agent_of, load, here_cost, here_weight, over_now
+                )
+            best_value, ties, move_len = _double_shifts_one_resource(
+                cost_t,
+                allowed,
+                weight_t,
+                capacity,
+                agent_of,
+                load,
+                tabu,
+                alpha,
+                rng,
+                it,
+                move_item,
+                move_to,
+                here_cost,
+                here_weight,
+                over_now,
+                best_value,
+                ties,
+                move_len,
+            )
             evaluations += n_items * n_items
         # Apply the move: its shifts in order; each item may not go back for a while.
         for step in range(move_len):
