@@ -492,8 +492,10 @@ def solve_gap(
     1. :func:`~tkm_assign.assign.flow.priced_flow` (``PRICED_SHARE`` of the work) gives a lower
        bound and a feasible plan; with ``params.lp_relaxation`` the linear relaxation
        (:mod:`~tkm_assign.assign.lp`) gives the bound its capacity prices reach and a plan
-       rounded from it (:func:`lp_rounding`); a ``hint`` (e.g. the plain flow plan) is
-       repaired too, and the best plan is polished by local search. If plan and bound are
+       rounded from it (:func:`lp_rounding`); on the classic GAP the knapsack relaxation
+       (:mod:`~tkm_assign.assign.lagrangian`) gives a stronger bound and its plans; a
+       ``hint`` (e.g. the plain flow plan) is repaired too, and the best plan is polished
+       by local search. If plan and bound are
        already within ``params.relative_gap``, that is the answer.
     2. CP-SAT on the whole model, warm-started from that plan (until 50% of the time) --
        or, on a large model where items may stay unassigned, only step 3 without its last

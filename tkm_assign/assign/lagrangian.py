@@ -19,7 +19,7 @@ stays with the cheapest, the items none chose are placed by regret where they fi
 shifts and swaps while they lower the cost). Those plans start the tabu search of
 :mod:`~tkm_assign.assign.gap_search`: they come from near-optimal multipliers, so on the
 hard instances they start it in a better valley than the rounded linear relaxation (d20200:
-0.43% above the best known after the core's minute, 0.53-0.57% from the rounded LP).
+0.44% above the best known after the core's minute, 0.53-0.57% from the rounded LP).
 
 The knapsacks are solved exactly by dynamic programming over the capacity, so the
 relaxation applies only where weights and capacities are small non-negative integers
