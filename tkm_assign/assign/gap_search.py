@@ -759,6 +759,32 @@ def _search(
     return evaluations
 
 
+def dense_tables(instance: GapInstance) -> tuple[IntArray, BoolArray, IntArray]:
+    """Agents x items tables of ``instance``: cost, whether the arc exists, and weight per
+    resource. A missing arc costs more than any complete plan and weighs nothing.
+
+    Parameters
+    ----------
+    instance
+        The instance.
+
+    Returns
+    -------
+    tuple of ndarray
+        ``cost`` (agents x items), ``allowed`` (agents x items) and ``weight`` (resources x
+        agents x items).
+    """
+    m, n = instance.n_agents, instance.n_items
+    big = int(np.abs(instance.arc_cost).max()) * n + 1 if instance.arc_cost.size else 1
+    cost = np.full((m, n), big, dtype=np.int64)
+    allowed = np.zeros((m, n), dtype=np.bool_)
+    weight = np.zeros((instance.weights.shape[0], m, n), dtype=np.int64)
+    cost[instance.arc_agent, instance.arc_item] = instance.arc_cost
+    allowed[instance.arc_agent, instance.arc_item] = True
+    weight[:, instance.arc_agent, instance.arc_item] = instance.weights
+    return cost, allowed, weight
+
+
 def applies(instance: GapInstance) -> bool:
     """Whether :func:`tabu_search` handles ``instance``: the classic GAP, every item assigned,
     no item limit or balance cost, no pins.
@@ -800,15 +826,9 @@ class TabuSearch:
     def __init__(
         self, instance: GapInstance, start: IntArray, seed: int, pool_size: int = POOL_SIZE
     ) -> None:
-        m, n = instance.n_agents, instance.n_items
-        big = int(np.abs(instance.arc_cost).max()) * n + 1 if instance.arc_cost.size else 1
-        self.cost = np.full((m, n), big, dtype=np.int64)
-        self.allowed = np.zeros((m, n), dtype=np.bool_)
+        n = instance.n_items
         weights = instance.weights
-        self.weight = np.zeros((weights.shape[0], m, n), dtype=np.int64)
-        self.cost[instance.arc_agent, instance.arc_item] = instance.arc_cost
-        self.allowed[instance.arc_agent, instance.arc_item] = True
-        self.weight[:, instance.arc_agent, instance.arc_item] = weights
+        self.cost, self.allowed, self.weight = dense_tables(instance)
         self.capacity = np.ascontiguousarray(instance.capacities, dtype=np.int64)
         self.counters = np.zeros(N_COUNTERS, dtype=np.int64)
         self.pool = np.zeros((pool_size, n), dtype=np.int64)
