@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 
 from tests.assign.test_gap_core import brute_force, dense, random_instance
-from tkm_assign.assign import gap_search
+from tkm_assign.assign import cpsat, gap_search
 from tkm_assign.assign.cpsat import (
     PRICED_FLOW,
     TABU_CPSAT,
     GapParams,
+    kernel_search,
     merged_instance,
     solve_gap,
     tabu_with_merging,
@@ -262,3 +263,51 @@ def test_the_double_shift_scan_finds_the_best_double_shift_of_three_agents(seed)
         moved = agent_of.copy()
         moved[j], moved[k] = b, c
         assert _penalised(search, moved) - before == pytest.approx(best)
+
+
+def test_kernel_search_finds_the_optimum_among_the_kernel_arcs():
+    instance = type_d(np.random.default_rng(2), n=30, m=4)
+    exact = solve_gap(instance, GapParams(time_limit_s=60, workers=2, seed=1, plain=True))
+    assert exact.status == SolveStatus.OPTIMAL
+    start = greedy(instance)
+    assert start is not None and objective(instance, start) > exact.objective
+    kernel = np.zeros((instance.n_agents, instance.n_items), dtype=bool)
+    kernel[exact.agent_of, np.arange(instance.n_items)] = True
+    found = kernel_search(instance, kernel, start, GapParams(workers=2, seed=1), _budget(30.0))
+    assert not violations(instance, found)
+    assert objective(instance, found) == exact.objective
+    # Nothing to choose beyond the start's own arcs: the start comes back.
+    kept = kernel_search(
+        instance, np.zeros_like(kernel), start, GapParams(workers=2, seed=1), _budget(30.0)
+    )
+    assert kept.tolist() == start.tolist()
+
+
+def test_merged_instance_keeps_the_kernel_arcs_too():
+    rng = np.random.default_rng(3)
+    instance = random_instance(rng, n=10, m=4, skip=False)
+    plans = [np.arange(10) % 4]
+    kernel = np.zeros((4, 10), dtype=bool)
+    kernel[3, 0] = kernel[2, 5] = True
+    merged = merged_instance(instance, plans, kernel)
+    pairs = set(zip(merged.arc_item.tolist(), merged.arc_agent.tolist(), strict=True))
+    assert pairs == {(i, i % 4) for i in range(10)} | {(0, 3), (5, 2)}
+
+
+def test_the_core_searches_the_kernel_on_the_classic_gap_only(monkeypatch):
+    calls = []
+    original = cpsat.kernel_search
+
+    def recording(instance, kernel, start, params, budget):
+        calls.append(int(kernel.sum()))
+        return original(instance, kernel, start, params, budget)
+
+    monkeypatch.setattr(cpsat, "kernel_search", recording)
+    params = GapParams(time_limit_s=1.0, workers=1, seed=1, deterministic=True)
+    classic = type_d(np.random.default_rng(6), n=60, m=6)
+    found = solve_gap(classic, params)
+    assert not violations(classic, found.agent_of)
+    assert len(calls) == 1 and calls[0] >= classic.n_items
+    mentor_form = random_instance(np.random.default_rng(6), n=40, m=5, skip=True)
+    solve_gap(mentor_form, params)
+    assert len(calls) == 1

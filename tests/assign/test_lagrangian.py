@@ -10,7 +10,7 @@ import pytest
 
 from tests.assign.test_gap_core import brute_force, dense, random_instance
 from tests.assign.test_gap_search import type_d
-from tkm_assign.assign import lagrangian
+from tkm_assign.assign import gap_search, lagrangian
 from tkm_assign.assign.cpsat import GapParams, solve_gap
 from tkm_assign.assign.gap import Budget, GapInstance, objective, violations
 from tkm_assign.assign.lp import lp_bound, lp_relaxation
@@ -133,3 +133,39 @@ def test_the_core_proves_a_better_bound_with_the_knapsack_relaxation(monkeypatch
     without = solve_gap(instance, params)
     # The LP bound and what CP-SAT proves in its last run (3,692 here) against 3,697.
     assert found.bound > without.bound
+
+
+def test_the_kernel_holds_the_last_knapsack_choices_on_instance_arcs_only():
+    instance = type_d(np.random.default_rng(4), n=40, m=5)
+    relaxed = lagrangian.relax(instance, 10_000, _budget())
+    kernel = relaxed.kernel
+    assert kernel.shape == (instance.n_agents, instance.n_items)
+    # Near the best multipliers the knapsacks take every item at least once and few items
+    # more than a couple of times: a small set of arcs to choose among.
+    assert kernel.any(axis=0).all()
+    assert instance.n_items < kernel.sum() < 3 * instance.n_items
+    allowed = np.zeros_like(kernel)
+    allowed[instance.arc_agent, instance.arc_item] = True
+    assert not (kernel & ~allowed).any()
+    # The knapsacks' choices at the best multipliers are in it.
+    chosen = np.zeros_like(kernel)
+    cost, arcs, weights = gap_search.dense_tables(instance)
+    capacity = np.ascontiguousarray(instance.capacities[0], dtype=np.int64)
+    lagrangian._lagrangian(
+        cost, arcs, np.ascontiguousarray(weights[0]), capacity, relaxed.multipliers, chosen
+    )
+    assert not (chosen & ~kernel).any()
+
+
+def test_sparse_instances_keep_missing_arcs_out_of_the_kernel():
+    instance = GapInstance(
+        n_items=3,
+        n_agents=2,
+        arc_item=np.array([0, 1, 2, 2], dtype=np.int64),
+        arc_agent=np.array([1, 0, 0, 1], dtype=np.int64),
+        arc_cost=np.array([9, 8, 1, 5], dtype=np.int64),
+        arc_weight=np.array([2, 2, 2, 2], dtype=np.int64),
+        agent_capacity=np.array([4, 4], dtype=np.int64),
+    )
+    kernel = lagrangian.relax(instance, 100, _budget()).kernel
+    assert not kernel[0, 0] and not kernel[1, 1]
