@@ -21,6 +21,19 @@ def _budget(units: float = 50.0) -> Budget:
     return Budget(units, time.monotonic() + 600)
 
 
+def _sparse() -> GapInstance:
+    """Item 0 may go to agent 1 only, item 1 to agent 0 only; the cheap arcs are absent."""
+    return GapInstance(
+        n_items=3,
+        n_agents=2,
+        arc_item=np.array([0, 1, 2, 2], dtype=np.int64),
+        arc_agent=np.array([1, 0, 0, 1], dtype=np.int64),
+        arc_cost=np.array([9, 8, 1, 5], dtype=np.int64),
+        arc_weight=np.array([2, 2, 2, 2], dtype=np.int64),
+        agent_capacity=np.array([4, 4], dtype=np.int64),
+    )
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_the_knapsack_table_finds_the_best_subset(seed):
     rng = np.random.default_rng(seed)
@@ -67,16 +80,7 @@ def test_on_type_d_the_bound_is_at_least_the_linear_relaxation_and_below_cp_sat(
 
 
 def test_plans_use_only_the_instance_arcs():
-    # Item 0 may go to agent 1 only, item 1 to agent 0 only; the cheap arcs are absent.
-    instance = GapInstance(
-        n_items=3,
-        n_agents=2,
-        arc_item=np.array([0, 1, 2, 2], dtype=np.int64),
-        arc_agent=np.array([1, 0, 0, 1], dtype=np.int64),
-        arc_cost=np.array([9, 8, 1, 5], dtype=np.int64),
-        arc_weight=np.array([2, 2, 2, 2], dtype=np.int64),
-        agent_capacity=np.array([4, 4], dtype=np.int64),
-    )
+    instance = _sparse()
     relaxed = lagrangian.relax(instance, 100, _budget())
     assert relaxed.bound <= 18 == brute_force(instance)
     assert relaxed.plans and relaxed.plans[0].tolist() == [1, 0, 0]
@@ -158,14 +162,6 @@ def test_the_kernel_holds_the_last_knapsack_choices_on_instance_arcs_only():
 
 
 def test_sparse_instances_keep_missing_arcs_out_of_the_kernel():
-    instance = GapInstance(
-        n_items=3,
-        n_agents=2,
-        arc_item=np.array([0, 1, 2, 2], dtype=np.int64),
-        arc_agent=np.array([1, 0, 0, 1], dtype=np.int64),
-        arc_cost=np.array([9, 8, 1, 5], dtype=np.int64),
-        arc_weight=np.array([2, 2, 2, 2], dtype=np.int64),
-        agent_capacity=np.array([4, 4], dtype=np.int64),
-    )
+    instance = _sparse()
     kernel = lagrangian.relax(instance, 100, _budget()).kernel
     assert not kernel[0, 0] and not kernel[1, 1]

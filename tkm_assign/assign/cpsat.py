@@ -504,8 +504,8 @@ def solve_gap(
        (:mod:`~tkm_assign.assign.lagrangian`) gives a stronger bound and its plans, and
        CP-SAT on its kernel (:func:`kernel_search`, ``KERNEL_SHARE``) improves the start; a
        ``hint`` (e.g. the plain flow plan) is repaired too, and the best plan is polished
-       by local search. If plan and bound are
-       already within ``params.relative_gap``, that is the answer.
+       by local search. If plan and bound are already within ``params.relative_gap``,
+       that is the answer.
     2. CP-SAT on the whole model, warm-started from that plan (until 50% of the time) --
        or, on a large model where items may stay unassigned, only step 3 without its last
        whole-model run (:func:`_parts_only`);
@@ -563,7 +563,7 @@ def solve_gap(
             kernel = relaxed.kernel
             if start is not None:
                 part = work.part(KERNEL_SHARE, at(KERNEL_END))
-                start = kernel_search(instance, relaxed.kernel, start, params, part)
+                start = kernel_search(instance, kernel, start, params, part)
                 if math.isfinite(part.left):
                     work.spend(part.left)
     if hint is not None:
@@ -738,9 +738,8 @@ def tabu_with_merging(
     two merges. A merge is CP-SAT on the instance restricted to the arcs the best plan and
     every search's elite plans use, and the ``kernel``'s (items on which they all agree are
     fixed), warm-started from the best plan; a better plan found there becomes every
-    search's best. Each search
-    counts its own work and they meet only at the merges, so the result does not depend on
-    how the threads were scheduled. A round of side-by-side searches spends its units once
+    search's best. Each search counts its own work and they meet only at the merges, so the
+    result does not depend on how the threads were scheduled. A round of side-by-side searches spends its units once
     from ``budget`` (it is wall-clock work: the CPU time is that times the searches).
 
     Parameters
