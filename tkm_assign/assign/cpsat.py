@@ -673,9 +673,7 @@ def kernel_search(
     ndarray
         The best plan found, ``start`` when none is cheaper.
     """
-    use = kernel[instance.arc_agent, instance.arc_item]
-    use[chosen_arcs(instance, start)] = True
-    restricted = instance.only_arcs(use)
+    restricted = merged_instance(instance, [start], kernel)
     if restricted.arc_item.size == instance.n_items or budget.exhausted:
         return start  # nothing to choose
     found = _solve_whole(restricted, params, start, budget, time.monotonic(), CPSAT_FROM_FLOW)
@@ -739,8 +737,9 @@ def tabu_with_merging(
     every search's elite plans use, and the ``kernel``'s (items on which they all agree are
     fixed), warm-started from the best plan; a better plan found there becomes every
     search's best. Each search counts its own work and they meet only at the merges, so the
-    result does not depend on how the threads were scheduled. A round of side-by-side searches spends its units once
-    from ``budget`` (it is wall-clock work: the CPU time is that times the searches).
+    result does not depend on how the threads were scheduled. A round of side-by-side
+    searches spends its units once from ``budget`` (it is wall-clock work: the CPU time is
+    that times the searches).
 
     Parameters
     ----------
