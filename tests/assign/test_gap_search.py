@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tests.assign.test_gap_core import brute_force, dense, random_instance
-from tkm_assign.assign import cpsat, gap_search
+from tkm_assign.assign import cpsat, gap_search, lagrangian
 from tkm_assign.assign.cpsat import (
     PRICED_FLOW,
     TABU_CPSAT,
@@ -144,6 +144,42 @@ def test_tabu_with_merging_stops_once_the_plan_meets_the_bound():
     )
     assert found.tolist() == start.tolist()
     assert budget.left == 5.0
+
+
+def test_a_stalled_tabu_search_starts_a_cycle_from_the_next_relaxation_plan(monkeypatch):
+    # After CYCLE_AFTER rounds without a better plan, CP-SAT on the kernel improves the
+    # relaxation's next plan and the first search goes on from there.
+    instance = type_d(np.random.default_rng(8), n=60, m=5)
+    relaxed = lagrangian.relax(instance, 100_000, _budget(5.0))
+    assert len(relaxed.plans) >= 3
+    start = relaxed.plans[0]
+    starts: list[np.ndarray] = []
+    real = cpsat.kernel_search
+
+    def counted(instance, kernel, plan, params, budget):
+        starts.append(plan.copy())
+        return real(instance, kernel, plan, params, budget)
+
+    monkeypatch.setattr(cpsat, "kernel_search", counted)
+    # Many short rounds, merges and cycles within the budget.
+    monkeypatch.setattr(cpsat, "MERGE_PERIOD", 0.01)
+    monkeypatch.setattr(cpsat, "MERGE_WORK", 0.01)
+    monkeypatch.setattr(cpsat, "CYCLE_WORK", 0.02)
+    params = GapParams(workers=1, seed=4)
+    restarts = relaxed.plans[1:]
+    found = tabu_with_merging(instance, start, _budget(0.3), params, 0, relaxed.kernel, restarts)
+    assert not violations(instance, found)
+    assert objective(instance, found) <= objective(instance, start)
+    assert len(starts) >= 2
+    for k, plan in enumerate(starts):
+        assert plan.tolist() == restarts[k % len(restarts)].tolist()
+    cycles = len(starts)
+    again = tabu_with_merging(instance, start, _budget(0.3), params, 0, relaxed.kernel, restarts)
+    assert again.tolist() == found.tolist()
+    assert len(starts) == 2 * cycles
+    # Without plans to restart from there is no cycle.
+    tabu_with_merging(instance, start, _budget(0.3), params, 0, relaxed.kernel)
+    assert len(starts) == 2 * cycles
 
 
 def _two_resources(rng: np.random.Generator, n: int, m: int) -> GapInstance:
