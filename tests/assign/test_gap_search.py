@@ -18,7 +18,14 @@ from tkm_assign.assign.cpsat import (
     solve_gap,
     tabu_with_merging,
 )
-from tkm_assign.assign.gap import Budget, GapInstance, greedy, objective, violations
+from tkm_assign.assign.gap import (
+    Budget,
+    GapInstance,
+    chosen_arcs,
+    greedy,
+    objective,
+    violations,
+)
 from tkm_assign.model import SolveStatus
 
 
@@ -180,6 +187,17 @@ def test_a_stalled_tabu_search_starts_a_cycle_from_the_next_relaxation_plan(monk
     # Without plans to restart from there is no cycle.
     tabu_with_merging(instance, start, _budget(0.3), params, 0, relaxed.kernel)
     assert len(starts) == 2 * cycles
+    # A plan on an arc the instance no longer has (pruned by reduced cost) is left out.
+    arc = np.setdiff1d(chosen_arcs(instance, restarts[0]), chosen_arcs(instance, start))[0]
+    keep = np.ones(instance.arc_item.size, dtype=bool)
+    keep[arc] = False
+    pruned = instance.only_arcs(keep)
+    starts.clear()
+    found = tabu_with_merging(pruned, start, _budget(0.3), params, 0, relaxed.kernel, restarts)
+    assert not violations(pruned, found)
+    assert len(starts) >= 2
+    for k, plan in enumerate(starts):
+        assert plan.tolist() == restarts[1 + k % (len(restarts) - 1)].tolist()
 
 
 def _two_resources(rng: np.random.Generator, n: int, m: int) -> GapInstance:

@@ -776,8 +776,8 @@ def tabu_with_merging(
         :func:`kernel_search`), so that CP-SAT may also move items onto arcs no elite plan
         uses; ``None``: none.
     restarts
-        Feasible plans the cycles start from in turn (the knapsack relaxation's plans after
-        its best); ``None`` or empty: no cycles.
+        Plans the cycles start from in turn (the knapsack relaxation's plans after its
+        best); those not feasible on ``instance`` are left out; ``None`` or empty: no cycles.
 
     Returns
     -------
@@ -788,6 +788,8 @@ def tabu_with_merging(
         gap_search.TabuSearch(instance, start, params.seed + SEARCH_SEED_STEP * k)
         for k in range(max(1, params.workers))
     ]
+    # A plan may use an arc the caller pruned from ``instance`` (by reduced cost).
+    restarts = [plan for plan in restarts or [] if not violations(instance, plan)]
     best = start.copy()
     best_cost = objective(instance, best)
     stall, cycles, cycle_best = 0, 0, best_cost
