@@ -294,6 +294,13 @@ def test_budget_spends_work_and_watches_the_clock():
     part.spend(0.25)
     assert part.exhausted
     assert Budget(float("inf"), time.monotonic() - 1).exhausted
+    # A fixed allowance is spent at once, never more than is left; the clock alone stays so.
+    whole = Budget(1.5, time.monotonic() + 60)
+    assert whole.take(1.0).left == 1.0 and whole.left == 0.5
+    assert whole.take(1.0).left == 0.5 and whole.exhausted
+    clock = Budget(float("inf"), time.monotonic() + 60)
+    taken = clock.take(1.0)
+    assert taken.left == 1.0 and taken.deadline == clock.deadline and clock.left == float("inf")
 
 
 @pytest.mark.parametrize("seed", range(3))

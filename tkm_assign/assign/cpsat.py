@@ -823,12 +823,13 @@ def tabu_with_merging(
                 finds.append(leader.best_of.copy())
                 plan = restarts[cycles % len(restarts)]
                 cycles += 1
-                part = Budget(min(CYCLE_WORK, budget.left), budget.deadline)
                 fresh = kernel_search(
-                    instance, kernel, plan, replace(params, seed=params.seed + cycles), part
+                    instance,
+                    kernel,
+                    plan,
+                    replace(params, seed=params.seed + cycles),
+                    budget.take(CYCLE_WORK),
                 )
-                if math.isfinite(budget.left):
-                    budget.spend(min(CYCLE_WORK, budget.left))
                 cycle_best, stall = objective(instance, fresh), 0
                 searches[0].adopt(fresh)
                 if cycle_best < best_cost:
@@ -843,10 +844,8 @@ def tabu_with_merging(
             merged = merged_instance(instance, plans, kernel)
             if merged.arc_item.size == instance.n_items:
                 continue  # the elite all agree
-            part = Budget(min(MERGE_WORK, budget.left), budget.deadline)
+            part = budget.take(MERGE_WORK)
             found = _solve_whole(merged, params, best, part, time.monotonic(), CPSAT_FROM_FLOW)
-            if math.isfinite(budget.left):
-                budget.spend(min(MERGE_WORK, budget.left))
             if found.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE) and (
                 found.objective < best_cost
             ):

@@ -56,6 +56,23 @@ class Budget:
         """Whether the work is spent or the deadline has passed."""
         return self.left <= 0 or time.monotonic() > self.deadline
 
+    def take(self, units: float) -> Budget:
+        """``units`` of what is left (all of it, if less), spent now, as a budget of its own.
+
+        Parameters
+        ----------
+        units
+            Work to set aside (e.g. one CP-SAT run's allowance).
+
+        Returns
+        -------
+        Budget
+            The work taken, with this budget's deadline.
+        """
+        taken = min(units, self.left)
+        self.spend(taken)
+        return Budget(taken, self.deadline)
+
     def part(self, share: float, deadline: float) -> Budget:
         """A share of what is left, ending no later than ``deadline``.
 
