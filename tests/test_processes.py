@@ -108,10 +108,27 @@ def test_interrupt_waits_for_every_queued_task():
         _kill(workers)
 
 
+def _pid_after_a_pause(_: int) -> int:
+    time.sleep(0.05)
+    return os.getpid()
+
+
+def _running_workers(pool, count: int) -> list[int]:
+    """Work the pool until ``count`` workers have each done some: all past their start-up.
+
+    A worker still starting (importing, before its initializer ignores SIGINT) dies of a
+    signal as any process does; the pool starts its workers only as work arrives.
+    """
+    seen: set[int] = set()
+    while len(seen) < count:
+        seen.update(pool.map(_pid_after_a_pause, range(2 * count)))
+    return sorted(seen)
+
+
 def test_workers_ignore_ctrl_c_and_finish_normal_work():
     with process_pool(2) as pool:
         assert list(pool.map(abs, [-1, -2, 3])) == [1, 2, 3]
-        pids = list(pool._processes)
+        pids = _running_workers(pool, 2)
         for pid in pids:
             os.kill(pid, signal.SIGINT)  # what a terminal sends the whole process group
         assert list(pool.map(abs, [-4, 5])) == [4, 5]
